@@ -1,0 +1,91 @@
+// The events a flow run reacts to. Every event carries `at` (epoch ms from the host's clock), so
+// time-of-day delays and recorded variables never read a wall clock inside the machine.
+
+export interface InboundMedia {
+  url: string
+  mimeType: string
+}
+
+export interface MessageReceivedEvent {
+  type: 'message.received'
+  text: string
+  /** Set when the shopper tapped a quick-reply button: the button's id. */
+  buttonId?: string
+  media?: InboundMedia[]
+  at: number
+}
+
+export interface OrderEventPayload {
+  id: string
+  number: string
+  total: number
+  currency: string
+  cartToken?: string
+  status?: string
+  trackingNumber?: string
+  carrier?: string
+  trackingUrl?: string
+  items?: { title: string; quantity: number; price: number; imageUrl?: string; productId?: string }[]
+}
+
+export interface OrderCreatedEvent {
+  type: 'order.created'
+  order: OrderEventPayload
+  at: number
+}
+
+export interface OrderShippedEvent {
+  type: 'order.shipped'
+  order: OrderEventPayload
+  at: number
+}
+
+/** The answer to an effect that needs the outside world (HTTP request, order lookup, product answer). */
+export interface EffectResultEvent {
+  type: 'effect.result'
+  nodeId: string
+  ok: boolean
+  data?: unknown
+  at: number
+}
+
+export interface StaffHandbackEvent {
+  type: 'staff.handback'
+  note?: string
+  at: number
+}
+
+export interface ConversationResolvedEvent {
+  type: 'conversation.resolved'
+  at: number
+}
+
+export interface ContactOptedOutEvent {
+  type: 'contact.opted_out'
+  at: number
+}
+
+/** A timer the host stored and now fires; `type` is the id XState gave the delayed event. */
+export interface TimerFiredEvent {
+  type: `xstate.after.${string}`
+  at: number
+}
+
+export type FlowEvent =
+  | MessageReceivedEvent
+  | OrderCreatedEvent
+  | OrderShippedEvent
+  | EffectResultEvent
+  | StaffHandbackEvent
+  | ConversationResolvedEvent
+  | ContactOptedOutEvent
+  | TimerFiredEvent
+
+export type FlowEventType = FlowEvent['type']
+
+/** Events without `at`: the stepper stamps them with the host's clock. */
+export type FlowEventInput = FlowEvent extends infer E
+  ? E extends { at: number }
+    ? Omit<E, 'at'> & { at?: number }
+    : never
+  : never
