@@ -1,0 +1,82 @@
+// Typed errors: every failure the API reports carries an HTTP status and a code from a closed union,
+// and serialises to one JSON shape: { error: { code, message, details? } }.
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ZodError } from 'zod'
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid_json'
+  | 'validation_failed'
+  | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'csrf_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'flow_invalid'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal'
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown }
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+
+  toJSON(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    }
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`)
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(400, 'bad_request', message, details)
+export const unauthorized = (message = 'Sign in first') => new AppError(401, 'unauthorized', message)
+export const forbidden = (message = 'Your role does not allow this') =>
+  new AppError(403, 'forbidden', message)
+export const conflict = (message: string, details?: unknown) =>
+  new AppError(409, 'conflict', message, details)
+
+/** Zod issues as a compact list a client can show next to fields. */
+export function zodDetails(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+}
+
+/** Maps anything thrown inside a handler to the JSON error shape. */
+export function toErrorResponse(err: unknown, c: Context): Response {
+  if (err instanceof AppError) return c.json(err.toJSON(), err.status)
+  if (err instanceof ZodError) {
+    return c.json(
+      new AppError(400, 'validation_failed', 'The request is not valid', zodDetails(err)).toJSON(),
+      400,
+    )
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode
+    const code: ErrorCode =
+      status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request'
+    return c.json(new AppError(status, code, err.message || 'Bad request').toJSON(), status)
+  }
+  if (err instanceof SyntaxError) {
+    return c.json(new AppError(400, 'invalid_json', 'The request body is not valid JSON').toJSON(), 400)
+  }
+  return c.json(new AppError(500, 'internal', 'Something went wrong on our side').toJSON(), 500)
+}
