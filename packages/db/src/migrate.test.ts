@@ -1,0 +1,107 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MigrationError, migrateToLatest, migrateToNothing } from './migrate.ts'
+import { migrations } from './migrations/index.ts'
+import type { TableName } from './schema/index.ts'
+import { createTestDatabase, type TestDatabase, testDatabases } from './testing.ts'
+
+// Kept in step with the Database interface by the `satisfies` below.
+const everyTable = {
+  merchants: true,
+  users: true,
+  sessions: true,
+  api_keys: true,
+  channels: true,
+  contacts: true,
+  contact_identities: true,
+  conversations: true,
+  messages: true,
+  flows: true,
+  flow_versions: true,
+  runs: true,
+  timers: true,
+  outbox: true,
+  receipts: true,
+  node_visits: true,
+  template_spend: true,
+  carts: true,
+  orders: true,
+  products: true,
+} as const satisfies Record<TableName, true>
+
+async function publicTables(t: TestDatabase): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(t.db)
+  return rows.map((r) => r.table_name)
+}
+
+describe.each(testDatabases())('migrations on %s', (kind) => {
+  let t: TestDatabase
+  beforeAll(async () => {
+    t = await createTestDatabase(kind)
+  })
+  afterAll(() => t?.close())
+
+  it('creates every table of the data model', async () => {
+    expect(await publicTables(t)).toEqual(Object.keys(everyTable).sort())
+  })
+
+  it('gives every table but merchants a merchant_id leading its primary key', async () => {
+    const { rows } = await sql<{ table_name: string; first_column: string }>`
+      select c.relname as table_name, a.attname as first_column
+      from pg_index i
+      join pg_class c on c.oid = i.indrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = i.indkey[0]
+      where i.indisprimary and n.nspname = 'public' and c.relname not like 'kysely_%'`.execute(t.db)
+    for (const { table_name, first_column } of rows) {
+      expect([table_name, first_column]).toEqual([
+        table_name,
+        table_name === 'merchants' ? 'id' : 'merchant_id',
+      ])
+    }
+    expect(rows).toHaveLength(Object.keys(everyTable).length)
+  })
+
+  it('leads every unique key with merchant_id', async () => {
+    const { rows } = await sql<{ index_name: string; first_column: string }>`
+      select ic.relname as index_name, a.attname as first_column
+      from pg_index i
+      join pg_class c on c.oid = i.indrelid
+      join pg_class ic on ic.oid = i.indexrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = i.indkey[0]
+      where i.indisunique and n.nspname = 'public' and c.relname not in ('merchants')
+        and c.relname not like 'kysely_%'`.execute(t.db)
+    expect(rows.length).toBeGreaterThan(20)
+    expect(rows.filter((r) => r.first_column !== 'merchant_id')).toEqual([])
+  })
+
+  it('is a no-op when already at the latest migration', async () => {
+    expect(await migrateToLatest(t.db)).toEqual([])
+  })
+
+  it('migrates down to nothing and up again', async () => {
+    await migrateToNothing(t.db)
+    expect(await publicTables(t)).toEqual([])
+    expect(await migrateToLatest(t.db)).toEqual(Object.keys(migrations))
+    expect(await publicTables(t)).toHaveLength(Object.keys(everyTable).length)
+  })
+})
+
+describe.each(testDatabases())('a failing migration on %s', (kind) => {
+  it('throws a MigrationError naming the migration and leaves nothing half-applied', async () => {
+    const t = await createTestDatabase(kind, { migrate: false })
+    try {
+      await sql`create table carts (id int)`.execute(t.db)
+      const error = await migrateToLatest(t.db).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(MigrationError)
+      expect((error as MigrationError).migration).toBe('202611261300_initial_schema')
+      expect((error as Error).message).toMatch(/202611261300_initial_schema.*failed.*carts/)
+      expect(await publicTables(t)).toEqual(['carts'])
+    } finally {
+      await t.close()
+    }
+  })
+})

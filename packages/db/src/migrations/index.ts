@@ -1,0 +1,8 @@
+// Every migration, by name, in a static map: bundlers see the imports, and no filesystem scan is needed.
+import type { Migration } from 'kysely/migration'
+import * as initialSchema from './202611261300_initial_schema.ts'
+
+/** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
+export const migrations: Record<string, Migration> = {
+  '202611261300_initial_schema': initialSchema,
+}

@@ -1,0 +1,99 @@
+// Opens the database: Postgres through a pg pool when given a URL, otherwise embedded PGlite (in a data
+// directory, or in memory). Both read values the same way (see `columns.ts`) and run the same migrations.
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { migrateToLatest } from './migrate.ts'
+import type { Database } from './schema/index.ts'
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface OpenDatabaseOptions {
+  /** postgres://... → Postgres through pg. Absent → embedded PGlite. */
+  url?: string
+  /** PGlite only: where it keeps its files. Absent → in memory (gone on close). */
+  dataDir?: string
+  /** Run migrations up to the latest before returning (default true). */
+  migrate?: boolean
+  /** Postgres only: pool size (default 10). */
+  poolSize?: number
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** The pg pool (postgres only), e.g. for a dedicated LISTEN client. */
+  pool?: pg.Pool
+  /** The PGlite instance (pglite only), e.g. for `pglite.listen()`. */
+  pglite?: PGlite
+  /** Destroys the Kysely instance and closes the pool or PGlite. Safe to call twice. */
+  close(): Promise<void>
+}
+
+const INT8 = 20
+const DATE = 1082
+
+/**
+ * pg reads int8 (count(*), sums of integers) as a string and date as a local-midnight Date; PGlite reads int8
+ * as a number and date as a Date. Read int8 as a number and date as 'YYYY-MM-DD' on both.
+ */
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8) return (value: string) => Number(value)
+    if (oid === DATE) return (value: string) => value
+    return pg.types.getTypeParser(oid, format)
+  }) as pg.CustomTypesConfig['getTypeParser'],
+}
+const pgliteParsers = { [DATE]: (value: string) => value }
+
+/**
+ * Opens the database and (by default) migrates it to the latest schema.
+ *
+ * PGlite is one connection in one process: queries and transactions from concurrent callers run one after
+ * another. `FOR UPDATE SKIP LOCKED` is valid there but never skips anything, because no other transaction can
+ * hold a lock at the same time; claiming is serialised, which is correct, only not parallel.
+ *
+ * @example
+ * const { db, close } = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  const { url, dataDir, migrate = true, poolSize = 10 } = options
+  let opened: OpenedDatabase
+  if (url) {
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes })
+    // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    opened = { db, kind: 'postgres', pool, close: once(() => db.destroy()) }
+  } else {
+    const pglite = new PGlite(dataDir, { parsers: pgliteParsers })
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    opened = {
+      db,
+      kind: 'pglite',
+      pglite,
+      close: once(async () => {
+        await db.destroy()
+        // destroy() only closes PGlite if Kysely ever used it.
+        if (!pglite.closed) await pglite.close()
+      }),
+    }
+  }
+  if (migrate) {
+    try {
+      await migrateToLatest(opened.db)
+    } catch (error) {
+      await opened.close()
+      throw error
+    }
+  }
+  return opened
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined
+  return () => {
+    done ??= fn()
+    return done
+  }
+}

@@ -1,0 +1,112 @@
+// Shoppers and what was said to them: contacts, their channel identities, conversations and messages.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type {
+  DefaultTimestamp,
+  Id,
+  Json,
+  JsonObject,
+  JsonWithDefault,
+  NullableNumeric,
+  NullableTimestamp,
+} from './columns.ts'
+
+export interface ContactsTable {
+  merchant_id: string
+  id: Id
+  name: string | null
+  email: string | null
+  phone: string | null
+  locale: string | null
+  /** IANA zone used for quiet hours and "until 9:00" delays; null = the merchant's. */
+  timezone: string | null
+  /** Set by STOP (or a merchant keyword); cleared by START. While set, nothing is sent. */
+  opted_out_at: NullableTimestamp
+  marketing_consent: Generated<boolean>
+  marketing_consent_at: NullableTimestamp
+  /** Free-form facts usable in templates and conditions. */
+  attributes: JsonWithDefault<JsonObject>
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+/** How a contact is known on a channel: WhatsApp phone (wa_id), Telegram chat id, web-chat visitor id, Shopify customer id. */
+export interface ContactIdentitiesTable {
+  merchant_id: string
+  id: Id
+  contact_id: string
+  channel_id: string
+  external_id: string
+  created_at: DefaultTimestamp
+}
+
+export type ConversationStatus = 'bot' | 'waiting' | 'assigned' | 'resolved'
+
+export interface ConversationsTable {
+  merchant_id: string
+  id: Id
+  contact_id: string
+  channel_id: string
+  status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>
+  assigned_user_id: string | null
+  /** Queue and summary an escalation handed to staff. */
+  queue: string | null
+  escalation: ColumnType<JsonObject | null, JsonObject | null | undefined, JsonObject | null>
+  escalated_at: NullableTimestamp
+  /** Start of the WhatsApp 24-hour customer-service window. */
+  last_inbound_at: NullableTimestamp
+  last_message_at: NullableTimestamp
+  resolved_at: NullableTimestamp
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export type MessageDirection = 'in' | 'out'
+export type MessageAuthor = 'shopper' | 'bot' | 'staff' | 'system'
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped' | 'unknown'
+/** WhatsApp pricing categories; `service` = free-form inside the 24-hour window. */
+export type TemplateCategory = 'marketing' | 'utility' | 'authentication' | 'service'
+
+export interface MessagesTable {
+  merchant_id: string
+  id: Id
+  conversation_id: string
+  /** Denormalised from the conversation: frequency caps count per contact. */
+  contact_id: string
+  direction: MessageDirection
+  author: MessageAuthor
+  /** The staff member who wrote it, when author = 'staff'. */
+  author_user_id: string | null
+  /** Channel-neutral content: text, image, product card, buttons, template. */
+  body: Json<JsonObject>
+  status: MessageStatus
+  /** Marketing sends count against the frequency cap and wait out quiet hours; transactional ones do not. */
+  is_marketing: Generated<boolean>
+  provider_message_id: string | null
+  template_name: string | null
+  template_category: TemplateCategory | null
+  /** What the provider charges for it (templates outside the window); null = free. */
+  cost: NullableNumeric
+  cost_currency: string | null
+  /** Why policy skipped it: opted_out, no_consent, outside_window_no_template, frequency_cap, budget, ... */
+  skip_reason: string | null
+  error: string | null
+  run_id: string | null
+  node_id: string | null
+  created_at: DefaultTimestamp
+  sent_at: NullableTimestamp
+  delivered_at: NullableTimestamp
+  read_at: NullableTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export type Contact = Selectable<ContactsTable>
+export type NewContact = Insertable<ContactsTable>
+export type ContactUpdate = Updateable<ContactsTable>
+export type ContactIdentity = Selectable<ContactIdentitiesTable>
+export type NewContactIdentity = Insertable<ContactIdentitiesTable>
+export type Conversation = Selectable<ConversationsTable>
+export type NewConversation = Insertable<ConversationsTable>
+export type ConversationUpdate = Updateable<ConversationsTable>
+export type Message = Selectable<MessagesTable>
+export type NewMessage = Insertable<MessagesTable>
+export type MessageUpdate = Updateable<MessagesTable>

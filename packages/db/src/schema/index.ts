@@ -1,0 +1,50 @@
+// The whole data model as one Kysely `Database`. Every table but merchants carries merchant_id.
+import type { ApiKeysTable, ChannelsTable, MerchantsTable, SessionsTable, UsersTable } from './accounts.ts'
+import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
+import type {
+  ContactIdentitiesTable,
+  ContactsTable,
+  ConversationsTable,
+  MessagesTable,
+} from './conversations.ts'
+import type { FlowsTable, FlowVersionsTable } from './flows.ts'
+import type {
+  NodeVisitsTable,
+  OutboxTable,
+  ReceiptsTable,
+  RunsTable,
+  TemplateSpendTable,
+  TimersTable,
+} from './runtime.ts'
+
+export interface Database {
+  merchants: MerchantsTable
+  users: UsersTable
+  sessions: SessionsTable
+  api_keys: ApiKeysTable
+  channels: ChannelsTable
+  contacts: ContactsTable
+  contact_identities: ContactIdentitiesTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  flows: FlowsTable
+  flow_versions: FlowVersionsTable
+  runs: RunsTable
+  timers: TimersTable
+  outbox: OutboxTable
+  receipts: ReceiptsTable
+  node_visits: NodeVisitsTable
+  template_spend: TemplateSpendTable
+  carts: CartsTable
+  orders: OrdersTable
+  products: ProductsTable
+}
+
+export type TableName = keyof Database
+
+export * from './accounts.ts'
+export * from './columns.ts'
+export * from './commerce.ts'
+export * from './conversations.ts'
+export * from './flows.ts'
+export * from './runtime.ts'

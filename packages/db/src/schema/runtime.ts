@@ -1,0 +1,131 @@
+// The durable runtime's state: runs, their timers, the outbox, receipts (dedupe), node visits, template spend.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type {
+  DefaultTimestamp,
+  Id,
+  Json,
+  JsonObject,
+  NullableTimestamp,
+  Numeric,
+  Timestamp,
+} from './columns.ts'
+
+export type RunStatus = 'active' | 'done' | 'failed'
+
+export interface RunsTable {
+  merchant_id: string
+  id: Id
+  flow_id: string
+  /** Pinned at start; publishing a new version never moves a running run. */
+  flow_version_id: string
+  contact_id: string
+  conversation_id: string | null
+  trigger_kind: string
+  /** What the run is about, e.g. the cart token; at most one active run per flow and key. */
+  correlation_key: string | null
+  /** The persisted XState snapshot (JSON). */
+  snapshot: Json<JsonObject>
+  /** Bumped on every step; timers carry the revision they were set at. */
+  revision: Generated<number>
+  status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>
+  /** What the run waits for from outside, e.g. 'reply' or 'handback'; null when only timers can move it. */
+  waiting_for: string | null
+  outcome: string | null
+  error: string | null
+  started_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  ended_at: NullableTimestamp
+}
+
+/**
+ * A pending delayed event of a run (XState `after` / delayed raise). Claimed by the poller with
+ * FOR UPDATE SKIP LOCKED ordered by due_at; a firing whose revision is stale is dropped.
+ */
+export interface TimersTable {
+  merchant_id: string
+  run_id: string
+  timer_id: string
+  due_at: Timestamp
+  revision: number
+  event: Json<JsonObject>
+  locked_until: NullableTimestamp
+  locked_by: string | null
+  created_at: DefaultTimestamp
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown'
+
+/**
+ * A send to perform after commit. pending → sending (lease) → sent | failed | unknown. `unknown` means the
+ * request may have reached the provider; it is never resent blindly.
+ */
+export interface OutboxTable {
+  merchant_id: string
+  id: Id
+  run_id: string | null
+  message_id: string | null
+  conversation_id: string
+  channel_id: string
+  /** Everything the channel adapter needs to call the provider. */
+  payload: Json<JsonObject>
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>
+  attempts: Generated<number>
+  next_attempt_at: DefaultTimestamp
+  locked_until: NullableTimestamp
+  locked_by: string | null
+  provider_message_id: string | null
+  last_error: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  sent_at: NullableTimestamp
+}
+
+/** An external event id already processed: inserting a duplicate conflicts and the step ends. */
+export interface ReceiptsTable {
+  merchant_id: string
+  /** e.g. 'whatsapp', 'telegram', 'shopify', 'api', or the channel id. */
+  source: string
+  external_id: string
+  received_at: DefaultTimestamp
+}
+
+/** One row each time a run enters a node (analytics: funnel per node and version). */
+export interface NodeVisitsTable {
+  merchant_id: string
+  id: Id
+  run_id: string
+  flow_version_id: string
+  node_id: string
+  at: Timestamp
+}
+
+/**
+ * Template spend per merchant, month and category: a budget check reads and bumps one row
+ * (row lock), so concurrent steps cannot both spend the last of the budget.
+ */
+export interface TemplateSpendTable {
+  merchant_id: string
+  /** First day of the month in the merchant's time zone, 'YYYY-MM-DD'. */
+  month: ColumnType<string, string, string>
+  category: string
+  amount: Numeric
+  currency: string
+  messages: Generated<number>
+  updated_at: DefaultTimestamp
+}
+
+export type Run = Selectable<RunsTable>
+export type NewRun = Insertable<RunsTable>
+export type RunUpdate = Updateable<RunsTable>
+export type Timer = Selectable<TimersTable>
+export type NewTimer = Insertable<TimersTable>
+export type TimerUpdate = Updateable<TimersTable>
+export type OutboxEntry = Selectable<OutboxTable>
+export type NewOutboxEntry = Insertable<OutboxTable>
+export type OutboxUpdate = Updateable<OutboxTable>
+export type Receipt = Selectable<ReceiptsTable>
+export type NewReceipt = Insertable<ReceiptsTable>
+export type NodeVisit = Selectable<NodeVisitsTable>
+export type NewNodeVisit = Insertable<NodeVisitsTable>
+export type TemplateSpend = Selectable<TemplateSpendTable>
+export type NewTemplateSpend = Insertable<TemplateSpendTable>
