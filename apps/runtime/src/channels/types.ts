@@ -1,0 +1,43 @@
+// The channel-adapter contract. An adapter turns provider webhooks into channel-neutral inbound messages
+// (handed to the engine) and outbox payloads into provider calls (made by the outbox relay after commit).
+import type { Channel } from '@parley/db'
+import type { OutboundMessage, TemplateRef } from '@parley/flow'
+
+/** What an outbox row carries for the adapter: the message, or the template used outside the WhatsApp window. */
+export interface OutboundPayload {
+  /** The shopper's id on the channel: wa_id, Telegram chat id, web-chat visitor id. */
+  to: string
+  message: OutboundMessage
+  /** Set when the send goes out as an approved WhatsApp template (outside the 24-hour window). */
+  template?: TemplateRef
+  /** The transcript row this send belongs to. */
+  messageId: string
+}
+
+/**
+ * How a provider call ended. Only `retry` is retried: it proves nothing was sent (connection refused,
+ * 429 with retry-after, 5xx with an error body). A timeout after the request was written is `unknown`.
+ */
+export type SendResult =
+  | { status: 'sent'; providerMessageId: string }
+  | { status: 'retry'; error: string; retryAfterMs?: number }
+  | { status: 'failed'; error: string }
+  | { status: 'unknown'; error: string }
+
+export interface ChannelAdapter {
+  kind: Channel['kind']
+  send(channel: Channel, payload: OutboundPayload): Promise<SendResult>
+}
+
+/** A message from a shopper, already verified and normalised by its channel adapter. */
+export interface InboundMessage {
+  merchantId: string
+  channelId: string
+  /** Dedupe key from the provider: wamid, Telegram update_id, web-chat client message id. */
+  externalId: string
+  sender: { externalId: string; name?: string; phone?: string; locale?: string; timezone?: string }
+  text: string
+  /** Set when the shopper tapped a quick-reply button. */
+  buttonId?: string
+  media?: { url: string; mimeType: string }[]
+}

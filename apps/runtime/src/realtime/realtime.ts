@@ -1,0 +1,35 @@
+// Live fan-out of transcript changes to web-chat sockets and the staff inbox. On Postgres it rides
+// LISTEN/NOTIFY, so a message reaches a visitor's socket whichever replica produced it; on embedded
+// PGlite (one process) it stays in memory.
+
+export interface RealtimeEvent {
+  merchantId: string
+  conversationId: string
+  /** e.g. 'message' (a new or updated transcript row) or 'conversation' (status changed). */
+  kind: 'message' | 'conversation'
+  id: string
+}
+
+export type RealtimeListener = (event: RealtimeEvent) => void
+
+export interface Realtime {
+  /** Called after the change committed (or, on Postgres, via pg_notify inside the transaction). */
+  publish(event: RealtimeEvent): Promise<void>
+  subscribe(listener: RealtimeListener): () => void
+  close(): Promise<void>
+}
+
+/** Single-process fan-out: used with PGlite and in tests. */
+export class InProcessRealtime implements Realtime {
+  readonly #listeners = new Set<RealtimeListener>()
+  async publish(event: RealtimeEvent): Promise<void> {
+    for (const listener of this.#listeners) listener(event)
+  }
+  subscribe(listener: RealtimeListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+  async close(): Promise<void> {
+    this.#listeners.clear()
+  }
+}
