@@ -1,7 +1,10 @@
 // The contract every node kind module fulfils: one module per kind under src/nodes/, holding its config
 // schema, defaults, output handles, compile-to-state and the facts static analysis needs.
 import type { z } from 'zod'
-import type { ChannelKind } from '../document.ts'
+import type { ConditionGroup } from '../condition.ts'
+import type { ChannelKind, FlowSettings } from '../document.ts'
+import type { Effect } from '../effects.ts'
+import type { MachineArgs } from '../run-context.ts'
 
 export type NodeGroup = 'triggers' | 'messages' | 'timing' | 'logic' | 'actions' | 'people'
 
@@ -83,4 +86,79 @@ export interface NodeKind<K extends string = string, C = unknown> {
   check(config: C, ctx: NodeCheckContext): FlowIssue[]
   /** Template strings in the config, for the unknown-variable check and the variable picker. */
   templates(config: C): string[]
+  /**
+   * The node's state in the compiled machine. Transitions target `ctx.target(handle)`; everything the
+   * state does is a named action or guard from the closed sets below, so no user code ever runs.
+   */
+  compile(config: C, ctx: CompileContext): NodeStateSpec
+}
+
+/** A value known when the flow compiles, or computed from the run's context and event when it runs. */
+export type Dynamic<T> = T | ((args: MachineArgs) => T)
+
+/** Actions a node state may run; compile.ts implements each one. */
+export type ActionSpec =
+  /** Hand an effect to the host (send, escalate, lookups...). */
+  | { type: 'emit'; params: Dynamic<Effect> }
+  | { type: 'setVar'; params: Dynamic<{ name: string; value: unknown }> }
+  | { type: 'setOutcome'; params: { outcome: string } }
+  | { type: 'countRetry'; params: { nodeId: string } }
+  | { type: 'resetRetries'; params: { nodeId: string } }
+
+/** Guards a transition may use; compile.ts implements each one. */
+export type GuardSpec =
+  | { type: 'conditionHolds'; params: { group: ConditionGroup } }
+  /** A message whose button id, text or keywords match. Empty criteria never match. */
+  | { type: 'replyMatches'; params: { buttonIds: string[]; titles: string[]; keywords: string[] } }
+  /** An effect.result addressed to the node; `ok` narrows to success or failure. */
+  | { type: 'effectResultFor'; params: { nodeId: string; ok?: boolean } }
+  /** The run's deterministic bucket (0–99, from seed + node id) falls in [from, to). */
+  | { type: 'bucketIn'; params: { nodeId: string; from: number; to: number } }
+  | { type: 'inputValid'; params: { inputType: InputType } }
+  | { type: 'retriesLeft'; params: { nodeId: string; max: number } }
+
+export type InputType = 'text' | 'number' | 'order_number' | 'email' | 'photo'
+
+export interface TransitionSpec {
+  /** From `ctx.target(handle)`; omitted to stay in the state and only run the actions. */
+  target?: string
+  guard?: GuardSpec
+  actions?: ActionSpec[]
+}
+
+/** The inbound events a node may wait for. Timer events are declared through `after`. */
+export type WaitedEventType =
+  | 'message.received'
+  | 'effect.result'
+  | 'staff.handback'
+  | 'conversation.resolved'
+  | 'order.created'
+  | 'order.shipped'
+
+export interface NodeStateSpec {
+  /** `end` only: the run is over once entered. */
+  final?: boolean
+  entry?: ActionSpec[]
+  /** Taken as soon as the state is entered, first matching guard wins. */
+  always?: TransitionSpec[]
+  on?: Partial<Record<WaitedEventType, TransitionSpec[]>>
+  /** Keyed by a delay name from `ctx.delay(...)`. */
+  after?: Record<string, TransitionSpec[]>
+}
+
+export interface CompileContext {
+  nodeId: string
+  settings: FlowSettings
+  /**
+   * The absolute target (`#flow.<nodeId>`) of the node wired to `handleId`, or the implicit
+   * dead-end final state when nothing is wired there.
+   */
+  target(handleId: string): string
+  /** The final state that ends the run with the outcome set so far (pair with a `setOutcome` action). */
+  exitTarget: string
+  /**
+   * Registers a delay computed when the state is entered (so it can read the shopper's time zone
+   * and the event's clock) and returns its name for `after`. Names are scoped to the node.
+   */
+  delay(name: string, ms: (args: MachineArgs) => number): string
 }

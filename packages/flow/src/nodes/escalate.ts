@@ -1,0 +1,102 @@
+// Escalate to staff: hand the conversation to a human queue with a summary of what the bot collected,
+// then wait. Staff hand back → 'next'; staff resolve the conversation → the run ends.
+import { z } from 'zod'
+import type { EscalateEffect } from '../effects.ts'
+import { resolvePath } from '../path.ts'
+import type { FlowVars } from '../run-context.ts'
+import { renderSend } from './message-parts.ts'
+import type { ActionSpec, FlowIssue, NodeKind } from './types.ts'
+
+export const RESOLVED_BY_STAFF = 'resolved_by_staff'
+
+export const escalateConfigSchema = z.object({
+  queue: z.string().max(64),
+  /** What staff see first: each a label and the variable it shows ("Order number" ← order_number). */
+  summaryFields: z
+    .array(z.object({ label: z.string().min(1).max(60), path: z.string().min(1).max(200) }))
+    .max(20),
+  /** Told to the shopper when handing over; empty sends nothing. */
+  note: z.string().max(4096),
+})
+export type EscalateConfig = z.infer<typeof escalateConfigSchema>
+
+export const escalateDefaults = {
+  queue: 'support',
+  summaryFields: [],
+  note: '',
+} as const satisfies EscalateConfig
+
+function displayValue(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (Array.isArray(value)) return value.map(displayValue).join(', ')
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
+
+export function escalationOf(nodeId: string, config: EscalateConfig, vars: FlowVars): EscalateEffect {
+  const fields: Record<string, string> = {}
+  for (const field of config.summaryFields) fields[field.label] = displayValue(resolvePath(vars, field.path))
+  const summary = config.summaryFields.map((f) => `${f.label}: ${fields[f.label] || '—'}`).join('\n')
+  return { type: 'escalate', nodeId, queue: config.queue.trim() || 'support', summary, fields }
+}
+
+export const escalate: NodeKind<'escalate', EscalateConfig> = {
+  kind: 'escalate',
+  title: 'Escalate to staff',
+  description: 'Hands the chat to your team with a summary; continues when they hand back.',
+  group: 'people',
+  configSchema: escalateConfigSchema,
+  defaults: escalateDefaults,
+  handles: () => [{ id: 'next', label: 'Handed back' }],
+  facts: (config) => ({
+    sends: config.note.trim() === '' ? 0 : 1,
+    marketing: false,
+    timing: { next: { min: 0, max: Number.POSITIVE_INFINITY } },
+    opensWindow: [],
+    waits: true,
+    terminal: false,
+    writes: [],
+    hasTemplateFallback: false,
+  }),
+  check: (config, ctx) => {
+    const issues: FlowIssue[] = []
+    const labels = new Set<string>()
+    for (const field of config.summaryFields) {
+      if (labels.has(field.label)) {
+        issues.push({
+          severity: 'error',
+          code: 'duplicate_summary_field',
+          message: `'${ctx.nodeLabel}' shows "${field.label}" twice in the summary`,
+          nodeId: ctx.nodeId,
+        })
+      }
+      labels.add(field.label)
+    }
+    return issues
+  },
+  templates: (config) =>
+    [...config.summaryFields.map((f) => `{{${f.path}}}`), config.note].filter((t) => t !== ''),
+  compile: (config, ctx) => {
+    const entry: ActionSpec[] = [
+      { type: 'emit', params: ({ context }) => escalationOf(ctx.nodeId, config, context.vars) },
+    ]
+    if (config.note.trim() !== '') {
+      entry.push({
+        type: 'emit',
+        params: ({ context }) => renderSend(ctx.nodeId, { text: config.note }, 'service', context.vars),
+      })
+    }
+    return {
+      entry,
+      on: {
+        'staff.handback': [{ target: ctx.target('next') }],
+        'conversation.resolved': [
+          {
+            target: ctx.exitTarget,
+            actions: [{ type: 'setOutcome', params: { outcome: RESOLVED_BY_STAFF } }],
+          },
+        ],
+      },
+    }
+  },
+}

@@ -1,0 +1,30 @@
+// How a shopper's message is matched against buttons and keywords: a tapped button by id, a typed
+// button title exactly (ignoring case, spaces and punctuation around it), a keyword as a whole word
+// or phrase anywhere in the message.
+import type { MessageReceivedEvent } from '../events.ts'
+
+export function normalizeText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+}
+
+export interface ReplyCriteria {
+  buttonIds: string[]
+  titles: string[]
+  keywords: string[]
+}
+
+export function replyMatches(event: MessageReceivedEvent, criteria: ReplyCriteria): boolean {
+  if (event.buttonId !== undefined && criteria.buttonIds.includes(event.buttonId)) return true
+  const text = normalizeText(typeof event.text === 'string' ? event.text : '')
+  if (text === '') return false
+  if (criteria.titles.some((title) => normalizeText(title) === text)) return true
+  const padded = ` ${text} `
+  return criteria.keywords.some((keyword) => {
+    const k = normalizeText(keyword)
+    return k !== '' && padded.includes(` ${k} `)
+  })
+}

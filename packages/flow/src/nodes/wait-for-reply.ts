@@ -1,0 +1,123 @@
+// Wait for reply: branch on what the shopper answers (a button, keywords), anything else, or no
+// answer in time. The reply text is kept in the `reply` variable.
+import { z } from 'zod'
+import { durationSchema, durationToMs } from '../duration.ts'
+import type { MessageReceivedEvent } from '../events.ts'
+import type { ActionSpec, NodeKind, OutputHandle, TimeRange, TransitionSpec } from './types.ts'
+
+const RESERVED_HANDLES = ['anything', 'timeout'] as const
+
+export const waitForReplyConfigSchema = z.object({
+  branches: z
+    .array(
+      z.object({
+        /** The handle id; a tapped button with this id matches, as does its title typed out. */
+        id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, "-" or "_"'),
+        title: z.string().max(80),
+        keywords: z.array(z.string().max(100)).max(50),
+      }),
+    )
+    .max(20),
+  /** No timeout: waits for as long as the run lives. */
+  timeout: durationSchema.nullable(),
+})
+export type WaitForReplyConfig = z.infer<typeof waitForReplyConfigSchema>
+
+export const waitForReplyDefaults = {
+  branches: [],
+  timeout: { amount: 1, unit: 'days' },
+} as const satisfies WaitForReplyConfig
+
+const storeReply: ActionSpec = {
+  type: 'setVar',
+  params: ({ event }) => ({ name: 'reply', value: (event as MessageReceivedEvent).text ?? '' }),
+}
+
+export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
+  kind: 'wait-for-reply',
+  title: 'Wait for reply',
+  description: 'Waits for the shopper to answer and branches on the answer.',
+  group: 'timing',
+  configSchema: waitForReplyConfigSchema,
+  defaults: waitForReplyDefaults,
+  handles: (config) => {
+    const handles: OutputHandle[] = config.branches.map((b) => ({ id: b.id, label: b.title || b.id }))
+    handles.push({ id: 'anything', label: 'Anything else' })
+    if (config.timeout) handles.push({ id: 'timeout', label: 'No reply' })
+    return handles
+  },
+  facts: (config) => {
+    const timeoutMs = config.timeout ? durationToMs(config.timeout) : Number.POSITIVE_INFINITY
+    const replyWindow: TimeRange = { min: 0, max: timeoutMs }
+    const timing: Record<string, TimeRange> = { anything: replyWindow }
+    for (const branch of config.branches) timing[branch.id] = replyWindow
+    if (config.timeout) timing.timeout = { min: timeoutMs, max: timeoutMs }
+    return {
+      sends: 0,
+      marketing: false,
+      timing,
+      opensWindow: [...config.branches.map((b) => b.id), 'anything'],
+      waits: true,
+      terminal: false,
+      writes: ['reply'],
+      hasTemplateFallback: false,
+    }
+  },
+  check: (config, ctx) => {
+    const issues = []
+    if (config.timeout && !(durationToMs(config.timeout) > 0)) {
+      issues.push({
+        severity: 'error' as const,
+        code: 'non_positive_delay',
+        message: `'${ctx.nodeLabel}' must wait longer than 0 ${config.timeout.unit}`,
+        nodeId: ctx.nodeId,
+      })
+    }
+    const seen = new Set<string>()
+    for (const branch of config.branches) {
+      if ((RESERVED_HANDLES as readonly string[]).includes(branch.id) || seen.has(branch.id)) {
+        issues.push({
+          severity: 'error' as const,
+          code: 'duplicate_branch',
+          message: `'${ctx.nodeLabel}' has two branches called "${branch.id}"`,
+          nodeId: ctx.nodeId,
+        })
+      }
+      seen.add(branch.id)
+      if (branch.title.trim() === '' && branch.keywords.every((k) => k.trim() === '')) {
+        issues.push({
+          severity: 'warning' as const,
+          code: 'branch_never_matches',
+          message: `A branch of '${ctx.nodeLabel}' has neither a button title nor keywords, so only a tap on button "${branch.id}" takes it`,
+          nodeId: ctx.nodeId,
+        })
+      }
+    }
+    return issues
+  },
+  templates: () => [],
+  compile: (config, ctx) => {
+    const onMessage: TransitionSpec[] = config.branches.map((branch) => ({
+      guard: {
+        type: 'replyMatches',
+        params: { buttonIds: [branch.id], titles: [branch.title], keywords: branch.keywords },
+      },
+      target: ctx.target(branch.id),
+      actions: [storeReply],
+    }))
+    onMessage.push({ target: ctx.target('anything'), actions: [storeReply] })
+    const timeout = config.timeout
+    return {
+      on: { 'message.received': onMessage },
+      ...(timeout
+        ? {
+            after: {
+              [ctx.delay('timeout', () => Math.max(0, durationToMs(timeout)))]: [
+                { target: ctx.target('timeout') },
+              ],
+            },
+          }
+        : {}),
+    }
+  },
+}

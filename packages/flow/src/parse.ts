@@ -1,0 +1,134 @@
+// Loading a flow document: upgrade old versions, check the envelope, then each node's config against
+// its kind (with the kind's defaults for missing fields). Never throws; issues point at the node.
+import type { z } from 'zod'
+import { FLOW_DOCUMENT_VERSION, type RawFlowDocument, rawFlowDocumentSchema } from './document.ts'
+import { type FlowNode, getNodeKind } from './nodes/index.ts'
+import type { FlowIssue } from './nodes/types.ts'
+
+export type FlowDocument = Omit<RawFlowDocument, 'nodes'> & { nodes: FlowNode[] }
+
+export type UpgradeResult = { ok: true; json: unknown } | { ok: false; issues: FlowIssue[] }
+
+/**
+ * One function per version step: `upgrades[n]` turns a version-n document into version n+1.
+ * Empty while v1 is the only version; add `1: upgradeV1ToV2` when v2 lands, and never change it after.
+ */
+const upgrades: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+
+function invalid(code: string, message: string): { ok: false; issues: FlowIssue[] } {
+  return { ok: false, issues: [{ severity: 'error', code, message }] }
+}
+
+/** Brings a saved document of any known version up to the current one. */
+export function upgradeFlowDocument(json: unknown): UpgradeResult {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return invalid('invalid_document', 'This is not a flow document')
+  }
+  let doc = json as Record<string, unknown>
+  let version = doc.version
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    return invalid('invalid_document', 'The flow document has no valid version')
+  }
+  if (version > FLOW_DOCUMENT_VERSION) {
+    return invalid(
+      'unsupported_version',
+      `This flow was saved by a newer Parley (version ${version}); this one reads up to version ${FLOW_DOCUMENT_VERSION}`,
+    )
+  }
+  while (version < FLOW_DOCUMENT_VERSION) {
+    const upgrade = upgrades[version]
+    if (!upgrade)
+      return invalid('unsupported_version', `Flow documents of version ${version} can no longer be read`)
+    try {
+      doc = upgrade(doc)
+    } catch {
+      return invalid('invalid_document', `The flow could not be upgraded from version ${version}`)
+    }
+    version = doc.version
+    if (typeof version !== 'number')
+      return invalid('invalid_document', 'The flow document has no valid version')
+  }
+  return { ok: true, json: doc }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
+}
+
+function zodIssues(error: z.ZodError, prefix: string, extra: Partial<FlowIssue>): FlowIssue[] {
+  return error.issues.map((issue) => {
+    const where = pathText(issue.path)
+    return {
+      severity: 'error',
+      code: extra.nodeId ? 'invalid_config' : 'invalid_document',
+      message: `${prefix}${where ? ` (${where.replace(/^\./, '')})` : ''}: ${issue.message}`,
+      ...extra,
+    }
+  })
+}
+
+/**
+ * Parses and fully checks the structure of a flow document. Graph-level checks (unreachable nodes,
+ * dead ends, loops without a wait) are `validate`'s job.
+ * @example const parsed = parseFlowDocument(JSON.parse(body)); if (!parsed.ok) return 400
+ */
+export function parseFlowDocument(
+  input: unknown,
+): { ok: true; doc: FlowDocument } | { ok: false; issues: FlowIssue[] } {
+  try {
+    const upgraded = upgradeFlowDocument(input)
+    if (!upgraded.ok) return upgraded
+    const envelope = rawFlowDocumentSchema.safeParse(upgraded.json)
+    if (!envelope.success)
+      return { ok: false, issues: zodIssues(envelope.error, 'Invalid flow document', {}) }
+    const issues: FlowIssue[] = []
+    const nodes: FlowNode[] = []
+    const seen = new Set<string>()
+    for (const node of envelope.data.nodes) {
+      const label = node.name?.trim() || node.id
+      if (seen.has(node.id)) {
+        issues.push({
+          severity: 'error',
+          code: 'duplicate_node_id',
+          message: `Two steps share the id "${node.id}"`,
+          nodeId: node.id,
+        })
+        continue
+      }
+      seen.add(node.id)
+      const kind = getNodeKind(node.kind)
+      if (!kind) {
+        issues.push({
+          severity: 'error',
+          code: 'unknown_kind',
+          message: `'${label}' is a kind of step this version does not know ("${node.kind}")`,
+          nodeId: node.id,
+        })
+        continue
+      }
+      const raw = node.config
+      if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+        issues.push({
+          severity: 'error',
+          code: 'invalid_config',
+          message: `The settings of '${label}' are not an object`,
+          nodeId: node.id,
+        })
+        continue
+      }
+      // Shallow merge: a field the document leaves out takes the kind's default.
+      const merged = { ...(kind.defaults as object), ...((raw as object | null | undefined) ?? {}) }
+      const config = kind.configSchema.safeParse(merged)
+      if (!config.success) {
+        issues.push(...zodIssues(config.error, `The settings of '${label}' are invalid`, { nodeId: node.id }))
+        continue
+      }
+      nodes.push({ ...node, config: config.data } as FlowNode)
+    }
+    if (issues.length > 0) return { ok: false, issues }
+    return { ok: true, doc: { ...envelope.data, nodes } }
+  } catch {
+    // Defensive: schema code should not throw, but a document must never crash the caller.
+    return invalid('invalid_document', 'The flow document could not be read')
+  }
+}
