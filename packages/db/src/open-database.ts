@@ -66,7 +66,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     opened = { db, kind: 'postgres', pool, close: once(() => db.destroy()) }
   } else {
-    const pglite = new PGlite(dataDir, { parsers: pgliteParsers })
+    // PGlite ignores the options argument when the data dir argument is undefined.
+    const pgliteOptions = { parsers: pgliteParsers }
+    const pglite = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions)
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     opened = {
       db,

@@ -6,8 +6,10 @@
 //     afterAll(() => t.close())
 //   })
 import { randomBytes } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
 import pg from 'pg'
 import { type DatabaseKind, type OpenedDatabase, openDatabase } from './open-database.ts'
+import type { Database, Merchant, NewMerchant } from './schema/index.ts'
 
 export type TestDatabase = OpenedDatabase
 
@@ -87,4 +89,16 @@ async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promis
   } finally {
     await client.end()
   }
+}
+
+/** Inserts a merchant with defaults (tests only). */
+export async function insertMerchant(
+  db: Kysely<Database> | Transaction<Database>,
+  values: Partial<NewMerchant> = {},
+): Promise<Merchant> {
+  return db
+    .insertInto('merchants')
+    .values({ name: `Test shop ${randomBytes(3).toString('hex')}`, ...values })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }

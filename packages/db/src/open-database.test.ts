@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jsonb } from './json.ts'
+import { openDatabase } from './open-database.ts'
+import { createTestDatabase, insertMerchant, type TestDatabase, testDatabases } from './testing.ts'
+
+describe.each(testDatabases())('openDatabase on %s', (kind) => {
+  let t: TestDatabase
+  beforeAll(async () => {
+    t = await createTestDatabase(kind)
+  })
+  afterAll(() => t?.close())
+
+  it('reports its kind', () => {
+    expect(t.kind).toBe(kind)
+  })
+
+  it('does not persist a rolled-back transaction', async () => {
+    const failure = new Error('roll back')
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await insertMerchant(trx, { name: 'rolled back' })
+        const inside = await trx
+          .selectFrom('merchants')
+          .where('name', '=', 'rolled back')
+          .selectAll()
+          .execute()
+        expect(inside).toHaveLength(1)
+        throw failure
+      }),
+    ).rejects.toBe(failure)
+    const after = await t.db.selectFrom('merchants').where('name', '=', 'rolled back').selectAll().execute()
+    expect(after).toEqual([])
+  })
+
+  it('does not persist a controlled transaction that is rolled back', async () => {
+    const trx = await t.db.startTransaction().execute()
+    await insertMerchant(trx, { name: 'controlled rollback' })
+    await trx.rollback().execute()
+    const after = await t.db
+      .selectFrom('merchants')
+      .where('name', '=', 'controlled rollback')
+      .selectAll()
+      .execute()
+    expect(after).toEqual([])
+  })
+
+  it('persists a committed transaction', async () => {
+    await t.db.transaction().execute((trx) => insertMerchant(trx, { name: 'committed' }))
+    const after = await t.db.selectFrom('merchants').where('name', '=', 'committed').selectAll().execute()
+    expect(after).toHaveLength(1)
+  })
+
+  it('rolls back a savepoint without losing the outer transaction', async () => {
+    const trx = await t.db.startTransaction().execute()
+    await insertMerchant(trx, { name: 'outer' })
+    const sp = await trx.savepoint('inner').execute()
+    await insertMerchant(sp, { name: 'inner' })
+    await sp.rollbackToSavepoint('inner').execute()
+    await trx.commit().execute()
+    const names = await t.db
+      .selectFrom('merchants')
+      .where('name', 'in', ['outer', 'inner'])
+      .select('name')
+      .execute()
+    expect(names).toEqual([{ name: 'outer' }])
+  })
+
+  it('keeps concurrent transactions apart (one rolls back, the other commits)', async () => {
+    const slow = (name: string, fail: boolean) =>
+      t.db.transaction().execute(async (trx) => {
+        await insertMerchant(trx, { name })
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        if (fail) throw new Error(`${name} fails`)
+      })
+    const outside = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      await insertMerchant(t.db, { name: 'concurrent-outside' })
+    })()
+    const results = await Promise.allSettled([
+      slow('concurrent-a', true),
+      slow('concurrent-b', false),
+      outside,
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled'])
+    const names = await t.db
+      .selectFrom('merchants')
+      .where('name', 'like', 'concurrent-%')
+      .orderBy('name')
+      .select('name')
+      .execute()
+    expect(names.map((n) => n.name)).toEqual(['concurrent-b', 'concurrent-outside'])
+  })
+
+  it('reads defaults, numerics, counts, dates, arrays and jsonb the same way', async () => {
+    const merchant = await insertMerchant(t.db, { monthly_template_budget: '12.5' })
+    expect(merchant.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(merchant.cart_abandon_after_minutes).toBe(30)
+    expect(merchant.opt_out_keywords).toEqual(['STOP', 'UNSUBSCRIBE'])
+    expect(merchant.monthly_template_budget).toBe('12.5000')
+    expect(merchant.created_at).toBeInstanceOf(Date)
+
+    const items = [{ title: 'Mug', quantity: 2, price: '9.50', image: null, product_id: null, url: null }]
+    const cart = await t.db
+      .insertInto('carts')
+      .values({
+        merchant_id: merchant.id,
+        token: 'c1',
+        items: jsonb(items),
+        value: 19,
+        currency: 'EUR',
+        last_activity_at: new Date('2026-01-01T10:00:00Z'),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    expect(cart.items).toEqual(items)
+    expect(cart.value).toBe('19.00')
+    expect(cart.last_activity_at.toISOString()).toBe('2026-01-01T10:00:00.000Z')
+
+    const { count } = await t.db
+      .selectFrom('carts')
+      .where('merchant_id', '=', merchant.id)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    expect(count).toBe(1)
+
+    const spend = await t.db
+      .insertInto('template_spend')
+      .values({
+        merchant_id: merchant.id,
+        month: '2026-02-01',
+        category: 'marketing',
+        amount: 0.05,
+        currency: 'USD',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    expect(spend.month).toBe('2026-02-01')
+    expect(spend.amount).toBe('0.0500')
+
+    const product = await t.db
+      .insertInto('products')
+      .values({
+        merchant_id: merchant.id,
+        title: 'Tee',
+        price: '20',
+        currency: 'EUR',
+        tags: ['cotton', 'summer'],
+        attributes: { colours: ['blue', 'red'], fit: 'runs small' },
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    expect(product.tags).toEqual(['cotton', 'summer'])
+    expect(product.attributes).toEqual({ colours: ['blue', 'red'], fit: 'runs small' })
+    expect(product.in_stock).toBe(true)
+  })
+})
+
+describe('openDatabase with a PGlite data directory', () => {
+  it('keeps committed data across a reopen', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-pglite-'))
+    try {
+      const first = await openDatabase({ dataDir })
+      await first.db.insertInto('merchants').values({ name: 'durable' }).execute()
+      await first.close()
+      await first.close() // idempotent
+
+      const second = await openDatabase({ dataDir })
+      expect(second.kind).toBe('pglite')
+      const rows = await second.db.selectFrom('merchants').select('name').execute()
+      expect(rows).toEqual([{ name: 'durable' }])
+      await second.close()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('opens without migrating when asked', async () => {
+    const { db, close } = await openDatabase({ migrate: false })
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.tables where table_schema = 'public'`.execute(db)
+    expect(rows[0]?.n).toBe(0)
+    await close()
+  })
+})
