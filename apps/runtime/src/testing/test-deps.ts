@@ -1,0 +1,118 @@
+// Test wiring: a fresh migrated database (PGlite or real Postgres), a ManualClock, silent logs, fresh metrics.
+// Share one per test file (PGlite start costs a second or two) and isolate tests by seeding a merchant each.
+import type { Database, DatabaseKind, UserRole } from '@parley/db'
+import { createTestDatabase } from '@parley/db/testing'
+import type { Kysely } from 'kysely'
+import { loadConfig } from '../config.ts'
+import type { RuntimeDeps } from '../deps.ts'
+import { createLogger } from '../observability/logger.ts'
+import { createRuntimeMetrics } from '../observability/metrics.ts'
+import { InProcessRealtime } from '../realtime/realtime.ts'
+import { hashPassword } from '../security/password.ts'
+import { ManualClock } from '../time/clock.ts'
+
+export interface TestDeps {
+  deps: RuntimeDeps
+  clock: ManualClock
+  /** Closes realtime and drops the database. */
+  close(): Promise<void>
+}
+
+/**
+ * @example
+ * let t: TestDeps
+ * beforeAll(async () => { t = await createTestDeps(kind) })
+ * afterAll(() => t.close())
+ */
+export async function createTestDeps(
+  kind: DatabaseKind,
+  overrides: Partial<RuntimeDeps> = {},
+): Promise<TestDeps> {
+  const database = await createTestDatabase(kind)
+  const clock = new ManualClock()
+  const realtime = new InProcessRealtime()
+  const deps: RuntimeDeps = {
+    db: database.db,
+    dbKind: database.kind,
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    clock,
+    logger: createLogger('silent'),
+    metrics: createRuntimeMetrics(),
+    realtime,
+    channels: {},
+    instanceId: `test-${process.pid}`,
+    ...overrides,
+  }
+  return {
+    deps,
+    clock: deps.clock instanceof ManualClock ? deps.clock : clock,
+    close: async () => {
+      await deps.realtime.close()
+      await database.close()
+    },
+  }
+}
+
+export interface SeededMerchant {
+  merchantId: string
+  userId: string
+  email: string
+  password: string
+}
+
+// scrypt costs ~50 ms; tests seed many users with the same password.
+const hashes = new Map<string, Promise<string>>()
+function cachedHash(password: string): Promise<string> {
+  let hash = hashes.get(password)
+  if (!hash) {
+    hash = hashPassword(password)
+    hashes.set(password, hash)
+  }
+  return hash
+}
+
+let seedCounter = 0
+
+/** A new merchant with one staff user (owner by default). Emails are unique per call unless given. */
+export async function seedMerchant(
+  db: Kysely<Database>,
+  options: { email?: string; password?: string; role?: UserRole; name?: string } = {},
+): Promise<SeededMerchant> {
+  seedCounter += 1
+  const email = (
+    options.email ?? `owner-${process.pid}-${seedCounter}-${Date.now()}@test.parley.dev`
+  ).toLowerCase()
+  const password = options.password ?? 'correct horse battery staple'
+  const merchant = await db
+    .insertInto('merchants')
+    .values({ name: options.name ?? `Test merchant ${seedCounter}` })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const user = await seedUser(db, merchant.id, { email, password, role: options.role ?? 'owner' })
+  return { merchantId: merchant.id, userId: user.userId, email, password }
+}
+
+/** Another staff user of an existing merchant. */
+export async function seedUser(
+  db: Kysely<Database>,
+  merchantId: string,
+  options: { email?: string; password?: string; role: UserRole },
+): Promise<{ userId: string; email: string; password: string }> {
+  seedCounter += 1
+  const email = (
+    options.email ?? `${options.role}-${process.pid}-${seedCounter}-${Date.now()}@test.parley.dev`
+  ).toLowerCase()
+  const password = options.password ?? 'correct horse battery staple'
+  const user = await db
+    .insertInto('users')
+    .values({
+      merchant_id: merchantId,
+      email,
+      name: options.role,
+      password_hash: await cachedHash(password),
+      role: options.role,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { userId: user.id, email, password }
+}

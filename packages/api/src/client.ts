@@ -1,0 +1,140 @@
+// A small typed client for the runtime's API. Every response is parsed with the same schema the server
+// answers with; failures throw ApiError carrying the server's { code, message, details }.
+import type { z } from 'zod'
+import { apiKeyListSchema, type CreateApiKeyRequest, createdApiKeySchema } from './api-keys.ts'
+import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
+import { type ErrorCode, errorBodySchema } from './errors.ts'
+import {
+  type CreateFlowRequest,
+  flowDetailSchema,
+  flowListSchema,
+  flowVersionListSchema,
+  publishFlowResultSchema,
+  starterFlowListSchema,
+  type UpdateFlowRequest,
+  validateFlowResultSchema,
+} from './flows.ts'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export interface ApiClientOptions {
+  /** e.g. '' (same origin) or 'http://127.0.0.1:3000'. */
+  baseUrl?: string
+  fetch?: typeof fetch
+  /** A CSRF token known from an earlier page load; otherwise learnt from signIn() / session(). */
+  csrfToken?: string
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+/**
+ * @example
+ * const api = createApiClient({ baseUrl: '' })
+ * await api.auth.signIn({ email, password })
+ * const { flows } = await api.flows.list()
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/$/, '')
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  let csrfToken = options.csrfToken
+
+  async function call<S extends z.ZodType | null>(
+    method: Method,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken
+    const response = await doFetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      credentials: 'include',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await response.text()
+    let json: unknown
+    try {
+      json = text ? JSON.parse(text) : undefined
+    } catch {
+      json = undefined
+    }
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(json)
+      if (parsed.success) {
+        const { code, message, details } = parsed.data.error
+        throw new ApiError(response.status, code, message, details)
+      }
+      throw new ApiError(response.status, 'internal', `Request failed with status ${response.status}`)
+    }
+    if (schema === null) return undefined as never
+    const parsed = schema.safeParse(json)
+    if (!parsed.success) {
+      throw new ApiError(
+        response.status,
+        'internal',
+        `Unexpected response from ${method} ${path}`,
+        parsed.error.issues,
+      )
+    }
+    return parsed.data as never
+  }
+
+  const flowPath = (id: string) => `/api/flows/${encodeURIComponent(id)}`
+
+  return {
+    /** The CSRF token in use (after signIn or session). */
+    get csrfToken() {
+      return csrfToken
+    },
+    auth: {
+      async signIn(request: SignInRequest) {
+        const session = await call('POST', '/api/auth/sign-in', sessionSchema, request)
+        csrfToken = session.csrfToken
+        return session
+      },
+      async session() {
+        const session = await call('GET', '/api/auth/session', sessionSchema)
+        csrfToken = session.csrfToken
+        return session
+      },
+      async signOut() {
+        await call('POST', '/api/auth/sign-out', null)
+        csrfToken = undefined
+      },
+    },
+    flows: {
+      list: () => call('GET', '/api/flows', flowListSchema),
+      starters: () => call('GET', '/api/starter-flows', starterFlowListSchema),
+      create: (request: CreateFlowRequest = {}) => call('POST', '/api/flows', flowDetailSchema, request),
+      get: (id: string) => call('GET', flowPath(id), flowDetailSchema),
+      update: (id: string, request: UpdateFlowRequest) =>
+        call('PUT', flowPath(id), flowDetailSchema, request),
+      remove: (id: string) => call('DELETE', flowPath(id), null),
+      duplicate: (id: string) => call('POST', `${flowPath(id)}/duplicate`, flowDetailSchema),
+      validate: (id: string) => call('POST', `${flowPath(id)}/validate`, validateFlowResultSchema),
+      publish: (id: string) => call('POST', `${flowPath(id)}/publish`, publishFlowResultSchema),
+      versions: (id: string) => call('GET', `${flowPath(id)}/versions`, flowVersionListSchema),
+      rollback: (id: string, version: number) =>
+        call('POST', `${flowPath(id)}/versions/${version}/rollback`, publishFlowResultSchema),
+    },
+    apiKeys: {
+      list: () => call('GET', '/api/api-keys', apiKeyListSchema),
+      create: (request: CreateApiKeyRequest) => call('POST', '/api/api-keys', createdApiKeySchema, request),
+      revoke: (id: string) => call('DELETE', `/api/api-keys/${encodeURIComponent(id)}`, null),
+    },
+  }
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>
