@@ -1,0 +1,202 @@
+// Realtime over Postgres LISTEN/NOTIFY: every replica LISTENs on one channel, so a transcript change published
+// by any replica reaches the sockets held by all of them. The payload is small (ids only); listeners load rows.
+import type { Database, OpenedDatabase } from '@parley/db'
+import { type Kysely, sql } from 'kysely'
+import type { Logger } from '../observability/logger.ts'
+import { InProcessRealtime, type Realtime, type RealtimeEvent, type RealtimeListener } from './realtime.ts'
+
+export const REALTIME_CHANNEL = 'parley_realtime'
+
+type Pool = NonNullable<OpenedDatabase['pool']>
+const connectClient = (pool: Pool) => pool.connect()
+type PoolClient = Awaited<ReturnType<typeof connectClient>>
+type Notification = { channel: string; payload?: string }
+
+export interface PgRealtimeOptions {
+  db: Kysely<Database>
+  /** The LISTEN connection is taken from this pool and held for the life of the process. */
+  pool: Pool
+  logger: Logger
+  /** First reconnect delay; doubles up to 30 s. */
+  reconnectDelayMs?: number
+}
+
+/**
+ * Publish = `pg_notify('parley_realtime', json)`; receive = a dedicated connection LISTENing on it (own
+ * notifications included, so a replica hears what it published exactly once, through the same path).
+ * A lost LISTEN connection is replaced with backoff; events published meanwhile are missed, which is why
+ * web-chat clients re-read the transcript when their socket reconnects.
+ */
+export class PgRealtime implements Realtime {
+  readonly #listeners = new Set<RealtimeListener>()
+  readonly #options: PgRealtimeOptions
+  #client: PoolClient | undefined
+  #closed = false
+  #connecting: Promise<void> | undefined
+  #retryTimer: NodeJS.Timeout | undefined
+  #retryDelayMs: number
+
+  constructor(options: PgRealtimeOptions) {
+    this.#options = options
+    this.#retryDelayMs = options.reconnectDelayMs ?? 250
+  }
+
+  /** Opens the LISTEN connection; resolves once LISTEN is active. */
+  async start(): Promise<void> {
+    await this.#connect()
+  }
+
+  async publish(event: RealtimeEvent): Promise<void> {
+    await notifyRealtime(this.#options.db, event)
+  }
+
+  subscribe(listener: RealtimeListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** True while the LISTEN connection is up (for health checks and tests). */
+  get listening(): boolean {
+    return this.#client !== undefined
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#retryTimer)
+    await this.#connecting?.catch(() => {})
+    const client = this.#client
+    this.#client = undefined
+    this.#listeners.clear()
+    if (client) {
+      client.removeAllListeners('notification')
+      try {
+        await client.query(`unlisten ${REALTIME_CHANNEL}`)
+        client.release()
+      } catch (error) {
+        client.release(error instanceof Error ? error : true)
+      }
+    }
+  }
+
+  #connect(): Promise<void> {
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined
+    })
+    return this.#connecting
+  }
+
+  async #open(): Promise<void> {
+    const client = await connectClient(this.#options.pool)
+    const onError = (error: Error) => this.#lost(client, error)
+    client.on('error', onError)
+    client.on('end', () => this.#lost(client, new Error('LISTEN connection ended')))
+    client.on('notification', (message: Notification) => this.#deliver(message))
+    try {
+      await client.query(`listen ${REALTIME_CHANNEL}`)
+    } catch (error) {
+      client.off('error', onError)
+      client.release(error instanceof Error ? error : true)
+      throw error
+    }
+    if (this.#closed) {
+      client.release()
+      return
+    }
+    this.#client = client
+    this.#retryDelayMs = this.#options.reconnectDelayMs ?? 250
+  }
+
+  #lost(client: PoolClient, error: Error): void {
+    if (this.#client !== client) return
+    this.#client = undefined
+    client.removeAllListeners('notification')
+    // Destroy rather than return it to the pool: the connection is broken.
+    try {
+      client.release(error)
+    } catch {}
+    this.#options.logger.warn('realtime LISTEN connection lost; reconnecting', { error })
+    this.#scheduleReconnect()
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed) return
+    const delay = this.#retryDelayMs
+    this.#retryDelayMs = Math.min(delay * 2, 30_000)
+    this.#retryTimer = setTimeout(() => {
+      this.#connect().catch((error: unknown) => {
+        this.#options.logger.warn('realtime reconnect failed', { error })
+        this.#scheduleReconnect()
+      })
+    }, delay)
+    this.#retryTimer.unref()
+  }
+
+  #deliver(message: Notification): void {
+    if (message.channel !== REALTIME_CHANNEL || !message.payload) return
+    const event = parseRealtimePayload(message.payload)
+    if (!event) {
+      this.#options.logger.warn('realtime: ignoring a malformed notification', { payload: message.payload })
+      return
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.#options.logger.error('realtime listener failed', { error })
+      }
+    }
+  }
+}
+
+/**
+ * NOTIFY inside the caller's transaction (or on its own): Postgres delivers it only if and when that
+ * transaction commits, so a socket never hears of a row that was rolled back.
+ * @example await notifyRealtime(trx, { merchantId, conversationId, kind: 'message', id: messageId })
+ */
+export async function notifyRealtime(db: Kysely<Database>, event: RealtimeEvent): Promise<void> {
+  const payload = JSON.stringify({
+    merchantId: event.merchantId,
+    conversationId: event.conversationId,
+    kind: event.kind,
+    id: event.id,
+  })
+  await sql`select pg_notify(${REALTIME_CHANNEL}, ${payload})`.execute(db)
+}
+
+export function parseRealtimePayload(payload: string): RealtimeEvent | null {
+  try {
+    const value = JSON.parse(payload) as Partial<RealtimeEvent>
+    if (
+      typeof value.merchantId === 'string' &&
+      typeof value.conversationId === 'string' &&
+      (value.kind === 'message' || value.kind === 'conversation') &&
+      typeof value.id === 'string'
+    ) {
+      return {
+        merchantId: value.merchantId,
+        conversationId: value.conversationId,
+        kind: value.kind,
+        id: value.id,
+      }
+    }
+  } catch {}
+  return null
+}
+
+/**
+ * Realtime for the database the process runs on: LISTEN/NOTIFY on Postgres (replicas share it), in-process
+ * fan-out on embedded PGlite (one process by construction).
+ * @example deps.realtime = await createRealtime({ db, kind: opened.kind, pool: opened.pool, logger })
+ */
+export async function createRealtime(options: {
+  db: Kysely<Database>
+  kind: OpenedDatabase['kind']
+  pool?: Pool
+  logger: Logger
+}): Promise<Realtime> {
+  if (options.kind === 'pglite') return new InProcessRealtime()
+  if (!options.pool) throw new Error('createRealtime: a pg pool is required on Postgres')
+  const realtime = new PgRealtime({ db: options.db, pool: options.pool, logger: options.logger })
+  await realtime.start()
+  return realtime
+}
