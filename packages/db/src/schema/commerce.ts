@@ -3,7 +3,6 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type {
   DefaultTimestamp,
   Id,
-  Json,
   JsonObject,
   JsonWithDefault,
   NullableTimestamp,
@@ -29,7 +28,7 @@ export interface CartsTable {
   /** The store's cart / checkout token; orders refer to it. */
   token: string
   contact_id: string | null
-  items: Json<CartItem[]>
+  items: JsonWithDefault<CartItem[]>
   value: Numeric
   currency: string
   checkout_url: string | null
