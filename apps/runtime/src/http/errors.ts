@@ -1,24 +1,12 @@
 // Typed errors: every failure the API reports carries an HTTP status and a code from a closed union,
 // and serialises to one JSON shape: { error: { code, message, details? } }.
+import type { ErrorCode } from '@parley/api'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ZodError } from 'zod'
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'invalid_json'
-  | 'validation_failed'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'conflict'
-  | 'flow_invalid'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'internal'
+export type { ErrorCode }
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown }
@@ -60,6 +48,15 @@ export function zodDetails(error: ZodError): { path: string; message: string }[]
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
 }
 
+const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
 /** Maps anything thrown inside a handler to the JSON error shape. */
 export function toErrorResponse(err: unknown, c: Context): Response {
   if (err instanceof AppError) return c.json(err.toJSON(), err.status)
@@ -71,8 +68,11 @@ export function toErrorResponse(err: unknown, c: Context): Response {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
-    const code: ErrorCode =
-      status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request'
+    // Hono's validator reports unparseable JSON as a 400 HTTPException.
+    if (status === 400 && /malformed json/i.test(err.message)) {
+      return c.json(new AppError(400, 'invalid_json', 'The request body is not valid JSON').toJSON(), 400)
+    }
+    const code = httpExceptionCodes[status] ?? 'bad_request'
     return c.json(new AppError(status, code, err.message || 'Bad request').toJSON(), status)
   }
   if (err instanceof SyntaxError) {

@@ -1,0 +1,45 @@
+import { testDatabases } from '@parley/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from './app.ts'
+import { createTestDeps, type TestDeps } from './testing/test-deps.ts'
+
+describe.each(testDatabases())('app on %s', (kind) => {
+  let t: TestDeps
+  let app: ReturnType<typeof createApp>
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+    app = createApp(t.deps)
+  })
+  afterAll(() => t.close())
+
+  it('answers /healthz with a database ping', async () => {
+    const res = await app.request('/healthz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, database: 'up' })
+    expect(res.headers.get('x-request-id')).toBeTruthy()
+  })
+
+  it('serves Prometheus text on /metrics, counting requests', async () => {
+    await app.request('/healthz')
+    const res = await app.request('/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/plain')
+    const text = await res.text()
+    expect(text).toContain('# TYPE parley_http_requests_total counter')
+    expect(text).toMatch(/parley_http_requests_total\{method="GET",status="2xx"\} \d+/)
+  })
+
+  it('answers unknown routes with the JSON 404', async () => {
+    const res = await app.request('/nope')
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No such route' } })
+  })
+
+  it('publishes /openapi.json generated from the route schemas', async () => {
+    const res = await app.request('/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> }
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths)).toContain('/healthz')
+  })
+})

@@ -1,0 +1,66 @@
+// The Hono app: middleware every request passes through, the JSON error shape, and the route modules.
+// Built from RuntimeDeps only, so tests drive it with app.request(...) and server.ts serves the same thing.
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import type { RuntimeDeps } from './deps.ts'
+import { accessLog } from './http/access-log.ts'
+import type { AppEnv } from './http/app-env.ts'
+import { AppError, toErrorResponse } from './http/errors.ts'
+import { createRouter } from './http/router.ts'
+import { systemRoutes } from './routes/system.ts'
+
+/** Request bodies above this answer 413 payload_too_large before any handler reads them. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter()
+
+  app.use('*', requestId(), async (c, next) => {
+    c.set('deps', deps)
+    await next()
+  })
+  app.use('*', accessLog)
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
+      },
+    }),
+  )
+
+  app.onError((err, c) => {
+    if (!(err instanceof AppError)) {
+      deps.logger.error('request failed', { requestId: c.get('requestId'), path: c.req.path, error: err })
+    }
+    return toErrorResponse(err, c)
+  })
+  app.notFound((c) => c.json(new AppError(404, 'not_found', 'No such route').toJSON(), 404))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'parley_session',
+    description: 'Staff session; mutations also need the X-CSRF-Token header from GET /api/auth/session',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Store API key pk_live_<prefix>_<secret>',
+  })
+
+  // ── Route modules: one line each. ──────────────────────────────────────────────────────────────────────────
+  app.route('/', systemRoutes(deps))
+  // accounts and flows (API helper)
+  // engine: events, dev clock (engine helper)
+  // channels: webhooks, web chat, conversations (channels helper)
+  // ───────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Parley runtime API', version: '1' },
+  })
+  return app
+}
