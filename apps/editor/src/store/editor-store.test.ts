@@ -1,0 +1,235 @@
+import type { RawFlowDocument } from '@parley/flow'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_SETTINGS } from './convert.ts'
+import { createEditorStore, selectDocument } from './editor-store.ts'
+import { HISTORY_LIMIT } from './history.ts'
+
+function counterIds() {
+  let n = 0
+  return (prefix: 'n' | 'e') => `${prefix}${++n}`
+}
+
+function setup(doc?: RawFlowDocument) {
+  const store = createEditorStore({ newId: counterIds() })
+  if (doc) store.getState().load('f1', doc)
+  const get = () => store.getState()
+  const docOf = () => selectDocument(store.getState())
+  return { store, get, docOf }
+}
+
+const base: RawFlowDocument = {
+  version: 1,
+  name: 'Recovery',
+  nodes: [
+    { id: 't', kind: 'trigger-cart-abandoned', position: { x: 0, y: 0 }, config: {} },
+    {
+      id: 'm',
+      kind: 'send-message',
+      position: { x: 0, y: 150 },
+      config: {
+        text: 'Hi',
+        imageUrl: '',
+        product: null,
+        buttons: [],
+        purpose: 'marketing',
+        whatsappTemplate: null,
+      },
+    },
+  ],
+  edges: [{ id: 'e0', source: 't', sourceHandle: 'next', target: 'm' }],
+  settings: DEFAULT_SETTINGS,
+}
+
+describe('editor store', () => {
+  it('loads a document and gives it back unchanged', () => {
+    const { docOf } = setup(base)
+    expect(docOf()).toEqual(base)
+  })
+
+  it('adds a node with its kind defaults and selects it', () => {
+    const { get, docOf } = setup(base)
+    const id = get().addNode('delay', { x: 10, y: 300 })
+    const node = docOf().nodes.find((n) => n.id === id)
+    expect(node).toEqual({
+      id,
+      kind: 'delay',
+      position: { x: 10, y: 300 },
+      config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } },
+    })
+    expect(
+      get()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual([id])
+  })
+
+  it('connects handles, one edge per output, and refuses self-loops and edges into triggers', () => {
+    const { get, docOf } = setup(base)
+    const d = get().addNode('delay', { x: 0, y: 300 })
+    get().onConnect({ source: 'm', sourceHandle: 'next', target: d, targetHandle: null })
+    expect(docOf().edges).toContainEqual({ id: 'e2', source: 'm', sourceHandle: 'next', target: d })
+
+    const end = get().addNode('end', { x: 0, y: 450 })
+    get().onConnect({ source: 'm', sourceHandle: 'next', target: end, targetHandle: null })
+    expect(docOf().edges.filter((e) => e.source === 'm')).toEqual([
+      { id: 'e4', source: 'm', sourceHandle: 'next', target: end },
+    ])
+
+    const before = docOf()
+    get().onConnect({ source: d, sourceHandle: 'next', target: d, targetHandle: null })
+    expect(get().notice?.text).toMatch(/itself/)
+    get().onConnect({ source: d, sourceHandle: 'next', target: 't', targetHandle: null })
+    expect(get().notice?.text).toMatch(/Triggers/)
+    get().onConnect({ source: d, sourceHandle: 'nope', target: end, targetHandle: null })
+    expect(docOf()).toEqual(before)
+  })
+
+  it('deletes nodes together with their edges, as one undo step', () => {
+    const { get, docOf } = setup(base)
+    get().deleteElements(['m'], [])
+    expect(docOf().nodes.map((n) => n.id)).toEqual(['t'])
+    expect(docOf().edges).toEqual([])
+    get().undo()
+    expect(docOf()).toEqual(base)
+  })
+
+  it('undoes and redoes a sequence of edits exactly', () => {
+    const { get, docOf } = setup(base)
+    const snapshots = [docOf()]
+    const d = get().addNode('delay', { x: 0, y: 300 })
+    snapshots.push(docOf())
+    get().onConnect({ source: 'm', sourceHandle: 'next', target: d, targetHandle: null })
+    snapshots.push(docOf())
+    get().updateConfig(d, { mode: 'duration', duration: { amount: 2, unit: 'hours' } })
+    snapshots.push(docOf())
+    get().renameNode(d, 'Two hours later')
+    snapshots.push(docOf())
+
+    for (let i = snapshots.length - 2; i >= 0; i--) {
+      get().undo()
+      expect(docOf()).toEqual(snapshots[i])
+    }
+    get().undo() // nothing left: no change
+    expect(docOf()).toEqual(snapshots[0])
+    for (let i = 1; i < snapshots.length; i++) {
+      get().redo()
+      expect(docOf()).toEqual(snapshots[i])
+    }
+  })
+
+  it('a new edit after undo clears the redo stack', () => {
+    const { get, docOf } = setup(base)
+    get().addNode('delay', { x: 0, y: 0 })
+    get().undo()
+    get().addNode('end', { x: 0, y: 0 })
+    const after = docOf()
+    get().redo()
+    expect(docOf()).toEqual(after)
+  })
+
+  it('coalesces a move-drag into one undo step', () => {
+    const { get, docOf } = setup(base)
+    for (const [x, dragging] of [
+      [5, true],
+      [10, true],
+      [20, true],
+      [20, false],
+    ] as const) {
+      get().onNodesChange([{ type: 'position', id: 'm', position: { x, y: 150 }, dragging }])
+    }
+    expect(docOf().nodes[1]!.position).toEqual({ x: 20, y: 150 })
+    expect(get().history.past).toHaveLength(1)
+    get().undo()
+    expect(docOf()).toEqual(base)
+  })
+
+  it('selection and measuring do not enter history', () => {
+    const { get } = setup(base)
+    get().onNodesChange([{ type: 'select', id: 'm', selected: true }])
+    get().onNodesChange([{ type: 'dimensions', id: 'm', dimensions: { width: 200, height: 80 } }])
+    expect(get().history.past).toHaveLength(0)
+    expect(get().nodes[1]!.selected).toBe(true)
+  })
+
+  it('copies and pastes nodes with new ids, offset positions and their internal edges', () => {
+    const { get, docOf } = setup(base)
+    get().selectNodes(['t', 'm'])
+    get().copy()
+    get().paste()
+    const doc = docOf()
+    expect(doc.nodes).toHaveLength(4)
+    const [t2, m2] = doc.nodes.slice(2)
+    expect(t2).toMatchObject({ kind: 'trigger-cart-abandoned', position: { x: 40, y: 40 } })
+    expect(m2).toMatchObject({
+      kind: 'send-message',
+      position: { x: 40, y: 190 },
+      config: base.nodes[1]!.config,
+    })
+    expect(new Set([t2!.id, m2!.id, 't', 'm']).size).toBe(4)
+    expect(doc.edges).toContainEqual({
+      id: expect.any(String),
+      source: t2!.id,
+      sourceHandle: 'next',
+      target: m2!.id,
+    })
+    expect(
+      get()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual([t2!.id, m2!.id])
+    // The pasted config is a copy: editing it leaves the original alone.
+    ;(get().nodes[3]!.data.config as { text: string }).text = 'changed'
+    expect((get().nodes[1]!.data.config as { text: string }).text).toBe('Hi')
+
+    get().paste()
+    expect(
+      docOf()
+        .nodes.slice(4)
+        .map((n) => n.position),
+    ).toEqual([
+      { x: 80, y: 80 },
+      { x: 80, y: 230 },
+    ])
+    get().undo()
+    get().undo()
+    expect(docOf()).toEqual(base)
+  })
+
+  it('copies only edges whose both ends are copied', () => {
+    const { get, docOf } = setup(base)
+    get().selectNodes(['m'])
+    get().copy()
+    get().paste()
+    expect(docOf().edges).toHaveLength(1)
+  })
+
+  it('drops edges from outputs that a config change removes', () => {
+    const { get, docOf } = setup(base)
+    const w = get().addNode('wait-for-reply', { x: 0, y: 300 })
+    get().updateConfig(w, { branches: [{ id: 'yes', title: 'Yes', keywords: [] }], timeout: null })
+    const end = get().addNode('end', { x: 0, y: 450 })
+    get().onConnect({ source: w, sourceHandle: 'yes', target: end, targetHandle: null })
+    expect(docOf().edges.some((e) => e.sourceHandle === 'yes')).toBe(true)
+    get().updateConfig(w, { branches: [], timeout: null })
+    expect(docOf().edges.some((e) => e.sourceHandle === 'yes')).toBe(false)
+  })
+
+  it('caps history at the limit', () => {
+    const { get } = setup(base)
+    for (let i = 0; i < HISTORY_LIMIT + 20; i++) get().renameNode('m', `Step ${i}`)
+    expect(get().history.past).toHaveLength(HISTORY_LIMIT)
+  })
+
+  it('auto-layout places nodes top-down and can be undone', () => {
+    const { get, docOf } = setup({
+      ...base,
+      nodes: base.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
+    })
+    const before = docOf()
+    get().autoLayout()
+    const [t, m] = docOf().nodes
+    expect(m!.position.y).toBeGreaterThan(t!.position.y)
+    get().undo()
+    expect(docOf()).toEqual(before)
+  })
+})

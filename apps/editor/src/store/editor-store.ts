@@ -1,0 +1,303 @@
+// The editor's state: the flow being edited as React Flow nodes and edges, its history, clipboard,
+// live validation and the simulator's highlight. Edits go through graph-ops.ts; every edit that changes
+// the document records a snapshot first, so undo / redo restore the document exactly.
+import type { FlowAnalysis, FlowIssue, RawFlowDocument } from '@parley/flow'
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type XYPosition,
+} from '@xyflow/react'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import {
+  DEFAULT_SETTINGS,
+  docToGraph,
+  type EditorGraph,
+  type FlowCanvasEdge,
+  type FlowCanvasNode,
+  type FlowMeta,
+  graphToDoc,
+} from './convert.ts'
+import * as ops from './graph-ops.ts'
+import { emptyHistory, type History, record, redo, undo } from './history.ts'
+import { layoutGraph } from './layout.ts'
+
+export interface EditorState {
+  flowId: string | null
+  meta: FlowMeta
+  nodes: FlowCanvasNode[]
+  edges: FlowCanvasEdge[]
+  history: History<RawFlowDocument>
+  /** True between the first and last position change of a drag: the whole drag is one undo step. */
+  dragging: boolean
+  clipboard: ops.Clipboard | null
+  /** Bumped on every change to the document; autosave and validation watch it. */
+  revision: number
+  /** A short explanation of the last refused edit (e.g. an edge into a trigger), for a toast. */
+  notice: { id: number; text: string } | null
+  issues: FlowIssue[]
+  issuesByNode: Record<string, FlowIssue[]>
+  analysis: FlowAnalysis | null
+  /** Nodes the simulator is resting on. */
+  activeNodeIds: string[]
+
+  load(flowId: string | null, doc: RawFlowDocument): void
+  onNodesChange(changes: NodeChange<FlowCanvasNode>[]): void
+  onEdgesChange(changes: EdgeChange<FlowCanvasEdge>[]): void
+  onConnect(connection: Connection): void
+  addNode(kind: string, position: XYPosition): string
+  deleteElements(nodeIds: string[], edgeIds: string[]): void
+  deleteSelection(): void
+  copy(): void
+  paste(): void
+  undo(): void
+  redo(): void
+  updateConfig(nodeId: string, config: unknown): void
+  renameNode(nodeId: string, name: string): void
+  setFlowName(name: string): void
+  setMeta(meta: Partial<FlowMeta>): void
+  autoLayout(): void
+  selectNodes(nodeIds: string[]): void
+  setValidation(issues: FlowIssue[], analysis: FlowAnalysis | null): void
+  setActiveNodes(nodeIds: string[]): void
+  notify(text: string): void
+}
+
+export interface EditorStoreOptions {
+  newId?: ops.IdFactory
+}
+
+const EMPTY_META: FlowMeta = { name: 'Untitled flow', settings: DEFAULT_SETTINGS }
+
+function graphOf(state: Pick<EditorState, 'nodes' | 'edges'>): EditorGraph {
+  return { nodes: state.nodes, edges: state.edges }
+}
+
+/** The current document (cached per nodes / edges / meta identity, so selectors stay cheap). */
+const docCache = new WeakMap<object, { nodes: object; meta: object; doc: RawFlowDocument }>()
+export function selectDocument(state: Pick<EditorState, 'nodes' | 'edges' | 'meta'>): RawFlowDocument {
+  const hit = docCache.get(state.edges)
+  if (hit && hit.nodes === state.nodes && hit.meta === state.meta) return hit.doc
+  const doc = graphToDoc(state.meta, graphOf(state))
+  docCache.set(state.edges, { nodes: state.nodes, meta: state.meta, doc })
+  return doc
+}
+
+/** Restores a snapshot, keeping what React Flow measured and what is selected, by node id. */
+function restore(state: EditorState, doc: RawFlowDocument): Partial<EditorState> {
+  const previous = new Map(state.nodes.map((n) => [n.id, n]))
+  const graph = docToGraph(doc)
+  return {
+    meta: { name: doc.name, settings: doc.settings },
+    nodes: graph.nodes.map((n) => {
+      const before = previous.get(n.id)
+      return before ? { ...n, measured: before.measured, selected: before.selected } : n
+    }),
+    edges: graph.edges,
+  }
+}
+
+export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<EditorState> {
+  const newId = options.newId ?? ops.randomId
+  let noticeId = 0
+
+  return createStore<EditorState>()((set, get) => {
+    /** Applies a document-changing edit as one undo step. */
+    const commit = (next: Partial<EditorState>) => {
+      const state = get()
+      set({
+        ...next,
+        history: record(state.history, selectDocument(state)),
+        revision: state.revision + 1,
+      })
+    }
+
+    return {
+      flowId: null,
+      meta: EMPTY_META,
+      nodes: [],
+      edges: [],
+      history: emptyHistory(),
+      dragging: false,
+      clipboard: null,
+      revision: 0,
+      notice: null,
+      issues: [],
+      issuesByNode: {},
+      analysis: null,
+      activeNodeIds: [],
+
+      load(flowId, doc) {
+        const graph = docToGraph(doc)
+        set({
+          flowId,
+          meta: { name: doc.name, settings: doc.settings ?? DEFAULT_SETTINGS },
+          nodes: graph.nodes,
+          edges: graph.edges,
+          history: emptyHistory(),
+          dragging: false,
+          revision: 0,
+          issues: [],
+          issuesByNode: {},
+          analysis: null,
+          activeNodeIds: [],
+        })
+      },
+
+      onNodesChange(changes) {
+        // Deletion goes through deleteElements (one undo step for nodes and their edges together).
+        const applicable = changes.filter((c) => c.type !== 'remove')
+        if (applicable.length === 0) return
+        const state = get()
+        const moves = applicable.filter((c) => c.type === 'position')
+        const nodes = applyNodeChanges(applicable, state.nodes)
+        if (moves.length === 0) {
+          set({ nodes })
+          return
+        }
+        const dragging = moves.some((c) => c.type === 'position' && c.dragging === true)
+        const startsDrag = !state.dragging
+        set({
+          nodes,
+          dragging,
+          revision: state.revision + 1,
+          // The snapshot before the first move of a drag is the one undo goes back to.
+          ...(startsDrag ? { history: record(state.history, selectDocument(state)) } : {}),
+        })
+      },
+
+      onEdgesChange(changes) {
+        const applicable = changes.filter((c) => c.type !== 'remove')
+        if (applicable.length > 0) set({ edges: applyEdgeChanges(applicable, get().edges) })
+      },
+
+      onConnect(connection) {
+        const result = ops.connect(graphOf(get()), connection, newId)
+        if (!result.ok) {
+          get().notify(result.reason)
+          return
+        }
+        commit(result.graph)
+      },
+
+      addNode(kind, position) {
+        const node = ops.createNode(kind, position, newId)
+        commit(ops.addNode(graphOf(get()), node))
+        return node.id
+      },
+
+      deleteElements(nodeIds, edgeIds) {
+        if (nodeIds.length === 0 && edgeIds.length === 0) return
+        commit(ops.deleteElements(graphOf(get()), nodeIds, edgeIds))
+      },
+
+      deleteSelection() {
+        const state = get()
+        const nodeIds = state.nodes.filter((n) => n.selected).map((n) => n.id)
+        const edgeIds = state.edges.filter((e) => e.selected).map((e) => e.id)
+        state.deleteElements(nodeIds, edgeIds)
+      },
+
+      copy() {
+        const clipboard = ops.copySelection(graphOf(get()))
+        if (clipboard) set({ clipboard })
+      },
+
+      paste() {
+        const { clipboard } = get()
+        if (!clipboard) return
+        const { graph } = ops.paste(graphOf(get()), clipboard, newId)
+        commit(graph)
+        // Pasting again offsets from the last paste instead of stacking copies on top of each other.
+        set({
+          clipboard: {
+            ...clipboard,
+            nodes: clipboard.nodes.map((n) => ({
+              ...n,
+              position: { x: n.position.x + ops.PASTE_OFFSET, y: n.position.y + ops.PASTE_OFFSET },
+            })),
+          },
+        })
+      },
+
+      undo() {
+        const state = get()
+        const result = undo(state.history, selectDocument(state))
+        if (!result) return
+        set({
+          ...restore(state, result.state),
+          history: result.history,
+          revision: state.revision + 1,
+          dragging: false,
+        })
+      },
+
+      redo() {
+        const state = get()
+        const result = redo(state.history, selectDocument(state))
+        if (!result) return
+        set({
+          ...restore(state, result.state),
+          history: result.history,
+          revision: state.revision + 1,
+          dragging: false,
+        })
+      },
+
+      updateConfig(nodeId, config) {
+        commit(ops.updateNodeConfig(graphOf(get()), nodeId, config))
+      },
+
+      renameNode(nodeId, name) {
+        commit(ops.renameNode(graphOf(get()), nodeId, name))
+      },
+
+      setFlowName(name) {
+        commit({ meta: { ...get().meta, name } })
+      },
+
+      setMeta(meta) {
+        commit({ meta: { ...get().meta, ...meta } })
+      },
+
+      autoLayout() {
+        commit(layoutGraph(graphOf(get())))
+      },
+
+      selectNodes(nodeIds) {
+        set(ops.selectOnly(graphOf(get()), nodeIds))
+      },
+
+      setValidation(issues, analysis) {
+        const issuesByNode: Record<string, FlowIssue[]> = {}
+        for (const issue of issues) {
+          if (!issue.nodeId) continue
+          const list = issuesByNode[issue.nodeId] ?? []
+          list.push(issue)
+          issuesByNode[issue.nodeId] = list
+        }
+        set({ issues, issuesByNode, analysis })
+      },
+
+      setActiveNodes(nodeIds) {
+        set({ activeNodeIds: nodeIds })
+      },
+
+      notify(text) {
+        noticeId += 1
+        set({ notice: { id: noticeId, text } })
+      },
+    }
+  })
+}
+
+/** The editor's one store instance. */
+export const editorStore = createEditorStore()
+
+/** Subscribe to a narrow slice of the editor state. */
+export function useEditor<T>(selector: (state: EditorState) => T): T {
+  return useStore(editorStore, selector)
+}

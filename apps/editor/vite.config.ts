@@ -1,0 +1,18 @@
+// Vite config: the editor is a static SPA; in development /api, /webhooks and /healthz go to the runtime.
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+const runtime = process.env.PARLEY_RUNTIME_URL ?? 'http://127.0.0.1:3000'
+
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: runtime, changeOrigin: true, ws: true },
+      '/webhooks': { target: runtime, changeOrigin: true },
+      '/healthz': { target: runtime, changeOrigin: true },
+    },
+  },
+  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1500 },
+})
