@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { checkNode, configOf, runNode } from './node-test-kit.ts'
+import { sendMessage, sendMessageDefaults } from './send-message.ts'
+
+const vars = {
+  contact: { first_name: 'Ana' },
+  cart: {
+    url: 'https://s.example/c/1',
+    currency: 'USD',
+    items: [{ title: 'Blue Mug', price: 12.5, imageUrl: 'https://img/m.png' }],
+  },
+}
+
+describe('send-message', () => {
+  it('parses its defaults and has one handle taken at once', () => {
+    expect(sendMessage.configSchema.parse(sendMessageDefaults)).toEqual(sendMessageDefaults)
+    expect(sendMessage.handles(sendMessageDefaults).map((h) => h.id)).toEqual(['next'])
+    expect(sendMessage.facts(sendMessageDefaults)).toMatchObject({
+      sends: 1,
+      waits: false,
+      marketing: false,
+      timing: { next: { min: 0, max: 0 } },
+    })
+  })
+
+  it('reports marketing sends and template fallbacks in its facts', () => {
+    const config = configOf('send-message', {
+      text: 'x',
+      purpose: 'marketing',
+      whatsappTemplate: { name: 't', language: 'en', category: 'marketing', params: [] },
+    }) as typeof sendMessageDefaults
+    expect(sendMessage.facts(config)).toMatchObject({ marketing: true, hasTemplateFallback: true })
+  })
+
+  it('flags an empty message and WhatsApp button limits', () => {
+    expect(checkNode('send-message', { text: '  ' }).map((i) => i.message)).toEqual([
+      "'Step' has an empty message",
+    ])
+    const buttons = [1, 2, 3, 4].map((i) => ({ id: `b${i}`, title: `Option ${i}` }))
+    expect(checkNode('send-message', { text: 'Pick', buttons }).map((i) => i.code)).toEqual([
+      'too_many_buttons',
+    ])
+    expect(checkNode('send-message', { text: 'Pick', buttons }, ['telegram'])).toEqual([])
+    const long = [{ id: 'b', title: 'A very long button title indeed' }]
+    expect(checkNode('send-message', { text: 'Pick', buttons: long }).map((i) => i.message)).toEqual([
+      "Button titles are limited to 20 characters on WhatsApp ('Step')",
+    ])
+  })
+
+  it('renders text, image, product card, buttons and template params from the run variables', () => {
+    const run = runNode(
+      'send-message',
+      {
+        text: 'Hi {{contact.first_name}}, {{cart.items[0].title}} is waiting',
+        imageUrl: '{{cart.items[0].imageUrl}}',
+        product: {
+          title: '{{cart.items[0].title}}',
+          imageUrl: '',
+          price: '{{cart.items[0].price}}',
+          currency: '{{cart.currency}}',
+          url: '{{cart.url}}',
+        },
+        buttons: [{ id: 'yes', title: 'Yes please' }],
+        purpose: 'marketing',
+        whatsappTemplate: {
+          name: 'hello',
+          language: 'en',
+          category: 'marketing',
+          params: ['{{contact.first_name}}'],
+        },
+      },
+      { vars },
+    )
+    expect(run.last.effects).toEqual([
+      {
+        type: 'send',
+        nodeId: 'n',
+        purpose: 'marketing',
+        message: {
+          text: 'Hi Ana, Blue Mug is waiting',
+          imageUrl: 'https://img/m.png',
+          product: { title: 'Blue Mug', price: 12.5, currency: 'USD', url: 'https://s.example/c/1' },
+          buttons: [{ id: 'yes', title: 'Yes please' }],
+        },
+        template: { name: 'hello', language: 'en', category: 'marketing', params: ['Ana'] },
+      },
+    ])
+    expect(run.last.visited).toEqual(['start', 'n', 'to-next'])
+    expect(run.outcome).toBe('next')
+  })
+
+  it('lists its template strings for the variable check', () => {
+    const config = configOf('send-message', {
+      text: 'Hi {{contact.name}}',
+      imageUrl: '{{cart.image}}',
+    }) as typeof sendMessageDefaults
+    expect(sendMessage.templates(config)).toEqual(['Hi {{contact.name}}', '{{cart.image}}'])
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { checkNode, HOUR, runNode, T0 } from './node-test-kit.ts'
+import { waitForReply, waitForReplyDefaults } from './wait-for-reply.ts'
+
+const branches = [
+  { id: 'yes', title: 'Yes please', keywords: ['yes', 'sure'] },
+  { id: 'no', title: 'No thanks', keywords: ['not now'] },
+]
+
+describe('wait-for-reply', () => {
+  it('parses its defaults and lists handles per branch, anything else and timeout', () => {
+    expect(waitForReply.configSchema.parse(waitForReplyDefaults)).toEqual(waitForReplyDefaults)
+    expect(
+      waitForReply.handles({ branches, timeout: { amount: 2, unit: 'hours' } }).map((h) => h.id),
+    ).toEqual(['yes', 'no', 'anything', 'timeout'])
+    expect(waitForReply.handles({ branches: [], timeout: null }).map((h) => h.id)).toEqual(['anything'])
+  })
+
+  it('reports reply handles as opening the window and the timeout timing', () => {
+    const facts = waitForReply.facts({ branches, timeout: { amount: 2, unit: 'hours' } })
+    expect(facts.opensWindow).toEqual(['yes', 'no', 'anything'])
+    expect(facts.timing.timeout).toEqual({ min: 2 * HOUR, max: 2 * HOUR })
+    expect(facts.timing.yes).toEqual({ min: 0, max: 2 * HOUR })
+    expect(waitForReply.facts({ branches: [], timeout: null }).timing.anything!.max).toBe(
+      Number.POSITIVE_INFINITY,
+    )
+    expect(facts).toMatchObject({ waits: true, writes: ['reply'] })
+  })
+
+  it('flags duplicate or reserved branch ids and a non-positive timeout', () => {
+    const issues = checkNode('wait-for-reply', {
+      branches: [branches[0], { ...branches[0] }, { id: 'timeout', title: 'x', keywords: [] }],
+      timeout: { amount: 0, unit: 'hours' },
+    })
+    expect(issues.map((i) => i.code).sort()).toEqual([
+      'duplicate_branch',
+      'duplicate_branch',
+      'non_positive_delay',
+    ])
+  })
+
+  it('branches on a tapped button, a typed title or a keyword, and stores the reply', () => {
+    const tap = runNode('wait-for-reply', { branches })
+    tap.send({ type: 'message.received', text: 'Yes please', buttonId: 'yes' })
+    expect(tap.outcome).toBe('yes')
+    const typed = runNode('wait-for-reply', { branches })
+    typed.send({ type: 'message.received', text: '  no THANKS! ' })
+    expect(typed.outcome).toBe('no')
+    const keyword = runNode('wait-for-reply', { branches })
+    keyword.send({ type: 'message.received', text: 'Maybe, but not now' })
+    expect(keyword.outcome).toBe('no')
+    expect((keyword.snapshot.context as { vars: Record<string, unknown> }).vars.reply).toBe(
+      'Maybe, but not now',
+    )
+  })
+
+  it('matches keywords as whole words only, and anything else goes to its own handle', () => {
+    const run = runNode('wait-for-reply', { branches })
+    run.send({ type: 'message.received', text: 'yesterday I ordered' })
+    expect(run.outcome).toBe('anything')
+  })
+
+  it('takes the timeout when nobody answers, and cancels it on a reply', () => {
+    const silent = runNode('wait-for-reply', { branches, timeout: { amount: 3, unit: 'hours' } })
+    silent.advanceTo(T0 + 3 * HOUR)
+    expect(silent.outcome).toBe('timeout')
+    const answered = runNode('wait-for-reply', { branches, timeout: { amount: 3, unit: 'hours' } })
+    const result = answered.send({ type: 'message.received', text: 'sure' })
+    expect(result.timers.cancel).toEqual(['xstate.after.n.timeout.flow.n'])
+    expect(answered.outcome).toBe('yes')
+  })
+})
