@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from './analyze.ts'
+import { cartRecoveryFlow } from './starter-flows/cart-recovery.ts'
 import {
   cartRecoveryByHand,
   edge,
@@ -8,8 +9,34 @@ import {
   node,
   parsedFlow,
 } from './test-support/flow-builder.ts'
+import { validate } from './validate.ts'
 
 const H = 60 * 60 * 1000
+
+describe('analyze: the cart-recovery starter flow (acceptance 4)', () => {
+  const analysis = analyze(parsedFlow(cartRecoveryFlow))
+  const sends = (ids: string[]) => ids.map((id) => cartRecoveryFlow.nodes.find((n) => n.id === id)?.name)
+
+  it('reports at most 3 messages per run', () => {
+    expect(analysis.maxMessagesPerRun).toBe(3)
+    expect(analysis.maxMessagesPer24h).toBe(2)
+  })
+
+  it('flags the 24 h and 72 h sends as outside the window, not the 1 h reminder', () => {
+    expect(sends(analysis.sendsNeedingTemplate)).toEqual(['Social proof', 'Personal offer'])
+    const reminder = cartRecoveryFlow.nodes.find((n) => n.name === 'Reminder')!
+    expect(analysis.nodes[reminder.id]).toMatchObject({ earliestMs: H, latestMs: H, needsTemplate: false })
+  })
+
+  it('treats the reply branch as inside the window', () => {
+    const staff = cartRecoveryFlow.nodes.find((n) => n.kind === 'escalate')!
+    expect(analysis.nodes[staff.id]!.sinceLastInboundMs).toBe(0)
+  })
+
+  it('validates clean', () => {
+    expect(validate(cartRecoveryFlow)).toEqual([])
+  })
+})
 
 describe('analyze: cart recovery built by hand', () => {
   const analysis = analyze(parsedFlow(cartRecoveryByHand()))

@@ -1,4 +1,5 @@
 // @parley/flow: the flow language. Pure TypeScript, no I/O; imported by the editor, runtime and widget.
+export { analyze, type FlowAnalysis, type NodeAnalysis, WINDOW_MS } from './analyze.ts'
 export * from './compile.ts'
 export * from './condition.ts'
 export * from './document.ts'
@@ -13,3 +14,4 @@ export * from './path.ts'
 export * from './run-context.ts'
 export * from './stepper.ts'
 export * from './template.ts'
+export { BUILT_IN_VARIABLES, validate } from './validate.ts'
