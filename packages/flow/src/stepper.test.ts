@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import { compile } from './compile.ts'
+import { parseFlowDocument } from './parse.ts'
+import { start, step } from './stepper.ts'
+
+const HOUR = 3_600_000
+const at = (x: number, y = 0) => ({ x, y })
+
+function machineOf(nodes: unknown[], edges: unknown[], settings?: unknown) {
+  const parsed = parseFlowDocument({ version: 1, name: 'stepper test', nodes, edges, settings })
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+  return compile(parsed.doc)
+}
+
+// start → ask (send) → wait (reply loops back to itself; 2 h timeout) → bye (send) → end
+const loopMachine = machineOf(
+  [
+    { id: 'start', kind: 'trigger-manual', position: at(0), config: {} },
+    { id: 'ask', kind: 'send-message', position: at(0, 1), config: { text: 'Anything else?' } },
+    {
+      id: 'wait',
+      kind: 'wait-for-reply',
+      position: at(0, 2),
+      config: { timeout: { amount: 2, unit: 'hours' } },
+    },
+    { id: 'bye', kind: 'send-message', position: at(0, 3), config: { text: 'Bye' } },
+    { id: 'done', kind: 'end', position: at(0, 4), config: { outcome: 'done' } },
+  ],
+  [
+    { id: '1', source: 'start', target: 'ask' },
+    { id: '2', source: 'ask', target: 'wait' },
+    { id: '3', source: 'wait', sourceHandle: 'anything', target: 'wait' },
+    { id: '4', source: 'wait', sourceHandle: 'timeout', target: 'bye' },
+    { id: '5', source: 'bye', target: 'done' },
+  ],
+)
+const TIMER = 'xstate.after.wait.timeout.flow.wait'
+
+describe('start', () => {
+  it('runs to the first wait and reports effects, timers, visits and a JSON snapshot', () => {
+    const result = start(loopMachine, { vars: {}, seed: 's' }, { now: 1000 })
+    expect(result.visited).toEqual(['start', 'ask', 'wait'])
+    expect(result.activeNodeIds).toEqual(['wait'])
+    expect(result.status).toBe('active')
+    expect(result.outcome).toBeNull()
+    expect(result.effects).toEqual([
+      { type: 'send', nodeId: 'ask', purpose: 'service', message: { text: 'Anything else?' } },
+    ])
+    expect(result.timers).toEqual({
+      set: [{ id: TIMER, delayMs: 2 * HOUR, dueAt: 1000 + 2 * HOUR, event: { type: TIMER } }],
+      cancel: [],
+    })
+    expect(JSON.parse(JSON.stringify(result.snapshot))).toEqual(result.snapshot)
+  })
+})
+
+describe('step', () => {
+  it('nets a cancel and re-set of the same timer into one set at the new due time', () => {
+    const first = start(loopMachine, { vars: {}, seed: 's' }, { now: 0 })
+    const result = step(
+      loopMachine,
+      first.snapshot,
+      { type: 'message.received', text: 'and this?' },
+      { now: HOUR },
+    )
+    expect(result.visited).toEqual(['wait'])
+    expect(result.timers).toEqual({
+      set: [{ id: TIMER, delayMs: 2 * HOUR, dueAt: 3 * HOUR, event: { type: TIMER } }],
+      cancel: [],
+    })
+  })
+
+  it('fires a timer the host stored and cancels the fired state’s own timer', () => {
+    const first = start(loopMachine, { vars: {}, seed: 's' }, { now: 0 })
+    const fired = step(loopMachine, first.snapshot, first.timers.set[0]!.event, { now: 2 * HOUR })
+    expect(fired.visited).toEqual(['bye', 'done'])
+    expect(fired.effects.map((e) => e.type === 'send' && e.message.text)).toEqual(['Bye'])
+    expect(fired.timers).toEqual({ set: [], cancel: [TIMER] })
+    expect(fired).toMatchObject({ status: 'done', outcome: 'done', activeNodeIds: [] })
+  })
+
+  it('treats events the current state does not handle as no-ops', () => {
+    const first = start(loopMachine, { vars: {}, seed: 's' }, { now: 0 })
+    for (const event of [
+      { type: 'staff.handback' as const },
+      { type: 'effect.result' as const, nodeId: 'wait', ok: true },
+      { type: 'xstate.after.other.flow.other' as const },
+      { type: 'order.created' as const, order: { id: '1', number: '1', total: 1, currency: 'USD' } },
+    ]) {
+      const result = step(loopMachine, first.snapshot, event, { now: HOUR })
+      expect(result).toEqual({ ...first, visited: [], effects: [], timers: { set: [], cancel: [] } })
+    }
+  })
+
+  it('does nothing once the run is done', () => {
+    const first = start(loopMachine, { vars: {}, seed: 's' }, { now: 0 })
+    const done = step(loopMachine, first.snapshot, { type: 'contact.opted_out' }, { now: 1 })
+    expect(done).toMatchObject({ status: 'done', outcome: 'opted_out', timers: { cancel: [TIMER] } })
+    const after = step(loopMachine, done.snapshot, { type: 'message.received', text: 'hi' }, { now: 2 })
+    expect(after).toMatchObject({
+      status: 'done',
+      outcome: 'opted_out',
+      effects: [],
+      visited: [],
+      timers: { set: [], cancel: [] },
+    })
+  })
+
+  it('stamps the host clock on events: time-of-day delays count from the step’s now', () => {
+    const machine = machineOf(
+      [
+        { id: 'start', kind: 'trigger-manual', position: at(0), config: {} },
+        { id: 'wait', kind: 'wait-for-reply', position: at(0, 1), config: { timeout: null } },
+        {
+          id: 'morning',
+          kind: 'delay',
+          position: at(0, 2),
+          config: { mode: 'time_of_day', time: '09:00', fallbackTimeZone: 'UTC' },
+        },
+      ],
+      [
+        { id: '1', source: 'start', target: 'wait' },
+        { id: '2', source: 'wait', sourceHandle: 'anything', target: 'morning' },
+      ],
+    )
+    const first = start(machine, { vars: {}, seed: 's' }, { now: Date.UTC(2025, 0, 1, 0, 0) })
+    const now = Date.UTC(2025, 0, 1, 8, 15)
+    // Even an `at` from the caller is replaced by the host clock the step is given.
+    const result = step(machine, first.snapshot, { type: 'message.received', text: 'hi', at: 0 }, { now })
+    expect(result.timers.set).toEqual([
+      {
+        id: 'xstate.after.morning.until.flow.morning',
+        delayMs: 45 * 60_000,
+        dueAt: Date.UTC(2025, 0, 1, 9, 0),
+        event: { type: 'xstate.after.morning.until.flow.morning' },
+      },
+    ])
+  })
+
+  it('continues identically from a snapshot restored from JSON text', () => {
+    const first = start(loopMachine, { vars: { contact: { name: 'A' } }, seed: 's' }, { now: 0 })
+    const restored = JSON.parse(JSON.stringify(first.snapshot))
+    const event = { type: 'message.received' as const, text: 'x' }
+    expect(step(loopMachine, restored, event, { now: 5 })).toEqual(
+      step(loopMachine, first.snapshot, event, { now: 5 }),
+    )
+  })
+})
