@@ -1,0 +1,83 @@
+// The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
+// actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
+import type { Database, Message, MessageStatus } from '@parley/db'
+import type { Kysely } from 'kysely'
+
+export interface VisitorMessage {
+  id: string
+  conversationId: string
+  direction: 'in' | 'out'
+  author: Message['author']
+  /** The channel-neutral body: text, imageUrl, product, buttons. */
+  body: Record<string, unknown>
+  status: MessageStatus
+  createdAt: string
+}
+
+const VISIBLE_OUTBOUND: MessageStatus[] = ['sent', 'delivered', 'read']
+
+export function isVisibleToVisitor(message: Pick<Message, 'direction' | 'status'>): boolean {
+  return message.direction === 'in' || VISIBLE_OUTBOUND.includes(message.status)
+}
+
+export function toVisitorMessage(message: Message): VisitorMessage {
+  return {
+    id: message.id,
+    conversationId: message.conversation_id,
+    direction: message.direction,
+    author: message.author,
+    body: message.body as Record<string, unknown>,
+    status: message.status,
+    createdAt: message.created_at.toISOString(),
+  }
+}
+
+/** The visitor's conversations on this channel (newest first), found through their contact identity. */
+export async function findVisitorConversations(
+  db: Kysely<Database>,
+  merchantId: string,
+  channelId: string,
+  visitorId: string,
+) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contact_identities as ci', (join) =>
+      join
+        .onRef('ci.merchant_id', '=', 'c.merchant_id')
+        .onRef('ci.contact_id', '=', 'c.contact_id')
+        .onRef('ci.channel_id', '=', 'c.channel_id'),
+    )
+    .select(['c.id', 'c.status', 'c.updated_at'])
+    .where('c.merchant_id', '=', merchantId)
+    .where('c.channel_id', '=', channelId)
+    .where('ci.external_id', '=', visitorId)
+    .orderBy('c.created_at', 'desc')
+    .execute()
+}
+
+/** The latest `limit` visible messages of the visitor's conversations, oldest first. */
+export async function listVisitorTranscript(
+  db: Kysely<Database>,
+  merchantId: string,
+  channelId: string,
+  visitorId: string,
+  limit = 200,
+): Promise<{ messages: VisitorMessage[]; status: string | null }> {
+  const conversations = await findVisitorConversations(db, merchantId, channelId, visitorId)
+  if (conversations.length === 0) return { messages: [], status: null }
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where(
+      'conversation_id',
+      'in',
+      conversations.map((conversation) => conversation.id),
+    )
+    .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'in', VISIBLE_OUTBOUND)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  return { messages: rows.reverse().map(toVisitorMessage), status: conversations[0]?.status ?? null }
+}

@@ -1,0 +1,151 @@
+// Live transcript events to visitors' sockets. One Realtime subscription per process fans out to the sockets
+// this replica holds; a conversation's owner (channel + visitor id) is looked up once and cached, so an
+// event costs one query to resolve plus one to load the row, not one per socket.
+import type { RuntimeDeps } from '../../deps.ts'
+import type { RealtimeEvent } from '../../realtime/realtime.ts'
+import { isVisibleToVisitor, toVisitorMessage, type VisitorMessage } from './transcript.ts'
+
+/** What the socket sends: a transcript message (new or updated), or a conversation status change. */
+export type VisitorSocketEvent =
+  | { type: 'message'; message: VisitorMessage }
+  | { type: 'conversation'; conversationId: string; status: string }
+
+/** The part of a socket the hub needs (hono's WSContext fits). */
+export interface VisitorSocket {
+  send(data: string): void
+  readonly readyState: number
+}
+
+const OPEN = 1
+const OWNER_CACHE_LIMIT = 10_000
+
+export class WebchatHub {
+  readonly #deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>
+  readonly #sockets = new Map<string, Set<VisitorSocket>>()
+  /** conversation key → the visitor keys that own it ([] = not a web-chat conversation). Owners never change. */
+  readonly #owners = new Map<string, string[]>()
+  #unsubscribe: (() => void) | undefined
+
+  constructor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>) {
+    this.#deps = deps
+  }
+
+  /** Starts delivering this visitor's events to the socket; returns the detach function. */
+  attach(visitor: { merchantId: string; channelId: string; visitorId: string }, socket: VisitorSocket) {
+    const key = visitorKey(visitor.merchantId, visitor.channelId, visitor.visitorId)
+    let set = this.#sockets.get(key)
+    if (!set) {
+      set = new Set()
+      this.#sockets.set(key, set)
+    }
+    set.add(socket)
+    this.#unsubscribe ??= this.#deps.realtime.subscribe((event) => {
+      this.#handle(event).catch((error: unknown) =>
+        this.#deps.logger.warn('webchat: could not deliver a realtime event', { error, event }),
+      )
+    })
+    return () => {
+      const current = this.#sockets.get(key)
+      current?.delete(socket)
+      if (current?.size === 0) this.#sockets.delete(key)
+      if (this.#sockets.size === 0) {
+        this.#unsubscribe?.()
+        this.#unsubscribe = undefined
+      }
+    }
+  }
+
+  /** Number of attached sockets (metrics, tests). */
+  get socketCount(): number {
+    let count = 0
+    for (const set of this.#sockets.values()) count += set.size
+    return count
+  }
+
+  async #handle(event: RealtimeEvent): Promise<void> {
+    if (this.#sockets.size === 0) return
+    const owners = await this.#ownersOf(event.merchantId, event.conversationId)
+    const targets = owners.flatMap((key) => [...(this.#sockets.get(key) ?? [])])
+    if (targets.length === 0) return
+    const payload = await this.#load(event)
+    if (!payload) return
+    const data = JSON.stringify(payload)
+    for (const socket of targets) {
+      if (socket.readyState === OPEN) socket.send(data)
+    }
+  }
+
+  async #load(event: RealtimeEvent): Promise<VisitorSocketEvent | null> {
+    const { db } = this.#deps
+    if (event.kind === 'message') {
+      const message = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('merchant_id', '=', event.merchantId)
+        .where('id', '=', event.id)
+        .where('conversation_id', '=', event.conversationId)
+        .executeTakeFirst()
+      if (!message || !isVisibleToVisitor(message)) return null
+      return { type: 'message', message: toVisitorMessage(message) }
+    }
+    const conversation = await db
+      .selectFrom('conversations')
+      .select(['id', 'status'])
+      .where('merchant_id', '=', event.merchantId)
+      .where('id', '=', event.conversationId)
+      .executeTakeFirst()
+    if (!conversation) return null
+    return { type: 'conversation', conversationId: conversation.id, status: conversation.status }
+  }
+
+  async #ownersOf(merchantId: string, conversationId: string): Promise<string[]> {
+    const cacheKey = `${merchantId}:${conversationId}`
+    const cached = this.#owners.get(cacheKey)
+    if (cached) return cached
+    const rows = await this.#deps.db
+      .selectFrom('conversations as c')
+      .innerJoin('channels as ch', (join) =>
+        join.onRef('ch.merchant_id', '=', 'c.merchant_id').onRef('ch.id', '=', 'c.channel_id'),
+      )
+      .leftJoin('contact_identities as ci', (join) =>
+        join
+          .onRef('ci.merchant_id', '=', 'c.merchant_id')
+          .onRef('ci.contact_id', '=', 'c.contact_id')
+          .onRef('ci.channel_id', '=', 'c.channel_id'),
+      )
+      .select(['c.channel_id', 'ch.kind', 'ci.external_id'])
+      .where('c.merchant_id', '=', merchantId)
+      .where('c.id', '=', conversationId)
+      .execute()
+    const owners = rows.flatMap((row) =>
+      row.kind === 'webchat' && row.external_id
+        ? [visitorKey(merchantId, row.channel_id, row.external_id)]
+        : [],
+    )
+    // A conversation not found (yet) is not cached; one found on another channel is cached as "no visitor".
+    if (rows.length > 0 && (owners.length > 0 || rows[0]?.kind !== 'webchat')) {
+      if (this.#owners.size >= OWNER_CACHE_LIMIT) {
+        const oldest = this.#owners.keys().next().value
+        if (oldest !== undefined) this.#owners.delete(oldest)
+      }
+      this.#owners.set(cacheKey, owners)
+    }
+    return owners
+  }
+}
+
+function visitorKey(merchantId: string, channelId: string, visitorId: string): string {
+  return `${merchantId}:${channelId}:${visitorId}`
+}
+
+const hubs = new WeakMap<object, WebchatHub>()
+
+/** The process's hub for these deps (one per RuntimeDeps, created on first use). */
+export function webchatHubFor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>): WebchatHub {
+  let hub = hubs.get(deps)
+  if (!hub) {
+    hub = new WebchatHub(deps)
+    hubs.set(deps, hub)
+  }
+  return hub
+}
