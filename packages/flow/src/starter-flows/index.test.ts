@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest'
+import { compile } from '../compile.ts'
+import type { SendEffect } from '../effects.ts'
+import { parseFlowDocument } from '../parse.ts'
+import type { FlowVars } from '../run-context.ts'
+import { SimulatedRun } from '../simulated-run.ts'
+import { validate } from '../validate.ts'
+import { getStarterFlow, starterFlows } from './index.ts'
+
+const DAY = 24 * 3_600_000
+
+function runFlow(id: string, vars: FlowVars) {
+  const doc = getStarterFlow(id)!.doc
+  return new SimulatedRun(compile(doc), { vars, seed: 'seed' }, 0)
+}
+
+const texts = (run: SimulatedRun) => run.sends().map((s) => s.effect.message.text)
+
+describe('starter flows', () => {
+  it('are five, with unique ids, and each parses to itself and validates clean', () => {
+    expect(starterFlows.map((f) => f.id)).toEqual([
+      'cart-recovery',
+      'where-is-my-order',
+      'returns-triage',
+      'product-questions',
+      'post-purchase-cross-sell',
+    ])
+    for (const flow of starterFlows) {
+      const json = JSON.parse(JSON.stringify(flow.doc))
+      expect(parseFlowDocument(json), flow.id).toEqual({ ok: true, doc: flow.doc })
+      expect(validate(json), flow.id).toEqual([])
+    }
+  })
+
+  it('name every step for merchants and lay them out without overlaps', () => {
+    for (const { doc } of starterFlows) {
+      expect(doc.nodes.every((n) => (n.name ?? '').length > 0)).toBe(true)
+      const spots = doc.nodes.map((n) => `${n.position.x},${n.position.y}`)
+      expect(new Set(spots).size).toBe(spots.length)
+    }
+  })
+})
+
+describe('where is my order', () => {
+  const trigger = { type: 'message.received', text: 'Hi, where is my order??' }
+
+  it('asks for the number, looks it up and replies with status and tracking', () => {
+    const run = runFlow('where-is-my-order', { trigger })
+    expect(texts(run)[0]).toContain("What's your order number?")
+    run.send({ type: 'message.received', text: 'It is #1042' })
+    expect(run.last.effects).toEqual([{ type: 'order.lookup', nodeId: 'find-order', orderNumber: '1042' }])
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: true,
+      data: {
+        number: '1042',
+        status: 'shipped',
+        carrier: 'DHL',
+        trackingNumber: 'JD01',
+        trackingUrl: 'https://t.example/JD01',
+      },
+    })
+    expect(texts(run)[1]).toBe(
+      'Order #1042 is shipped. DHL tracking number JD01, follow it here: https://t.example/JD01',
+    )
+    expect(run.sends()[1]!.effect.purpose).toBe('transactional')
+    expect(run.outcome).toBe('answered')
+  })
+
+  it('hands an order it cannot find to support', () => {
+    const run = runFlow('where-is-my-order', { trigger })
+    run.send({ type: 'message.received', text: '#999' })
+    run.send({ type: 'effect.result', nodeId: 'find-order', ok: false })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'support',
+      fields: { 'Order number given': '999', 'Shopper wrote': 'Hi, where is my order??' },
+    })
+    expect(run.last.activeNodeIds).toEqual(['hand-to-support'])
+  })
+})
+
+describe('returns triage', () => {
+  it('collects order number, reason and photos, then escalates with all three', () => {
+    const run = runFlow('returns-triage', {
+      trigger: { type: 'message.received', text: 'I want to return my jacket' },
+    })
+    expect(run.sends().map((s) => s.effect.nodeId)).toEqual(['policy', 'order-number'])
+    run.send({ type: 'message.received', text: '#2001' })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'send',
+      message: { buttons: [{ title: 'Arrived damaged' }, {}, {}] },
+    })
+    run.send({ type: 'message.received', text: 'Arrived damaged', buttonId: 'damaged' })
+    run.send({
+      type: 'message.received',
+      text: '',
+      media: [{ url: 'https://m/p1.jpg', mimeType: 'image/jpeg' }],
+    })
+    const escalation = run.last.effects[0]
+    expect(escalation).toEqual({
+      type: 'escalate',
+      nodeId: 'returns-team',
+      queue: 'returns',
+      summary: 'Order number: 2001\nReason: Arrived damaged\nPhotos: https://m/p1.jpg',
+      fields: { 'Order number': '2001', Reason: 'Arrived damaged', Photos: 'https://m/p1.jpg' },
+    })
+    // No refund is promised by the bot: the decision stays with the team.
+    expect(texts(run).join(' ')).not.toMatch(/refund (is|has been) (approved|issued)/i)
+  })
+})
+
+describe('product questions', () => {
+  const trigger = { type: 'message.received', text: 'Does the Linen Overshirt run true to size?' }
+
+  it('answers from the catalogue', () => {
+    const run = runFlow('product-questions', { trigger })
+    expect(run.last.effects).toEqual([
+      { type: 'product.answer', nodeId: 'answer', question: 'Does the Linen Overshirt run true to size?' },
+    ])
+    run.send({ type: 'effect.result', nodeId: 'answer', ok: true, data: { text: 'It runs true to size.' } })
+    expect(texts(run)).toEqual(['It runs true to size.'])
+    expect(run.outcome).toBe('answered')
+  })
+
+  it('hands an unanswered question to the team with the question', () => {
+    const run = runFlow('product-questions', { trigger })
+    run.send({ type: 'effect.result', nodeId: 'answer', ok: false })
+    expect(run.last.effects[0]).toMatchObject({ type: 'escalate', fields: { Question: trigger.text } })
+  })
+})
+
+describe('post-purchase cross-sell', () => {
+  it('recommends a complementary product three days after the order', () => {
+    const run = runFlow('post-purchase-cross-sell', {
+      contact: { first_name: 'Rui' },
+      order: {
+        currency: 'EUR',
+        items: [{ title: 'Linen Overshirt' }],
+        recommendations: [
+          { title: 'Canvas Belt', imageUrl: 'https://cdn/belt.jpg', price: 29, url: 'https://s/belt' },
+        ],
+      },
+    })
+    run.advanceTo(3 * DAY - 1)
+    expect(run.sends()).toEqual([])
+    run.advanceTo(3 * DAY)
+    const [{ at, effect }] = run.sends() as [{ at: number; effect: SendEffect }]
+    expect(at).toBe(3 * DAY)
+    expect(effect).toMatchObject({
+      purpose: 'marketing',
+      message: {
+        text: "Hi Rui, we hope you're enjoying Linen Overshirt! Shoppers who bought it also love Canvas Belt.",
+        product: {
+          title: 'Canvas Belt',
+          imageUrl: 'https://cdn/belt.jpg',
+          price: 29,
+          currency: 'EUR',
+          url: 'https://s/belt',
+        },
+      },
+      template: { name: 'post_purchase_recommendation', params: ['Rui', 'Linen Overshirt', 'Canvas Belt'] },
+    })
+    expect(run.outcome).toBe('recommended')
+  })
+})

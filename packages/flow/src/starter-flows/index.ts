@@ -1,0 +1,60 @@
+// The flows Parley ships as templates: the merchant picks one in the editor and adapts it.
+import type { FlowDocument } from '../parse.ts'
+import { cartRecoveryFlow } from './cart-recovery.ts'
+import { postPurchaseCrossSellFlow } from './post-purchase-cross-sell.ts'
+import { productQuestionsFlow } from './product-questions.ts'
+import { returnsTriageFlow } from './returns-triage.ts'
+import { whereIsMyOrderFlow } from './where-is-my-order.ts'
+
+export interface StarterFlow {
+  id: string
+  title: string
+  description: string
+  doc: FlowDocument
+}
+
+export const starterFlows: StarterFlow[] = [
+  {
+    id: 'cart-recovery',
+    title: 'Abandoned cart recovery',
+    description:
+      'A reminder with the exact product after 1 hour, social proof at 24 hours, a personal offer at 72 hours. Stops when they buy.',
+    doc: cartRecoveryFlow,
+  },
+  {
+    id: 'where-is-my-order',
+    title: 'Where is my order?',
+    description: 'Answers order status and tracking questions instantly from your store data.',
+    doc: whereIsMyOrderFlow,
+  },
+  {
+    id: 'returns-triage',
+    title: 'Returns and refunds',
+    description: 'Explains your policy and collects order number, reason and photos for your returns team.',
+    doc: returnsTriageFlow,
+  },
+  {
+    id: 'product-questions',
+    title: 'Product questions',
+    description: 'Answers questions about your products from the catalogue in seconds.',
+    doc: productQuestionsFlow,
+  },
+  {
+    id: 'post-purchase-cross-sell',
+    title: 'Post-purchase recommendation',
+    description: 'Suggests a complementary product three days after an order.',
+    doc: postPurchaseCrossSellFlow,
+  },
+]
+
+export function getStarterFlow(id: string): StarterFlow | undefined {
+  return starterFlows.find((flow) => flow.id === id)
+}
+
+export {
+  cartRecoveryFlow,
+  postPurchaseCrossSellFlow,
+  productQuestionsFlow,
+  returnsTriageFlow,
+  whereIsMyOrderFlow,
+}

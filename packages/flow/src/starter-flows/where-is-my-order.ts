@@ -1,0 +1,110 @@
+// Starter flow: "Where is my order?" answered at once from the store's order and tracking data; an
+// order that cannot be found goes to a person with what the shopper said.
+import type { FlowDocument } from '../parse.ts'
+import { edge, flowNode } from './build.ts'
+
+export const whereIsMyOrderFlow: FlowDocument = {
+  version: 1,
+  name: 'Where is my order?',
+  settings: {
+    description: 'Finds the order from its number and replies with its status and tracking link.',
+    channels: ['webchat', 'whatsapp', 'telegram'],
+    exitEvents: [],
+  },
+  nodes: [
+    flowNode(
+      'trigger-message',
+      'asks',
+      'Shopper asks about an order',
+      { col: 0, row: 0 },
+      {
+        match: 'keyword',
+        keywords: ['where is my order', 'order status', 'tracking'],
+      },
+    ),
+    flowNode(
+      'collect-input',
+      'order-number',
+      'Ask for the order number',
+      { col: 0, row: 1 },
+      {
+        prompt: "Happy to check! What's your order number? It's in your confirmation email, e.g. #1042.",
+        inputType: 'order_number',
+        variable: 'order_number',
+        retries: 2,
+        retryText:
+          "Hmm, that doesn't look like an order number. It usually looks like #1042. Could you check?",
+        timeout: { amount: 1, unit: 'days' },
+      },
+    ),
+    flowNode(
+      'lookup-order',
+      'find-order',
+      'Find the order',
+      { col: 0, row: 2 },
+      {
+        source: 'variable',
+        variable: 'order_number',
+      },
+    ),
+    flowNode(
+      'condition',
+      'has-tracking',
+      'Has tracking?',
+      { col: 0, row: 3 },
+      {
+        group: { match: 'all', rules: [{ path: 'order.trackingUrl', operator: 'is_set' }] },
+      },
+    ),
+    flowNode(
+      'send-message',
+      'status-tracking',
+      'Status with tracking',
+      { col: 0, row: 4 },
+      {
+        text: 'Order #{{order.number}} is {{order.status | default: "on its way"}}. {{order.carrier}} tracking number {{order.trackingNumber}}, follow it here: {{order.trackingUrl}}',
+        purpose: 'transactional',
+      },
+    ),
+    flowNode(
+      'send-message',
+      'status-only',
+      'Status',
+      { col: 1, row: 4 },
+      {
+        text: 'Order #{{order.number}} is {{order.status | default: "being prepared"}}. You\'ll get a tracking link here as soon as it ships.',
+        purpose: 'transactional',
+      },
+    ),
+    flowNode('end', 'answered', 'Answered', { col: 0, row: 5 }, { outcome: 'answered' }),
+    flowNode(
+      'escalate',
+      'hand-to-support',
+      'Hand to support',
+      { col: 2, row: 3 },
+      {
+        queue: 'support',
+        summaryFields: [
+          { label: 'Order number given', path: 'order_number' },
+          { label: 'Shopper wrote', path: 'reply' },
+        ],
+        note: "I couldn't find that order, so I've passed your question to our team. They'll reply right here.",
+      },
+    ),
+    flowNode('end', 'handed-back', 'Helped by the team', { col: 2, row: 4 }, { outcome: 'handed_back' }),
+    flowNode('end', 'no-reply', 'No reply', { col: 1, row: 2 }, { outcome: 'no_reply' }),
+  ],
+  edges: [
+    edge('asks', 'order-number'),
+    edge('order-number', 'find-order'),
+    edge('order-number', 'hand-to-support', 'failed'),
+    edge('order-number', 'no-reply', 'timeout'),
+    edge('find-order', 'has-tracking', 'found'),
+    edge('find-order', 'hand-to-support', 'not_found'),
+    edge('has-tracking', 'status-tracking', 'yes'),
+    edge('has-tracking', 'status-only', 'no'),
+    edge('status-tracking', 'answered'),
+    edge('status-only', 'answered'),
+    edge('hand-to-support', 'handed-back'),
+  ],
+}
