@@ -8,6 +8,9 @@ import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { AppError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
+import { apiKeyRoutes } from './routes/api-keys.ts'
+import { authRoutes } from './routes/auth.ts'
+import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { systemRoutes } from './routes/system.ts'
 
 /** Request bodies above this answer 413 payload_too_large before any handler reads them. */
@@ -53,7 +56,10 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
 
   // ── Route modules: one line each. ──────────────────────────────────────────────────────────────────────────
   app.route('/', systemRoutes(deps))
-  // accounts and flows (API helper)
+  app.route('/api/auth', authRoutes(deps))
+  app.route('/api/api-keys', apiKeyRoutes(deps))
+  app.route('/api/flows', flowRoutes(deps))
+  app.route('/api/starter-flows', starterFlowRoutes())
   // engine: events, dev clock (engine helper)
   // channels: webhooks, web chat, conversations (channels helper)
   // ───────────────────────────────────────────────────────────────────────────────────────────────────────────

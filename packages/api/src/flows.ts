@@ -68,13 +68,39 @@ export const updateFlowRequestSchema = z
   .meta({ id: 'UpdateFlowRequest' })
 export type UpdateFlowRequest = z.input<typeof updateFlowRequestSchema>
 
+/** JSON has no Infinity: in the analysis, null means unbounded (or never, for an unreachable node). */
+const boundedMs = z.number().nullable()
+
+/** packages/flow's `analyze(doc)` as JSON. */
+export const flowAnalysisSchema = z
+  .object({
+    nodes: z.record(
+      z.string(),
+      z.object({
+        nodeId: z.string(),
+        reachable: z.boolean(),
+        earliestMs: boundedMs,
+        latestMs: boundedMs,
+        sinceLastInboundMs: boundedMs,
+        sends: z.number(),
+        needsTemplate: z.boolean(),
+      }),
+    ),
+    maxMessagesPerRun: z.number().nullable(),
+    maxMessagesPer24h: z.number().nullable(),
+    sendsNeedingTemplate: z.array(z.string()),
+    summary: z.string(),
+  })
+  .meta({ id: 'FlowAnalysis' })
+export type FlowAnalysisJson = z.infer<typeof flowAnalysisSchema>
+
 export const validateFlowResultSchema = z
   .object({
     /** False while any issue has severity 'error' (publishing is refused then). */
     ok: z.boolean(),
     issues: z.array(flowIssueSchema),
-    /** packages/flow's `analyze(doc)`; null when the document does not parse. */
-    analysis: z.unknown().nullable(),
+    /** Null when the document does not parse. */
+    analysis: flowAnalysisSchema.nullable(),
   })
   .meta({ id: 'ValidateFlowResult' })
 export type ValidateFlowResult = z.infer<typeof validateFlowResultSchema>

@@ -1,0 +1,124 @@
+// Staff sign-in, sign-out and the current session (with the CSRF token the editor echoes on mutations).
+import { createRoute } from '@hono/zod-openapi'
+import { type Session, sessionSchema, signInRequestSchema } from '@parley/api'
+import { createSession, deleteSession } from '../accounts/sessions.ts'
+import type { RuntimeDeps } from '../deps.ts'
+import { AppError, unauthorized } from '../http/errors.ts'
+import { errorResponses } from '../http/openapi-responses.ts'
+import { createRouter } from '../http/router.ts'
+import { clearSessionCookie, requireSession, setSessionCookie } from '../http/session-auth.ts'
+import { getSessionCaller } from '../http/tenant.ts'
+import { hashPassword, verifyPassword } from '../security/password.ts'
+import { randomToken } from '../security/signatures.ts'
+
+const sessionResponse = {
+  description: 'The signed-in staff member',
+  content: { 'application/json': { schema: sessionSchema } },
+}
+
+const signIn = createRoute({
+  method: 'post',
+  path: '/sign-in',
+  tags: ['auth'],
+  summary: 'Sign in with email and password; sets the session cookie',
+  request: { body: { required: true, content: { 'application/json': { schema: signInRequestSchema } } } },
+  responses: { 200: sessionResponse, ...errorResponses },
+})
+
+const signOut = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  tags: ['auth'],
+  summary: 'End the session',
+  security: [{ session: [] }],
+  middleware: [requireSession],
+  responses: { 204: { description: 'Signed out' }, ...errorResponses },
+})
+
+const currentSession = createRoute({
+  method: 'get',
+  path: '/session',
+  tags: ['auth'],
+  summary: 'The current session and its CSRF token',
+  security: [{ session: [] }],
+  middleware: [requireSession],
+  responses: { 200: sessionResponse, ...errorResponses },
+})
+
+const wrongCredentials = () => unauthorized('Wrong email or password')
+
+export function authRoutes(deps: RuntimeDeps) {
+  const { db, clock } = deps
+  // Verified against when no user has the email, so an unknown email costs the same scrypt as a wrong password.
+  const decoyHash = hashPassword(randomToken())
+
+  async function describeSession(merchantId: string, userId: string, csrfToken: string, expiresAt: Date) {
+    const row = await db
+      .selectFrom('users')
+      .innerJoin('merchants', 'merchants.id', 'users.merchant_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'merchants.name as merchant_name'])
+      .where('users.merchant_id', '=', merchantId)
+      .where('users.id', '=', userId)
+      .executeTakeFirst()
+    if (!row) throw unauthorized()
+    return {
+      user: { id: row.id, email: row.email, name: row.name, role: row.role },
+      merchant: { id: merchantId, name: row.merchant_name },
+      csrfToken,
+      expiresAt: expiresAt.toISOString(),
+    } satisfies Session
+  }
+
+  return createRouter()
+    .openapi(signIn, async (c) => {
+      const body = c.req.valid('json')
+      let query = db
+        .selectFrom('users')
+        .select(['merchant_id', 'id', 'password_hash'])
+        .where('email', '=', body.email)
+        .where('disabled_at', 'is', null)
+        .orderBy('created_at')
+        .limit(5)
+      if (body.merchantId) query = query.where('merchant_id', '=', body.merchantId)
+      const candidates = await query.execute()
+      let user: (typeof candidates)[number] | undefined
+      for (const candidate of candidates) {
+        if (await verifyPassword(body.password, candidate.password_hash)) {
+          user = candidate
+          break
+        }
+      }
+      if (candidates.length === 0) await verifyPassword(body.password, await decoyHash)
+      if (!user) throw wrongCredentials()
+
+      const now = new Date(clock.now())
+      const session = await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ last_sign_in_at: now })
+          .where('merchant_id', '=', user.merchant_id)
+          .where('id', '=', user.id)
+          .execute()
+        return createSession(trx, { merchantId: user.merchant_id, userId: user.id, now })
+      })
+      setSessionCookie(c, user.merchant_id, session.token)
+      return c.json(
+        await describeSession(user.merchant_id, user.id, session.csrfToken, session.expiresAt),
+        200,
+      )
+    })
+    .openapi(signOut, async (c) => {
+      const caller = getSessionCaller(c)
+      await deleteSession(db, caller.merchantId, caller.sessionId)
+      clearSessionCookie(c)
+      return c.body(null, 204)
+    })
+    .openapi(currentSession, async (c) => {
+      const caller = getSessionCaller(c)
+      if (!caller) throw new AppError(401, 'unauthorized', 'Sign in first')
+      return c.json(
+        await describeSession(caller.merchantId, caller.userId, caller.csrfToken, caller.expiresAt),
+        200,
+      )
+    })
+}
