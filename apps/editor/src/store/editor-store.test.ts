@@ -10,7 +10,9 @@ function counterIds() {
 }
 
 function setup(doc?: RawFlowDocument) {
-  const store = createEditorStore({ newId: counterIds() })
+  // Each call moves the clock 5 s, so edits never coalesce unless a test says so.
+  let clock = 0
+  const store = createEditorStore({ newId: counterIds(), now: () => (clock += 5000) })
   if (doc) store.getState().load('f1', doc)
   const get = () => store.getState()
   const docOf = () => selectDocument(store.getState())
@@ -212,6 +214,18 @@ describe('editor store', () => {
     expect(docOf().edges.some((e) => e.sourceHandle === 'yes')).toBe(true)
     get().updateConfig(w, { branches: [], timeout: null })
     expect(docOf().edges.some((e) => e.sourceHandle === 'yes')).toBe(false)
+  })
+
+  it('typing into one field in a burst is one undo step', () => {
+    let clock = 0
+    const store = createEditorStore({ newId: counterIds(), now: () => (clock += 100) })
+    store.getState().load('f1', base)
+    for (const text of ['H', 'He', 'Hel', 'Hello']) {
+      store.getState().updateConfig('m', { ...(base.nodes[1]!.config as object), text })
+    }
+    expect(store.getState().history.past).toHaveLength(1)
+    store.getState().undo()
+    expect(selectDocument(store.getState())).toEqual(base)
   })
 
   it('caps history at the limit', () => {

@@ -68,7 +68,11 @@ export interface EditorState {
 
 export interface EditorStoreOptions {
   newId?: ops.IdFactory
+  now?: () => number
 }
+
+/** Edits of the same field within this long of each other share one undo step. */
+export const COALESCE_MS = 1000
 
 const EMPTY_META: FlowMeta = { name: 'Untitled flow', settings: DEFAULT_SETTINGS }
 
@@ -103,14 +107,21 @@ function restore(state: EditorState, doc: RawFlowDocument): Partial<EditorState>
 export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<EditorState> {
   const newId = options.newId ?? ops.randomId
   let noticeId = 0
+  const now = options.now ?? Date.now
+  /** Typing into a field is one undo step per burst, not per keystroke. */
+  let lastEdit: { key: string; at: number } | null = null
 
   return createStore<EditorState>()((set, get) => {
     /** Applies a document-changing edit as one undo step. */
-    const commit = (next: Partial<EditorState>) => {
+    const commit = (next: Partial<EditorState>, coalesceKey?: string) => {
       const state = get()
+      const at = now()
+      const coalesce =
+        coalesceKey !== undefined && lastEdit?.key === coalesceKey && at - lastEdit.at < COALESCE_MS
+      lastEdit = coalesceKey === undefined ? null : { key: coalesceKey, at }
       set({
         ...next,
-        history: record(state.history, selectDocument(state)),
+        ...(coalesce ? {} : { history: record(state.history, selectDocument(state)) }),
         revision: state.revision + 1,
       })
     }
@@ -227,6 +238,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         const state = get()
         const result = undo(state.history, selectDocument(state))
         if (!result) return
+        lastEdit = null
         set({
           ...restore(state, result.state),
           history: result.history,
@@ -239,6 +251,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         const state = get()
         const result = redo(state.history, selectDocument(state))
         if (!result) return
+        lastEdit = null
         set({
           ...restore(state, result.state),
           history: result.history,
@@ -248,15 +261,15 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       },
 
       updateConfig(nodeId, config) {
-        commit(ops.updateNodeConfig(graphOf(get()), nodeId, config))
+        commit(ops.updateNodeConfig(graphOf(get()), nodeId, config), `config:${nodeId}`)
       },
 
       renameNode(nodeId, name) {
-        commit(ops.renameNode(graphOf(get()), nodeId, name))
+        commit(ops.renameNode(graphOf(get()), nodeId, name), `name:${nodeId}`)
       },
 
       setFlowName(name) {
-        commit({ meta: { ...get().meta, name } })
+        commit({ meta: { ...get().meta, name } }, 'flow-name')
       },
 
       setMeta(meta) {

@@ -1,0 +1,74 @@
+// The card every node kind shares on the canvas: header (kind, name), the kind's summary, its issues and
+// its output handles labelled from the kind's handles(config). One memoised component for all kinds.
+import { getNodeKind, isTriggerKind, type NodeGroup, type OutputHandle } from '@parley/flow'
+import { Handle, type NodeProps, Position } from '@xyflow/react'
+import { memo } from 'react'
+import { nodeUiOf } from '../nodes/registry.ts'
+import type { FlowCanvasNode } from '../store/convert.ts'
+import { useEditor } from '../store/editor-store.ts'
+
+function outputsOf(kind: string, config: unknown): OutputHandle[] {
+  try {
+    return getNodeKind(kind)?.handles(config) ?? []
+  } catch {
+    return []
+  }
+}
+
+export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: NodeProps<FlowCanvasNode>) {
+  const spec = getNodeKind(data.kind)
+  const ui = nodeUiOf(data.kind)
+  const issues = useEditor((s) => s.issuesByNode[id])
+  const active = useEditor((s) => s.activeNodeIds.includes(id))
+  const group: NodeGroup | 'unknown' = spec?.group ?? 'unknown'
+  const outputs = outputsOf(data.kind, data.config)
+  const errors = issues?.filter((i) => i.severity === 'error') ?? []
+  const warnings = issues?.filter((i) => i.severity === 'warning') ?? []
+  const firstIssue = errors[0] ?? warnings[0]
+  const single = outputs.length === 1 && outputs[0]!.id === 'next'
+  const Summary = ui?.Summary
+
+  return (
+    <div
+      className={`flow-card group-${group}${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}${errors.length ? ' has-errors' : ''}`}
+      data-testid={`node-${id}`}
+    >
+      {isTriggerKind(data.kind) ? null : (
+        <Handle type="target" position={Position.Top} className="handle handle-in" />
+      )}
+      <div className="flow-card-head">
+        <span className="flow-card-icon" aria-hidden="true">
+          {ui?.icon ?? '?'}
+        </span>
+        <span className="flow-card-kind">{spec?.title ?? data.kind}</span>
+        {errors.length + warnings.length > 0 ? (
+          <span
+            className={`issue-badge ${errors.length ? 'error' : 'warning'}`}
+            title={(issues ?? []).map((i) => i.message).join('\n')}
+          >
+            {errors.length + warnings.length}
+          </span>
+        ) : null}
+      </div>
+      {data.name ? <div className="flow-card-name">{data.name}</div> : null}
+      <div className="flow-card-body">
+        {Summary ? <Summary config={data.config as never} /> : <span className="muted">Unknown step</span>}
+      </div>
+      {firstIssue ? (
+        <div className={`flow-card-issue ${firstIssue.severity}`}>{firstIssue.message}</div>
+      ) : null}
+      {single ? (
+        <Handle type="source" position={Position.Bottom} id="next" className="handle handle-out" />
+      ) : outputs.length > 0 ? (
+        <div className="flow-card-outputs">
+          {outputs.map((output) => (
+            <div key={output.id} className={`output output-${output.id}`}>
+              <span className="output-label">{output.label}</span>
+              <Handle type="source" position={Position.Bottom} id={output.id} className="handle handle-out" />
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  )
+})

@@ -1,0 +1,61 @@
+// How a message will look to the shopper, rendered with packages/flow's renderTemplate against sample
+// data (Maya, a cart with a Linen Overshirt and a Merino Beanie).
+import { type FlowVars, formatMoney, parseTemplate, renderTemplate } from '@parley/flow'
+import { previewVars } from '../simulator/sample-data.ts'
+
+export interface PreviewMessage {
+  text: string
+  imageUrl?: string
+  product?: { title: string; imageUrl: string; price: string; currency: string; url: string } | null
+  buttons?: readonly { id: string; title: string }[]
+}
+
+function render(template: string, vars: FlowVars): string {
+  return template === '' ? '' : renderTemplate(template, vars)
+}
+
+export function MessagePreview({ message, vars }: { message: PreviewMessage; vars?: FlowVars }) {
+  const scope = vars ?? previewVars()
+  const syntax = [message.text, message.imageUrl ?? ''].map((t) => parseTemplate(t)).find((p) => !p.ok)
+  const text = render(message.text, scope)
+  const image = render(message.imageUrl ?? '', scope).trim()
+  const product = message.product
+  const price = product ? Number(render(product.price, scope)) : Number.NaN
+  const currency = product ? render(product.currency, scope).trim() : ''
+  return (
+    <div className="preview">
+      <div className="preview-label">Preview · as Maya will see it</div>
+      <div className="preview-phone">
+        <div className="bubble bubble-bot">
+          {image ? <img className="bubble-image" src={image} alt="" /> : null}
+          {text ? (
+            <p className="bubble-text">{text}</p>
+          ) : (
+            <p className="bubble-text muted">Nothing to say yet</p>
+          )}
+          {product ? (
+            <div className="product-card">
+              {render(product.imageUrl, scope) ? <img src={render(product.imageUrl, scope)} alt="" /> : null}
+              <div>
+                <div className="product-title">{render(product.title, scope) || 'Product'}</div>
+                {Number.isFinite(price) && currency ? (
+                  <div className="product-price">{formatMoney(price, currency)}</div>
+                ) : null}
+              </div>
+            </div>
+          ) : null}
+        </div>
+        {message.buttons && message.buttons.length > 0 ? (
+          <div className="quick-replies">
+            {message.buttons.map((b) => (
+              <span key={b.id} className="quick-reply">
+                {b.title || '(no title)'}
+              </span>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      {syntax && !syntax.ok ? <p className="field-error">{syntax.error.message}</p> : null}
+    </div>
+  )
+}

@@ -1,0 +1,79 @@
+// Collect input: ask, check the answer's type, retry, save it in a variable.
+import { NumberInput, OptionalDuration, SelectInput, TemplateInput, TextInput } from '../inspector/fields.tsx'
+import { MessagePreview } from '../inspector/message-preview.tsx'
+import { ButtonsEditor, TemplateFallbackEditor } from './message-fields.tsx'
+import type { NodeUi } from './node-ui.tsx'
+import { MessageSummary } from './send-message.tsx'
+
+const INPUT_TYPES = [
+  ['text', 'Text'],
+  ['number', 'Number'],
+  ['order_number', 'Order number'],
+  ['email', 'Email address'],
+  ['photo', 'Photo'],
+] as const
+
+const TYPE_WORDS = Object.fromEntries(INPUT_TYPES)
+
+export const collectInputUi: NodeUi<'collect-input'> = {
+  icon: '✎',
+  Summary: ({ config }) => (
+    <MessageSummary
+      text={config.prompt}
+      buttons={config.buttons}
+      extras={[`${TYPE_WORDS[config.inputType]} → {{${config.variable}}}`]}
+    />
+  ),
+  Inspector: ({ config, onChange }) => (
+    <div className="form">
+      <TemplateInput
+        label="Question"
+        multiline
+        value={config.prompt}
+        onChange={(prompt) => onChange({ ...config, prompt })}
+        placeholder="What is your order number?"
+      />
+      <SelectInput
+        label="Expected answer"
+        value={config.inputType}
+        options={INPUT_TYPES}
+        onChange={(inputType) => onChange({ ...config, inputType })}
+      />
+      <TextInput
+        label="Save the answer as"
+        value={config.variable}
+        onChange={(variable) => onChange({ ...config, variable })}
+        hint={`Later steps can use {{${config.variable || 'answer'}}}`}
+      />
+      <ButtonsEditor
+        title="Suggested answers"
+        buttons={config.buttons}
+        onChange={(buttons) => onChange({ ...config, buttons })}
+      />
+      <MessagePreview message={{ text: config.prompt, buttons: config.buttons }} />
+      <NumberInput
+        label="Retries after an invalid answer"
+        value={config.retries}
+        min={0}
+        max={5}
+        onChange={(retries) => onChange({ ...config, retries })}
+      />
+      <TemplateInput
+        label="Retry message"
+        multiline
+        value={config.retryText}
+        onChange={(retryText) => onChange({ ...config, retryText })}
+      />
+      <OptionalDuration
+        label="Timeout"
+        toggleLabel="Stop waiting after a while"
+        value={config.timeout}
+        onChange={(timeout) => onChange({ ...config, timeout })}
+      />
+      <TemplateFallbackEditor
+        template={config.whatsappTemplate}
+        onChange={(whatsappTemplate) => onChange({ ...config, whatsappTemplate })}
+      />
+    </div>
+  ),
+}

@@ -1,0 +1,139 @@
+// Every kind's inspector renders with the kind's defaults, and an edit produces a config its schema accepts.
+import { getNodeKind, type NodeKindId, nodeKinds } from '@parley/flow'
+import { fireEvent, render, screen } from '@testing-library/react'
+import { type ReactNode, useState } from 'react'
+import { describe, expect, it, vi } from 'vitest'
+import { nodeUis } from './registry.ts'
+
+function renderInspector(kind: NodeKindId, config?: unknown) {
+  const spec = getNodeKind(kind)!
+  const onChange = vi.fn()
+  const { Inspector } = nodeUis[kind] as unknown as {
+    Inspector: (p: { nodeId: string; config: unknown; onChange: (c: unknown) => void }) => ReactNode
+  }
+  const start = config ?? structuredClone(spec.defaults)
+  const view = render(<Inspector nodeId="n1" config={start} onChange={onChange} />)
+  const last = () => onChange.mock.calls.at(-1)?.[0]
+  return { onChange, last, spec, view }
+}
+
+describe.each(Object.keys(nodeKinds) as NodeKindId[])('%s inspector', (kind) => {
+  it('renders with the defaults and an edit yields a valid config', () => {
+    const { onChange, last, spec, view } = renderInspector(kind)
+    const field = view.container.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      'input:not([type=checkbox]), textarea, select, input[type=checkbox]',
+    )
+    if (!field) {
+      // Triggers without settings only explain themselves.
+      expect(view.container.textContent).toMatch(/When/)
+      return
+    }
+    if (field instanceof HTMLSelectElement) {
+      const other = [...field.options].find((o) => o.value !== field.value)!
+      fireEvent.change(field, { target: { value: other.value } })
+    } else if (field.type === 'checkbox') {
+      fireEvent.click(field)
+    } else if (field.type === 'number') {
+      fireEvent.change(field, { target: { value: '3' } })
+    } else {
+      fireEvent.change(field, { target: { value: 'order_no' } })
+    }
+    expect(onChange).toHaveBeenCalled()
+    expect(spec.configSchema.safeParse(last()).success).toBe(true)
+  })
+})
+
+/** Renders a kind's inspector with its config held in state, as the store would. */
+function renderControlled(kind: NodeKindId) {
+  const spec = getNodeKind(kind)!
+  let current: unknown = structuredClone(spec.defaults)
+  const { Inspector } = nodeUis[kind] as unknown as {
+    Inspector: (p: { nodeId: string; config: unknown; onChange: (c: unknown) => void }) => ReactNode
+  }
+  function Host() {
+    const [config, setConfig] = useState<unknown>(current)
+    current = config
+    return <Inspector nodeId="n1" config={config} onChange={setConfig} />
+  }
+  render(<Host />)
+  return {
+    config: () => current as never,
+    valid: () => spec.configSchema.safeParse(current).success,
+  }
+}
+
+describe('specific inspectors', () => {
+  it('send message: edits the text, adds, renames and removes quick-reply buttons, and previews them', () => {
+    const form = renderControlled('send-message')
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Hi {{contact.first_name}}' } })
+    expect(screen.getByText('Hi Maya')).toBeTruthy()
+    fireEvent.click(screen.getByText('+ Add button'))
+    fireEvent.click(screen.getByText('+ Add button'))
+    expect(form.config()).toMatchObject({
+      buttons: [
+        { id: 'btn1', title: 'Option 1' },
+        { id: 'btn2', title: 'Option 2' },
+      ],
+    })
+    fireEvent.change(screen.getByLabelText('Button 1 title'), { target: { value: 'Yes please' } })
+    fireEvent.click(screen.getByLabelText('Remove button 2'))
+    expect(form.config()).toMatchObject({
+      text: 'Hi {{contact.first_name}}',
+      buttons: [{ id: 'btn1', title: 'Yes please' }],
+    })
+    expect(screen.getAllByText('Yes please').length).toBeGreaterThan(0)
+    expect(screen.queryByText('+ Add button')).toBeTruthy()
+    expect(form.valid()).toBe(true)
+  })
+
+  it('send message: the variable picker inserts a {{path}}', () => {
+    const form = renderControlled('send-message')
+    fireEvent.click(screen.getAllByText('{ } Variable')[0]!)
+    fireEvent.click(screen.getByRole('menuitem', { name: 'cart.items[1].title' }))
+    expect(form.config()).toMatchObject({ text: '{{cart.items[1].title}}' })
+  })
+
+  it('delay: sets the duration amount and unit', () => {
+    const form = renderControlled('delay')
+    fireEvent.change(screen.getByLabelText('Duration'), { target: { value: '2' } })
+    fireEvent.change(screen.getByLabelText('Duration unit'), { target: { value: 'days' } })
+    expect(form.config()).toEqual({ mode: 'duration', duration: { amount: 2, unit: 'days' } })
+    fireEvent.change(screen.getByLabelText('Wait'), { target: { value: 'time_of_day' } })
+    expect(form.config()).toMatchObject({ mode: 'time_of_day', time: '10:00' })
+    expect(form.valid()).toBe(true)
+  })
+
+  it('wait for reply: adds branches with keywords and switches the timeout off', () => {
+    const form = renderControlled('wait-for-reply')
+    fireEvent.click(screen.getByText('+ Add branch'))
+    fireEvent.change(screen.getByLabelText('Branch 1 title'), { target: { value: 'Yes' } })
+    fireEvent.change(screen.getByLabelText('Branch 1 keywords'), { target: { value: 'yes, sure , ok' } })
+    fireEvent.click(screen.getByText('+ Add branch'))
+    fireEvent.click(screen.getByLabelText('Stop waiting after a while'))
+    expect(form.config()).toEqual({
+      branches: [
+        { id: 'b1', title: 'Yes', keywords: ['yes', 'sure', 'ok'] },
+        { id: 'b2', title: 'Answer 2', keywords: [] },
+      ],
+      timeout: null,
+    })
+    expect(form.valid()).toBe(true)
+  })
+
+  it('condition: adds a rule and edits variable, comparison and value', () => {
+    const form = renderControlled('condition')
+    fireEvent.click(screen.getByText('+ Add rule'))
+    fireEvent.change(screen.getByLabelText('Rule 1 variable'), { target: { value: 'cart.item_count' } })
+    fireEvent.change(screen.getByLabelText('Rule 1 comparison'), { target: { value: 'greater_or_equal' } })
+    fireEvent.change(screen.getByLabelText('Rule 1 value'), { target: { value: '2' } })
+    fireEvent.change(screen.getByLabelText('Go “Yes” when'), { target: { value: 'any' } })
+    expect(form.config()).toEqual({
+      group: { match: 'any', rules: [{ path: 'cart.item_count', operator: 'greater_or_equal', value: 2 }] },
+    })
+    fireEvent.change(screen.getByLabelText('Rule 1 comparison'), { target: { value: 'is_set' } })
+    expect(form.config()).toEqual({
+      group: { match: 'any', rules: [{ path: 'cart.item_count', operator: 'is_set' }] },
+    })
+    expect(form.valid()).toBe(true)
+  })
+})

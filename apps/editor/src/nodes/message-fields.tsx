@@ -1,0 +1,203 @@
+// Editors shared by the kinds that talk to the shopper: quick-reply buttons, a product card and the
+// WhatsApp template used outside the 24-hour window.
+import type { NodeConfig } from '@parley/flow'
+import {
+  freshId,
+  IconButton,
+  Section,
+  SelectInput,
+  TemplateInput,
+  TextInput,
+  Toggle,
+} from '../inspector/fields.tsx'
+
+type Button = { id: string; title: string }
+type ProductCardConfig = NonNullable<NodeConfig<'send-message'>['product']>
+type TemplateFallbackConfig = NonNullable<NodeConfig<'send-message'>['whatsappTemplate']>
+
+export function ButtonsEditor({
+  buttons,
+  onChange,
+  max = 3,
+  title = 'Quick-reply buttons',
+}: {
+  buttons: readonly Button[]
+  onChange(buttons: Button[]): void
+  max?: number
+  title?: string
+}) {
+  const set = (i: number, title: string) => onChange(buttons.map((b, j) => (j === i ? { ...b, title } : b)))
+  return (
+    <Section
+      title={title}
+      actions={
+        buttons.length < max ? (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() =>
+              onChange([
+                ...buttons,
+                {
+                  id: freshId(
+                    'btn',
+                    buttons.map((b) => b.id),
+                  ),
+                  title: `Option ${buttons.length + 1}`,
+                },
+              ])
+            }
+          >
+            + Add button
+          </button>
+        ) : null
+      }
+    >
+      {buttons.length === 0 ? <p className="field-hint">No buttons: the shopper answers by typing.</p> : null}
+      {buttons.map((button, i) => (
+        <div key={button.id} className="list-row">
+          <input
+            className="input"
+            aria-label={`Button ${i + 1} title`}
+            value={button.title}
+            maxLength={80}
+            onChange={(e) => set(i, e.target.value)}
+          />
+          <span className={`char-count ${[...button.title].length > 20 ? 'over' : ''}`}>
+            {[...button.title].length}/20
+          </span>
+          <IconButton
+            label={`Remove button ${i + 1}`}
+            onClick={() => onChange(buttons.filter((_, j) => j !== i))}
+          >
+            ×
+          </IconButton>
+        </div>
+      ))}
+      {buttons.length > 0 ? (
+        <p className="field-hint">WhatsApp shows up to 3 buttons of 20 characters.</p>
+      ) : null}
+    </Section>
+  )
+}
+
+const EMPTY_PRODUCT: ProductCardConfig = {
+  title: '{{cart.items[0].title}}',
+  imageUrl: '{{cart.items[0].imageUrl}}',
+  price: '{{cart.items[0].price}}',
+  currency: '{{cart.currency}}',
+  url: '{{cart.url}}',
+}
+
+export function ProductCardEditor({
+  product,
+  onChange,
+}: {
+  product: ProductCardConfig | null
+  onChange(product: ProductCardConfig | null): void
+}) {
+  const set = (patch: Partial<ProductCardConfig>) => product && onChange({ ...product, ...patch })
+  return (
+    <Section title="Product card">
+      <Toggle
+        label="Show a product card"
+        checked={product !== null}
+        onChange={(on) => onChange(on ? EMPTY_PRODUCT : null)}
+      />
+      {product ? (
+        <>
+          <TemplateInput label="Product title" value={product.title} onChange={(title) => set({ title })} />
+          <TemplateInput
+            label="Product image URL"
+            value={product.imageUrl}
+            onChange={(imageUrl) => set({ imageUrl })}
+          />
+          <div className="row">
+            <TemplateInput label="Price" value={product.price} onChange={(price) => set({ price })} />
+            <TemplateInput
+              label="Currency"
+              value={product.currency}
+              onChange={(currency) => set({ currency })}
+            />
+          </div>
+          <TemplateInput label="Product link" value={product.url} onChange={(url) => set({ url })} />
+        </>
+      ) : null}
+    </Section>
+  )
+}
+
+const CATEGORIES = [
+  ['marketing', 'Marketing'],
+  ['utility', 'Utility'],
+  ['authentication', 'Authentication'],
+] as const
+
+export function TemplateFallbackEditor({
+  template,
+  onChange,
+}: {
+  template: TemplateFallbackConfig | null
+  onChange(template: TemplateFallbackConfig | null): void
+}) {
+  const set = (patch: Partial<TemplateFallbackConfig>) => template && onChange({ ...template, ...patch })
+  return (
+    <Section title="WhatsApp template">
+      <Toggle
+        label="Use an approved template outside the 24-hour window"
+        checked={template !== null}
+        onChange={(on) =>
+          onChange(on ? { name: '', language: 'en', category: 'marketing', params: [] } : null)
+        }
+        hint="WhatsApp only lets you message a shopper freely within 24 hours of their last message. After that, only an approved template can be sent (and is charged)."
+      />
+      {template ? (
+        <>
+          <div className="row">
+            <TextInput
+              label="Template name"
+              value={template.name}
+              onChange={(name) => set({ name })}
+              placeholder="cart_reminder"
+            />
+            <TextInput
+              label="Language"
+              value={template.language}
+              onChange={(language) => set({ language })}
+            />
+          </div>
+          <SelectInput
+            label="Category"
+            value={template.category}
+            options={CATEGORIES}
+            onChange={(category) => set({ category })}
+          />
+          {template.params.map((param, i) => (
+            <div key={`param-${i.toString()}`} className="list-row">
+              <div className="grow">
+                <TemplateInput
+                  label={`Parameter {{${i + 1}}}`}
+                  value={param}
+                  onChange={(v) => set({ params: template.params.map((p, j) => (j === i ? v : p)) })}
+                />
+              </div>
+              <IconButton
+                label={`Remove parameter ${i + 1}`}
+                onClick={() => set({ params: template.params.filter((_, j) => j !== i) })}
+              >
+                ×
+              </IconButton>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => set({ params: [...template.params, ''] })}
+          >
+            + Add parameter
+          </button>
+        </>
+      ) : null}
+    </Section>
+  )
+}

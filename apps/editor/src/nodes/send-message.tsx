@@ -1,0 +1,82 @@
+// Send message: the text (with variables), image, product card, quick-reply buttons and WhatsApp fallback.
+import { SelectInput, TemplateInput } from '../inspector/fields.tsx'
+import { MessagePreview } from '../inspector/message-preview.tsx'
+import { ButtonsEditor, ProductCardEditor, TemplateFallbackEditor } from './message-fields.tsx'
+import type { NodeUi } from './node-ui.tsx'
+
+export const PURPOSES = [
+  ['marketing', 'Marketing (respects quiet hours and consent)'],
+  ['transactional', 'Transactional (order updates)'],
+  ['service', 'Service (answering the shopper)'],
+] as const
+
+export function MessageSummary({
+  text,
+  extras,
+  buttons,
+}: {
+  text: string
+  extras?: string[]
+  buttons?: readonly { id: string; title: string }[]
+}) {
+  return (
+    <>
+      {text.trim() ? <p className="card-text">{text}</p> : <p className="card-text muted">No message yet</p>}
+      {buttons && buttons.length > 0 ? (
+        <div className="card-chips">
+          {buttons.map((b) => (
+            <span key={b.id} className="chip">
+              {b.title || b.id}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      {extras && extras.length > 0 ? <div className="card-meta">{extras.join(' · ')}</div> : null}
+    </>
+  )
+}
+
+export const sendMessageUi: NodeUi<'send-message'> = {
+  icon: '💬',
+  Summary: ({ config }) => (
+    <MessageSummary
+      text={config.text}
+      buttons={config.buttons}
+      extras={[
+        config.imageUrl ? 'Image' : '',
+        config.product ? 'Product card' : '',
+        config.whatsappTemplate ? 'WhatsApp template' : '',
+      ].filter(Boolean)}
+    />
+  ),
+  Inspector: ({ config, onChange }) => (
+    <div className="form">
+      <TemplateInput
+        label="Message"
+        multiline
+        value={config.text}
+        onChange={(text) => onChange({ ...config, text })}
+        placeholder="Hi {{contact.first_name}}, you left something in your cart…"
+      />
+      <TemplateInput
+        label="Image URL"
+        value={config.imageUrl}
+        onChange={(imageUrl) => onChange({ ...config, imageUrl })}
+        placeholder="Optional"
+      />
+      <ButtonsEditor buttons={config.buttons} onChange={(buttons) => onChange({ ...config, buttons })} />
+      <MessagePreview message={config} />
+      <ProductCardEditor product={config.product} onChange={(product) => onChange({ ...config, product })} />
+      <SelectInput
+        label="Purpose"
+        value={config.purpose}
+        options={PURPOSES}
+        onChange={(purpose) => onChange({ ...config, purpose })}
+      />
+      <TemplateFallbackEditor
+        template={config.whatsappTemplate}
+        onChange={(whatsappTemplate) => onChange({ ...config, whatsappTemplate })}
+      />
+    </div>
+  ),
+}
