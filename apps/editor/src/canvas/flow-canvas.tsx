@@ -97,6 +97,7 @@ export function FlowCanvas() {
   )
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for palette drags; keyboard users add steps by clicking in the palette
     <div className="canvas-area" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowCanvasNode, FlowCanvasEdge>
         nodes={nodes}

@@ -43,19 +43,28 @@ describe.each(Object.keys(nodeKinds) as NodeKindId[])('%s inspector', (kind) => 
   })
 })
 
-/** Renders a kind's inspector with its config held in state, as the store would. */
+type LooseInspector = (p: { nodeId: string; config: unknown; onChange: (c: unknown) => void }) => ReactNode
+
+/** Holds the config in state, as the store would, and reports every change. */
+function Host({ kind, report }: { kind: NodeKindId; report(config: unknown): void }) {
+  const [config, setConfig] = useState<unknown>(() => structuredClone(getNodeKind(kind)!.defaults))
+  const Inspector = (nodeUis[kind] as unknown as { Inspector: LooseInspector }).Inspector
+  return (
+    <Inspector
+      nodeId="n1"
+      config={config}
+      onChange={(next) => {
+        report(next)
+        setConfig(next)
+      }}
+    />
+  )
+}
+
 function renderControlled(kind: NodeKindId) {
   const spec = getNodeKind(kind)!
   let current: unknown = structuredClone(spec.defaults)
-  const { Inspector } = nodeUis[kind] as unknown as {
-    Inspector: (p: { nodeId: string; config: unknown; onChange: (c: unknown) => void }) => ReactNode
-  }
-  function Host() {
-    const [config, setConfig] = useState<unknown>(current)
-    current = config
-    return <Inspector nodeId="n1" config={config} onChange={setConfig} />
-  }
-  render(<Host />)
+  render(<Host kind={kind} report={(c) => (current = c)} />)
   return {
     config: () => current as never,
     valid: () => spec.configSchema.safeParse(current).success,
