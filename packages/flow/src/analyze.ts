@@ -2,7 +2,13 @@
 // get (per run and in any 24 hours), and which sends can fall outside WhatsApp's 24-hour window.
 // Everything is dynamic programming over the graph's strongly connected components: linear in its size.
 import { buildFlowGraph, type FlowGraph } from './flow-graph.ts'
-import { longestPaths, MinHeap, shortestPaths, type WeightedEdge } from './graph-algorithms.ts'
+import {
+  longestPaths,
+  MinHeap,
+  shortestPaths,
+  stronglyConnectedComponents,
+  type WeightedEdge,
+} from './graph-algorithms.ts'
 import { getNodeKind } from './nodes/index.ts'
 import type { FlowDocument } from './parse.ts'
 
@@ -72,15 +78,7 @@ export function analyzeGraph(graph: FlowGraph, onWhatsApp = true): FlowAnalysis 
     nodeWeight: (node) => sends[node]!,
   })
 
-  // The window reopens where the shopper writes: a handle in opensWindow restarts the clock at 0.
-  const windowSeeds = triggerSeeds(Number.NEGATIVE_INFINITY)
-  const windowEdges: WeightedEdge[] = []
-  for (const edge of graph.edges) {
-    const opens = graph.nodes[edge.source]!.facts?.opensWindow.includes(edge.handle) ?? false
-    if (!opens) windowEdges.push({ from: edge.source, to: edge.target, weight: edge.maxMs })
-    else if (graph.reachable[edge.source]) windowSeeds[edge.target] = 0
-  }
-  const sinceInbound = longestPaths({ nodeCount: count, edges: windowEdges, seeds: windowSeeds })
+  const sinceInbound = sinceLastInbound(graph)
 
   let maxMessagesPerRun = 0
   const nodes: Record<string, NodeAnalysis> = {}
@@ -111,10 +109,39 @@ export function analyzeGraph(graph: FlowGraph, onWhatsApp = true): FlowAnalysis 
 }
 
 /**
+ * For each node, the longest time since the shopper last wrote when it is entered (-Infinity when
+ * unreachable). The trigger counts as the shopper's last interaction; a handle in `opensWindow` (the
+ * shopper just wrote) restarts the clock at 0.
+ */
+export function sinceLastInbound(graph: FlowGraph): Float64Array {
+  const seeds = new Float64Array(graph.nodes.length).fill(Number.NEGATIVE_INFINITY)
+  for (const trigger of graph.triggers) seeds[trigger] = 0
+  const edges: WeightedEdge[] = []
+  for (const edge of graph.edges) {
+    const opens = graph.nodes[edge.source]!.facts?.opensWindow.includes(edge.handle) ?? false
+    if (!opens) edges.push({ from: edge.source, to: edge.target, weight: edge.maxMs })
+    else if (graph.reachable[edge.source]) seeds[edge.target] = 0
+  }
+  return longestPaths({ nodeCount: graph.nodes.length, edges, seeds })
+}
+
+/** Reachable sending nodes that can send 24 h or more after the shopper's last message. */
+export function sendsOutsideWindow(graph: FlowGraph): number[] {
+  const since = sinceLastInbound(graph)
+  return graph.nodes
+    .filter(
+      (node) =>
+        graph.reachable[node.index] && (node.facts?.sends ?? 0) > 0 && since[node.index]! >= WINDOW_MS,
+    )
+    .map((node) => node.index)
+}
+
+/**
  * The most sends that fit in a window of `windowMs` along any path, using the shortest time between steps.
  * Level k holds, for every node, the least time from entering it until k messages have gone out (its own
- * first): send nodes read lower levels, the others take a reverse Dijkstra over non-sending nodes.
- * Levels stop at the first k that no reachable send can reach within the window.
+ * first); times from the window's length on are dropped as Infinity. A sending node reads a lower level; a
+ * silent node takes the best of its successors, in reverse topological order of the components, with a
+ * Dijkstra inside components that loop. Levels stop at the first k no reachable send reaches in time.
  */
 function maxMessagesInWindow(graph: FlowGraph, sends: number[], windowMs: number): number {
   const count = graph.nodes.length
@@ -122,42 +149,61 @@ function maxMessagesInWindow(graph: FlowGraph, sends: number[], windowMs: number
     .filter((n) => sends[n.index]! > 0 && graph.reachable[n.index])
     .map((n) => n.index)
   if (senders.length === 0) return 0
-  const incoming: { from: number; weight: number }[][] = Array.from({ length: count }, () => [])
-  for (const edge of graph.edges) incoming[edge.target]!.push({ from: edge.source, weight: edge.minMs })
-
-  const levels: Float64Array[] = [new Float64Array(count)] // level 0: nothing to send, time 0
-  for (let k = 1; k <= MAX_COUNTED_PER_DAY; k++) {
-    const level = new Float64Array(count).fill(Number.POSITIVE_INFINITY)
-    const heap = new MinHeap()
-    for (let node = 0; node < count; node++) {
-      const own = sends[node]!
-      if (own === 0) continue
-      if (own >= k) {
-        level[node] = 0
-      } else {
-        const rest = levels[k - own]!
-        let best = Number.POSITIVE_INFINITY
-        for (const edge of graph.outgoing[node]!) best = Math.min(best, edge.minMs + rest[edge.target]!)
-        level[node] = best
-      }
-      if (level[node]! < Number.POSITIVE_INFINITY) heap.push(level[node]!, node)
+  const successors = graph.outgoing.map((edges) => edges.map((edge) => edge.target))
+  const { componentOf, order, cyclic } = stronglyConnectedComponents(count, successors)
+  const INF = Number.POSITIVE_INFINITY
+  /** Edges inside a loop that leave a silent node, indexed by their target. */
+  const loopIncoming: { from: number; minMs: number }[][] = Array.from({ length: count }, () => [])
+  for (const edge of graph.edges) {
+    const c = componentOf[edge.source]!
+    if (cyclic[c] && componentOf[edge.target] === c && sends[edge.source] === 0) {
+      loopIncoming[edge.target]!.push({ from: edge.source, minMs: edge.minMs })
     }
-    while (heap.size > 0) {
-      const [time, node] = heap.pop()
-      if (time > level[node]!) continue
-      for (const edge of incoming[node]!) {
-        if (sends[edge.from]! > 0) continue
-        const candidate = time + edge.weight
-        if (candidate < level[edge.from]!) {
-          level[edge.from] = candidate
-          heap.push(candidate, edge.from)
+  }
+
+  const levels: Float64Array[] = [new Float64Array(count)] // level 0: nothing left to send, time 0
+  for (let k = 1; k <= MAX_COUNTED_PER_DAY; k++) {
+    const level = new Float64Array(count).fill(INF)
+    /** A node's time from what is already known: lower levels for senders, later components otherwise. */
+    const initial = (node: number): number => {
+      const own = sends[node]!
+      if (own >= k) return 0
+      const next = own > 0 ? levels[k - own]! : level
+      let best = INF
+      for (const edge of graph.outgoing[node]!) {
+        const time = edge.minMs + next[edge.target]!
+        if (time < best) best = time
+      }
+      return best < windowMs ? best : INF
+    }
+    for (let c = order.length - 1; c >= 0; c--) {
+      const members = order[c]!
+      if (!cyclic[c]) {
+        level[members[0]!] = initial(members[0]!)
+        continue
+      }
+      // Inside a loop, silent nodes also learn from each other: Dijkstra along the reversed internal edges.
+      const heap = new MinHeap()
+      for (const node of members) {
+        level[node] = initial(node)
+        if (level[node]! < INF) heap.push(level[node]!, node)
+      }
+      while (heap.size > 0) {
+        const [time, node] = heap.pop()
+        if (time > level[node]!) continue
+        for (const { from, minMs } of loopIncoming[node]!) {
+          const candidate = time + minMs
+          if (candidate < level[from]! && candidate < windowMs) {
+            level[from] = candidate
+            heap.push(candidate, from)
+          }
         }
       }
     }
     if (!senders.some((node) => level[node]! < windowMs)) return k - 1
     levels.push(level)
   }
-  return Number.POSITIVE_INFINITY
+  return INF
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -25,31 +25,17 @@ export class PathSyntaxError extends Error {
  * @example parsePath('cart.items[0].title') // ['cart', 'items', 0, 'title']
  */
 export function parsePath(path: string): PathSegment[] {
-  const segments: PathSegment[] = []
-  let i = 0
-  const readIdent = (): string => {
-    const start = i
-    if (!IDENT_START.test(path[i] ?? '')) {
-      throw new PathSyntaxError(`Expected a name at position ${i + 1} of "${path}"`, i)
-    }
-    while (i < path.length && IDENT_PART.test(path[i]!)) i++
-    return path.slice(start, i)
-  }
-  const push = (segment: PathSegment, at: number) => {
-    if (typeof segment === 'string' && FORBIDDEN_SEGMENTS.has(segment)) {
-      throw new PathSyntaxError(`"${segment}" is not allowed in a variable name`, at)
-    }
-    segments.push(segment)
-  }
-
   if (path.length === 0) throw new PathSyntaxError('The variable name is empty', 0)
-  push(readIdent(), 0)
+  const segments: PathSegment[] = []
+  let i = readIdent(path, 0)
+  pushSegment(segments, path.slice(0, i), 0)
   while (i < path.length) {
     const char = path[i]
     const at = i
     if (char === '.') {
-      i++
-      push(readIdent(), at + 1)
+      const end = readIdent(path, i + 1)
+      pushSegment(segments, path.slice(i + 1, end), at + 1)
+      i = end
     } else if (char === '[') {
       i++
       const quote = path[i]
@@ -60,7 +46,7 @@ export function parsePath(path: string): PathSegment[] {
         }
         const key = path.slice(i + 1, end)
         if (key.length === 0) throw new PathSyntaxError(`Empty key at position ${at + 1} of "${path}"`, at)
-        push(key, at)
+        pushSegment(segments, key, at)
         i = end + 2
       } else {
         const start = i
@@ -71,7 +57,7 @@ export function parsePath(path: string): PathSegment[] {
             at,
           )
         }
-        push(Number(path.slice(start, i)), at)
+        segments.push(Number(path.slice(start, i)))
         i++
       }
     } else {
@@ -79,6 +65,23 @@ export function parsePath(path: string): PathSegment[] {
     }
   }
   return segments
+}
+
+/** Returns the index just after the name that starts at `start`; throws when there is none. */
+function readIdent(path: string, start: number): number {
+  if (!IDENT_START.test(path[start] ?? '')) {
+    throw new PathSyntaxError(`Expected a name at position ${start + 1} of "${path}"`, start)
+  }
+  let i = start + 1
+  while (i < path.length && IDENT_PART.test(path[i]!)) i++
+  return i
+}
+
+function pushSegment(segments: PathSegment[], segment: string, at: number): void {
+  if (FORBIDDEN_SEGMENTS.has(segment)) {
+    throw new PathSyntaxError(`"${segment}" is not allowed in a variable name`, at)
+  }
+  segments.push(segment)
 }
 
 /** True when `path` parses. */

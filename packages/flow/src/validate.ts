@@ -1,13 +1,12 @@
 // Validation for the editor and for publishing: every problem in a flow as an issue pointing at the node or
 // edge, in words a merchant understands. It never throws, whatever it is given.
-import { analyzeGraph } from './analyze.ts'
+import { sendsOutsideWindow } from './analyze.ts'
 import { type ChannelKind, rawFlowDocumentSchema } from './document.ts'
-import { buildFlowGraph, type FlowGraph, type GraphDocument } from './flow-graph.ts'
+import { buildFlowGraph, type FlowGraph, type GraphDocument, type GraphNode } from './flow-graph.ts'
 import { stronglyConnectedComponents } from './graph-algorithms.ts'
 import { getNodeKind } from './nodes/index.ts'
 import type { FlowIssue } from './nodes/types.ts'
 import { parseFlowDocument, upgradeFlowDocument } from './parse.ts'
-import { parsePath } from './path.ts'
 import { parseTemplate } from './template.ts'
 
 /** Variables the host provides to every run (see run-context.ts); templates may always use them. */
@@ -46,35 +45,37 @@ export function validate(doc: unknown): FlowIssue[] {
 }
 
 function validateDocument(input: unknown): FlowIssue[] {
-  const upgraded = upgradeFlowDocument(input)
-  if (!upgraded.ok) return upgraded.issues
-  const envelope = rawFlowDocumentSchema.safeParse(upgraded.json)
-  if (!envelope.success) {
-    const parsedEnvelope = parseFlowDocument(upgraded.json)
-    return parsedEnvelope.ok ? [] : parsedEnvelope.issues.slice(0, MAX_DOCUMENT_ISSUES)
+  // Unknown kinds, duplicate ids and config problems come from the parser (one source of wording).
+  const parsed = parseFlowDocument(input)
+  let doc: GraphDocument
+  const issues: FlowIssue[] = []
+  const opaque = new Set<number>()
+  if (parsed.ok) {
+    doc = parsed.doc
+  } else {
+    issues.push(...parsed.issues)
+    const upgraded = upgradeFlowDocument(input)
+    const envelope = upgraded.ok ? rawFlowDocumentSchema.safeParse(upgraded.json) : undefined
+    if (!envelope?.success) return issues.slice(0, MAX_DOCUMENT_ISSUES)
+    // Nodes the parser rejects stay in the graph as opaque nodes so the rest of the flow is still
+    // checked; configs are read the way parseFlowDocument reads them (kind defaults, then the fields).
+    const nodes = envelope.data.nodes.map((node, index) => {
+      const kind = getNodeKind(node.kind)
+      if (!kind) return node
+      const raw = node.config
+      const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      const merged = { ...(kind.defaults as object), ...(isObject ? raw : {}) }
+      const config =
+        raw === undefined || raw === null || isObject ? kind.configSchema.safeParse(merged) : undefined
+      if (!config?.success) {
+        opaque.add(index)
+        return node
+      }
+      return { ...node, config: config.data }
+    })
+    doc = { ...envelope.data, nodes }
   }
 
-  // Unknown kinds, duplicate ids and config problems come from the parser (one source of wording).
-  // Nodes it rejects stay in the graph as opaque nodes so the rest of the flow is still checked; the
-  // config is parsed the way parseFlowDocument does it (kind defaults, then the document's fields).
-  const parsed = parseFlowDocument(upgraded.json)
-  const issues: FlowIssue[] = parsed.ok ? [] : [...parsed.issues]
-  const opaque = new Set<number>()
-  const nodes = envelope.data.nodes.map((node, index) => {
-    const kind = getNodeKind(node.kind)
-    if (!kind) return node
-    const raw = node.config
-    const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-    const merged = { ...(kind.defaults as object), ...(isObject ? raw : {}) }
-    const config =
-      raw === undefined || raw === null || isObject ? kind.configSchema.safeParse(merged) : undefined
-    if (!config?.success) {
-      opaque.add(index)
-      return node
-    }
-    return { ...node, config: config.data }
-  })
-  const doc: GraphDocument = { ...envelope.data, nodes }
   const graph = buildFlowGraph(doc, getNodeKind, { isOpaque: (index) => opaque.has(index) })
   issues.push(
     ...checkStructure(doc),
@@ -278,23 +279,26 @@ function checkKinds(graph: FlowGraph, channels: ChannelKind[]): FlowIssue[] {
   return issues
 }
 
+/** The variable a write names: 'answer' for 'answer', 'answer.size' or 'answer[0]'. */
 function rootOf(variable: string): string {
-  try {
-    return String(parsePath(variable)[0])
-  } catch {
-    return variable.split(/[.[]/)[0] ?? variable
-  }
+  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(variable)?.[0] ?? variable
 }
 
-/** For each node, the variables some step before it writes (a loop makes a node its own predecessor). */
-function writtenBefore(graph: FlowGraph): ReadonlySet<string>[] {
-  const writes = graph.nodes.map((node) => (node.facts?.writes ?? []).map(rootOf))
+/**
+ * For each node, which of `wanted` some step before it writes (a loop makes a node its own predecessor).
+ * Only the variables templates actually use are tracked, so the sets stay small on large flows.
+ */
+function writtenBefore(graph: FlowGraph, wanted: ReadonlySet<string>): ReadonlySet<string>[] {
+  const empty: ReadonlySet<string> = new Set<string>()
+  const writes = graph.nodes.map((node) =>
+    (node.facts?.writes ?? []).map(rootOf).filter((n) => wanted.has(n)),
+  )
+  const before: ReadonlySet<string>[] = graph.nodes.map(() => empty)
+  if (wanted.size === 0) return before
   const successors = graph.nodes.map((node) => graph.outgoing[node.index]!.map((e) => e.target))
   const incoming: number[][] = graph.nodes.map(() => [])
   for (const edge of graph.edges) incoming[edge.target]!.push(edge.source)
   const { componentOf, order, cyclic } = stronglyConnectedComponents(graph.nodes.length, successors)
-  const before: ReadonlySet<string>[] = graph.nodes.map(() => new Set<string>())
-  const empty = new Set<string>()
   order.forEach((members, c) => {
     const set = new Set<string>()
     for (const node of members) {
@@ -305,15 +309,21 @@ function writtenBefore(graph: FlowGraph): ReadonlySet<string>[] {
         for (const name of writes[from]!) set.add(name)
       }
     }
-    for (const node of members) before[node] = set.size === 0 ? empty : set
+    const shared = set.size === 0 ? empty : set
+    for (const node of members) before[node] = shared
   })
   return before
 }
 
+interface TemplateUse {
+  node: GraphNode
+  path: string
+  root: string
+}
+
 function checkVariables(graph: FlowGraph): FlowIssue[] {
   const issues: FlowIssue[] = []
-  const before = writtenBefore(graph)
-  const writtenAnywhere = new Set(graph.nodes.flatMap((node) => (node.facts?.writes ?? []).map(rootOf)))
+  const uses: TemplateUse[] = []
   for (const node of graph.nodes) {
     if (!node.kind || !node.facts) continue
     let templates: string[]
@@ -322,8 +332,9 @@ function checkVariables(graph: FlowGraph): FlowIssue[] {
     } catch {
       continue
     }
-    const reported = new Set<string>()
+    const seen = new Set<string>()
     for (const template of templates) {
+      if (!template.includes('{{')) continue
       const parsed = parseTemplate(template)
       if (!parsed.ok) {
         issues.push({
@@ -337,37 +348,44 @@ function checkVariables(graph: FlowGraph): FlowIssue[] {
       for (const part of parsed.parts) {
         if (part.type !== 'variable') continue
         const root = String(part.segments[0])
-        if (BUILT_INS.has(root) || reported.has(root)) continue
-        const reachable = graph.reachable[node.index] === 1
-        if (reachable ? before[node.index]!.has(root) : writtenAnywhere.has(root)) continue
-        reported.add(root)
-        issues.push(
-          writtenAnywhere.has(root)
-            ? {
-                severity: 'warning',
-                code: 'variable_not_set_yet',
-                message: `${quote(node.label)} uses {{${part.path}}}, but no step before it sets "${root}"`,
-                nodeId: node.id,
-              }
-            : {
-                severity: 'error',
-                code: 'unknown_variable',
-                message: `${quote(node.label)} uses {{${part.path}}}, which is not a known variable`,
-                nodeId: node.id,
-              },
-        )
+        if (BUILT_INS.has(root) || seen.has(root)) continue
+        seen.add(root)
+        uses.push({ node, path: part.path, root })
       }
     }
+  }
+  if (uses.length === 0) return issues
+
+  const wanted = new Set(uses.map((use) => use.root))
+  const before = writtenBefore(graph, wanted)
+  const writtenAnywhere = new Set(graph.nodes.flatMap((node) => (node.facts?.writes ?? []).map(rootOf)))
+  for (const { node, path, root } of uses) {
+    const reachable = graph.reachable[node.index] === 1
+    if (reachable ? before[node.index]!.has(root) : writtenAnywhere.has(root)) continue
+    issues.push(
+      writtenAnywhere.has(root)
+        ? {
+            severity: 'warning',
+            code: 'variable_not_set_yet',
+            message: `${quote(node.label)} uses {{${path}}}, but no step before it sets "${root}"`,
+            nodeId: node.id,
+          }
+        : {
+            severity: 'error',
+            code: 'unknown_variable',
+            message: `${quote(node.label)} uses {{${path}}}, which is not a known variable`,
+            nodeId: node.id,
+          },
+    )
   }
   return issues
 }
 
 function checkTemplateWindow(graph: FlowGraph, channels: ChannelKind[]): FlowIssue[] {
   if (!channels.includes('whatsapp') || graph.triggers.length === 0) return []
-  const analysis = analyzeGraph(graph, true)
   const issues: FlowIssue[] = []
-  for (const id of analysis.sendsNeedingTemplate) {
-    const node = graph.nodes[graph.indexById.get(id)!]!
+  for (const index of sendsOutsideWindow(graph)) {
+    const node = graph.nodes[index]!
     if (node.facts?.hasTemplateFallback) continue
     issues.push({
       severity: 'warning',
