@@ -1,5 +1,6 @@
-// The starter flows a merchant can create a flow from, as packages/flow ships them.
+// The starter flows a merchant can create a flow from: packages/flow's templates, as JSON documents.
 import type { FlowDocumentJson } from '@parley/api'
+import { starterFlows as flowStarters } from '@parley/flow'
 
 export interface StarterFlow {
   id: string
@@ -8,7 +9,12 @@ export interface StarterFlow {
   document: FlowDocumentJson
 }
 
-export const starterFlows: StarterFlow[] = []
+export const starterFlows: StarterFlow[] = flowStarters.map((starter) => ({
+  id: starter.id,
+  name: starter.title,
+  description: starter.description,
+  document: JSON.parse(JSON.stringify(starter.doc)) as FlowDocumentJson,
+}))
 
 export function findStarterFlow(id: string): StarterFlow | undefined {
   return starterFlows.find((starter) => starter.id === id)

@@ -243,4 +243,26 @@ describe.each(testDatabases())('flows API on %s', (kind) => {
     const still = await call<FlowDetail>(a, 'GET', `/api/flows/${flow.id}`)
     expect(still.body).toMatchObject({ name: 'Mine', publishedVersion: 1 })
   })
+
+  it('creates flows from each starter flow; they validate and publish', async () => {
+    const s = await owner()
+    const { body } = await call<{ starterFlows: { id: string; name: string }[] }>(
+      s,
+      'GET',
+      '/api/starter-flows',
+    )
+    expect(body.starterFlows.length).toBeGreaterThanOrEqual(5)
+    for (const starter of body.starterFlows) {
+      const created = await call<FlowDetail>(s, 'POST', '/api/flows', { starterFlowId: starter.id })
+      expect(created.status).toBe(201)
+      expect(created.body.name).toBe(starter.name)
+      const published = await call<PublishFlowResult>(s, 'POST', `/api/flows/${created.body.id}/publish`)
+      expect(published.status, JSON.stringify(published.body)).toBe(201)
+      expect(published.body.version.triggerKinds.length).toBeGreaterThan(0)
+    }
+    const recovery = (await call<{ flows: FlowSummary[] }>(s, 'GET', '/api/flows')).body.flows.find(
+      (f) => f.name === 'Abandoned cart recovery',
+    )
+    expect(recovery?.triggerKinds).toEqual(['cart.abandoned'])
+  })
 })
