@@ -70,12 +70,12 @@ console.log(
 )
 console.log(`warm-up ${WARM_UP_RUNS} runs per size, then the median of the runs below (ms)\n`)
 console.log(
-  `${'flow'.padEnd(22)}${'runs'.padStart(6)}${PHASES.map((p) => p.padStart(10)).join('')}${'total'.padStart(10)}`,
+  `${'flow'.padEnd(26)}${'runs'.padStart(6)}${PHASES.map((p) => p.padStart(10)).join('')}${'total'.padStart(10)}`,
 )
 for (const result of [small, large]) {
   const label = `${result.nodes} nodes / ${result.edges} edges`
   console.log(
-    `${label.padEnd(22)}${String(result.runs).padStart(6)}${PHASES.map((p) => ` ${fmt(result.medians[p])}`).join('')} ${fmt(result.medians.total)}`,
+    `${label.padEnd(26)}${String(result.runs).padStart(6)}${PHASES.map((p) => ` ${fmt(result.medians[p])}`).join('')} ${fmt(result.medians.total)}`,
   )
 }
 console.log(
