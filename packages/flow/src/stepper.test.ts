@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compile } from './compile.ts'
 import { parseFlowDocument } from './parse.ts'
-import { start, step } from './stepper.ts'
+import { FlowRunError, start, step } from './stepper.ts'
 
 const HOUR = 3_600_000
 const at = (x: number, y = 0) => ({ x, y })
@@ -144,5 +144,12 @@ describe('step', () => {
     expect(step(loopMachine, restored, event, { now: 5 })).toEqual(
       step(loopMachine, first.snapshot, event, { now: 5 }),
     )
+  })
+
+  it('refuses a snapshot that does not fit the machine with a typed error', () => {
+    const first = start(loopMachine, { vars: {}, seed: 's' }, { now: 0 })
+    expect(() =>
+      step(loopMachine, { ...first.snapshot, value: 'gone' }, { type: 'staff.handback' }, { now: 1 }),
+    ).toThrow(FlowRunError)
   })
 })

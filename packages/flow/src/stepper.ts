@@ -52,7 +52,22 @@ function isNodeState(value: unknown): value is string {
   return typeof value === 'string' && !value.startsWith('@')
 }
 
+/**
+ * A run the machine could not continue (XState put the snapshot in its error state). Compiled flows
+ * only run the closed set of actions and guards, so this signals a bug or a corrupt snapshot; the host
+ * marks the run failed rather than storing the snapshot.
+ */
+export class FlowRunError extends Error {
+  override name = 'FlowRunError'
+  readonly code = 'flow_run_error'
+}
+
 function summarize(machine: FlowMachine, snapshot: Snapshot, actions: Actions, now: number): StepResult {
+  if (snapshot.status === 'error') {
+    throw new FlowRunError(`The run stopped with an error: ${String(snapshot.error)}`, {
+      cause: snapshot.error,
+    })
+  }
   const effects: Effect[] = []
   const visited: string[] = []
   // Insertion order of a Map keeps the host's timer writes in the order XState issued them.
@@ -122,7 +137,12 @@ export function step(
   event: FlowEvent | FlowEventInput,
   opts: { now: number },
 ): StepResult {
-  const restored = machine.resolveState(persisted as unknown as Parameters<FlowMachine['resolveState']>[0])
+  let restored: Snapshot
+  try {
+    restored = machine.resolveState(persisted as unknown as Parameters<FlowMachine['resolveState']>[0])
+  } catch (error) {
+    throw new FlowRunError('The stored run does not fit this flow version', { cause: error })
+  }
   if (restored.status !== 'active') return summarize(machine, restored, [], opts.now)
   const stamped = { ...event, at: opts.now } as FlowEvent
   const [snapshot, actions] = transition(machine, restored, stamped)

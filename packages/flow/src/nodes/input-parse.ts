@@ -25,7 +25,13 @@ export function parseInput(type: InputType, event: MessageReceivedEvent): Parsed
     case 'email':
       return EMAIL.test(text) ? { ok: true, value: text.toLowerCase() } : { ok: false }
     case 'photo': {
-      const photos = (event.media ?? []).filter((m) => m.mimeType.startsWith('image/')).map((m) => m.url)
+      const media = Array.isArray(event.media) ? event.media : []
+      const photos = media
+        .filter(
+          (m) =>
+            typeof m?.url === 'string' && typeof m.mimeType === 'string' && m.mimeType.startsWith('image/'),
+        )
+        .map((m) => m.url)
       return photos.length > 0 ? { ok: true, value: photos } : { ok: false }
     }
   }
