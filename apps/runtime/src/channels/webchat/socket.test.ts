@@ -106,7 +106,7 @@ describe.each(testDatabases())('web chat socket on %s', (kind) => {
     const started = await startServer(t.deps, inbound)
     server = started.server
     base = started.url
-  })
+  }, 60_000)
   afterAll(async () => {
     await stopServer(server)
     await t?.close()
@@ -252,5 +252,5 @@ describe.skipIf(!url)('web chat socket across two replicas on real Postgres', ()
     while (frame.message.id !== reply.id) frame = await socket.next('message')
     expect(frame.message.body).toEqual({ text: 'Hello from replica A' })
     socket.ws.close()
-  })
+  }, 60_000)
 })
