@@ -108,7 +108,11 @@ export function longestPaths({ nodeCount, edges, seeds, nodeWeight }: LongestPat
     if (!cyclic[c]) {
       const node = members[0]!
       let best = seeds[node]!
-      for (const edge of incoming[node]!) best = Math.max(best, value[edge.from]! + edge.weight)
+      for (const edge of incoming[node]!) {
+        // Skipping unreachable sources also keeps -Infinity + Infinity (NaN) out of the sums.
+        if (value[edge.from] !== Number.NEGATIVE_INFINITY)
+          best = Math.max(best, value[edge.from]! + edge.weight)
+      }
       value[node] = best === Number.NEGATIVE_INFINITY ? best : best + weightOf(node)
       continue
     }
@@ -120,7 +124,7 @@ export function longestPaths({ nodeCount, edges, seeds, nodeWeight }: LongestPat
       for (const edge of incoming[node]!) {
         if (componentOf[edge.from] === c) {
           if (edge.weight > 0) grows = true
-        } else {
+        } else if (value[edge.from] !== Number.NEGATIVE_INFINITY) {
           best = Math.max(best, value[edge.from]! + edge.weight)
         }
       }
