@@ -1,0 +1,154 @@
+// The editor's top bar: back, the flow's name (editable), save state, validation summary, help, publish.
+import { useEffect, useRef, useState } from 'react'
+import { editorStore, useEditor } from '../store/editor-store.ts'
+import { Logo } from '../ui/logo.tsx'
+import type { SaveState } from './use-autosave.ts'
+import { SHORTCUTS } from './use-shortcuts.ts'
+
+function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry(): void }) {
+  if (state.kind === 'error') {
+    return (
+      <span className="save-state error" title={state.message}>
+        Not saved ·{' '}
+        <button type="button" className="link-button" onClick={onRetry}>
+          Retry
+        </button>
+      </span>
+    )
+  }
+  const text = { saved: 'Saved', pending: 'Unsaved changes', saving: 'Saving…' }[state.kind]
+  return <span className={`save-state ${state.kind}`}>{text}</span>
+}
+
+function HelpPopover() {
+  const [open, setOpen] = useState(false)
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!open) return
+    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false)
+    document.addEventListener('mousedown', close)
+    return () => document.removeEventListener('mousedown', close)
+  }, [open])
+  return (
+    <div className="help" ref={ref}>
+      <button
+        type="button"
+        className="button ghost icon"
+        aria-label="Keyboard shortcuts"
+        onClick={() => setOpen((o) => !o)}
+      >
+        ?
+      </button>
+      {open ? (
+        <div className="popover help-popover" role="dialog" aria-label="Keyboard shortcuts">
+          <h4>Keyboard shortcuts</h4>
+          <dl>
+            {SHORTCUTS.map(([keys, what]) => (
+              <div key={keys}>
+                <dt>{keys}</dt>
+                <dd>{what}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+export interface PublishState {
+  busy: boolean
+  /** Shown under the button after a publish attempt. */
+  message: { kind: 'ok' | 'error'; text: string; reasons?: string[] } | null
+  liveVersion: number | null
+}
+
+export function TopBar({
+  save,
+  onRetrySave,
+  publish,
+  onPublish,
+  onDismissPublish,
+}: {
+  save: SaveState
+  onRetrySave(): void
+  publish: PublishState
+  onPublish(): void
+  onDismissPublish(): void
+}) {
+  const name = useEditor((s) => s.meta.name)
+  const errors = useEditor((s) => s.issues.filter((i) => i.severity === 'error').length)
+  const warnings = useEditor((s) => s.issues.filter((i) => i.severity === 'warning').length)
+  const canUndo = useEditor((s) => s.history.past.length > 0)
+  const canRedo = useEditor((s) => s.history.future.length > 0)
+  return (
+    <header className="top-bar">
+      <a href="#/flows" className="back" aria-label="All flows">
+        <Logo small />
+      </a>
+      <span className="crumb-sep">/</span>
+      <input
+        className="flow-name-input"
+        aria-label="Flow name"
+        value={name}
+        onChange={(e) => editorStore.getState().setFlowName(e.target.value)}
+        onBlur={(e) => e.target.value.trim() === '' && editorStore.getState().setFlowName('Untitled flow')}
+      />
+      <SaveIndicator state={save} onRetry={onRetrySave} />
+      <span className="spacer" />
+      <div className="history-buttons">
+        <button
+          type="button"
+          className="button ghost icon"
+          aria-label="Undo"
+          title="Undo (⌘/Ctrl+Z)"
+          disabled={!canUndo}
+          onClick={() => editorStore.getState().undo()}
+        >
+          ↶
+        </button>
+        <button
+          type="button"
+          className="button ghost icon"
+          aria-label="Redo"
+          title="Redo (⇧⌘/Ctrl+Z)"
+          disabled={!canRedo}
+          onClick={() => editorStore.getState().redo()}
+        >
+          ↷
+        </button>
+      </div>
+      <span className={`validation-chip ${errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
+        {errors
+          ? `${errors} to fix`
+          : warnings
+            ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
+            : 'Ready to publish'}
+      </span>
+      <HelpPopover />
+      {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}
+      <div className="publish">
+        <button type="button" className="button primary" onClick={onPublish} disabled={publish.busy}>
+          {publish.busy ? 'Publishing…' : 'Publish'}
+        </button>
+        {publish.message ? (
+          <div className={`popover publish-popover ${publish.message.kind}`} role="status">
+            <div className="publish-popover-head">
+              <strong>{publish.message.text}</strong>
+              <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismissPublish}>
+                ×
+              </button>
+            </div>
+            {publish.message.reasons ? (
+              <ul>
+                {publish.message.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,209 @@
+// The flow editor: top bar, palette, canvas with issues and analysis, and the inspector / simulator /
+// history panel on the right.
+import { ApiError } from '@parley/api'
+import type { RawFlowDocument } from '@parley/flow'
+import { ReactFlowProvider } from '@xyflow/react'
+import { useCallback, useEffect, useState } from 'react'
+import { api, errorMessage } from '../api/api.ts'
+import { FlowCanvas } from '../canvas/flow-canvas.tsx'
+import { Palette } from '../canvas/palette.tsx'
+import { IssuesBar } from '../editor/issues-bar.tsx'
+import { type PublishState, TopBar } from '../editor/top-bar.tsx'
+import { useAutosave } from '../editor/use-autosave.ts'
+import { runValidation, useLiveValidation } from '../editor/use-live-validation.ts'
+import { useEditorShortcuts } from '../editor/use-shortcuts.ts'
+import { VersionsPanel } from '../editor/versions-panel.tsx'
+import { InspectorPanel } from '../inspector/inspector-panel.tsx'
+import { SimulatorPanel } from '../simulator/simulator-panel.tsx'
+import { editorStore, useEditor } from '../store/editor-store.ts'
+
+type Tab = 'inspect' | 'simulate' | 'history'
+
+export function EditorScreen({ flowId }: { flowId: string }) {
+  const [status, setStatus] = useState<'loading' | 'ready' | { error: string }>('loading')
+  const [liveVersion, setLiveVersion] = useState<number | null>(null)
+
+  const load = useCallback(async () => {
+    try {
+      const flow = await api.flows.get(flowId)
+      editorStore.getState().load(flowId, flow.document as unknown as RawFlowDocument)
+      setLiveVersion(flow.publishedVersion)
+      setStatus('ready')
+    } catch (e) {
+      setStatus({
+        error: e instanceof ApiError && e.status === 404 ? 'This flow no longer exists.' : errorMessage(e),
+      })
+    }
+  }, [flowId])
+  useEffect(() => {
+    load()
+  }, [load])
+
+  if (status === 'loading') return <div className="splash">Opening flow…</div>
+  if (typeof status === 'object') {
+    return (
+      <div className="splash">
+        <p>{status.error}</p>
+        <a className="button" href="#/flows">
+          Back to flows
+        </a>
+      </div>
+    )
+  }
+  return (
+    <ReactFlowProvider>
+      <EditorLayout flowId={flowId} liveVersion={liveVersion} setLiveVersion={setLiveVersion} reload={load} />
+    </ReactFlowProvider>
+  )
+}
+
+function EditorLayout({
+  flowId,
+  liveVersion,
+  setLiveVersion,
+  reload,
+}: {
+  flowId: string
+  liveVersion: number | null
+  setLiveVersion(v: number | null): void
+  reload(): Promise<void>
+}) {
+  useLiveValidation()
+  useEditorShortcuts()
+  const autosave = useAutosave(flowId)
+  const [tab, setTab] = useState<Tab>('inspect')
+  const [publishMessage, setPublishMessage] = useState<PublishState['message']>(null)
+  const [publishing, setPublishing] = useState(false)
+  const [versionsKey, setVersionsKey] = useState(0)
+  const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
+
+  useEffect(() => {
+    if (selectedCount > 0) setTab((t) => (t === 'history' ? 'inspect' : t))
+  }, [selectedCount])
+
+  const publish = async () => {
+    runValidation()
+    const errors = editorStore.getState().issues.filter((i) => i.severity === 'error')
+    if (errors.length > 0) {
+      setPublishMessage({
+        kind: 'error',
+        text: 'Fix these before publishing:',
+        reasons: errors.map((i) => i.message),
+      })
+      return
+    }
+    setPublishing(true)
+    setPublishMessage(null)
+    try {
+      await autosave.save()
+      const result = await api.flows.publish(flowId)
+      setLiveVersion(result.version.version)
+      setVersionsKey((k) => k + 1)
+      setPublishMessage({ kind: 'ok', text: `Published v${result.version.version}` })
+    } catch (e) {
+      const details =
+        e instanceof ApiError ? (e.details as { issues?: { message: string }[] } | undefined) : undefined
+      setPublishMessage({
+        kind: 'error',
+        text:
+          e instanceof ApiError && e.code === 'flow_invalid'
+            ? 'Fix these before publishing:'
+            : errorMessage(e),
+        ...(details?.issues ? { reasons: details.issues.map((i) => i.message) } : {}),
+      })
+    } finally {
+      setPublishing(false)
+    }
+  }
+
+  return (
+    <div className="editor">
+      <TopBar
+        save={autosave.state}
+        onRetrySave={() => autosave.save().catch(() => {})}
+        publish={{ busy: publishing, message: publishMessage, liveVersion }}
+        onPublish={publish}
+        onDismissPublish={() => setPublishMessage(null)}
+      />
+      <div className="editor-body">
+        <Palette />
+        <div className="canvas-column">
+          <FlowCanvas />
+          <CanvasToolbar />
+          <IssuesBar />
+          <Notice />
+        </div>
+        <aside className="side-panel">
+          <div className="tabs" role="tablist">
+            {(
+              [
+                ['inspect', 'Inspector'],
+                ['simulate', 'Simulator'],
+                ['history', 'History'],
+              ] as const
+            ).map(([id, label]) => (
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                aria-selected={tab === id}
+                className={`tab${tab === id ? ' active' : ''}`}
+                onClick={() => setTab(id)}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          <div className="side-panel-body">
+            {tab === 'inspect' ? <InspectorPanel /> : null}
+            {tab === 'simulate' ? <SimulatorPanel /> : null}
+            {tab === 'history' ? (
+              <VersionsPanel
+                flowId={flowId}
+                refreshKey={versionsKey}
+                onRolledBack={() => {
+                  reload().then(() => {
+                    autosave.markSaved()
+                    setPublishMessage({ kind: 'ok', text: 'Rolled back' })
+                  })
+                }}
+              />
+            ) : null}
+          </div>
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+function CanvasToolbar() {
+  return (
+    <div className="canvas-toolbar">
+      <button
+        type="button"
+        className="button sm"
+        onClick={() => editorStore.getState().autoLayout()}
+        title="Arrange steps top to bottom"
+      >
+        Auto-layout
+      </button>
+    </div>
+  )
+}
+
+function Notice() {
+  const notice = useEditor((s) => s.notice)
+  const [visible, setVisible] = useState<number | null>(null)
+  useEffect(() => {
+    if (!notice) return
+    setVisible(notice.id)
+    const t = setTimeout(() => setVisible(null), 3000)
+    return () => clearTimeout(t)
+  }, [notice])
+  if (!notice || visible !== notice.id) return null
+  return (
+    <div className="toast" role="status">
+      {notice.text}
+    </div>
+  )
+}

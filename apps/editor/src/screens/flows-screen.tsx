@@ -1,0 +1,192 @@
+// The flows list: create (blank or from a starter flow), open, rename, duplicate, delete.
+import type { FlowSummary, Session, StarterFlowSummary } from '@parley/api'
+import { useCallback, useEffect, useState } from 'react'
+import { api, errorMessage } from '../api/api.ts'
+import { navigate } from '../app.tsx'
+import { Logo } from '../ui/logo.tsx'
+import { relativeTime } from '../ui/relative-time.ts'
+
+export function FlowsScreen({ session, onSignOut }: { session: Session; onSignOut(): void }) {
+  const [flows, setFlows] = useState<FlowSummary[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [creating, setCreating] = useState(false)
+
+  const load = useCallback(() => {
+    api.flows.list().then(
+      (r) => setFlows(r.flows),
+      (e) => setError(errorMessage(e)),
+    )
+  }, [])
+  useEffect(load, [])
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await work()
+      load()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  const rename = (flow: FlowSummary) => {
+    const name = window.prompt('Rename flow', flow.name)?.trim()
+    if (!name || name === flow.name) return
+    act(async () => {
+      const detail = await api.flows.get(flow.id)
+      await api.flows.update(flow.id, { name, document: { ...detail.document, name } })
+    })
+  }
+
+  return (
+    <div className="page">
+      <header className="page-bar">
+        <Logo small />
+        <span className="page-merchant">{session.merchant.name}</span>
+        <span className="spacer" />
+        <span className="muted">{session.user.email}</span>
+        <button type="button" className="button ghost" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main className="page-main">
+        <div className="page-head">
+          <div>
+            <h1>Flows</h1>
+            <p className="muted">
+              Conversations Parley runs for you: cart reminders, order updates, answers.
+            </p>
+          </div>
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            New flow
+          </button>
+        </div>
+        {error ? (
+          <p className="banner error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {flows === null ? (
+          <div className="flow-table" aria-busy="true">
+            {[0, 1, 2].map((i) => (
+              <div key={i} className="flow-row skeleton" />
+            ))}
+          </div>
+        ) : flows.length === 0 ? (
+          <div className="empty">
+            <h2>No flows yet</h2>
+            <p>
+              Start from a proven template, such as abandoned-cart recovery, or draw your own from scratch.
+            </p>
+            <button type="button" className="button primary" onClick={() => setCreating(true)}>
+              Create your first flow
+            </button>
+          </div>
+        ) : (
+          <div className="flow-table">
+            <div className="flow-row head">
+              <span>Name</span>
+              <span>Status</span>
+              <span>Last edited</span>
+              <span />
+            </div>
+            {flows.map((flow) => (
+              <div key={flow.id} className="flow-row">
+                <a className="flow-name" href={`#/flows/${flow.id}`}>
+                  {flow.name}
+                </a>
+                <span>
+                  {flow.publishedVersion ? (
+                    <span className="status published">Published v{flow.publishedVersion}</span>
+                  ) : (
+                    <span className="status draft">Draft</span>
+                  )}
+                  {flow.publishedVersion && flow.hasUnpublishedChanges ? (
+                    <span className="status-note">edited</span>
+                  ) : null}
+                </span>
+                <span className="muted">{relativeTime(flow.updatedAt)}</span>
+                <span className="row-actions">
+                  <button type="button" className="button ghost sm" onClick={() => rename(flow)}>
+                    Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="button ghost sm"
+                    onClick={() => act(() => api.flows.duplicate(flow.id))}
+                  >
+                    Duplicate
+                  </button>
+                  <button
+                    type="button"
+                    className="button ghost sm danger"
+                    onClick={() => {
+                      if (
+                        window.confirm(`Delete “${flow.name}”? Runs in progress finish on their version.`)
+                      ) {
+                        act(() => api.flows.remove(flow.id))
+                      }
+                    }}
+                  >
+                    Delete
+                  </button>
+                </span>
+              </div>
+            ))}
+          </div>
+        )}
+      </main>
+      {creating ? <NewFlowDialog onClose={() => setCreating(false)} onError={setError} /> : null}
+    </div>
+  )
+}
+
+function NewFlowDialog({ onClose, onError }: { onClose(): void; onError(message: string): void }) {
+  const [starters, setStarters] = useState<StarterFlowSummary[] | null>(null)
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    api.flows.starters().then(
+      (r) => setStarters(r.starterFlows),
+      () => setStarters([]),
+    )
+  }, [])
+
+  const create = async (starterFlowId?: string) => {
+    setBusy(true)
+    try {
+      const flow = await api.flows.create(starterFlowId ? { starterFlowId } : { name: 'Untitled flow' })
+      navigate(`/flows/${flow.id}`)
+    } catch (e) {
+      onError(errorMessage(e))
+      onClose()
+    }
+  }
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: clicking outside the dialog closes it; the × button does the same for keyboards
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label="New flow">
+        <div className="modal-head">
+          <h2>New flow</h2>
+          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+            ×
+          </button>
+        </div>
+        <button type="button" className="starter blank" disabled={busy} onClick={() => create()}>
+          <strong>Blank flow</strong>
+          <span>Start with an empty canvas.</span>
+        </button>
+        <div className="starter-label">Or start from a template</div>
+        {starters === null ? <p className="muted">Loading templates…</p> : null}
+        <div className="starter-grid">
+          {starters?.map((s) => (
+            <button type="button" key={s.id} className="starter" disabled={busy} onClick={() => create(s.id)}>
+              <strong>{s.name}</strong>
+              <span>{s.description}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+    </div>
+  )
+}
