@@ -17,7 +17,7 @@ export function FlowsScreen({ session, onSignOut }: { session: Session; onSignOu
       (e) => setError(errorMessage(e)),
     )
   }, [])
-  useEffect(load, [])
+  useEffect(load, [load])
 
   const act = async (work: () => Promise<unknown>) => {
     setError(null)
