@@ -2,26 +2,13 @@
 // edge, in words a merchant understands. It never throws, whatever it is given.
 import { sendsOutsideWindow } from './analyze.ts'
 import { type ChannelKind, rawFlowDocumentSchema } from './document.ts'
-import { buildFlowGraph, type FlowGraph, type GraphDocument, type GraphNode } from './flow-graph.ts'
+import { buildFlowGraph, type FlowGraph, type GraphDocument } from './flow-graph.ts'
 import { stronglyConnectedComponents } from './graph-algorithms.ts'
 import { getNodeKind } from './nodes/index.ts'
 import type { FlowIssue } from './nodes/types.ts'
 import { parseFlowDocument, upgradeFlowDocument } from './parse.ts'
-import { parseTemplate } from './template.ts'
+import { checkVariables } from './variable-check.ts'
 
-/** Variables the host provides to every run (see run-context.ts); templates may always use them. */
-export const BUILT_IN_VARIABLES = [
-  'contact',
-  'cart',
-  'order',
-  'store',
-  'trigger',
-  'reply',
-  'answer',
-  'incentive',
-] as const
-
-const BUILT_INS: ReadonlySet<string> = new Set(BUILT_IN_VARIABLES)
 /** Enough to tell what is wrong with a broken envelope without flooding the editor. */
 const MAX_DOCUMENT_ISSUES = 10
 
@@ -275,108 +262,6 @@ function checkKinds(graph: FlowGraph, channels: ChannelKind[]): FlowIssue[] {
         nodeId: node.id,
       })
     }
-  }
-  return issues
-}
-
-/** The variable a write names: 'answer' for 'answer', 'answer.size' or 'answer[0]'. */
-function rootOf(variable: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(variable)?.[0] ?? variable
-}
-
-/**
- * For each node, which of `wanted` some step before it writes (a loop makes a node its own predecessor).
- * Only the variables templates actually use are tracked, so the sets stay small on large flows.
- */
-function writtenBefore(graph: FlowGraph, wanted: ReadonlySet<string>): ReadonlySet<string>[] {
-  const empty: ReadonlySet<string> = new Set<string>()
-  const writes = graph.nodes.map((node) =>
-    (node.facts?.writes ?? []).map(rootOf).filter((n) => wanted.has(n)),
-  )
-  const before: ReadonlySet<string>[] = graph.nodes.map(() => empty)
-  if (wanted.size === 0) return before
-  const successors = graph.nodes.map((node) => graph.outgoing[node.index]!.map((e) => e.target))
-  const incoming: number[][] = graph.nodes.map(() => [])
-  for (const edge of graph.edges) incoming[edge.target]!.push(edge.source)
-  const { componentOf, order, cyclic } = stronglyConnectedComponents(graph.nodes.length, successors)
-  order.forEach((members, c) => {
-    const set = new Set<string>()
-    for (const node of members) {
-      if (cyclic[c]) for (const name of writes[node]!) set.add(name)
-      for (const from of incoming[node]!) {
-        if (componentOf[from] === c) continue
-        for (const name of before[from]!) set.add(name)
-        for (const name of writes[from]!) set.add(name)
-      }
-    }
-    const shared = set.size === 0 ? empty : set
-    for (const node of members) before[node] = shared
-  })
-  return before
-}
-
-interface TemplateUse {
-  node: GraphNode
-  path: string
-  root: string
-}
-
-function checkVariables(graph: FlowGraph): FlowIssue[] {
-  const issues: FlowIssue[] = []
-  const uses: TemplateUse[] = []
-  for (const node of graph.nodes) {
-    if (!node.kind || !node.facts) continue
-    let templates: string[]
-    try {
-      templates = node.kind.templates(node.config)
-    } catch {
-      continue
-    }
-    const seen = new Set<string>()
-    for (const template of templates) {
-      if (!template.includes('{{')) continue
-      const parsed = parseTemplate(template)
-      if (!parsed.ok) {
-        issues.push({
-          severity: 'error',
-          code: 'template_syntax',
-          message: `${quote(node.label)}: ${parsed.error.message}`,
-          nodeId: node.id,
-        })
-        continue
-      }
-      for (const part of parsed.parts) {
-        if (part.type !== 'variable') continue
-        const root = String(part.segments[0])
-        if (BUILT_INS.has(root) || seen.has(root)) continue
-        seen.add(root)
-        uses.push({ node, path: part.path, root })
-      }
-    }
-  }
-  if (uses.length === 0) return issues
-
-  const wanted = new Set(uses.map((use) => use.root))
-  const before = writtenBefore(graph, wanted)
-  const writtenAnywhere = new Set(graph.nodes.flatMap((node) => (node.facts?.writes ?? []).map(rootOf)))
-  for (const { node, path, root } of uses) {
-    const reachable = graph.reachable[node.index] === 1
-    if (reachable ? before[node.index]!.has(root) : writtenAnywhere.has(root)) continue
-    issues.push(
-      writtenAnywhere.has(root)
-        ? {
-            severity: 'warning',
-            code: 'variable_not_set_yet',
-            message: `${quote(node.label)} uses {{${path}}}, but no step before it sets "${root}"`,
-            nodeId: node.id,
-          }
-        : {
-            severity: 'error',
-            code: 'unknown_variable',
-            message: `${quote(node.label)} uses {{${path}}}, which is not a known variable`,
-            nodeId: node.id,
-          },
-    )
   }
   return issues
 }
