@@ -612,7 +612,7 @@ function authHeaders(
   auth: Auth,
   sessions: Awaited<ReturnType<typeof setUpFixture>>['sessions'],
   fixture: Fixture,
-) {
+): Record<string, string> {
   switch (auth) {
     case 'none':
       return {}
