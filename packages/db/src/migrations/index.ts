@@ -1,8 +1,10 @@
 // Every migration, by name, in a static map: bundlers see the imports, and no filesystem scan is needed.
 import type { Migration } from 'kysely/migration'
 import * as initialSchema from './202611261300_initial_schema.ts'
+import * as devClock from './202611271000_dev_clock.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
   '202611261300_initial_schema': initialSchema,
+  '202611271000_dev_clock': devClock,
 }

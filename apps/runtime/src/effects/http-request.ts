@@ -1,0 +1,67 @@
+// The `http.request` effect: never called inside a step. It is queued in the outbox as a job; the relay
+// performs it after commit and feeds the answer back to the run as an `effect.result` event.
+import type { JsonObject } from '@parley/db'
+import type { HttpRequestEffect } from '@parley/flow'
+import type { Db, StepContext } from '../engine/step-transaction.ts'
+
+export interface HttpJob {
+  kind: 'http.request'
+  runId: string
+  effect: HttpRequestEffect
+}
+
+const MAX_RESPONSE_BYTES = 256 * 1024
+
+/** Queues the request; false when the run has no conversation to hang the job on (answered as a failure). */
+export async function queueHttpRequest(
+  trx: Db,
+  ctx: StepContext,
+  run: { merchant_id: string; id: string; conversation_id: string | null },
+  effect: HttpRequestEffect,
+): Promise<boolean> {
+  if (!run.conversation_id) return false
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select('channel_id')
+    .where('merchant_id', '=', run.merchant_id)
+    .where('id', '=', run.conversation_id)
+    .executeTakeFirst()
+  if (!conversation) return false
+  const job: HttpJob = { kind: 'http.request', runId: run.id, effect }
+  await trx
+    .insertInto('outbox')
+    .values({
+      merchant_id: run.merchant_id,
+      run_id: run.id,
+      conversation_id: run.conversation_id,
+      channel_id: conversation.channel_id,
+      payload: JSON.parse(JSON.stringify(job)) as JsonObject,
+      next_attempt_at: new Date(ctx.now),
+      created_at: new Date(ctx.now),
+      updated_at: new Date(ctx.now),
+    })
+    .execute()
+  ctx.queued += 1
+  return true
+}
+
+/** Performs the request with its timeout; the body is parsed as JSON when it is JSON. */
+export async function performHttpRequest(effect: HttpRequestEffect): Promise<{ ok: boolean; data: unknown }> {
+  try {
+    const response = await fetch(effect.url, {
+      method: effect.method,
+      headers: effect.headers,
+      ...(effect.body !== undefined && effect.method !== 'GET' ? { body: effect.body } : {}),
+      signal: AbortSignal.timeout(effect.timeoutMs),
+      redirect: 'follow',
+    })
+    const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES)
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {}
+    return { ok: response.ok, data: { status: response.status, body } }
+  } catch (error) {
+    return { ok: false, data: { error: error instanceof Error ? error.message : String(error) } }
+  }
+}

@@ -1,0 +1,35 @@
+// Everything that comes due with time, run to a fixed point: carts to abandon, timers to fire (which may
+// set timers already due after a big clock jump), then the outbox. The dev clock runs it right after an
+// advance; the background loops run the same pieces on their own intervals.
+import type { RuntimeDeps } from '../deps.ts'
+import { abandonDueCarts } from './cart-abandonment.ts'
+import { relayOutbox } from './outbox-relay.ts'
+import { fireDueTimers } from './timer-poller.ts'
+
+export interface DueWorkResult {
+  cartsAbandoned: number
+  timersFired: number
+  timersDropped: number
+  messagesSent: number
+}
+
+/** Bounded so a flow that keeps re-arming zero-length timers cannot spin forever. */
+const MAX_ROUNDS = 1000
+
+export async function runDueWork(deps: RuntimeDeps): Promise<DueWorkResult> {
+  const total: DueWorkResult = { cartsAbandoned: 0, timersFired: 0, timersDropped: 0, messagesSent: 0 }
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const carts = await abandonDueCarts(deps)
+    const timers = await fireDueTimers(deps)
+    total.cartsAbandoned += carts.abandoned
+    total.timersFired += timers.fired
+    total.timersDropped += timers.dropped
+    if (carts.abandoned === 0 && timers.claimed === 0) break
+  }
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const relayed = await relayOutbox(deps)
+    total.messagesSent += relayed.sent
+    if (relayed.claimed === 0) break
+  }
+  return total
+}

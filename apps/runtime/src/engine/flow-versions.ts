@@ -1,0 +1,78 @@
+// Compiled machines per published flow version. Versions never change once published, so a machine is
+// compiled once per process and kept (bounded, least recently used out first).
+import type { Database } from '@parley/db'
+import { compile, type FlowDocument, type FlowMachine, parseFlowDocument } from '@parley/flow'
+import type { Kysely } from 'kysely'
+
+export interface LoadedFlowVersion {
+  id: string
+  flowId: string
+  version: number
+  doc: FlowDocument
+  machine: FlowMachine
+  /** Node id → kind, e.g. to tell what a run resting on a node waits for. */
+  kinds: Map<string, string>
+}
+
+const MAX_CACHED = 1000
+const cache = new Map<string, LoadedFlowVersion>()
+
+/**
+ * The parsed document and compiled machine of a version of this merchant.
+ * @example const { machine } = await loadFlowVersion(trx, merchantId, run.flow_version_id)
+ */
+export async function loadFlowVersion(
+  db: Kysely<Database>,
+  merchantId: string,
+  versionId: string,
+): Promise<LoadedFlowVersion> {
+  const key = `${merchantId}:${versionId}`
+  const hit = cache.get(key)
+  if (hit) {
+    cache.delete(key)
+    cache.set(key, hit)
+    return hit
+  }
+  const row = await db
+    .selectFrom('flow_versions')
+    .select(['id', 'flow_id', 'version', 'document'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', versionId)
+    .executeTakeFirst()
+  if (!row) throw new Error(`Flow version ${versionId} not found`)
+  const parsed = parseFlowDocument(row.document)
+  if (!parsed.ok) {
+    throw new Error(
+      `Flow version ${versionId} does not parse: ${parsed.issues.map((i) => i.message).join('; ')}`,
+    )
+  }
+  const loaded: LoadedFlowVersion = {
+    id: row.id,
+    flowId: row.flow_id,
+    version: row.version,
+    doc: parsed.doc,
+    machine: compile(parsed.doc),
+    kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
+  }
+  cache.set(key, loaded)
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
+  return loaded
+}
+
+const WAITING_FOR: Record<string, string> = {
+  'wait-for-reply': 'reply',
+  'collect-input': 'reply',
+  escalate: 'handback',
+  'lookup-order': 'effect',
+  'answer-product-question': 'effect',
+  'http-request': 'effect',
+}
+
+/** What a run resting on these nodes waits for from outside ('reply', 'handback', 'effect'), or null. */
+export function waitingFor(version: LoadedFlowVersion, activeNodeIds: string[]): string | null {
+  for (const nodeId of activeNodeIds) {
+    const waits = WAITING_FOR[version.kinds.get(nodeId) ?? '']
+    if (waits) return waits
+  }
+  return null
+}

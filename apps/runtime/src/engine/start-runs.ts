@@ -1,0 +1,152 @@
+// Starting runs: find the published flows whose trigger matches an event (each at its current published
+// version, to which the run stays pinned), start one run per flow — at most one active per flow and
+// correlation key — and perform its first step's effects, in the caller's transaction.
+import { randomUUID } from 'node:crypto'
+import type { Run } from '@parley/db'
+import { type FlowVars, getNodeKind, start, type TriggerSpec } from '@parley/flow'
+import { sql } from 'kysely'
+import { performEffects, stepLockedRun } from './event-step.ts'
+import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
+import { recordVisits, runFieldsOf, writeTimers } from './run-store.ts'
+import { countStep, type Db, type StepContext } from './step-transaction.ts'
+
+export type TriggerEvent = TriggerSpec['event']
+
+export interface StartRunsRequest {
+  merchantId: string
+  trigger: Exclude<TriggerEvent, 'manual'>
+  contactId: string
+  conversationId: string | null
+  /** At most one active run per flow and key (e.g. the cart token); null = no limit. */
+  correlationKey: string | null
+  /** contact, cart, order, store, trigger... as templates and conditions read them. */
+  vars: FlowVars
+  cartToken?: string
+  /** message.received: the text keyword triggers match against. */
+  text?: string
+  /** 'first': start only the best match (a message starts one conversation flow, keyword flows first). */
+  mode?: 'all' | 'first'
+  /** The time the machine starts at (default the step's clock), e.g. when the cart went quiet. */
+  machineNow?: number
+}
+
+interface Candidate {
+  version: LoadedFlowVersion
+  triggerNodeId: string
+  /** Keyword triggers rank above "any message". */
+  rank: number
+}
+
+/** The trigger node of a document that this event starts, if any. */
+export function matchTrigger(version: LoadedFlowVersion, trigger: TriggerEvent, text?: string) {
+  let best: { nodeId: string; rank: number } | null = null
+  for (const node of version.doc.nodes) {
+    const spec = getNodeKind(node.kind)?.facts(node.config).trigger
+    if (!spec || spec.event !== trigger) continue
+    let rank = 1
+    if (spec.event === 'message.received' && spec.match === 'keyword') {
+      const said = (text ?? '').toLowerCase()
+      const hit = spec.keywords.some((k) => k.trim() !== '' && said.includes(k.trim().toLowerCase()))
+      if (!hit) continue
+      rank = 2
+    }
+    if (!best || rank > best.rank) best = { nodeId: node.id, rank }
+  }
+  return best
+}
+
+async function findCandidates(trx: Db, req: StartRunsRequest): Promise<Candidate[]> {
+  const rows = await trx
+    .selectFrom('flows')
+    .innerJoin('flow_versions', (join) =>
+      join
+        .onRef('flow_versions.merchant_id', '=', 'flows.merchant_id')
+        .onRef('flow_versions.id', '=', 'flows.published_version_id'),
+    )
+    .select(['flow_versions.id as versionId'])
+    .where('flows.merchant_id', '=', req.merchantId)
+    .where('flows.deleted_at', 'is', null)
+    .where(sql<boolean>`${req.trigger} = any(flow_versions.trigger_kinds)`)
+    .orderBy('flow_versions.published_at', 'desc')
+    .orderBy('flows.id')
+    .execute()
+  const candidates: Candidate[] = []
+  for (const row of rows) {
+    const version = await loadFlowVersion(trx, req.merchantId, row.versionId)
+    const match = matchTrigger(version, req.trigger, req.text)
+    if (match) candidates.push({ version, triggerNodeId: match.nodeId, rank: match.rank })
+  }
+  return candidates.sort((a, b) => b.rank - a.rank)
+}
+
+/**
+ * Starts the flows this event triggers and returns the runs started (a flow already running for the same
+ * correlation key is skipped).
+ * @example await startTriggeredRuns(trx, ctx, { merchantId, trigger: 'cart.abandoned', contactId, conversationId, correlationKey: cart.token, vars })
+ */
+export async function startTriggeredRuns(trx: Db, ctx: StepContext, req: StartRunsRequest): Promise<Run[]> {
+  const started: Run[] = []
+  for (const candidate of await findCandidates(trx, req)) {
+    const run = await startRun(trx, ctx, req, candidate)
+    if (run) started.push(run)
+    if (run && req.mode === 'first') break
+  }
+  return started
+}
+
+async function startRun(
+  trx: Db,
+  ctx: StepContext,
+  req: StartRunsRequest,
+  candidate: Candidate,
+): Promise<Run | null> {
+  const { version } = candidate
+  const id = randomUUID()
+  const result = start(
+    version.machine,
+    {
+      triggerNodeId: candidate.triggerNodeId,
+      vars: req.vars,
+      seed: id,
+      ...(req.cartToken === undefined ? {} : { cartToken: req.cartToken }),
+    },
+    { now: req.machineNow ?? ctx.now },
+  )
+  const run = await trx
+    .insertInto('runs')
+    .values({
+      merchant_id: req.merchantId,
+      id,
+      flow_id: version.flowId,
+      flow_version_id: version.id,
+      contact_id: req.contactId,
+      conversation_id: req.conversationId,
+      trigger_kind: req.trigger,
+      correlation_key: req.correlationKey,
+      revision: 1,
+      started_at: new Date(ctx.now),
+      ...runFieldsOf(version, result, ctx.now),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['merchant_id', 'correlation_key', 'flow_id'])
+        .where((eb) => eb.and([eb('status', '=', 'active'), eb('correlation_key', 'is not', null)]))
+        .doNothing(),
+    )
+    .returningAll()
+    .executeTakeFirst()
+  if (!run) return null
+  countStep(ctx, 'start')
+  await writeTimers(trx, run, result, { restampPending: false })
+  await recordVisits(trx, run, result.visited, ctx.now)
+  const answers = await performEffects(trx, ctx, run, result.effects)
+  let current = run
+  for (const answer of answers) {
+    if (current.status !== 'active') break
+    current = await stepLockedRun(trx, ctx, current, answer, {
+      trigger: 'effect',
+      machineNow: req.machineNow ?? ctx.now,
+    })
+  }
+  return current
+}

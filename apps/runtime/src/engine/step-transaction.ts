@@ -1,0 +1,78 @@
+// One database transaction per durable step, with what happened in it collected for after the commit:
+// realtime notifications (published only once the change is visible) and step counts for metrics.
+// Deadlocks and serialisation failures are retried from the start; the transaction rolled back whole.
+import type { Database } from '@parley/db'
+import type { Kysely } from 'kysely'
+import type { RuntimeDeps } from '../deps.ts'
+import type { RealtimeEvent } from '../realtime/realtime.ts'
+
+export type Db = Kysely<Database>
+
+export interface StepContext {
+  deps: RuntimeDeps
+  /** The clock at the start of the transaction: every row written in it carries this time. */
+  now: number
+  notifications: RealtimeEvent[]
+  /** Steps taken, by what triggered them (event, timer, start). */
+  steps: Map<string, number>
+  /** Outbox rows written: the relay can be woken when there are any. */
+  queued: number
+}
+
+const RETRYABLE = new Set(['40P01', '40001'])
+const MAX_ATTEMPTS = 4
+
+export function isRetryableDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && RETRYABLE.has(code)
+}
+
+export function newStepContext(deps: RuntimeDeps, now = deps.clock.now()): StepContext {
+  return { deps, now, notifications: [], steps: new Map(), queued: 0 }
+}
+
+export function countStep(ctx: StepContext, trigger: string): void {
+  ctx.steps.set(trigger, (ctx.steps.get(trigger) ?? 0) + 1)
+}
+
+/**
+ * Runs `fn` in one transaction; after commit publishes its notifications and counts its steps.
+ * @example const result = await inStepTransaction(deps, (trx, ctx) => stepRun(trx, ctx, run, event))
+ */
+export async function inStepTransaction<T>(
+  deps: RuntimeDeps,
+  fn: (trx: Db, ctx: StepContext) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ctx = newStepContext(deps)
+    try {
+      const result = await deps.db.transaction().execute((trx) => fn(trx, ctx))
+      await afterCommit(ctx)
+      return result
+    } catch (error) {
+      deps.metrics.stepFailures.inc()
+      if (attempt < MAX_ATTEMPTS && isRetryableDbError(error)) {
+        deps.logger.warn('step transaction retried', { attempt, code: (error as { code: string }).code })
+        continue
+      }
+      throw error
+    }
+  }
+}
+
+/** Publishes what a committed transaction changed and records its steps. */
+export async function afterCommit(ctx: StepContext): Promise<void> {
+  for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
+  const seen = new Set<string>()
+  for (const event of ctx.notifications) {
+    const key = `${event.kind}:${event.id}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    try {
+      await ctx.deps.realtime.publish(event)
+    } catch (error) {
+      // The change is committed; a missed live update is repaired when the client re-reads the transcript.
+      ctx.deps.logger.warn('realtime publish failed', { error })
+    }
+  }
+}

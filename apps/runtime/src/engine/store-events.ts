@@ -1,0 +1,346 @@
+// Commerce events from the store (POST /api/events, and the Shopify adapter): carts drive abandonment
+// detection, orders end recovery runs as `recovered` and record revenue, shipments start shipping updates.
+// Each event is one step transaction, deduplicated on the store's event id.
+import { type Contact, jsonb } from '@parley/db'
+import type { RuntimeDeps } from '../deps.ts'
+import { notFound } from '../http/errors.ts'
+import {
+  latestConversationId,
+  openConversation,
+  upsertContactByAddress,
+  upsertContactByIdentity,
+} from './contacts.ts'
+import { stepRuns } from './event-step.ts'
+import { claimReceipt } from './receipts.ts'
+import { findActiveRunIds } from './run-store.ts'
+import { startTriggeredRuns } from './start-runs.ts'
+import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import type {
+  CartUpdatedEvent,
+  OrderCreatedStoreEvent,
+  OrderShippedStoreEvent,
+  StoreContact,
+  StoreEvent,
+} from './store-event-schema.ts'
+import { contactVars, orderVars } from './vars.ts'
+
+export const STORE_EVENT_SOURCE = 'api'
+
+export interface StoreEventResult {
+  duplicate: boolean
+  contactId?: string
+  /** cart.updated: when the cart counts as abandoned if nothing else happens. */
+  abandonAt?: string | null
+  /** Runs stepped (recovered, ...) and started. */
+  stepped: { id: string; status: string; outcome: string | null }[]
+  started: string[]
+}
+
+/**
+ * Processes a validated store event once.
+ * @example await processStoreEvent(deps, merchantId, storeEventSchema.parse(body))
+ */
+export async function processStoreEvent(
+  deps: RuntimeDeps,
+  merchantId: string,
+  event: StoreEvent,
+  source = STORE_EVENT_SOURCE,
+): Promise<StoreEventResult> {
+  return inStepTransaction(deps, async (trx, ctx) => {
+    if (!(await claimReceipt(trx, merchantId, source, event.id, ctx.now))) {
+      return { duplicate: true, stepped: [], started: [] }
+    }
+    switch (event.type) {
+      case 'cart.updated':
+        return cartUpdated(trx, ctx, merchantId, event)
+      case 'order.created':
+        return orderCreated(trx, ctx, merchantId, event)
+      case 'order.shipped':
+        return orderShipped(trx, ctx, merchantId, event)
+    }
+  })
+}
+
+interface ResolvedContact {
+  contact: Contact
+  conversationId: string | null
+}
+
+/** The shopper an event names (by channel identity, email or phone), created on first sight. */
+async function resolveContact(
+  trx: Db,
+  merchantId: string,
+  input: StoreContact,
+  now: number,
+): Promise<ResolvedContact> {
+  const profile = {
+    name: input.name,
+    email: input.email,
+    phone: input.phone,
+    timezone: input.timezone,
+    marketingConsent: input.consent,
+  }
+  if (input.channelId && input.externalId) {
+    const channel = await trx
+      .selectFrom('channels')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', input.channelId)
+      .executeTakeFirst()
+    if (!channel) throw notFound('Channel')
+    const contact = await upsertContactByIdentity(trx, merchantId, channel.id, input.externalId, profile, now)
+    const conversation = await openConversation(trx, merchantId, contact.id, channel.id, now)
+    return { contact, conversationId: conversation.id }
+  }
+  const contact = await upsertContactByAddress(trx, merchantId, profile, now)
+  return { contact, conversationId: await latestConversationId(trx, merchantId, contact.id) }
+}
+
+async function storeVars(trx: Db, merchantId: string) {
+  const merchant = await trx
+    .selectFrom('merchants')
+    .select(['name', 'cart_abandon_after_minutes'])
+    .where('id', '=', merchantId)
+    .executeTakeFirstOrThrow()
+  return { merchant, store: { name: merchant.name } }
+}
+
+async function cartUpdated(
+  trx: Db,
+  ctx: StepContext,
+  merchantId: string,
+  event: CartUpdatedEvent,
+): Promise<StoreEventResult> {
+  const { contact } = await resolveContact(trx, merchantId, event.contact, ctx.now)
+  const { merchant } = await storeVars(trx, merchantId)
+  const now = new Date(ctx.now)
+  const hasItems = event.cart.items.length > 0
+  const abandonAt = hasItems ? new Date(ctx.now + merchant.cart_abandon_after_minutes * 60_000) : null
+  const items = event.cart.items.map((item) => ({
+    title: item.title,
+    quantity: item.quantity,
+    price: Number(item.price),
+    image: item.image ?? null,
+    product_id: item.productId ?? null,
+    url: item.url ?? null,
+  }))
+  const existing = await trx
+    .selectFrom('carts')
+    .select(['id', 'status'])
+    .where('merchant_id', '=', merchantId)
+    .where('token', '=', event.cart.token)
+    .forUpdate()
+    .executeTakeFirst()
+  const values = {
+    contact_id: contact.id,
+    items: jsonb(items),
+    value: Number(event.cart.value),
+    currency: event.cart.currency,
+    checkout_url: event.cart.checkoutUrl ?? null,
+    last_activity_at: now,
+    updated_at: now,
+  }
+  if (!existing) {
+    await trx
+      .insertInto('carts')
+      .values({
+        merchant_id: merchantId,
+        token: event.cart.token,
+        ...values,
+        abandon_at: abandonAt,
+        created_at: now,
+      })
+      .execute()
+  } else if (existing.status === 'recovered') {
+    // Bought already: later activity on the same token changes nothing about recovery.
+    await trx
+      .updateTable('carts')
+      .set(values)
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', existing.id)
+      .execute()
+  } else {
+    // Activity again (even after abandonment) restarts the inactivity clock.
+    await trx
+      .updateTable('carts')
+      .set({ ...values, status: 'active', abandon_at: abandonAt })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', existing.id)
+      .execute()
+  }
+  return {
+    duplicate: false,
+    contactId: contact.id,
+    abandonAt: existing?.status === 'recovered' ? null : (abandonAt?.toISOString() ?? null),
+    stepped: [],
+    started: [],
+  }
+}
+
+async function upsertOrder(
+  trx: Db,
+  merchantId: string,
+  contactId: string | null,
+  event: OrderCreatedStoreEvent,
+  now: Date,
+) {
+  const { order } = event
+  const values = {
+    external_id: order.id,
+    contact_id: contactId,
+    cart_token: order.cartToken ?? null,
+    items: jsonb(order.items.map((item) => ({ ...item, price: Number(item.price) }))),
+    total: Number(order.total),
+    currency: order.currency,
+    status: order.status,
+    updated_at: now,
+  }
+  return trx
+    .insertInto('orders')
+    .values({ merchant_id: merchantId, number: order.number, ...values, created_at: now })
+    .onConflict((oc) => oc.columns(['merchant_id', 'number']).doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+async function orderCreated(
+  trx: Db,
+  ctx: StepContext,
+  merchantId: string,
+  event: OrderCreatedStoreEvent,
+): Promise<StoreEventResult> {
+  const now = new Date(ctx.now)
+  const cartToken = event.order.cartToken ?? null
+  const cart = cartToken
+    ? await trx
+        .selectFrom('carts')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('token', '=', cartToken)
+        .forUpdate()
+        .executeTakeFirst()
+    : undefined
+  let resolved: ResolvedContact | null = null
+  if (event.contact) resolved = await resolveContact(trx, merchantId, event.contact, ctx.now)
+  else if (cart?.contact_id) {
+    resolved = {
+      contact: await trx
+        .selectFrom('contacts')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', cart.contact_id)
+        .executeTakeFirstOrThrow(),
+      conversationId: await latestConversationId(trx, merchantId, cart.contact_id),
+    }
+  }
+  const order = await upsertOrder(
+    trx,
+    merchantId,
+    resolved?.contact.id ?? cart?.contact_id ?? null,
+    event,
+    now,
+  )
+  if (cart && cart.status !== 'recovered') {
+    await trx
+      .updateTable('carts')
+      .set({
+        // Only a cart that was abandoned is recovered; one bought in time simply stops being watched.
+        status: cart.status === 'abandoned' ? 'recovered' : 'active',
+        recovered_at: cart.status === 'abandoned' ? now : null,
+        recovered_order_id: order.id,
+        abandon_at: null,
+        updated_at: now,
+      })
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', cart.id)
+      .execute()
+  }
+  const flowOrder = { ...orderVars(order), cartToken: cartToken ?? undefined }
+  const stepped = cartToken
+    ? await stepRuns(
+        trx,
+        ctx,
+        merchantId,
+        await findActiveRunIds(trx, merchantId, { correlationKey: cartToken }),
+        {
+          type: 'order.created',
+          order: flowOrder as never,
+        },
+      )
+    : []
+  const started = resolved
+    ? await startTriggeredRuns(trx, ctx, {
+        merchantId,
+        trigger: 'order.created',
+        contactId: resolved.contact.id,
+        conversationId: resolved.conversationId,
+        correlationKey: `order:${order.number}`,
+        vars: {
+          contact: contactVars(resolved.contact),
+          order: orderVars(order),
+          ...(await storeVars(trx, merchantId).then((s) => ({ store: s.store }))),
+        },
+      })
+    : []
+  return { duplicate: false, contactId: resolved?.contact.id, stepped, started: started.map((r) => r.id) }
+}
+
+async function orderShipped(
+  trx: Db,
+  ctx: StepContext,
+  merchantId: string,
+  event: OrderShippedStoreEvent,
+): Promise<StoreEventResult> {
+  const now = new Date(ctx.now)
+  const order = await trx
+    .updateTable('orders')
+    .set({
+      status: 'shipped',
+      tracking_number: event.order.trackingNumber,
+      tracking_carrier: event.order.carrier,
+      tracking_url: event.order.trackingUrl ?? null,
+      shipped_at: now,
+      updated_at: now,
+    })
+    .where('merchant_id', '=', merchantId)
+    .where('number', 'in', [event.order.number, event.order.number.replace(/^#/, '')])
+    .returningAll()
+    .executeTakeFirst()
+  if (!order) throw notFound('Order')
+  let resolved: ResolvedContact | null = null
+  if (event.contact) resolved = await resolveContact(trx, merchantId, event.contact, ctx.now)
+  else if (order.contact_id) {
+    resolved = {
+      contact: await trx
+        .selectFrom('contacts')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', order.contact_id)
+        .executeTakeFirstOrThrow(),
+      conversationId: await latestConversationId(trx, merchantId, order.contact_id),
+    }
+  }
+  const flowOrder = orderVars(order)
+  const stepped = await stepRuns(
+    trx,
+    ctx,
+    merchantId,
+    await findActiveRunIds(trx, merchantId, { correlationKey: `order:${order.number}` }),
+    { type: 'order.shipped', order: flowOrder as never },
+  )
+  const started = resolved
+    ? await startTriggeredRuns(trx, ctx, {
+        merchantId,
+        trigger: 'order.shipped',
+        contactId: resolved.contact.id,
+        conversationId: resolved.conversationId,
+        correlationKey: `shipment:${order.number}:${event.order.trackingNumber}`,
+        vars: {
+          contact: contactVars(resolved.contact),
+          order: flowOrder,
+          store: (await storeVars(trx, merchantId)).store,
+        },
+      })
+    : []
+  return { duplicate: false, contactId: resolved?.contact.id, stepped, started: started.map((r) => r.id) }
+}

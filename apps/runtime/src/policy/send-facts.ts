@@ -1,0 +1,98 @@
+// Reads what the send policy decides on: the conversation (status, WhatsApp window), its channel, the contact
+// (opt-out, consent, time zone), the merchant's rules and the contact's recent marketing sends.
+import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
+import type { SendPurpose } from '@parley/flow'
+import type { Kysely } from 'kysely'
+import { countMarketingSendsSince } from './frequency-cap.ts'
+import { pickTimeZone } from './local-time.ts'
+import type { SendExemption, SendFacts } from './send-policy.ts'
+
+export interface SendTarget {
+  merchant: Merchant
+  conversation: Conversation
+  contact: Contact
+  channel: Channel
+  /** The shopper's id on the channel (visitor id, wa_id, chat id); null when they have none there. */
+  recipient: string | null
+  timeZone: string
+}
+
+/** Everything about where a message to this conversation goes. Null when the conversation does not exist. */
+export async function loadSendTarget(
+  db: Kysely<Database>,
+  merchantId: string,
+  conversationId: string,
+): Promise<SendTarget | null> {
+  const conversation = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', conversationId)
+    .executeTakeFirst()
+  if (!conversation) return null
+  const [merchant, contact, channel, identity] = await Promise.all([
+    db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', conversation.contact_id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('channels')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', conversation.channel_id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('contact_identities')
+      .select('external_id')
+      .where('merchant_id', '=', merchantId)
+      .where('contact_id', '=', conversation.contact_id)
+      .where('channel_id', '=', conversation.channel_id)
+      .orderBy('created_at')
+      .executeTakeFirst(),
+  ])
+  return {
+    merchant,
+    conversation,
+    contact,
+    channel,
+    recipient: identity?.external_id ?? null,
+    timeZone: pickTimeZone(contact.timezone, merchant.timezone),
+  }
+}
+
+export async function sendFactsFor(
+  db: Kysely<Database>,
+  target: SendTarget,
+  send: { purpose: SendPurpose; exemption: SendExemption; hasTemplate: boolean; now: number },
+): Promise<SendFacts> {
+  const { merchant, contact, conversation, channel } = target
+  const windowMs = merchant.frequency_cap_window_minutes * 60_000
+  const sentInWindow =
+    send.purpose === 'marketing'
+      ? await countMarketingSendsSince(db, merchant.id, contact.id, send.now - windowMs)
+      : 0
+  const quiet =
+    merchant.quiet_hours_start_minute !== null && merchant.quiet_hours_end_minute !== null
+      ? {
+          startMinute: merchant.quiet_hours_start_minute,
+          endMinute: merchant.quiet_hours_end_minute,
+          timeZone: target.timeZone,
+        }
+      : null
+  return {
+    purpose: send.purpose,
+    exemption: send.exemption,
+    channelKind: channel.kind,
+    optedOut: contact.opted_out_at !== null,
+    marketingConsent: contact.marketing_consent,
+    conversationStatus: conversation.status,
+    quietHours: quiet,
+    lastInboundAt: conversation.last_inbound_at,
+    hasTemplate: send.hasTemplate,
+    frequencyCap: { limit: merchant.frequency_cap_count, sentInWindow },
+    now: send.now,
+  }
+}

@@ -1,0 +1,124 @@
+// Fixtures for the engine's suites: a channel, a published flow version written straight to the database,
+// a channel adapter that records what it was asked to send (and answers as told), and store events.
+import type { ChannelKind, Database } from '@parley/db'
+
+import { type FlowDocument, getNodeKind, parseFlowDocument } from '@parley/flow'
+import type { Kysely } from 'kysely'
+import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
+
+export async function seedChannel(db: Kysely<Database>, merchantId: string, kind: ChannelKind = 'webchat') {
+  return db
+    .insertInto('channels')
+    .values({ merchant_id: merchantId, kind, name: `Test ${kind}`, config: {} })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Publishes `doc` as the next version of a flow (a new flow unless `flowId` is given). */
+export async function publishFlowDocument(
+  db: Kysely<Database>,
+  merchantId: string,
+  doc: FlowDocument | unknown,
+  flowId?: string,
+): Promise<{ flowId: string; versionId: string; version: number }> {
+  const parsed = parseFlowDocument(JSON.parse(JSON.stringify(doc)))
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+  const triggerKinds = [
+    ...new Set(
+      parsed.doc.nodes.flatMap((n) => {
+        const trigger = getNodeKind(n.kind)?.facts(n.config).trigger
+        return trigger ? [trigger.event] : []
+      }),
+    ),
+  ]
+  const document = JSON.parse(JSON.stringify(parsed.doc))
+  const id =
+    flowId ??
+    (
+      await db
+        .insertInto('flows')
+        .values({ merchant_id: merchantId, name: parsed.doc.name, document })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  const last = await db
+    .selectFrom('flow_versions')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('merchant_id', '=', merchantId)
+    .where('flow_id', '=', id)
+    .executeTakeFirst()
+  const version = Number(last?.v ?? 0) + 1
+  const row = await db
+    .insertInto('flow_versions')
+    .values({
+      merchant_id: merchantId,
+      flow_id: id,
+      version,
+      document,
+      trigger_kinds: triggerKinds,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .updateTable('flows')
+    .set({ published_version_id: row.id })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .execute()
+  return { flowId: id, versionId: row.id, version }
+}
+
+export interface RecordedSend {
+  channelId: string
+  payload: OutboundPayload
+}
+
+/** An adapter that records sends; `results` answers them in order (then 'sent'). */
+export class RecordingAdapter implements ChannelAdapter {
+  readonly sends: RecordedSend[] = []
+  readonly results: SendResult[] = []
+  #n = 0
+  constructor(readonly kind: ChannelAdapter['kind'] = 'webchat') {}
+  async send(channel: { id: string }, payload: OutboundPayload): Promise<SendResult> {
+    this.sends.push({ channelId: channel.id, payload })
+    return this.results.shift() ?? { status: 'sent', providerMessageId: `provider-${++this.#n}` }
+  }
+}
+
+export function cartUpdated(opts: {
+  id: string
+  channelId: string
+  visitorId: string
+  token: string
+  consent?: boolean
+  name?: string
+  timezone?: string
+}) {
+  return {
+    id: opts.id,
+    type: 'cart.updated' as const,
+    contact: {
+      channelId: opts.channelId,
+      externalId: opts.visitorId,
+      name: opts.name ?? 'Maya Lind',
+      timezone: opts.timezone ?? 'Europe/Berlin',
+      consent: opts.consent ?? true,
+    },
+    cart: {
+      token: opts.token,
+      items: [
+        {
+          title: 'Linen Overshirt',
+          image: 'https://cdn.example/linen-overshirt.jpg',
+          price: 89,
+          quantity: 1,
+          url: 'https://shop.example/p/linen-overshirt',
+          productId: 'p-linen',
+        },
+      ],
+      value: 89,
+      currency: 'EUR',
+      checkoutUrl: `https://shop.example/cart/${opts.token}`,
+    },
+  }
+}
