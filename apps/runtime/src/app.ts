@@ -8,8 +8,11 @@ import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { AppError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
+import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { devClockRoutes } from './routes/dev-clock.ts'
+import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { systemRoutes } from './routes/system.ts'
 
@@ -61,6 +64,9 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/flows', flowRoutes(deps))
   app.route('/api/starter-flows', starterFlowRoutes())
   // engine: events, dev clock (engine helper)
+  app.route('/api/events', eventRoutes(deps))
+  app.route('/api/analytics', analyticsRoutes(deps))
+  app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
   // ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
