@@ -1,0 +1,77 @@
+// Shopify webhooks: POST /webhooks/shopify/:channelId, verified by X-Shopify-Hmac-Sha256 (base64 HMAC of the
+// raw body with the app secret) before parsing; deduplicated on X-Shopify-Webhook-Id; the topic header picks
+// the translation into a store event, which the engine processes exactly like POST /api/events.
+import { Hono } from 'hono'
+import type { RuntimeDeps } from '../../deps.ts'
+import type { StoreEvent } from '../../engine/store-event-schema.ts'
+import type { AppEnv } from '../../http/app-env.ts'
+import { AppError, badRequest, unauthorized } from '../../http/errors.ts'
+import { verifyShopifySignature } from '../../security/signatures.ts'
+import { findPublicChannel } from '../channel-lookup.ts'
+import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
+import { shopifyChannelConfig } from './shopify-config.ts'
+import { translateShopifyWebhook } from './shopify-events.ts'
+
+/** The engine's processStoreEvent; `source` namespaces receipts so webhook ids never collide with API ids. */
+export type StoreEventHandler = (
+  deps: RuntimeDeps,
+  merchantId: string,
+  event: StoreEvent,
+  source: string,
+) => Promise<{ duplicate: boolean }>
+
+export function shopifyReceiptSource(channelId: string): string {
+  return `shopify:${channelId}`
+}
+
+export function shopifyRoutes(options: { handleStoreEvent: StoreEventHandler }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.post('/webhooks/shopify/:channelId', webhookBodyLimit, async (c) => {
+    const deps = c.get('deps')
+    const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'shopify')
+    const raw = await readRawBody(c.req.raw)
+    const config = shopifyChannelConfig.safeParse(channel.config)
+    if (
+      !config.success ||
+      !verifyShopifySignature(raw, c.req.header('x-shopify-hmac-sha256'), config.data.webhookSecret)
+    ) {
+      throw unauthorized('The webhook signature is missing or wrong')
+    }
+    const webhookId = c.req.header('x-shopify-webhook-id')
+    const topic = c.req.header('x-shopify-topic')
+    if (!webhookId || !topic) throw badRequest('X-Shopify-Webhook-Id and X-Shopify-Topic are required')
+    const translation = translateShopifyWebhook(topic, webhookId, parseVerifiedJson(raw))
+    if ('ignored' in translation) {
+      // Answered 200: Shopify retries anything else for 48 hours, and a retry cannot change the answer.
+      deps.logger.info('shopify: webhook ignored', {
+        channelId: channel.id,
+        topic,
+        webhookId,
+        reason: translation.ignored,
+      })
+      return c.json({ ok: true, ignored: translation.ignored })
+    }
+    try {
+      const result = await options.handleStoreEvent(
+        deps,
+        channel.merchant_id,
+        translation.event,
+        shopifyReceiptSource(channel.id),
+      )
+      return c.json({ ok: true, type: translation.event.type, duplicate: result.duplicate })
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) {
+        // e.g. a fulfillment for an order the runtime never saw: nothing to do, and retrying will not help.
+        return c.json({ ok: true, ignored: error.message })
+      }
+      deps.logger.error('shopify: webhook processing failed; Shopify will redeliver', {
+        channelId: channel.id,
+        error,
+      })
+      throw new AppError(500, 'internal', 'The webhook could not be processed')
+    }
+  })
+
+  return app
+}
