@@ -3,7 +3,7 @@
 import type { z } from 'zod'
 import { FLOW_DOCUMENT_VERSION, type RawFlowDocument, rawFlowDocumentSchema } from './document.ts'
 import { type FlowNode, getNodeKind } from './nodes/index.ts'
-import type { FlowIssue } from './nodes/types.ts'
+import type { FlowIssue, NodeKind } from './nodes/types.ts'
 
 export type FlowDocument = Omit<RawFlowDocument, 'nodes'> & { nodes: FlowNode[] }
 
@@ -68,6 +68,22 @@ function zodIssues(error: z.ZodError, prefix: string, extra: Partial<FlowIssue>)
 }
 
 /**
+ * Reads one node's config the way documents are read: the kind's defaults, shallowly overlaid with the
+ * fields the document sets, then the kind's schema. `not_object` when the config is not an object at all.
+ */
+export function parseNodeConfig<C>(
+  kind: NodeKind<string, C>,
+  raw: unknown,
+): { ok: true; config: C } | { ok: false; error: z.ZodError | 'not_object' } {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+    return { ok: false, error: 'not_object' }
+  }
+  const merged = { ...(kind.defaults as object), ...((raw as object | null | undefined) ?? {}) }
+  const parsed = kind.configSchema.safeParse(merged)
+  return parsed.success ? { ok: true, config: parsed.data } : { ok: false, error: parsed.error }
+}
+
+/**
  * Parses and fully checks the structure of a flow document. Graph-level checks (unreachable nodes,
  * dead ends, loops without a wait) are `validate`'s job.
  * @example const parsed = parseFlowDocument(JSON.parse(body)); if (!parsed.ok) return 400
@@ -106,24 +122,24 @@ export function parseFlowDocument(
         })
         continue
       }
-      const raw = node.config
-      if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-        issues.push({
-          severity: 'error',
-          code: 'invalid_config',
-          message: `The settings of '${label}' are not an object`,
-          nodeId: node.id,
-        })
+      const config = parseNodeConfig(kind, node.config)
+      if (!config.ok) {
+        const kindLabel = node.name?.trim() || kind.title
+        if (config.error === 'not_object') {
+          issues.push({
+            severity: 'error',
+            code: 'invalid_config',
+            message: `The settings of '${kindLabel}' are not an object`,
+            nodeId: node.id,
+          })
+        } else {
+          issues.push(
+            ...zodIssues(config.error, `The settings of '${kindLabel}' are invalid`, { nodeId: node.id }),
+          )
+        }
         continue
       }
-      // Shallow merge: a field the document leaves out takes the kind's default.
-      const merged = { ...(kind.defaults as object), ...((raw as object | null | undefined) ?? {}) }
-      const config = kind.configSchema.safeParse(merged)
-      if (!config.success) {
-        issues.push(...zodIssues(config.error, `The settings of '${label}' are invalid`, { nodeId: node.id }))
-        continue
-      }
-      nodes.push({ ...node, config: config.data } as FlowNode)
+      nodes.push({ ...node, config: config.config } as FlowNode)
     }
     if (issues.length > 0) return { ok: false, issues }
     return { ok: true, doc: { ...envelope.data, nodes } }

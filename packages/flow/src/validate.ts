@@ -6,7 +6,7 @@ import { buildFlowGraph, type FlowGraph, type GraphDocument } from './flow-graph
 import { stronglyConnectedComponents } from './graph-algorithms.ts'
 import { getNodeKind } from './nodes/index.ts'
 import type { FlowIssue } from './nodes/types.ts'
-import { parseFlowDocument, upgradeFlowDocument } from './parse.ts'
+import { parseFlowDocument, parseNodeConfig, upgradeFlowDocument } from './parse.ts'
 import { checkVariables } from './variable-check.ts'
 
 /** Enough to tell what is wrong with a broken envelope without flooding the editor. */
@@ -49,16 +49,12 @@ function validateDocument(input: unknown): FlowIssue[] {
     const nodes = envelope.data.nodes.map((node, index) => {
       const kind = getNodeKind(node.kind)
       if (!kind) return node
-      const raw = node.config
-      const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      const merged = { ...(kind.defaults as object), ...(isObject ? raw : {}) }
-      const config =
-        raw === undefined || raw === null || isObject ? kind.configSchema.safeParse(merged) : undefined
-      if (!config?.success) {
+      const config = parseNodeConfig(kind, node.config)
+      if (!config.ok) {
         opaque.add(index)
         return node
       }
-      return { ...node, config: config.data }
+      return { ...node, config: config.config }
     })
     doc = { ...envelope.data, nodes }
   }
