@@ -7,33 +7,20 @@ import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
 import { WebSocketServer } from 'ws'
 import { createApp } from './app.ts'
+import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
+import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
 import type { RuntimeDeps } from './deps.ts'
+import { loadClockOffset } from './engine/clock-offset.ts'
+import { startBackgroundLoops } from './engine/loops.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
 
-/** What src/engine/loops.ts (engine helper) exports: `startBackgroundLoops(deps)` → a handle to stop them. */
-interface BackgroundLoops {
-  stop(): Promise<void>
-}
-type LoopsModule = { startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops | Promise<BackgroundLoops> }
-
 /** Requests still running after this long at shutdown are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000
-
-async function loadLoops(): Promise<LoopsModule | null> {
-  // A computed specifier, so this file compiles before the engine's loops module lands.
-  const specifier = './engine/loops.ts'
-  try {
-    return (await import(specifier)) as LoopsModule
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null
-    throw error
-  }
-}
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env)
@@ -42,8 +29,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
   )
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
-  // The dev clock's offset is persisted by the engine's dev-clock routes, which sync it on use.
-  const clock = config.devClock ? new VirtualClock() : systemClock
+  // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
+  const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
   const deps: RuntimeDeps = {
     db: opened.db,
     dbKind: opened.kind,
@@ -56,6 +43,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
   }
   deps.channels.webchat = createWebchatAdapter(deps)
+  deps.channels.whatsapp = createWhatsAppAdapter(deps)
+  deps.channels.telegram = createTelegramAdapter(deps)
 
   const app = createApp(deps)
   const websockets = new WebSocketServer({ noServer: true })
@@ -69,9 +58,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     )
   })
 
-  const loopsModule = await loadLoops()
-  const loops = loopsModule ? await loopsModule.startBackgroundLoops(deps) : null
-  if (!loops) logger.warn('background loops not available (src/engine/loops.ts missing)')
+  const loops = startBackgroundLoops(deps)
 
   let stopping: Promise<void> | undefined
   const stop = () => {
@@ -80,10 +67,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of websockets.clients) socket.close(1001, 'Server shutting down')
       websockets.close()
+      // close() only drops connections idle right now; keep-alive ones go idle as their requests finish.
+      const reaper = setInterval(() => server.closeIdleConnections(), 50)
       const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
       await closed
+      clearInterval(reaper)
       clearTimeout(deadline)
-      await loops?.stop()
+      await loops.stop()
       await realtime.close()
       await opened.close()
       logger.info('stopped')
