@@ -9,6 +9,7 @@ export interface QuietHours {
 }
 
 const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 
 /** True when local time at `at` is in [start, end), wrapping midnight when start > end. */
 export function isInQuietHours(at: number, quiet: QuietHours): boolean {
@@ -29,8 +30,9 @@ export function quietHoursEnd(at: number, quiet: QuietHours): number | null {
   const minutesLeft = (quiet.endMinute - local.minuteOfDay + 1440) % 1440 || 1440
   const startOfMinute = at - (at % MINUTE)
   let end = startOfMinute + minutesLeft * MINUTE
-  // A daylight-saving jump inside the wait moves local time by up to an hour: settle on the first
-  // minute that is outside quiet hours.
+  // A daylight-saving change inside the wait moves local time by an hour either way: settle on the
+  // first minute that is outside quiet hours (everything between `at` and it is quiet).
   for (let i = 0; i < 120 && isInQuietHours(end, quiet); i++) end += MINUTE
+  while (end - HOUR > at && !isInQuietHours(end - HOUR, quiet)) end -= HOUR
   return end
 }
