@@ -38,8 +38,32 @@ describe.each(testDatabases())('app on %s', (kind) => {
   it('publishes /openapi.json generated from the route schemas', async () => {
     const res = await app.request('/openapi.json')
     expect(res.status).toBe(200)
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> }
+    const doc = (await res.json()) as {
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+      components: { schemas: Record<string, unknown> }
+    }
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths)).toContain('/healthz')
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/healthz',
+        '/metrics',
+        '/api/auth/sign-in',
+        '/api/flows/{id}/publish',
+        '/api/api-keys',
+      ]),
+    )
+    // The request and response schemas come from @parley/api, registered under their ids.
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'SignInRequest',
+        'Session',
+        'FlowSummary',
+        'FlowDetail',
+        'UpdateFlowRequest',
+        'Error',
+      ]),
+    )
+    expect(doc.paths['/api/flows/{id}']).toHaveProperty('put')
   })
 })
