@@ -1,0 +1,144 @@
+// The outbox relay's delivery semantics with a fake adapter: retry only on `retry` (with backoff), `unknown`
+// never resent, `failed` final, an expired lease settles as `unknown`, gave-up after the attempt limit.
+import type { Database } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queueSend } from '../effects/send.ts'
+import { RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { openConversation, upsertContactByIdentity } from './contacts.ts'
+import { MAX_SEND_ATTEMPTS, relayOutbox, retryDelayMs, settleExpiredLeases } from './outbox-relay.ts'
+import { inStepTransaction } from './step-transaction.ts'
+
+describe.each(testDatabases())('outbox relay on %s', (kind) => {
+  let t: TestDeps
+  let db: Kysely<Database>
+  const adapter = new RecordingAdapter('webchat')
+  beforeAll(async () => {
+    t = await createTestDeps(kind, { channels: { webchat: adapter } })
+    db = t.deps.db
+  })
+  afterAll(() => t.close())
+
+  /** One queued service message to a fresh visitor; returns how to read its rows and its sends. */
+  async function queued() {
+    const { merchantId } = await seedMerchant(db)
+    const channel = await seedChannel(db, merchantId)
+    const visitor = `visitor-${merchantId}`
+    const { messageId } = await inStepTransaction(t.deps, async (trx, ctx) => {
+      const contact = await upsertContactByIdentity(trx, merchantId, channel.id, visitor, {}, ctx.now)
+      const conversation = await openConversation(trx, merchantId, contact.id, channel.id, ctx.now)
+      const outcome = await queueSend(trx, ctx, {
+        merchantId,
+        conversationId: conversation.id,
+        runId: null,
+        nodeId: null,
+        message: { text: 'Your order shipped' },
+        purpose: 'transactional',
+        exemption: 'none',
+      })
+      if (outcome.status !== 'queued') throw new Error('not queued')
+      return outcome
+    })
+    const rows = async () => ({
+      outbox: await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('message_id', '=', messageId)
+        .executeTakeFirstOrThrow(),
+      message: await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '=', messageId)
+        .executeTakeFirstOrThrow(),
+    })
+    const sends = () => adapter.sends.filter((s) => s.payload.messageId === messageId).length
+    return { rows, sends, messageId }
+  }
+
+  it('sends once and records the provider id', async () => {
+    const q = await queued()
+    await relayOutbox(t.deps)
+    const { outbox, message } = await q.rows()
+    expect(outbox).toMatchObject({ status: 'sent', attempts: 1 })
+    expect(outbox.provider_message_id).toMatch(/^provider-/)
+    expect(message).toMatchObject({ status: 'sent', provider_message_id: outbox.provider_message_id })
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(1)
+  })
+
+  it('retries a `retry` after its backoff (or the retry-after), then sends', async () => {
+    const q = await queued()
+    adapter.results.push({ status: 'retry', error: '429', retryAfterMs: 5000 })
+    await relayOutbox(t.deps)
+    expect((await q.rows()).outbox).toMatchObject({ status: 'pending', attempts: 1, last_error: '429' })
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(1)
+    t.clock.advance(5000)
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(2)
+    expect((await q.rows()).outbox).toMatchObject({ status: 'sent', attempts: 2 })
+  })
+
+  it('never resends an `unknown`', async () => {
+    const q = await queued()
+    adapter.results.push({ status: 'unknown', error: 'timeout after write' })
+    await relayOutbox(t.deps)
+    t.clock.advance(60 * 60_000)
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(1)
+    const { outbox, message } = await q.rows()
+    expect(outbox.status).toBe('unknown')
+    expect(message.status).toBe('unknown')
+  })
+
+  it('records `failed` as final', async () => {
+    const q = await queued()
+    adapter.results.push({ status: 'failed', error: 'recipient blocked us' })
+    await relayOutbox(t.deps)
+    t.clock.advance(60 * 60_000)
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(1)
+    expect((await q.rows()).message).toMatchObject({ status: 'failed', error: 'recipient blocked us' })
+  })
+
+  it('gives up after the attempt limit', async () => {
+    const q = await queued()
+    for (let i = 0; i < MAX_SEND_ATTEMPTS; i++)
+      adapter.results.push({ status: 'retry', error: 'connection refused' })
+    for (let i = 0; i < MAX_SEND_ATTEMPTS; i++) {
+      await relayOutbox(t.deps)
+      t.clock.advance(retryDelayMs(i + 1))
+    }
+    expect(q.sends()).toBe(MAX_SEND_ATTEMPTS)
+    expect((await q.rows()).outbox.status).toBe('failed')
+  })
+
+  it('settles a send whose lease ran out (process died mid-call) as unknown, never resent', async () => {
+    const q = await queued()
+    // As if a relay claimed it, then died before recording the provider's answer.
+    await db
+      .updateTable('outbox')
+      .set({
+        status: 'sending',
+        locked_until: new Date(Date.now() - 1000),
+        locked_by: 'dead-replica',
+        attempts: 1,
+      })
+      .where('message_id', '=', q.messageId)
+      .execute()
+    expect(await settleExpiredLeases(t.deps)).toBeGreaterThanOrEqual(1)
+    await relayOutbox(t.deps)
+    expect(q.sends()).toBe(0)
+    const { outbox, message } = await q.rows()
+    expect(outbox.status).toBe('unknown')
+    expect(message.status).toBe('unknown')
+  })
+
+  it('backs off exponentially, capped at five minutes', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 8000])
+    expect(retryDelayMs(20)).toBe(5 * 60_000)
+    expect(retryDelayMs(1, 30_000)).toBe(30_000)
+  })
+})
