@@ -119,7 +119,7 @@ export function FlowCanvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
         <MiniMap<FlowCanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} position="top-right" />
       </ReactFlow>
     </div>
   )

@@ -2,6 +2,7 @@
 // data (Maya, a cart with a Linen Overshirt and a Merino Beanie).
 import { type FlowVars, formatMoney, parseTemplate, renderTemplate } from '@parley/flow'
 import { previewVars } from '../simulator/sample-data.ts'
+import { SafeImage } from '../ui/safe-image.tsx'
 
 export interface PreviewMessage {
   text: string
@@ -27,7 +28,7 @@ export function MessagePreview({ message, vars }: { message: PreviewMessage; var
       <div className="preview-label">Preview · as Maya will see it</div>
       <div className="preview-phone">
         <div className="bubble bubble-bot">
-          {image ? <img className="bubble-image" src={image} alt="" /> : null}
+          <SafeImage className="bubble-image" src={image} />
           {text ? (
             <p className="bubble-text">{text}</p>
           ) : (
@@ -35,7 +36,7 @@ export function MessagePreview({ message, vars }: { message: PreviewMessage; var
           )}
           {product ? (
             <div className="product-card">
-              {render(product.imageUrl, scope) ? <img src={render(product.imageUrl, scope)} alt="" /> : null}
+              <SafeImage src={render(product.imageUrl, scope)} />
               <div>
                 <div className="product-title">{render(product.title, scope) || 'Product'}</div>
                 {Number.isFinite(price) && currency ? (

@@ -4,7 +4,7 @@ import { DurationInput, SelectInput, TextInput } from '../inspector/fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
 
 export const delayUi: NodeUi<'delay'> = {
-  icon: '⏱',
+  icon: '◔',
   Summary: ({ config }) =>
     config.mode === 'duration' ? (
       <p className="card-big">Wait {formatDuration(durationToMs(config.duration))}</p>

@@ -3,7 +3,7 @@ import { IconButton, Section, TemplateInput, TextInput } from '../inspector/fiel
 import type { NodeUi } from './node-ui.tsx'
 
 export const escalateUi: NodeUi<'escalate'> = {
-  icon: '👤',
+  icon: '☺',
   Summary: ({ config }) => (
     <p className="card-text">
       To the <strong>{config.queue || 'support'}</strong> team

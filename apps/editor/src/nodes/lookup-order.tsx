@@ -3,7 +3,7 @@ import { SelectInput, TextInput } from '../inspector/fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
 
 export const lookupOrderUi: NodeUi<'lookup-order'> = {
-  icon: '📦',
+  icon: '▣',
   Summary: ({ config }) => (
     <p className="card-text">
       {config.source === 'latest' ? 'The shopper’s latest order' : `Order number from {{${config.variable}}}`}

@@ -10,6 +10,14 @@ export const PURPOSES = [
   ['service', 'Service (answering the shopper)'],
 ] as const
 
+/** `{{contact.first_name | default: "there"}}` reads as `‹first_name›` on a card. */
+export function compactTemplate(text: string): string {
+  return text.replace(
+    /\{\{\s*([^}|]+?)\s*(\|[^}]*)?\}\}/g,
+    (_m, path: string) => `‹${path.split('.').at(-1)}›`,
+  )
+}
+
 export function MessageSummary({
   text,
   extras,
@@ -21,7 +29,11 @@ export function MessageSummary({
 }) {
   return (
     <>
-      {text.trim() ? <p className="card-text">{text}</p> : <p className="card-text muted">No message yet</p>}
+      {text.trim() ? (
+        <p className="card-text">{compactTemplate(text)}</p>
+      ) : (
+        <p className="card-text muted">No message yet</p>
+      )}
       {buttons && buttons.length > 0 ? (
         <div className="card-chips">
           {buttons.map((b) => (
@@ -37,7 +49,7 @@ export function MessageSummary({
 }
 
 export const sendMessageUi: NodeUi<'send-message'> = {
-  icon: '💬',
+  icon: '✉',
   Summary: ({ config }) => (
     <MessageSummary
       text={config.text}

@@ -78,6 +78,12 @@ function EditorLayout({
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
 
   useEffect(() => {
+    if (publishMessage?.kind !== 'ok') return
+    const t = setTimeout(() => setPublishMessage(null), 4000)
+    return () => clearTimeout(t)
+  }, [publishMessage])
+
+  useEffect(() => {
     if (selectedCount > 0) setTab((t) => (t === 'history' ? 'inspect' : t))
   }, [selectedCount])
 

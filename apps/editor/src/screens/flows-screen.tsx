@@ -145,6 +145,11 @@ function NewFlowDialog({ onClose, onError }: { onClose(): void; onError(message:
   const [starters, setStarters] = useState<StarterFlowSummary[] | null>(null)
   const [busy, setBusy] = useState(false)
   useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose()
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+  useEffect(() => {
     api.flows.starters().then(
       (r) => setStarters(r.starterFlows),
       () => setStarters([]),

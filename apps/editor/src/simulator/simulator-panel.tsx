@@ -2,6 +2,7 @@
 import { isTriggerKind, parseFlowDocument } from '@parley/flow'
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { editorStore, selectDocument, useEditor } from '../store/editor-store.ts'
+import { SafeImage } from '../ui/safe-image.tsx'
 import { SimulatorHost, type SimulatorView } from './simulator-host.ts'
 
 const HOUR = 60 * 60 * 1000
@@ -51,7 +52,11 @@ export function SimulatorPanel() {
   }, [view])
   useEffect(() => () => editorStore.getState().setActiveNodes([]), [])
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when messages arrive
-  useEffect(() => chatEnd.current?.scrollIntoView({ block: 'end' }), [view?.messages.length])
+  useEffect(() => {
+    // Scroll the chat itself, not the panel around it.
+    const chat = chatEnd.current?.parentElement
+    if (chat) chat.scrollTop = chat.scrollHeight
+  }, [view?.messages.length])
 
   const run = (action: (h: SimulatorHost) => void) => {
     if (!host.current) return
@@ -119,7 +124,7 @@ export function SimulatorPanel() {
           ) : null}
           {view?.messages.map((m) => (
             <div key={m.id} className={`sim-msg ${m.from}`}>
-              {m.message.imageUrl ? <img src={m.message.imageUrl} alt="" /> : null}
+              <SafeImage src={m.message.imageUrl ?? ''} />
               <p>{m.message.text}</p>
               {m.message.product ? (
                 <div className="product-card small">
