@@ -193,8 +193,12 @@ try {
   await shot(page, '06-dropped-delay')
   await page.getByRole('button', { name: 'Publish' }).click()
   await shot(page, '07-publish-refused')
-  await page.keyboard.press(process.platform === 'darwin' ? 'Meta+Z' : 'Control+Z')
   await page.getByRole('button', { name: 'Dismiss' }).click()
+  // The issues list selects and centres the step it is about; Delete removes it.
+  await page.locator('.issues-toggle').click()
+  await page.locator('.issue.error').first().click()
+  await shot(page, '07b-issue-focused')
+  await page.keyboard.press('Delete')
   await sleep(800)
   await page.getByRole('button', { name: 'Publish' }).click()
   await page.getByText(/Published v\d/).waitFor()

@@ -1,5 +1,5 @@
 // Sign in with email and password.
-import type { Session } from '@parley/api'
+import { ApiError, type Session } from '@parley/api'
 import { type FormEvent, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { Logo } from '../ui/logo.tsx'
@@ -18,7 +18,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(session: Session): voi
       onSignedIn(await api.auth.signIn({ email, password }))
     } catch (e) {
       setError(
-        errorMessage(e).includes('session') ? 'That email and password do not match.' : errorMessage(e),
+        e instanceof ApiError && e.status === 401 ? 'That email and password do not match.' : errorMessage(e),
       )
     } finally {
       setBusy(false)
