@@ -76,8 +76,8 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
   if (c.res.status < 400 && now.getTime() - session.lastSeenAt.getTime() >= SESSION_REFRESH_AFTER_MS) {
     const caller = c.get('caller')
-    // Sign-out deleted the row; nothing to refresh.
-    if (caller?.kind === 'session' && c.req.path !== '/api/auth/sign-out') {
+    // Sign-out clears the caller: the row is gone, nothing to refresh.
+    if (caller?.kind === 'session') {
       const expiresAt = await refreshSession(db, session.merchantId, session.id, now)
       setSessionCookie(c, session.merchantId, cookie.token)
       caller.expiresAt = expiresAt

@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { type Session, sessionSchema, signInRequestSchema } from '@parley/api'
 import { createSession, deleteSession } from '../accounts/sessions.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { AppError, unauthorized } from '../http/errors.ts'
+import { unauthorized } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
 import { clearSessionCookie, requireSession, setSessionCookie } from '../http/session-auth.ts'
@@ -110,12 +110,12 @@ export function authRoutes(deps: RuntimeDeps) {
     .openapi(signOut, async (c) => {
       const caller = getSessionCaller(c)
       await deleteSession(db, caller.merchantId, caller.sessionId)
+      c.set('caller', undefined)
       clearSessionCookie(c)
       return c.body(null, 204)
     })
     .openapi(currentSession, async (c) => {
       const caller = getSessionCaller(c)
-      if (!caller) throw new AppError(401, 'unauthorized', 'Sign in first')
       return c.json(
         await describeSession(caller.merchantId, caller.userId, caller.csrfToken, caller.expiresAt),
         200,
