@@ -62,7 +62,12 @@ function addFlow(doc: unknown, name: string, published: number | null, ageMs: nu
 }
 const cartId = addFlow(starterFlows[0]!.doc, 'Abandoned cart recovery', 3, 3_600_000)
 addFlow(starterFlows[1]!.doc, 'Where is my order?', 1, 86_400_000 * 2)
-addFlow({ version: 1, name: 'Spring launch', nodes: [], edges: [] }, 'Spring launch', null, 600_000)
+const blankId = addFlow(
+  { version: 1, name: 'Spring launch', nodes: [], edges: [] },
+  'Spring launch',
+  null,
+  600_000,
+)
 
 function summary(f: FlowDetail): FlowSummary {
   const { document: _d, ...rest } = f
@@ -214,9 +219,15 @@ try {
   await shot(page, '10-simulator-recovered')
 
   await page.getByRole('tab', { name: 'History' }).click()
+  await sleep(300)
   await shot(page, '11-history')
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()
   await shot(page, '12-help')
+
+  // A blank flow: the canvas explains where to start.
+  await page.goto(`${BASE}/#/flows/${blankId}`)
+  await page.getByText('Start with a trigger').waitFor()
+  await shot(page, '13-blank-flow')
   await browser.close()
 } finally {
   server.kill()

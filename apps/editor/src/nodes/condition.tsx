@@ -111,7 +111,7 @@ function RuleRow({
 }
 
 export const conditionUi: NodeUi<'condition'> = {
-  icon: '⑂',
+  icon: '◇',
   Summary: ({ config }) => <p className="card-text mono">{describeCondition(config.group)}</p>,
   Inspector: ({ config, onChange }) => {
     const setRules = (rules: ConditionRule[]) => onChange({ ...config, group: { ...config.group, rules } })

@@ -135,6 +135,7 @@ function EditorLayout({
         <Palette />
         <div className="canvas-column">
           <FlowCanvas />
+          <EmptyCanvasHint />
           <CanvasToolbar />
           <IssuesBar />
           <Notice />
@@ -178,6 +179,20 @@ function EditorLayout({
           </div>
         </aside>
       </div>
+    </div>
+  )
+}
+
+function EmptyCanvasHint() {
+  const empty = useEditor((s) => s.nodes.length === 0)
+  if (!empty) return null
+  return (
+    <div className="empty-canvas">
+      <h3>Start with a trigger</h3>
+      <p>
+        Drag <strong>Cart abandoned</strong>, <strong>Message received</strong> or another trigger from the
+        left onto the canvas, then add the messages and waits that follow it.
+      </p>
     </div>
   )
 }

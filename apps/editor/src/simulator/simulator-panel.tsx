@@ -1,5 +1,6 @@
 // The simulator: a phone-style chat running the current draft in the browser with a simulated clock.
 import { isTriggerKind, parseFlowDocument } from '@parley/flow'
+import { useReactFlow } from '@xyflow/react'
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { editorStore, selectDocument, useEditor } from '../store/editor-store.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
@@ -47,9 +48,19 @@ export function SimulatorPanel() {
 
   const selectedTrigger = triggers.some(([id]) => id === triggerId) ? triggerId : (triggers[0]?.[0] ?? '')
 
+  const { getNode, getZoom, setCenter } = useReactFlow()
+  const activeKey = view?.activeNodeIds.join(',') ?? ''
   useEffect(() => {
-    editorStore.getState().setActiveNodes(view?.activeNodeIds ?? [])
-  }, [view])
+    const ids = activeKey ? activeKey.split(',') : []
+    editorStore.getState().setActiveNodes(ids)
+    // Follow the run on the canvas, at the zoom the merchant chose.
+    const node = ids[0] ? getNode(ids[0]) : undefined
+    if (node) {
+      const x = node.position.x + (node.measured?.width ?? 260) / 2
+      const y = node.position.y + (node.measured?.height ?? 100) / 2
+      setCenter(x, y, { zoom: getZoom(), duration: 300 })
+    }
+  }, [activeKey, getNode, getZoom, setCenter])
   useEffect(() => () => editorStore.getState().setActiveNodes([]), [])
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when messages arrive
   useEffect(() => {
