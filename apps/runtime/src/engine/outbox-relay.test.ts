@@ -18,7 +18,7 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: adapter } })
     db = t.deps.db
-  })
+  }, 30_000)
   afterAll(() => t.close())
 
   /** One queued service message to a fresh visitor; returns how to read its rows and its sends. */
