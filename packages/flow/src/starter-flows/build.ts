@@ -4,7 +4,7 @@ import type { FlowEdge } from '../document.ts'
 import { type FlowNode, type NodeConfig, type NodeKindId, nodeKinds } from '../nodes/index.ts'
 
 /** Vertical distance between steps; branches go to the right. */
-export const ROW = 160
+export const ROW = 220
 export const COLUMN = 340
 
 export function flowNode<K extends NodeKindId>(
