@@ -1,7 +1,7 @@
 // The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
 // actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
 import type { Database, Message, MessageStatus } from '@parley/db'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 export interface VisitorMessage {
   id: string
@@ -16,7 +16,9 @@ export interface VisitorMessage {
 
 const VISIBLE_OUTBOUND: MessageStatus[] = ['sent', 'delivered', 'read']
 
-export function isVisibleToVisitor(message: Pick<Message, 'direction' | 'status'>): boolean {
+/** The shopper's own messages, and bot/staff messages once delivered; never staff-only system notes. */
+export function isVisibleToVisitor(message: Pick<Message, 'direction' | 'status' | 'author'>): boolean {
+  if (message.author === 'system') return false
   return message.direction === 'in' || VISIBLE_OUTBOUND.includes(message.status)
 }
 
@@ -74,8 +76,11 @@ export async function listVisitorTranscript(
       'in',
       conversations.map((conversation) => conversation.id),
     )
+    .where('author', '!=', 'system')
     .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'in', VISIBLE_OUTBOUND)]))
+    // A step writes the shopper's message and the replies with one timestamp: the message comes first.
     .orderBy('created_at', 'desc')
+    .orderBy(sql`case when direction = 'in' then 0 else 1 end`, 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
     .execute()

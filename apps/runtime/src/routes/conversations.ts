@@ -1,0 +1,211 @@
+// The staff inbox API (session auth; agents, editors and owners): conversations by status with the waiting
+// ones first, a transcript, take over, reply as staff, hand back to the bot, resolve. Tenant-scoped: another
+// merchant's conversation id answers 404.
+import { createRoute } from '@hono/zod-openapi'
+import { idParamsSchema } from '@parley/api'
+import type { RuntimeDeps } from '../deps.ts'
+import { AppError, notFound } from '../http/errors.ts'
+import { errorResponses } from '../http/openapi-responses.ts'
+import { createRouter } from '../http/router.ts'
+import { requireSession } from '../http/session-auth.ts'
+import { getSessionCaller } from '../http/tenant.ts'
+import {
+  handBackConversation,
+  replyAsStaff,
+  resolveConversation,
+  takeOverConversation,
+} from '../inbox/inbox-actions.ts'
+import {
+  findInboxConversation,
+  listInboxConversations,
+  loadInboxTranscript,
+  toInboxMessage,
+} from '../inbox/inbox-queries.ts'
+import {
+  conversationActionResultSchema,
+  handBackRequestSchema,
+  inboxDetailSchema,
+  inboxListQuerySchema,
+  inboxListSchema,
+  staffReplyRequestSchema,
+  staffReplyResultSchema,
+  takeOverRequestSchema,
+} from '../inbox/inbox-schemas.ts'
+
+const tags = ['inbox']
+const security = [{ session: [] }]
+const json = <S>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+const body = <S>(schema: S) => ({ required: true, content: { 'application/json': { schema } } })
+const conflictResponse = {
+  409: { description: 'Not possible in the conversation’s current state', content: {} },
+}
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/',
+    tags,
+    security,
+    summary:
+      'Conversations by status: waiting for staff first (oldest escalation first), then assigned, then bot',
+    middleware: [requireSession],
+    request: { query: inboxListQuerySchema },
+    responses: { 200: json(inboxListSchema, 'Conversations'), ...errorResponses },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags,
+    security,
+    summary: 'A conversation with its full transcript (including skipped sends and system notes)',
+    middleware: [requireSession],
+    request: { params: idParamsSchema },
+    responses: { 200: json(inboxDetailSchema, 'Conversation'), ...errorResponses },
+  }),
+  takeOver: createRoute({
+    method: 'post',
+    path: '/{id}/take-over',
+    tags,
+    security,
+    summary: 'Assign to me; the bot stops sending to this conversation',
+    middleware: [requireSession],
+    // Optional body { force }: read by the handler, so an empty POST is fine.
+    request: { params: idParamsSchema },
+    responses: {
+      200: json(conversationActionResultSchema, 'Assigned'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  reply: createRoute({
+    method: 'post',
+    path: '/{id}/messages',
+    tags,
+    security,
+    summary: 'Reply as staff on the conversation’s channel (take over first)',
+    middleware: [requireSession],
+    request: { params: idParamsSchema, body: body(staffReplyRequestSchema) },
+    responses: {
+      201: json(staffReplyResultSchema, 'Queued or skipped by policy'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  handBack: createRoute({
+    method: 'post',
+    path: '/{id}/hand-back',
+    tags,
+    security,
+    summary: 'Return the conversation to the bot; the flow continues after its escalation',
+    middleware: [requireSession],
+    // Optional body { note }: read by the handler, so an empty POST is fine.
+    request: { params: idParamsSchema },
+    responses: {
+      200: json(conversationActionResultSchema, 'Handed back'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  resolve: createRoute({
+    method: 'post',
+    path: '/{id}/resolve',
+    tags,
+    security,
+    summary: 'Close the conversation; a flow waiting on its escalation ends as resolved by staff',
+    middleware: [requireSession],
+    request: { params: idParamsSchema },
+    responses: { 200: json(conversationActionResultSchema, 'Resolved'), ...errorResponses },
+  }),
+}
+
+export function conversationRoutes(deps: RuntimeDeps) {
+  const { db } = deps
+  const app = createRouter()
+
+  async function current(merchantId: string, id: string) {
+    const conversation = await findInboxConversation(db, merchantId, id)
+    if (!conversation) throw notFound('Conversation')
+    return conversation
+  }
+
+  app.openapi(routes.list, async (c) => {
+    const caller = getSessionCaller(c)
+    const conversations = await listInboxConversations(
+      db,
+      caller.merchantId,
+      caller.userId,
+      c.req.valid('query'),
+    )
+    return c.json({ conversations }, 200)
+  })
+
+  app.openapi(routes.get, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const conversation = await current(caller.merchantId, id)
+    const messages = await loadInboxTranscript(db, caller.merchantId, id)
+    return c.json({ conversation, messages }, 200)
+  })
+
+  app.openapi(routes.takeOver, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const options = takeOverRequestSchema.parse(await optionalJson(c.req.raw))
+    await takeOverConversation(deps, caller, id, options)
+    return c.json({ conversation: await current(caller.merchantId, id), runIds: [] }, 200)
+  })
+
+  app.openapi(routes.reply, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const result = await replyAsStaff(deps, caller, id, c.req.valid('json'))
+    const row = result.messageId
+      ? await db
+          .selectFrom('messages')
+          .selectAll()
+          .where('merchant_id', '=', caller.merchantId)
+          .where('id', '=', result.messageId)
+          .executeTakeFirst()
+      : undefined
+    return c.json(
+      {
+        duplicate: result.duplicate,
+        status: result.status,
+        skipReason: result.skipReason,
+        message: row ? toInboxMessage(row) : null,
+      },
+      201,
+    )
+  })
+
+  app.openapi(routes.handBack, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const { note } = handBackRequestSchema.parse(await optionalJson(c.req.raw))
+    const runIds = await handBackConversation(deps, caller, id, note)
+    return c.json({ conversation: await current(caller.merchantId, id), runIds }, 200)
+  })
+
+  app.openapi(routes.resolve, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const runIds = await resolveConversation(deps, caller, id)
+    return c.json({ conversation: await current(caller.merchantId, id), runIds }, 200)
+  })
+
+  return app
+}
+
+/** An optional JSON body: `{}` when empty; invalid JSON is a 400 invalid_json. */
+async function optionalJson(request: Request): Promise<unknown> {
+  const text = await request.text()
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON')
+  }
+}
