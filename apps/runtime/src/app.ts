@@ -3,6 +3,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
+import { shopifyRoutes } from './channels/shopify/routes.ts'
+import { telegramRoutes } from './channels/telegram/routes.ts'
+import { webchatRoutes } from './channels/webchat/routes.ts'
+import { whatsappRoutes } from './channels/whatsapp/routes.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
@@ -11,6 +15,7 @@ import { createRouter } from './http/router.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
@@ -68,6 +73,11 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/analytics', analyticsRoutes(deps))
   app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
+  app.route('/', webchatRoutes())
+  app.route('/', whatsappRoutes())
+  app.route('/', telegramRoutes())
+  app.route('/', shopifyRoutes())
+  app.route('/api/conversations', conversationRoutes(deps))
   // ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
   app.doc31('/openapi.json', {

@@ -4,6 +4,7 @@
 import { Hono } from 'hono'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { StoreEvent } from '../../engine/store-event-schema.ts'
+import { processStoreEvent } from '../../engine/store-events.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, badRequest, unauthorized } from '../../http/errors.ts'
 import { verifyShopifySignature } from '../../security/signatures.ts'
@@ -24,7 +25,9 @@ export function shopifyReceiptSource(channelId: string): string {
   return `shopify:${channelId}`
 }
 
-export function shopifyRoutes(options: { handleStoreEvent: StoreEventHandler }): Hono<AppEnv> {
+export function shopifyRoutes(
+  options: { handleStoreEvent: StoreEventHandler } = { handleStoreEvent: processStoreEvent },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.post('/webhooks/shopify/:channelId', webhookBodyLimit, async (c) => {

@@ -1,6 +1,7 @@
 // Telegram webhook: POST /webhooks/telegram/:channelId, verified by X-Telegram-Bot-Api-Secret-Token (the
 // secret given to setWebhook) before the body is parsed. Messages and button taps go to the engine.
 import { Hono } from 'hono'
+import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
 import { verifyTelegramSecret } from '../../security/signatures.ts'
@@ -11,10 +12,11 @@ import { createTelegramAdapter, type TelegramAdapter } from './telegram-adapter.
 import { telegramChannelConfig } from './telegram-config.ts'
 import { parseTelegramUpdate } from './telegram-update.ts'
 
-export function telegramRoutes(options: {
-  handleInbound: InboundHandler
-  adapter?: TelegramAdapter
-}): Hono<AppEnv> {
+export function telegramRoutes(
+  options: { handleInbound: InboundHandler; adapter?: TelegramAdapter } = {
+    handleInbound: processInboundMessage,
+  },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.post('/webhooks/telegram/:channelId', webhookBodyLimit, async (c) => {

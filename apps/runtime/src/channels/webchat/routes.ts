@@ -8,6 +8,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { z } from 'zod'
+import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
@@ -39,7 +40,9 @@ export const visitorMessageBody = z
 
 const MAX_BODY_BYTES = 16 * 1024
 
-export function webchatRoutes(options: WebchatRoutesOptions): Hono<AppEnv> {
+export function webchatRoutes(
+  options: WebchatRoutesOptions = { handleInbound: processInboundMessage },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   // The widget runs on the store's own domain. Bearer tokens, not cookies, so any origin may call.

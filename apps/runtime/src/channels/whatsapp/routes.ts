@@ -3,6 +3,7 @@
 //   POST /webhooks/whatsapp/:channelId   messages and delivery statuses, verified by X-Hub-Signature-256
 //                                        (hex HMAC-SHA256 of the raw body with the app secret) before parsing.
 import { Hono } from 'hono'
+import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, forbidden, unauthorized } from '../../http/errors.ts'
 import { verifyWhatsAppSignature } from '../../security/signatures.ts'
@@ -14,7 +15,9 @@ import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-bod
 import { whatsAppChannelConfig } from './whatsapp-config.ts'
 import { parseWhatsAppWebhook } from './whatsapp-webhook.ts'
 
-export function whatsappRoutes(options: { handleInbound: InboundHandler }): Hono<AppEnv> {
+export function whatsappRoutes(
+  options: { handleInbound: InboundHandler } = { handleInbound: processInboundMessage },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.get('/webhooks/whatsapp/:channelId', async (c) => {
