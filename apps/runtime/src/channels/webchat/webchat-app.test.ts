@@ -1,0 +1,130 @@
+// Web chat through the whole runtime: createApp served on a real port, a published flow answering the
+// visitor, the outbox relay delivering through the webchat adapter, and the reply arriving on the socket.
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { testDatabases } from '@parley/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket, { WebSocketServer } from 'ws'
+import { createApp } from '../../app.ts'
+import { relayOutbox } from '../../engine/outbox-relay.ts'
+import { publishFlowDocument, seedChannel } from '../../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
+import { createWebchatAdapter } from './webchat-adapter.ts'
+
+const greeterFlow = {
+  version: 1,
+  name: 'Greeter',
+  nodes: [
+    {
+      id: 'start',
+      kind: 'trigger-message',
+      position: { x: 0, y: 0 },
+      config: { match: 'any', keywords: [] },
+    },
+    {
+      id: 'hello',
+      kind: 'send-message',
+      position: { x: 0, y: 160 },
+      config: {
+        text: 'Hi! Still thinking about the mug?',
+        imageUrl: 'https://cdn.example/mug.jpg',
+        buttons: [
+          { id: 'yes', title: 'Yes' },
+          { id: 'no', title: 'No' },
+        ],
+      },
+    },
+    { id: 'done', kind: 'end', position: { x: 0, y: 320 }, config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourceHandle: 'next', target: 'hello' },
+    { id: 'e2', source: 'hello', sourceHandle: 'next', target: 'done' },
+  ],
+}
+
+describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
+  let t: TestDeps
+  let server: ReturnType<typeof serve> | undefined
+  let base = ''
+
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+    t.deps.channels.webchat = createWebchatAdapter(t.deps)
+    const app = createApp(t.deps)
+    const wss = new WebSocketServer({ noServer: true })
+    await new Promise<void>((resolve) => {
+      server = serve(
+        { fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: wss } },
+        (info: AddressInfo) => {
+          base = `127.0.0.1:${info.port}`
+          resolve()
+        },
+      )
+    })
+  }, 60_000)
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await t?.close()
+  })
+
+  it('delivers the flow’s reply (text, image, buttons) to the visitor’s socket', async () => {
+    const { merchantId } = await seedMerchant(t.deps.db)
+    const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
+    await publishFlowDocument(t.deps.db, merchantId, greeterFlow)
+    const session = await fetch(`http://${base}/api/webchat/${channel.id}/session`, { method: 'POST' })
+    const { token } = (await session.json()) as { token: string }
+
+    const ws = new WebSocket(
+      `ws://${base}/api/webchat/${channel.id}/socket?token=${encodeURIComponent(token)}`,
+    )
+    const frames: { type: string; message?: { author: string; body: Record<string, unknown> } }[] = []
+    const botMessage = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no bot message on the socket')), 10_000)
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as (typeof frames)[number]
+        frames.push(frame)
+        if (frame.type === 'message' && frame.message?.author === 'bot') {
+          clearTimeout(timer)
+          resolve(frame.message.body)
+        }
+      })
+    })
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+
+    const sent = await fetch(`http://${base}/api/webchat/${channel.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: 'hello-1', text: 'hello' }),
+    })
+    expect(sent.status).toBe(202)
+    // The same client message id again (a retried POST): processed once.
+    await fetch(`http://${base}/api/webchat/${channel.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: 'hello-1', text: 'hello' }),
+    })
+    const relayed = await relayOutbox(t.deps)
+    expect(relayed.sent).toBe(1)
+    expect(await botMessage).toEqual({
+      text: 'Hi! Still thinking about the mug?',
+      imageUrl: 'https://cdn.example/mug.jpg',
+      buttons: [
+        { id: 'yes', title: 'Yes' },
+        { id: 'no', title: 'No' },
+      ],
+    })
+    // The shopper's own message was pushed too (other tabs of the same visitor).
+    expect(frames.some((f) => f.type === 'message' && f.message?.author === 'shopper')).toBe(true)
+    const shopperRows = await t.deps.db
+      .selectFrom('messages')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('author', '=', 'shopper')
+      .execute()
+    expect(shopperRows).toHaveLength(1)
+    ws.close()
+  })
+})
