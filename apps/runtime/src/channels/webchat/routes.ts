@@ -101,7 +101,7 @@ export function webchatRoutes(
     const deps = c.get('deps')
     const visitor = await authenticateVisitor(deps, c.req.param('channelId'), bearer(c.req.raw))
     const body = visitorMessageBody.parse(await readJson(c.req.raw))
-    await options.handleInbound(deps, {
+    const result = await options.handleInbound(deps, {
       merchantId: visitor.merchantId,
       channelId: visitor.channelId,
       // Client ids are only unique per visitor.
@@ -110,7 +110,8 @@ export function webchatRoutes(
       text: body.text,
       ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
     })
-    return c.json({ accepted: true, clientMessageId: body.clientMessageId }, 202)
+    const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
+    return c.json({ accepted: true, clientMessageId: body.clientMessageId, duplicate }, 202)
   })
 
   app.get(

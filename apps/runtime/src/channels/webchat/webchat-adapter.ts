@@ -13,6 +13,7 @@ export function createWebchatAdapter(deps: Pick<RuntimeDeps, 'db' | 'clock' | 'r
         .updateTable('messages')
         .set((eb) => ({
           status: 'delivered',
+          provider_message_id: `webchat:${payload.messageId}`,
           sent_at: eb.fn.coalesce('sent_at', eb.val(now)),
           delivered_at: now,
           updated_at: now,

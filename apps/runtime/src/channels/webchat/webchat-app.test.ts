@@ -100,12 +100,14 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
       body: JSON.stringify({ clientMessageId: 'hello-1', text: 'hello' }),
     })
     expect(sent.status).toBe(202)
+    expect(await sent.json()).toMatchObject({ accepted: true, duplicate: false })
     // The same client message id again (a retried POST): processed once.
-    await fetch(`http://${base}/api/webchat/${channel.id}/messages`, {
+    const retried = await fetch(`http://${base}/api/webchat/${channel.id}/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientMessageId: 'hello-1', text: 'hello' }),
     })
+    expect(await retried.json()).toMatchObject({ accepted: true, duplicate: true })
     const relayed = await relayOutbox(t.deps)
     expect(relayed.sent).toBe(1)
     expect(await botMessage).toEqual({

@@ -139,6 +139,15 @@ describe.each(testDatabases())('WhatsApp webhooks on %s', (kind) => {
     ])
   })
 
+  it('skips changes addressed to another phone number of the account', async () => {
+    const webhook = messagesWebhook([{ from: '1', id: 'wamid.OTHER', type: 'text', text: { body: 'hi' } }])
+    webhook.entry[0]!.changes[0]!.value.metadata.phone_number_id = '5550000'
+    const body = JSON.stringify(webhook)
+    const before = inbound.received.length
+    expect((await post(body, signWhatsAppBody(body, config.appSecret))).status).toBe(200)
+    expect(inbound.received.length).toBe(before)
+  })
+
   it('refuses a bad or missing signature with 401 before parsing, writing nothing', async () => {
     const body = JSON.stringify(
       messagesWebhook([{ from: '1', id: 'wamid.BAD', type: 'text', text: { body: 'hi' } }]),

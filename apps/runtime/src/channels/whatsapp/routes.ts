@@ -53,6 +53,7 @@ export function whatsappRoutes(
     const parsed = parseWhatsAppWebhook(parseVerifiedJson(raw), {
       merchantId: channel.merchant_id,
       channelId: channel.id,
+      phoneNumberId: config.data.phoneNumberId,
     })
     if (parsed.skipped.length > 0) {
       deps.logger.info('whatsapp: skipped unsupported messages', {

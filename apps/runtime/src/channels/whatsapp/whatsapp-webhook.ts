@@ -25,9 +25,13 @@ const isObj = (value: unknown): value is Obj =>
 const list = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isObj) : [])
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
+/**
+ * `channel.phoneNumberId`: changes for another number of the same WhatsApp Business Account (one Meta app
+ * can point several numbers at one URL) are skipped, so they never land on the wrong channel.
+ */
 export function parseWhatsAppWebhook(
   body: unknown,
-  channel: { merchantId: string; channelId: string },
+  channel: { merchantId: string; channelId: string; phoneNumberId?: string },
 ): ParsedWhatsAppWebhook {
   const parsed: ParsedWhatsAppWebhook = { messages: [], statuses: [], skipped: [] }
   if (!isObj(body) || body.object !== 'whatsapp_business_account') return parsed
@@ -35,6 +39,15 @@ export function parseWhatsAppWebhook(
     for (const change of list(entry.changes)) {
       const value = change.value
       if (!isObj(value)) continue
+      const metadata = isObj(value.metadata) ? value.metadata : {}
+      if (
+        channel.phoneNumberId &&
+        str(metadata.phone_number_id) &&
+        str(metadata.phone_number_id) !== channel.phoneNumberId
+      ) {
+        parsed.skipped.push({ id: str(metadata.phone_number_id) ?? '', type: 'other_phone_number' })
+        continue
+      }
       const names = new Map<string, string>()
       for (const contact of list(value.contacts)) {
         const waId = str(contact.wa_id)
