@@ -1,0 +1,249 @@
+// The widget's UI in a shadow root: a launcher bubble and a chat panel (transcript, quick replies, composer).
+// Accessible: the launcher says whether the panel is open, Esc closes it and returns focus, the transcript is a
+// polite live region.
+import { connectLiveUpdates } from './live-updates.ts'
+import { renderMessage } from './render-message.ts'
+import { widgetStyles } from './styles.ts'
+import type { QuickReplyButton, SocketEvent, WidgetMessage } from './types.ts'
+import type { WebchatClient } from './webchat-client.ts'
+
+export interface ChatWidgetOptions {
+  title?: string
+  accent?: string
+  /** Opens the panel on load. */
+  open?: boolean
+}
+
+const CHAT_ICON =
+  '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/></svg>'
+
+export class ChatWidget {
+  readonly root: ShadowRoot
+  readonly #client: WebchatClient
+  readonly #messages = new Map<string, WidgetMessage>()
+  readonly #launcher: HTMLButtonElement
+  readonly #badge: HTMLSpanElement
+  readonly #panel: HTMLDivElement
+  readonly #log: HTMLOListElement
+  readonly #input: HTMLInputElement
+  readonly #send: HTMLButtonElement
+  readonly #error: HTMLParagraphElement
+  #unread = 0
+  /** The first transcript load is history, not news: it does not count as unread. */
+  #loaded = false
+  #live: { close(): void } | undefined
+
+  constructor(host: HTMLElement, client: WebchatClient, options: ChatWidgetOptions = {}) {
+    this.#client = client
+    this.root = host.attachShadow({ mode: 'open' })
+    const style = document.createElement('style')
+    style.textContent = widgetStyles
+    if (options.accent) host.style.setProperty('--accent', options.accent)
+    const title = options.title ?? 'Chat with us'
+
+    this.#panel = document.createElement('div')
+    this.#panel.className = 'panel'
+    this.#panel.id = 'parley-panel'
+    this.#panel.hidden = true
+    this.#panel.setAttribute('role', 'dialog')
+    this.#panel.setAttribute('aria-label', title)
+
+    const header = document.createElement('div')
+    header.className = 'header'
+    const h2 = document.createElement('h2')
+    h2.textContent = title
+    const close = document.createElement('button')
+    close.type = 'button'
+    close.className = 'close'
+    close.setAttribute('aria-label', 'Close chat')
+    close.textContent = '×'
+    close.addEventListener('click', () => this.close())
+    header.append(h2, close)
+
+    this.#log = document.createElement('ol')
+    this.#log.className = 'log'
+    this.#log.setAttribute('role', 'log')
+    this.#log.setAttribute('aria-live', 'polite')
+    this.#log.setAttribute('aria-label', 'Conversation')
+
+    this.#error = document.createElement('p')
+    this.#error.className = 'error'
+    this.#error.setAttribute('role', 'alert')
+    this.#error.hidden = true
+
+    const form = document.createElement('form')
+    form.className = 'composer'
+    this.#input = document.createElement('input')
+    this.#input.type = 'text'
+    this.#input.placeholder = 'Type a message…'
+    this.#input.setAttribute('aria-label', 'Type a message')
+    this.#input.maxLength = 4096
+    this.#input.autocomplete = 'off'
+    this.#send = document.createElement('button')
+    this.#send.type = 'submit'
+    this.#send.className = 'send'
+    this.#send.textContent = 'Send'
+    form.append(this.#input, this.#send)
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const text = this.#input.value.trim()
+      if (text) void this.#sendText(text)
+    })
+    this.#panel.append(header, this.#log, this.#error, form)
+    this.#panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation()
+        this.close()
+      }
+    })
+
+    this.#launcher = document.createElement('button')
+    this.#launcher.type = 'button'
+    this.#launcher.className = 'launcher'
+    this.#launcher.setAttribute('aria-controls', this.#panel.id)
+    this.#launcher.setAttribute('aria-expanded', 'false')
+    this.#launcher.setAttribute('aria-label', 'Open chat')
+    this.#launcher.innerHTML = CHAT_ICON
+    this.#badge = document.createElement('span')
+    this.#badge.className = 'badge'
+    this.#badge.hidden = true
+    this.#launcher.append(this.#badge)
+    this.#launcher.addEventListener('click', () => (this.isOpen ? this.close() : this.open()))
+
+    this.root.append(style, this.#panel, this.#launcher)
+    this.#renderAll()
+    if (options.open) this.open()
+  }
+
+  get isOpen(): boolean {
+    return !this.#panel.hidden
+  }
+
+  /** Loads the transcript and starts live updates. */
+  start(): void {
+    void this.refresh()
+    this.#live = connectLiveUpdates({
+      socketUrl: () => this.#client.socketUrl(),
+      refresh: () => this.refresh(),
+      onEvent: (event) => this.handleEvent(event),
+    })
+  }
+
+  stop(): void {
+    this.#live?.close()
+  }
+
+  open(): void {
+    this.#panel.hidden = false
+    this.#launcher.setAttribute('aria-expanded', 'true')
+    this.#launcher.setAttribute('aria-label', 'Close chat')
+    this.#setUnread(0)
+    this.#scrollToEnd()
+    this.#input.focus()
+  }
+
+  close(): void {
+    if (!this.isOpen) return
+    this.#panel.hidden = true
+    this.#launcher.setAttribute('aria-expanded', 'false')
+    this.#launcher.setAttribute('aria-label', 'Open chat')
+    this.#launcher.focus()
+  }
+
+  /** Re-reads the transcript (initial load, reconnect, fallback poll). */
+  async refresh(): Promise<void> {
+    try {
+      const messages = await this.#client.listMessages()
+      this.setMessages(messages)
+      this.#showError(null)
+    } catch {
+      this.#showError('Chat is unavailable right now. Retrying…')
+    }
+  }
+
+  handleEvent(event: SocketEvent): void {
+    if (event.type === 'message') this.upsert(event.message)
+  }
+
+  setMessages(messages: WidgetMessage[]): void {
+    let fresh = 0
+    for (const message of messages) {
+      if (!this.#messages.has(message.id) && message.direction === 'out') fresh++
+      this.#messages.set(message.id, message)
+    }
+    if (fresh > 0 && !this.isOpen && this.#loaded) this.#setUnread(this.#unread + fresh)
+    this.#loaded = true
+    this.#renderAll()
+  }
+
+  upsert(message: WidgetMessage): void {
+    const isNew = !this.#messages.has(message.id)
+    this.#messages.set(message.id, message)
+    if (isNew && message.direction === 'out' && !this.isOpen) this.#setUnread(this.#unread + 1)
+    this.#renderAll()
+  }
+
+  #ordered(): WidgetMessage[] {
+    return [...this.#messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  }
+
+  #renderAll(): void {
+    const ordered = this.#ordered()
+    const last = ordered.at(-1)
+    if (ordered.length === 0) {
+      const empty = document.createElement('li')
+      empty.className = 'empty'
+      empty.textContent = 'Hi! Ask us anything about your order or our products.'
+      this.#log.replaceChildren(empty)
+      return
+    }
+    this.#log.replaceChildren(
+      ...ordered.map((message) =>
+        renderMessage(message, {
+          interactive: message === last && message.direction === 'out',
+          onButton: (button) => void this.#tapButton(button),
+        }),
+      ),
+    )
+    this.#scrollToEnd()
+  }
+
+  async #sendText(text: string): Promise<void> {
+    this.#send.disabled = true
+    try {
+      await this.#client.send(text)
+      this.#input.value = ''
+      await this.refresh()
+    } catch {
+      this.#showError('Your message was not sent. Please try again.')
+    } finally {
+      this.#send.disabled = false
+      this.#input.focus()
+    }
+  }
+
+  async #tapButton(button: QuickReplyButton): Promise<void> {
+    try {
+      await this.#client.send(button.title, button.id)
+      await this.refresh()
+    } catch {
+      this.#showError('Your reply was not sent. Please try again.')
+    }
+  }
+
+  #setUnread(count: number): void {
+    this.#unread = count
+    this.#badge.hidden = count === 0
+    this.#badge.textContent = count > 9 ? '9+' : String(count)
+    this.#badge.setAttribute('aria-label', `${count} new message${count === 1 ? '' : 's'}`)
+  }
+
+  #showError(text: string | null): void {
+    this.#error.hidden = text === null
+    this.#error.textContent = text ?? ''
+  }
+
+  #scrollToEnd(): void {
+    this.#log.scrollTop = this.#log.scrollHeight
+  }
+}

@@ -1,0 +1,55 @@
+// The widget's CSS, scoped by its shadow root: the store's styles cannot reach in and ours cannot leak out.
+export const widgetStyles = `
+:host { all: initial; position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
+*, *::before, *::after { box-sizing: border-box; }
+button { font: inherit; }
+.launcher { width: 56px; height: 56px; border-radius: 50%; border: 0; cursor: pointer; background: var(--accent, #2f4858);
+  color: #fff; box-shadow: 0 6px 20px rgba(0,0,0,.22); display: grid; place-items: center; position: relative; margin-left: auto; }
+.launcher:hover { filter: brightness(1.1); }
+.launcher svg { width: 26px; height: 26px; }
+.badge { position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 6px; border-radius: 10px;
+  background: #d1242f; color: #fff; font-size: 12px; font-weight: 600; line-height: 20px; text-align: center; }
+.badge[hidden] { display: none; }
+.panel { position: absolute; right: 0; bottom: 72px; width: min(370px, calc(100vw - 40px)); height: min(560px, calc(100vh - 110px));
+  background: #fff; border-radius: 16px; box-shadow: 0 12px 40px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden; }
+.panel[hidden] { display: none; }
+.header { display: flex; align-items: center; gap: 10px; padding: 14px 16px; background: var(--accent, #2f4858); color: #fff; }
+.header h2 { font-size: 15px; font-weight: 600; margin: 0; flex: 1; }
+.header .status { font-size: 12px; opacity: .85; }
+.close { border: 0; background: transparent; color: inherit; width: 32px; height: 32px; border-radius: 8px; cursor: pointer; font-size: 20px; line-height: 1; }
+.close:hover { background: rgba(255,255,255,.15); }
+.log { list-style: none; margin: 0; padding: 14px 12px; flex: 1; overflow-y: auto; background: #f6f7f9; display: flex; flex-direction: column; gap: 10px; }
+.empty { color: #656d76; text-align: center; margin: auto 16px; }
+.message { display: flex; flex-direction: column; max-width: 85%; }
+.from-store { align-self: flex-start; align-items: flex-start; }
+.from-visitor { align-self: flex-end; align-items: flex-end; }
+.bubble { padding: 8px 12px; border-radius: 14px; background: #fff; border: 1px solid #e3e6ea; overflow-wrap: anywhere; }
+.from-visitor .bubble { background: var(--accent, #2f4858); color: #fff; border-color: transparent; }
+.from-staff .bubble { border-color: #b6d4fe; background: #eef5ff; }
+.message-text { margin: 0; white-space: pre-wrap; }
+.message-image { display: block; max-width: 100%; border-radius: 10px; margin-bottom: 6px; }
+.product-card { display: flex; gap: 10px; align-items: center; margin-top: 8px; padding: 8px; border-radius: 10px; background: #f6f7f9; color: #1f2328; }
+.product-image { width: 64px; height: 64px; object-fit: cover; border-radius: 8px; flex: none; background: #eee; }
+.product-info { min-width: 0; }
+.product-info p { margin: 0; }
+.product-title { font-weight: 600; }
+.product-price { color: #424a53; }
+.product-link { color: var(--accent, #2f4858); font-weight: 600; text-decoration: underline; }
+.quick-replies { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.quick-reply { border: 1px solid var(--accent, #2f4858); color: var(--accent, #2f4858); background: #fff; border-radius: 999px;
+  padding: 5px 12px; cursor: pointer; }
+.quick-reply:hover:not(:disabled) { background: var(--accent, #2f4858); color: #fff; }
+.quick-reply:disabled { opacity: .45; cursor: default; }
+.message-time { font-size: 11px; color: #8c959f; margin: 2px 4px 0; }
+.composer { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e3e6ea; background: #fff; }
+.composer input { flex: 1; min-width: 0; font: inherit; padding: 9px 12px; border: 1px solid #d0d7de; border-radius: 999px; outline: none; }
+.composer input:focus { border-color: var(--accent, #2f4858); box-shadow: 0 0 0 3px rgba(47,72,88,.18); }
+.send { border: 0; border-radius: 999px; padding: 0 16px; background: var(--accent, #2f4858); color: #fff; cursor: pointer; font-weight: 600; }
+.send:disabled { opacity: .5; cursor: default; }
+.error { margin: 0; padding: 6px 12px; background: #fff1f0; color: #a40e26; font-size: 12px; }
+.error[hidden] { display: none; }
+:focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
+@media (prefers-reduced-motion: no-preference) { .panel { animation: pop .16s ease-out; } }
+@keyframes pop { from { opacity: 0; transform: translateY(8px); } to { opacity: 1; transform: none; } }
+`
