@@ -1,9 +1,12 @@
 // The staff inbox API (session auth; agents, editors and owners): conversations by status with the waiting
-// ones first, a transcript, take over, reply as staff, hand back to the bot, resolve. Tenant-scoped: another
-// merchant's conversation id answers 404.
+// ones first, a transcript, take over, reply as staff, hand back to the bot, resolve, and a WebSocket of live
+// updates (GET /api/conversations/socket). Tenant-scoped: another merchant's conversation id answers 404.
+import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
 import { idParamsSchema } from '@parley/api'
+import type { Context } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
@@ -15,6 +18,7 @@ import {
   resolveConversation,
   takeOverConversation,
 } from '../inbox/inbox-actions.ts'
+import { inboxHubFor } from '../inbox/inbox-hub.ts'
 import {
   findInboxConversation,
   listInboxConversations,
@@ -131,6 +135,40 @@ export function conversationRoutes(deps: RuntimeDeps) {
     return conversation
   }
 
+  // Live updates for the inbox. Registered before /{id} so "socket" is not read as an id. The session cookie
+  // authenticates; a page from another origin is refused (cross-site WebSocket hijacking).
+  app.get(
+    '/socket',
+    requireSession,
+    upgradeWebSocket((c) => {
+      const caller = getSessionCaller(c as Context<AppEnv>)
+      const origin = c.req.header('origin')
+      if (origin && !sameOrigin(origin, c.req.header('host'), deps.config.PUBLIC_URL)) {
+        throw new AppError(403, 'forbidden', 'WebSocket from another origin')
+      }
+      const hub = inboxHubFor(deps)
+      let detach: (() => void) | undefined
+      return {
+        onOpen(_event, ws) {
+          detach = hub.attach(caller.merchantId, ws)
+          ws.send(JSON.stringify({ type: 'ready' }))
+        },
+        onMessage(event, ws) {
+          if (event.data === 'ping') ws.send('pong')
+        },
+        onClose() {
+          detach?.()
+        },
+        onError() {
+          detach?.()
+        },
+      }
+    }),
+  )
+  app.get('/socket', () => {
+    throw new AppError(426, 'bad_request', 'Connect with a WebSocket upgrade')
+  })
+
   app.openapi(routes.list, async (c) => {
     const caller = getSessionCaller(c)
     const conversations = await listInboxConversations(
@@ -197,6 +235,16 @@ export function conversationRoutes(deps: RuntimeDeps) {
   })
 
   return app
+}
+
+function sameOrigin(origin: string, host: string | undefined, publicUrl: string | undefined): boolean {
+  try {
+    const url = new URL(origin)
+    if (host && url.host === host) return true
+    return publicUrl !== undefined && url.origin === new URL(publicUrl).origin
+  } catch {
+    return false
+  }
 }
 
 /** An optional JSON body: `{}` when empty; invalid JSON is a 400 invalid_json. */
