@@ -112,6 +112,8 @@ describe.each(testDatabases())('web chat routes on %s', (kind) => {
     const before = inbound.received.length
     const cases: [RequestInit, number, string][] = [
       [json({ clientMessageId: 'x', text: 'hi' }), 401, 'unauthorized'],
+      // The token is checked before the body.
+      [json({ text: 5 }), 401, 'unauthorized'],
       [auth('forged.token', json({ clientMessageId: 'x', text: 'hi' })), 401, 'unauthorized'],
       [auth(token, json({ clientMessageId: 'x', text: '   ' })), 400, 'validation_failed'],
       [auth(token, json({ clientMessageId: 'bad id!', text: 'hi' })), 400, 'validation_failed'],

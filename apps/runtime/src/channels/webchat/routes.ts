@@ -4,46 +4,107 @@
 //   POST /api/webchat/:channelId/messages   text or a button tap, deduped by the client's message id
 //   GET  /api/webchat/:channelId/socket?token=   WebSocket of live transcript events
 import { upgradeWebSocket } from '@hono/node-server'
-import { Hono } from 'hono'
+import { createRoute } from '@hono/zod-openapi'
+import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { z } from 'zod'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
+import { errorResponses } from '../../http/openapi-responses.ts'
+import { createRouter } from '../../http/router.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
 import { listVisitorTranscript } from './transcript.ts'
 import { issueVisitorToken, newVisitorId, type VisitorClaims, verifyVisitorToken } from './visitor-token.ts'
 import { webchatHubFor } from './webchat-hub.ts'
+import {
+  sessionRequestSchema,
+  sessionResponseSchema,
+  visitorMessageAcceptedSchema,
+  visitorMessageRequestSchema,
+  visitorTranscriptSchema,
+  webchatParamsSchema,
+} from './webchat-schemas.ts'
 
 export interface WebchatRoutesOptions {
   /** The engine's processInboundMessage. */
   handleInbound: InboundHandler
 }
 
-const sessionBody = z.object({ token: z.string().max(2000).optional() }).strict()
-
-export const visitorMessageBody = z
-  .object({
-    /** The widget's id for this message; a retried POST with the same id is processed once. */
-    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, - or _'),
-    text: z.string().max(4096).default(''),
-    /** The id of the quick-reply button tapped (its title goes in `text`). */
-    buttonId: z.string().min(1).max(64).optional(),
-  })
-  .strict()
-  .refine((body) => body.text.trim() !== '' || body.buttonId !== undefined, {
-    message: 'Send text or a button id',
-    path: ['text'],
-  })
-
 const MAX_BODY_BYTES = 16 * 1024
 
-export function webchatRoutes(
-  options: WebchatRoutesOptions = { handleInbound: processInboundMessage },
-): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+/** Who the bearer token says the caller is, per request (set by requireVisitor). */
+const visitors = new WeakMap<Request, VisitorClaims>()
+
+const requireVisitor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  visitors.set(
+    c.req.raw,
+    await authenticateVisitor(c.get('deps'), c.req.param('channelId') ?? '', bearer(c.req.raw)),
+  )
+  await next()
+}
+
+function visitorOf(request: Request): VisitorClaims {
+  const visitor = visitors.get(request)
+  if (!visitor) throw unauthorized('A valid visitor token is required')
+  return visitor
+}
+
+const tags = ['web chat']
+const security = [{ visitorToken: [] }]
+const json = <S>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+const routes = {
+  session: createRoute({
+    method: 'post',
+    path: '/api/webchat/{channelId}/session',
+    tags,
+    summary:
+      'Start a visitor session, or refresh a valid token (optional body { token }) keeping the visitor id',
+    request: { params: webchatParamsSchema },
+    responses: {
+      200: json(sessionResponseSchema, 'Refreshed'),
+      201: json(sessionResponseSchema, 'A new visitor'),
+      ...errorResponses,
+    },
+  }),
+  transcript: createRoute({
+    method: 'get',
+    path: '/api/webchat/{channelId}/messages',
+    tags,
+    security,
+    middleware: [requireVisitor],
+    summary: "The visitor's own transcript (the latest 200 messages; bot and staff messages once delivered)",
+    request: { params: webchatParamsSchema },
+    responses: { 200: json(visitorTranscriptSchema, 'Transcript'), ...errorResponses },
+  }),
+  send: createRoute({
+    method: 'post',
+    path: '/api/webchat/{channelId}/messages',
+    tags,
+    security,
+    // The token before the body: an unauthenticated caller learns nothing about what a valid body is.
+    middleware: [requireVisitor],
+    summary: 'Send text or a button tap; processed once per clientMessageId',
+    request: {
+      params: webchatParamsSchema,
+      body: { required: true, content: { 'application/json': { schema: visitorMessageRequestSchema } } },
+    },
+    responses: { 202: json(visitorMessageAcceptedSchema, 'Accepted'), ...errorResponses },
+  }),
+}
+
+export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: processInboundMessage }) {
+  const app = createRouter()
+  app.openAPIRegistry.registerComponent('securitySchemes', 'visitorToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The visitor token from POST /api/webchat/{channelId}/session',
+  })
 
   // The widget runs on the store's own domain. Bearer tokens, not cookies, so any origin may call.
   app.use(
@@ -60,10 +121,10 @@ export function webchatRoutes(
     }),
   )
 
-  app.post('/api/webchat/:channelId/session', async (c) => {
+  app.openapi(routes.session, async (c) => {
     const deps = c.get('deps')
-    const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'webchat')
-    const body = sessionBody.parse(await readJson(c.req.raw))
+    const channel = await findPublicChannel(deps.db, c.req.valid('param').channelId, 'webchat')
+    const body = sessionRequestSchema.parse(await readJson(c.req.raw))
     const now = deps.clock.now()
     const previous = verifyVisitorToken(body.token, channel.id, deps.config.secret, now)
     const visitorId =
@@ -73,34 +134,35 @@ export function webchatRoutes(
       deps.config.secret,
       now,
     )
+    const refreshed = previous !== null && visitorId === previous.visitorId
     return c.json(
       {
         token,
         visitorId,
         expiresAt: new Date(claims.exp * 1000).toISOString(),
-        refreshed: previous !== null && visitorId === previous.visitorId,
+        refreshed,
         channel: { id: channel.id, name: channel.name },
       },
-      previous ? 200 : 201,
+      refreshed ? 200 : 201,
     )
   })
 
-  app.get('/api/webchat/:channelId/messages', async (c) => {
+  app.openapi(routes.transcript, async (c) => {
     const deps = c.get('deps')
-    const visitor = await authenticateVisitor(c.get('deps'), c.req.param('channelId'), bearer(c.req.raw))
+    const visitor = visitorOf(c.req.raw)
     const { messages, status } = await listVisitorTranscript(
       deps.db,
       visitor.merchantId,
       visitor.channelId,
       visitor.visitorId,
     )
-    return c.json({ messages, conversationStatus: status })
+    return c.json({ messages, conversationStatus: status }, 200)
   })
 
-  app.post('/api/webchat/:channelId/messages', async (c) => {
+  app.openapi(routes.send, async (c) => {
     const deps = c.get('deps')
-    const visitor = await authenticateVisitor(deps, c.req.param('channelId'), bearer(c.req.raw))
-    const body = visitorMessageBody.parse(await readJson(c.req.raw))
+    const visitor = visitorOf(c.req.raw)
+    const body = c.req.valid('json')
     const result = await options.handleInbound(deps, {
       merchantId: visitor.merchantId,
       channelId: visitor.channelId,
@@ -111,13 +173,14 @@ export function webchatRoutes(
       ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
     })
     const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
-    return c.json({ accepted: true, clientMessageId: body.clientMessageId, duplicate }, 202)
+    return c.json({ accepted: true as const, clientMessageId: body.clientMessageId, duplicate }, 202)
   })
 
+  // WebSocket of live transcript events (not in /openapi.json): GET /api/webchat/:channelId/socket?token=
   app.get(
     '/api/webchat/:channelId/socket',
     upgradeWebSocket(async (c) => {
-      const deps = c.get('deps')
+      const deps = (c as Context<AppEnv>).get('deps')
       // Throwing here answers the upgrade with 401/404 before any socket exists.
       const visitor = await authenticateVisitor(deps, c.req.param('channelId') ?? '', c.req.query('token'))
       const hub = webchatHubFor(deps)

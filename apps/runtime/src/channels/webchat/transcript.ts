@@ -1,6 +1,6 @@
 // The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
 // actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
-import type { Database, Message, MessageStatus } from '@parley/db'
+import type { ConversationStatus, Database, Message, MessageStatus } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 
 export interface VisitorMessage {
@@ -64,7 +64,7 @@ export async function listVisitorTranscript(
   channelId: string,
   visitorId: string,
   limit = 200,
-): Promise<{ messages: VisitorMessage[]; status: string | null }> {
+): Promise<{ messages: VisitorMessage[]; status: ConversationStatus | null }> {
   const conversations = await findVisitorConversations(db, merchantId, channelId, visitorId)
   if (conversations.length === 0) return { messages: [], status: null }
   const rows = await db

@@ -67,6 +67,16 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
     await t?.close()
   })
 
+  it('documents the widget API in /openapi.json', async () => {
+    const doc = (await (await fetch(`http://${base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>
+      components: { securitySchemes: Record<string, unknown> }
+    }
+    expect(Object.keys(doc.paths['/api/webchat/{channelId}/messages'] ?? {}).sort()).toEqual(['get', 'post'])
+    expect(doc.paths['/api/webchat/{channelId}/session']).toHaveProperty('post')
+    expect(doc.components.securitySchemes).toHaveProperty('visitorToken')
+  })
+
   it('delivers the flow’s reply (text, image, buttons) to the visitor’s socket', async () => {
     const { merchantId } = await seedMerchant(t.deps.db)
     const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
