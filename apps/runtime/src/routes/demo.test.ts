@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../app.ts'
+import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
+import { loadConfig } from '../config.ts'
+import { seedDemo } from '../seed.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+
+const json = (body: unknown, token?: string) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  body: JSON.stringify(body),
+})
+
+describe('demo store (dev only)', () => {
+  let t: TestDeps
+  let app: ReturnType<typeof createApp>
+  let channelId: string
+
+  beforeAll(async () => {
+    t = await createTestDeps('pglite')
+    t.deps.channels.webchat = createWebchatAdapter(t.deps)
+    channelId = (await seedDemo(t.deps.db, { password: 'demo-password-123' })).webchatChannelId
+    app = createApp(t.deps)
+  }, 60_000)
+  afterAll(() => t?.close())
+
+  async function visitor(): Promise<{ token: string; visitorId: string }> {
+    const res = await app.request(`/api/webchat/${channelId}/session`, { method: 'POST' })
+    return (await res.json()) as { token: string; visitorId: string }
+  }
+  async function transcript(token: string) {
+    const res = await app.request(`/api/webchat/${channelId}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    return ((await res.json()) as { messages: { body: { text?: string } }[] }).messages
+  }
+
+  it('serves the store page with the widget for the demo channel and catalogue products', async () => {
+    const res = await app.request('/demo')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('NORTH THREAD')
+    expect(html).toContain(`<script src="/widget.js" data-channel="${channelId}"`)
+    expect(html).toContain('Organic Cotton Tee')
+    expect(html).not.toMatch(/pk_live_/)
+  })
+
+  it('refuses cart actions without a visitor token, and bad carts', async () => {
+    const cart = { cartToken: 'cart_abcdefgh', items: [{ sku: 'tee-organic', quantity: 1 }] }
+    expect((await app.request('/demo/api/abandon', json(cart))).status).toBe(401)
+    const { token } = await visitor()
+    const unknown = { cartToken: 'cart_abcdefgh', items: [{ sku: 'nope', quantity: 1 }] }
+    expect((await app.request('/demo/api/abandon', json(unknown, token))).status).toBe(400)
+    expect((await app.request('/demo/api/abandon', json({ cartToken: 'x', items: [] }, token))).status).toBe(
+      400,
+    )
+  })
+
+  it('abandons the cart, sends the 1 h reminder after +1 h, and a placed order stops the sequence', async () => {
+    const { token } = await visitor()
+    const cart = { cartToken: 'cart_recovery1', items: [{ sku: 'tee-organic', quantity: 2 }] }
+    const abandoned = await app.request('/demo/api/abandon', json(cart, token))
+    expect(abandoned.status).toBe(200)
+    const state = (await abandoned.json()) as { due: { cartsAbandoned: number }; nextDueAt: string | null }
+    expect(state.due.cartsAbandoned).toBe(1)
+    expect(state.nextDueAt).not.toBeNull()
+
+    const advanced = await app.request('/demo/api/advance', json({ next: true }))
+    expect(advanced.status).toBe(200)
+    const messages = await transcript(token)
+    expect(messages.length).toBeGreaterThan(0)
+    expect(JSON.stringify(messages)).toContain('Organic Cotton Tee')
+
+    const order = await app.request('/demo/api/order', json(cart, token))
+    expect(order.status).toBe(200)
+    const run = await t.deps.db
+      .selectFrom('runs')
+      .select(['status', 'outcome'])
+      .where('correlation_key', '=', 'cart_recovery1')
+      .executeTakeFirstOrThrow()
+    expect(run.outcome).toBe('recovered')
+  })
+
+  it('advances the clock by hours and reports the virtual time', async () => {
+    const before = t.deps.clock.now()
+    const res = await app.request('/demo/api/advance', json({ hours: 24 }))
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { now: string }
+    expect(Date.parse(body.now) - before).toBe(24 * 3_600_000)
+    expect((await app.request('/demo/api/advance', json({ hours: -1 }))).status).toBe(400)
+  })
+
+  it('is refused when the dev clock is off', async () => {
+    const off = createApp({ ...t.deps, config: loadConfig({ NODE_ENV: 'test', DEV_CLOCK: 'false' }) })
+    expect((await off.request('/demo')).status).toBe(404)
+    expect((await off.request('/demo/api/clock')).status).toBe(404)
+    expect((await off.request('/demo/api/advance', json({ hours: 1 }))).status).toBe(404)
+  })
+})

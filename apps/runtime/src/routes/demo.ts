@@ -1,0 +1,268 @@
+// The demo store (dev only): GET /demo is a "North Thread" shop page with the widget for the demo web-chat
+// channel, and /demo/api/* are the buttons of its demo panel. The page never holds an API key: the server turns
+// the visitor's cart into the same store events POST /api/events accepts (validated by the same schema, run
+// by the same processStoreEvent) for the demo merchant, and moves the dev clock. 404 when the dev clock is off.
+import { randomUUID } from 'node:crypto'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { z } from 'zod'
+import { verifyVisitorToken } from '../channels/webchat/visitor-token.ts'
+import type { RuntimeDeps } from '../deps.ts'
+import { saveClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
+import { runDueWork } from '../engine/due-work.ts'
+import { storeEventSchema } from '../engine/store-event-schema.ts'
+import { processStoreEvent } from '../engine/store-events.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { AppError, unauthorized } from '../http/errors.ts'
+import { DEMO_MERCHANT_NAME } from '../seed.ts'
+import { VirtualClock } from '../time/clock.ts'
+import { renderDemoPage } from './demo-page.ts'
+
+const HOUR_MS = 3_600_000
+
+const cartBody = z
+  .object({
+    cartToken: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    items: z
+      .array(z.object({ sku: z.string().min(1).max(200), quantity: z.number().int().min(1).max(20) }))
+      .min(1)
+      .max(20),
+  })
+  .strict()
+
+const advanceBody = z.union([
+  z
+    .object({
+      hours: z
+        .number()
+        .positive()
+        .max(24 * 30),
+    })
+    .strict(),
+  z.object({ next: z.literal(true) }).strict(),
+])
+
+const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { config } = c.var.deps
+  if (!config.devClock || config.NODE_ENV === 'production') {
+    throw new AppError(404, 'not_found', 'The demo store runs only with the dev clock on')
+  }
+  await next()
+}
+
+interface DemoStore {
+  merchantId: string
+  channelId: string
+  abandonAfterMinutes: number
+}
+
+async function findDemoStore(deps: RuntimeDeps): Promise<DemoStore> {
+  const row = await deps.db
+    .selectFrom('merchants as m')
+    .innerJoin('channels as ch', (join) => join.onRef('ch.merchant_id', '=', 'm.id'))
+    .select([
+      'm.id as merchantId',
+      'ch.id as channelId',
+      'm.cart_abandon_after_minutes as abandonAfterMinutes',
+    ])
+    .where('m.name', '=', DEMO_MERCHANT_NAME)
+    .where('ch.kind', '=', 'webchat')
+    .where('ch.enabled', '=', true)
+    .orderBy('m.created_at')
+    .executeTakeFirst()
+  if (!row)
+    throw new AppError(
+      404,
+      'not_found',
+      'No demo merchant: run the seed (pnpm --filter @parley/runtime seed)',
+    )
+  return row
+}
+
+/** Moves the dev clock forward (persisting the offset like /api/dev/clock does) and runs what came due. */
+export async function advanceDevClock(deps: RuntimeDeps, ms: number) {
+  const clock = deps.clock as { advance?: (ms: number) => number }
+  if (typeof clock.advance !== 'function') throw new AppError(404, 'not_found', 'The dev clock is off')
+  await syncClockOffset(deps.db, deps.clock)
+  clock.advance(ms)
+  if (deps.clock instanceof VirtualClock)
+    deps.clock.syncOffset(await saveClockOffset(deps.db, deps.clock.offsetMs))
+  return runDueWork(deps)
+}
+
+/** The earliest pending timer or cart abandonment of the demo merchant, if any. */
+async function nextDueAt(deps: RuntimeDeps, merchantId: string): Promise<number | null> {
+  const timer = await deps.db
+    .selectFrom('timers')
+    .select((eb) => eb.fn.min('due_at').as('due'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst()
+  const cart = await deps.db
+    .selectFrom('carts')
+    .select((eb) => eb.fn.min('abandon_at').as('due'))
+    .where('merchant_id', '=', merchantId)
+    .where('status', '=', 'active')
+    .executeTakeFirst()
+  const times = [timer?.due, cart?.due].filter((d) => d != null).map((d) => new Date(d as Date).getTime())
+  return times.length ? Math.min(...times) : null
+}
+
+async function clockState(deps: RuntimeDeps, merchantId: string) {
+  await syncClockOffset(deps.db, deps.clock)
+  const next = await nextDueAt(deps, merchantId)
+  return {
+    now: new Date(deps.clock.now()).toISOString(),
+    nextDueAt: next === null ? null : new Date(next).toISOString(),
+  }
+}
+
+async function visitorOf(deps: RuntimeDeps, store: DemoStore, authorization: string | undefined) {
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
+  const claims = verifyVisitorToken(token, store.channelId, deps.config.secret, deps.clock.now())
+  if (!claims || claims.merchantId !== store.merchantId) throw unauthorized('Open the chat widget first')
+  return claims
+}
+
+/** The cart priced from the catalogue (never from the page). */
+async function pricedCart(deps: RuntimeDeps, merchantId: string, items: z.infer<typeof cartBody>['items']) {
+  const products = await deps.db
+    .selectFrom('products')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where(
+      'external_id',
+      'in',
+      items.map((item) => item.sku),
+    )
+    .execute()
+  const bySku = new Map(products.map((p) => [p.external_id, p]))
+  const lines = items.map((item) => {
+    const product = bySku.get(item.sku)
+    if (!product) throw new AppError(400, 'bad_request', `Unknown product ${item.sku}`)
+    return { product, quantity: item.quantity }
+  })
+  const value = lines.reduce((sum, line) => sum + Number(line.product.price) * line.quantity, 0)
+  return { lines, value: value.toFixed(2), currency: lines[0]?.product.currency ?? 'USD' }
+}
+
+export function demoRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use('/demo', devOnly)
+  app.use('/demo/*', devOnly)
+
+  app.get('/demo', async (c) => {
+    const deps = c.var.deps
+    const store = await findDemoStore(deps)
+    const products = await deps.db
+      .selectFrom('products')
+      .select(['external_id', 'title', 'description', 'price', 'currency', 'image_url'])
+      .where('merchant_id', '=', store.merchantId)
+      .orderBy('title')
+      .limit(6)
+      .execute()
+    return c.html(
+      renderDemoPage({
+        channelId: store.channelId,
+        abandonAfterMinutes: store.abandonAfterMinutes,
+        products,
+      }),
+    )
+  })
+
+  // Product links in chat messages point here.
+  app.get('/demo/products/:sku', (c) => c.redirect(`/demo#${encodeURIComponent(c.req.param('sku'))}`))
+
+  app.get('/demo/api/clock', async (c) => {
+    const store = await findDemoStore(c.var.deps)
+    return c.json(await clockState(c.var.deps, store.merchantId))
+  })
+
+  /** "Abandon this cart": cart.updated for this visitor, then the clock past the abandonment threshold. */
+  app.post('/demo/api/abandon', async (c) => {
+    const deps = c.var.deps
+    const store = await findDemoStore(deps)
+    const visitor = await visitorOf(deps, store, c.req.header('authorization'))
+    const body = cartBody.parse(await c.req.json().catch(() => ({})))
+    const cart = await pricedCart(deps, store.merchantId, body.items)
+    const event = storeEventSchema.parse({
+      id: `demo-${randomUUID()}`,
+      type: 'cart.updated',
+      contact: {
+        channelId: store.channelId,
+        externalId: visitor.visitorId,
+        name: 'Demo shopper',
+        consent: true,
+      },
+      cart: {
+        token: body.cartToken,
+        value: cart.value,
+        currency: cart.currency,
+        items: cart.lines.map(({ product, quantity }) => ({
+          title: product.title,
+          price: product.price,
+          quantity,
+          image: product.image_url,
+          url: product.url ? new URL(product.url, c.req.url).toString() : null,
+          productId: product.external_id,
+        })),
+      },
+    })
+    await processStoreEvent(deps, store.merchantId, event)
+    const due = await advanceDevClock(deps, (store.abandonAfterMinutes + 1) * 60_000)
+    return c.json({ ...(await clockState(deps, store.merchantId)), due })
+  })
+
+  /** "Place order": order.created for this cart, which ends its recovery sequence as recovered. */
+  app.post('/demo/api/order', async (c) => {
+    const deps = c.var.deps
+    const store = await findDemoStore(deps)
+    const visitor = await visitorOf(deps, store, c.req.header('authorization'))
+    const body = cartBody.parse(await c.req.json().catch(() => ({})))
+    const cart = await pricedCart(deps, store.merchantId, body.items)
+    const number = `NT-${Math.floor(1000 + Math.random() * 9000)}`
+    const event = storeEventSchema.parse({
+      id: `demo-${randomUUID()}`,
+      type: 'order.created',
+      contact: {
+        channelId: store.channelId,
+        externalId: visitor.visitorId,
+        name: 'Demo shopper',
+        consent: true,
+      },
+      order: {
+        id: `demo-order-${randomUUID()}`,
+        number,
+        cartToken: body.cartToken,
+        total: cart.value,
+        currency: cart.currency,
+        items: cart.lines.map(({ product, quantity }) => ({
+          title: product.title,
+          price: product.price,
+          quantity,
+          image: product.image_url,
+          productId: product.external_id,
+        })),
+      },
+    })
+    await processStoreEvent(deps, store.merchantId, event)
+    const due = await runDueWork(deps)
+    return c.json({ ...(await clockState(deps, store.merchantId)), orderNumber: number, due })
+  })
+
+  /** "+1 h", "+24 h" and "Skip to next message". */
+  app.post('/demo/api/advance', async (c) => {
+    const deps = c.var.deps
+    const store = await findDemoStore(deps)
+    const body = advanceBody.parse(await c.req.json().catch(() => ({})))
+    let ms: number
+    if ('hours' in body) ms = Math.round(body.hours * HOUR_MS)
+    else {
+      const next = await nextDueAt(deps, store.merchantId)
+      if (next === null) return c.json({ ...(await clockState(deps, store.merchantId)), skipped: false })
+      ms = Math.max(1000, next - deps.clock.now() + 1000)
+    }
+    const due = await advanceDevClock(deps, ms)
+    return c.json({ ...(await clockState(deps, store.merchantId)), due })
+  })
+
+  return app
+}
