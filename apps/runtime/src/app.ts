@@ -16,9 +16,11 @@ import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 
 /** Request bodies above this answer 413 payload_too_large before any handler reads them. */
@@ -78,6 +80,9 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())
   app.route('/api/conversations', conversationRoutes(deps))
+  // demo store (dev only), the widget bundle and the editor SPA: last, so they only see what nothing else answered
+  app.route('/', demoRoutes())
+  app.route('/', staticFileRoutes(deps))
   // ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
   app.doc31('/openapi.json', {
