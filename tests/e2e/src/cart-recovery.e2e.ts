@@ -1,0 +1,220 @@
+// Acceptance item 2 of the editor issue, in real headless Chromium against the real runtime: a merchant
+// signs in, creates a flow from the cart-recovery template, drags a Delay in from the palette, wires it,
+// sets it to 2 hours (watching validation flag it and then clear), publishes, runs the simulator through
+// the three messages and a purchase, and checks that undo / redo restore the saved document exactly.
+import { mkdirSync } from 'node:fs'
+import type { FlowDetail } from '@parley/api'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from './browser.ts'
+import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
+
+const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
+const baseUrl = inject('baseUrl')
+
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  browser = await launchChromium()
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  // The sample cart's pictures live on the internet; the test does not.
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function shot(name: string) {
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
+}
+
+/** The flow as the runtime stores it (the session cookie is shared with the page). */
+async function savedFlow(flowId: string): Promise<FlowDetail> {
+  const response = await context.request.get(`${baseUrl}/api/flows/${flowId}`)
+  expect(response.status()).toBe(200)
+  return (await response.json()) as FlowDetail
+}
+
+/** Waits until autosave has written every change. */
+async function waitUntilSaved() {
+  await page.locator('.save-state.saved').waitFor()
+}
+
+/** A real pointer drag between two handles, in small steps so React Flow sees a connection gesture. */
+async function dragBetween(from: Locator, to: Locator) {
+  const a = await from.boundingBox()
+  const b = await to.boundingBox()
+  if (!a || !b) throw new Error('handle not visible')
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 })
+  await page.mouse.up()
+}
+
+describe('cart recovery, drawn, published and simulated in the editor', () => {
+  let flowId = ''
+  let created: unknown
+  const delayCard = () => page.locator('.react-flow__node-delay')
+
+  it('signs in as the demo owner', async () => {
+    await page.goto(baseUrl)
+    await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
+    await page.getByLabel('Password').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Flows' }).waitFor()
+    // The seed published the five starter flows.
+    await expect.poll(() => page.locator('.flow-row .status.published').count()).toBeGreaterThanOrEqual(5)
+  })
+
+  it('creates a flow from the cart-recovery template', async () => {
+    await page.getByRole('button', { name: 'New flow' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New flow' })
+    await dialog.getByRole('button', { name: /Abandoned cart recovery/ }).click()
+    await page.waitForURL(/#\/flows\/[^/]+$/)
+    flowId = decodeURIComponent(/#\/flows\/([^/]+)$/.exec(page.url())![1]!)
+    await page.getByTestId('node-cart-abandoned').waitFor()
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(11)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(13)
+    await expect(page.locator('.validation-chip').textContent()).resolves.toBe('Ready to publish')
+    created = (await savedFlow(flowId)).document
+  })
+
+  it('drags a Delay from the palette, sees it flagged, wires it, sets 2 hours and sees the issues clear', async () => {
+    const trigger = page.getByTestId('node-cart-abandoned')
+    const box = (await trigger.boundingBox())!
+    // Drop on empty canvas to the right of the trigger (the template's second column starts lower down).
+    await page.locator('.palette [data-kind="delay"]').dragTo(page.locator('.react-flow__pane'), {
+      targetPosition: {
+        x: box.x + box.width + 260 - (await page.locator('.react-flow__pane').boundingBox())!.x,
+        y: box.y + box.height / 2 - (await page.locator('.react-flow__pane').boundingBox())!.y,
+      },
+    })
+    await delayCard().waitFor()
+    expect(await delayCard().count()).toBe(1)
+
+    // Not connected: validation flags it on the card and in the top bar.
+    const issue = delayCard().locator('.flow-card-issue.error')
+    await issue.waitFor()
+    expect(await issue.textContent()).toBe("'Delay' has no next step")
+    await expect.poll(() => delayCard().locator('.issue-badge').textContent()).toBe('2')
+    await expect.poll(() => page.locator('.validation-chip').textContent()).toMatch(/to fix/)
+    await shot('01-canvas-delay-dropped')
+
+    // Trigger → Delay replaces the trigger's old edge (one output, one next step), so "Wait 1 hour" is now
+    // the one cut off; Delay → "Wait 1 hour" puts the sequence back together.
+    await dragBetween(trigger.locator('.handle-out'), delayCard().locator('.handle-in'))
+    await expect
+      .poll(() => page.getByTestId('node-wait-1h').locator('.flow-card-issue').textContent())
+      .toMatch(/never be reached/)
+    await dragBetween(
+      delayCard().locator('.handle-out'),
+      page.getByTestId('node-wait-1h').locator('.handle-in'),
+    )
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(14)
+
+    // Two hours, in the inspector.
+    await delayCard().click()
+    await page.getByLabel('Duration', { exact: true }).fill('2')
+    await page.getByLabel('Duration unit').selectOption('hours')
+    await expect.poll(() => delayCard().locator('.flow-card-body').textContent()).toBe('Wait 2 h')
+
+    await expect.poll(() => page.locator('.flow-card-issue').count()).toBe(0)
+    await expect.poll(() => page.locator('.validation-chip').textContent()).toBe('Ready to publish')
+    await waitUntilSaved()
+
+    const saved = await savedFlow(flowId)
+    const doc = saved.document as {
+      nodes: { id: string; kind: string; config: unknown }[]
+      edges: { source: string; sourceHandle: string; target: string }[]
+    }
+    const delay = doc.nodes.find((n) => n.kind === 'delay')!
+    expect(delay.config).toMatchObject({ mode: 'duration', duration: { amount: 2, unit: 'hours' } })
+    expect(doc.edges).toContainEqual(
+      expect.objectContaining({ source: 'cart-abandoned', sourceHandle: 'next', target: delay.id }),
+    )
+    expect(doc.edges).toContainEqual(
+      expect.objectContaining({ source: delay.id, sourceHandle: 'next', target: 'wait-1h' }),
+    )
+    expect(doc.edges.filter((e) => e.source === 'cart-abandoned')).toHaveLength(1)
+    await shot('02-canvas-delay-wired')
+  })
+
+  it('publishes', async () => {
+    await page.getByRole('button', { name: 'Publish' }).click()
+    await page
+      .getByRole('status')
+      .getByText(/Published v1/)
+      .waitFor()
+    await page.getByRole('button', { name: 'Dismiss' }).click()
+    const saved = await savedFlow(flowId)
+    expect(saved).toMatchObject({ status: 'published', publishedVersion: 1, hasUnpublishedChanges: false })
+  })
+
+  it('runs the simulator through the three messages and a purchase', async () => {
+    await page.getByRole('tab', { name: 'Simulator' }).click()
+    await page.getByRole('button', { name: 'Start', exact: true }).click()
+    const botMessages = page.locator('.sim-msg.bot')
+    const skip = page.getByRole('button', { name: 'Skip to next timer' })
+    const clock = page.locator('.phone-sub')
+
+    // The new delay fires first (+2 h, nothing sent), then "Wait 1 hour" times out into the reminder.
+    for (const [count, at] of [
+      [1, '+3 h'],
+      [2, '+1 d 2 h'],
+      [3, '+3 d 2 h'],
+    ] as const) {
+      for (let i = 0; i < 3 && (await botMessages.count()) < count; i++) {
+        await skip.click()
+      }
+      await expect.poll(() => botMessages.count()).toBe(count)
+      expect(await clock.textContent()).toContain(at)
+    }
+    const texts = await botMessages.locator('p').allTextContents()
+    for (const text of texts) expect(text).toContain('Linen Overshirt')
+    expect(texts[0]).toMatch(/Hi Maya, you left Linen Overshirt in your cart.*still available/)
+    expect(texts[1]).toMatch(/4\.8 out of 5/)
+    expect(texts[2]).toMatch(/10% off.*COMEBACK10/)
+    await shot('03-simulator-three-messages')
+
+    await page.getByRole('button', { name: 'Order placed' }).click()
+    await page.locator('.sim-msg.system', { hasText: 'Run ended · recovered' }).waitFor()
+    expect(await botMessages.count()).toBe(3)
+    await shot('04-simulator-recovered')
+  })
+
+  it('undo all the way back and redo all the way forward restore the saved document exactly', async () => {
+    await page.getByRole('tab', { name: 'Simulator' }).waitFor()
+    const edited = (await savedFlow(flowId)).document
+    const undo = page.getByRole('button', { name: 'Undo' })
+    const redo = page.getByRole('button', { name: 'Redo' })
+
+    let steps = 0
+    while (await undo.isEnabled()) {
+      await undo.click()
+      steps += 1
+      expect(steps).toBeLessThan(50)
+    }
+    expect(steps).toBeGreaterThanOrEqual(4) // drop, two connections, the duration
+    await expect.poll(() => delayCard().count()).toBe(0)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(13)
+    // Back to the template exactly as the runtime created it.
+    await expect.poll(async () => (await savedFlow(flowId)).document).toStrictEqual(created)
+    await shot('05-canvas-undone')
+
+    for (let i = 0; i < steps; i++) await redo.click()
+    expect(await redo.isEnabled()).toBe(false)
+    await expect.poll(() => delayCard().locator('.flow-card-body').textContent()).toBe('Wait 2 h')
+    await expect.poll(async () => (await savedFlow(flowId)).document).toStrictEqual(edited)
+    await waitUntilSaved()
+    await shot('06-canvas-redone')
+    expect(pageErrors).toEqual([])
+  })
+})
