@@ -5,6 +5,7 @@ import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
 import { idParamsSchema } from '@parley/api'
 import type { Context } from 'hono'
+import { z } from 'zod'
 import type { RuntimeDeps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, notFound } from '../http/errors.ts'
@@ -19,6 +20,7 @@ import {
   takeOverConversation,
 } from '../inbox/inbox-actions.ts'
 import { inboxHubFor } from '../inbox/inbox-hub.ts'
+import { fetchInboundMedia } from '../inbox/inbox-media.ts'
 import {
   findInboxConversation,
   listInboxConversations,
@@ -35,6 +37,12 @@ import {
   staffReplyResultSchema,
   takeOverRequestSchema,
 } from '../inbox/inbox-schemas.ts'
+
+const mediaParamsSchema = z.object({
+  id: z.uuid(),
+  messageId: z.uuid(),
+  index: z.coerce.number().int().min(0).max(20),
+})
 
 const tags = ['inbox']
 const security = [{ session: [] }]
@@ -111,6 +119,22 @@ const routes = {
       200: json(conversationActionResultSchema, 'Handed back'),
       ...errorResponses,
       ...conflictResponse,
+    },
+  }),
+  media: createRoute({
+    method: 'get',
+    path: '/{id}/messages/{messageId}/media/{index}',
+    tags,
+    security,
+    summary: 'A photo the shopper sent (fetched from the provider with the channel’s token)',
+    middleware: [requireSession],
+    request: { params: mediaParamsSchema },
+    responses: {
+      200: {
+        description: 'The image bytes',
+        content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+      ...errorResponses,
     },
   }),
   resolve: createRoute({
@@ -225,6 +249,37 @@ export function conversationRoutes(deps: RuntimeDeps) {
     const { note } = handBackRequestSchema.parse(await optionalJson(c.req.raw))
     const runIds = await handBackConversation(deps, caller, id, note)
     return c.json({ conversation: await current(caller.merchantId, id), runIds }, 200)
+  })
+
+  app.openapi(routes.media, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id, messageId, index } = c.req.valid('param')
+    const row = await db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as cv', (j) =>
+        j.onRef('cv.merchant_id', '=', 'm.merchant_id').onRef('cv.id', '=', 'm.conversation_id'),
+      )
+      .innerJoin('channels as ch', (j) =>
+        j.onRef('ch.merchant_id', '=', 'cv.merchant_id').onRef('ch.id', '=', 'cv.channel_id'),
+      )
+      .selectAll('ch')
+      .select('m.body as message_body')
+      .where('m.merchant_id', '=', caller.merchantId)
+      .where('m.conversation_id', '=', id)
+      .where('m.id', '=', messageId)
+      .executeTakeFirst()
+    const media = (row?.message_body as { media?: { url?: unknown }[] } | undefined)?.media?.[index]
+    if (!row || typeof media?.url !== 'string') throw notFound('Media')
+    const { message_body: _body, ...channel } = row
+    const fetched = await fetchInboundMedia(deps, channel, media.url)
+    if (!fetched) throw notFound('Media')
+    return c.body(fetched.bytes, 200, {
+      'content-type': fetched.contentType,
+      'cache-control': 'private, max-age=3600',
+      'x-content-type-options': 'nosniff',
+      // Never rendered as a page of ours: a shopper-supplied file must not run script on our origin.
+      'content-security-policy': "default-src 'none'; sandbox",
+    }) as never
   })
 
   app.openapi(routes.resolve, async (c) => {
