@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import {
   flowDocumentWithErrors,
+  sparseFlowDocument,
   unreadableFlowDocument,
   validFlowDocument,
 } from '../testing/flow-fixtures.ts'
@@ -43,7 +44,7 @@ describe.each(testDatabases())('flows API on %s', (kind) => {
     t.clock.advance(60_000)
     const saved = await call<FlowDetail>(s, 'PUT', `/api/flows/${created.body.id}`, {
       name: 'Welcome',
-      document: validFlowDocument('ignored'),
+      document: sparseFlowDocument('ignored'),
     })
     expect(saved.status).toBe(200)
     expect(saved.body.name).toBe('Welcome')
@@ -54,7 +55,10 @@ describe.each(testDatabases())('flows API on %s', (kind) => {
     expect(list.body.flows).toHaveLength(1)
     expect(list.body.flows[0]).toMatchObject({ id: created.body.id, name: 'Welcome', status: 'draft' })
     const got = await call<FlowDetail>(s, 'GET', `/api/flows/${created.body.id}`)
+    // Stored as parsed: configs the document left out come back with their kind's defaults.
     expect(got.body.document).toEqual({ ...validFlowDocument(), name: 'Welcome' })
+    const nodes = got.body.document.nodes as { id: string; config: unknown }[]
+    expect(nodes.find((node) => node.id === 'hello')?.config).toMatchObject({ text: 'Hi there', buttons: [] })
   })
 
   it('saves drafts with graph errors, refuses unreadable documents with the issues', async () => {

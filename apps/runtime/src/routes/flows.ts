@@ -207,7 +207,7 @@ export function flowRoutes(deps: RuntimeDeps) {
       const published = await insertLiveVersion(trx, {
         merchantId: caller.merchantId,
         flowId,
-        document,
+        document: check.doc as FlowDocumentJson,
         triggerKinds: triggerKindsOf(check.doc),
         publishedBy: caller.userId,
         now: now(),
@@ -264,7 +264,9 @@ export function flowRoutes(deps: RuntimeDeps) {
           issues: check.issues,
         })
       }
-      if (!(await updateDraft(db, merchantId, id, { name, document: named(document, name), now: now() }))) {
+      // Store the parsed document (kind defaults filled in), so every reader sees complete configs.
+      const normalized = check.doc as FlowDocumentJson
+      if (!(await updateDraft(db, merchantId, id, { name, document: normalized, now: now() }))) {
         throw notFound('Flow')
       }
       return c.json(await detail(merchantId, id), 200)

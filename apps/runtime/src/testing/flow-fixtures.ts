@@ -1,8 +1,19 @@
 // Flow documents for route tests: one that publishes, one with graph errors, one that does not parse.
 import type { FlowDocumentJson } from '@parley/api'
+import { parseFlowDocument } from '@parley/flow'
 
-/** manual trigger → send "text" → end: valid, publishable, trigger kind 'manual'. */
+/**
+ * manual trigger → send "text" → end: valid, publishable, trigger kind 'manual'. As the runtime stores it:
+ * the sparse document parsed, every config complete with its kind's defaults.
+ */
 export function validFlowDocument(name = 'Hello flow', text = 'Hi there'): FlowDocumentJson {
+  const parsed = parseFlowDocument(sparseFlowDocument(name, text))
+  if (!parsed.ok) throw new Error('The flow fixture does not parse')
+  return parsed.doc as FlowDocumentJson
+}
+
+/** A valid flow whose configs leave out every field that has a default. */
+export function sparseFlowDocument(name = 'Hello flow', text = 'Hi there'): FlowDocumentJson {
   return {
     version: 1,
     name,
