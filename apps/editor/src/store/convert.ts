@@ -4,6 +4,8 @@ import {
   FLOW_DOCUMENT_VERSION,
   type FlowEdge,
   type FlowSettings,
+  getNodeKind,
+  parseNodeConfig,
   type RawFlowDocument,
   type RawFlowNode,
 } from '@parley/flow'
@@ -46,8 +48,21 @@ export function toCanvasEdge(edge: FlowEdge, selected = false): FlowCanvasEdge {
   return { id: edge.id, source: edge.source, sourceHandle: edge.sourceHandle, target: edge.target, selected }
 }
 
+/**
+ * Configs are read the way the flow package reads them (kind defaults under the saved fields), so a
+ * document saved by another client without some fields still renders; a config that does not parse is
+ * kept as it is and validation points at it.
+ */
 export function docToGraph(doc: Pick<RawFlowDocument, 'nodes' | 'edges'>): EditorGraph {
-  return { nodes: doc.nodes.map((n) => toCanvasNode(n)), edges: doc.edges.map((e) => toCanvasEdge(e)) }
+  const withDefaults = (node: RawFlowNode): RawFlowNode => {
+    const kind = getNodeKind(node.kind)
+    const parsed = kind ? parseNodeConfig(kind, node.config) : undefined
+    return parsed?.ok ? { ...node, config: parsed.config } : node
+  }
+  return {
+    nodes: doc.nodes.map((n) => toCanvasNode(withDefaults(n))),
+    edges: doc.edges.map((e) => toCanvasEdge(e)),
+  }
 }
 
 export function toDocNode(node: FlowCanvasNode): RawFlowNode {

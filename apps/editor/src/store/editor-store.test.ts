@@ -247,3 +247,19 @@ describe('editor store', () => {
     expect(docOf()).toEqual(before)
   })
 })
+
+describe('loading', () => {
+  it('fills configs a saved document left out with their kind defaults, and keeps unreadable ones as they are', () => {
+    const { get } = setup({
+      ...base,
+      nodes: [
+        ...base.nodes,
+        { id: 'x', kind: 'escalate', position: { x: 0, y: 300 }, config: { queue: 'returns' } },
+        { id: 'bad', kind: 'delay', position: { x: 0, y: 450 }, config: { duration: 'soon' } },
+      ],
+    })
+    const escalate = get().nodes.find((node) => node.id === 'x')
+    expect(escalate?.data.config).toMatchObject({ queue: 'returns', summaryFields: [] })
+    expect(get().nodes.find((node) => node.id === 'bad')?.data.config).toEqual({ duration: 'soon' })
+  })
+})
