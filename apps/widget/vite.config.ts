@@ -9,7 +9,8 @@ export default defineConfig({
     target: 'es2019',
     lib: {
       entry: 'src/index.ts',
-      name: 'ParleyWidget',
+      // Unused (the entry exports nothing) but required by the iife format.
+      name: 'ParleyWidgetBundle',
       formats: ['iife'],
       fileName: () => 'widget.js',
     },

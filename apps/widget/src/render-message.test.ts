@@ -66,6 +66,13 @@ describe('renderMessage', () => {
     )
   })
 
+  it('shows the picture once when the image and the product card share it', () => {
+    const picture = 'https://cdn.example/tote.png'
+    const node = render(message({ imageUrl: picture, product: { title: 'Tote', imageUrl: picture } }))
+    expect(node.querySelectorAll('img')).toHaveLength(1)
+    expect(node.querySelector('.product-card img')).toBeNull()
+  })
+
   it('drops a javascript: product link', () => {
     const node = render(message({ product: { title: 'X', url: 'javascript:alert(1)' } }))
     expect(node.querySelector('a')).toBeNull()

@@ -63,7 +63,9 @@ export function renderMessage(message: WidgetMessage, options: RenderOptions): H
     text.textContent = body.text
     bubble.append(text)
   }
-  if (body.product) bubble.append(renderProduct(body.product, options.baseUrl))
+  // The flow often sends the product's picture as the image too: show it once, large.
+  if (body.product)
+    bubble.append(renderProduct(body.product, options.baseUrl, body.imageUrl !== body.product.imageUrl))
   item.append(bubble)
 
   if (!outgoing && body.buttons?.length) {
@@ -88,9 +90,9 @@ export function renderMessage(message: WidgetMessage, options: RenderOptions): H
   return item
 }
 
-function renderProduct(product: ProductCard, baseUrl?: string): HTMLElement {
+function renderProduct(product: ProductCard, baseUrl: string | undefined, withImage: boolean): HTMLElement {
   const card = el('div', 'product-card')
-  const image = safeImageUrl(product.imageUrl, baseUrl)
+  const image = withImage ? safeImageUrl(product.imageUrl, baseUrl) : null
   if (image) {
     const img = el('img', 'product-image')
     img.src = image
