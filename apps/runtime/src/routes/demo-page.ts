@@ -46,7 +46,7 @@ export function renderDemoPage(input: DemoPageInput): string {
   header.store { display: flex; align-items: baseline; gap: 16px; padding: 18px 32px; background: #2f4858; color: #fff; }
   header.store h1 { margin: 0; font-size: 22px; letter-spacing: .04em; }
   header.store span { opacity: .8; font-size: 14px; }
-  main { display: grid; grid-template-columns: 1fr 320px; gap: 28px; padding: 28px 32px 120px; max-width: 1200px; }
+  main { display: grid; grid-template-columns: 1fr 300px; gap: 28px; padding: 28px 32px 120px; max-width: 1200px; }
   .products { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 18px; align-content: start; }
   .product { background: #fff; border: 1px solid #e6e1d8; border-radius: 12px; padding: 12px; display: flex; flex-direction: column; }
   .product img { width: 100%; height: auto; aspect-ratio: 1; border-radius: 8px; background: #f4f1ec; }
@@ -71,6 +71,8 @@ export function renderDemoPage(input: DemoPageInput): string {
   .demo .row { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 10px; }
   #demo-status { min-height: 1.5em; font-size: 13px; color: #1a7f37; margin: 0; }
   #demo-status.error { color: #a40e26; }
+  /* Keep the cart and the demo panel clear of the open chat panel (370 px wide, bottom right). */
+  @media (min-width: 1100px) { main { padding-right: 420px; max-width: none; } .products { grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); } }
   @media (max-width: 800px) { main { grid-template-columns: 1fr; padding: 20px; } }
 </style>
 </head>
@@ -179,11 +181,11 @@ ${input.products.map(productCard).join('\n')}
     return 'Cart abandoned (' + data.due.cartsAbandoned + ' cart, the recovery flow started). Try +1 h.'
   })
   document.querySelectorAll('[data-hours]').forEach((b) => run(b, async () => {
-    const data = await call('/demo/api/advance', { hours: Number(b.dataset.hours) })
+    const data = await call('/demo/api/advance', { hours: Number(b.dataset.hours) }, true)
     return 'Clock moved +' + b.dataset.hours + ' h: ' + data.due.messagesSent + ' message(s) sent.'
   }))
   run($('skip'), async () => {
-    const data = await call('/demo/api/advance', { next: true })
+    const data = await call('/demo/api/advance', { next: true }, true)
     return data.due ? 'Skipped ahead: ' + data.due.messagesSent + ' message(s) sent.' : 'Nothing is scheduled.'
   })
   run($('place-order'), async () => {
@@ -193,8 +195,13 @@ ${input.products.map(productCard).join('\n')}
   })
 
   renderCart()
-  fetch('/demo/api/clock').then((r) => r.json()).then(showClock, () => {})
-  setInterval(() => fetch('/demo/api/clock').then((r) => r.json()).then(showClock, () => {}), 10000)
+  const refreshClock = async () => {
+    const headers = window.ParleyWidget ? { Authorization: 'Bearer ' + (await visitorToken()) } : {}
+    showClock(await (await fetch('/demo/api/clock', { headers })).json())
+  }
+  refreshClock().catch(() => {})
+  window.addEventListener('parley:ready', () => refreshClock().catch(() => {}))
+  setInterval(() => refreshClock().catch(() => {}), 10000)
 })()
 </script>
 <script src="/widget.js" data-channel="${channel}" data-title="North Thread" data-accent="#2f4858" async></script>

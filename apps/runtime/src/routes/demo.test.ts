@@ -81,6 +81,24 @@ describe('demo store (dev only)', () => {
     expect(run.outcome).toBe('recovered')
   })
 
+  it("reports and skips to the visitor's own next message, not another visitor's", async () => {
+    const a = await visitor()
+    const b = await visitor()
+    const cart = { cartToken: 'cart_visitor_a', items: [{ sku: 'hoodie-classic', quantity: 1 }] }
+    expect((await app.request('/demo/api/abandon', json(cart, a.token))).status).toBe(200)
+    const clockFor = async (token?: string) =>
+      (await (
+        await app.request('/demo/api/clock', token ? { headers: { authorization: `Bearer ${token}` } } : {})
+      ).json()) as { nextDueAt: string | null }
+    expect((await clockFor(a.token)).nextDueAt).not.toBeNull()
+    expect((await clockFor()).nextDueAt).not.toBeNull()
+    expect((await clockFor(b.token)).nextDueAt).toBeNull()
+    const before = t.deps.clock.now()
+    const skipped = await app.request('/demo/api/advance', json({ next: true }, b.token))
+    expect(((await skipped.json()) as { due: unknown }).due).toBeNull()
+    expect(t.deps.clock.now()).toBe(before)
+  })
+
   it('advances the clock by hours and reports the virtual time', async () => {
     const before = t.deps.clock.now()
     const res = await app.request('/demo/api/advance', json({ hours: 24 }))

@@ -89,30 +89,64 @@ export async function advanceDevClock(deps: RuntimeDeps, ms: number) {
   return runDueWork(deps)
 }
 
-/** The earliest pending timer or cart abandonment of the demo merchant, if any. */
-async function nextDueAt(deps: RuntimeDeps, merchantId: string): Promise<number | null> {
-  const timer = await deps.db
-    .selectFrom('timers')
-    .select((eb) => eb.fn.min('due_at').as('due'))
-    .where('merchant_id', '=', merchantId)
+/** The shopper behind a visitor id, once the store has reported them (null before their first cart). */
+async function contactOf(deps: RuntimeDeps, store: DemoStore, visitorId: string): Promise<string | null> {
+  const row = await deps.db
+    .selectFrom('contact_identities')
+    .select('contact_id')
+    .where('merchant_id', '=', store.merchantId)
+    .where('channel_id', '=', store.channelId)
+    .where('external_id', '=', visitorId)
     .executeTakeFirst()
-  const cart = await deps.db
+  return row?.contact_id ?? null
+}
+
+/**
+ * The earliest pending timer or cart abandonment: this shopper's when a visitor is given (so one tab's
+ * "Skip to next message" never fires another visitor's timer first), else the whole demo merchant's.
+ */
+async function nextDueAt(
+  deps: RuntimeDeps,
+  merchantId: string,
+  contactId?: string | null,
+): Promise<number | null> {
+  if (contactId === null) return null
+  let timers = deps.db
+    .selectFrom('timers')
+    .select((eb) => eb.fn.min('timers.due_at').as('due'))
+    .where('timers.merchant_id', '=', merchantId)
+  if (contactId) {
+    timers = timers
+      .innerJoin('runs', (join) =>
+        join.onRef('runs.merchant_id', '=', 'timers.merchant_id').onRef('runs.id', '=', 'timers.run_id'),
+      )
+      .where('runs.contact_id', '=', contactId)
+  }
+  let carts = deps.db
     .selectFrom('carts')
     .select((eb) => eb.fn.min('abandon_at').as('due'))
     .where('merchant_id', '=', merchantId)
     .where('status', '=', 'active')
-    .executeTakeFirst()
+  if (contactId) carts = carts.where('contact_id', '=', contactId)
+  const [timer, cart] = await Promise.all([timers.executeTakeFirst(), carts.executeTakeFirst()])
   const times = [timer?.due, cart?.due].filter((d) => d != null).map((d) => new Date(d as Date).getTime())
   return times.length ? Math.min(...times) : null
 }
 
-async function clockState(deps: RuntimeDeps, merchantId: string) {
+async function clockState(deps: RuntimeDeps, merchantId: string, contactId?: string | null) {
   await syncClockOffset(deps.db, deps.clock)
-  const next = await nextDueAt(deps, merchantId)
+  const next = await nextDueAt(deps, merchantId, contactId)
   return {
     now: new Date(deps.clock.now()).toISOString(),
     nextDueAt: next === null ? null : new Date(next).toISOString(),
   }
+}
+
+/** The visitor's contact when the request carries a valid visitor token; undefined (merchant-wide) without one. */
+async function optionalContact(deps: RuntimeDeps, store: DemoStore, authorization: string | undefined) {
+  if (!authorization) return undefined
+  const visitor = await visitorOf(deps, store, authorization)
+  return contactOf(deps, store, visitor.visitorId)
 }
 
 async function visitorOf(deps: RuntimeDeps, store: DemoStore, authorization: string | undefined) {
@@ -173,7 +207,8 @@ export function demoRoutes(): Hono<AppEnv> {
 
   app.get('/demo/api/clock', async (c) => {
     const store = await findDemoStore(c.var.deps)
-    return c.json(await clockState(c.var.deps, store.merchantId))
+    const contactId = await optionalContact(c.var.deps, store, c.req.header('authorization'))
+    return c.json(await clockState(c.var.deps, store.merchantId, contactId))
   })
 
   /** "Abandon this cart": cart.updated for this visitor, then the clock past the abandonment threshold. */
@@ -208,7 +243,8 @@ export function demoRoutes(): Hono<AppEnv> {
     })
     await processStoreEvent(deps, store.merchantId, event)
     const due = await advanceDevClock(deps, (store.abandonAfterMinutes + 1) * 60_000)
-    return c.json({ ...(await clockState(deps, store.merchantId)), due })
+    const contactId = await contactOf(deps, store, visitor.visitorId)
+    return c.json({ ...(await clockState(deps, store.merchantId, contactId)), due })
   })
 
   /** "Place order": order.created for this cart, which ends its recovery sequence as recovered. */
@@ -245,23 +281,26 @@ export function demoRoutes(): Hono<AppEnv> {
     })
     await processStoreEvent(deps, store.merchantId, event)
     const due = await runDueWork(deps)
-    return c.json({ ...(await clockState(deps, store.merchantId)), orderNumber: number, due })
+    const contactId = await contactOf(deps, store, visitor.visitorId)
+    return c.json({ ...(await clockState(deps, store.merchantId, contactId)), orderNumber: number, due })
   })
 
-  /** "+1 h", "+24 h" and "Skip to next message". */
+  /** "+1 h", "+24 h" and "Skip to next message" (to this visitor's next timer when their token is sent). */
   app.post('/demo/api/advance', async (c) => {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
+    const contactId = await optionalContact(deps, store, c.req.header('authorization'))
     const body = advanceBody.parse(await c.req.json().catch(() => ({})))
     let ms: number
     if ('hours' in body) ms = Math.round(body.hours * HOUR_MS)
     else {
-      const next = await nextDueAt(deps, store.merchantId)
-      if (next === null) return c.json({ ...(await clockState(deps, store.merchantId)), skipped: false })
+      const next = await nextDueAt(deps, store.merchantId, contactId)
+      if (next === null)
+        return c.json({ ...(await clockState(deps, store.merchantId, contactId)), due: null })
       ms = Math.max(1000, next - deps.clock.now() + 1000)
     }
     const due = await advanceDevClock(deps, ms)
-    return c.json({ ...(await clockState(deps, store.merchantId)), due })
+    return c.json({ ...(await clockState(deps, store.merchantId, contactId)), due })
   })
 
   return app
