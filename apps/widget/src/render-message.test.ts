@@ -27,6 +27,18 @@ describe('renderMessage', () => {
     expect(node.classList.contains('from-store')).toBe(true)
   })
 
+  it('links http(s) URLs in text and leaves the rest as text', () => {
+    const node = render(
+      message({ text: 'Back to your cart: https://store.example/cart?x=1. See you <soon>' }),
+    )
+    const link = node.querySelector<HTMLAnchorElement>('.message-text a')!
+    expect(link.href).toBe('https://store.example/cart?x=1')
+    expect(node.querySelector('.message-text')?.textContent).toBe(
+      'Back to your cart: https://store.example/cart?x=1. See you <soon>',
+    )
+    expect(render(message({ text: 'javascript:alert(1)' })).querySelector('a')).toBeNull()
+  })
+
   it("puts the shopper's own message on the visitor side", () => {
     const node = render(message({ text: 'Where is my order?' }, { direction: 'in', author: 'contact' }))
     expect(node.classList.contains('from-visitor')).toBe(true)

@@ -60,7 +60,7 @@ export function renderMessage(message: WidgetMessage, options: RenderOptions): H
   }
   if (body.text) {
     const text = el('p', 'message-text')
-    text.textContent = body.text
+    text.append(...linkify(body.text, options.baseUrl))
     bubble.append(text)
   }
   // The flow often sends the product's picture as the image too: show it once, large.
@@ -121,6 +121,25 @@ function renderProduct(product: ProductCard, baseUrl: string | undefined, withIm
   }
   card.append(info)
   return card
+}
+
+/** Text with its http(s) URLs as links (text nodes and anchors only, no HTML parsing). */
+export function linkify(text: string, baseUrl?: string): Node[] {
+  const nodes: Node[] = []
+  let last = 0
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g)) {
+    const href = safeLinkUrl(match[0], baseUrl)
+    if (!href) continue
+    if (match.index > last) nodes.push(document.createTextNode(text.slice(last, match.index)))
+    const a = el('a', 'message-link')
+    a.href = href
+    a.target = '_top'
+    a.textContent = match[0]
+    nodes.push(a)
+    last = match.index + match[0].length
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)))
+  return nodes
 }
 
 function formatTime(iso: string): string {

@@ -35,6 +35,7 @@ button { font: inherit; }
 .product-info p { margin: 0; }
 .product-title { font-weight: 600; }
 .product-price { color: #424a53; }
+.message-link { color: inherit; text-decoration: underline; overflow-wrap: anywhere; }
 .product-link { color: var(--accent, #2f4858); font-weight: 600; text-decoration: underline; }
 .quick-replies { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .quick-reply { border: 1px solid var(--accent, #2f4858); color: var(--accent, #2f4858); background: #fff; border-radius: 999px;
