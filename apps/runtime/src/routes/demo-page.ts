@@ -83,7 +83,7 @@ export function renderDemoPage(input: DemoPageInput): string {
 ${input.products.map(productCard).join('\n')}
   </section>
   <aside>
-    <section class="box" aria-labelledby="cart-title">
+    <section class="box" id="cart" aria-labelledby="cart-title">
       <h2 id="cart-title">Your cart</h2>
       <ul id="cart-lines"></ul>
       <div class="total"><span>Total</span><span id="cart-total">$0.00</span></div>

@@ -231,6 +231,8 @@ export function demoRoutes(): Hono<AppEnv> {
         token: body.cartToken,
         value: cart.value,
         currency: cart.currency,
+        // {{cart.url}} in the recovery messages: back to the store, where the cart is kept in localStorage.
+        checkoutUrl: new URL('/demo#cart', c.req.url).toString(),
         items: cart.lines.map(({ product, quantity }) => ({
           title: product.title,
           price: product.price,
