@@ -224,7 +224,7 @@ export function demoRoutes(): Hono<AppEnv> {
       contact: {
         channelId: store.channelId,
         externalId: visitor.visitorId,
-        name: 'Demo shopper',
+        name: 'Alex Shopper',
         consent: true,
       },
       cart: {
@@ -263,7 +263,7 @@ export function demoRoutes(): Hono<AppEnv> {
       contact: {
         channelId: store.channelId,
         externalId: visitor.visitorId,
-        name: 'Demo shopper',
+        name: 'Alex Shopper',
         consent: true,
       },
       order: {
