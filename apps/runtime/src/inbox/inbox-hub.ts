@@ -3,6 +3,7 @@
 // every message of their merchant, so there is no per-conversation filter, only the tenant one.
 import type { RuntimeDeps } from '../deps.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
+import { type LiveSocket, SocketRegistry } from '../realtime/socket-registry.ts'
 import { findInboxConversation, toInboxMessage } from './inbox-queries.ts'
 import type { InboxConversation, InboxMessage } from './inbox-schemas.ts'
 
@@ -10,60 +11,31 @@ export type InboxSocketEvent =
   | { type: 'conversation'; conversation: InboxConversation }
   | { type: 'message'; conversationId: string; message: InboxMessage }
 
-export interface StaffSocket {
-  send(data: string): void
-  readonly readyState: number
-}
-
-const OPEN = 1
+export type StaffSocket = LiveSocket
 
 export class InboxHub {
   readonly #deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>
-  readonly #sockets = new Map<string, Set<StaffSocket>>()
-  #unsubscribe: (() => void) | undefined
+  /** Keyed by merchant id: staff see every conversation of their merchant. */
+  readonly #registry: SocketRegistry<StaffSocket>
 
   constructor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>) {
     this.#deps = deps
+    this.#registry = new SocketRegistry(deps, 'inbox', (event) => this.#handle(event))
   }
 
   attach(merchantId: string, socket: StaffSocket): () => void {
-    let set = this.#sockets.get(merchantId)
-    if (!set) {
-      set = new Set()
-      this.#sockets.set(merchantId, set)
-    }
-    set.add(socket)
-    this.#unsubscribe ??= this.#deps.realtime.subscribe((event) => {
-      this.#handle(event).catch((error: unknown) =>
-        this.#deps.logger.warn('inbox: could not deliver a realtime event', { error, event }),
-      )
-    })
-    return () => {
-      const current = this.#sockets.get(merchantId)
-      current?.delete(socket)
-      if (current?.size === 0) this.#sockets.delete(merchantId)
-      if (this.#sockets.size === 0) {
-        this.#unsubscribe?.()
-        this.#unsubscribe = undefined
-      }
-    }
+    return this.#registry.attach(merchantId, socket)
   }
 
   get socketCount(): number {
-    let count = 0
-    for (const set of this.#sockets.values()) count += set.size
-    return count
+    return this.#registry.socketCount
   }
 
   async #handle(event: RealtimeEvent): Promise<void> {
-    const targets = this.#sockets.get(event.merchantId)
-    if (!targets || targets.size === 0) return
+    const targets = this.#registry.socketsFor(event.merchantId)
+    if (targets.size === 0) return
     const payload = await this.#load(event)
-    if (!payload) return
-    const data = JSON.stringify(payload)
-    for (const socket of targets) {
-      if (socket.readyState === OPEN) socket.send(data)
-    }
+    if (payload) SocketRegistry.send(targets, payload)
   }
 
   async #load(event: RealtimeEvent): Promise<InboxSocketEvent | null> {

@@ -3,6 +3,7 @@
 // event costs one query to resolve plus one to load the row, not one per socket.
 import type { RuntimeDeps } from '../../deps.ts'
 import type { RealtimeEvent } from '../../realtime/realtime.ts'
+import { type LiveSocket, SocketRegistry } from '../../realtime/socket-registry.ts'
 import { isVisibleToVisitor, toVisitorMessage, type VisitorMessage } from './transcript.ts'
 
 /** What the socket sends: a transcript message (new or updated), or a conversation status change. */
@@ -11,68 +12,38 @@ export type VisitorSocketEvent =
   | { type: 'conversation'; conversationId: string; status: string }
 
 /** The part of a socket the hub needs (hono's WSContext fits). */
-export interface VisitorSocket {
-  send(data: string): void
-  readonly readyState: number
-}
+export type VisitorSocket = LiveSocket
 
-const OPEN = 1
 const OWNER_CACHE_LIMIT = 10_000
 
 export class WebchatHub {
   readonly #deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>
-  readonly #sockets = new Map<string, Set<VisitorSocket>>()
+  readonly #registry: SocketRegistry<VisitorSocket>
   /** conversation key → the visitor keys that own it ([] = not a web-chat conversation). Owners never change. */
   readonly #owners = new Map<string, string[]>()
-  #unsubscribe: (() => void) | undefined
 
   constructor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>) {
     this.#deps = deps
+    this.#registry = new SocketRegistry(deps, 'webchat', (event) => this.#handle(event))
   }
 
   /** Starts delivering this visitor's events to the socket; returns the detach function. */
   attach(visitor: { merchantId: string; channelId: string; visitorId: string }, socket: VisitorSocket) {
-    const key = visitorKey(visitor.merchantId, visitor.channelId, visitor.visitorId)
-    let set = this.#sockets.get(key)
-    if (!set) {
-      set = new Set()
-      this.#sockets.set(key, set)
-    }
-    set.add(socket)
-    this.#unsubscribe ??= this.#deps.realtime.subscribe((event) => {
-      this.#handle(event).catch((error: unknown) =>
-        this.#deps.logger.warn('webchat: could not deliver a realtime event', { error, event }),
-      )
-    })
-    return () => {
-      const current = this.#sockets.get(key)
-      current?.delete(socket)
-      if (current?.size === 0) this.#sockets.delete(key)
-      if (this.#sockets.size === 0) {
-        this.#unsubscribe?.()
-        this.#unsubscribe = undefined
-      }
-    }
+    return this.#registry.attach(visitorKey(visitor.merchantId, visitor.channelId, visitor.visitorId), socket)
   }
 
   /** Number of attached sockets (metrics, tests). */
   get socketCount(): number {
-    let count = 0
-    for (const set of this.#sockets.values()) count += set.size
-    return count
+    return this.#registry.socketCount
   }
 
   async #handle(event: RealtimeEvent): Promise<void> {
-    if (this.#sockets.size === 0) return
+    if (this.#registry.isEmpty) return
     const owners = await this.#ownersOf(event.merchantId, event.conversationId)
-    const targets = owners.flatMap((key) => [...(this.#sockets.get(key) ?? [])])
+    const targets = owners.flatMap((key) => [...this.#registry.socketsFor(key)])
     if (targets.length === 0) return
     const payload = await this.#load(event)
-    if (!payload) return
-    const data = JSON.stringify(payload)
-    for (const socket of targets) {
-      if (socket.readyState === OPEN) socket.send(data)
-    }
+    if (payload) SocketRegistry.send(targets, payload)
   }
 
   async #load(event: RealtimeEvent): Promise<VisitorSocketEvent | null> {
