@@ -25,6 +25,8 @@ export const configSchema = z
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
     TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
     STATIC_DIR: z.string().optional(),
+    /** The built web-chat widget served at /widget.js; defaults to apps/widget/dist/widget.js in the checkout. */
+    WIDGET_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -17,8 +17,7 @@ const NOT_SPA = /^\/(api|webhooks|demo|healthz|metrics|openapi\.json)(\/|$)/
 
 export function staticFileRoutes(deps: Pick<RuntimeDeps, 'config'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  const { WIDGET_FILE } = process.env
-  const widgetFile = WIDGET_FILE ?? DEFAULT_WIDGET_FILE
+  const widgetFile = deps.config.WIDGET_FILE ?? DEFAULT_WIDGET_FILE
 
   app.get('/widget.js', async (c) => {
     const source = await readFile(widgetFile, 'utf8').catch(() => null)
