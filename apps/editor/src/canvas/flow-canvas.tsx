@@ -31,6 +31,12 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
 }
 
+/**
+ * From this many steps on, React Flow mounts only the cards and edges in view (after measuring every card
+ * once), so panning and painting a large flow cost what is on screen; small flows keep every card mounted.
+ */
+export const VISIBLE_ONLY_FROM_NODES = 200
+
 const DELETE_KEYS = ['Backspace', 'Delete']
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift']
 
@@ -112,6 +118,7 @@ export function FlowCanvas() {
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
+        onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM_NODES}
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.1}
