@@ -1,0 +1,284 @@
+// Shared set-up for the runtime benchmarks: a fresh database on the throwaway Postgres cluster that
+// `scripts/with-postgres.mjs` provides (TEST_DATABASE_URL), a merchant with a web-chat channel and published flows,
+// many runs cloned from one real run in a few SQL statements, and the real runtime started as a child process.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Database, openDatabase } from '@parley/db'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { loadConfig } from '../apps/runtime/src/config.ts'
+import type { RuntimeDeps } from '../apps/runtime/src/deps.ts'
+import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
+import { createLogger } from '../apps/runtime/src/observability/logger.ts'
+import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
+import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
+import { publishFlowDocument, seedChannel } from '../apps/runtime/src/testing/engine-fixtures.ts'
+import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
+import { systemClock } from '../apps/runtime/src/time/clock.ts'
+
+const RUNTIME_DIR = fileURLToPath(new URL('../apps/runtime/', import.meta.url))
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  )
+}
+
+export function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) {
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run through `node scripts/with-postgres.mjs` (root `pnpm bench`)',
+    )
+  }
+  return url
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+export interface BenchDatabase {
+  name: string
+  url: string
+  db: Kysely<Database>
+  /** Closes the connection and drops the database. */
+  drop(): Promise<void>
+}
+
+/** A new database on the cluster; `migrate` runs the runtime's migrations. */
+export async function createBenchDatabase(prefix: string, migrate = true): Promise<BenchDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`
+  await admin((c) => c.query(`create database ${name}`))
+  const url = new URL(adminUrl())
+  url.pathname = `/${name}`
+  const opened = await openDatabase({ url: url.toString(), migrate })
+  return {
+    name,
+    url: url.toString(),
+    db: opened.db,
+    drop: async () => {
+      await opened.close()
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`))
+    },
+  }
+}
+
+/** In-process runtime wiring on the bench database (no loops), for seeding through the real engine. */
+export function benchDeps(db: Kysely<Database>): RuntimeDeps {
+  return {
+    db,
+    dbKind: 'postgres',
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    clock: systemClock,
+    logger: createLogger('silent'),
+    metrics: createRuntimeMetrics(),
+    realtime: new InProcessRealtime(),
+    channels: {},
+    instanceId: `bench-${process.pid}`,
+  }
+}
+
+const at = (y: number) => ({ x: 0, y })
+
+/** Any message → send → wait for a reply (no timeout) → send → wait again: every message is a step with a reply. */
+export const chatFlow = {
+  version: 1,
+  name: 'Bench chat',
+  nodes: [
+    { id: 'start', kind: 'trigger-message', position: at(0), config: {} },
+    { id: 'hello', kind: 'send-message', position: at(100), config: { text: 'Hi! How can we help?' } },
+    { id: 'wait', kind: 'wait-for-reply', position: at(200), config: { timeout: null } },
+    { id: 'ack', kind: 'send-message', position: at(300), config: { text: 'Got it: {{reply}}' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourceHandle: 'next', target: 'hello' },
+    { id: 'e2', source: 'hello', sourceHandle: 'next', target: 'wait' },
+    { id: 'e3', source: 'wait', sourceHandle: 'anything', target: 'ack' },
+    { id: 'e4', source: 'ack', sourceHandle: 'next', target: 'wait' },
+  ],
+}
+
+/** Any message → wait an hour → send a reminder → end: a run resting on one timer. */
+export const reminderFlow = {
+  version: 1,
+  name: 'Bench reminder',
+  nodes: [
+    { id: 'start', kind: 'trigger-message', position: at(0), config: {} },
+    {
+      id: 'later',
+      kind: 'delay',
+      position: at(100),
+      config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } },
+    },
+    {
+      id: 'remind',
+      kind: 'send-message',
+      position: at(200),
+      config: { text: 'Still there? Your cart is waiting.' },
+    },
+    { id: 'done', kind: 'end', position: at(300), config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourceHandle: 'next', target: 'later' },
+    { id: 'e2', source: 'later', sourceHandle: 'next', target: 'remind' },
+    { id: 'e3', source: 'remind', sourceHandle: 'next', target: 'done' },
+  ],
+}
+
+export interface SeededShop {
+  merchantId: string
+  channelId: string
+}
+
+export async function seedShop(db: Kysely<Database>, flow: unknown): Promise<SeededShop> {
+  const { merchantId } = await seedMerchant(db, { name: 'Bench shop' })
+  const channel = await seedChannel(db, merchantId, 'webchat')
+  await publishFlowDocument(db, merchantId, flow)
+  return { merchantId, channelId: channel.id }
+}
+
+/**
+ * Starts one reminder run through the real engine (contact, identity, conversation, run, timer), then clones it
+ * `count` times in SQL with new ids and timer due times.
+ */
+export async function cloneReminderRuns(
+  db: Kysely<Database>,
+  shop: SeededShop,
+  count: number,
+  due: {
+    /** SQL for clone `m.n`'s (1-based) timer due time. */
+    dueAt: string
+    /** Where the template run's own timer is moved to. */
+    templateDueAt: Date
+  },
+): Promise<void> {
+  const template = await processInboundMessage(benchDeps(db), {
+    merchantId: shop.merchantId,
+    channelId: shop.channelId,
+    externalId: 'bench-template',
+    sender: { externalId: 'bench-template-visitor' },
+    text: 'hello',
+  })
+  const runId = template.runIds[0]
+  if (!runId || !template.contactId || !template.conversationId)
+    throw new Error('the template run did not start')
+  const map = `clone_${randomBytes(3).toString('hex')}`
+  await sql`create unlogged table ${sql.table(map)} as
+    select n, gen_random_uuid() as contact_id, gen_random_uuid() as conversation_id, gen_random_uuid() as run_id
+    from generate_series(1, ${count}::int) as n`.execute(db)
+  const copy = async (table: string, where: string, overrides: string) => {
+    const started = Date.now()
+    await sql`insert into ${sql.table(table)}
+      select (jsonb_populate_record(null::${sql.table(table)}, to_jsonb(t) || ${sql.raw(overrides)})).*
+      from ${sql.table(table)} t, ${sql.table(map)} m where ${sql.raw(where)}`.execute(db)
+    if (process.env.BENCH_VERBOSE) console.log(`  cloned ${table} in ${Date.now() - started} ms`)
+  }
+  await copy('contacts', `t.id = '${template.contactId}'`, `jsonb_build_object('id', m.contact_id)`)
+  await copy(
+    'contact_identities',
+    `t.contact_id = '${template.contactId}'`,
+    `jsonb_build_object('id', gen_random_uuid(), 'contact_id', m.contact_id, 'external_id', 'bench-visitor-' || m.n)`,
+  )
+  await copy(
+    'conversations',
+    `t.id = '${template.conversationId}'`,
+    `jsonb_build_object('id', m.conversation_id, 'contact_id', m.contact_id)`,
+  )
+  await copy(
+    'runs',
+    `t.id = '${runId}'`,
+    `jsonb_build_object('id', m.run_id, 'contact_id', m.contact_id, 'conversation_id', m.conversation_id,
+      'correlation_key', 'conversation:' || m.conversation_id)`,
+  )
+  await copy(
+    'timers',
+    `t.run_id = '${runId}'`,
+    `jsonb_build_object('run_id', m.run_id, 'due_at', ${due.dueAt})`,
+  )
+  await sql`update timers set due_at = ${due.templateDueAt} where run_id = ${runId}`.execute(db)
+  await sql`drop table ${sql.table(map)}`.execute(db)
+  await sql`analyze`.execute(db)
+}
+
+export interface RuntimeChild {
+  baseUrl: string
+  pid: number
+  /** What the runtime printed so far. */
+  output(): string
+  /** Resident set size of the runtime process, from /proc (bytes). */
+  rss(): number
+  stop(): Promise<void>
+}
+
+/** The real runtime (`src/server.ts`) on the bench database, production mode, system clock. */
+export async function startRuntimeChild(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RuntimeChild> {
+  const out: string[] = []
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the runtime under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
+    cwd: RUNTIME_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  const deadline = Date.now() + 60_000
+  let baseUrl: string | undefined
+  while (!baseUrl) {
+    if (child.exitCode !== null) throw new Error(`runtime exited (${child.exitCode}):\n${out.join('')}`)
+    if (Date.now() > deadline) throw new Error(`runtime did not start:\n${out.join('')}`)
+    baseUrl = /listening on (http:\/\/[\d.:]+)/.exec(out.join(''))?.[1]
+    if (!baseUrl) await new Promise((r) => setTimeout(r, 50))
+  }
+  const pid = child.pid as number
+  return {
+    baseUrl,
+    pid,
+    output: () => out.join(''),
+    rss: () => {
+      const status = readFileSync(join('/proc', String(pid), 'status'), 'utf8')
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024
+    },
+    stop: async () => {
+      process.off('exit', killOnExit)
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      const forced = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      await exited
+      clearTimeout(forced)
+    },
+  }
+}

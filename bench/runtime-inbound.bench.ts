@@ -1,0 +1,137 @@
+// Inbound web chat (issue 3, acceptance 6a): 32 concurrent visitors POST messages to the real runtime over HTTP;
+// each message is a full durable step (receipt, contact, conversation, transcript row, the visitor's run stepped,
+// a reply queued in the outbox). Divided by pgbench's TPC-B tps at 32 clients on the same Postgres, measured
+// in the same run right before each HTTP round, so the machine's noise hits both. p50/p99 request latency.
+//   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx runtime-inbound.bench.ts'
+import { execFileSync } from 'node:child_process'
+import { cpus } from 'node:os'
+import {
+  chatFlow,
+  createBenchDatabase,
+  median,
+  percentile,
+  seedShop,
+  startRuntimeChild,
+} from './runtime-bench-kit.ts'
+
+const CLIENTS = 32
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
+const PGBENCH_SCALE = 32
+
+function pgbench(url: string, args: string[]): string {
+  const bin = process.env.PGBENCH_PATH || 'pgbench'
+  return execFileSync(bin, [...args, url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+function pgbenchTps(url: string): number {
+  const out = pgbench(url, ['-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), '-n'])
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1]
+  if (!tps) throw new Error(`cannot read pgbench output:\n${out}`)
+  return Number(tps)
+}
+
+interface Visitor {
+  token: string
+  sent: number
+}
+
+async function openVisitor(baseUrl: string, channelId: string): Promise<Visitor> {
+  const res = await fetch(`${baseUrl}/api/webchat/${channelId}/session`, { method: 'POST' })
+  if (!res.ok) throw new Error(`session: ${res.status} ${await res.text()}`)
+  const { token } = (await res.json()) as { token: string }
+  return { token, sent: 0 }
+}
+
+let messageCounter = 0
+/** Requests sent again after the server closed a kept-alive socket under them (same id: processed once). */
+let resent = 0
+
+async function say(baseUrl: string, channelId: string, visitor: Visitor): Promise<number> {
+  const started = performance.now()
+  const body = JSON.stringify({ clientMessageId: `m${++messageCounter}`, text: `question ${visitor.sent}` })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${baseUrl}/api/webchat/${channelId}/messages`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${visitor.token}`, 'Content-Type': 'application/json' },
+        body,
+      })
+      const text = await res.text()
+      if (res.status !== 202) throw new Error(`message: ${res.status} ${text}`)
+      break
+    } catch (error) {
+      if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET' || attempt === 3)
+        throw error
+      resent += 1
+    }
+  }
+  visitor.sent += 1
+  return performance.now() - started
+}
+
+/** Every visitor sends back to back for `seconds`; returns messages per second and the latencies. */
+async function httpRound(baseUrl: string, channelId: string, visitors: Visitor[], seconds: number) {
+  const latencies: number[] = []
+  const deadline = performance.now() + seconds * 1000
+  const started = performance.now()
+  await Promise.all(
+    visitors.map(async (visitor) => {
+      while (performance.now() < deadline) latencies.push(await say(baseUrl, channelId, visitor))
+    }),
+  )
+  return { rate: latencies.length / ((performance.now() - started) / 1000), latencies }
+}
+
+const bench = await createBenchDatabase('bench_inbound')
+const tpcb = await createBenchDatabase('bench_pgbench', false)
+try {
+  pgbench(tpcb.url, ['-i', '-q', '-s', String(PGBENCH_SCALE)])
+  const shop = await seedShop(bench.db, chatFlow)
+  const runtime = await startRuntimeChild(bench.url)
+  try {
+    const visitors = await Promise.all(
+      Array.from({ length: CLIENTS }, () => openVisitor(runtime.baseUrl, shop.channelId)),
+    )
+    // Warm-up: every visitor's run starts (first message) and the compiled flow is cached.
+    await httpRound(runtime.baseUrl, shop.channelId, visitors, 3)
+    const ratios: number[] = []
+    const rates: number[] = []
+    const p50s: number[] = []
+    const p99s: number[] = []
+    for (let round = 1; round <= ROUNDS; round++) {
+      const tps = pgbenchTps(tpcb.url)
+      const { rate, latencies } = await httpRound(runtime.baseUrl, shop.channelId, visitors, SECONDS)
+      ratios.push(rate / tps)
+      rates.push(rate)
+      p50s.push(percentile(latencies, 50))
+      p99s.push(percentile(latencies, 99))
+      console.log(
+        `round ${round}: pgbench TPC-B ${tps.toFixed(0)} tps; inbound ${rate.toFixed(0)} msg/s ` +
+          `(${latencies.length} in ${SECONDS} s) → ratio ${(rate / tps).toFixed(3)}; ` +
+          `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      )
+    }
+    const replies = await bench.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirst()
+    const sent = visitors.reduce((n, v) => n + v.sent, 0)
+    console.log(
+      `${sent} messages sent (${resent} resent after a closed socket), ${replies?.n} replies in the outbox (one per message expected)`,
+    )
+    console.log(
+      `\ninbound web chat (${cpus().length} cores, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s): ` +
+        `median ${median(rates).toFixed(0)} msg/s, median ratio to pgbench TPC-B ${median(ratios).toFixed(3)} ` +
+        `(goal ≥ 1.0), latency p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms`,
+    )
+  } catch (error) {
+    console.error(`runtime output:\n${runtime.output()}`)
+    throw error
+  } finally {
+    await runtime.stop()
+  }
+} finally {
+  await bench.drop()
+  await tpcb.drop()
+}
