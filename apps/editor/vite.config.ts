@@ -14,5 +14,22 @@ export default defineConfig({
       '/healthz': { target: runtime, changeOrigin: true },
     },
   },
-  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        // React and React Flow change less often than the editor: their own chunk stays cached across releases.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](react|react-dom|scheduler|@xyflow|d3-[a-z]+|zustand|classcat)[\\/]/,
+            },
+          ],
+        },
+      },
+    },
+  },
 })

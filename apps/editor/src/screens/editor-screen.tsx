@@ -3,7 +3,7 @@
 import { ApiError } from '@parley/api'
 import type { RawFlowDocument } from '@parley/flow'
 import { ReactFlowProvider } from '@xyflow/react'
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { FlowCanvas } from '../canvas/flow-canvas.tsx'
 import { Palette } from '../canvas/palette.tsx'
@@ -14,10 +14,14 @@ import { runValidation, useLiveValidation } from '../editor/use-live-validation.
 import { useEditorShortcuts } from '../editor/use-shortcuts.ts'
 import { VersionsPanel } from '../editor/versions-panel.tsx'
 import { InspectorPanel } from '../inspector/inspector-panel.tsx'
-import { SimulatorPanel } from '../simulator/simulator-panel.tsx'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 
 type Tab = 'inspect' | 'simulate' | 'history'
+
+// The simulator (and the flow interpreter with XState behind it) loads when its tab is first opened.
+const SimulatorPanel = lazy(() =>
+  import('../simulator/simulator-panel.tsx').then((m) => ({ default: m.SimulatorPanel })),
+)
 
 export function EditorScreen({ flowId }: { flowId: string }) {
   const [status, setStatus] = useState<'loading' | 'ready' | { error: string }>('loading')
@@ -163,7 +167,11 @@ function EditorLayout({
           </div>
           <div className="side-panel-body">
             {tab === 'inspect' ? <InspectorPanel /> : null}
-            {tab === 'simulate' ? <SimulatorPanel /> : null}
+            {tab === 'simulate' ? (
+              <Suspense fallback={<p className="muted">Loading the simulator…</p>}>
+                <SimulatorPanel />
+              </Suspense>
+            ) : null}
             {tab === 'history' ? (
               <VersionsPanel
                 flowId={flowId}
