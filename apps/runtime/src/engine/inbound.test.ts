@@ -88,7 +88,7 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
         .where('conversation_id', '=', conversationId)
         .where('direction', '=', 'out')
         .orderBy('created_at')
-        .orderBy('id')
+        .orderBy('seq')
         .execute()
     const sendsTo = () => webchat.sends.filter((s) => s.payload.to === defaultVisitor).length
     return { merchantId, channel, say, outbound, sendsTo }

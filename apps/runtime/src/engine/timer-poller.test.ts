@@ -78,6 +78,7 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
           .where('merchant_id', '=', merchantId)
           .where('run_id', '=', id)
           .orderBy('created_at')
+          .orderBy('seq')
           .execute()
       ).map((m) => (m.body as { text: string }).text)
     return { merchantId, published, runId, texts, say }

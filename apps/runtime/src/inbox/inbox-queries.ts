@@ -90,10 +90,9 @@ export async function loadInboxTranscript(
     .selectAll()
     .where('merchant_id', '=', merchantId)
     .where('conversation_id', '=', conversationId)
-    // A step writes the shopper's message and the replies with one timestamp: the message comes first.
+    // A step writes the shopper's message and its replies with one timestamp: seq keeps the order it wrote them.
     .orderBy('created_at')
-    .orderBy(sql`case when direction = 'in' then 0 else 1 end`)
-    .orderBy('id')
+    .orderBy('seq')
     .limit(2000)
     .execute()
   return rows.map(toInboxMessage)
@@ -131,8 +130,7 @@ async function lastMessages(db: Db, merchantId: string, conversationIds: string[
     .where('conversation_id', 'in', conversationIds)
     .orderBy('conversation_id')
     .orderBy('created_at', 'desc')
-    .orderBy(sql`case when direction = 'in' then 0 else 1 end`, 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .execute()
   for (const row of rows) byConversation.set(row.conversation_id, row)
   return byConversation

@@ -1,5 +1,5 @@
 // Shoppers and what was said to them: contacts, their channel identities, conversations and messages.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely'
 import type {
   DefaultTimestamp,
   Id,
@@ -93,6 +93,11 @@ export interface MessagesTable {
   run_id: string | null
   node_id: string | null
   created_at: DefaultTimestamp
+  /**
+   * Insertion order (bigint identity; never written). Messages of one step share `created_at`, so transcripts
+   * order by (created_at, seq). int8 reads as a number on both drivers (`open-database.ts`): exact up to 2^53.
+   */
+  seq: GeneratedAlways<number>
   sent_at: NullableTimestamp
   delivered_at: NullableTimestamp
   read_at: NullableTimestamp

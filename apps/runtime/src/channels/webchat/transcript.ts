@@ -1,7 +1,7 @@
 // The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
 // actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
 import type { ConversationStatus, Database, Message, MessageStatus } from '@parley/db'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 
 export interface VisitorMessage {
   id: string
@@ -78,10 +78,9 @@ export async function listVisitorTranscript(
     )
     .where('author', '!=', 'system')
     .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'in', VISIBLE_OUTBOUND)]))
-    // A step writes the shopper's message and the replies with one timestamp: the message comes first.
+    // A step writes the shopper's message and its replies with one timestamp: seq keeps the order it wrote them.
     .orderBy('created_at', 'desc')
-    .orderBy(sql`case when direction = 'in' then 0 else 1 end`, 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .limit(limit)
     .execute()
   return { messages: rows.reverse().map(toVisitorMessage), status: conversations[0]?.status ?? null }
