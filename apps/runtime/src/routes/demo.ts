@@ -216,7 +216,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const visitor = await visitorOf(deps, store, c.req.header('authorization'))
-    const body = cartBody.parse(await c.req.json().catch(() => ({})))
+    const body = cartBody.parse(await c.req.json())
     const cart = await pricedCart(deps, store.merchantId, body.items)
     const event = storeEventSchema.parse({
       id: `demo-${randomUUID()}`,
@@ -254,7 +254,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const visitor = await visitorOf(deps, store, c.req.header('authorization'))
-    const body = cartBody.parse(await c.req.json().catch(() => ({})))
+    const body = cartBody.parse(await c.req.json())
     const cart = await pricedCart(deps, store.merchantId, body.items)
     const number = `NT-${Math.floor(1000 + Math.random() * 9000)}`
     const event = storeEventSchema.parse({
@@ -292,7 +292,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const contactId = await optionalContact(deps, store, c.req.header('authorization'))
-    const body = advanceBody.parse(await c.req.json().catch(() => ({})))
+    const body = advanceBody.parse(await c.req.json())
     let ms: number
     if ('hours' in body) ms = Math.round(body.hours * HOUR_MS)
     else {
