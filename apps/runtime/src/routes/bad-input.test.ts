@@ -8,7 +8,11 @@ import { type ErrorCode, errorBodySchema } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, MAX_BODY_BYTES } from '../app.ts'
+import { createChannel, ensureConversation } from '../channels/testing/channel-fixtures.ts'
+import { issueVisitorToken } from '../channels/webchat/visitor-token.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { signShopifyBody, signWhatsAppBody } from '../security/signatures.ts'
+import { DEMO_MERCHANT_NAME } from '../seed.ts'
 import { snapshotDatabase } from '../testing/db-snapshot.ts'
 import {
   flowDocumentWithErrors,
@@ -33,6 +37,20 @@ type Auth =
   | 'apikey'
   /** A well-formed but unknown API key. */
   | 'bad-apikey'
+  /** Merchant B's store API key. */
+  | 'apikey-b'
+  /** A visitor token for merchant A's web-chat channel (the one in {webchatChannelId}). */
+  | 'visitor'
+  /** That token with its signature changed. */
+  | 'visitor-forged'
+  /** A valid visitor token for merchant B's web-chat channel. */
+  | 'visitor-other-merchant'
+  /** A valid visitor token for merchant A's second web-chat channel. */
+  | 'visitor-other-channel'
+  /** A visitor token for {webchatChannelId} that expired. */
+  | 'visitor-expired'
+  /** A visitor token for the demo store's web-chat channel. */
+  | 'demo-visitor'
 
 interface BadInputCase {
   name?: string
@@ -43,7 +61,10 @@ interface BadInputCase {
   /** JSON-encoded; use rawBody for bytes that are not JSON. */
   body?: unknown
   rawBody?: string
+  /** Header values may contain {placeholders} too. */
   headers?: Record<string, string>
+  /** Sign the body as the webhook provider would, with the right channel's secret or another channel's. */
+  sign?: 'whatsapp' | 'whatsapp-other' | 'shopify' | 'shopify-other'
   expectStatus: number
   expectCode: ErrorCode
 }
@@ -57,7 +78,38 @@ interface Fixture {
   badFlowId: string
   apiKeyId: string
   apiKey: string
+  apiKeyB: string
+  /** A's conversation (status bot, nobody assigned) on {webchatChannelId}, with one shopper message. */
+  conversationId: string
+  messageId: string
+  /** B's conversation and message. */
+  conversationBId: string
+  messageBId: string
+  webchatChannelId: string
+  webchatChannel2Id: string
+  webchatChannelBId: string
+  disabledWebchatChannelId: string
+  whatsappChannelId: string
+  telegramChannelId: string
+  shopifyChannelId: string
+  visitorToken: string
+  visitorTokenForged: string
+  visitorTokenOtherMerchant: string
+  visitorTokenOtherChannel: string
+  visitorTokenExpired: string
+  demoVisitorToken: string
 }
+
+const WHATSAPP = { appSecret: 'wa-app-secret-a', verifyToken: 'wa-verify-a' }
+const WHATSAPP_B = { appSecret: 'wa-app-secret-b', verifyToken: 'wa-verify-b' }
+const TELEGRAM_SECRET = 'tg-secret-a'
+const SHOPIFY_SECRET = 'shop-secret-a'
+const SHOPIFY_SECRET_B = 'shop-secret-b'
+const SHOPIFY_HEADERS = { 'x-shopify-webhook-id': 'wh-1', 'x-shopify-topic': 'checkouts/update' }
+const WEBCHAT_MAX_BYTES = 16 * 1024
+/** Merchant A's order (reported in setUpFixture). */
+const ORDER_NUMBER_A = 'A-1001'
+const OVERSIZED_WEBCHAT = `{"text":"${'x'.repeat(WEBCHAT_MAX_BYTES + 16)}","clientMessageId":"m1"}`
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 const OVERSIZED = `{"name":"${'x'.repeat(MAX_BODY_BYTES + 1024)}"}`
@@ -573,9 +625,622 @@ const cases: BadInputCase[] = [
     expectCode: 'not_found',
   },
 
-  // ── engine routes (events, dev clock): append here ──────────────────────────────────────────────────────
-  // ── channel routes (webhooks, web chat, conversations): append here ─────────────────────────────────────
+  // ── flows: the remaining auth, CSRF and unknown-id combinations ─────────────────────────────────────────
+  bad('GET', '/api/starter-flows', 'apikey', 401, 'unauthorized'),
+  bad('DELETE', '/api/flows/{flowId}', 'none', 401, 'unauthorized'),
+  bad('DELETE', `/api/flows/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/duplicate', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/duplicate', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/duplicate`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/duplicate', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('POST', '/api/flows/{flowId}/validate', 'none', 401, 'unauthorized'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/validate`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/not-a-uuid/validate', 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/publish', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/publish', 'apikey', 401, 'unauthorized'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/publish`, 'session', 404, 'not_found'),
+  bad('GET', '/api/flows/{flowId}/versions', 'none', 401, 'unauthorized'),
+  bad('GET', `/api/flows/${UNKNOWN_ID}/versions`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/versions/1/rollback', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/versions/1/rollback', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/versions/1/rollback`, 'session', 404, 'not_found'),
+  bad('PATCH', '/api/flows/{flowId}', 'session', 404, 'not_found', { name: 'wrong method', body: {} }),
+
+  // ── static files: a wrong method ────────────────────────────────────────────────────────────────────────
+  bad('POST', '/widget.js', 'none', 404, 'not_found'),
+  bad('DELETE', '/', 'none', 404, 'not_found'),
+
+  // ── system: a wrong method ──────────────────────────────────────────────────────────────────────────────
+  bad('POST', '/healthz', 'none', 404, 'not_found'),
+  bad('DELETE', '/metrics', 'none', 404, 'not_found'),
+  bad('PUT', '/openapi.json', 'none', 404, 'not_found'),
+
+  // ── events (API key) ────────────────────────────────────────────────────────────────────────────────────
+  bad('POST', '/api/events', 'none', 401, 'unauthorized', { body: cartEvent('e-none') }),
+  bad('POST', '/api/events', 'bad-apikey', 401, 'unauthorized', { body: cartEvent('e-bad') }),
+  bad('POST', '/api/events', 'session', 401, 'unauthorized', { body: cartEvent('e-session') }),
+  bad('POST', '/api/events', 'apikey', 401, 'unauthorized', {
+    name: 'malformed bearer',
+    body: cartEvent('e-malformed'),
+    headers: { authorization: 'Bearer not-a-key' },
+  }),
+  bad('POST', '/api/events', 'apikey', 400, 'invalid_json', { rawBody: '{"id":"e1","type":' }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', { body: { id: 5, type: 'cart.updated' } }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+    body: { id: 'e2', type: 'cart.exploded' },
+  }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', { body: [] }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+    body: { ...cartEvent('e3'), cart: { token: 'c', value: -1, currency: 'eur', items: 'none' } },
+  }),
+  bad('POST', '/api/events', 'apikey', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('POST', '/api/events', 'apikey', 415, 'unsupported_media_type', {
+    rawBody: 'id=e4',
+    headers: { 'content-type': 'text/plain' },
+  }),
+  bad('POST', '/api/events', 'apikey', 404, 'not_found', {
+    name: 'unknown channel',
+    body: cartEvent('e5', UNKNOWN_ID),
+  }),
+  bad('POST', '/api/events', 'apikey-b', 404, 'not_found', {
+    name: "another merchant's channel",
+    body: cartEvent('e6', '{webchatChannelId}'),
+  }),
+  bad('POST', '/api/events', 'apikey-b', 404, 'not_found', {
+    name: "shipped for another merchant's order",
+    body: {
+      id: 'e8',
+      type: 'order.shipped',
+      order: { number: ORDER_NUMBER_A, trackingNumber: 'T-1', carrier: 'DHL' },
+    },
+  }),
+  bad('POST', '/api/events', 'apikey', 415, 'unsupported_media_type', {
+    name: 'no content type',
+    rawBody: JSON.stringify(cartEvent('e9')),
+    headers: { 'content-type': '' },
+  }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+    body: { ...cartEvent('e10'), id: 'x'.repeat(1000) },
+  }),
+  bad('POST', '/api/events', 'apikey', 400, 'validation_failed', { body: null }),
+  bad('POST', '/api/events', 'apikey', 404, 'not_found', {
+    name: 'shipped for an unknown order',
+    body: {
+      id: 'e7',
+      type: 'order.shipped',
+      contact: { email: 'alex@example.com' },
+      order: { number: 'NO-SUCH-ORDER', trackingNumber: 'T-1', carrier: 'DHL' },
+    },
+  }),
+
+  // ── analytics ───────────────────────────────────────────────────────────────────────────────────────────
+  bad('GET', '/api/analytics/recovery', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/analytics/recovery', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/analytics/recovery?from=yesterday', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/analytics/recovery?to=5', 'session', 400, 'validation_failed'),
+  bad(
+    'GET',
+    '/api/analytics/recovery?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    'session',
+    400,
+    'bad_request',
+  ),
+  bad('POST', '/api/analytics/recovery', 'session', 404, 'not_found', { body: {} }),
+
+  // ── dev clock ───────────────────────────────────────────────────────────────────────────────────────────
+  bad('GET', '/api/dev/clock', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/dev/clock', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/dev/clock/advance', 'none', 401, 'unauthorized', { body: { hours: 1 } }),
+  bad('POST', '/api/dev/clock/advance', 'apikey', 401, 'unauthorized', { body: { hours: 1 } }),
+  bad('POST', '/api/dev/clock/advance', 'no-csrf', 403, 'csrf_failed', { body: { hours: 1 } }),
+  bad('POST', '/api/dev/clock/advance', 'agent', 403, 'forbidden', { body: { hours: 1 } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'invalid_json', { rawBody: '{"hours":' }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'validation_failed', { body: { hours: 'one' } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'validation_failed', { body: { ms: -5 } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'validation_failed', { body: { ms: 1, hours: 1 } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'validation_failed', { body: { hours: 1e9 } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 400, 'validation_failed', { body: {} }),
+  bad('POST', '/api/dev/clock/advance', 'editor', 400, 'validation_failed', { body: { ms: 1.5 } }),
+  bad('POST', '/api/dev/clock/advance', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('POST', '/api/dev/clock', 'session', 404, 'not_found', { body: { hours: 1 } }),
+
+  // ── conversations (staff inbox) ─────────────────────────────────────────────────────────────────────────
+  bad('GET', '/api/conversations', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/conversations', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/conversations?status=lost', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?limit=0', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?limit=many', 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?assigned=them', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/conversations/{conversationId}', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/conversations/{conversationId}', 'wrong-merchant', 404, 'not_found'),
+  bad('GET', '/api/conversations/{conversationBId}', 'agent', 404, 'not_found'),
+  bad('GET', `/api/conversations/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  bad('GET', '/api/conversations/not-a-uuid', 'session', 404, 'not_found'),
+  bad('GET', '/api/conversations/socket', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/conversations/socket', 'session', 426, 'bad_request', { name: 'no upgrade' }),
+  // take over (optional body { force })
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationBId}/take-over', 'agent', 404, 'not_found'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/take-over`, 'session', 404, 'not_found'),
+  bad('POST', '/api/conversations/not-a-uuid/take-over', 'session', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'agent', 400, 'invalid_json', {
+    rawBody: '{"force":',
+  }),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'agent', 400, 'validation_failed', {
+    body: { force: 'yes' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'agent', 400, 'validation_failed', {
+    body: [],
+  }),
+  bad('POST', '/api/conversations/{conversationId}/take-over', 'agent', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+  }),
+  // reply as staff
+  bad('POST', '/api/conversations/{conversationId}/messages', 'none', 401, 'unauthorized', {
+    body: { text: 'hi' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'no-csrf', 403, 'csrf_failed', {
+    body: { text: 'hi' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'wrong-merchant', 404, 'not_found', {
+    body: { text: 'hi' },
+  }),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/messages`, 'session', 404, 'not_found', {
+    body: { text: 'hi' },
+  }),
+  bad('POST', '/api/conversations/not-a-uuid/messages', 'session', 404, 'not_found', {
+    body: { text: 'hi' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'invalid_json', {
+    rawBody: '{"text":"hi"',
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: 42 },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: '   ' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: 'x'.repeat(5000) },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: 'hi', clientMessageId: 'has spaces' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 415, 'unsupported_media_type', {
+    rawBody: 'text=hi',
+    headers: { 'content-type': 'text/plain' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 409, 'conflict', {
+    name: 'not taken over',
+    body: { text: 'hi' },
+  }),
+  // hand back (optional body { note })
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/hand-back`, 'session', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 400, 'invalid_json', {
+    rawBody: '{note}',
+  }),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 400, 'validation_failed', {
+    body: { note: 7 },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 400, 'validation_failed', {
+    body: { note: 'n'.repeat(1001) },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+  }),
+  bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 409, 'conflict', {
+    name: 'not taken over',
+  }),
+  // resolve
+  bad('POST', '/api/conversations/{conversationId}/resolve', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/resolve', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/resolve', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/conversations/{conversationId}/resolve', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationBId}/resolve', 'session', 404, 'not_found'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/resolve`, 'session', 404, 'not_found'),
+  bad('POST', '/api/conversations/not-a-uuid/resolve', 'session', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/resolve', 'session', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+  }),
+  // a photo the shopper sent
+  bad('GET', '/api/conversations/{conversationId}/messages/{messageId}/media/0', 'none', 401, 'unauthorized'),
+  bad(
+    'GET',
+    '/api/conversations/{conversationId}/messages/{messageId}/media/0',
+    'wrong-merchant',
+    404,
+    'not_found',
+  ),
+  bad('GET', '/api/conversations/{conversationBId}/messages/{messageBId}/media/0', 'agent', 404, 'not_found'),
+  bad(
+    'GET',
+    '/api/conversations/{conversationId}/messages/{messageBId}/media/0',
+    'session',
+    404,
+    'not_found',
+  ),
+  bad(
+    'GET',
+    '/api/conversations/{conversationId}/messages/{messageId}/media/0',
+    'session',
+    404,
+    'not_found',
+    {
+      name: 'a message without media',
+    },
+  ),
+  bad(
+    'GET',
+    `/api/conversations/{conversationId}/messages/${UNKNOWN_ID}/media/0`,
+    'session',
+    404,
+    'not_found',
+  ),
+  bad(
+    'GET',
+    '/api/conversations/{conversationId}/messages/{messageId}/media/abc',
+    'session',
+    404,
+    'not_found',
+  ),
+  bad(
+    'GET',
+    '/api/conversations/{conversationId}/messages/{messageId}/media/999',
+    'session',
+    404,
+    'not_found',
+  ),
+  bad('GET', '/api/conversations/{conversationId}/messages/not-a-uuid/media/0', 'session', 404, 'not_found'),
+
+  // ── web chat (public; the visitor token is the credential) ──────────────────────────────────────────────
+  bad('POST', `/api/webchat/${UNKNOWN_ID}/session`, 'none', 404, 'not_found'),
+  bad('POST', '/api/webchat/not-a-uuid/session', 'none', 404, 'not_found'),
+  bad('POST', '/api/webchat/{disabledWebchatChannelId}/session', 'none', 404, 'not_found'),
+  bad('POST', '/api/webchat/{whatsappChannelId}/session', 'none', 404, 'not_found', {
+    name: 'a channel of another kind',
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 400, 'invalid_json', {
+    rawBody: '{"token":',
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 400, 'validation_failed', {
+    body: { token: 5 },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 400, 'validation_failed', {
+    body: { token: 'x', visitorId: 'v_mine' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 400, 'validation_failed', { body: [] }),
+  bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 413, 'payload_too_large', {
+    rawBody: OVERSIZED_WEBCHAT,
+  }),
+  bad('GET', '/api/webchat/{webchatChannelId}/session', 'none', 404, 'not_found', { name: 'wrong method' }),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'visitor-forged', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'visitor-other-merchant', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'visitor-other-channel', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'visitor-expired', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'session', 401, 'unauthorized'),
+  bad('GET', '/api/webchat/{webchatChannelId}/messages', 'visitor', 401, 'unauthorized', {
+    name: 'not a bearer token',
+    headers: { authorization: '{visitorToken}' },
+  }),
+  bad('GET', '/api/webchat/{webchatChannelBId}/messages', 'visitor', 401, 'unauthorized'),
+  bad('GET', `/api/webchat/${UNKNOWN_ID}/messages`, 'visitor', 404, 'not_found'),
+  bad('GET', '/api/webchat/{disabledWebchatChannelId}/messages', 'visitor', 404, 'not_found'),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'none', 401, 'unauthorized', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor-forged', 401, 'unauthorized', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor-other-merchant', 401, 'unauthorized', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor-other-channel', 401, 'unauthorized', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor-expired', 401, 'unauthorized', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'none', 401, 'unauthorized', {
+    name: 'no token, bad body',
+    rawBody: '{"text":',
+  }),
+  bad('POST', `/api/webchat/${UNKNOWN_ID}/messages`, 'visitor', 404, 'not_found', {
+    body: { clientMessageId: 'm1', text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'invalid_json', {
+    rawBody: '{"clientMessageId":"m1","text":',
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+    body: { clientMessageId: 1, text: 'hi' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+    body: { clientMessageId: 'm1', text: ['hi'] },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+    name: 'neither text nor button',
+    body: { clientMessageId: 'm1', text: ' ' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+    body: { clientMessageId: 'm1', text: 'hi', merchantId: '{merchantB}' },
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 413, 'payload_too_large', {
+    rawBody: OVERSIZED_WEBCHAT,
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 415, 'unsupported_media_type', {
+    name: 'no content type',
+    rawBody: JSON.stringify({ clientMessageId: 'm1', text: 'hi' }),
+    headers: { 'content-type': '' },
+  }),
+  bad(
+    'GET',
+    '/api/webchat/{webchatChannelId}/socket?token={visitorTokenOtherMerchant}',
+    'none',
+    401,
+    'unauthorized',
+  ),
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 415, 'unsupported_media_type', {
+    rawBody: 'text=hi',
+    headers: { 'content-type': 'text/plain' },
+  }),
+  bad(
+    'GET',
+    '/api/webchat/{webchatChannelId}/socket?token={visitorTokenForged}',
+    'none',
+    401,
+    'unauthorized',
+  ),
+  bad('GET', `/api/webchat/${UNKNOWN_ID}/socket?token={visitorToken}`, 'none', 404, 'not_found'),
+
+  // ── WhatsApp webhook ────────────────────────────────────────────────────────────────────────────────────
+  bad(
+    'GET',
+    `/webhooks/whatsapp/{whatsappChannelId}?hub.mode=subscribe&hub.verify_token=${WHATSAPP_B.verifyToken}&hub.challenge=1`,
+    'none',
+    403,
+    'forbidden',
+  ),
+  bad(
+    'GET',
+    '/webhooks/whatsapp/{whatsappChannelId}?hub.mode=subscribe&hub.challenge=1',
+    'none',
+    403,
+    'forbidden',
+  ),
+  bad(
+    'GET',
+    `/webhooks/whatsapp/{whatsappChannelId}?hub.mode=unsubscribe&hub.verify_token=${WHATSAPP.verifyToken}&hub.challenge=1`,
+    'none',
+    403,
+    'forbidden',
+  ),
+  bad(
+    'GET',
+    `/webhooks/whatsapp/${UNKNOWN_ID}?hub.mode=subscribe&hub.verify_token=${WHATSAPP.verifyToken}&hub.challenge=1`,
+    'none',
+    404,
+    'not_found',
+  ),
+  bad(
+    'GET',
+    `/webhooks/whatsapp/{telegramChannelId}?hub.mode=subscribe&hub.verify_token=${WHATSAPP.verifyToken}&hub.challenge=1`,
+    'none',
+    404,
+    'not_found',
+  ),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 401, 'unauthorized', {
+    name: 'no signature',
+    body: whatsappMessage(),
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 401, 'unauthorized', {
+    name: 'wrong signature',
+    body: whatsappMessage(),
+    headers: { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 401, 'unauthorized', {
+    name: 'signature without the sha256= prefix',
+    body: whatsappMessage(),
+    headers: { 'x-hub-signature-256': '0'.repeat(64) },
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 401, 'unauthorized', {
+    name: "another channel's secret",
+    body: whatsappMessage(),
+    sign: 'whatsapp-other',
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 401, 'unauthorized', {
+    name: 'unsigned malformed JSON',
+    rawBody: '{"object":',
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 400, 'invalid_json', {
+    name: 'signed malformed JSON',
+    rawBody: '{"object":',
+    sign: 'whatsapp',
+  }),
+  bad('POST', '/webhooks/whatsapp/{whatsappChannelId}', 'none', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+    sign: 'whatsapp',
+  }),
+  bad('POST', `/webhooks/whatsapp/${UNKNOWN_ID}`, 'none', 404, 'not_found', {
+    body: whatsappMessage(),
+    sign: 'whatsapp',
+  }),
+  bad('POST', '/webhooks/whatsapp/not-a-uuid', 'none', 404, 'not_found', {
+    body: whatsappMessage(),
+    sign: 'whatsapp',
+  }),
+
+  // ── Telegram webhook ────────────────────────────────────────────────────────────────────────────────────
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 401, 'unauthorized', {
+    name: 'no secret token',
+    body: telegramMessage(),
+  }),
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 401, 'unauthorized', {
+    name: 'wrong secret token',
+    body: telegramMessage(),
+    headers: { 'x-telegram-bot-api-secret-token': `${TELEGRAM_SECRET}x` },
+  }),
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 401, 'unauthorized', {
+    name: 'unverified malformed JSON',
+    rawBody: '{"update_id":',
+  }),
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 400, 'invalid_json', {
+    name: 'verified malformed JSON',
+    rawBody: '{"update_id":',
+    headers: { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+  }),
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+    headers: { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+  }),
+  bad('POST', `/webhooks/telegram/${UNKNOWN_ID}`, 'none', 404, 'not_found', {
+    body: telegramMessage(),
+    headers: { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+  }),
+  bad('POST', '/webhooks/telegram/{whatsappChannelId}', 'none', 404, 'not_found', {
+    body: telegramMessage(),
+    headers: { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+  }),
+  bad('GET', '/webhooks/telegram/{telegramChannelId}', 'none', 404, 'not_found', { name: 'wrong method' }),
+
+  // ── Shopify webhook ─────────────────────────────────────────────────────────────────────────────────────
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+    name: 'no HMAC',
+    body: { id: 1 },
+    headers: SHOPIFY_HEADERS,
+  }),
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+    name: 'wrong HMAC',
+    body: { id: 1 },
+    headers: { ...SHOPIFY_HEADERS, 'x-shopify-hmac-sha256': 'AAAA' },
+  }),
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+    name: "another channel's secret",
+    body: { id: 1 },
+    headers: SHOPIFY_HEADERS,
+    sign: 'shopify-other',
+  }),
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 400, 'invalid_json', {
+    name: 'signed malformed JSON',
+    rawBody: '{"id":',
+    headers: SHOPIFY_HEADERS,
+    sign: 'shopify',
+  }),
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 400, 'bad_request', {
+    name: 'signed, no topic',
+    body: { id: 1 },
+    headers: { 'x-shopify-webhook-id': 'wh-1' },
+    sign: 'shopify',
+  }),
+  bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 413, 'payload_too_large', {
+    rawBody: OVERSIZED,
+    headers: SHOPIFY_HEADERS,
+    sign: 'shopify',
+  }),
+  bad('POST', `/webhooks/shopify/${UNKNOWN_ID}`, 'none', 404, 'not_found', {
+    body: { id: 1 },
+    headers: SHOPIFY_HEADERS,
+    sign: 'shopify',
+  }),
+
+  // ── demo store (dev only) ───────────────────────────────────────────────────────────────────────────────
+  bad('GET', '/demo/api/clock', 'visitor', 401, 'unauthorized', { name: "another channel's visitor" }),
+  bad('GET', '/demo/api/clock', 'visitor-forged', 401, 'unauthorized'),
+  bad('POST', '/demo/api/abandon', 'none', 401, 'unauthorized', { body: demoCart() }),
+  bad('POST', '/demo/api/abandon', 'visitor', 401, 'unauthorized', { body: demoCart() }),
+  bad('POST', '/demo/api/abandon', 'demo-visitor', 400, 'invalid_json', { rawBody: '{"cartToken":' }),
+  bad('POST', '/demo/api/abandon', 'demo-visitor', 400, 'validation_failed', {
+    body: { cartToken: 5, items: 'all' },
+  }),
+  bad('POST', '/demo/api/abandon', 'demo-visitor', 400, 'validation_failed', {
+    body: { ...demoCart(), items: [] },
+  }),
+  bad('POST', '/demo/api/abandon', 'demo-visitor', 400, 'bad_request', {
+    name: 'unknown product',
+    body: demoCart('no-such-sku'),
+  }),
+  bad('POST', '/demo/api/abandon', 'demo-visitor', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('POST', '/demo/api/order', 'none', 401, 'unauthorized', { body: demoCart() }),
+  bad('POST', '/demo/api/order', 'visitor-other-merchant', 401, 'unauthorized', { body: demoCart() }),
+  bad('POST', '/demo/api/order', 'demo-visitor', 400, 'invalid_json', { rawBody: '[' }),
+  bad('POST', '/demo/api/order', 'demo-visitor', 400, 'validation_failed', {
+    body: { ...demoCart(), extra: true },
+  }),
+  bad('POST', '/demo/api/order', 'demo-visitor', 400, 'bad_request', {
+    name: 'unknown product',
+    body: demoCart('no-such-sku'),
+  }),
+  bad('POST', '/demo/api/advance', 'visitor', 401, 'unauthorized', { body: { hours: 1 } }),
+  bad('POST', '/demo/api/advance', 'none', 400, 'invalid_json', { rawBody: '{"hours":' }),
+  bad('POST', '/demo/api/advance', 'none', 400, 'validation_failed', { body: { hours: 'one' } }),
+  bad('POST', '/demo/api/advance', 'none', 400, 'validation_failed', { body: { hours: 10_000 } }),
+  bad('POST', '/demo/api/advance', 'none', 400, 'validation_failed', { body: { next: false } }),
+  bad('POST', '/demo/api/advance', 'none', 413, 'payload_too_large', { rawBody: OVERSIZED }),
 ]
+
+/** A case in one line: method, path, auth, the expected status and code, then body, headers or a name. */
+function bad(
+  method: BadInputCase['method'],
+  path: string,
+  auth: Auth,
+  expectStatus: number,
+  expectCode: ErrorCode,
+  extra: Partial<Pick<BadInputCase, 'name' | 'body' | 'rawBody' | 'headers' | 'sign'>> = {},
+): BadInputCase {
+  return { method, path, auth, expectStatus, expectCode, ...extra }
+}
+
+function cartEvent(id: string, channelId?: string) {
+  return {
+    id,
+    type: 'cart.updated',
+    contact: channelId ? { channelId, externalId: 'v_1' } : { email: 'alex@example.com' },
+    cart: { token: `cart-${id}`, value: '10.00', currency: 'EUR', items: [] },
+  }
+}
+
+function whatsappMessage() {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'waba',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { phone_number_id: '1000' },
+              contacts: [{ wa_id: '491700000000', profile: { name: 'Alex' } }],
+              messages: [
+                { from: '491700000000', id: 'wamid.1', timestamp: '1', type: 'text', text: { body: 'hi' } },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  }
+}
+
+function telegramMessage() {
+  return {
+    update_id: 1,
+    message: { message_id: 1, date: 1, chat: { id: 42, type: 'private' }, from: { id: 42 }, text: 'hi' },
+  }
+}
+
+function demoCart(sku = 'tee-1') {
+  return { cartToken: 'demo-cart-123', items: [{ sku, quantity: 1 }] }
+}
 
 async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>) {
   const a = await seedMerchant(deps.db, { name: 'Merchant A' })
@@ -596,6 +1261,81 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
   const badFlow = await json<{ id: string }>(write('/api/flows', { name: 'Unfinished' }))
   await write(`/api/flows/${badFlow.id}`, { name: 'Unfinished', document: flowDocumentWithErrors() }, 'PUT')
   const key = await json<{ apiKey: { id: string }; key: string }>(write('/api/api-keys', { name: 'Store' }))
+  const keyB = await json<{ key: string }>(
+    app.request('/api/api-keys', {
+      method: 'POST',
+      headers: sessions.other.write,
+      body: JSON.stringify({ name: 'Store B' }),
+    }),
+  )
+
+  const orderEvent = {
+    id: 'order-a-1',
+    type: 'order.created',
+    contact: { email: 'alex@example.com' },
+    order: { id: 'store-order-1', number: ORDER_NUMBER_A, total: '10.00', currency: 'EUR' },
+  }
+  const order = await app.request('/api/events', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(orderEvent),
+  })
+  if (order.status !== 202) throw new Error(`order event: ${order.status} ${await order.text()}`)
+
+  const { db } = deps
+  const webchat = await createChannel(db, a.merchantId, 'webchat')
+  const webchat2 = await createChannel(db, a.merchantId, 'webchat')
+  const webchatB = await createChannel(db, b.merchantId, 'webchat')
+  const disabled = await createChannel(db, a.merchantId, 'webchat')
+  await db.updateTable('channels').set({ enabled: false }).where('id', '=', disabled.id).execute()
+  const whatsapp = await createChannel(db, a.merchantId, 'whatsapp', {
+    phoneNumberId: '1000',
+    accessToken: 'wa-access',
+    ...WHATSAPP,
+  })
+  await createChannel(db, b.merchantId, 'whatsapp', {
+    phoneNumberId: '2000',
+    accessToken: 'wa-access-b',
+    ...WHATSAPP_B,
+  })
+  const telegram = await createChannel(db, a.merchantId, 'telegram', {
+    botToken: '1:abc',
+    webhookSecret: TELEGRAM_SECRET,
+  })
+  const shopify = await createChannel(db, a.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET })
+  await createChannel(db, b.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET_B })
+
+  const shopperMessage = async (merchantId: string, channelId: string) => {
+    const ids = await ensureConversation(db, merchantId, channelId, 'v_shopper')
+    const message = await db
+      .insertInto('messages')
+      .values({
+        merchant_id: merchantId,
+        conversation_id: ids.conversationId,
+        contact_id: ids.contactId,
+        direction: 'in',
+        author: 'shopper',
+        body: { text: 'Where is my order?' },
+        status: 'delivered',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { conversationId: ids.conversationId, messageId: message.id }
+  }
+  const conversationA = await shopperMessage(a.merchantId, webchat.id)
+  const conversationB = await shopperMessage(b.merchantId, webchatB.id)
+
+  // The demo store's merchant and web-chat channel (the /demo/api/* routes look them up by name).
+  const demo = await seedMerchant(db, { name: DEMO_MERCHANT_NAME })
+  const demoChannel = await createChannel(db, demo.merchantId, 'webchat')
+
+  const now = deps.clock.now()
+  const token = (merchantId: string, channelId: string, at = now) =>
+    issueVisitorToken({ merchantId, channelId, visitorId: 'v_shopper' }, deps.config.secret, at).token
+  const visitorToken = token(a.merchantId, webchat.id)
+  // Change the signature's first character (its last may carry only padding bits).
+  const [payload, signature = ''] = visitorToken.split('.')
+  const visitorTokenForged = `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`
 
   const fixture: Fixture = {
     merchantA: a.merchantId,
@@ -604,6 +1344,24 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
     badFlowId: badFlow.id,
     apiKeyId: key.apiKey.id,
     apiKey: key.key,
+    apiKeyB: keyB.key,
+    conversationId: conversationA.conversationId,
+    messageId: conversationA.messageId,
+    conversationBId: conversationB.conversationId,
+    messageBId: conversationB.messageId,
+    webchatChannelId: webchat.id,
+    webchatChannel2Id: webchat2.id,
+    webchatChannelBId: webchatB.id,
+    disabledWebchatChannelId: disabled.id,
+    whatsappChannelId: whatsapp.id,
+    telegramChannelId: telegram.id,
+    shopifyChannelId: shopify.id,
+    visitorToken,
+    visitorTokenForged,
+    visitorTokenOtherMerchant: token(b.merchantId, webchatB.id),
+    visitorTokenOtherChannel: token(a.merchantId, webchat2.id),
+    visitorTokenExpired: token(a.merchantId, webchat.id, now - 31 * 24 * 60 * 60 * 1000),
+    demoVisitorToken: token(demo.merchantId, demoChannel.id),
   }
   return { fixture, sessions }
 }
@@ -630,6 +1388,20 @@ function authHeaders(
       return { authorization: `Bearer ${fixture.apiKey}` }
     case 'bad-apikey':
       return { authorization: `Bearer pk_live_0badc0de_${'x'.repeat(43)}` }
+    case 'apikey-b':
+      return { authorization: `Bearer ${fixture.apiKeyB}` }
+    case 'visitor':
+      return { authorization: `Bearer ${fixture.visitorToken}` }
+    case 'visitor-forged':
+      return { authorization: `Bearer ${fixture.visitorTokenForged}` }
+    case 'visitor-other-merchant':
+      return { authorization: `Bearer ${fixture.visitorTokenOtherMerchant}` }
+    case 'visitor-other-channel':
+      return { authorization: `Bearer ${fixture.visitorTokenOtherChannel}` }
+    case 'visitor-expired':
+      return { authorization: `Bearer ${fixture.visitorTokenExpired}` }
+    case 'demo-visitor':
+      return { authorization: `Bearer ${fixture.demoVisitorToken}` }
   }
 }
 
@@ -647,22 +1419,33 @@ describe.each(testDatabases())('bad input on %s', (kind) => {
   it.each(cases.map((c) => [`${c.name ? `${c.name}: ` : ''}${c.method} ${c.path} as ${c.auth}`, c] as const))(
     '%s',
     async (_label, c) => {
-      const path = c.path.replace(/\{(\w+)\}/g, (_m, key: string) => {
-        const value = setup.fixture[key as keyof Fixture]
-        if (value === undefined) throw new Error(`No fixture field ${key}`)
-        return value
-      })
+      const fill = (text: string) =>
+        text.replace(/\{(\w+)\}/g, (_m, key: string) => {
+          const value = setup.fixture[key as keyof Fixture]
+          if (value === undefined) throw new Error(`No fixture field ${key}`)
+          return value
+        })
+      const path = fill(c.path)
       const hasBody = c.body !== undefined || c.rawBody !== undefined
-      const headers = {
+      const bodyText = c.rawBody ?? (c.body === undefined ? '' : fill(JSON.stringify(c.body)))
+      const headers: Record<string, string> = {
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         ...authHeaders(c.auth, setup.sessions, setup.fixture),
-        ...c.headers,
+        ...Object.fromEntries(Object.entries(c.headers ?? {}).map(([name, value]) => [name, fill(value)])),
+      }
+      if (c.sign === 'whatsapp' || c.sign === 'whatsapp-other') {
+        const secret = c.sign === 'whatsapp' ? WHATSAPP.appSecret : WHATSAPP_B.appSecret
+        headers['x-hub-signature-256'] = signWhatsAppBody(bodyText, secret)
+      }
+      if (c.sign === 'shopify' || c.sign === 'shopify-other') {
+        const secret = c.sign === 'shopify' ? SHOPIFY_SECRET : SHOPIFY_SECRET_B
+        headers['x-shopify-hmac-sha256'] = signShopifyBody(bodyText, secret)
       }
       const before = await snapshotDatabase(t.deps.db)
       const res = await app.request(path, {
         method: c.method,
         headers,
-        ...(hasBody ? { body: c.rawBody ?? JSON.stringify(c.body) } : {}),
+        ...(hasBody ? { body: bodyText } : {}),
       })
       const text = await res.text()
       expect(res.status, text.slice(0, 300)).toBe(c.expectStatus)
