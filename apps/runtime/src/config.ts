@@ -22,6 +22,8 @@ export const configSchema = z
     TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
+    /** How long a claimed send may stay `sending` (database time) before the relay treats its process as dead. */
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
     TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
     STATIC_DIR: z.string().optional(),

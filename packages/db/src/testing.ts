@@ -11,7 +11,10 @@ import pg from 'pg'
 import { type DatabaseKind, type OpenedDatabase, openDatabase } from './open-database.ts'
 import type { Database, Merchant, NewMerchant } from './schema/index.ts'
 
-export type TestDatabase = OpenedDatabase
+export type TestDatabase = OpenedDatabase & {
+  /** postgres only: the database's own URL, for another process (a runtime started as a child) to connect. */
+  url?: string
+}
 
 let noticeShown = false
 
@@ -70,6 +73,7 @@ export async function createTestDatabase(
   let closing: Promise<void> | undefined
   return {
     ...opened,
+    url: url.toString(),
     close: () => {
       closing ??= opened.close().finally(() => dropDatabase(adminUrl, name))
       return closing

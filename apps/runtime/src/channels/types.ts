@@ -26,6 +26,11 @@ export type SendResult =
 
 export interface ChannelAdapter {
   kind: Channel['kind']
+  /**
+   * True when sending the same `messageId` again cannot reach the shopper twice (web chat: the transcript row
+   * is the delivery). The relay then sends again after a crash mid-send instead of settling the row `unknown`.
+   */
+  idempotentDelivery?: boolean
   send(channel: Channel, payload: OutboundPayload): Promise<SendResult>
 }
 

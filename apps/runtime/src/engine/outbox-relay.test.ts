@@ -1,9 +1,10 @@
 // The outbox relay's delivery semantics with a fake adapter: retry only on `retry` (with backoff), `unknown`
-// never resent, `failed` final, an expired lease settles as `unknown`, gave-up after the attempt limit.
-import type { Database } from '@parley/db'
+// never resent, `failed` final, an expired lease settles as `unknown` (but web chat, idempotent on the message
+// id, is sent again exactly once), gave-up after the attempt limit.
+import type { ChannelKind } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
-import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
 import { queueSend } from '../effects/send.ts'
 import { RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
@@ -13,22 +14,27 @@ import { inStepTransaction } from './step-transaction.ts'
 
 describe.each(testDatabases())('outbox relay on %s', (kind) => {
   let t: TestDeps
-  let db: Kysely<Database>
   const adapter = new RecordingAdapter('webchat')
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: adapter } })
-    db = t.deps.db
   }, 30_000)
   afterAll(() => t.close())
 
   /** One queued service message to a fresh visitor; returns how to read its rows and its sends. */
-  async function queued() {
+  async function queued(on: TestDeps = t, channelKind: ChannelKind = 'webchat') {
+    const db = on.deps.db
     const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
+    const channel = await seedChannel(db, merchantId, channelKind)
     const visitor = `visitor-${merchantId}`
-    const { messageId } = await inStepTransaction(t.deps, async (trx, ctx) => {
+    const { messageId } = await inStepTransaction(on.deps, async (trx, ctx) => {
       const contact = await upsertContactByIdentity(trx, merchantId, channel.id, visitor, {}, ctx.now)
       const conversation = await openConversation(trx, merchantId, contact.id, channel.id, ctx.now)
+      // The shopper just wrote: inside WhatsApp's 24-hour window, so a free-form send is queued.
+      await trx
+        .updateTable('conversations')
+        .set({ last_inbound_at: new Date(ctx.now) })
+        .where('id', '=', conversation.id)
+        .execute()
       const outcome = await queueSend(trx, ctx, {
         merchantId,
         conversationId: conversation.id,
@@ -115,10 +121,9 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
     expect((await q.rows()).outbox.status).toBe('failed')
   })
 
-  it('settles a send whose lease ran out (process died mid-call) as unknown, never resent', async () => {
-    const q = await queued()
-    // As if a relay claimed it, then died before recording the provider's answer.
-    await db
+  /** As if a relay claimed the send, then died before recording the provider's answer. */
+  async function expireLease(on: TestDeps, messageId: string) {
+    await on.deps.db
       .updateTable('outbox')
       .set({
         status: 'sending',
@@ -126,14 +131,64 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
         locked_by: 'dead-replica',
         attempts: 1,
       })
-      .where('message_id', '=', q.messageId)
+      .where('message_id', '=', messageId)
       .execute()
+  }
+
+  it('settles a send whose lease ran out (process died mid-call) as unknown, never resent', async () => {
+    const q = await queued()
+    await expireLease(t, q.messageId)
     expect(await settleExpiredLeases(t.deps)).toBeGreaterThanOrEqual(1)
     await relayOutbox(t.deps)
     expect(q.sends()).toBe(0)
     const { outbox, message } = await q.rows()
     expect(outbox.status).toBe('unknown')
     expect(message.status).toBe('unknown')
+  })
+
+  describe('with the real web-chat adapter and a WhatsApp provider', () => {
+    let c: TestDeps
+    const whatsapp = new RecordingAdapter('whatsapp')
+    const webchatSends: string[] = []
+    beforeAll(async () => {
+      c = await createTestDeps(kind, { channels: { whatsapp } })
+      const webchat = createWebchatAdapter(c.deps)
+      c.deps.channels.webchat = {
+        ...webchat,
+        send: (channel, payload) => {
+          webchatSends.push(payload.messageId)
+          return webchat.send(channel, payload)
+        },
+      }
+    }, 30_000)
+    afterAll(() => c.close())
+
+    it('sends an expired web-chat lease again exactly once; an expired WhatsApp one becomes unknown', async () => {
+      const web = await queued(c, 'webchat')
+      const wa = await queued(c, 'whatsapp')
+      await expireLease(c, web.messageId)
+      await expireLease(c, wa.messageId)
+
+      expect(await relayOutbox(c.deps)).toMatchObject({ claimed: 1, sent: 1, unknown: 1 })
+      c.clock.advance(60 * 60_000)
+      await relayOutbox(c.deps)
+
+      expect(webchatSends.filter((id) => id === web.messageId)).toHaveLength(1)
+      const webRows = await web.rows()
+      expect(webRows.outbox).toMatchObject({ status: 'sent', attempts: 2, locked_until: null })
+      expect(webRows.message.status).toBe('delivered')
+      const transcript = await c.deps.db
+        .selectFrom('messages')
+        .select('id')
+        .where('conversation_id', '=', webRows.message.conversation_id)
+        .execute()
+      expect(transcript).toHaveLength(1)
+
+      expect(whatsapp.sends.filter((s) => s.payload.messageId === wa.messageId)).toHaveLength(0)
+      const waRows = await wa.rows()
+      expect(waRows.outbox.status).toBe('unknown')
+      expect(waRows.message.status).toBe('unknown')
+    })
   })
 
   it('backs off exponentially, capped at five minutes', () => {

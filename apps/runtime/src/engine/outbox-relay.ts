@@ -1,7 +1,8 @@
 // The outbox relay: claims due rows (pending → sending, with a lease), re-checks policy just before sending,
 // calls the channel adapter after the claim committed, and records what the provider said. Only `retry`
 // (proof that nothing was sent) is retried, with backoff; `unknown` is never resent. A lease that runs out
-// while `sending` (the process died mid-call) settles as `unknown`.
+// while `sending` (the process died mid-call) settles as `unknown`, except on channels whose delivery is
+// idempotent on the message id (web chat), where the send is simply made again.
 import type { Channel, OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { SendResult } from '../channels/types.ts'
@@ -13,8 +14,6 @@ import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { deliverEvent } from './event-step.ts'
 import { afterCommit, type Db, newStepContext, type StepContext } from './step-transaction.ts'
 
-/** Long enough for any provider call (adapters time out well before); measured in database time. */
-export const OUTBOX_LEASE_SECONDS = 60
 export const MAX_SEND_ATTEMPTS = 8
 
 export interface RelayResult {
@@ -122,7 +121,7 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       .set({
         status: 'sending',
         attempts: sql`attempts + 1`,
-        locked_until: sql`now() + make_interval(secs => ${OUTBOX_LEASE_SECONDS})`,
+        locked_until: sql`now() + make_interval(secs => ${ctx.deps.config.OUTBOX_LEASE_SECONDS})`,
         locked_by: ctx.deps.instanceId,
         updated_at: new Date(ctx.now),
       })
@@ -311,8 +310,12 @@ async function performHttpJob(deps: RuntimeDeps, row: OutboxEntry, job: HttpJob,
 /**
  * Rows still `sending` after their lease: the process died between the claim and recording the provider's
  * answer. The request may have gone out, so they become `unknown` (never resent). Returns how many.
+ * Message sends on a channel whose adapter declares `idempotentDelivery` go back to `pending` instead: sending
+ * the same message id again cannot reach the shopper twice (web chat's "provider" is our own transcript row,
+ * and marking it delivered twice is harmless), so exactly-once holds across a crash there.
  */
 export async function settleExpiredLeases(deps: RuntimeDeps): Promise<number> {
+  await requeueIdempotentSends(deps)
   const expired = await deps.db
     .updateTable('outbox')
     .set({ status: 'unknown', last_error: 'Lease expired while sending', locked_until: null })
@@ -341,6 +344,38 @@ export async function settleExpiredLeases(deps: RuntimeDeps): Promise<number> {
   deps.metrics.outboxUnknown.inc({ reason: 'lease_expired' }, expired.length)
   await afterCommit(ctx)
   return expired.length
+}
+
+/** Expired `sending` message rows of idempotent channels back to `pending`, for the claim that follows. */
+async function requeueIdempotentSends(deps: RuntimeDeps): Promise<void> {
+  const kinds = Object.values(deps.channels).flatMap((adapter) =>
+    adapter?.idempotentDelivery ? [adapter.kind] : [],
+  )
+  if (kinds.length === 0) return
+  const requeued = await deps.db
+    .updateTable('outbox')
+    .set({
+      status: 'pending',
+      last_error: 'Lease expired while sending; sent again (idempotent channel)',
+      locked_until: null,
+      locked_by: null,
+    })
+    .where('status', '=', 'sending')
+    .where('locked_until', '<', sql<Date>`now()`)
+    // Only message sends: an http.request effect is not idempotent and still settles as unknown.
+    .where(sql<string>`payload->>'kind'`, '=', 'message')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('channels')
+          .select('channels.id')
+          .whereRef('channels.merchant_id', '=', 'outbox.merchant_id')
+          .whereRef('channels.id', '=', 'outbox.channel_id')
+          .where('channels.kind', 'in', kinds),
+      ),
+    )
+    .executeTakeFirst()
+  const count = Number(requeued.numUpdatedRows)
+  if (count > 0) deps.logger.warn('sends whose lease expired are sent again', { count, channels: kinds })
 }
 
 /** Outbox rows waiting to be sent (the parley_outbox_pending gauge). */
