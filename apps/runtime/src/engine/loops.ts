@@ -7,6 +7,13 @@ import { syncClockOffset } from './clock-offset.ts'
 import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
+/**
+ * Timer batches fired side by side on Postgres (each its own transaction; SKIP LOCKED keeps their claims apart,
+ * as between replicas). A step spends most of its time waiting on database round trips, so batches in flight
+ * together overlap those waits. PGlite has one connection: one batch at a time there.
+ */
+const TIMER_BATCHES_IN_FLIGHT = 4
+
 export interface BackgroundLoops {
   /** Runs the loops now instead of at their next tick (e.g. after a step queued a send). */
   wake(): void
@@ -72,9 +79,16 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)
     const carts = await abandonDueCarts(deps)
-    const fired = await fireDueTimers(deps)
-    if (fired.fired > 0 || carts.runsStarted > 0) outbox?.wake()
-    return carts.abandoned === config.TIMER_BATCH_SIZE || fired.claimed === config.TIMER_BATCH_SIZE
+    const batches = await Promise.all(
+      Array.from({ length: deps.dbKind === 'postgres' ? TIMER_BATCHES_IN_FLIGHT : 1 }, () =>
+        fireDueTimers(deps),
+      ),
+    )
+    if (batches.some((b) => b.fired > 0) || carts.runsStarted > 0) outbox?.wake()
+    return (
+      carts.abandoned === config.TIMER_BATCH_SIZE ||
+      batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
+    )
   })
   outbox = startLoop('outbox relay', config.OUTBOX_POLL_INTERVAL_MS, deps, async () => {
     const relayed = await relayOutbox(deps)

@@ -2,6 +2,7 @@
 // steps their runs in one transaction with a savepoint per run (one bad run cannot sink the batch), and
 // deletes each timer in the same transaction as its step: a timer fires exactly once or not at all.
 // A timer whose revision no longer matches its run (the run moved on) is dropped.
+import type { Run } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
 import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
@@ -59,13 +60,21 @@ export async function fireDueTimers(
       const key = `${timer.merchant_id}:${timer.run_id}`
       byRun.set(key, [...(byRun.get(key) ?? []), timer])
     }
+    const locked = await lockClaimedRuns(trx, due)
     let savepoint = 0
-    for (const timers of byRun.values()) {
+    for (const [key, timers] of byRun) {
       const first = timers[0] as DueTimer
       const name = sql.raw(`timer_run_${++savepoint}`)
       await sql`savepoint ${name}`.execute(trx)
       try {
-        const outcome = await fireRunTimers(trx, ctx, first.merchant_id, first.run_id, timers)
+        const outcome = await fireRunTimers(
+          trx,
+          ctx,
+          first.merchant_id,
+          first.run_id,
+          locked.get(key),
+          timers,
+        )
         counts.fired += outcome.fired
         counts.dropped += outcome.dropped
         counts.deferred += outcome.deferred
@@ -87,14 +96,35 @@ export async function fireDueTimers(
   return result
 }
 
+/**
+ * Locks the runs of the claimed timers up front, one statement per merchant instead of one per run (in id order,
+ * skipping runs a step elsewhere holds). Keyed `merchant:run`.
+ */
+async function lockClaimedRuns(trx: Db, due: DueTimer[]): Promise<Map<string, Run>> {
+  const runIdsByMerchant = new Map<string, string[]>()
+  for (const timer of due) {
+    runIdsByMerchant.set(timer.merchant_id, [
+      ...(runIdsByMerchant.get(timer.merchant_id) ?? []),
+      timer.run_id,
+    ])
+  }
+  const locked = new Map<string, Run>()
+  for (const [merchantId, runIds] of [...runIdsByMerchant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const run of await lockRuns(trx, merchantId, runIds, { skipLocked: true })) {
+      locked.set(`${merchantId}:${run.id}`, run)
+    }
+  }
+  return locked
+}
+
 async function fireRunTimers(
   trx: Db,
   ctx: StepContext,
   merchantId: string,
   runId: string,
+  locked: Run | undefined,
   timers: DueTimer[],
 ): Promise<{ fired: number; dropped: number; deferred: number }> {
-  const [locked] = await lockRuns(trx, merchantId, [runId], { skipLocked: true })
   if (!locked) {
     const exists = await trx
       .selectFrom('runs')

@@ -17,6 +17,27 @@ export interface SendTarget {
   timeZone: string
 }
 
+/**
+ * Merchant and channel rows per transaction: no step changes them, and a batch (timer poller, outbox relay) sends
+ * for many conversations of few merchants. Only inside a transaction, so nothing outlives it.
+ */
+const rowsPerTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>()
+
+function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return read()
+  let rows = rowsPerTransaction.get(db)
+  if (!rows) {
+    rows = new Map()
+    rowsPerTransaction.set(db, rows)
+  }
+  const cached = rows.get(key) as Promise<T> | undefined
+  if (cached) return cached
+  const row = read()
+  rows.set(key, row)
+  row.catch(() => rows.delete(key))
+  return row
+}
+
 /** Everything about where a message to this conversation goes. Null when the conversation does not exist. */
 export async function loadSendTarget(
   db: Kysely<Database>,
@@ -30,35 +51,41 @@ export async function loadSendTarget(
     .where('id', '=', conversationId)
     .executeTakeFirst()
   if (!conversation) return null
-  const [merchant, contact, channel, identity] = await Promise.all([
+  const merchant = await readOncePerTransaction(db, `merchant:${merchantId}`, () =>
     db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', conversation.contact_id)
-      .executeTakeFirstOrThrow(),
+  )
+  const channel = await readOncePerTransaction(db, `channel:${merchantId}:${conversation.channel_id}`, () =>
     db
       .selectFrom('channels')
       .selectAll()
       .where('merchant_id', '=', merchantId)
       .where('id', '=', conversation.channel_id)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('contact_identities')
-      .select('external_id')
-      .where('merchant_id', '=', merchantId)
-      .where('contact_id', '=', conversation.contact_id)
-      .where('channel_id', '=', conversation.channel_id)
-      .orderBy('created_at')
-      .executeTakeFirst(),
-  ])
+  )
+  // The contact (it can change within a step: opt-out, consent) with their id on this channel, in one read.
+  const { recipient, ...contact } = await db
+    .selectFrom('contacts')
+    .selectAll('contacts')
+    .select((eb) =>
+      eb
+        .selectFrom('contact_identities')
+        .select('external_id')
+        .where('contact_identities.merchant_id', '=', merchantId)
+        .whereRef('contact_identities.contact_id', '=', 'contacts.id')
+        .where('contact_identities.channel_id', '=', conversation.channel_id)
+        .orderBy('contact_identities.created_at')
+        .limit(1)
+        .as('recipient'),
+    )
+    .where('contacts.merchant_id', '=', merchantId)
+    .where('contacts.id', '=', conversation.contact_id)
+    .executeTakeFirstOrThrow()
   return {
     merchant,
     conversation,
     contact,
     channel,
-    recipient: identity?.external_id ?? null,
+    recipient: recipient ?? null,
     timeZone: pickTimeZone(contact.timezone, merchant.timezone),
   }
 }
