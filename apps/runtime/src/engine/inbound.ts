@@ -9,6 +9,7 @@ import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { queueSend } from '../effects/send.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
+import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { stepRuns } from './event-step.ts'
 import { claimReceipt } from './receipts.ts'
@@ -53,17 +54,9 @@ export async function processInboundMessage(deps: RuntimeDeps, msg: InboundMessa
       ctx.now,
     )
     if (!fresh) return { duplicate: true, route: 'duplicate', runIds: [] }
-    const merchant = await trx
-      .selectFrom('merchants')
-      .selectAll()
-      .where('id', '=', msg.merchantId)
-      .executeTakeFirstOrThrow()
-    const channel = await trx
-      .selectFrom('channels')
-      .select(['id', 'kind'])
-      .where('merchant_id', '=', msg.merchantId)
-      .where('id', '=', msg.channelId)
-      .executeTakeFirstOrThrow()
+    // Read once per transaction: the reply queued below reuses both rows.
+    const merchant = await readMerchant(trx, msg.merchantId)
+    const channel = await readChannel(trx, msg.merchantId, msg.channelId)
     const contact = await upsertContactByIdentity(
       trx,
       msg.merchantId,

@@ -38,6 +38,25 @@ function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () =
   return row
 }
 
+/** The merchant row, read once per transaction; throws when there is none. */
+export function readMerchant(db: Kysely<Database>, merchantId: string): Promise<Merchant> {
+  return readOncePerTransaction(db, `merchant:${merchantId}`, () =>
+    db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirstOrThrow(),
+  )
+}
+
+/** The merchant's channel row, read once per transaction; throws when there is none. */
+export function readChannel(db: Kysely<Database>, merchantId: string, channelId: string): Promise<Channel> {
+  return readOncePerTransaction(db, `channel:${merchantId}:${channelId}`, () =>
+    db
+      .selectFrom('channels')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', channelId)
+      .executeTakeFirstOrThrow(),
+  )
+}
+
 /** Everything about where a message to this conversation goes. Null when the conversation does not exist. */
 export async function loadSendTarget(
   db: Kysely<Database>,
@@ -51,17 +70,8 @@ export async function loadSendTarget(
     .where('id', '=', conversationId)
     .executeTakeFirst()
   if (!conversation) return null
-  const merchant = await readOncePerTransaction(db, `merchant:${merchantId}`, () =>
-    db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirstOrThrow(),
-  )
-  const channel = await readOncePerTransaction(db, `channel:${merchantId}:${conversation.channel_id}`, () =>
-    db
-      .selectFrom('channels')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', conversation.channel_id)
-      .executeTakeFirstOrThrow(),
-  )
+  const merchant = await readMerchant(db, merchantId)
+  const channel = await readChannel(db, merchantId, conversation.channel_id)
   // The contact (it can change within a step: opt-out, consent) with their id on this channel, in one read.
   const { recipient, ...contact } = await db
     .selectFrom('contacts')
