@@ -1,13 +1,19 @@
 // The `send` effect: policy first, then a transcript row (queued, or skipped with the reason) and, when
 // queued, an outbox row the relay sends after commit. Never a network call here.
 import { randomUUID } from 'node:crypto'
-import type { JsonObject, MessageAuthor, TemplateCategory } from '@parley/db'
+import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, TemplateCategory } from '@parley/db'
 import type { OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
 import type { OutboundPayload } from '../channels/types.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
 import { monthStart } from '../policy/local-time.ts'
-import { loadSendTarget, sendFactsFor } from '../policy/send-facts.ts'
-import { decideSend, type SendExemption, type SkipReason } from '../policy/send-policy.ts'
+import { loadSendTarget, type SendTarget, sendFactsFor } from '../policy/send-facts.ts'
+import {
+  decideSend,
+  type SendDecision,
+  type SendExemption,
+  type SendFacts,
+  type SkipReason,
+} from '../policy/send-policy.ts'
 import { spendTemplateBudget } from '../policy/template-budget.ts'
 import { templatePrice } from '../policy/template-pricing.ts'
 
@@ -53,75 +59,104 @@ export async function queueSend(trx: Db, ctx: StepContext, req: SendRequest): Pr
     hasTemplate: req.template !== undefined,
     now,
   })
-  let decision = decideSend(facts)
-  if (decision.kind === 'queue' && (target.recipient === null || !target.channel.enabled)) {
-    decision = { kind: 'skip', reason: target.recipient === null ? 'no_channel' : 'channel_disabled' }
-  }
-
-  let cost: { amount: number; currency: string } | null = null
-  let category: TemplateCategory | null = null
-  if (decision.kind === 'queue' && target.channel.kind === 'whatsapp') {
-    category = decision.mode === 'template' && req.template ? req.template.category : 'service'
-    if (decision.mode === 'template' && req.template) {
-      cost = templatePrice(req.template.category, target.merchant.budget_currency)
-      const allowed = await spendTemplateBudget(trx, {
-        merchantId: req.merchantId,
-        month: monthStart(now, target.merchant.timezone),
-        category: req.template.category,
-        amount: cost.amount,
-        currency: cost.currency,
-        budget: target.merchant.monthly_template_budget,
-        at: now,
-      })
-      if (!allowed) {
-        decision = { kind: 'skip', reason: 'template_budget' }
-        cost = null
-      }
-    } else {
-      cost = { amount: 0, currency: target.merchant.budget_currency }
+  let decision = decideTargetSend(target, facts)
+  let cost: SendCost | null = null
+  if (needsTemplateSpend(target, req, decision)) {
+    cost = templatePrice(req.template.category, target.merchant.budget_currency)
+    const allowed = await spendTemplateBudget(trx, {
+      merchantId: req.merchantId,
+      month: monthStart(now, target.merchant.timezone),
+      category: req.template.category,
+      amount: cost.amount,
+      currency: cost.currency,
+      budget: target.merchant.monthly_template_budget,
+      at: now,
+    })
+    if (!allowed) {
+      decision = { kind: 'skip', reason: 'template_budget' }
+      cost = null
     }
   }
+  const rows = sendRows(target, req, decision, cost, now)
+  await trx.insertInto('messages').values(rows.message).execute()
+  if (rows.outbox) await trx.insertInto('outbox').values(rows.outbox).execute()
+  return recordSendRows(ctx, req, rows)
+}
 
+type SendCost = { amount: number; currency: string }
+
+/** The policy's decision, plus what the target itself rules out (no id on the channel, channel disabled). */
+export function decideTargetSend(target: SendTarget, facts: SendFacts): SendDecision {
+  const decision = decideSend(facts)
+  if (decision.kind === 'queue' && (target.recipient === null || !target.channel.enabled)) {
+    return { kind: 'skip', reason: target.recipient === null ? 'no_channel' : 'channel_disabled' }
+  }
+  return decision
+}
+
+/** A WhatsApp template send costs money: the merchant's monthly budget must allow it (a row lock). */
+export function needsTemplateSpend(
+  target: SendTarget,
+  req: SendRequest,
+  decision: SendDecision,
+): req is SendRequest & { template: TemplateRef } {
+  return (
+    decision.kind === 'queue' &&
+    decision.mode === 'template' &&
+    target.channel.kind === 'whatsapp' &&
+    req.template !== undefined
+  )
+}
+
+export interface SendRows {
+  messageId: string
+  message: NewMessage
+  /** The outbox row when the send is queued. */
+  outbox: NewOutboxEntry | null
+  decision: SendDecision
+}
+
+/**
+ * The transcript row (queued, or skipped with the reason) and, when queued, the outbox row of a decided send.
+ * `templateCost` is what a template send was charged (null when none was, or the budget refused it).
+ */
+export function sendRows(
+  target: SendTarget,
+  req: SendRequest,
+  decision: SendDecision,
+  templateCost: SendCost | null,
+  now: number,
+): SendRows {
+  let cost: SendCost | null = null
+  let category: TemplateCategory | null = null
+  if (decision.kind === 'queue' && target.channel.kind === 'whatsapp') {
+    const template = decision.mode === 'template' ? req.template : undefined
+    category = template ? template.category : 'service'
+    cost = template ? templateCost : { amount: 0, currency: target.merchant.budget_currency }
+  }
   const messageId = randomUUID()
   const useTemplate = decision.kind === 'queue' && decision.mode === 'template'
-  await trx
-    .insertInto('messages')
-    .values({
-      merchant_id: req.merchantId,
-      id: messageId,
-      conversation_id: req.conversationId,
-      contact_id: target.contact.id,
-      direction: 'out',
-      author: req.author ?? 'bot',
-      body: messageBody(req.message, useTemplate ? req.template : undefined),
-      status: decision.kind === 'queue' ? 'queued' : 'skipped',
-      is_marketing: req.purpose === 'marketing',
-      template_name: useTemplate ? (req.template?.name ?? null) : null,
-      template_category: decision.kind === 'queue' ? category : null,
-      cost: cost ? cost.amount : null,
-      cost_currency: cost ? cost.currency : null,
-      skip_reason: decision.kind === 'skip' ? decision.reason : null,
-      run_id: req.runId,
-      node_id: req.nodeId,
-      created_at: new Date(now),
-      updated_at: new Date(now),
-    })
-    .execute()
-  ctx.notifications.push({
-    merchantId: req.merchantId,
-    conversationId: req.conversationId,
-    kind: 'message',
+  const message: NewMessage = {
+    merchant_id: req.merchantId,
     id: messageId,
-  })
-  if (decision.kind === 'skip') {
-    ctx.deps.logger.info('send skipped', {
-      merchantId: req.merchantId,
-      runId: req.runId,
-      reason: decision.reason,
-    })
-    return { status: 'skipped', messageId, reason: decision.reason }
+    conversation_id: req.conversationId,
+    contact_id: target.contact.id,
+    direction: 'out',
+    author: req.author ?? 'bot',
+    body: messageBody(req.message, useTemplate ? req.template : undefined),
+    status: decision.kind === 'queue' ? 'queued' : 'skipped',
+    is_marketing: req.purpose === 'marketing',
+    template_name: useTemplate ? (req.template?.name ?? null) : null,
+    template_category: decision.kind === 'queue' ? category : null,
+    cost: cost ? cost.amount : null,
+    cost_currency: cost ? cost.currency : null,
+    skip_reason: decision.kind === 'skip' ? decision.reason : null,
+    run_id: req.runId,
+    node_id: req.nodeId,
+    created_at: new Date(now),
+    updated_at: new Date(now),
   }
-
+  if (decision.kind === 'skip') return { messageId, message, outbox: null, decision }
   const job: MessageJob = {
     kind: 'message',
     to: target.recipient ?? '',
@@ -132,20 +167,37 @@ export async function queueSend(trx: Db, ctx: StepContext, req: SendRequest): Pr
     exemption: req.exemption,
     mode: decision.mode,
   }
-  await trx
-    .insertInto('outbox')
-    .values({
-      merchant_id: req.merchantId,
-      run_id: req.runId,
-      message_id: messageId,
-      conversation_id: req.conversationId,
-      channel_id: target.channel.id,
-      payload: JSON.parse(JSON.stringify(job)) as JsonObject,
-      next_attempt_at: new Date(decision.sendAt),
-      created_at: new Date(now),
-      updated_at: new Date(now),
+  const outbox: NewOutboxEntry = {
+    merchant_id: req.merchantId,
+    run_id: req.runId,
+    message_id: messageId,
+    conversation_id: req.conversationId,
+    channel_id: target.channel.id,
+    payload: JSON.parse(JSON.stringify(job)) as JsonObject,
+    next_attempt_at: new Date(decision.sendAt),
+    created_at: new Date(now),
+    updated_at: new Date(now),
+  }
+  return { messageId, message, outbox, decision }
+}
+
+/** After a send's rows are written (or buffered for the step's batch write): notification, log, metrics. */
+export function recordSendRows(ctx: StepContext, req: SendRequest, rows: SendRows): SendOutcome {
+  ctx.notifications.push({
+    merchantId: req.merchantId,
+    conversationId: req.conversationId,
+    kind: 'message',
+    id: rows.messageId,
+  })
+  const { decision } = rows
+  if (decision.kind === 'skip') {
+    ctx.deps.logger.info('send skipped', {
+      merchantId: req.merchantId,
+      runId: req.runId,
+      reason: decision.reason,
     })
-    .execute()
+    return { status: 'skipped', messageId: rows.messageId, reason: decision.reason }
+  }
   ctx.queued += 1
-  return { status: 'queued', messageId, sendAt: decision.sendAt }
+  return { status: 'queued', messageId: rows.messageId, sendAt: decision.sendAt }
 }

@@ -22,3 +22,26 @@ export async function countMarketingSendsSince(
     .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
+
+/** `countMarketingSendsSince` for many contacts of one merchant in one read; contacts with none are missing. */
+export async function countMarketingSendsByContact(
+  db: Kysely<Database>,
+  merchantId: string,
+  contactIds: readonly string[],
+  since: number,
+): Promise<Map<string, number>> {
+  if (contactIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('messages')
+    .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('merchant_id', '=', merchantId)
+    .where('contact_id', 'in', [...new Set(contactIds)])
+    .where('direction', '=', 'out')
+    .where('author', '=', 'bot')
+    .where('is_marketing', '=', true)
+    .where('status', 'not in', ['skipped', 'failed'])
+    .where('created_at', '>=', new Date(since))
+    .groupBy('contact_id')
+    .execute()
+  return new Map(rows.map((row) => [row.contact_id, Number(row.n)]))
+}

@@ -63,54 +63,87 @@ export async function loadSendTarget(
   merchantId: string,
   conversationId: string,
 ): Promise<SendTarget | null> {
-  const conversation = await db
+  return (await loadSendTargets(db, merchantId, [conversationId])).get(conversationId) ?? null
+}
+
+/**
+ * The send targets of many conversations of one merchant in two reads (conversations, then their contacts with
+ * their id on each channel), keyed by conversation id; conversations that do not exist are missing.
+ * @example const targets = await loadSendTargets(trx, merchantId, runs.map((r) => r.conversation_id))
+ */
+export async function loadSendTargets(
+  db: Kysely<Database>,
+  merchantId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, SendTarget>> {
+  const targets = new Map<string, SendTarget>()
+  if (conversationIds.length === 0) return targets
+  const conversations = await db
     .selectFrom('conversations')
     .selectAll()
     .where('merchant_id', '=', merchantId)
-    .where('id', '=', conversationId)
-    .executeTakeFirst()
-  if (!conversation) return null
+    .where('id', 'in', [...new Set(conversationIds)])
+    .execute()
+  if (conversations.length === 0) return targets
   const merchant = await readMerchant(db, merchantId)
-  const channel = await readChannel(db, merchantId, conversation.channel_id)
-  // The contact (it can change within a step: opt-out, consent) with their id on this channel, in one read.
-  const { recipient, ...contact } = await db
+  // The contacts (they can change within a step: opt-out, consent) and their ids on the conversations' channels.
+  const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
+  const contacts = await db
     .selectFrom('contacts')
-    .selectAll('contacts')
-    .select((eb) =>
-      eb
-        .selectFrom('contact_identities')
-        .select('external_id')
-        .where('contact_identities.merchant_id', '=', merchantId)
-        .whereRef('contact_identities.contact_id', '=', 'contacts.id')
-        .where('contact_identities.channel_id', '=', conversation.channel_id)
-        .orderBy('contact_identities.created_at')
-        .limit(1)
-        .as('recipient'),
-    )
-    .where('contacts.merchant_id', '=', merchantId)
-    .where('contacts.id', '=', conversation.contact_id)
-    .executeTakeFirstOrThrow()
-  return {
-    merchant,
-    conversation,
-    contact,
-    channel,
-    recipient: recipient ?? null,
-    timeZone: pickTimeZone(contact.timezone, merchant.timezone),
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', contactIds)
+    .execute()
+  const identities = await db
+    .selectFrom('contact_identities')
+    .select(['contact_id', 'channel_id', 'external_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('contact_id', 'in', contactIds)
+    .where('channel_id', 'in', [...new Set(conversations.map((c) => c.channel_id))])
+    .orderBy('created_at', 'desc')
+    .execute()
+  // Newest first, so the oldest identity on a channel is the one left in the map.
+  const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i.external_id]))
+  const contactsById = new Map(contacts.map((c) => [c.id, c]))
+  for (const conversation of conversations) {
+    const contact = contactsById.get(conversation.contact_id)
+    if (!contact)
+      throw new Error(`Contact ${conversation.contact_id} of conversation ${conversation.id} not found`)
+    targets.set(conversation.id, {
+      merchant,
+      conversation,
+      contact,
+      channel: await readChannel(db, merchantId, conversation.channel_id),
+      recipient: recipients.get(`${contact.id}:${conversation.channel_id}`) ?? null,
+      timeZone: pickTimeZone(contact.timezone, merchant.timezone),
+    })
   }
+  return targets
+}
+
+export interface SendRequestFacts {
+  purpose: SendPurpose
+  exemption: SendExemption
+  hasTemplate: boolean
+  now: number
 }
 
 export async function sendFactsFor(
   db: Kysely<Database>,
   target: SendTarget,
-  send: { purpose: SendPurpose; exemption: SendExemption; hasTemplate: boolean; now: number },
+  send: SendRequestFacts,
 ): Promise<SendFacts> {
-  const { merchant, contact, conversation, channel } = target
-  const windowMs = merchant.frequency_cap_window_minutes * 60_000
+  const windowMs = target.merchant.frequency_cap_window_minutes * 60_000
   const sentInWindow =
     send.purpose === 'marketing'
-      ? await countMarketingSendsSince(db, merchant.id, contact.id, send.now - windowMs)
+      ? await countMarketingSendsSince(db, target.merchant.id, target.contact.id, send.now - windowMs)
       : 0
+  return buildSendFacts(target, send, sentInWindow)
+}
+
+/** The policy's facts from a loaded target and the contact's marketing sends in the cap window. */
+export function buildSendFacts(target: SendTarget, send: SendRequestFacts, sentInWindow: number): SendFacts {
+  const { merchant, contact, conversation, channel } = target
   const quiet =
     merchant.quiet_hours_start_minute !== null && merchant.quiet_hours_end_minute !== null
       ? {
