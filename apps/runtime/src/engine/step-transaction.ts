@@ -64,15 +64,18 @@ export async function inStepTransaction<T>(
 export async function afterCommit(ctx: StepContext): Promise<void> {
   for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
   const seen = new Set<string>()
-  for (const event of ctx.notifications) {
+  const events = ctx.notifications.filter((event) => {
     const key = `${event.kind}:${event.id}`
-    if (seen.has(key)) continue
+    if (seen.has(key)) return false
     seen.add(key)
-    try {
-      await ctx.deps.realtime.publish(event)
-    } catch (error) {
-      // The change is committed; a missed live update is repaired when the client re-reads the transcript.
-      ctx.deps.logger.warn('realtime publish failed', { error })
-    }
+    return true
+  })
+  if (events.length === 0) return
+  try {
+    // One round trip for the whole step, in the order the step made its changes.
+    await ctx.deps.realtime.publishMany(events)
+  } catch (error) {
+    // The change is committed; a missed live update is repaired when the client re-reads the transcript.
+    ctx.deps.logger.warn('realtime publish failed', { error })
   }
 }

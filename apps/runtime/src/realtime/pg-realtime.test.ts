@@ -36,6 +36,18 @@ describe('parseRealtimePayload', () => {
   })
 })
 
+describe('InProcessRealtime', () => {
+  it('publishes many events in order', async () => {
+    const realtime = new InProcessRealtime()
+    const seen: string[] = []
+    realtime.subscribe((event) => seen.push(event.id))
+    await realtime.publishMany(
+      ['a', 'b', 'c'].map((id) => ({ merchantId: 'm', conversationId: 'c', kind: 'message', id })),
+    )
+    expect(seen).toEqual(['a', 'b', 'c'])
+  })
+})
+
 describe('createRealtime', () => {
   it('is in-process on PGlite', async () => {
     const realtime = await createRealtime({ db: {} as never, kind: 'pglite', logger })
@@ -81,6 +93,26 @@ describe.skipIf(!url)('PgRealtime on real Postgres (two replicas)', () => {
     await realtimeA.publish(event)
     expect(await onB).toEqual(event)
     expect(await onA).toEqual(event)
+  })
+
+  it('delivers every event of a publishMany, in order, to both replicas', async () => {
+    const events: RealtimeEvent[] = Array.from({ length: 25 }, (_, i) => ({
+      merchantId: 'm3',
+      conversationId: `c${i % 3}`,
+      kind: i % 5 === 0 ? 'conversation' : 'message',
+      id: `many-${i}`,
+    }))
+    const seenA: RealtimeEvent[] = []
+    const seenB: RealtimeEvent[] = []
+    const offA = realtimeA.subscribe((event) => event.merchantId === 'm3' && seenA.push(event))
+    const offB = realtimeB.subscribe((event) => event.merchantId === 'm3' && seenB.push(event))
+    await realtimeA.publishMany(events)
+    await realtimeA.publishMany([])
+    await until(() => seenA.length >= events.length && seenB.length >= events.length)
+    offA()
+    offB()
+    expect(seenA).toEqual(events)
+    expect(seenB).toEqual(events)
   })
 
   it('delivers a NOTIFY made inside a transaction only after commit', async () => {

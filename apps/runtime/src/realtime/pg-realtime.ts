@@ -50,6 +50,10 @@ export class PgRealtime implements Realtime {
     await notifyRealtime(this.#options.db, event)
   }
 
+  async publishMany(events: readonly RealtimeEvent[]): Promise<void> {
+    await notifyRealtimeMany(this.#options.db, events)
+  }
+
   subscribe(listener: RealtimeListener): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
@@ -154,13 +158,32 @@ export class PgRealtime implements Realtime {
  * @example await notifyRealtime(trx, { merchantId, conversationId, kind: 'message', id: messageId })
  */
 export async function notifyRealtime(db: Kysely<Database>, event: RealtimeEvent): Promise<void> {
-  const payload = JSON.stringify({
+  await sql`select pg_notify(${REALTIME_CHANNEL}, ${realtimePayload(event)})`.execute(db)
+}
+
+/**
+ * `notifyRealtime` for many events in one statement. The array is read in order and each row notifies as it
+ * is read, so listeners hear the events in the order given (Postgres keeps a transaction's notifications in
+ * the order they were sent).
+ * @example await notifyRealtimeMany(db, [created, updated])
+ */
+export async function notifyRealtimeMany(
+  db: Kysely<Database>,
+  events: readonly RealtimeEvent[],
+): Promise<void> {
+  if (events.length === 0) return
+  const payloads = events.map(realtimePayload)
+  const notifyEach = sql`select pg_notify(${REALTIME_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`
+  await notifyEach.execute(db)
+}
+
+function realtimePayload(event: RealtimeEvent): string {
+  return JSON.stringify({
     merchantId: event.merchantId,
     conversationId: event.conversationId,
     kind: event.kind,
     id: event.id,
   })
-  await sql`select pg_notify(${REALTIME_CHANNEL}, ${payload})`.execute(db)
 }
 
 export function parseRealtimePayload(payload: string): RealtimeEvent | null {

@@ -15,6 +15,8 @@ export type RealtimeListener = (event: RealtimeEvent) => void
 export interface Realtime {
   /** Called after the change committed (or, on Postgres, via pg_notify inside the transaction). */
   publish(event: RealtimeEvent): Promise<void>
+  /** Publishes many events in their order, in one round trip on Postgres. */
+  publishMany(events: readonly RealtimeEvent[]): Promise<void>
   subscribe(listener: RealtimeListener): () => void
   close(): Promise<void>
 }
@@ -24,6 +26,9 @@ export class InProcessRealtime implements Realtime {
   readonly #listeners = new Set<RealtimeListener>()
   async publish(event: RealtimeEvent): Promise<void> {
     for (const listener of this.#listeners) listener(event)
+  }
+  async publishMany(events: readonly RealtimeEvent[]): Promise<void> {
+    for (const event of events) await this.publish(event)
   }
   subscribe(listener: RealtimeListener): () => void {
     this.#listeners.add(listener)
