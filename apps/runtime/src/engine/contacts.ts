@@ -13,7 +13,8 @@ export interface ContactProfile {
   marketingConsent?: boolean | undefined
 }
 
-function profileUpdate(contact: Contact, profile: ContactProfile, now: number): ContactUpdate {
+/** The contact columns a profile would change (empty when it changes nothing). */
+export function profileUpdate(contact: Contact, profile: ContactProfile, now: number): ContactUpdate {
   const update: ContactUpdate = {}
   if (profile.name && profile.name !== contact.name) update.name = profile.name
   if (profile.email && profile.email.toLowerCase() !== contact.email)

@@ -12,7 +12,8 @@ import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { stepRuns } from './event-step.ts'
-import { claimReceipt } from './receipts.ts'
+import { GroupCommit } from './group-commit.ts'
+import { stepWaitingRunsInBatch } from './inbound-batch.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
@@ -41,19 +42,82 @@ export function inboundReceiptSource(channelId: string): string {
 }
 
 /**
- * Processes one inbound message exactly once (per channel and provider id).
+ * Processes one inbound message exactly once (per channel and provider id). Messages arriving together are
+ * processed together: one transaction per batch (group commit), the common case with multi-row statements.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
-export async function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
-  return inStepTransaction(deps, async (trx, ctx) => {
-    const fresh = await claimReceipt(
-      trx,
-      msg.merchantId,
-      inboundReceiptSource(msg.channelId),
-      msg.externalId,
-      ctx.now,
-    )
-    if (!fresh) return { duplicate: true, route: 'duplicate', runIds: [] }
+export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
+  let batcher = batchers.get(deps)
+  if (!batcher) {
+    batcher = new GroupCommit({
+      // One shopper's messages are processed one after another, in the order they came.
+      keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
+      process: (msgs) => inStepTransaction(deps, (trx, ctx) => processInboundBatch(trx, ctx, msgs)),
+      maxBatch: deps.config.INBOUND_BATCH_SIZE,
+      maxInFlight: deps.config.INBOUND_BATCHES_IN_FLIGHT,
+    })
+    batchers.set(deps, batcher)
+  }
+  return batcher.submit(msg)
+}
+
+const batchers = new WeakMap<RuntimeDeps, GroupCommit<InboundMessage, InboundResult>>()
+
+/** Inbound messages of different shoppers in one transaction: receipts first, then the fast path, then the rest. */
+export async function processInboundBatch(
+  trx: Db,
+  ctx: StepContext,
+  msgs: InboundMessage[],
+): Promise<InboundResult[]> {
+  const fresh = await claimInboundReceipts(trx, msgs, ctx.now)
+  const results: (InboundResult | undefined)[] = msgs.map((_, i) =>
+    fresh.has(i) ? undefined : { duplicate: true, route: 'duplicate', runIds: [] },
+  )
+  const byMerchant = new Map<string, { index: number; msg: InboundMessage }[]>()
+  for (const index of fresh) {
+    const msg = msgs[index] as InboundMessage
+    byMerchant.set(msg.merchantId, [...(byMerchant.get(msg.merchantId) ?? []), { index, msg }])
+  }
+  for (const [merchantId, group] of byMerchant) {
+    for (const [index, fast] of await stepWaitingRunsInBatch(trx, ctx, merchantId, group)) {
+      results[index] = { duplicate: false, route: 'run', ...fast, runIds: [fast.runId] }
+    }
+  }
+  for (const index of fresh) {
+    results[index] ??= await routeFreshMessage(trx, ctx, msgs[index] as InboundMessage)
+  }
+  return results as InboundResult[]
+}
+
+/** Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time. */
+async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number): Promise<Set<number>> {
+  const keyOf = (merchantId: string, source: string, externalId: string) =>
+    JSON.stringify([merchantId, source, externalId])
+  const rows = msgs.map((msg) => ({
+    merchant_id: msg.merchantId,
+    source: inboundReceiptSource(msg.channelId),
+    external_id: msg.externalId,
+    received_at: new Date(now),
+  }))
+  const claimed = await trx
+    .insertInto('receipts')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
+    .returning(['merchant_id', 'source', 'external_id'])
+    .execute()
+  const unclaimed = new Set(claimed.map((r) => keyOf(r.merchant_id, r.source, r.external_id)))
+  const fresh = new Set<number>()
+  rows.forEach((row, index) => {
+    // The same message twice in one batch: the first is fresh, the second a duplicate.
+    if (unclaimed.delete(keyOf(row.merchant_id, row.source, row.external_id))) fresh.add(index)
+  })
+  return fresh
+}
+
+/** One fresh message the batch's fast path did not take: contact, conversation, transcript row, then routing. */
+async function routeFreshMessage(trx: Db, ctx: StepContext, msg: InboundMessage): Promise<InboundResult> {
+  const deps = ctx.deps
+  {
     // Read once per transaction: the reply queued below reuses both rows.
     const merchant = await readMerchant(trx, msg.merchantId)
     const channel = await readChannel(trx, msg.merchantId, msg.channelId)
@@ -115,7 +179,7 @@ export async function processInboundMessage(deps: RuntimeDeps, msg: InboundMessa
     if (routed.route === 'none')
       deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
     return { ...base, ...routed }
-  })
+  }
 }
 
 async function route(

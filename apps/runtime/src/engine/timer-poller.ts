@@ -15,6 +15,7 @@ import {
   newStepContext,
   type StepContext,
 } from './step-transaction.ts'
+import { fireTimersInBatch } from './timer-batch.ts'
 
 export interface TimerBatchResult {
   claimed: number
@@ -24,7 +25,7 @@ export interface TimerBatchResult {
   deferred: number
 }
 
-interface DueTimer {
+export interface DueTimer {
   merchant_id: string
   run_id: string
   timer_id: string
@@ -61,6 +62,15 @@ export async function fireDueTimers(
       byRun.set(key, [...(byRun.get(key) ?? []), timer])
     }
     const locked = await lockClaimedRuns(trx, due)
+    // Runs with one due timer go through the batch path; what it leaves, and runs with several, one at a time.
+    const single = [...byRun].flatMap(([key, timers]) => {
+      const run = locked.get(key)
+      return timers.length === 1 && run ? [{ key, run, timer: timers[0] as DueTimer }] : []
+    })
+    const batch = await fireTimersInBatch(trx, ctx, single)
+    counts.fired += batch.fired
+    counts.dropped += batch.dropped
+    for (const { key } of single) if (!batch.left.has(key)) byRun.delete(key)
     let savepoint = 0
     for (const [key, timers] of byRun) {
       const first = timers[0] as DueTimer

@@ -1,0 +1,95 @@
+// Group commit: work items submitted concurrently (inbound messages from many shoppers) are gathered into
+// batches, each processed in one transaction. A lone item starts at once, so a quiet system adds no latency;
+// under load the items that arrived while a batch ran form the next one. Items with the same key (one shopper)
+// never share a batch or overtake each other. A batch that fails is retried item by item, so one bad item
+// fails alone.
+
+export interface GroupCommitOptions<I, O> {
+  /** Items with the same key are processed one batch after another, in submission order. */
+  keyOf: (item: I) => string
+  /** Processes a batch; returns one result per item, in order. */
+  process: (items: I[]) => Promise<O[]>
+  maxBatch: number
+  /** Batches processed at the same time (each holds a database connection). */
+  maxInFlight: number
+}
+
+interface Pending<I, O> {
+  item: I
+  key: string
+  resolve: (value: O) => void
+  reject: (error: unknown) => void
+}
+
+export class GroupCommit<I, O> {
+  readonly #options: GroupCommitOptions<I, O>
+  #queue: Pending<I, O>[] = []
+  readonly #busyKeys = new Set<string>()
+  #inFlight = 0
+
+  constructor(options: GroupCommitOptions<I, O>) {
+    this.#options = options
+  }
+
+  /** Resolves with the item's result once its batch committed. */
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#queue.push({ item, key: this.#options.keyOf(item), resolve, reject })
+      this.#pump()
+    })
+  }
+
+  /** Items waiting for a batch (for metrics and tests). */
+  get queued(): number {
+    return this.#queue.length
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#options.maxInFlight && this.#queue.length > 0) {
+      const batch = this.#takeBatch()
+      if (batch.length === 0) return
+      this.#inFlight += 1
+      for (const p of batch) this.#busyKeys.add(p.key)
+      void this.#run(batch).finally(() => {
+        for (const p of batch) this.#busyKeys.delete(p.key)
+        this.#inFlight -= 1
+        this.#pump()
+      })
+    }
+  }
+
+  /** The oldest items whose keys are free, one per key, up to maxBatch; the rest keep their order. */
+  #takeBatch(): Pending<I, O>[] {
+    const batch: Pending<I, O>[] = []
+    const rest: Pending<I, O>[] = []
+    const keys = new Set<string>()
+    for (const p of this.#queue) {
+      if (batch.length < this.#options.maxBatch && !keys.has(p.key) && !this.#busyKeys.has(p.key))
+        batch.push(p)
+      else rest.push(p)
+      keys.add(p.key)
+    }
+    this.#queue = rest
+    return batch
+  }
+
+  async #run(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const results = await this.#options.process(batch.map((p) => p.item))
+      for (const [i, p] of batch.entries()) p.resolve(results[i] as O)
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error)
+        return
+      }
+      for (const p of batch) {
+        try {
+          const [result] = await this.#options.process([p.item])
+          p.resolve(result as O)
+        } catch (itemError) {
+          p.reject(itemError)
+        }
+      }
+    }
+  }
+}
