@@ -32,6 +32,17 @@ export interface ChannelAdapter {
    */
   idempotentDelivery?: boolean
   send(channel: Channel, payload: OutboundPayload): Promise<SendResult>
+  /**
+   * Sends a batch at once: one result per send, in order. Optional; without it the relay calls `send` for each,
+   * concurrently. Web chat delivers a whole batch in one statement.
+   */
+  sendMany?(sends: readonly ChannelSend[]): Promise<SendResult[]>
+}
+
+/** One send of a batch: the channel it goes out on and what goes out. */
+export interface ChannelSend {
+  channel: Channel
+  payload: OutboundPayload
 }
 
 /** A message from a shopper, already verified and normalised by its channel adapter. */

@@ -2,53 +2,72 @@
 // "sending" marks it delivered and tells the visitor's socket, wherever that socket is held. Doing that twice
 // for one message id is harmless (one transcript row; the widget keys messages by id), so delivery is
 // idempotent: the relay may send again after a crash, and an error here is always safe to retry.
-import type { Channel } from '@parley/db'
+import { sql } from 'kysely'
 import type { RuntimeDeps } from '../../deps.ts'
-import type { ChannelAdapter, OutboundPayload, SendResult } from '../types.ts'
+import type { ChannelAdapter, ChannelSend, SendResult } from '../types.ts'
 
-export function createWebchatAdapter(deps: Pick<RuntimeDeps, 'db' | 'clock' | 'realtime'>): ChannelAdapter {
+type WebchatDeps = Pick<RuntimeDeps, 'db' | 'clock' | 'realtime'>
+
+export function createWebchatAdapter(deps: WebchatDeps): ChannelAdapter {
+  const sendMany = async (sends: readonly ChannelSend[]): Promise<SendResult[]> => {
+    try {
+      return await deliver(deps, sends)
+    } catch (error) {
+      const retry: SendResult = {
+        status: 'retry',
+        error: error instanceof Error ? error.message : String(error),
+      }
+      return sends.map(() => retry)
+    }
+  }
   return {
     kind: 'webchat',
     idempotentDelivery: true,
-    async send(channel: Channel, payload: OutboundPayload): Promise<SendResult> {
-      try {
-        return await deliver(deps, channel, payload)
-      } catch (error) {
-        return { status: 'retry', error: error instanceof Error ? error.message : String(error) }
-      }
+    sendMany,
+    async send(channel, payload) {
+      const [result] = await sendMany([{ channel, payload }])
+      return result!
     },
   }
 }
 
-async function deliver(
-  deps: Pick<RuntimeDeps, 'db' | 'clock' | 'realtime'>,
-  channel: Channel,
-  payload: OutboundPayload,
-): Promise<SendResult> {
+/** Marks a batch's transcript rows delivered in one statement, then tells their sockets in one notice. */
+async function deliver(deps: WebchatDeps, sends: readonly ChannelSend[]): Promise<SendResult[]> {
+  if (sends.length === 0) return []
   const now = new Date(deps.clock.now())
-  const row = await deps.db
+  const delivered = await deps.db
     .updateTable('messages')
     .set((eb) => ({
       status: 'delivered',
-      provider_message_id: `webchat:${payload.messageId}`,
+      provider_message_id: sql<string>`'webchat:' || id::text`,
       sent_at: eb.fn.coalesce('sent_at', eb.val(now)),
       // A second delivery of the same message (after a crash) keeps the first times.
       delivered_at: eb.fn.coalesce('delivered_at', eb.val(now)),
       updated_at: now,
     }))
-    .where('merchant_id', '=', channel.merchant_id)
-    .where('id', '=', payload.messageId)
-    .returning(['conversation_id'])
-    .executeTakeFirst()
-  if (!row) return { status: 'failed', error: `transcript message ${payload.messageId} not found` }
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple('merchant_id', 'id'),
+        'in',
+        sends.map(({ channel, payload }) => tuple(channel.merchant_id, payload.messageId)),
+      ),
+    )
+    .returning(['merchant_id', 'id', 'conversation_id'])
+    .execute()
+  const conversationOf = new Map(
+    delivered.map((row) => [`${row.merchant_id}:${row.id}`, row.conversation_id]),
+  )
+  const events = sends.flatMap(({ channel, payload }) => {
+    const conversationId = conversationOf.get(`${channel.merchant_id}:${payload.messageId}`)
+    return conversationId === undefined
+      ? []
+      : [{ merchantId: channel.merchant_id, conversationId, kind: 'message' as const, id: payload.messageId }]
+  })
   // A lost realtime notice only delays the message until the widget re-reads the transcript.
-  await deps.realtime
-    .publish({
-      merchantId: channel.merchant_id,
-      conversationId: row.conversation_id,
-      kind: 'message',
-      id: payload.messageId,
-    })
-    .catch(() => {})
-  return { status: 'sent', providerMessageId: `webchat:${payload.messageId}` }
+  if (events.length > 0) await deps.realtime.publishMany(events).catch(() => {})
+  return sends.map(({ channel, payload }) =>
+    conversationOf.has(`${channel.merchant_id}:${payload.messageId}`)
+      ? { status: 'sent', providerMessageId: `webchat:${payload.messageId}` }
+      : { status: 'failed', error: `transcript message ${payload.messageId} not found` },
+  )
 }
