@@ -1,11 +1,17 @@
 // The outbox relay's delivery semantics with a fake adapter: retry only on `retry` (with backoff), `unknown`
 // never resent, `failed` final, an expired lease settles as `unknown` (but web chat, idempotent on the message
-// id, is sent again exactly once), gave-up after the attempt limit.
-import type { ChannelKind } from '@parley/db'
+// id, is sent again exactly once), gave-up after the attempt limit; a batch's mixed outcomes recorded in one
+// pass, and a batch's statements independent of its size.
+import type { ChannelKind, Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
 import { queueSend } from '../effects/send.ts'
+import { createLogger } from '../observability/logger.ts'
+import { PgRealtime } from '../realtime/pg-realtime.ts'
+import { InProcessRealtime, type RealtimeEvent } from '../realtime/realtime.ts'
 import { RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { openConversation, upsertContactByIdentity } from './contacts.ts'
@@ -159,6 +165,10 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
           webchatSends.push(payload.messageId)
           return webchat.send(channel, payload)
         },
+        sendMany: (sends) => {
+          webchatSends.push(...sends.map((s) => s.payload.messageId))
+          return webchat.sendMany!(sends)
+        },
       }
     }, 30_000)
     afterAll(() => c.close())
@@ -188,6 +198,186 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
       const waRows = await wa.rows()
       expect(waRows.outbox.status).toBe('unknown')
       expect(waRows.message.status).toBe('unknown')
+    })
+  })
+
+  /** `texts.length` queued service messages of one merchant on one channel, each to its own shopper. */
+  async function queuedBatch(on: TestDeps, channelKind: ChannelKind, texts: string[]) {
+    const db = on.deps.db
+    const { merchantId } = await seedMerchant(db)
+    const channel = await seedChannel(db, merchantId, channelKind)
+    for (const [i, text] of texts.entries()) {
+      await inStepTransaction(on.deps, async (trx, ctx) => {
+        const contact = await upsertContactByIdentity(
+          trx,
+          merchantId,
+          channel.id,
+          `shopper-${i}`,
+          {},
+          ctx.now,
+        )
+        const conversation = await openConversation(trx, merchantId, contact.id, channel.id, ctx.now)
+        await trx
+          .updateTable('conversations')
+          .set({ last_inbound_at: new Date(ctx.now) })
+          .where('id', '=', conversation.id)
+          .execute()
+        await queueSend(trx, ctx, {
+          merchantId,
+          conversationId: conversation.id,
+          runId: null,
+          nodeId: null,
+          message: { text },
+          purpose: 'transactional',
+          exemption: 'none',
+        })
+      })
+    }
+    /** The outbox row and transcript row of the message with this text. */
+    return async (text: string) => {
+      const message = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where(sql<string>`body->>'text'`, '=', text)
+        .executeTakeFirstOrThrow()
+      const outbox = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('message_id', '=', message.id)
+        .executeTakeFirstOrThrow()
+      return { message, outbox }
+    }
+  }
+
+  describe('a batch of sends', () => {
+    /** A provider answering by message text, counting how many of its calls were in flight at once. */
+    class ScriptedProvider implements ChannelAdapter {
+      readonly kind = 'whatsapp' as const
+      inFlight = 0
+      mostInFlight = 0
+      calls: string[] = []
+      constructor(readonly answers: Record<string, SendResult>) {}
+      async send(_channel: unknown, payload: OutboundPayload): Promise<SendResult> {
+        const text = (payload.message as { text: string }).text
+        this.calls.push(text)
+        this.inFlight += 1
+        this.mostInFlight = Math.max(this.mostInFlight, this.inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        this.inFlight -= 1
+        const answer = this.answers[text]
+        if (!answer) throw new Error('socket hang up after write')
+        return answer
+      }
+    }
+
+    it('calls the provider once per message, concurrently, and records mixed outcomes in one pass', async () => {
+      const provider = new ScriptedProvider({
+        sent: { status: 'sent', providerMessageId: 'wamid.sent' },
+        retry: { status: 'retry', error: '429', retryAfterMs: 30_000 },
+        failed: { status: 'failed', error: 'recipient blocked us' },
+        unknown: { status: 'unknown', error: 'timeout after write' },
+      })
+      const p = await createTestDeps(kind, { channels: { whatsapp: provider } })
+      try {
+        const row = await queuedBatch(p, 'whatsapp', ['sent', 'retry', 'failed', 'unknown', 'throws'])
+        const notices: RealtimeEvent[] = []
+        p.deps.realtime.subscribe((event) => notices.push(event))
+
+        expect(await relayOutbox(p.deps)).toMatchObject({
+          claimed: 5,
+          sent: 1,
+          retried: 1,
+          failed: 1,
+          unknown: 2,
+        })
+        expect(provider.calls.sort()).toEqual(['failed', 'retry', 'sent', 'throws', 'unknown'])
+        expect(provider.mostInFlight).toBe(5)
+
+        const sent = await row('sent')
+        expect(sent.outbox).toMatchObject({ status: 'sent', attempts: 1, provider_message_id: 'wamid.sent' })
+        expect(sent.message).toMatchObject({ status: 'sent', provider_message_id: 'wamid.sent' })
+        const retry = await row('retry')
+        expect(retry.outbox).toMatchObject({
+          status: 'pending',
+          attempts: 1,
+          last_error: '429',
+          locked_by: null,
+        })
+        expect(retry.outbox.next_attempt_at.getTime()).toBe(p.clock.now() + 30_000)
+        expect(retry.message.status).toBe('queued')
+        expect((await row('failed')).message).toMatchObject({
+          status: 'failed',
+          error: 'recipient blocked us',
+        })
+        expect((await row('unknown')).outbox).toMatchObject({
+          status: 'unknown',
+          last_error: 'timeout after write',
+        })
+        expect((await row('throws')).message).toMatchObject({
+          status: 'unknown',
+          error: 'socket hang up after write',
+        })
+        // One notice per transcript row that changed; the retried one did not.
+        expect(notices.map((n) => n.id).sort()).toEqual(
+          [
+            sent.message.id,
+            (await row('failed')).message.id,
+            (await row('unknown')).message.id,
+            (await row('throws')).message.id,
+          ].sort(),
+        )
+
+        // Only the retry goes out again, after its retry-after.
+        p.clock.advance(30_000)
+        provider.answers.retry = { status: 'sent', providerMessageId: 'wamid.retry' }
+        expect(await relayOutbox(p.deps)).toMatchObject({ claimed: 1, sent: 1 })
+        expect((await row('retry')).outbox).toMatchObject({ status: 'sent', attempts: 2 })
+      } finally {
+        await p.close()
+      }
+    })
+
+    it('costs the same few statements for one web-chat message as for twenty', async () => {
+      const w = await createTestDeps(kind)
+      try {
+        const statements: string[] = []
+        const { pglite, pool } = w.database
+        w.deps.db = new Kysely<Database>({
+          dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
+          log: (event) => {
+            if (event.level === 'query') statements.push(event.query.sql)
+          },
+        })
+        // On Postgres a notice is a statement too; in-process, count the calls that would be.
+        let publishes = 0
+        w.deps.realtime = pool
+          ? new PgRealtime({ db: w.deps.db, pool, logger: createLogger('silent') })
+          : new (class extends InProcessRealtime {
+              override async publishMany(events: readonly RealtimeEvent[]) {
+                publishes += 1
+                await super.publishMany(events)
+              }
+            })()
+        w.deps.channels.webchat = createWebchatAdapter(w.deps)
+        const roundTrips = async (n: number) => {
+          await queuedBatch(
+            w,
+            'webchat',
+            Array.from({ length: n }, (_, i) => `hello ${n}-${i}`),
+          )
+          statements.length = 0
+          publishes = 0
+          expect(await relayOutbox(w.deps)).toMatchObject({ claimed: n, sent: n })
+          return statements.length + publishes
+        }
+        const one = await roundTrips(1)
+        expect(await roundTrips(20)).toBe(one)
+        // Leases, claim (with its reads), delivery + its notice, and the outcomes: about a dozen in all.
+        expect(one).toBeLessThanOrEqual(14)
+      } finally {
+        await w.close()
+      }
     })
   })
 

@@ -1,20 +1,28 @@
 // The outbox relay: claims due rows (pending → sending, with a lease), re-checks policy just before sending,
-// calls the channel adapter after the claim committed, and records what the provider said. Only `retry`
+// calls the channel adapters after the claim committed, and records what the providers said. Only `retry`
 // (proof that nothing was sent) is retried, with backoff; `unknown` is never resent. A lease that runs out
 // while `sending` (the process died mid-call) settles as `unknown`, except on channels whose delivery is
-// idempotent on the message id (web chat), where the send is simply made again.
-import type { Channel, OutboxEntry } from '@parley/db'
+// idempotent on the message id (web chat), where the send is simply made again. A batch costs a few statements
+// whatever its size: the claim reads every target at once, and each channel's answers are recorded in one.
+import type { Channel, ChannelKind, OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
-import type { SendResult } from '../channels/types.ts'
+import type { ChannelSend, SendResult } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { type HttpJob, performHttpRequest } from '../effects/http-request.ts'
 import type { MessageJob } from '../effects/send.ts'
-import { loadSendTarget, sendFactsFor } from '../policy/send-facts.ts'
+import { buildSendFacts, loadSendTargets, readChannel, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { deliverEvent } from './event-step.ts'
-import { afterCommit, type Db, newStepContext, type StepContext } from './step-transaction.ts'
+import { decideOutcome, recordSendOutcomes, type SendOutcome } from './outbox-outcomes.ts'
+import {
+  afterCommit,
+  type Db,
+  isRetryableDbError,
+  newStepContext,
+  type StepContext,
+} from './step-transaction.ts'
 
-export const MAX_SEND_ATTEMPTS = 8
+export { MAX_SEND_ATTEMPTS, retryDelayMs } from './outbox-outcomes.ts'
 
 export interface RelayResult {
   claimed: number
@@ -31,11 +39,12 @@ interface Claimed {
   channel: Channel
 }
 
-/** Backoff before retry n (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes; a provider's retry-after wins if longer. */
-export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
-  const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1))
-  return Math.max(backoff, retryAfterMs ?? 0)
+interface ClaimedSend extends Claimed {
+  job: MessageJob
 }
+
+/** Attempts at recording a batch's outcomes when Postgres reports a deadlock or serialisation failure. */
+const RECORD_ATTEMPTS = 4
 
 /**
  * Sends up to `limit` due outbox rows. Returns what happened to them.
@@ -59,7 +68,23 @@ export async function relayOutbox(
   const claimed = await deps.db.transaction().execute((trx) => claimDue(trx, ctx, limit, result))
   await afterCommit(ctx)
   result.claimed = claimed.length
-  await Promise.all(claimed.map((c) => perform(deps, c, result)))
+  const sends = new Map<ChannelKind, ClaimedSend[]>()
+  const httpJobs: Claimed[] = []
+  for (const c of claimed) {
+    const job = c.row.payload as unknown as MessageJob | HttpJob
+    if (job.kind === 'http.request') {
+      httpJobs.push(c)
+      continue
+    }
+    const ofKind = sends.get(c.channel.kind) ?? []
+    ofKind.push({ ...c, job })
+    sends.set(c.channel.kind, ofKind)
+  }
+  // Each channel's answers are recorded as soon as that channel answered: web chat never waits on a provider.
+  await Promise.all([
+    ...[...sends.values()].map((batch) => sendAndRecord(deps, batch, result)),
+    ...httpJobs.map((c) => performHttpJobLogged(deps, c.row, result)),
+  ])
   return result
 }
 
@@ -75,19 +100,28 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
     .forUpdate()
     .skipLocked()
     .execute()
+  const targets = await loadTargets(
+    trx,
+    rows.filter((row) => (row.payload as unknown as MessageJob | HttpJob).kind === 'message'),
+  )
   const claimed: Claimed[] = []
   for (const row of rows) {
     const job = row.payload as unknown as MessageJob | HttpJob
     if (job.kind === 'message') {
-      const target = await loadSendTarget(trx, row.merchant_id, row.conversation_id)
+      const target = targets.get(`${row.merchant_id}:${row.conversation_id}`)
       if (!target) continue
-      const facts = await sendFactsFor(trx, target, {
-        purpose: job.purpose,
-        exemption: job.exemption,
-        hasTemplate: job.template !== undefined,
-        now: ctx.now,
-      })
-      // The send itself was counted when it was queued: the cap is not applied twice.
+      // The send itself was counted when it was queued and the recheck does not apply the cap again, so the
+      // contact's marketing sends are not counted here (0).
+      const facts = buildSendFacts(
+        target,
+        {
+          purpose: job.purpose,
+          exemption: job.exemption,
+          hasTemplate: job.template !== undefined,
+          now: ctx.now,
+        },
+        0,
+      )
       const check = recheckBeforeSend({ ...facts, mode: job.mode })
       if (check.kind === 'skip') {
         await settleSkipped(trx, ctx, row, check.reason)
@@ -106,13 +140,7 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       }
       claimed.push({ row, channel: target.channel })
     } else {
-      const channel = await trx
-        .selectFrom('channels')
-        .selectAll()
-        .where('merchant_id', '=', row.merchant_id)
-        .where('id', '=', row.channel_id)
-        .executeTakeFirstOrThrow()
-      claimed.push({ row, channel })
+      claimed.push({ row, channel: await readChannel(trx, row.merchant_id, row.channel_id) })
     }
   }
   if (claimed.length > 0) {
@@ -133,6 +161,23 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       .execute()
   }
   return claimed.map((c) => ({ ...c, row: { ...c.row, attempts: c.row.attempts + 1 } }))
+}
+
+/** The send targets of the rows' conversations, a few reads per merchant, keyed by `merchantId:conversationId`. */
+async function loadTargets(trx: Db, rows: readonly OutboxEntry[]): Promise<Map<string, SendTarget>> {
+  const conversationsByMerchant = new Map<string, string[]>()
+  for (const row of rows) {
+    const ids = conversationsByMerchant.get(row.merchant_id) ?? []
+    ids.push(row.conversation_id)
+    conversationsByMerchant.set(row.merchant_id, ids)
+  }
+  const targets = new Map<string, SendTarget>()
+  for (const [merchantId, conversationIds] of conversationsByMerchant) {
+    for (const [conversationId, target] of await loadSendTargets(trx, merchantId, conversationIds)) {
+      targets.set(`${merchantId}:${conversationId}`, target)
+    }
+  }
+  return targets
 }
 
 async function settleSkipped(trx: Db, ctx: StepContext, row: OutboxEntry, reason: string): Promise<void> {
@@ -158,134 +203,108 @@ async function settleSkipped(trx: Db, ctx: StepContext, row: OutboxEntry, reason
   })
 }
 
-async function perform(deps: RuntimeDeps, claimed: Claimed, result: RelayResult): Promise<void> {
-  const job = claimed.row.payload as unknown as MessageJob | HttpJob
+/**
+ * Sends one channel's claimed messages (in one call when its adapter has `sendMany`, else one call per message,
+ * concurrently) and records all their answers in one statement.
+ */
+async function sendAndRecord(deps: RuntimeDeps, batch: readonly ClaimedSend[], result: RelayResult) {
+  const answers = await callAdapter(deps, batch)
+  const now = deps.clock.now()
+  const outcomes = batch.map((c, i) => decideOutcome(c.row, answers[i]!, now))
   try {
-    if (job.kind === 'http.request') await performHttpJob(deps, claimed.row, job, result)
-    else await performSend(deps, claimed, job, result)
+    const changed = await recordWithRetry(deps, outcomes, now)
+    const channel = { channel: batch[0]!.channel.kind }
+    for (const { result: outcome } of outcomes) {
+      if (outcome.status === 'sent') {
+        deps.metrics.outboxSent.inc(channel)
+        result.sent += 1
+      } else if (outcome.status === 'retry') {
+        result.retried += 1
+      } else if (outcome.status === 'failed') {
+        deps.metrics.outboxFailed.inc(channel)
+        result.failed += 1
+      } else {
+        deps.metrics.outboxUnknown.inc(channel)
+        result.unknown += 1
+      }
+    }
+    // Only rows whose status changed: web chat's adapter already announced its delivered ones.
+    const ctx = newStepContext(deps, now)
+    for (const message of changed) {
+      ctx.notifications.push({
+        merchantId: message.merchant_id,
+        conversationId: message.conversation_id,
+        kind: 'message',
+        id: message.id,
+      })
+    }
+    await afterCommit(ctx)
   } catch (error) {
-    // Recording the outcome failed (database gone): the lease runs out and the row settles as unknown.
-    deps.logger.error('outbox outcome not recorded', { outboxId: claimed.row.id, error })
+    // Recording the outcomes failed (database gone): the leases run out and the rows settle as unknown.
+    deps.logger.error('outbox outcomes not recorded', { outboxIds: batch.map((c) => c.row.id), error })
   }
 }
 
-async function callAdapter(deps: RuntimeDeps, claimed: Claimed, job: MessageJob): Promise<SendResult> {
-  const adapter = deps.channels[claimed.channel.kind]
-  if (!adapter) return { status: 'failed', error: `No adapter for ${claimed.channel.kind}` }
-  try {
-    return await adapter.send(claimed.channel, {
+async function recordWithRetry(deps: RuntimeDeps, outcomes: readonly SendOutcome[], now: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordSendOutcomes(deps.db, outcomes, now)
+    } catch (error) {
+      // One statement: a deadlock rolled all of it back, so writing it again cannot apply anything twice.
+      if (attempt < RECORD_ATTEMPTS && isRetryableDbError(error)) continue
+      throw error
+    }
+  }
+}
+
+/** The adapter's answer for each send, in order. */
+async function callAdapter(deps: RuntimeDeps, batch: readonly ClaimedSend[]): Promise<SendResult[]> {
+  const kind = batch[0]!.channel.kind
+  const adapter = deps.channels[kind]
+  if (!adapter) return batch.map(() => ({ status: 'failed', error: `No adapter for ${kind}` }))
+  const sends: ChannelSend[] = batch.map(({ channel, job }) => ({
+    channel,
+    payload: {
       to: job.to,
       message: job.message,
       ...(job.template ? { template: job.template } : {}),
       messageId: job.messageId,
-    })
+    },
+  }))
+  if (adapter.sendMany) {
+    let answers: SendResult[]
+    try {
+      answers = await adapter.sendMany(sends)
+    } catch (error) {
+      return sends.map(() => threw(error))
+    }
+    return sends.map(
+      (_, i) => answers[i] ?? { status: 'unknown', error: 'The adapter gave no answer for it' },
+    )
+  }
+  return Promise.all(
+    sends.map(async ({ channel, payload }) => {
+      try {
+        return await adapter.send(channel, payload)
+      } catch (error) {
+        return threw(error)
+      }
+    }),
+  )
+}
+
+/** An adapter that throws may have written the request: never resend blindly. */
+function threw(error: unknown): SendResult {
+  return { status: 'unknown', error: error instanceof Error ? error.message : String(error) }
+}
+
+async function performHttpJobLogged(deps: RuntimeDeps, row: OutboxEntry, result: RelayResult) {
+  try {
+    await performHttpJob(deps, row, row.payload as unknown as HttpJob, result)
   } catch (error) {
-    // An adapter that throws may have written the request: never resend blindly.
-    return { status: 'unknown', error: error instanceof Error ? error.message : String(error) }
+    // Recording the outcome failed (database gone): the lease runs out and the row settles as unknown.
+    deps.logger.error('outbox outcome not recorded', { outboxId: row.id, error })
   }
-}
-
-async function performSend(deps: RuntimeDeps, claimed: Claimed, job: MessageJob, result: RelayResult) {
-  const sendResult = await callAdapter(deps, claimed, job)
-  const { row } = claimed
-  const ctx = newStepContext(deps)
-  const now = new Date(ctx.now)
-  let outcome = sendResult
-  if (outcome.status === 'retry' && row.attempts >= MAX_SEND_ATTEMPTS) {
-    outcome = { status: 'failed', error: `Gave up after ${row.attempts} attempts: ${outcome.error}` }
-  }
-  await deps.db.transaction().execute(async (trx) => {
-    const mine = trx
-      .updateTable('outbox')
-      .where('merchant_id', '=', row.merchant_id)
-      .where('id', '=', row.id)
-      .where('status', 'in', ['sending', 'unknown'])
-    switch (outcome.status) {
-      case 'sent':
-        await mine
-          .set({
-            status: 'sent',
-            provider_message_id: outcome.providerMessageId,
-            sent_at: now,
-            locked_until: null,
-            updated_at: now,
-          })
-          .execute()
-        await setMessage(trx, row, {
-          status: 'sent',
-          provider_message_id: outcome.providerMessageId,
-          sent_at: now,
-        })
-        await trx
-          .updateTable('conversations')
-          .set({ last_message_at: now })
-          .where('merchant_id', '=', row.merchant_id)
-          .where('id', '=', row.conversation_id)
-          .execute()
-        deps.metrics.outboxSent.inc({ channel: claimed.channel.kind })
-        result.sent += 1
-        break
-      case 'retry':
-        await mine
-          .set({
-            status: 'pending',
-            last_error: outcome.error,
-            next_attempt_at: new Date(ctx.now + retryDelayMs(row.attempts, outcome.retryAfterMs)),
-            locked_until: null,
-            locked_by: null,
-            updated_at: now,
-          })
-          .execute()
-        result.retried += 1
-        return
-      case 'failed':
-        await mine
-          .set({ status: 'failed', last_error: outcome.error, locked_until: null, updated_at: now })
-          .execute()
-        await setMessage(trx, row, { status: 'failed', error: outcome.error })
-        deps.metrics.outboxFailed.inc({ channel: claimed.channel.kind })
-        result.failed += 1
-        break
-      case 'unknown':
-        await mine
-          .set({ status: 'unknown', last_error: outcome.error, locked_until: null, updated_at: now })
-          .execute()
-        await setMessage(trx, row, { status: 'unknown', error: outcome.error })
-        deps.metrics.outboxUnknown.inc({ channel: claimed.channel.kind })
-        result.unknown += 1
-        break
-    }
-    if (row.message_id) {
-      ctx.notifications.push({
-        merchantId: row.merchant_id,
-        conversationId: row.conversation_id,
-        kind: 'message',
-        id: row.message_id,
-      })
-    }
-  })
-  await afterCommit(ctx)
-}
-
-async function setMessage(
-  trx: Db,
-  row: OutboxEntry,
-  values: {
-    status: 'sent' | 'failed' | 'unknown'
-    provider_message_id?: string
-    sent_at?: Date
-    error?: string
-  },
-) {
-  if (!row.message_id) return
-  await trx
-    .updateTable('messages')
-    .set({ ...values, updated_at: values.sent_at ?? new Date() })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.message_id)
-    // A delivery receipt may already have moved it on (delivered, read).
-    .where('status', 'in', ['queued', 'unknown'])
-    .execute()
 }
 
 async function performHttpJob(deps: RuntimeDeps, row: OutboxEntry, job: HttpJob, result: RelayResult) {
@@ -324,22 +343,28 @@ export async function settleExpiredLeases(deps: RuntimeDeps): Promise<number> {
     .returning(['merchant_id', 'message_id', 'conversation_id', 'payload'])
     .execute()
   const ctx = newStepContext(deps)
-  for (const row of expired) {
-    if (row.message_id) {
-      await deps.db
-        .updateTable('messages')
-        .set({ status: 'unknown', error: 'Lease expired while sending', updated_at: new Date(ctx.now) })
-        .where('merchant_id', '=', row.merchant_id)
-        .where('id', '=', row.message_id)
-        .where('status', '=', 'queued')
-        .execute()
-      ctx.notifications.push({
-        merchantId: row.merchant_id,
-        conversationId: row.conversation_id,
-        kind: 'message',
-        id: row.message_id,
-      })
-    }
+  const messages = expired.flatMap((row) => (row.message_id ? [{ ...row, message_id: row.message_id }] : []))
+  if (messages.length > 0) {
+    await deps.db
+      .updateTable('messages')
+      .set({ status: 'unknown', error: 'Lease expired while sending', updated_at: new Date(ctx.now) })
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('merchant_id', 'id'),
+          'in',
+          messages.map((row) => tuple(row.merchant_id, row.message_id)),
+        ),
+      )
+      .where('status', '=', 'queued')
+      .execute()
+  }
+  for (const row of messages) {
+    ctx.notifications.push({
+      merchantId: row.merchant_id,
+      conversationId: row.conversation_id,
+      kind: 'message',
+      id: row.message_id,
+    })
   }
   deps.metrics.outboxUnknown.inc({ reason: 'lease_expired' }, expired.length)
   await afterCommit(ctx)

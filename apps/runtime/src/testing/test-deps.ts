@@ -1,7 +1,7 @@
 // Test wiring: a fresh migrated database (PGlite or real Postgres), a ManualClock, silent logs, fresh metrics.
 // Share one per test file (PGlite start costs a second or two) and isolate tests by seeding a merchant each.
 import type { Database, DatabaseKind, UserRole } from '@parley/db'
-import { createTestDatabase } from '@parley/db/testing'
+import { createTestDatabase, type TestDatabase } from '@parley/db/testing'
 import type { Kysely } from 'kysely'
 import { loadConfig } from '../config.ts'
 import type { RuntimeDeps } from '../deps.ts'
@@ -14,6 +14,8 @@ import { ManualClock } from '../time/clock.ts'
 export interface TestDeps {
   deps: RuntimeDeps
   clock: ManualClock
+  /** The database under `deps.db` (its pool or PGlite, e.g. for a second Kysely that logs queries). */
+  database: TestDatabase
   /** Closes realtime and drops the database. */
   close(): Promise<void>
 }
@@ -46,6 +48,7 @@ export async function createTestDeps(
   return {
     deps,
     clock: deps.clock instanceof ManualClock ? deps.clock : clock,
+    database,
     close: async () => {
       await deps.realtime.close()
       await database.close()

@@ -1,0 +1,107 @@
+// What the outbox relay records once providers have answered: each send's outcome (sent, retry with backoff,
+// failed, unknown) decided in memory, then a whole batch written in one statement, whatever its mix of outcomes.
+import type { OutboxEntry } from '@parley/db'
+import { sql } from 'kysely'
+import type { SendResult } from '../channels/types.ts'
+import type { Db } from './step-transaction.ts'
+
+export const MAX_SEND_ATTEMPTS = 8
+
+/** Backoff before retry n (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes; a provider's retry-after wins if longer. */
+export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+  const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1))
+  return Math.max(backoff, retryAfterMs ?? 0)
+}
+
+/** One row's outcome as written: the provider's answer, a `retry` past the attempt limit given up as `failed`. */
+export interface SendOutcome {
+  row: Pick<OutboxEntry, 'merchant_id' | 'id' | 'message_id' | 'conversation_id' | 'attempts'>
+  result: SendResult
+  /** When a `retry` is due again (epoch ms); absent for the other outcomes. */
+  retryAt?: number
+}
+
+/**
+ * Decides what a provider's answer makes of a claimed row (`row.attempts` counts the attempt just made).
+ * @example decideOutcome(row, { status: 'retry', error: '429' }, now) // { result: retry, retryAt: now + 1 s }
+ */
+export function decideOutcome(row: SendOutcome['row'], result: SendResult, now: number): SendOutcome {
+  if (result.status !== 'retry') return { row, result }
+  if (row.attempts >= MAX_SEND_ATTEMPTS) {
+    return {
+      row,
+      result: { status: 'failed', error: `Gave up after ${row.attempts} attempts: ${result.error}` },
+    }
+  }
+  return { row, result, retryAt: now + retryDelayMs(row.attempts, result.retryAfterMs) }
+}
+
+/** A transcript row whose status the recording changed (its realtime notice is due). */
+export interface ChangedMessage {
+  merchant_id: string
+  id: string
+  conversation_id: string
+}
+
+/**
+ * Writes a batch's outcomes in one statement (atomic on its own, so no transaction): the outbox rows still
+ * `sending` or `unknown` (sent / pending again with its next attempt / failed / unknown), their transcript
+ * messages unless a receipt already moved them past `queued` (a retry leaves them queued), and the
+ * conversations of the sent ones. Returns the transcript rows it changed.
+ */
+export async function recordSendOutcomes(
+  db: Db,
+  outcomes: readonly SendOutcome[],
+  now: number,
+): Promise<ChangedMessage[]> {
+  if (outcomes.length === 0) return []
+  const at = new Date(now)
+  // In id order, so concurrent writers of overlapping rows tend to lock them in the same order.
+  const rows = [...outcomes]
+    .sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0))
+    .map(({ row, result, retryAt }) => ({
+      merchant_id: row.merchant_id,
+      id: row.id,
+      message_id: row.message_id,
+      conversation_id: row.conversation_id,
+      status: result.status,
+      provider_message_id: result.status === 'sent' ? result.providerMessageId : null,
+      error: result.status === 'sent' ? null : result.error,
+      next_attempt_at: retryAt === undefined ? null : new Date(retryAt).toISOString(),
+    }))
+  // Data-modifying WITH clauses all run to completion whether or not the final statement reads them.
+  const changed = await sql<ChangedMessage>`
+    with outcome as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(merchant_id uuid, id uuid,
+        message_id uuid, conversation_id uuid, status text, provider_message_id text, error text,
+        next_attempt_at timestamptz)
+    ), outbox_rows as (
+      update outbox set
+        status = case o.status when 'retry' then 'pending' else o.status end,
+        provider_message_id = case o.status when 'sent' then o.provider_message_id else outbox.provider_message_id end,
+        sent_at = case o.status when 'sent' then ${at} else outbox.sent_at end,
+        last_error = case o.status when 'sent' then outbox.last_error else o.error end,
+        next_attempt_at = coalesce(o.next_attempt_at, outbox.next_attempt_at),
+        locked_until = null,
+        locked_by = case o.status when 'retry' then null else outbox.locked_by end,
+        updated_at = ${at}
+      from outcome o
+      where outbox.merchant_id = o.merchant_id and outbox.id = o.id and outbox.status in ('sending', 'unknown')
+    ), conversation_rows as (
+      update conversations set last_message_at = ${at}
+      from (select distinct merchant_id, conversation_id from outcome where status = 'sent') o
+      where conversations.merchant_id = o.merchant_id and conversations.id = o.conversation_id
+    )
+    update messages set
+      status = o.status,
+      provider_message_id = case o.status when 'sent' then o.provider_message_id else messages.provider_message_id end,
+      sent_at = case o.status when 'sent' then ${at} else messages.sent_at end,
+      error = case o.status when 'sent' then messages.error else o.error end,
+      updated_at = ${at}
+    from outcome o
+    where o.status <> 'retry' and messages.merchant_id = o.merchant_id and messages.id = o.message_id
+      -- A delivery receipt may already have moved it on (delivered, read).
+      and messages.status in ('queued', 'unknown')
+    returning messages.merchant_id, messages.id, messages.conversation_id`.execute(db)
+  return changed.rows
+}
