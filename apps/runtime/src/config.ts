@@ -20,6 +20,8 @@ export const configSchema = z
     DEV_CLOCK: booleanFromEnv.optional(),
     TIMER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
     TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+    /** Timer batches fired side by side on Postgres (PGlite: always one). */
+    TIMER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(4),
     /** Inbound messages processed in one transaction at most (group commit); 1 turns batching off. */
     INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(64),
     /** Inbound batches processed at once, each on its own database connection. */

@@ -7,13 +7,6 @@ import { syncClockOffset } from './clock-offset.ts'
 import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
-/**
- * Timer batches fired side by side on Postgres (each its own transaction; SKIP LOCKED keeps their claims apart,
- * as between replicas). A step spends most of its time waiting on database round trips, so batches in flight
- * together overlap those waits. PGlite has one connection: one batch at a time there.
- */
-const TIMER_BATCHES_IN_FLIGHT = 4
-
 export interface BackgroundLoops {
   /** Runs the loops now instead of at their next tick (e.g. after a step queued a send). */
   wake(): void
@@ -79,8 +72,10 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)
     const carts = await abandonDueCarts(deps)
+    // Batches side by side (each its own transaction; SKIP LOCKED keeps their claims apart, as between
+    // replicas) overlap one batch's round trips with another's work. PGlite has one connection: one batch.
     const batches = await Promise.all(
-      Array.from({ length: deps.dbKind === 'postgres' ? TIMER_BATCHES_IN_FLIGHT : 1 }, () =>
+      Array.from({ length: deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1 }, () =>
         fireDueTimers(deps),
       ),
     )
