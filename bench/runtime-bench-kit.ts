@@ -19,8 +19,10 @@ import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
 import { publishFlowDocument, seedChannel } from '../apps/runtime/src/testing/engine-fixtures.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 import { systemClock } from '../apps/runtime/src/time/clock.ts'
+import type { MemoryRequest, MemorySample } from './runtime-memory-probe.ts'
 
 const RUNTIME_DIR = fileURLToPath(new URL('../apps/runtime/', import.meta.url))
+const PROBE_URL = new URL('./runtime-memory-probe.ts', import.meta.url).href
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -233,23 +235,77 @@ export async function startRuntimeChild(
   databaseUrl: string,
   extraEnv: Record<string, string> = {},
 ): Promise<RuntimeChild> {
+  return (await spawnRuntime(databaseUrl, extraEnv, false)).runtime
+}
+
+export interface ProbedRuntimeChild extends RuntimeChild {
+  /**
+   * The runtime's own memory figures (`process.memoryUsage()`), through bench/runtime-memory-probe.ts;
+   * `gc: true` forces a full garbage collection first, so `heapUsed` is what the process keeps alive.
+   */
+  memory(options: { gc: boolean }): Promise<MemorySample>
+}
+
+/**
+ * As startRuntimeChild, with bench/runtime-memory-probe.ts loaded into the runtime (`--expose-gc`, an IPC
+ * channel): the process can report its V8 heap and force a full GC on request.
+ */
+export async function startProbedRuntimeChild(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ProbedRuntimeChild> {
+  const { runtime, child } = await spawnRuntime(databaseUrl, extraEnv, true)
+  let nextId = 0
+  const pending = new Map<number, (sample: MemorySample) => void>()
+  child.on('message', (message: MemorySample) => {
+    if (message?.type !== 'memory') return
+    pending.get(message.id)?.(message)
+    pending.delete(message.id)
+  })
+  return {
+    ...runtime,
+    memory: ({ gc }) =>
+      new Promise<MemorySample>((resolve, reject) => {
+        const id = ++nextId
+        const request: MemoryRequest = { type: 'memory', id, gc }
+        pending.set(id, resolve)
+        child.send(request, (error) => {
+          if (error) {
+            pending.delete(id)
+            reject(error)
+          }
+        })
+      }),
+  }
+}
+
+async function spawnRuntime(
+  databaseUrl: string,
+  extraEnv: Record<string, string>,
+  probe: boolean,
+): Promise<{ runtime: RuntimeChild; child: ChildProcess }> {
   const out: string[] = []
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the runtime under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
-    cwd: RUNTIME_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
+  const probeArgs = probe ? ['--expose-gc', '--import', PROBE_URL] : []
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', ...probeArgs, 'src/server.ts'],
+    {
+      cwd: RUNTIME_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        DATABASE_URL: databaseUrl,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ...extraEnv,
+      },
+      stdio: probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  )
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
   const killOnExit = () => child.kill('SIGKILL')
@@ -263,7 +319,7 @@ export async function startRuntimeChild(
     if (!baseUrl) await new Promise((r) => setTimeout(r, 50))
   }
   const pid = child.pid as number
-  return {
+  const runtime: RuntimeChild = {
     baseUrl,
     pid,
     output: () => out.join(''),
@@ -281,4 +337,5 @@ export async function startRuntimeChild(
       clearTimeout(forced)
     },
   }
+  return { runtime, child }
 }
