@@ -1,0 +1,431 @@
+// StepWrites: a batch's buffered writes land as the one-step-at-a-time path (`saveRunStep`) writes them —
+// runs, timer cancels / re-stamps / sets at the new revision, all timers of an ended run gone, visits,
+// transcript and outbox rows in the order added, conversations touched (a resolved one handed back to the bot).
+import type { Database, Run } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step } from '@parley/flow'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
+import { processInboundMessage } from './inbound.ts'
+import { saveRunStep } from './run-store.ts'
+import type { Db } from './step-transaction.ts'
+import { StepWrites } from './step-writes.ts'
+
+const DAY = 86_400_000
+const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
+  id,
+  kind,
+  position: { x: 0, y: 0 },
+  config,
+})
+const edge = (source: string, target: string, sourceHandle = 'next') => ({
+  id: `${source}-${sourceHandle}-${target}`,
+  source,
+  sourceHandle,
+  target,
+})
+
+/** Message → hello → wait (1 day timeout) → ack → wait (1 day timeout) → bye → end; a timeout ends it. */
+const waitingFlow = {
+  version: 1,
+  name: 'Two waits with timeouts',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('hello', 'send-message', { text: 'Hello' }),
+    node('wait1', 'wait-for-reply', { branches: [], timeout: { amount: 1, unit: 'days' } }),
+    node('ack', 'send-message', { text: 'Got: {{reply}}' }),
+    node('wait2', 'wait-for-reply', { branches: [], timeout: { amount: 1, unit: 'days' } }),
+    node('bye', 'send-message', { text: 'Bye: {{reply}}' }),
+    node('done', 'end', { outcome: 'finished' }),
+    node('gave-up', 'end', { outcome: 'no_reply' }),
+  ],
+  edges: [
+    edge('start', 'hello'),
+    edge('hello', 'wait1'),
+    edge('wait1', 'ack', 'anything'),
+    edge('wait1', 'gave-up', 'timeout'),
+    edge('ack', 'wait2'),
+    edge('wait2', 'bye', 'anything'),
+    edge('wait2', 'gave-up', 'timeout'),
+    edge('bye', 'done'),
+  ],
+}
+
+describe.each(testDatabases())('step writes on %s', (kind) => {
+  let t: TestDeps
+  let db: Kysely<Database>
+  beforeAll(async () => {
+    t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
+    db = t.deps.db
+  }, 30_000)
+  afterAll(() => t.close())
+
+  /** A merchant with the flow and `n` shoppers whose runs wait at wait1 (revision 1, a timeout timer). */
+  async function startRuns(n: number) {
+    const { merchantId } = await seedMerchant(db)
+    const channel = await seedChannel(db, merchantId)
+    await publishFlowDocument(db, merchantId, waitingFlow)
+    const runs: Run[] = []
+    for (let i = 0; i < n; i++) {
+      const started = await processInboundMessage(t.deps, {
+        merchantId,
+        channelId: channel.id,
+        externalId: `first-${i}`,
+        sender: { externalId: `shopper-${i}` },
+        text: 'hi',
+      })
+      expect(started.route).toBe('flow')
+      runs.push(await readRun(started.runIds[0]!))
+    }
+    return { merchantId, channel, runs }
+  }
+
+  const readRun = (id: string) =>
+    db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const timersOf = (runId: string) =>
+    db
+      .selectFrom('timers')
+      .select(['timer_id', 'due_at', 'revision', 'event', 'locked_until', 'locked_by'])
+      .where('run_id', '=', runId)
+      .orderBy('timer_id')
+      .execute()
+  const visitsOf = (runId: string) =>
+    db
+      .selectFrom('node_visits')
+      .select(['node_id', 'at', 'flow_version_id'])
+      .where('run_id', '=', runId)
+      .orderBy('at')
+      .orderBy('node_id')
+      .execute()
+
+  async function stepInMemory(
+    trx: Db,
+    run: Run,
+    event: FlowEventInput,
+  ): Promise<{ version: LoadedFlowVersion; result: StepResult }> {
+    const version = await loadFlowVersion(trx, run.merchant_id, run.flow_version_id)
+    const result = step(version.machine, run.snapshot as PersistedFlowSnapshot, event, { now: t.clock.now() })
+    return { version, result }
+  }
+
+  it('writes what saveRunStep writes: run row, cancelled timeout, new timer at the new revision, visits', async () => {
+    const { runs } = await startRuns(2)
+    const [viaStore, viaBatch] = runs as [Run, Run]
+    const before = await timersOf(viaBatch.id)
+    expect(before).toMatchObject([{ revision: 1 }])
+    t.clock.advance(60_000)
+    const now = t.clock.now()
+    const reply: FlowEventInput = { type: 'message.received', text: 'blue' }
+    let batchResult: StepResult | undefined
+    await db.transaction().execute(async (trx) => {
+      const a = await stepInMemory(trx, viaStore, reply)
+      await saveRunStep(trx, viaStore, a.version, a.result, now)
+      const b = await stepInMemory(trx, viaBatch, reply)
+      batchResult = b.result
+      // The step cancels wait1's timeout and sets wait2's.
+      expect(b.result.timers.cancel).toHaveLength(1)
+      expect(b.result.timers.set).toHaveLength(1)
+      const writes = new StepWrites()
+      const returned = writes.saveRunStep(viaBatch, b.version, b.result, now)
+      expect(returned).toMatchObject({ id: viaBatch.id, revision: 2, status: 'active', waiting_for: 'reply' })
+      // Nothing is written before the flush.
+      expect(
+        (
+          await trx
+            .selectFrom('runs')
+            .select('revision')
+            .where('id', '=', viaBatch.id)
+            .executeTakeFirstOrThrow()
+        ).revision,
+      ).toBe(1)
+      await writes.flush(trx)
+      expect(writes.size).toBe(0)
+    })
+
+    const stored = await readRun(viaBatch.id)
+    expect(stored).toMatchObject({
+      revision: 2,
+      status: 'active',
+      waiting_for: 'reply',
+      outcome: null,
+      ended_at: null,
+    })
+    expect(stored.updated_at.getTime()).toBe(now)
+    expect(stored.snapshot).toEqual(JSON.parse(JSON.stringify(batchResult?.snapshot)))
+
+    const batchTimers = await timersOf(viaBatch.id)
+    expect(batchTimers).toHaveLength(1)
+    expect(batchTimers[0]).toMatchObject({ revision: 2, locked_until: null, locked_by: null })
+    expect(batchTimers[0]?.timer_id).toBe(batchResult?.timers.set[0]?.id)
+    expect(batchTimers[0]?.due_at.getTime()).toBe(now + DAY)
+    expect(batchTimers[0]?.timer_id).not.toBe(before[0]?.timer_id)
+    expect(batchTimers.map(({ timer_id, ...rest }) => ({ ...rest, timer_id: timer_id.length }))).toEqual(
+      (await timersOf(viaStore.id)).map(({ timer_id, ...rest }) => ({ ...rest, timer_id: timer_id.length })),
+    )
+
+    const storeRun = await readRun(viaStore.id)
+    const pick = (r: Run) => ({
+      revision: r.revision,
+      status: r.status,
+      waiting_for: r.waiting_for,
+      outcome: r.outcome,
+      ended_at: r.ended_at,
+      updated_at: r.updated_at,
+    })
+    expect(pick(stored)).toEqual(pick(storeRun))
+    const visits = await visitsOf(viaBatch.id)
+    expect(visits.filter((v) => v.at.getTime() === now).map((v) => v.node_id)).toEqual(['ack', 'wait2'])
+    expect(visits.every((v) => v.flow_version_id === viaBatch.flow_version_id)).toBe(true)
+    expect(visits.map((v) => [v.node_id, v.at.getTime()]).sort()).toEqual(
+      (await visitsOf(viaStore.id)).map((v) => [v.node_id, v.at.getTime()]).sort(),
+    )
+  })
+
+  it('re-stamps a timer the step did not cancel, and deletes one named by deleteTimer', async () => {
+    const { merchantId, runs } = await startRuns(1)
+    const run = runs[0] as Run
+    // Two extra pending timers of the run (say a reminder the machine still holds), at the old revision.
+    await db
+      .insertInto('timers')
+      .values(
+        ['pending-a', 'pending-b'].map((timerId) => ({
+          merchant_id: merchantId,
+          run_id: run.id,
+          timer_id: timerId,
+          due_at: new Date(t.clock.now() + 5 * DAY),
+          revision: 1,
+          event: { type: 'noop' },
+        })),
+      )
+      .execute()
+    t.clock.advance(1000)
+    await db.transaction().execute(async (trx) => {
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'x' })
+      const writes = new StepWrites()
+      writes.deleteTimer(merchantId, run.id, 'pending-b')
+      writes.saveRunStep(run, version, result, t.clock.now())
+      await writes.flush(trx)
+    })
+    const timers = await timersOf(run.id)
+    expect(timers.map((tm) => [tm.timer_id, tm.revision])).toEqual(
+      expect.arrayContaining([
+        ['pending-a', 2],
+        [expect.stringContaining('wait2'), 2],
+      ]),
+    )
+    expect(timers.map((tm) => tm.timer_id)).not.toContain('pending-b')
+    expect(timers).toHaveLength(2)
+  })
+
+  it('deletes every timer of a run that ended', async () => {
+    const { merchantId, runs } = await startRuns(1)
+    let run = runs[0] as Run
+    // Step to wait2 the one-at-a-time way, then add a stray timer.
+    t.clock.advance(1000)
+    await db.transaction().execute(async (trx) => {
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'a' })
+      run = await saveRunStep(trx, run, version, result, t.clock.now())
+    })
+    await db
+      .insertInto('timers')
+      .values({
+        merchant_id: merchantId,
+        run_id: run.id,
+        timer_id: 'stray',
+        due_at: new Date(t.clock.now() + DAY),
+        revision: run.revision,
+        event: { type: 'noop' },
+      })
+      .execute()
+    expect(await timersOf(run.id)).toHaveLength(2)
+    t.clock.advance(1000)
+    const endedAt = t.clock.now()
+    await db.transaction().execute(async (trx) => {
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'b' })
+      expect(result.status).toBe('done')
+      const writes = new StepWrites()
+      writes.saveRunStep(run, version, result, endedAt)
+      await writes.flush(trx)
+    })
+    expect(await timersOf(run.id)).toEqual([])
+    const stored = await readRun(run.id)
+    expect(stored).toMatchObject({ status: 'done', outcome: 'finished', waiting_for: null, revision: 3 })
+    expect(stored.ended_at?.getTime()).toBe(endedAt)
+    expect((await visitsOf(run.id)).filter((v) => v.at.getTime() === endedAt).map((v) => v.node_id)).toEqual([
+      'bye',
+      'done',
+    ])
+  })
+
+  it('inserts transcript and outbox rows in the order added, and writes many runs in one flush', async () => {
+    const { merchantId, channel, runs } = await startRuns(5)
+    t.clock.advance(1000)
+    const now = new Date(t.clock.now())
+    const conversationOf = new Map<string, string>()
+    for (const run of runs) conversationOf.set(run.id, run.conversation_id as string)
+    const ids: string[] = []
+    await db.transaction().execute(async (trx) => {
+      const writes = new StepWrites()
+      // Reverse id order on purpose: the batch sorts run updates by id, but rows keep the order added.
+      for (const run of [...runs].reverse()) {
+        const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: run.id })
+        writes.saveRunStep(run, version, result, now.getTime())
+        for (const text of ['first', 'second']) {
+          const id = crypto.randomUUID()
+          ids.push(id)
+          writes.addMessage({
+            merchant_id: merchantId,
+            id,
+            conversation_id: run.conversation_id as string,
+            contact_id: run.contact_id,
+            direction: 'out',
+            author: 'bot',
+            body: { text: `${text} ${run.id}` },
+            status: 'queued',
+            run_id: run.id,
+            node_id: 'ack',
+            created_at: now,
+            updated_at: now,
+          })
+          writes.addOutbox({
+            merchant_id: merchantId,
+            run_id: run.id,
+            message_id: id,
+            conversation_id: run.conversation_id as string,
+            channel_id: channel.id,
+            payload: { kind: 'message', text },
+            next_attempt_at: now,
+            created_at: now,
+            updated_at: now,
+          })
+        }
+      }
+      expect(writes.size).toBeGreaterThan(0)
+      await writes.flush(trx)
+    })
+    const messages = await db
+      .selectFrom('messages')
+      .select(['id', 'seq', 'run_id'])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '=', now)
+      .orderBy('seq')
+      .execute()
+    expect(messages.map((m) => m.id)).toEqual(ids)
+    const outbox = await db
+      .selectFrom('outbox')
+      .select(['message_id', 'status', 'next_attempt_at'])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '=', now)
+      .execute()
+    expect(outbox.map((o) => o.message_id).sort()).toEqual([...ids].sort())
+    expect(outbox.every((o) => o.status === 'pending')).toBe(true)
+    for (const run of runs) {
+      expect(await readRun(run.id)).toMatchObject({ revision: 2, status: 'active', waiting_for: 'reply' })
+    }
+  })
+
+  it('touches conversations: opens the window, hands a resolved one back to the bot, keeps last_inbound_at when null', async () => {
+    const { merchantId, runs } = await startRuns(3)
+    const [resolved, keptResolved, plain] = runs.map((r) => r.conversation_id as string) as [
+      string,
+      string,
+      string,
+    ]
+    const earlier = new Date(t.clock.now())
+    await db
+      .updateTable('conversations')
+      .set({ status: 'resolved', resolved_at: earlier })
+      .where('id', 'in', [resolved, keptResolved])
+      .execute()
+    t.clock.advance(5000)
+    const now = new Date(t.clock.now())
+    await db.transaction().execute(async (trx) => {
+      const writes = new StepWrites()
+      writes.touchConversation({
+        merchant_id: merchantId,
+        id: resolved,
+        last_inbound_at: now,
+        last_message_at: now,
+        updated_at: now,
+        reopen: true,
+      })
+      writes.touchConversation({
+        merchant_id: merchantId,
+        id: keptResolved,
+        last_inbound_at: null,
+        last_message_at: now,
+        updated_at: now,
+        reopen: false,
+      })
+      writes.touchConversation({
+        merchant_id: merchantId,
+        id: plain,
+        last_inbound_at: now,
+        last_message_at: now,
+        updated_at: now,
+        reopen: false,
+      })
+      await writes.flush(trx)
+    })
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'status', 'resolved_at', 'last_inbound_at', 'last_message_at', 'updated_at'])
+      .where('id', 'in', [resolved, keptResolved, plain])
+      .execute()
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    expect(byId.get(resolved)).toMatchObject({
+      status: 'bot',
+      resolved_at: null,
+      last_inbound_at: now,
+      last_message_at: now,
+      updated_at: now,
+    })
+    expect(byId.get(keptResolved)).toMatchObject({
+      status: 'resolved',
+      resolved_at: earlier,
+      // The first message set it; a null touch keeps it.
+      last_inbound_at: earlier,
+      last_message_at: now,
+    })
+    expect(byId.get(plain)).toMatchObject({ status: 'bot', resolved_at: null, last_inbound_at: now })
+  })
+
+  it('flushes nothing when empty, and a second flush does not write the rows again', async () => {
+    const { merchantId, runs } = await startRuns(1)
+    const run = runs[0] as Run
+    t.clock.advance(1000)
+    const now = new Date(t.clock.now())
+    await db.transaction().execute(async (trx) => {
+      await new StepWrites().flush(trx)
+      const writes = new StepWrites()
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'once' })
+      writes.saveRunStep(run, version, result, now.getTime())
+      writes.addMessage({
+        merchant_id: merchantId,
+        id: crypto.randomUUID(),
+        conversation_id: run.conversation_id as string,
+        contact_id: run.contact_id,
+        direction: 'in',
+        author: 'shopper',
+        body: { text: 'once' },
+        status: 'delivered',
+        created_at: now,
+        updated_at: now,
+      })
+      await writes.flush(trx)
+      await writes.flush(trx)
+    })
+    const inbound = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '=', now)
+      .execute()
+    expect(inbound).toHaveLength(1)
+    expect((await visitsOf(run.id)).filter((v) => v.at.getTime() === now.getTime())).toHaveLength(2)
+    expect((await readRun(run.id)).revision).toBe(2)
+  })
+})

@@ -1,0 +1,494 @@
+// The timer batch path (`fireTimersInBatch`, from `fireDueTimers`): many runs with one due timer whose step
+// sends are fired in one poll with multi-row writes; stale timers are dropped; steps that escalate or look an
+// order up take the one-run path in the same poll; the frequency cap and quiet hours hold across the batch.
+import type { Database } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import { type Kysely, type KyselyPlugin, type RootOperationNode, sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { RuntimeDeps } from '../deps.ts'
+import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { processInboundMessage } from './inbound.ts'
+import { fireDueTimers } from './timer-poller.ts'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
+  id,
+  kind,
+  position: { x: 0, y: 0 },
+  config,
+})
+const edge = (source: string, target: string, sourceHandle = 'next') => ({
+  id: `${source}-${sourceHandle}-${target}`,
+  source,
+  sourceHandle,
+  target,
+})
+
+/** Any message → 1 h → send `text` → end. */
+function reminderFlow(text: string, purpose: 'service' | 'marketing' = 'service') {
+  return {
+    version: 1,
+    name: `Reminder ${text}`,
+    nodes: [
+      node('start', 'trigger-message', { match: 'any', keywords: [] }),
+      node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
+      node('remind', 'send-message', { text, purpose }),
+      node('done', 'end', { outcome: 'reminded' }),
+    ],
+    edges: [edge('start', 'wait'), edge('wait', 'remind'), edge('remind', 'done')],
+  }
+}
+
+/** Any message → 1 h → escalate with a note → (handed back) → send → end. */
+const escalateFlow = {
+  version: 1,
+  name: 'Escalate later',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
+    node('handoff', 'escalate', { queue: 'support', summaryFields: [], note: 'A person will help you.' }),
+    node('back', 'send-message', { text: 'Back with the bot.' }),
+    node('done', 'end', { outcome: 'handed_back' }),
+  ],
+  edges: [edge('start', 'wait'), edge('wait', 'handoff'), edge('handoff', 'back'), edge('back', 'done')],
+}
+
+/** Any message → 1 h → look up the latest order → found / not found message → end. */
+const lookupFlow = {
+  version: 1,
+  name: 'Order check later',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
+    node('lookup', 'lookup-order', { source: 'latest', variable: 'order_number' }),
+    node('found', 'send-message', { text: 'Your order {{order.number}}' }),
+    node('missing', 'send-message', { text: 'No order yet.' }),
+    node('done', 'end', { outcome: 'checked' }),
+  ],
+  edges: [
+    edge('start', 'wait'),
+    edge('wait', 'lookup'),
+    edge('lookup', 'found', 'found'),
+    edge('lookup', 'missing', 'not_found'),
+    edge('found', 'done'),
+    edge('missing', 'done'),
+  ],
+}
+
+/** Records single-row `insert into` statements by table (the batch path writes with one raw statement). */
+class InsertRecorder implements KyselyPlugin {
+  readonly inserts: string[] = []
+  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
+    const node = args.node as { kind: string; into?: { table?: { identifier?: { name?: string } } } }
+    if (node.kind === 'InsertQueryNode') this.inserts.push(node.into?.table?.identifier?.name ?? '?')
+    return args.node
+  }
+  async transformResult<R>(args: { result: R }): Promise<R> {
+    return args.result
+  }
+  count(table: string): number {
+    return this.inserts.filter((t) => t === table).length
+  }
+}
+
+describe.each(testDatabases())('timer batches on %s', (kind) => {
+  let t: TestDeps
+  let db: Kysely<Database>
+  beforeAll(async () => {
+    t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
+    db = t.deps.db
+  }, 30_000)
+  afterAll(() => t.close())
+  // Every test starts with nothing due, so a poll's counts are this test's.
+  beforeEach(async () => {
+    while ((await fireDueTimers(t.deps)).claimed > 0) {}
+  })
+
+  function recordingDeps() {
+    const recorder = new InsertRecorder()
+    const deps: RuntimeDeps = { ...t.deps, db: t.deps.db.withPlugin(recorder) }
+    return { deps, recorder }
+  }
+
+  async function setUp(flows: unknown[]) {
+    const { merchantId } = await seedMerchant(db)
+    const channel = await seedChannel(db, merchantId)
+    for (const flow of flows) await publishFlowDocument(db, merchantId, flow)
+    let n = 0
+    const say = async (visitor: string, text = 'hi') => {
+      const result = await processInboundMessage(t.deps, {
+        merchantId,
+        channelId: channel.id,
+        externalId: `${visitor}-${++n}`,
+        sender: { externalId: visitor },
+        text,
+      })
+      expect(result.route).toBe('flow')
+      return { visitor, runId: result.runIds[0] as string, ...result }
+    }
+    const outbound = (runId: string) =>
+      db
+        .selectFrom('messages')
+        .select(['id', 'body', 'status', 'skip_reason', 'author', 'node_id', 'created_at', 'is_marketing'])
+        .where('run_id', '=', runId)
+        .where('direction', '=', 'out')
+        .orderBy('created_at')
+        .orderBy('seq')
+        .execute()
+    const outboxOf = (runId: string) =>
+      db.selectFrom('outbox').selectAll().where('run_id', '=', runId).execute()
+    const runOf = (runId: string) =>
+      db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow()
+    const timersOf = (runId: string) =>
+      db.selectFrom('timers').selectAll().where('run_id', '=', runId).execute()
+    return { merchantId, channel, say, outbound, outboxOf, runOf, timersOf }
+  }
+
+  function lateness(deps: RuntimeDeps) {
+    const lines = deps.metrics.timerLateness.render()
+    const value = (suffix: string) =>
+      Number(lines.find((l) => l.startsWith(`parley_timer_lateness_seconds_${suffix} `))?.split(' ')[1] ?? 0)
+    return { count: value('count'), sum: value('sum') }
+  }
+
+  it('fires many runs with one due timer in one poll: each run done, timer gone, one message and outbox row', async () => {
+    const { say, outbound, outboxOf, runOf, timersOf } = await setUp([reminderFlow('Still there?')])
+    const runs = []
+    for (let i = 0; i < 30; i++) runs.push(await say(`shopper-${i}`))
+    for (const r of runs) expect(await timersOf(r.runId)).toHaveLength(1)
+    const dueAt = t.clock.now() + HOUR
+    t.clock.advance(HOUR + 90_000)
+    const { deps, recorder } = recordingDeps()
+    const latenessBefore = lateness(deps)
+    const firedBefore = deps.metrics.timersFired.get()
+
+    const result = await fireDueTimers(deps)
+    expect(result).toEqual({ claimed: 30, fired: 30, dropped: 0, deferred: 0 })
+    // All through the batch: no transcript row was inserted one at a time.
+    expect(recorder.count('messages')).toBe(0)
+    expect(deps.metrics.timersFired.get()).toBe(firedBefore + 30)
+    const latenessAfter = lateness(deps)
+    expect(latenessAfter.count - latenessBefore.count).toBe(30)
+    expect(latenessAfter.sum - latenessBefore.sum).toBeCloseTo(30 * 90, 6)
+
+    for (const r of runs) {
+      const run = await runOf(r.runId)
+      expect(run).toMatchObject({ status: 'done', outcome: 'reminded', waiting_for: null, revision: 2 })
+      expect(run.ended_at?.getTime()).toBe(t.clock.now())
+      expect(await timersOf(r.runId)).toEqual([])
+      const sent = await outbound(r.runId)
+      expect(sent).toHaveLength(1)
+      expect(sent[0]).toMatchObject({ body: { text: 'Still there?' }, status: 'queued', node_id: 'remind' })
+      // Stamped with the poll's time; the machine saw the due time.
+      expect(sent[0]?.created_at.getTime()).toBe(t.clock.now())
+      const outbox = await outboxOf(r.runId)
+      expect(outbox).toHaveLength(1)
+      expect(outbox[0]).toMatchObject({
+        message_id: sent[0]?.id,
+        status: 'pending',
+        conversation_id: r.conversationId,
+      })
+      expect(outbox[0]?.payload).toMatchObject({ to: r.visitor, message: { text: 'Still there?' } })
+      const visits = await db
+        .selectFrom('node_visits')
+        .select('node_id')
+        .where('run_id', '=', r.runId)
+        .where('at', '=', new Date(t.clock.now()))
+        .execute()
+      expect(visits.map((v) => v.node_id).sort()).toEqual(['done', 'remind'])
+    }
+    expect(dueAt).toBeLessThan(t.clock.now())
+    expect(await fireDueTimers(deps)).toEqual({ claimed: 0, fired: 0, dropped: 0, deferred: 0 })
+  })
+
+  it('drops a stale timer (revision mismatch) and counts it, firing the others', async () => {
+    const { say, outbound, runOf, timersOf } = await setUp([reminderFlow('Ping')])
+    const stale = await say('stale')
+    const fresh = [await say('fresh-1'), await say('fresh-2')]
+    await db
+      .updateTable('timers')
+      .set({ revision: sql`revision - 1` })
+      .where('run_id', '=', stale.runId)
+      .execute()
+    t.clock.advance(HOUR)
+    const droppedBefore = t.deps.metrics.timersDropped.get()
+    const result = await fireDueTimers(t.deps)
+    expect(result).toEqual({ claimed: 3, fired: 2, dropped: 1, deferred: 0 })
+    expect(t.deps.metrics.timersDropped.get()).toBe(droppedBefore + 1)
+    expect(await timersOf(stale.runId)).toEqual([])
+    expect(await outbound(stale.runId)).toEqual([])
+    expect(await runOf(stale.runId)).toMatchObject({ status: 'active', revision: 1 })
+    for (const r of fresh) {
+      expect(await runOf(r.runId)).toMatchObject({ status: 'done', revision: 2 })
+      expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Ping'])
+    }
+  })
+
+  it('drops the timer of a run that already ended', async () => {
+    const { say, outbound, timersOf } = await setUp([reminderFlow('Ping')])
+    const ended = await say('ended')
+    await db
+      .updateTable('runs')
+      .set({ status: 'done', outcome: 'cancelled', waiting_for: null })
+      .where('id', '=', ended.runId)
+      .execute()
+    t.clock.advance(HOUR)
+    expect(await fireDueTimers(t.deps)).toEqual({ claimed: 1, fired: 0, dropped: 1, deferred: 0 })
+    expect(await timersOf(ended.runId)).toEqual([])
+    expect(await outbound(ended.runId)).toEqual([])
+  })
+
+  it('sends a run whose step escalates or looks an order up down the one-run path in the same poll', async () => {
+    const escalating = await setUp([escalateFlow])
+    const looking = await setUp([lookupFlow])
+    const reminding = await setUp([reminderFlow('Plain')])
+    const e = await escalating.say('escalates')
+    const l = await looking.say('looks-up')
+    const r = await reminding.say('reminded')
+    t.clock.advance(HOUR)
+    const { deps, recorder } = recordingDeps()
+    const result = await fireDueTimers(deps)
+    expect(result).toMatchObject({ claimed: 3, dropped: 0, deferred: 0 })
+    // The lookup's answer is a second, chained step of the same firing; fired counts timers.
+    expect(result.fired).toBe(3)
+    // The hand-off note, the staff-only escalation note and the lookup's message were written one at a time;
+    // the reminder in the batch.
+    expect(recorder.count('messages')).toBe(3)
+
+    const escalatedRun = await escalating.runOf(e.runId)
+    expect(escalatedRun).toMatchObject({ status: 'active', waiting_for: 'handback' })
+    expect(await escalating.timersOf(e.runId)).toEqual([])
+    const conversation = await db
+      .selectFrom('conversations')
+      .select(['status', 'queue'])
+      .where('id', '=', e.conversationId as string)
+      .executeTakeFirstOrThrow()
+    expect(conversation).toEqual({ status: 'waiting', queue: 'support' })
+    const notes = await escalating.outbound(e.runId)
+    expect(notes.map((m) => [m.author, m.status])).toEqual(
+      expect.arrayContaining([
+        ['system', 'sent'],
+        ['bot', 'queued'],
+      ]),
+    )
+    expect(notes.find((m) => m.author === 'bot')?.body).toMatchObject({ text: 'A person will help you.' })
+    expect(await escalating.outboxOf(e.runId)).toHaveLength(1)
+
+    expect(await looking.runOf(l.runId)).toMatchObject({ status: 'done', outcome: 'checked' })
+    expect(await looking.timersOf(l.runId)).toEqual([])
+    expect((await looking.outbound(l.runId)).map((m) => (m.body as { text: string }).text)).toEqual([
+      'No order yet.',
+    ])
+
+    expect(await reminding.runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
+    expect((await reminding.outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual([
+      'Plain',
+    ])
+  })
+
+  it('ends a run whose step throws as failed, and fires the rest of the batch', async () => {
+    const { say, outbound, runOf, timersOf } = await setUp([reminderFlow('Fine')])
+    const broken = await say('broken')
+    const fine = [await say('fine-1'), await say('fine-2')]
+    await db
+      .updateTable('runs')
+      .set({ snapshot: sql`jsonb_set(snapshot, '{value}', '"no-such-node"')` })
+      .where('id', '=', broken.runId)
+      .execute()
+    t.clock.advance(HOUR)
+    const result = await fireDueTimers(t.deps)
+    expect(result).toMatchObject({ claimed: 3, fired: 2 })
+    const failed = await runOf(broken.runId)
+    expect(failed).toMatchObject({ status: 'failed', waiting_for: null })
+    expect(failed.error).toBeTruthy()
+    expect(await timersOf(broken.runId)).toEqual([])
+    expect(await outbound(broken.runId)).toEqual([])
+    for (const r of fine) {
+      expect(await runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
+      expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Fine'])
+    }
+    // Nothing is left to fire again.
+    expect((await fireDueTimers(t.deps)).claimed).toBe(0)
+  })
+
+  it('re-arms a delay the step re-enters (same timer id) instead of losing it', async () => {
+    const loopFlow = {
+      version: 1,
+      name: 'Ticker',
+      nodes: [
+        node('start', 'trigger-message', { match: 'any', keywords: [] }),
+        node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
+        node('tick', 'send-message', { text: 'Tick' }),
+      ],
+      edges: [edge('start', 'wait'), edge('wait', 'tick'), edge('tick', 'wait')],
+    }
+    const { say, outbound, runOf, timersOf } = await setUp([loopFlow])
+    const runs = [await say('ticker-1'), await say('ticker-2')]
+    const startedAt = t.clock.now()
+    const [first] = await timersOf(runs[0]?.runId as string)
+    for (let round = 1; round <= 3; round++) {
+      t.clock.set(startedAt + round * HOUR)
+      const { deps, recorder } = recordingDeps()
+      expect(await fireDueTimers(deps)).toEqual({ claimed: 2, fired: 2, dropped: 0, deferred: 0 })
+      expect(recorder.count('messages')).toBe(0)
+      for (const r of runs) {
+        const timers = await timersOf(r.runId)
+        expect(timers).toHaveLength(1)
+        expect(timers[0]?.timer_id).toBe(first?.timer_id)
+        expect(timers[0]?.due_at.getTime()).toBe(startedAt + (round + 1) * HOUR)
+        expect(timers[0]?.revision).toBe(round + 1)
+        expect(await runOf(r.runId)).toMatchObject({ status: 'active', revision: round + 1 })
+        expect(await outbound(r.runId)).toHaveLength(round)
+      }
+    }
+    // End the tickers so their timers do not fire in later tests.
+    await db
+      .deleteFrom('timers')
+      .where(
+        'run_id',
+        'in',
+        runs.map((r) => r.runId),
+      )
+      .execute()
+  })
+
+  it('a run with two due timers takes the one-run path and fires both in order', async () => {
+    const { merchantId, say, outbound, runOf, timersOf } = await setUp([reminderFlow('Once')])
+    const r = await say('two-timers')
+    const [timer] = await timersOf(r.runId)
+    if (!timer) throw new Error('setup')
+    // A second due timer of the run, set at the same revision a little later (its event means nothing here).
+    await db
+      .insertInto('timers')
+      .values({
+        merchant_id: merchantId,
+        run_id: r.runId,
+        timer_id: 'zz-extra',
+        due_at: new Date(timer.due_at.getTime() + 1000),
+        revision: timer.revision,
+        event: { type: 'nothing.happens' },
+      })
+      .execute()
+    t.clock.advance(HOUR + 1000)
+    const result = await fireDueTimers(t.deps)
+    expect(result.claimed).toBe(2)
+    // The first fires and ends the run; the second is then stale.
+    expect(result).toMatchObject({ fired: 1, dropped: 1 })
+    expect(await runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
+    expect(await timersOf(r.runId)).toEqual([])
+    expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Once'])
+  })
+
+  it('applies the frequency cap across two runs of the same contact fired in one batch', async () => {
+    const { merchantId, say, outbound } = await setUp([
+      reminderFlow('Offer A', 'marketing'),
+      reminderFlow('Offer B', 'marketing'),
+    ])
+    await db
+      .updateTable('merchants')
+      .set({ frequency_cap_count: 1, frequency_cap_window_minutes: 24 * 60 })
+      .where('id', '=', merchantId)
+      .execute()
+    // Two messages from one shopper start both flows (the second flow starts when the first is running).
+    const first = await say('capped')
+    t.clock.advance(1000)
+    const second = await say('capped', 'hi again')
+    expect(second.runId).not.toBe(first.runId)
+    expect(second.conversationId).toBe(first.conversationId)
+    await db
+      .updateTable('contacts')
+      .set({ marketing_consent: true, marketing_consent_at: new Date(t.clock.now()) })
+      .where('merchant_id', '=', merchantId)
+      .execute()
+    t.clock.advance(HOUR)
+    const { deps, recorder } = recordingDeps()
+    expect(await fireDueTimers(deps)).toEqual({ claimed: 2, fired: 2, dropped: 0, deferred: 0 })
+    expect(recorder.count('messages')).toBe(0)
+    const firstSends = await outbound(first.runId)
+    const secondSends = await outbound(second.runId)
+    // The earlier timer fires first and takes the one send the cap allows.
+    expect(firstSends).toMatchObject([{ status: 'queued', skip_reason: null, is_marketing: true }])
+    expect(secondSends).toMatchObject([
+      { status: 'skipped', skip_reason: 'frequency_cap', is_marketing: true },
+    ])
+    const outbox = await db
+      .selectFrom('outbox')
+      .select('run_id')
+      .where('merchant_id', '=', merchantId)
+      .execute()
+    expect(outbox).toEqual([{ run_id: first.runId }])
+  })
+
+  it('counts marketing sends already in the window towards the cap of a batch', async () => {
+    const { merchantId, say, outbound } = await setUp([reminderFlow('Offer', 'marketing')])
+    await db
+      .updateTable('merchants')
+      .set({ frequency_cap_count: 1, frequency_cap_window_minutes: 24 * 60 })
+      .where('id', '=', merchantId)
+      .execute()
+    const capped = await say('already-got-one')
+    const free = await say('none-yet')
+    await db
+      .updateTable('contacts')
+      .set({ marketing_consent: true })
+      .where('merchant_id', '=', merchantId)
+      .execute()
+    // An earlier marketing message to the first shopper, inside the window.
+    await db
+      .insertInto('messages')
+      .values({
+        merchant_id: merchantId,
+        conversation_id: capped.conversationId as string,
+        contact_id: capped.contactId as string,
+        direction: 'out',
+        author: 'bot',
+        body: { text: 'Earlier offer' },
+        status: 'sent',
+        is_marketing: true,
+        created_at: new Date(t.clock.now()),
+        updated_at: new Date(t.clock.now()),
+      })
+      .execute()
+    t.clock.advance(HOUR)
+    await fireDueTimers(t.deps)
+    expect(await outbound(capped.runId)).toMatchObject([{ status: 'skipped', skip_reason: 'frequency_cap' }])
+    expect(await outbound(free.runId)).toMatchObject([{ status: 'queued', skip_reason: null }])
+  })
+
+  it('defers a marketing send fired in quiet hours to their end; a service send goes now', async () => {
+    const marketing = await setUp([reminderFlow('Sale', 'marketing')])
+    const service = await setUp([reminderFlow('Your parcel', 'service')])
+    const fireAt = t.clock.now() + HOUR
+    const minuteOfDay = Math.floor((fireAt % (24 * HOUR)) / MINUTE)
+    // Quiet from an hour before the firing until two hours after it (UTC shoppers, the merchant's zone).
+    const quiet = {
+      timezone: 'UTC',
+      quiet_hours_start_minute: (minuteOfDay - 60 + 1440) % 1440,
+      quiet_hours_end_minute: (minuteOfDay + 120) % 1440,
+    }
+    await db
+      .updateTable('merchants')
+      .set(quiet)
+      .where('id', 'in', [marketing.merchantId, service.merchantId])
+      .execute()
+    const m = await marketing.say('night-owl')
+    const s = await service.say('night-owl-2')
+    await db
+      .updateTable('contacts')
+      .set({ marketing_consent: true })
+      .where('merchant_id', 'in', [marketing.merchantId, service.merchantId])
+      .execute()
+    t.clock.set(fireAt)
+    const { deps, recorder } = recordingDeps()
+    expect(await fireDueTimers(deps)).toMatchObject({ claimed: 2, fired: 2 })
+    expect(recorder.count('messages')).toBe(0)
+    const deferred = await marketing.outboxOf(m.runId)
+    expect(deferred).toHaveLength(1)
+    expect(deferred[0]?.next_attempt_at.getTime()).toBe(fireAt - (fireAt % MINUTE) + 2 * HOUR)
+    expect(await marketing.outbound(m.runId)).toMatchObject([{ status: 'queued', is_marketing: true }])
+    const now = await service.outboxOf(s.runId)
+    expect(now[0]?.next_attempt_at.getTime()).toBe(fireAt)
+  })
+})
