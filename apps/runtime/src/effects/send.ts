@@ -50,9 +50,12 @@ export function messageBody(message: OutboundMessage, template?: TemplateRef): J
  * @example await queueSend(trx, ctx, { merchantId, conversationId, runId, nodeId, message, purpose: 'marketing', exemption: 'none' })
  */
 export async function queueSend(trx: Db, ctx: StepContext, req: SendRequest): Promise<SendOutcome> {
-  const target = await loadSendTarget(trx, req.merchantId, req.conversationId)
-  if (!target) return { status: 'skipped', messageId: null, reason: 'no_channel' }
+  const loaded = await loadSendTarget(trx, req.merchantId, req.conversationId)
+  if (!loaded) return { status: 'skipped', messageId: null, reason: 'no_channel' }
   const now = ctx.now
+  const target = ctx.inboundConversations.has(loaded.conversation.id)
+    ? { ...loaded, conversation: { ...loaded.conversation, last_inbound_at: new Date(now) } }
+    : loaded
   const facts = await sendFactsFor(trx, target, {
     purpose: req.purpose,
     exemption: req.exemption,
@@ -110,7 +113,7 @@ export function needsTemplateSpend(
 
 export interface SendRows {
   messageId: string
-  message: NewMessage
+  message: NewMessage & { id: string }
   /** The outbox row when the send is queued. */
   outbox: NewOutboxEntry | null
   decision: SendDecision
@@ -136,7 +139,7 @@ export function sendRows(
   }
   const messageId = randomUUID()
   const useTemplate = decision.kind === 'queue' && decision.mode === 'template'
-  const message: NewMessage = {
+  const message: NewMessage & { id: string } = {
     merchant_id: req.merchantId,
     id: messageId,
     conversation_id: req.conversationId,

@@ -803,11 +803,9 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     expect(reply).toMatchObject({ direction: 'out', status: 'queued', skip_reason: null })
   })
 
-  // BUG (inbound.ts routeFreshMessage): the one-message path steps the run before it opens the window
-  // (conversations.last_inbound_at is updated after `route`), so `queueSend` sees the old last_inbound_at: a
-  // WhatsApp shopper writing after 24 h of silence gets the reply skipped `outside_window_no_template`, while
-  // the batch path (inbound-batch.ts planSteps) queues it free-form. Same message, different outcome by path.
-  it.fails('on WhatsApp, a reply after the 24-hour window closed goes out free-form from the one-message path too', async () => {
+  // The one-message path steps the run before it touches the conversation row (run locks come first), so its
+  // sends must still see the window the message just opened (StepContext.inboundConversations).
+  it('on WhatsApp, a reply after the 24-hour window closed goes out free-form from the one-message path too', async () => {
     const { message, startShoppers } = await setUp(chatFlow('service', null), 'whatsapp')
     const [s] = await startShoppers(1)
     if (!s) throw new Error('setup')

@@ -80,7 +80,8 @@ export async function processInboundBatch(
   }
   for (const [merchantId, group] of byMerchant) {
     for (const [index, fast] of await stepWaitingRunsInBatch(trx, ctx, merchantId, group)) {
-      results[index] = { duplicate: false, route: 'run', ...fast, runIds: [fast.runId] }
+      const { runId, ...rest } = fast
+      results[index] = { duplicate: false, route: 'run', ...rest, runIds: [runId] }
     }
   }
   for (const index of fresh) {
@@ -161,6 +162,7 @@ async function routeFreshMessage(trx: Db, ctx: StepContext, msg: InboundMessage)
       id: messageId,
     })
     const base = { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId }
+    ctx.inboundConversations.add(conversation.id)
     const routed = await route(trx, ctx, merchant, contact, conversation, msg)
     // The window opens (and the conversation rows are touched) after the runs were locked: every step
     // takes run locks before conversation locks, so an inbound message and a timer never deadlock.

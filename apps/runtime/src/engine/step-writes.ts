@@ -33,7 +33,7 @@ export class StepWrites {
   readonly #restamps: { merchant_id: string; run_id: string; revision: number }[] = []
   readonly #timerSets: NewTimer[] = []
   readonly #visits: NewNodeVisit[] = []
-  readonly #messages: NewMessage[] = []
+  readonly #messages: (NewMessage & { id: string })[] = []
   readonly #outbox: NewOutboxEntry[] = []
   readonly #conversations: ConversationTouch[] = []
 
@@ -78,7 +78,7 @@ export class StepWrites {
   }
 
   /** A transcript row; rows are inserted in the order added, so `seq` follows it. */
-  addMessage(message: NewMessage): void {
+  addMessage(message: NewMessage & { id: string }): void {
     this.#messages.push(message)
   }
 
