@@ -153,6 +153,44 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     return { count: value('count'), sum: value('sum') }
   }
 
+  it('a batch write that fails falls back to one run at a time: the bad run ends failed, the others fire', async () => {
+    const { say, outbound, runOf, timersOf } = await setUp([reminderFlow('Poison test')])
+    const runs = []
+    for (let i = 0; i < 5; i++) runs.push(await say(`poison-${i}`))
+    const bad = runs[2]?.runId as string
+    // The database refuses the bad run's node visits, as a constraint would: the whole batch statement fails.
+    await sql`create function refuse_visit() returns trigger language plpgsql as $$
+      begin
+        if new.run_id = ${sql.lit(bad)}::uuid then raise exception 'refused visit for %', new.run_id; end if;
+        return new;
+      end $$`.execute(db)
+    await sql`create trigger refuse_visit before insert on node_visits for each row execute function refuse_visit()`.execute(
+      db,
+    )
+    try {
+      t.clock.advance(HOUR + 1000)
+      const result = await fireDueTimers(t.deps)
+      expect(result).toEqual({ claimed: 5, fired: 4, dropped: 0, deferred: 1 })
+      for (const r of runs) {
+        const run = await runOf(r.runId)
+        if (r.runId === bad) {
+          expect(run).toMatchObject({ status: 'failed' })
+          expect(run.error).toContain('refused visit')
+          expect(await outbound(r.runId)).toEqual([])
+        } else {
+          expect(run).toMatchObject({ status: 'done', outcome: 'reminded' })
+          expect(await outbound(r.runId)).toHaveLength(1)
+        }
+        expect(await timersOf(r.runId)).toEqual([])
+      }
+      // The next poll has nothing left to do: the failure is not retried forever.
+      expect(await fireDueTimers(t.deps)).toMatchObject({ claimed: 0 })
+    } finally {
+      await sql`drop trigger refuse_visit on node_visits`.execute(db)
+      await sql`drop function refuse_visit()`.execute(db)
+    }
+  })
+
   it('fires many runs with one due timer in one poll: each run done, timer gone, one message and outbox row', async () => {
     const { say, outbound, outboxOf, runOf, timersOf } = await setUp([reminderFlow('Still there?')])
     const runs = []

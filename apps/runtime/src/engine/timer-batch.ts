@@ -42,6 +42,7 @@ export async function fireTimersInBatch(
   const outcome: TimerBatchOutcome = { fired: 0, dropped: 0, left: new Set() }
   const writes = new StepWrites()
   const stepped: Stepped[] = []
+  const lateness: number[] = []
   for (const item of items) {
     const { run, timer } = item
     if (timer.due_at.getTime() > ctx.now) {
@@ -101,7 +102,7 @@ export async function fireTimersInBatch(
         ctx.deps.logger.warn('send without a conversation', { runId: run.id })
       }
       writes.deleteTimer(run.merchant_id, run.id, timer.timer_id)
-      ctx.deps.metrics.timerLateness.observe(Math.max(0, ctx.now - timer.due_at.getTime()) / 1000)
+      lateness.push(Math.max(0, ctx.now - timer.due_at.getTime()) / 1000)
       writes.saveRunStep(run, version, result, ctx.now)
       countStep(ctx, 'timer')
       commitSends(ctx, writes, sends, marketingSent)
@@ -109,6 +110,7 @@ export async function fireTimersInBatch(
     }
   }
   await writes.flush(trx)
+  for (const seconds of lateness) ctx.deps.metrics.timerLateness.observe(seconds)
   return outcome
 }
 

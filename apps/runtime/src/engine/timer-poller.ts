@@ -67,7 +67,27 @@ export async function fireDueTimers(
       const run = locked.get(key)
       return timers.length === 1 && run ? [{ key, run, timer: timers[0] as DueTimer }] : []
     })
-    const batch = await fireTimersInBatch(trx, ctx, single)
+    // In a savepoint: a batch write that fails (one bad run) falls back to the one-at-a-time path below, which
+    // isolates the run, rather than failing this poll and every poll after it.
+    await sql`savepoint timer_batch`.execute(trx)
+    const before = { notifications: ctx.notifications.length, steps: new Map(ctx.steps), queued: ctx.queued }
+    const batch = await fireTimersInBatch(trx, ctx, single).then(
+      async (outcome) => {
+        await sql`release savepoint timer_batch`.execute(trx)
+        return outcome
+      },
+      async (error: unknown) => {
+        await sql`rollback to savepoint timer_batch`.execute(trx)
+        // What the batch recorded for after the commit was rolled back with it.
+        ctx.notifications.length = before.notifications
+        ctx.steps.clear()
+        for (const [trigger, n] of before.steps) ctx.steps.set(trigger, n)
+        ctx.queued = before.queued
+        if (isRetryableDbError(error)) throw error
+        deps.logger.warn('timer batch write failed; firing its runs one at a time', { error })
+        return { fired: 0, dropped: 0, left: new Set(single.map((s) => s.key)) }
+      },
+    )
     counts.fired += batch.fired
     counts.dropped += batch.dropped
     for (const { key } of single) if (!batch.left.has(key)) byRun.delete(key)
