@@ -13,6 +13,8 @@ export const configSchema = z
     /** Postgres via pg when set; embedded PGlite in DATA_DIR otherwise. */
     DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data/pglite'),
+    /** Postgres connections this process opens at most (steps, background loops, the LISTEN connection). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     PUBLIC_URL: z.string().url().optional(),
     /** Signs session cookies and web-chat visitor tokens. Required in production. */
     SECRET: z.string().min(32).optional(),

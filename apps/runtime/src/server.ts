@@ -26,7 +26,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const config = loadConfig(env)
   const logger = createLogger(config.LOG_LEVEL)
   const opened = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      : { dataDir: config.DATA_DIR },
   )
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
