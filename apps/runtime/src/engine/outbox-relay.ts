@@ -4,8 +4,8 @@
 // while `sending` (the process died mid-call) settles as `unknown`, except on channels whose delivery is
 // idempotent on the message id (web chat), where the send is simply made again. A batch costs a few statements
 // whatever its size: the claim reads every target at once, and each channel's answers are recorded in one.
-import type { Channel, ChannelKind, OutboxEntry } from '@parley/db'
-import { sql } from 'kysely'
+import type { Channel, ChannelKind, Database, OutboxEntry } from '@parley/db'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { ChannelSend, SendResult } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { type HttpJob, performHttpRequest } from '../effects/http-request.ts'
@@ -334,12 +334,18 @@ async function performHttpJob(deps: RuntimeDeps, row: OutboxEntry, job: HttpJob,
  * and marking it delivered twice is harmless), so exactly-once holds across a crash there.
  */
 export async function settleExpiredLeases(deps: RuntimeDeps): Promise<number> {
-  await requeueIdempotentSends(deps)
+  const idempotentKinds = Object.values(deps.channels).flatMap((adapter) =>
+    adapter?.idempotentDelivery ? [adapter.kind] : [],
+  )
+  await requeueIdempotentSends(deps, idempotentKinds)
+  // Rows of idempotent channels are never settled here, even if their lease ran out after the requeue just
+  // above: the next poll requeues them.
   const expired = await deps.db
     .updateTable('outbox')
     .set({ status: 'unknown', last_error: 'Lease expired while sending', locked_until: null })
     .where('status', '=', 'sending')
     .where('locked_until', '<', sql<Date>`now()`)
+    .where((eb) => eb.not(idempotentSend(eb, idempotentKinds)))
     .returning(['merchant_id', 'message_id', 'conversation_id', 'payload'])
     .execute()
   const ctx = newStepContext(deps)
@@ -372,10 +378,7 @@ export async function settleExpiredLeases(deps: RuntimeDeps): Promise<number> {
 }
 
 /** Expired `sending` message rows of idempotent channels back to `pending`, for the claim that follows. */
-async function requeueIdempotentSends(deps: RuntimeDeps): Promise<void> {
-  const kinds = Object.values(deps.channels).flatMap((adapter) =>
-    adapter?.idempotentDelivery ? [adapter.kind] : [],
-  )
+async function requeueIdempotentSends(deps: RuntimeDeps, kinds: ChannelKind[]): Promise<void> {
   if (kinds.length === 0) return
   const requeued = await deps.db
     .updateTable('outbox')
@@ -387,20 +390,29 @@ async function requeueIdempotentSends(deps: RuntimeDeps): Promise<void> {
     })
     .where('status', '=', 'sending')
     .where('locked_until', '<', sql<Date>`now()`)
-    // Only message sends: an http.request effect is not idempotent and still settles as unknown.
-    .where(sql<string>`payload->>'kind'`, '=', 'message')
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('channels')
-          .select('channels.id')
-          .whereRef('channels.merchant_id', '=', 'outbox.merchant_id')
-          .whereRef('channels.id', '=', 'outbox.channel_id')
-          .where('channels.kind', 'in', kinds),
-      ),
-    )
+    .where((eb) => idempotentSend(eb, kinds))
     .executeTakeFirst()
   const count = Number(requeued.numUpdatedRows)
   if (count > 0) deps.logger.warn('sends whose lease expired are sent again', { count, channels: kinds })
+}
+
+/**
+ * An outbox row that is a message send on a channel of one of these kinds (an http.request effect is not
+ * idempotent: it still settles as unknown).
+ */
+function idempotentSend(eb: ExpressionBuilder<Database, 'outbox'>, kinds: ChannelKind[]) {
+  if (kinds.length === 0) return eb.val(false)
+  return eb.and([
+    eb(sql<string>`payload->>'kind'`, '=', 'message'),
+    eb.exists(
+      eb
+        .selectFrom('channels')
+        .select('channels.id')
+        .whereRef('channels.merchant_id', '=', 'outbox.merchant_id')
+        .whereRef('channels.id', '=', 'outbox.channel_id')
+        .where('channels.kind', 'in', kinds),
+    ),
+  ])
 }
 
 /** Outbox rows waiting to be sent (the parley_outbox_pending gauge). */
