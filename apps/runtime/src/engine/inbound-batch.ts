@@ -15,6 +15,7 @@ import { readChannel, readMerchant, type SendTarget } from '../policy/send-facts
 import { commitSends, type PlannedSend, planSends } from './batch-sends.ts'
 import { profileUpdate } from './contacts.ts'
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
+import { anyUuid } from './sql-any.ts'
 import { countStep, type Db, type StepContext } from './step-transaction.ts'
 import { StepWrites } from './step-writes.ts'
 
@@ -125,11 +126,7 @@ export async function stepWaitingRunsInBatch(
         .select('w.id')
         .distinctOn('w.conversation_id')
         .where('w.merchant_id', '=', merchantId)
-        .where(
-          'w.conversation_id',
-          'in',
-          botConversations.map((b) => b.conversation.id),
-        )
+        .where('w.conversation_id', '=', anyUuid(botConversations.map((b) => b.conversation.id)))
         .where('w.status', '=', 'active')
         .where('w.waiting_for', '=', 'reply')
         .orderBy('w.conversation_id')

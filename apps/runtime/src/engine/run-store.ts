@@ -5,6 +5,7 @@ import type { StepResult } from '@parley/flow'
 import { sql } from 'kysely'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { waitingFor } from './flow-versions.ts'
+import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /**
@@ -22,7 +23,7 @@ export async function lockRuns(
     .selectFrom('runs')
     .selectAll()
     .where('merchant_id', '=', merchantId)
-    .where('id', 'in', [...new Set(runIds)].sort())
+    .where('id', '=', anyUuid([...new Set(runIds)]))
     .orderBy('id')
     .forUpdate()
   return options.skipLocked ? query.skipLocked().execute() : query.execute()

@@ -2,6 +2,7 @@
 // ("three messages over 72 hours, not five in one day"). Queued and deferred ones count; skipped do not.
 import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
+import { anyUuid } from '../engine/sql-any.ts'
 
 export async function countMarketingSendsSince(
   db: Kysely<Database>,
@@ -35,7 +36,7 @@ export async function countMarketingSendsByContact(
     .selectFrom('messages')
     .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('merchant_id', '=', merchantId)
-    .where('contact_id', 'in', [...new Set(contactIds)])
+    .where('contact_id', '=', anyUuid([...new Set(contactIds)]))
     .where('direction', '=', 'out')
     .where('author', '=', 'bot')
     .where('is_marketing', '=', true)

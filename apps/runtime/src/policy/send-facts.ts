@@ -3,6 +3,7 @@
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import { anyUuid } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
 import type { SendExemption, SendFacts } from './send-policy.ts'
@@ -82,7 +83,7 @@ export async function loadSendTargets(
     .selectFrom('conversations')
     .selectAll()
     .where('merchant_id', '=', merchantId)
-    .where('id', 'in', [...new Set(conversationIds)])
+    .where('id', '=', anyUuid([...new Set(conversationIds)]))
     .execute()
   if (conversations.length === 0) return targets
   const merchant = await readMerchant(db, merchantId)
@@ -92,14 +93,14 @@ export async function loadSendTargets(
     .selectFrom('contacts')
     .selectAll()
     .where('merchant_id', '=', merchantId)
-    .where('id', 'in', contactIds)
+    .where('id', '=', anyUuid(contactIds))
     .execute()
   const identities = await db
     .selectFrom('contact_identities')
     .select(['contact_id', 'channel_id', 'external_id'])
     .where('merchant_id', '=', merchantId)
-    .where('contact_id', 'in', contactIds)
-    .where('channel_id', 'in', [...new Set(conversations.map((c) => c.channel_id))])
+    .where('contact_id', '=', anyUuid(contactIds))
+    .where('channel_id', '=', anyUuid([...new Set(conversations.map((c) => c.channel_id))]))
     .orderBy('created_at', 'desc')
     .execute()
   // Newest first, so the oldest identity on a channel is the one left in the map.
