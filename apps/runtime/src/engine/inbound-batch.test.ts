@@ -3,27 +3,17 @@
 // keywords, duplicates and one shopper's two messages routes each right; the frequency cap still counts.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
-import { type Kysely, type KyselyPlugin, type RootOperationNode, sql } from 'kysely'
+import { edge, node } from '@parley/flow/test-support'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { InsertRecorder } from '../testing/insert-recorder.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
 
 const DAY = 86_400_000
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
-const edge = (source: string, target: string, sourceHandle = 'next') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  sourceHandle,
-  target,
-})
 
 /** Any message → "Hi!" → wait (1 day) → "One: reply" → wait (1 day) → "Two: reply" → end. */
 function chatFlow(
@@ -52,25 +42,6 @@ function chatFlow(
       edge('ack2', 'done'),
       ...(timeout ? [edge('wait1', 'gave-up', 'timeout'), edge('wait2', 'gave-up', 'timeout')] : []),
     ],
-  }
-}
-
-/** Records the tables single-row `insert into` statements and receipts claims touch (one claim per batch). */
-class InsertRecorder implements KyselyPlugin {
-  readonly inserts: string[] = []
-  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
-    const node = args.node as { kind: string; into?: { table?: { identifier?: { name?: string } } } }
-    if (node.kind === 'InsertQueryNode') this.inserts.push(node.into?.table?.identifier?.name ?? '?')
-    return args.node
-  }
-  async transformResult<R>(args: { result: R }): Promise<R> {
-    return args.result
-  }
-  count(table: string): number {
-    return this.inserts.filter((t) => t === table).length
-  }
-  reset(): void {
-    this.inserts.length = 0
   }
 }
 

@@ -2,6 +2,7 @@
 // opt-in, staff takeover.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
+import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
@@ -9,19 +10,6 @@ import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/e
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
 import { relayOutbox } from './outbox-relay.ts'
-
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
-const edge = (source: string, target: string, sourceHandle = 'next') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  sourceHandle,
-  target,
-})
 
 /** Any message: echo it, wait for the next one, echo that, end. */
 const echoFlow = {

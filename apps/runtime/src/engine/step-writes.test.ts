@@ -4,6 +4,7 @@
 import type { Database, Run } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step } from '@parley/flow'
+import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
@@ -15,18 +16,6 @@ import type { Db } from './step-transaction.ts'
 import { StepWrites } from './step-writes.ts'
 
 const DAY = 86_400_000
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
-const edge = (source: string, target: string, sourceHandle = 'next') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  sourceHandle,
-  target,
-})
 
 /** Message → hello → wait (1 day timeout) → ack → wait (1 day timeout) → bye → end; a timeout ends it. */
 const waitingFlow = {

@@ -3,28 +3,18 @@
 // order up take the one-run path in the same poll; the frequency cap and quiet hours hold across the batch.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
-import { type Kysely, type KyselyPlugin, type RootOperationNode, sql } from 'kysely'
+import { edge, node } from '@parley/flow/test-support'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { InsertRecorder } from '../testing/insert-recorder.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
-const edge = (source: string, target: string, sourceHandle = 'next') => ({
-  id: `${source}-${sourceHandle}-${target}`,
-  source,
-  sourceHandle,
-  target,
-})
 
 /** Any message → 1 h → send `text` → end. */
 function reminderFlow(text: string, purpose: 'service' | 'marketing' = 'service') {
@@ -75,22 +65,6 @@ const lookupFlow = {
     edge('found', 'done'),
     edge('missing', 'done'),
   ],
-}
-
-/** Records single-row `insert into` statements by table (the batch path writes with one raw statement). */
-class InsertRecorder implements KyselyPlugin {
-  readonly inserts: string[] = []
-  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
-    const node = args.node as { kind: string; into?: { table?: { identifier?: { name?: string } } } }
-    if (node.kind === 'InsertQueryNode') this.inserts.push(node.into?.table?.identifier?.name ?? '?')
-    return args.node
-  }
-  async transformResult<R>(args: { result: R }): Promise<R> {
-    return args.result
-  }
-  count(table: string): number {
-    return this.inserts.filter((t) => t === table).length
-  }
 }
 
 describe.each(testDatabases())('timer batches on %s', (kind) => {

@@ -2,6 +2,7 @@
 // version they started on.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
+import { node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
@@ -10,12 +11,6 @@ import { processInboundMessage } from './inbound.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
 const HOUR = 3_600_000
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
 const edge = (source: string, target: string, sourceHandle = 'next') => ({
   id: `${source}-${target}`,
   source,

@@ -3,6 +3,7 @@
 // PGlite is one connection in one process, where SKIP LOCKED never has anything to skip.
 import { type Database, openDatabase } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
+import { node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
@@ -14,12 +15,6 @@ import { fireDueTimers } from './timer-poller.ts'
 
 const RUNS = 10_000
 const HOUR = 3_600_000
-const node = (id: string, kind: string, config: Record<string, unknown> = {}) => ({
-  id,
-  kind,
-  position: { x: 0, y: 0 },
-  config,
-})
 const oneReminder = {
   version: 1,
   name: 'One reminder',

@@ -1,0 +1,21 @@
+// A Kysely plugin for tests that records the table of every `insert into` built with the query builder: the batch
+// paths write with one raw statement, so a count of 0 for a table shows its rows went through the batch.
+import type { KyselyPlugin, RootOperationNode } from 'kysely'
+
+export class InsertRecorder implements KyselyPlugin {
+  readonly inserts: string[] = []
+  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
+    const node = args.node as { kind: string; into?: { table?: { identifier?: { name?: string } } } }
+    if (node.kind === 'InsertQueryNode') this.inserts.push(node.into?.table?.identifier?.name ?? '?')
+    return args.node
+  }
+  async transformResult<R>(args: { result: R }): Promise<R> {
+    return args.result
+  }
+  count(table: string): number {
+    return this.inserts.filter((t) => t === table).length
+  }
+  reset(): void {
+    this.inserts.length = 0
+  }
+}
