@@ -15,7 +15,7 @@ import {
   newStepContext,
   type StepContext,
 } from './step-transaction.ts'
-import { fireTimersInBatch } from './timer-batch.ts'
+import { fireTimersInBatch, type SingleDueTimer, type TimerBatchOutcome } from './timer-batch.ts'
 
 export interface TimerBatchResult {
   claimed: number
@@ -56,6 +56,7 @@ export async function fireDueTimers(
       .skipLocked()
       .execute()
     const counts: TimerBatchResult = { claimed: due.length, fired: 0, dropped: 0, deferred: 0 }
+    if (due.length === 0) return counts
     const byRun = new Map<string, DueTimer[]>()
     for (const timer of due) {
       const key = `${timer.merchant_id}:${timer.run_id}`
@@ -67,30 +68,12 @@ export async function fireDueTimers(
       const run = locked.get(key)
       return timers.length === 1 && run ? [{ key, run, timer: timers[0] as DueTimer }] : []
     })
-    // In a savepoint: a batch write that fails (one bad run) falls back to the one-at-a-time path below, which
-    // isolates the run, rather than failing this poll and every poll after it.
-    await sql`savepoint timer_batch`.execute(trx)
-    const before = { notifications: ctx.notifications.length, steps: new Map(ctx.steps), queued: ctx.queued }
-    const batch = await fireTimersInBatch(trx, ctx, single).then(
-      async (outcome) => {
-        await sql`release savepoint timer_batch`.execute(trx)
-        return outcome
-      },
-      async (error: unknown) => {
-        await sql`rollback to savepoint timer_batch`.execute(trx)
-        // What the batch recorded for after the commit was rolled back with it.
-        ctx.notifications.length = before.notifications
-        ctx.steps.clear()
-        for (const [trigger, n] of before.steps) ctx.steps.set(trigger, n)
-        ctx.queued = before.queued
-        if (isRetryableDbError(error)) throw error
-        deps.logger.warn('timer batch write failed; firing its runs one at a time', { error })
-        return { fired: 0, dropped: 0, left: new Set(single.map((s) => s.key)) }
-      },
-    )
-    counts.fired += batch.fired
-    counts.dropped += batch.dropped
-    for (const { key } of single) if (!batch.left.has(key)) byRun.delete(key)
+    if (single.length > 0) {
+      const batch = await fireInSavepoint(trx, ctx, single)
+      counts.fired += batch.fired
+      counts.dropped += batch.dropped
+      for (const { key } of single) if (!batch.left.has(key)) byRun.delete(key)
+    }
     let savepoint = 0
     for (const [key, timers] of byRun) {
       const first = timers[0] as DueTimer
@@ -124,6 +107,34 @@ export async function fireDueTimers(
   deps.metrics.timersDropped.inc({}, result.dropped)
   await afterCommit(ctx)
   return result
+}
+
+/**
+ * The batch path in a savepoint: a batch write that fails (one bad run) falls back to the one-at-a-time path,
+ * which isolates the run, rather than failing this poll and every poll after it.
+ */
+async function fireInSavepoint(
+  trx: Db,
+  ctx: StepContext,
+  single: SingleDueTimer[],
+): Promise<TimerBatchOutcome> {
+  await sql`savepoint timer_batch`.execute(trx)
+  const before = { notifications: ctx.notifications.length, steps: new Map(ctx.steps), queued: ctx.queued }
+  try {
+    const outcome = await fireTimersInBatch(trx, ctx, single)
+    await sql`release savepoint timer_batch`.execute(trx)
+    return outcome
+  } catch (error) {
+    await sql`rollback to savepoint timer_batch`.execute(trx)
+    // What the batch recorded for after the commit was rolled back with it.
+    ctx.notifications.length = before.notifications
+    ctx.steps.clear()
+    for (const [trigger, n] of before.steps) ctx.steps.set(trigger, n)
+    ctx.queued = before.queued
+    if (isRetryableDbError(error)) throw error
+    ctx.deps.logger.warn('timer batch write failed; firing its runs one at a time', { error })
+    return { fired: 0, dropped: 0, left: new Set(single.map((s) => s.key)) }
+  }
 }
 
 /**
