@@ -118,70 +118,68 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
 /** One fresh message the batch's fast path did not take: contact, conversation, transcript row, then routing. */
 async function routeFreshMessage(trx: Db, ctx: StepContext, msg: InboundMessage): Promise<InboundResult> {
   const deps = ctx.deps
-  {
-    // Read once per transaction: the reply queued below reuses both rows.
-    const merchant = await readMerchant(trx, msg.merchantId)
-    const channel = await readChannel(trx, msg.merchantId, msg.channelId)
-    const contact = await upsertContactByIdentity(
-      trx,
-      msg.merchantId,
-      channel.id,
-      msg.sender.externalId,
-      {
-        name: msg.sender.name,
-        phone: msg.sender.phone,
-        locale: msg.sender.locale,
-        timezone: msg.sender.timezone,
-      },
-      ctx.now,
-    )
-    const conversation = await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now)
-    const messageId = randomUUID()
-    await trx
-      .insertInto('messages')
-      .values({
-        merchant_id: msg.merchantId,
-        id: messageId,
-        conversation_id: conversation.id,
-        contact_id: contact.id,
-        direction: 'in',
-        author: 'shopper',
-        body: JSON.parse(
-          JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
-        ) as Record<string, never>,
-        status: 'delivered',
-        provider_message_id: msg.externalId,
-        created_at: new Date(ctx.now),
-        updated_at: new Date(ctx.now),
-      })
-      .execute()
-    ctx.notifications.push({
-      merchantId: msg.merchantId,
-      conversationId: conversation.id,
-      kind: 'message',
+  // Read once per transaction: the reply queued below reuses both rows.
+  const merchant = await readMerchant(trx, msg.merchantId)
+  const channel = await readChannel(trx, msg.merchantId, msg.channelId)
+  const contact = await upsertContactByIdentity(
+    trx,
+    msg.merchantId,
+    channel.id,
+    msg.sender.externalId,
+    {
+      name: msg.sender.name,
+      phone: msg.sender.phone,
+      locale: msg.sender.locale,
+      timezone: msg.sender.timezone,
+    },
+    ctx.now,
+  )
+  const conversation = await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now)
+  const messageId = randomUUID()
+  await trx
+    .insertInto('messages')
+    .values({
+      merchant_id: msg.merchantId,
       id: messageId,
+      conversation_id: conversation.id,
+      contact_id: contact.id,
+      direction: 'in',
+      author: 'shopper',
+      body: JSON.parse(
+        JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
+      ) as Record<string, never>,
+      status: 'delivered',
+      provider_message_id: msg.externalId,
+      created_at: new Date(ctx.now),
+      updated_at: new Date(ctx.now),
     })
-    const base = { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId }
-    ctx.inboundConversations.add(conversation.id)
-    const routed = await route(trx, ctx, merchant, contact, conversation, msg)
-    // The window opens (and the conversation rows are touched) after the runs were locked: every step
-    // takes run locks before conversation locks, so an inbound message and a timer never deadlock.
-    const reopened = conversation.status === 'resolved' && routed.route !== 'staff'
-    await trx
-      .updateTable('conversations')
-      .set({
-        last_inbound_at: new Date(ctx.now),
-        last_message_at: new Date(ctx.now),
-        updated_at: new Date(ctx.now),
-        ...(reopened ? { status: 'bot' as const, resolved_at: null } : {}),
-      })
-      .where('merchant_id', '=', msg.merchantId)
-      .where('id', '=', conversation.id)
-      .execute()
-    if (routed.route === 'none')
-      deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
-    return { ...base, ...routed }
-  }
+    .execute()
+  ctx.notifications.push({
+    merchantId: msg.merchantId,
+    conversationId: conversation.id,
+    kind: 'message',
+    id: messageId,
+  })
+  const base = { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId }
+  ctx.inboundConversations.add(conversation.id)
+  const routed = await route(trx, ctx, merchant, contact, conversation, msg)
+  // The window opens (and the conversation rows are touched) after the runs were locked: every step
+  // takes run locks before conversation locks, so an inbound message and a timer never deadlock.
+  const reopened = conversation.status === 'resolved' && routed.route !== 'staff'
+  await trx
+    .updateTable('conversations')
+    .set({
+      last_inbound_at: new Date(ctx.now),
+      last_message_at: new Date(ctx.now),
+      updated_at: new Date(ctx.now),
+      ...(reopened ? { status: 'bot' as const, resolved_at: null } : {}),
+    })
+    .where('merchant_id', '=', msg.merchantId)
+    .where('id', '=', conversation.id)
+    .execute()
+  if (routed.route === 'none')
+    deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
+  return { ...base, ...routed }
 }
 
 async function route(
