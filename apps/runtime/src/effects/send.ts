@@ -1,8 +1,8 @@
 // The `send` effect: policy first, then a transcript row (queued, or skipped with the reason) and, when
 // queued, an outbox row the relay sends after commit. Never a network call here.
 import { randomUUID } from 'node:crypto'
-import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, TemplateCategory } from '@parley/db'
-import type { OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
+import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, Run, TemplateCategory } from '@parley/db'
+import type { Effect, OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
 import type { OutboundPayload } from '../channels/types.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
 import { monthStart } from '../policy/local-time.ts'
@@ -27,6 +27,25 @@ export interface SendRequest {
   template?: TemplateRef | undefined
   exemption: SendExemption
   author?: MessageAuthor
+}
+
+/** The send a run's `send` effect asks for, in the run's conversation. */
+export function runSendRequest(
+  run: Pick<Run, 'merchant_id' | 'id'>,
+  conversationId: string,
+  effect: Extract<Effect, { type: 'send' }>,
+  exemption: SendExemption,
+): SendRequest {
+  return {
+    merchantId: run.merchant_id,
+    conversationId,
+    runId: run.id,
+    nodeId: effect.nodeId,
+    message: effect.message,
+    purpose: effect.purpose,
+    template: effect.template,
+    exemption,
+  }
 }
 
 /** What an outbox row of kind 'message' carries; the relay hands `to`, `message`, `template`, `messageId` on. */

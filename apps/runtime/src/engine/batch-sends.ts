@@ -7,6 +7,7 @@ import {
   decideTargetSend,
   needsTemplateSpend,
   recordSendRows,
+  runSendRequest,
   type SendRequest,
   type SendRows,
   sendRows,
@@ -37,16 +38,7 @@ export function planSends(
   let sentInWindow = target ? (marketingSent.get(target.contact.id) ?? 0) : 0
   for (const effect of effects) {
     if (effect.type !== 'send' || !run.conversation_id) continue
-    const request: SendRequest = {
-      merchantId: run.merchant_id,
-      conversationId: run.conversation_id,
-      runId: run.id,
-      nodeId: effect.nodeId,
-      message: effect.message,
-      purpose: effect.purpose,
-      template: effect.template,
-      exemption: 'none',
-    }
+    const request = runSendRequest(run, run.conversation_id, effect, 'none')
     if (!target) {
       planned.push({ request, rows: null })
       continue

@@ -15,7 +15,7 @@ import { escalateConversation } from '../effects/escalate.ts'
 import { queueHttpRequest } from '../effects/http-request.ts'
 import { lookupOrder } from '../effects/order-lookup.ts'
 import { answerProductQuestion } from '../effects/product-answer.ts'
-import { queueSend } from '../effects/send.ts'
+import { queueSend, runSendRequest } from '../effects/send.ts'
 import { loadFlowVersion } from './flow-versions.ts'
 import { claimReceipt } from './receipts.ts'
 import { failRun, lockRuns, saveRunStep } from './run-store.ts'
@@ -43,16 +43,16 @@ export async function performEffects(
           ctx.deps.logger.warn('send without a conversation', { runId: run.id, nodeId: effect.nodeId })
           break
         }
-        await queueSend(trx, ctx, {
-          merchantId: run.merchant_id,
-          conversationId: run.conversation_id,
-          runId: run.id,
-          nodeId: effect.nodeId,
-          message: effect.message,
-          purpose: effect.purpose,
-          template: effect.template,
-          exemption: escalatingNodes.has(effect.nodeId) ? 'handoff' : 'none',
-        })
+        await queueSend(
+          trx,
+          ctx,
+          runSendRequest(
+            run,
+            run.conversation_id,
+            effect,
+            escalatingNodes.has(effect.nodeId) ? 'handoff' : 'none',
+          ),
+        )
         break
       case 'escalate':
         await escalateConversation(trx, ctx, run, effect)
