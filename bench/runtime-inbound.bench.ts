@@ -1,7 +1,8 @@
 // Inbound web chat (issue 3, acceptance 6a): 32 concurrent visitors POST messages to the real runtime over HTTP;
 // each message is a full durable step (receipt, contact, conversation, transcript row, the visitor's run stepped,
 // a reply queued in the outbox). Divided by pgbench's TPC-B tps at 32 clients on the same Postgres, measured
-// in the same run right before each HTTP round, so the machine's noise hits both. p50/p99 request latency.
+// in the same run right before each HTTP round, so the machine's noise hits both. p50/p99 request latency. After
+// each round, the same clients on GET /healthz and on a 404 give the ceilings of HTTP work on this machine.
 //   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx runtime-inbound.bench.ts'
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -71,6 +72,27 @@ async function say(baseUrl: string, channelId: string, visitor: Visitor): Promis
   return performance.now() - started
 }
 
+/**
+ * Ceilings for any HTTP work here: the same 32 clients, back to back, on a GET that answers `status`. Requests
+ * per second.
+ */
+async function getRate(url: string, status: number, seconds: number): Promise<number> {
+  let count = 0
+  const deadline = performance.now() + seconds * 1000
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const res = await fetch(url)
+        await res.text()
+        if (res.status !== status) throw new Error(`${url}: ${res.status}`)
+        count += 1
+      }
+    }),
+  )
+  return count / ((performance.now() - started) / 1000)
+}
+
 /** Every visitor sends back to back for `seconds`; returns messages per second and the latencies. */
 async function httpRound(baseUrl: string, channelId: string, visitors: Visitor[], seconds: number) {
   const latencies: number[] = []
@@ -101,11 +123,18 @@ try {
     await sql`analyze`.execute(bench.db)
     const ratios: number[] = []
     const rates: number[] = []
+    const ceilings: number[] = []
+    const httpOnlyCeilings: number[] = []
     const p50s: number[] = []
     const p99s: number[] = []
     for (let round = 1; round <= ROUNDS; round++) {
       const tps = pgbenchTps(tpcb.url)
       const { rate, latencies } = await httpRound(runtime.baseUrl, shop.channelId, visitors, SECONDS)
+      // The runtime's HTTP stack and one `select 1`; then HTTP alone (middleware and a 404 answer, no database).
+      const ceiling = await getRate(`${runtime.baseUrl}/healthz`, 200, Math.min(SECONDS, 5))
+      const httpOnly = await getRate(`${runtime.baseUrl}/api/no-such-route`, 404, Math.min(SECONDS, 5))
+      ceilings.push(ceiling / tps)
+      httpOnlyCeilings.push(httpOnly / tps)
       ratios.push(rate / tps)
       rates.push(rate)
       p50s.push(percentile(latencies, 50))
@@ -113,7 +142,9 @@ try {
       console.log(
         `round ${round}: pgbench TPC-B ${tps.toFixed(0)} tps; inbound ${rate.toFixed(0)} msg/s ` +
           `(${latencies.length} in ${SECONDS} s) → ratio ${(rate / tps).toFixed(3)}; ` +
-          `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+          `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; ` +
+          `ceilings: GET /healthz ${ceiling.toFixed(0)} req/s → ratio ${(ceiling / tps).toFixed(3)}, ` +
+          `a 404 ${httpOnly.toFixed(0)} req/s → ratio ${(httpOnly / tps).toFixed(3)}`,
       )
     }
     const replies = await bench.db
@@ -127,7 +158,9 @@ try {
     console.log(
       `\ninbound web chat (${cpus().length} cores, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s): ` +
         `median ${median(rates).toFixed(0)} msg/s, median ratio to pgbench TPC-B ${median(ratios).toFixed(3)} ` +
-        `(goal ≥ 1.0), latency p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms`,
+        `(goal ≥ 1.0), latency p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms; ` +
+        `the same clients on GET /healthz (HTTP and one select 1, no step): ratio ${median(ceilings).toFixed(3)}, ` +
+        `on a 404 (HTTP alone): ratio ${median(httpOnlyCeilings).toFixed(3)}`,
     )
   } catch (error) {
     console.error(`runtime output:\n${runtime.output()}`)
