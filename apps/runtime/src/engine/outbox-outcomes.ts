@@ -87,10 +87,17 @@ export async function recordSendOutcomes(
         updated_at = ${at}
       from outcome o
       where outbox.merchant_id = o.merchant_id and outbox.id = o.id and outbox.status in ('sending', 'unknown')
+    ), conversations_locked as materialized (
+      -- Locked in id order first: a step's batch write updates conversations too, in the same order, so the two
+      -- never wait on each other in a cycle (a deadlock costs a second before Postgres detects it).
+      select c.merchant_id, c.id from conversations c
+      where (c.merchant_id, c.id) in (select merchant_id, conversation_id from outcome where status = 'sent')
+      order by c.id
+      for update of c
     ), conversation_rows as (
       update conversations set last_message_at = ${at}
-      from (select distinct merchant_id, conversation_id from outcome where status = 'sent') o
-      where conversations.merchant_id = o.merchant_id and conversations.id = o.conversation_id
+      from conversations_locked l
+      where conversations.merchant_id = l.merchant_id and conversations.id = l.id
     )
     update messages set
       status = o.status,

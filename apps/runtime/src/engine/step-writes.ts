@@ -181,15 +181,21 @@ export class StepWrites {
           created_at timestamptz, updated_at timestamptz))`)
     }
     if (this.#conversations.length > 0) {
+      const touches = json(byId(this.#conversations))
+      // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
+      parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
+        where (c.merchant_id, c.id) in (select v.merchant_id, v.id from jsonb_to_recordset(${touches})
+          as v(merchant_id uuid, id uuid))
+        order by c.id for update of c)`)
       parts.push(sql`conversations_touched as (update conversations as c set
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,
           updated_at = v.updated_at,
           status = case when v.reopen then 'bot' else c.status end,
           resolved_at = case when v.reopen then null else c.resolved_at end
-        from jsonb_to_recordset(${json(byId(this.#conversations))}) as v(merchant_id uuid, id uuid,
-          last_inbound_at timestamptz, last_message_at timestamptz, updated_at timestamptz, reopen boolean)
-        where c.merchant_id = v.merchant_id and c.id = v.id)`)
+        from jsonb_to_recordset(${touches}) as v(merchant_id uuid, id uuid, last_inbound_at timestamptz,
+          last_message_at timestamptz, updated_at timestamptz, reopen boolean), conversations_locked l
+        where c.merchant_id = v.merchant_id and c.id = v.id and l.merchant_id = c.merchant_id and l.id = c.id)`)
     }
     if (parts.length > 0) await sql`with ${sql.join(parts)} select 1`.execute(trx)
     for (const list of [
