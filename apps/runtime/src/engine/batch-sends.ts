@@ -51,7 +51,7 @@ export function planSends(
     const decision = decideTargetSend(target, facts)
     if (needsTemplateSpend(target, request, decision)) return null
     const rows = sendRows(target, request, decision, null, now)
-    if (rows.message.is_marketing && rows.outbox) sentInWindow += 1
+    if (countsTowardsCap(rows)) sentInWindow += 1
     planned.push({ request, rows })
   }
   return planned
@@ -69,9 +69,14 @@ export function commitSends(
     writes.addMessage(rows.message)
     if (rows.outbox) writes.addOutbox(rows.outbox)
     recordSendRows(ctx, request, rows)
-    if (rows.message.is_marketing && rows.outbox) {
+    if (countsTowardsCap(rows)) {
       const contactId = rows.message.contact_id
       marketingSent.set(contactId, (marketingSent.get(contactId) ?? 0) + 1)
     }
   }
+}
+
+/** A queued marketing send: what `countMarketingSendsSince` would count once its row is written. */
+function countsTowardsCap(rows: SendRows): boolean {
+  return rows.message.is_marketing === true && rows.outbox !== null
 }

@@ -43,7 +43,7 @@ export function inboundReceiptSource(channelId: string): string {
 
 /**
  * Processes one inbound message exactly once (per channel and provider id). Messages arriving together are
- * processed together: one transaction per batch (group commit), the common case with multi-row statements.
+ * processed together: one transaction per batch (group commit), the common case read once and written with one statement.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
 export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {

@@ -1,8 +1,8 @@
-// The writes of many runs' steps, gathered in memory and made with a few multi-row statements at the end of a
-// batch (inbound messages, timer firings): on this kind of workload the database round trip is the cost, so a
-// batch of N steps writes with one statement instead of ~10 per step. Same rows, same order, same transaction as
-// the one-step-at-a-time path (`saveRunStep`, `queueSend`); each run appears at most once per batch, so the
-// per-run order (cancel timers, re-stamp, set) holds when all cancels go first, then re-stamps, then sets.
+// The writes of many runs' steps, gathered in memory and made with one statement at the end of a batch (inbound
+// messages, timer firings): on this kind of workload the database round trip is the cost, so a batch of N steps
+// writes with one statement instead of ~10 per step. Same rows, same order, same transaction as the
+// one-step-at-a-time path (`saveRunStep`, `queueSend`); each run appears at most once per batch, so the per-run
+// order (cancel timers, re-stamp, set) holds when all cancels go first, then re-stamps, then sets.
 import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'

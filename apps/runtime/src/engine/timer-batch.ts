@@ -1,7 +1,7 @@
 // The common case of a timer poll, many runs at a time: a run with one due timer whose step only sends (a
 // reminder, a follow-up). The runs are stepped in memory with the timer's due time, their sends decided from
-// facts read once for the batch (`loadSendTargets`, marketing counts), and every write made with a few
-// multi-row statements (`StepWrites`). Runs whose step does anything else, throws, or needs the template
+// facts read once for the batch (`loadSendTargets`, marketing counts), and every write made with one statement
+// (`StepWrites`). Runs whose step does anything else, throws, or needs the template
 // budget are left to the poller's one-run-at-a-time path in the same transaction.
 import type { Run } from '@parley/db'
 import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step } from '@parley/flow'
