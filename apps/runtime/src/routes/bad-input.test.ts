@@ -1184,7 +1184,105 @@ const cases: BadInputCase[] = [
   bad('POST', '/demo/api/advance', 'none', 400, 'validation_failed', { body: { hours: 10_000 } }),
   bad('POST', '/demo/api/advance', 'none', 400, 'validation_failed', { body: { next: false } }),
   bad('POST', '/demo/api/advance', 'none', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+
+  // ── text hygiene: NUL and unpaired surrogates (the database cannot hold them) ─────────────────────────
+  // JSON.stringify writes them as \u0000 / \ud800 escapes, the way a client would send them.
+  ...unsafeTexts().flatMap(([label, unsafe]) => [
+    bad('POST', '/api/auth/sign-in', 'none', 400, 'validation_failed', {
+      name: `${label} in a password`,
+      body: { email: 'nobody@test.parley.dev', password: `pass${unsafe}word` },
+    }),
+    bad('POST', '/api/api-keys', 'session', 400, 'validation_failed', {
+      name: `${label} in a key name`,
+      body: { name: `Store${unsafe}` },
+    }),
+    bad('POST', '/api/flows', 'session', 400, 'validation_failed', {
+      name: `${label} in a flow name`,
+      body: { name: `Flow${unsafe}` },
+    }),
+    bad('PUT', '/api/flows/{flowId}', 'session', 400, 'validation_failed', {
+      name: `${label} in a flow name`,
+      body: { name: `Live${unsafe}`, document: validFlowDocument('Live') },
+    }),
+    bad('PUT', '/api/flows/{flowId}', 'session', 400, 'validation_failed', {
+      name: `${label} in a message of the flow document`,
+      body: { name: 'Live', document: validFlowDocument('Live', `Hi${unsafe}`) },
+    }),
+    bad('PUT', '/api/flows/{flowId}', 'session', 400, 'validation_failed', {
+      name: `${label} in a key of the flow document`,
+      body: { name: 'Live', document: { ...validFlowDocument('Live'), [`x${unsafe}`]: 1 } },
+    }),
+    bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+      name: `${label} in an event id`,
+      body: cartEvent(`e-${unsafe}`),
+    }),
+    bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+      name: `${label} in a shopper's name`,
+      body: { ...cartEvent('e-name'), contact: { email: 'alex@example.com', name: `Alex${unsafe}` } },
+    }),
+    bad('POST', '/api/events', 'apikey', 400, 'validation_failed', {
+      name: `${label} in a cart item`,
+      body: (() => {
+        const event = cartEvent('e-item')
+        return {
+          ...event,
+          cart: { ...event.cart, items: [{ title: `Tee${unsafe}`, price: '1', quantity: 1 }] },
+        }
+      })(),
+    }),
+    bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+      name: `${label} in a staff reply`,
+      body: { text: `On its way${unsafe}` },
+    }),
+    bad('POST', '/api/conversations/{conversationId}/hand-back', 'session', 400, 'validation_failed', {
+      name: `${label} in a hand-back note`,
+      body: { note: `done${unsafe}` },
+    }),
+    bad('POST', '/api/conversations/{conversationId}/take-over', 'agent', 400, 'validation_failed', {
+      name: `${label} in a take-over body`,
+      body: { force: true, [`why${unsafe}`]: 'x' },
+    }),
+    bad('POST', '/api/webchat/{webchatChannelId}/session', 'none', 400, 'validation_failed', {
+      name: `${label} in a visitor token`,
+      body: { token: `x${unsafe}` },
+    }),
+    bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+      name: `${label} in a shopper's message`,
+      body: { clientMessageId: 'm-unsafe', text: `hello${unsafe}` },
+    }),
+    bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'validation_failed', {
+      name: `${label} in a client message id`,
+      body: { clientMessageId: `m${unsafe}`, text: 'hello' },
+    }),
+    bad('POST', '/demo/api/abandon', 'demo-visitor', 400, 'validation_failed', {
+      name: `${label} in a demo cart token`,
+      body: { ...demoCart(), cartToken: `demo-cart${unsafe}` },
+    }),
+  ]),
+  // Still authentication first: an unauthenticated caller learns nothing about what a valid body is.
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'none', 401, 'unauthorized', {
+    name: 'NUL without a token',
+    body: { clientMessageId: 'm1', text: 'a\u0000' },
+  }),
+  bad('POST', '/api/flows', 'no-csrf', 403, 'csrf_failed', {
+    name: 'NUL without the CSRF header',
+    body: { name: 'a\u0000' },
+  }),
+  // A raw NUL byte inside a JSON string is not JSON at all.
+  bad('POST', '/api/webchat/{webchatChannelId}/messages', 'visitor', 400, 'invalid_json', {
+    name: 'a raw NUL byte',
+    rawBody: '{"clientMessageId":"m1","text":"a\u0000b"}',
+  }),
 ]
+
+/** The characters text hygiene refuses, each as a label and the text. */
+function unsafeTexts(): [string, string][] {
+  return [
+    ['NUL', '\u0000'],
+    ['a lone high surrogate', '\uD83D'],
+    ['a lone low surrogate', '\uDE00'],
+  ]
+}
 
 /** A case in one line: method, path, auth, the expected status and code, then body, headers or a name. */
 function bad(

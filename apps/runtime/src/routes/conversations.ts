@@ -9,6 +9,7 @@ import { z } from 'zod'
 import type { RuntimeDeps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, notFound } from '../http/errors.ts'
+import { readJsonBody } from '../http/json-body.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
 import { requireSession } from '../http/session-auth.ts'
@@ -215,7 +216,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
   app.openapi(routes.takeOver, async (c) => {
     const caller = getSessionCaller(c)
     const { id } = c.req.valid('param')
-    const options = takeOverRequestSchema.parse(await optionalJson(c.req.raw))
+    const options = takeOverRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
     await takeOverConversation(deps, caller, id, options)
     return c.json({ conversation: await current(caller.merchantId, id), runIds: [] }, 200)
   })
@@ -246,7 +247,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
   app.openapi(routes.handBack, async (c) => {
     const caller = getSessionCaller(c)
     const { id } = c.req.valid('param')
-    const { note } = handBackRequestSchema.parse(await optionalJson(c.req.raw))
+    const { note } = handBackRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
     const runIds = await handBackConversation(deps, caller, id, note)
     return c.json({ conversation: await current(caller.merchantId, id), runIds }, 200)
   })
@@ -299,16 +300,5 @@ function sameOrigin(origin: string, host: string | undefined, publicUrl: string 
     return publicUrl !== undefined && url.origin === new URL(publicUrl).origin
   } catch {
     return false
-  }
-}
-
-/** An optional JSON body: `{}` when empty; invalid JSON is a 400 invalid_json. */
-async function optionalJson(request: Request): Promise<unknown> {
-  const text = await request.text()
-  if (text.trim() === '') return {}
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON')
   }
 }

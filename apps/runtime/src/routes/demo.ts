@@ -13,6 +13,7 @@ import { storeEventSchema } from '../engine/store-event-schema.ts'
 import { processStoreEvent } from '../engine/store-events.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, unauthorized } from '../http/errors.ts'
+import { readJsonBody } from '../http/json-body.ts'
 import { DEMO_MERCHANT_NAME } from '../seed.ts'
 import { VirtualClock } from '../time/clock.ts'
 import { renderDemoPage } from './demo-page.ts'
@@ -216,7 +217,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const visitor = await visitorOf(deps, store, c.req.header('authorization'))
-    const body = cartBody.parse(await c.req.json())
+    const body = cartBody.parse(await readJsonBody(c.req.raw))
     const cart = await pricedCart(deps, store.merchantId, body.items)
     const event = storeEventSchema.parse({
       id: `demo-${randomUUID()}`,
@@ -254,7 +255,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const visitor = await visitorOf(deps, store, c.req.header('authorization'))
-    const body = cartBody.parse(await c.req.json())
+    const body = cartBody.parse(await readJsonBody(c.req.raw))
     const cart = await pricedCart(deps, store.merchantId, body.items)
     const number = `NT-${Math.floor(1000 + Math.random() * 9000)}`
     const event = storeEventSchema.parse({
@@ -292,7 +293,7 @@ export function demoRoutes(): Hono<AppEnv> {
     const deps = c.var.deps
     const store = await findDemoStore(deps)
     const contactId = await optionalContact(deps, store, c.req.header('authorization'))
-    const body = advanceBody.parse(await c.req.json())
+    const body = advanceBody.parse(await readJsonBody(c.req.raw))
     let ms: number
     if ('hours' in body) ms = Math.round(body.hours * HOUR_MS)
     else {

@@ -44,7 +44,11 @@ export function shopifyRoutes(
     const webhookId = c.req.header('x-shopify-webhook-id')
     const topic = c.req.header('x-shopify-topic')
     if (!webhookId || !topic) throw badRequest('X-Shopify-Webhook-Id and X-Shopify-Topic are required')
-    const translation = translateShopifyWebhook(topic, webhookId, parseVerifiedJson(raw))
+    const translation = translateShopifyWebhook(
+      topic,
+      webhookId,
+      parseVerifiedJson(raw, deps.logger, { provider: 'shopify', channelId: channel.id }),
+    )
     if ('ignored' in translation) {
       // Answered 200: Shopify retries anything else for 48 hours, and a retry cannot change the answer.
       deps.logger.info('shopify: webhook ignored', {

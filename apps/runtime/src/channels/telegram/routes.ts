@@ -29,10 +29,16 @@ export function telegramRoutes(
     ) {
       throw unauthorized('The webhook secret token is missing or wrong')
     }
-    const parsed = parseTelegramUpdate(parseVerifiedJson(await readRawBody(c.req.raw)), {
-      merchantId: channel.merchant_id,
-      channelId: channel.id,
-    })
+    const parsed = parseTelegramUpdate(
+      parseVerifiedJson(await readRawBody(c.req.raw), deps.logger, {
+        provider: 'telegram',
+        channelId: channel.id,
+      }),
+      {
+        merchantId: channel.merchant_id,
+        channelId: channel.id,
+      },
+    )
     if (parsed.message) {
       try {
         await options.handleInbound(deps, parsed.message)

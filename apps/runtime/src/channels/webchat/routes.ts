@@ -11,6 +11,7 @@ import { cors } from 'hono/cors'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
+import { readJsonBody } from '../../http/json-body.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
@@ -124,7 +125,7 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
   app.openapi(routes.session, async (c) => {
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.valid('param').channelId, 'webchat')
-    const body = sessionRequestSchema.parse(await readJson(c.req.raw))
+    const body = sessionRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
     const now = deps.clock.now()
     const previous = verifyVisitorToken(body.token, channel.id, deps.config.secret, now)
     const visitorId =
@@ -226,15 +227,4 @@ function bearer(request: Request): string | undefined {
   const header = request.headers.get('authorization')
   const match = header?.match(/^Bearer\s+(\S+)$/i)
   return match?.[1]
-}
-
-/** The JSON body, `{}` for an empty one; invalid JSON is a 400 invalid_json. */
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text()
-  if (text.trim() === '') return {}
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON')
-  }
 }

@@ -50,11 +50,14 @@ export function whatsappRoutes(
     ) {
       throw unauthorized('The webhook signature is missing or wrong')
     }
-    const parsed = parseWhatsAppWebhook(parseVerifiedJson(raw), {
-      merchantId: channel.merchant_id,
-      channelId: channel.id,
-      phoneNumberId: config.data.phoneNumberId,
-    })
+    const parsed = parseWhatsAppWebhook(
+      parseVerifiedJson(raw, deps.logger, { provider: 'whatsapp', channelId: channel.id }),
+      {
+        merchantId: channel.merchant_id,
+        channelId: channel.id,
+        phoneNumberId: config.data.phoneNumberId,
+      },
+    )
     if (parsed.skipped.length > 0) {
       deps.logger.info('whatsapp: skipped unsupported messages', {
         channelId: channel.id,
