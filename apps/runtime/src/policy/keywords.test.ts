@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isOptInMessage, isOptOutMessage } from './keywords.ts'
+import { isOptInMessage, isOptOutMessage, withoutTrailingPunctuation } from './keywords.ts'
 
 describe('opt-out and opt-in keywords', () => {
   it('matches the whole message, any case, trailing punctuation allowed', () => {
@@ -14,4 +14,37 @@ describe('opt-out and opt-in keywords', () => {
     expect(isOptInMessage('start', [])).toBe(true)
     expect(isOptInMessage('Resume', ['RESUME'])).toBe(true)
   })
+})
+
+describe('keyword matching on long messages', () => {
+  const spaces = (n: number) => ' '.repeat(n)
+
+  it('matches across 100,000 spaces', () => {
+    expect(isOptOutMessage(`STOP${spaces(100_000)}!`, [])).toBe(true)
+    expect(isOptOutMessage(`stop${'. '.repeat(50_000)}`, [])).toBe(true)
+    expect(isOptOutMessage(`no${spaces(100_000)}more messages`, ['NO MORE MESSAGES'])).toBe(true)
+    // Spaces followed by something else: where the old /[.!\s]+$/ tried every start in the run.
+    expect(isOptOutMessage(`STOP${spaces(100_000)}x`, [])).toBe(false)
+    expect(isOptOutMessage(spaces(100_000), [])).toBe(false)
+    expect(withoutTrailingPunctuation(`a${spaces(100_000)}b`)).toBe(`a${spaces(100_000)}b`)
+    expect(withoutTrailingPunctuation(`a. !${spaces(100_000)}`)).toBe('a')
+  }, 60_000)
+
+  it('takes time in proportion to the length (10x the spaces, about 10x the time, not 100x)', () => {
+    // The best of several runs of each size, so a pause of the machine does not count: a linear matcher gives
+    // a ratio near 10, a quadratic one near 100; the bound sits between with room for noise on either side.
+    const bestOf = (text: string) => {
+      let best = Number.POSITIVE_INFINITY
+      for (let i = 0; i < 15; i++) {
+        const start = performance.now()
+        isOptOutMessage(text, ['NO MORE MESSAGES'])
+        best = Math.min(best, performance.now() - start)
+      }
+      return best
+    }
+    bestOf(`STOP${spaces(1_000)}x`) // warm up the JIT
+    const small = bestOf(`STOP${spaces(10_000)}x`)
+    const large = bestOf(`STOP${spaces(100_000)}x`)
+    expect(large / Math.max(small, 0.001)).toBeLessThan(35)
+  }, 120_000)
 })
