@@ -16,6 +16,7 @@ import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
 import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
+import { PASSWORD_HASHING } from '../apps/runtime/src/security/password.ts'
 import { publishFlowDocument, seedChannel } from '../apps/runtime/src/testing/engine-fixtures.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 import { systemClock } from '../apps/runtime/src/time/clock.ts'
@@ -95,6 +96,7 @@ export function benchDeps(db: Kysely<Database>): RuntimeDeps {
     realtime: new InProcessRealtime(),
     channels: {},
     instanceId: `bench-${process.pid}`,
+    passwordHashing: PASSWORD_HASHING,
   }
 }
 

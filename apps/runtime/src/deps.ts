@@ -7,6 +7,7 @@ import type { RuntimeConfig } from './config.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
+import type { PasswordHashing } from './security/password.ts'
 import type { Clock } from './time/clock.ts'
 
 export interface RuntimeDeps {
@@ -22,4 +23,6 @@ export interface RuntimeDeps {
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
   /** Names this process in leases (locked_by). */
   instanceId: string
+  /** The scrypt cost new password hashes are made with (PASSWORD_HASHING; tests pass a cheaper one). */
+  passwordHashing: PasswordHashing
 }

@@ -9,7 +9,7 @@ import { loadConfig } from './config.ts'
 import { checkFlowDocument, triggerKindsOf } from './flows/flow-documents.ts'
 import { insertFlow, insertLiveVersion, lockFlow } from './flows/flow-store.ts'
 import { starterFlows } from './flows/starter-flows.ts'
-import { hashPassword } from './security/password.ts'
+import { hashPassword, type PasswordHashing } from './security/password.ts'
 import { randomToken } from './security/signatures.ts'
 
 export const DEMO_MERCHANT_NAME = 'Demo Store'
@@ -21,6 +21,8 @@ const DEMO_KEY_NAME = 'Demo store'
 export interface SeedDemoOptions {
   /** The staff password; random when absent. Only used when the users are created. */
   password?: string
+  /** The scrypt cost (PASSWORD_HASHING when absent). */
+  passwordHashing?: PasswordHashing
   now?: Date
 }
 
@@ -243,7 +245,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
     const merchantId = merchant.id
 
     const password = options.password ?? randomToken(12)
-    const passwordHash = await hashPassword(password)
+    const passwordHash = await hashPassword(password, options.passwordHashing)
     const owner = await ensureUser(trx, merchantId, DEMO_OWNER_EMAIL, 'owner', passwordHash)
     await ensureUser(trx, merchantId, DEMO_EDITOR_EMAIL, 'editor', passwordHash)
     await ensureUser(trx, merchantId, DEMO_AGENT_EMAIL, 'agent', passwordHash)

@@ -17,6 +17,7 @@ import { startBackgroundLoops } from './engine/loops.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
+import { PASSWORD_HASHING } from './security/password.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
@@ -43,6 +44,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     realtime,
     channels: {},
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    passwordHashing: PASSWORD_HASHING,
   }
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)

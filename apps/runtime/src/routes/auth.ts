@@ -8,7 +8,7 @@ import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
 import { clearSessionCookie, requireSession, setSessionCookie } from '../http/session-auth.ts'
 import { getSessionCaller } from '../http/tenant.ts'
-import { hashPassword, verifyPassword } from '../security/password.ts'
+import { hashPassword, needsRehash, verifyPassword } from '../security/password.ts'
 import { randomToken } from '../security/signatures.ts'
 
 const sessionResponse = {
@@ -48,9 +48,9 @@ const currentSession = createRoute({
 const wrongCredentials = () => unauthorized('Wrong email or password')
 
 export function authRoutes(deps: RuntimeDeps) {
-  const { db, clock } = deps
+  const { db, clock, passwordHashing } = deps
   // Verified against when no user has the email, so an unknown email costs the same scrypt as a wrong password.
-  const decoyHash = hashPassword(randomToken())
+  const decoyHash = hashPassword(randomToken(), passwordHashing)
 
   async function describeSession(merchantId: string, userId: string, csrfToken: string, expiresAt: Date) {
     const row = await db
@@ -90,6 +90,11 @@ export function authRoutes(deps: RuntimeDeps) {
       }
       if (candidates.length === 0) await verifyPassword(body.password, await decoyHash)
       if (!user) throw wrongCredentials()
+      // The one moment the password is known: a hash made with weaker parameters than today's is replaced.
+      // Hashed before the transaction (scrypt takes a while and must not hold a connection).
+      const rehashed = needsRehash(user.password_hash, passwordHashing)
+        ? await hashPassword(body.password, passwordHashing)
+        : undefined
 
       const now = new Date(clock.now())
       const session = await db.transaction().execute(async (trx) => {
@@ -99,6 +104,16 @@ export function authRoutes(deps: RuntimeDeps) {
           .where('merchant_id', '=', user.merchant_id)
           .where('id', '=', user.id)
           .execute()
+        if (rehashed) {
+          await trx
+            .updateTable('users')
+            .set({ password_hash: rehashed })
+            .where('merchant_id', '=', user.merchant_id)
+            .where('id', '=', user.id)
+            // Unless the password changed meanwhile: never write back a hash of the old one.
+            .where('password_hash', '=', user.password_hash)
+            .execute()
+        }
         return createSession(trx, { merchantId: user.merchant_id, userId: user.id, now })
       })
       setSessionCookie(c, user.merchant_id, session.token)

@@ -8,8 +8,14 @@ import type { RuntimeDeps } from '../deps.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
-import { hashPassword } from '../security/password.ts'
+import { hashPassword, type PasswordHashing } from '../security/password.ts'
 import { ManualClock } from '../time/clock.ts'
+
+/**
+ * Cheap scrypt for tests (1 MiB, a few milliseconds), below the old production setting so a test can show a
+ * 2^14 hash being upgraded; the production default is asserted in password.test.ts.
+ */
+export const TEST_PASSWORD_HASHING: PasswordHashing = { N: 2 ** 10, r: 8, p: 1 }
 
 export interface TestDeps {
   deps: RuntimeDeps
@@ -43,6 +49,7 @@ export async function createTestDeps(
     realtime,
     channels: {},
     instanceId: `test-${process.pid}`,
+    passwordHashing: TEST_PASSWORD_HASHING,
     ...overrides,
   }
   return {
@@ -63,12 +70,12 @@ export interface SeededMerchant {
   password: string
 }
 
-// scrypt costs ~50 ms; tests seed many users with the same password.
+// Tests seed many users with the same password: hashed once, at the test cost.
 const hashes = new Map<string, Promise<string>>()
 function cachedHash(password: string): Promise<string> {
   let hash = hashes.get(password)
   if (!hash) {
-    hash = hashPassword(password)
+    hash = hashPassword(password, TEST_PASSWORD_HASHING)
     hashes.set(password, hash)
   }
   return hash
