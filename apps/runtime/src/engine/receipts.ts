@@ -18,3 +18,31 @@ export async function claimReceipt(
     .executeTakeFirst()
   return inserted !== undefined
 }
+
+/**
+ * Several names for one event (a provider's delivery id and a key from its signed body): true when none was
+ * seen before. All are recorded either way, so a later delivery under any of them is a duplicate too.
+ */
+export async function claimReceipts(
+  trx: Db,
+  merchantId: string,
+  source: string,
+  externalIds: readonly string[],
+  now: number,
+): Promise<boolean> {
+  const ids = [...new Set(externalIds)]
+  const inserted = await trx
+    .insertInto('receipts')
+    .values(
+      ids.map((externalId) => ({
+        merchant_id: merchantId,
+        source,
+        external_id: externalId,
+        received_at: new Date(now),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
+    .returning('external_id')
+    .execute()
+  return inserted.length === ids.length
+}

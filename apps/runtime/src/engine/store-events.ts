@@ -11,7 +11,7 @@ import {
   upsertContactByIdentity,
 } from './contacts.ts'
 import { stepRuns } from './event-step.ts'
-import { claimReceipt } from './receipts.ts'
+import { claimReceipts } from './receipts.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
@@ -37,7 +37,8 @@ export interface StoreEventResult {
 }
 
 /**
- * Processes a validated store event once.
+ * Processes a validated store event once: once per `event.id`, and once per any of `alsoDedupeOn` (other
+ * names of the same event, like a key from a webhook's signed body).
  * @example await processStoreEvent(deps, merchantId, storeEventSchema.parse(body))
  */
 export async function processStoreEvent(
@@ -45,9 +46,10 @@ export async function processStoreEvent(
   merchantId: string,
   event: StoreEvent,
   source = STORE_EVENT_SOURCE,
+  alsoDedupeOn: readonly string[] = [],
 ): Promise<StoreEventResult> {
   return inStepTransaction(deps, async (trx, ctx) => {
-    if (!(await claimReceipt(trx, merchantId, source, event.id, ctx.now))) {
+    if (!(await claimReceipts(trx, merchantId, source, [event.id, ...alsoDedupeOn], ctx.now))) {
       return { duplicate: true, stepped: [], started: [] }
     }
     switch (event.type) {

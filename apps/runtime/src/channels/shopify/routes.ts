@@ -1,6 +1,7 @@
 // Shopify webhooks: POST /webhooks/shopify/:channelId, verified by X-Shopify-Hmac-Sha256 (base64 HMAC of the
-// raw body with the app secret) before parsing; deduplicated on X-Shopify-Webhook-Id; the topic header picks
-// the translation into a store event, which the engine processes exactly like POST /api/events.
+// raw body with the app secret) before parsing; deduplicated on X-Shopify-Webhook-Id and on a key from the
+// signed body, stale deliveries skipped (shopify-delivery.ts); the topic header picks the translation into a
+// store event, which the engine processes exactly like POST /api/events.
 import { Hono } from 'hono'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { StoreEvent } from '../../engine/store-event-schema.ts'
@@ -11,6 +12,7 @@ import { verifyShopifySignature } from '../../security/signatures.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { shopifyChannelConfig } from './shopify-config.ts'
+import { isStaleShopifyDelivery, shopifyDeliveryKey } from './shopify-delivery.ts'
 import { translateShopifyWebhook } from './shopify-events.ts'
 
 /** The engine's processStoreEvent; `source` namespaces receipts so webhook ids never collide with API ids. */
@@ -19,6 +21,7 @@ export type StoreEventHandler = (
   merchantId: string,
   event: StoreEvent,
   source: string,
+  alsoDedupeOn: readonly string[],
 ) => Promise<{ duplicate: boolean }>
 
 export function shopifyReceiptSource(channelId: string): string {
@@ -44,11 +47,20 @@ export function shopifyRoutes(
     const webhookId = c.req.header('x-shopify-webhook-id')
     const topic = c.req.header('x-shopify-topic')
     if (!webhookId || !topic) throw badRequest('X-Shopify-Webhook-Id and X-Shopify-Topic are required')
-    const translation = translateShopifyWebhook(
-      topic,
-      webhookId,
-      parseVerifiedJson(raw, deps.logger, { provider: 'shopify', channelId: channel.id }),
-    )
+    const triggeredAt = c.req.header('x-shopify-triggered-at')
+    if (isStaleShopifyDelivery(triggeredAt, deps.clock.now())) {
+      // 200, not 4xx: Shopify would retry a refusal for hours and then delete the subscription.
+      deps.logger.warn('shopify: stale delivery skipped', {
+        channelId: channel.id,
+        topic,
+        webhookId,
+        triggeredAt,
+      })
+      return c.json({ ok: true, ignored: 'stale delivery' })
+    }
+    const payload = parseVerifiedJson(raw, deps.logger, { provider: 'shopify', channelId: channel.id })
+    const bodyKey = shopifyDeliveryKey(topic, payload)
+    const translation = translateShopifyWebhook(topic, webhookId, payload)
     if ('ignored' in translation) {
       // Answered 200: Shopify retries anything else for 48 hours, and a retry cannot change the answer.
       deps.logger.info('shopify: webhook ignored', {
@@ -65,6 +77,7 @@ export function shopifyRoutes(
         channel.merchant_id,
         translation.event,
         shopifyReceiptSource(channel.id),
+        bodyKey === undefined ? [] : [bodyKey],
       )
       return c.json({ ok: true, type: translation.event.type, duplicate: result.duplicate })
     } catch (error) {
