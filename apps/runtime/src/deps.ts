@@ -7,6 +7,7 @@ import type { RuntimeConfig } from './config.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
+import type { RateLimits } from './security/rate-limits.ts'
 import type { Clock } from './time/clock.ts'
 
 export interface RuntimeDeps {
@@ -20,6 +21,8 @@ export interface RuntimeDeps {
   realtime: Realtime
   /** Outbound adapters by channel kind (webchat, whatsapp, telegram). */
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
+  /** Sign-in, web-chat and webhook limits (security/rate-limits.ts), on Postgres or in memory. */
+  rateLimits: RateLimits
   /** Names this process in leases (locked_by). */
   instanceId: string
 }

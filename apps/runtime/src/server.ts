@@ -17,6 +17,8 @@ import { startBackgroundLoops } from './engine/loops.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
+import { rateLimitStoreFor } from './security/limiter-store.ts'
+import { RateLimits } from './security/rate-limits.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
@@ -41,6 +43,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     logger,
     metrics: createRuntimeMetrics(),
     realtime,
+    rateLimits: new RateLimits(config, rateLimitStoreFor(opened)),
     channels: {},
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
   }

@@ -3,6 +3,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { type Session, sessionSchema, signInRequestSchema } from '@parley/api'
 import { createSession, deleteSession } from '../accounts/sessions.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { clientAddress } from '../http/client-ip.ts'
 import { unauthorized } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
@@ -72,6 +73,9 @@ export function authRoutes(deps: RuntimeDeps) {
   return createRouter()
     .openapi(signIn, async (c) => {
       const body = c.req.valid('json')
+      // Before any password is hashed: a throttled guess costs no scrypt and learns nothing.
+      const address = clientAddress(c)
+      await deps.rateLimits.signIn.check(body.email, address)
       let query = db
         .selectFrom('users')
         .select(['merchant_id', 'id', 'password_hash'])
@@ -89,7 +93,11 @@ export function authRoutes(deps: RuntimeDeps) {
         }
       }
       if (candidates.length === 0) await verifyPassword(body.password, await decoyHash)
-      if (!user) throw wrongCredentials()
+      if (!user) {
+        await deps.rateLimits.signIn.failed(body.email, address)
+        throw wrongCredentials()
+      }
+      await deps.rateLimits.signIn.succeeded(body.email)
 
       const now = new Date(clock.now())
       const session = await db.transaction().execute(async (trx) => {

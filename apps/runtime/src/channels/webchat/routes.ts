@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
+import { clientAddress } from '../../http/client-ip.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
@@ -127,8 +128,16 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const body = sessionRequestSchema.parse(await readJson(c.req.raw))
     const now = deps.clock.now()
     const previous = verifyVisitorToken(body.token, channel.id, deps.config.secret, now)
-    const visitorId =
-      previous && previous.merchantId === channel.merchant_id ? previous.visitorId : newVisitorId()
+    const known = previous !== null && previous.merchantId === channel.merchant_id
+    // A new visitor is what a flood creates (each later becomes a contact and a conversation); a refresh of a
+    // valid token is not counted. The address first, so one address cannot spend the channel's budget.
+    if (!known) {
+      await deps.rateLimits.hit(
+        ['webchatVisitorsPerIp', clientAddress(c)],
+        ['webchatVisitorsPerChannel', channel.id],
+      )
+    }
+    const visitorId = known ? previous.visitorId : newVisitorId()
     const { token, claims } = issueVisitorToken(
       { merchantId: channel.merchant_id, channelId: channel.id, visitorId },
       deps.config.secret,
@@ -163,6 +172,11 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
     const body = c.req.valid('json')
+    // The visitor first: one noisy visitor is refused without spending the budget of others at its address.
+    await deps.rateLimits.hit(
+      ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
+      ['webchatMessagesPerIp', clientAddress(c)],
+    )
     const result = await options.handleInbound(deps, {
       merchantId: visitor.merchantId,
       channelId: visitor.channelId,
