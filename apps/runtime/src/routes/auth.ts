@@ -118,6 +118,8 @@ export function authRoutes(deps: RuntimeDeps) {
     .openapi(signOut, async (c) => {
       const caller = getSessionCaller(c)
       await deleteSession(db, caller.merchantId, caller.sessionId)
+      // This replica's sockets of the session close now; other replicas' at their next heartbeat sweep.
+      deps.sockets.closeSession(caller.sessionId)
       c.set('caller', undefined)
       clearSessionCookie(c)
       return c.body(null, 204)

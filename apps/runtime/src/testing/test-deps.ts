@@ -8,6 +8,7 @@ import type { RuntimeDeps } from '../deps.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
+import { SocketGuard } from '../realtime/socket-guard.ts'
 import { rateLimitStoreFor } from '../security/limiter-store.ts'
 import { hashPassword } from '../security/password.ts'
 import { RateLimits } from '../security/rate-limits.ts'
@@ -46,6 +47,10 @@ export async function createTestDeps(
     realtime,
     // The same store as production for this backend: Postgres counters shared like replicas would share them.
     rateLimits: new RateLimits(config, rateLimitStoreFor(database)),
+    sockets: new SocketGuard(
+      { db: database.db, clock: overrides.clock ?? clock, logger: createLogger('silent') },
+      config,
+    ),
     channels: {},
     instanceId: `test-${process.pid}`,
     ...overrides,

@@ -197,11 +197,26 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       const deps = (c as Context<AppEnv>).get('deps')
       // Throwing here answers the upgrade with 401/404 before any socket exists.
       const visitor = await authenticateVisitor(deps, c.req.param('channelId') ?? '', c.req.query('token'))
+      const address = clientAddress(c as Context<AppEnv>)
+      deps.sockets.admit(address)
       const hub = webchatHubFor(deps)
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {
-          detach = hub.attach(visitor, ws)
+          // One token opening sockets in a loop keeps only its newest few (a shopper's tabs).
+          const untrack = deps.sockets.track(ws, {
+            address,
+            group: {
+              key: `visitor:${visitor.channelId}:${visitor.visitorId}`,
+              limit: deps.config.WS_SOCKETS_PER_VISITOR,
+            },
+          })
+          if (!untrack) return
+          const detachHub = hub.attach(visitor, ws)
+          detach = () => {
+            untrack()
+            detachHub()
+          }
           ws.send(JSON.stringify({ type: 'ready', visitorId: visitor.visitorId }))
         },
         onMessage(event, ws) {
