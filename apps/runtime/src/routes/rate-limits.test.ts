@@ -43,7 +43,7 @@ describe.each(testDatabases())('rate limits on %s', (kind) => {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: '1', ...limits })
     t = await createTestDeps(kind, { config })
     app = createApp(t.deps)
-  }, 60_000)
+  }, 180_000)
   afterAll(() => t?.close())
 
   const signInFrom = (address: string, email: string, password: string) =>
