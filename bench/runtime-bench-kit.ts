@@ -16,7 +16,9 @@ import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
 import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
+import { SocketGuard } from '../apps/runtime/src/realtime/socket-guard.ts'
 import { PASSWORD_HASHING } from '../apps/runtime/src/security/password.ts'
+import { RateLimits } from '../apps/runtime/src/security/rate-limits.ts'
 import { publishFlowDocument, seedChannel } from '../apps/runtime/src/testing/engine-fixtures.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 import { systemClock } from '../apps/runtime/src/time/clock.ts'
@@ -84,16 +86,37 @@ export async function createBenchDatabase(prefix: string, migrate = true): Promi
   }
 }
 
+/**
+ * The bench drives thousands of visitors, messages and webhooks from one address (127.0.0.1): it measures the
+ * runtime, not its abuse limits, so they are raised far out of reach (the limiters still run and are measured).
+ */
+export const BENCH_LIMITS = {
+  RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES: '1000000',
+  RATE_LIMIT_SIGN_IN_IP_FAILURES: '1000000',
+  RATE_LIMIT_WEBCHAT_MESSAGES_PER_VISITOR_PER_MINUTE: '1000000',
+  RATE_LIMIT_WEBCHAT_MESSAGES_PER_IP_PER_MINUTE: '100000000',
+  RATE_LIMIT_WEBCHAT_VISITORS_PER_IP_PER_HOUR: '100000000',
+  RATE_LIMIT_WEBCHAT_VISITORS_PER_CHANNEL_PER_MINUTE: '100000000',
+  RATE_LIMIT_WEBHOOKS_PER_CHANNEL_PER_MINUTE: '100000000',
+  WS_SOCKETS_PER_VISITOR: '1000',
+  WS_SOCKETS_PER_IP: '1000000',
+} as const
+
 /** In-process runtime wiring on the bench database (no loops), for seeding through the real engine. */
 export function benchDeps(db: Kysely<Database>): RuntimeDeps {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...BENCH_LIMITS })
+  const logger = createLogger('silent')
   return {
     db,
     dbKind: 'postgres',
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    config,
     clock: systemClock,
-    logger: createLogger('silent'),
+    logger,
     metrics: createRuntimeMetrics(),
     realtime: new InProcessRealtime(),
+    // Seeding only: counters in memory.
+    rateLimits: new RateLimits(config, { kind: 'memory' }),
+    sockets: new SocketGuard({ db, clock: systemClock, logger }, config),
     channels: {},
     instanceId: `bench-${process.pid}`,
     passwordHashing: PASSWORD_HASHING,
@@ -303,6 +326,7 @@ async function spawnRuntime(
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'warn',
+        ...BENCH_LIMITS,
         ...extraEnv,
       },
       stdio: probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

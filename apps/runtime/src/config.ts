@@ -38,6 +38,28 @@ export const configSchema = z
     /** The built web-chat widget served at /widget.js; defaults to apps/widget/dist/widget.js in the checkout. */
     WIDGET_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // ── Abuse limits (README "Security"): defaults a real shop never reaches. ──
+    /** Proxies in front of the runtime whose X-Forwarded-For is trusted (0: use the socket address). */
+    TRUST_PROXY: z
+      .union([z.enum(['true', 'false']).transform((value) => (value === 'true' ? 1 : 0)), z.coerce.number()])
+      .pipe(z.number().int().min(0).max(10))
+      .default(0),
+    /** Wrong passwords for one email before each further try must wait (1 s, 2 s, 4 s ... up to the max). */
+    RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Wrong passwords from one address (any email) before the same growing delay applies to it. */
+    RATE_LIMIT_SIGN_IN_IP_FAILURES: z.coerce.number().int().min(1).default(50),
+    RATE_LIMIT_SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    RATE_LIMIT_WEBCHAT_MESSAGES_PER_VISITOR_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    RATE_LIMIT_WEBCHAT_MESSAGES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WEBCHAT_VISITORS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
+    RATE_LIMIT_WEBCHAT_VISITORS_PER_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WEBHOOKS_PER_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(20_000),
+    /** Live sockets one web-chat visitor may hold (tabs); the oldest is closed past it. */
+    WS_SOCKETS_PER_VISITOR: z.coerce.number().int().min(1).default(5),
+    /** Live sockets (web chat and inbox together) one address may hold on this replica; more are refused. */
+    WS_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
+    /** Sockets are pinged this often and closed when the previous ping went unanswered. */
+    WS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.DEV_CLOCK) {

@@ -7,7 +7,9 @@ import type { RuntimeConfig } from './config.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
+import type { SocketGuard } from './realtime/socket-guard.ts'
 import type { PasswordHashing } from './security/password.ts'
+import type { RateLimits } from './security/rate-limits.ts'
 import type { Clock } from './time/clock.ts'
 
 export interface RuntimeDeps {
@@ -21,6 +23,10 @@ export interface RuntimeDeps {
   realtime: Realtime
   /** Outbound adapters by channel kind (webchat, whatsapp, telegram). */
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
+  /** Sign-in, web-chat and webhook limits (security/rate-limits.ts), on Postgres or in memory. */
+  rateLimits: RateLimits
+  /** Caps, heartbeat and session ends of the live sockets this replica holds. */
+  sockets: SocketGuard
   /** Names this process in leases (locked_by). */
   instanceId: string
   /** The scrypt cost new password hashes are made with (PASSWORD_HASHING; tests pass a cheaper one). */

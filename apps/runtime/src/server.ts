@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
-import { WebSocketServer } from 'ws'
 import { createApp } from './app.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
@@ -17,7 +16,11 @@ import { startBackgroundLoops } from './engine/loops.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
+import { SocketGuard } from './realtime/socket-guard.ts'
+import { createWebSocketServer } from './realtime/websocket-server.ts'
+import { rateLimitStoreFor } from './security/limiter-store.ts'
 import { PASSWORD_HASHING } from './security/password.ts'
+import { RateLimits } from './security/rate-limits.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
@@ -42,6 +45,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     logger,
     metrics: createRuntimeMetrics(),
     realtime,
+    rateLimits: new RateLimits(config, rateLimitStoreFor(opened)),
+    sockets: new SocketGuard({ db: opened.db, clock, logger }, config),
     channels: {},
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
@@ -51,7 +56,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   deps.channels.telegram = createTelegramAdapter(deps)
 
   const app = createApp(deps)
-  const websockets = new WebSocketServer({ noServer: true })
+  const websockets = createWebSocketServer()
   const server = await new Promise<Server>((resolve) => {
     const s = serve(
       { fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: websockets } },
@@ -63,11 +68,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
   })
 
   const loops = startBackgroundLoops(deps)
+  const heartbeat = setInterval(() => {
+    deps.sockets.sweep().catch((error: unknown) => logger.warn('socket heartbeat failed', { error }))
+  }, config.WS_HEARTBEAT_SECONDS * 1000)
+  heartbeat.unref()
 
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down')
+      clearInterval(heartbeat)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of websockets.clients) socket.close(1001, 'Server shutting down')
       websockets.close()

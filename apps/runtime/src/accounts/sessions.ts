@@ -129,3 +129,25 @@ export async function deleteSession(
 ): Promise<void> {
   await db.deleteFrom('sessions').where('merchant_id', '=', merchantId).where('id', '=', sessionId).execute()
 }
+
+/** Which of these sessions are still live at `now` (not signed out, not expired): one query for many. */
+export async function liveSessionIds(
+  db: Kysely<Database>,
+  sessions: readonly { merchantId: string; sessionId: string }[],
+  now: Date,
+): Promise<Set<string>> {
+  if (sessions.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple('merchant_id', 'id'),
+        'in',
+        sessions.map((session) => tuple(session.merchantId, session.sessionId)),
+      ),
+    )
+    .where('expires_at', '>', now)
+    .execute()
+  return new Set(rows.map((row) => row.id))
+}

@@ -43,6 +43,17 @@ export const forbidden = (message = 'Your role does not allow this') =>
 export const conflict = (message: string, details?: unknown) =>
   new AppError(409, 'conflict', message, details)
 
+/** 429 rate_limited; the response carries `Retry-After` (whole seconds, at least 1). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number
+
+  constructor(message: string, retryAfterMs: number) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+    super(429, 'rate_limited', message, { retryAfterSeconds })
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
 /** Zod issues as a compact list a client can show next to fields. */
 export function zodDetails(error: ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
@@ -59,6 +70,7 @@ const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
 
 /** Maps anything thrown inside a handler to the JSON error shape. */
 export function toErrorResponse(err: unknown, c: Context): Response {
+  if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds))
   if (err instanceof AppError) return c.json(err.toJSON(), err.status)
   if (err instanceof ZodError) {
     return c.json(

@@ -3,6 +3,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { type Session, sessionSchema, signInRequestSchema } from '@parley/api'
 import { createSession, deleteSession } from '../accounts/sessions.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { clientAddress } from '../http/client-ip.ts'
 import { unauthorized } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
@@ -72,6 +73,9 @@ export function authRoutes(deps: RuntimeDeps) {
   return createRouter()
     .openapi(signIn, async (c) => {
       const body = c.req.valid('json')
+      // Before any password is hashed: a throttled guess costs no scrypt and learns nothing.
+      const address = clientAddress(c)
+      await deps.rateLimits.signIn.check(body.email, address)
       let query = db
         .selectFrom('users')
         .select(['merchant_id', 'id', 'password_hash'])
@@ -89,7 +93,11 @@ export function authRoutes(deps: RuntimeDeps) {
         }
       }
       if (candidates.length === 0) await verifyPassword(body.password, await decoyHash)
-      if (!user) throw wrongCredentials()
+      if (!user) {
+        await deps.rateLimits.signIn.failed(body.email, address)
+        throw wrongCredentials()
+      }
+      await deps.rateLimits.signIn.succeeded(body.email)
       // The one moment the password is known: a hash made with weaker parameters than today's is replaced.
       // Hashed before the transaction (scrypt takes a while and must not hold a connection).
       const rehashed = needsRehash(user.password_hash, passwordHashing)
@@ -125,6 +133,8 @@ export function authRoutes(deps: RuntimeDeps) {
     .openapi(signOut, async (c) => {
       const caller = getSessionCaller(c)
       await deleteSession(db, caller.merchantId, caller.sessionId)
+      // This replica's sockets of the session close now; other replicas' at their next heartbeat sweep.
+      deps.sockets.closeSession(caller.sessionId)
       c.set('caller', undefined)
       clearSessionCookie(c)
       return c.body(null, 204)

@@ -112,6 +112,8 @@ const ORDER_NUMBER_A = 'A-1001'
 const OVERSIZED_WEBCHAT = `{"text":"${'x'.repeat(WEBCHAT_MAX_BYTES + 16)}","clientMessageId":"m1"}`
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
+/** A's staff member whose account has had 15 wrong passwords (setUpFixture): the next try must wait. */
+const LOCKED_OUT = { email: 'locked-out@test.parley.dev', password: 'the right password' }
 const OVERSIZED = `{"name":"${'x'.repeat(MAX_BODY_BYTES + 1024)}"}`
 const OVERSIZED_DOCUMENT = JSON.stringify({
   name: 'big',
@@ -188,6 +190,15 @@ const cases: BadInputCase[] = [
     body: { email: 'nobody@test.parley.dev', password: 'guess' },
     expectStatus: 401,
     expectCode: 'unauthorized',
+  },
+  {
+    name: 'the right password while the account must wait after many wrong ones',
+    method: 'POST',
+    path: '/api/auth/sign-in',
+    auth: 'none',
+    body: { email: LOCKED_OUT.email, password: LOCKED_OUT.password },
+    expectStatus: 429,
+    expectCode: 'rate_limited',
   },
   { method: 'GET', path: '/api/auth/session', auth: 'none', expectStatus: 401, expectCode: 'unauthorized' },
   { method: 'GET', path: '/api/auth/session', auth: 'apikey', expectStatus: 401, expectCode: 'unauthorized' },
@@ -1381,6 +1392,8 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
   if (order.status !== 202) throw new Error(`order event: ${order.status} ${await order.text()}`)
 
   const { db } = deps
+  await seedUser(db, a.merchantId, { role: 'agent', ...LOCKED_OUT })
+  for (let i = 0; i < 15; i++) await deps.rateLimits.signIn.failed(LOCKED_OUT.email, '192.0.2.1')
   const webchat = await createChannel(db, a.merchantId, 'webchat')
   const webchat2 = await createChannel(db, a.merchantId, 'webchat')
   const webchatB = await createChannel(db, b.merchantId, 'webchat')

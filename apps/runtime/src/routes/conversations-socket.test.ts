@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket, { WebSocketServer } from 'ws'
+import WebSocket from 'ws'
 import { createApp } from '../app.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
+import { createWebSocketServer } from '../realtime/websocket-server.ts'
 import { seedChannel } from '../testing/engine-fixtures.ts'
 import { signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
@@ -28,7 +29,7 @@ describe.each(testDatabases())('inbox socket on %s', (kind) => {
     t = await createTestDeps(kind)
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     app = createApp(t.deps)
-    const wss = new WebSocketServer({ noServer: true })
+    const wss = createWebSocketServer()
     await new Promise<void>((resolve) => {
       server = serve(
         { fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: wss } },

@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import type { RuntimeDeps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
+import { clientAddress } from '../http/client-ip.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
@@ -171,11 +172,23 @@ export function conversationRoutes(deps: RuntimeDeps) {
       if (origin && !sameOrigin(origin, c.req.header('host'), deps.config.PUBLIC_URL)) {
         throw new AppError(403, 'forbidden', 'WebSocket from another origin')
       }
+      const address = clientAddress(c as Context<AppEnv>)
+      deps.sockets.admit(address)
       const hub = inboxHubFor(deps)
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {
-          detach = hub.attach(caller.merchantId, ws)
+          // Tied to the session: sign-out or expiry closes it (realtime/socket-guard.ts).
+          const untrack = deps.sockets.track(ws, {
+            address,
+            session: { merchantId: caller.merchantId, sessionId: caller.sessionId },
+          })
+          if (!untrack) return
+          const detachHub = hub.attach(caller.merchantId, ws)
+          detach = () => {
+            untrack()
+            detachHub()
+          }
           ws.send(JSON.stringify({ type: 'ready' }))
         },
         onMessage(event, ws) {

@@ -8,7 +8,10 @@ import type { RuntimeDeps } from '../deps.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
+import { SocketGuard } from '../realtime/socket-guard.ts'
+import { rateLimitStoreFor } from '../security/limiter-store.ts'
 import { hashPassword, type PasswordHashing } from '../security/password.ts'
+import { RateLimits } from '../security/rate-limits.ts'
 import { ManualClock } from '../time/clock.ts'
 
 /**
@@ -39,14 +42,21 @@ export async function createTestDeps(
   const database = await createTestDatabase(kind)
   const clock = new ManualClock()
   const realtime = new InProcessRealtime()
+  const config = overrides.config ?? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
   const deps: RuntimeDeps = {
     db: database.db,
     dbKind: database.kind,
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    config,
     clock,
     logger: createLogger('silent'),
     metrics: createRuntimeMetrics(),
     realtime,
+    // The same store as production for this backend: Postgres counters shared like replicas would share them.
+    rateLimits: new RateLimits(config, rateLimitStoreFor(database)),
+    sockets: new SocketGuard(
+      { db: database.db, clock: overrides.clock ?? clock, logger: createLogger('silent') },
+      config,
+    ),
     channels: {},
     instanceId: `test-${process.pid}`,
     passwordHashing: TEST_PASSWORD_HASHING,

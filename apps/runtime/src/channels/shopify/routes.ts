@@ -44,6 +44,8 @@ export function shopifyRoutes(
     ) {
       throw unauthorized('The webhook signature is missing or wrong')
     }
+    // Counted once the sender is proven: forged deliveries cannot spend a merchant's budget.
+    await deps.rateLimits.hit(['webhooksPerChannel', channel.id])
     const webhookId = c.req.header('x-shopify-webhook-id')
     const topic = c.req.header('x-shopify-topic')
     if (!webhookId || !topic) throw badRequest('X-Shopify-Webhook-Id and X-Shopify-Topic are required')

@@ -29,6 +29,8 @@ export function telegramRoutes(
     ) {
       throw unauthorized('The webhook secret token is missing or wrong')
     }
+    // Counted once the sender is proven: forged deliveries cannot spend a merchant's budget.
+    await deps.rateLimits.hit(['webhooksPerChannel', channel.id])
     const parsed = parseTelegramUpdate(
       parseVerifiedJson(await readRawBody(c.req.raw), deps.logger, {
         provider: 'telegram',

@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
+import { clientAddress } from '../../http/client-ip.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
 import { readJsonBody } from '../../http/json-body.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
@@ -128,8 +129,16 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const body = sessionRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
     const now = deps.clock.now()
     const previous = verifyVisitorToken(body.token, channel.id, deps.config.secret, now)
-    const visitorId =
-      previous && previous.merchantId === channel.merchant_id ? previous.visitorId : newVisitorId()
+    const known = previous !== null && previous.merchantId === channel.merchant_id
+    // A new visitor is what a flood creates (each later becomes a contact and a conversation); a refresh of a
+    // valid token is not counted. The address first, so one address cannot spend the channel's budget.
+    if (!known) {
+      await deps.rateLimits.hit(
+        ['webchatVisitorsPerIp', clientAddress(c)],
+        ['webchatVisitorsPerChannel', channel.id],
+      )
+    }
+    const visitorId = known ? previous.visitorId : newVisitorId()
     const { token, claims } = issueVisitorToken(
       { merchantId: channel.merchant_id, channelId: channel.id, visitorId },
       deps.config.secret,
@@ -164,6 +173,11 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
     const body = c.req.valid('json')
+    // The visitor first: one noisy visitor is refused without spending the budget of others at its address.
+    await deps.rateLimits.hit(
+      ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
+      ['webchatMessagesPerIp', clientAddress(c)],
+    )
     const result = await options.handleInbound(deps, {
       merchantId: visitor.merchantId,
       channelId: visitor.channelId,
@@ -184,11 +198,26 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       const deps = (c as Context<AppEnv>).get('deps')
       // Throwing here answers the upgrade with 401/404 before any socket exists.
       const visitor = await authenticateVisitor(deps, c.req.param('channelId') ?? '', c.req.query('token'))
+      const address = clientAddress(c as Context<AppEnv>)
+      deps.sockets.admit(address)
       const hub = webchatHubFor(deps)
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {
-          detach = hub.attach(visitor, ws)
+          // One token opening sockets in a loop keeps only its newest few (a shopper's tabs).
+          const untrack = deps.sockets.track(ws, {
+            address,
+            group: {
+              key: `visitor:${visitor.channelId}:${visitor.visitorId}`,
+              limit: deps.config.WS_SOCKETS_PER_VISITOR,
+            },
+          })
+          if (!untrack) return
+          const detachHub = hub.attach(visitor, ws)
+          detach = () => {
+            untrack()
+            detachHub()
+          }
           ws.send(JSON.stringify({ type: 'ready', visitorId: visitor.visitorId }))
         },
         onMessage(event, ws) {

@@ -6,10 +6,11 @@ import { type OpenedDatabase, openDatabase } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket, { WebSocketServer } from 'ws'
+import WebSocket from 'ws'
 import type { RuntimeDeps } from '../../deps.ts'
 import { createLogger } from '../../observability/logger.ts'
 import { PgRealtime } from '../../realtime/pg-realtime.ts'
+import { createWebSocketServer } from '../../realtime/websocket-server.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
 import { createChannel, fakeInbound, harnessApp, queueOutboundMessage } from '../testing/channel-fixtures.ts'
 import { webchatRoutes } from './routes.ts'
@@ -26,7 +27,7 @@ interface Frame {
 
 function startServer(deps: RuntimeDeps, inbound = fakeInbound()): Promise<{ server: Server; url: string }> {
   const app = harnessApp(deps, webchatRoutes({ handleInbound: inbound.handle }))
-  const wss = new WebSocketServer({ noServer: true })
+  const wss = createWebSocketServer()
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: wss } },

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket, { WebSocketServer } from 'ws'
+import WebSocket from 'ws'
 import { createApp } from '../../app.ts'
 import { relayOutbox } from '../../engine/outbox-relay.ts'
+import { createWebSocketServer } from '../../realtime/websocket-server.ts'
 import { publishFlowDocument, seedChannel } from '../../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
 import { createWebchatAdapter } from './webchat-adapter.ts'
@@ -51,7 +52,7 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
     t = await createTestDeps(kind)
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     const app = createApp(t.deps)
-    const wss = new WebSocketServer({ noServer: true })
+    const wss = createWebSocketServer()
     await new Promise<void>((resolve) => {
       server = serve(
         { fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: wss } },

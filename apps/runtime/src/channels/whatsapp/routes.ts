@@ -50,6 +50,8 @@ export function whatsappRoutes(
     ) {
       throw unauthorized('The webhook signature is missing or wrong')
     }
+    // Counted once the sender is proven: forged deliveries cannot spend a merchant's budget.
+    await deps.rateLimits.hit(['webhooksPerChannel', channel.id])
     const parsed = parseWhatsAppWebhook(
       parseVerifiedJson(raw, deps.logger, { provider: 'whatsapp', channelId: channel.id }),
       {
