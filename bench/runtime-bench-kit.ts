@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { loadConfig } from '../apps/runtime/src/config.ts'
 import type { RuntimeDeps } from '../apps/runtime/src/deps.ts'
+import { createEgress } from '../apps/runtime/src/egress/egress-agent.ts'
 import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
@@ -94,6 +95,7 @@ export function benchDeps(db: Kysely<Database>): RuntimeDeps {
     metrics: createRuntimeMetrics(),
     realtime: new InProcessRealtime(),
     channels: {},
+    egress: createEgress({ allowList: [] }),
     instanceId: `bench-${process.pid}`,
   }
 }

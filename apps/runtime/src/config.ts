@@ -1,4 +1,5 @@
 // Runtime configuration from the environment, validated once at start-up with a message that names the variable.
+import { parseEgressAllowList } from '@parley/flow'
 import { z } from 'zod'
 
 const booleanFromEnv = z
@@ -38,6 +39,21 @@ export const configSchema = z
     /** The built web-chat widget served at /widget.js; defaults to apps/widget/dist/widget.js in the checkout. */
     WIDGET_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /**
+     * Targets merchants' HTTP requests may reach despite the egress rules (internal endpoints of a self-hosted
+     * install): host[:port], ip[:port], cidr[:port], [ipv6][:port]; port `*` for any. See README, Security.
+     */
+    EGRESS_ALLOW_LIST: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseEgressAllowList(text)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+          return z.NEVER
+        }
+      }),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.DEV_CLOCK) {

@@ -4,6 +4,7 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
+import type { Egress } from './egress/egress-agent.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -20,6 +21,8 @@ export interface RuntimeDeps {
   realtime: Realtime
   /** Outbound adapters by channel kind (webchat, whatsapp, telegram). */
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
+  /** The dispatcher for every outbound request a merchant or shopper can influence (egress/). */
+  egress: Egress
   /** Names this process in leases (locked_by). */
   instanceId: string
 }

@@ -12,6 +12,7 @@ import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
 import type { RuntimeDeps } from './deps.ts'
+import { createEgress } from './egress/egress-agent.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
 import { createLogger } from './observability/logger.ts'
@@ -42,6 +43,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     metrics: createRuntimeMetrics(),
     realtime,
     channels: {},
+    egress: createEgress({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
   }
   deps.channels.webchat = createWebchatAdapter(deps)
@@ -76,6 +78,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearInterval(reaper)
       clearTimeout(deadline)
       await loops.stop()
+      await deps.egress.close()
       await realtime.close()
       await opened.close()
       logger.info('stopped')

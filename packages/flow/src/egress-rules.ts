@@ -154,7 +154,7 @@ export function allowListPermits(list: readonly EgressAllowEntry[], target: Egre
     if (!entry.cidr || !address) return false
     const [block, bits] = entry.cidr
     const candidate = address.kind() === block.kind() ? address : alternateForm(address)
-    return candidate !== undefined && candidate.match(block, bits)
+    return candidate?.match(block, bits) ?? false
   })
 }
 

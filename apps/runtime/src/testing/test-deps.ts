@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@parley/db/testing'
 import type { Kysely } from 'kysely'
 import { loadConfig } from '../config.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { createEgress } from '../egress/egress-agent.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
@@ -33,15 +34,17 @@ export async function createTestDeps(
   const database = await createTestDatabase(kind)
   const clock = new ManualClock()
   const realtime = new InProcessRealtime()
+  const config = overrides.config ?? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
   const deps: RuntimeDeps = {
     db: database.db,
     dbKind: database.kind,
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    config,
     clock,
     logger: createLogger('silent'),
     metrics: createRuntimeMetrics(),
     realtime,
     channels: {},
+    egress: createEgress({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `test-${process.pid}`,
     ...overrides,
   }
@@ -51,6 +54,7 @@ export async function createTestDeps(
     database,
     close: async () => {
       await deps.realtime.close()
+      await deps.egress.close()
       await database.close()
     },
   }
