@@ -40,6 +40,8 @@ export function validate(doc: unknown, options: ValidateOptions = {}): FlowIssue
 function validateDocument(input: unknown, options: ValidateOptions): FlowIssue[] {
   // Unknown kinds, duplicate ids and config problems come from the parser (one source of wording).
   const parsed = parseFlowDocument(input)
+  // Too large to check at all: the size is the only issue worth reporting.
+  if (!parsed.ok && parsed.issues.some((issue) => issue.code === 'document_too_large')) return parsed.issues
   let doc: GraphDocument
   const issues: FlowIssue[] = []
   const opaque = new Set<number>()
