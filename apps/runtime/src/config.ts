@@ -46,12 +46,11 @@ export const configSchema = z
     EGRESS_ALLOW_LIST: z
       .string()
       .default('')
-      .transform((text, ctx) => {
+      .superRefine((text, ctx) => {
         try {
-          return parseEgressAllowList(text)
+          parseEgressAllowList(text)
         } catch (error) {
           ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
-          return z.NEVER
         }
       }),
   })

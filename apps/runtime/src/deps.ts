@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
 import type { Egress } from './egress/egress-agent.ts'
+import type { FlowChecker } from './flows/flow-checker.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -23,6 +24,8 @@ export interface RuntimeDeps {
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
   /** The dispatcher for every outbound request a merchant or shopper can influence (egress/). */
   egress: Egress
+  /** Parses, validates and analyzes flow documents, large ones in a worker thread (flows/flow-checker.ts). */
+  flowChecker: FlowChecker
   /** Names this process in leases (locked_by). */
   instanceId: string
 }

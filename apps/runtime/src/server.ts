@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
+import { parseEgressAllowList } from '@parley/flow'
 import { WebSocketServer } from 'ws'
 import { createApp } from './app.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
@@ -15,6 +16,7 @@ import type { RuntimeDeps } from './deps.ts'
 import { createEgress } from './egress/egress-agent.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
+import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
@@ -43,7 +45,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     metrics: createRuntimeMetrics(),
     realtime,
     channels: {},
-    egress: createEgress({ allowList: config.EGRESS_ALLOW_LIST }),
+    egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
+    flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
   }
   deps.channels.webchat = createWebchatAdapter(deps)
@@ -79,6 +82,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearTimeout(deadline)
       await loops.stop()
       await deps.egress.close()
+      await deps.flowChecker.close()
       await realtime.close()
       await opened.close()
       logger.info('stopped')
