@@ -12,7 +12,9 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { loadConfig } from '../apps/runtime/src/config.ts'
 import type { RuntimeDeps } from '../apps/runtime/src/deps.ts'
+import { createEgress } from '../apps/runtime/src/egress/egress-agent.ts'
 import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
+import { createFlowChecker } from '../apps/runtime/src/flows/flow-checker.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
 import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
@@ -118,6 +120,8 @@ export function benchDeps(db: Kysely<Database>): RuntimeDeps {
     rateLimits: new RateLimits(config, { kind: 'memory' }),
     sockets: new SocketGuard({ db, clock: systemClock, logger }, config),
     channels: {},
+    egress: createEgress({ allowList: [] }),
+    flowChecker: createFlowChecker({ allowList: '' }),
     instanceId: `bench-${process.pid}`,
     passwordHashing: PASSWORD_HASHING,
   }

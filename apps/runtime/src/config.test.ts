@@ -20,4 +20,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET/)
   })
+
+  it('reads the egress allow-list, naming an entry it cannot read', () => {
+    expect(loadConfig({}).EGRESS_ALLOW_LIST).toBe('')
+    expect(loadConfig({ EGRESS_ALLOW_LIST: 'orders.internal:8080, 10.0.0.0/8' }).EGRESS_ALLOW_LIST).toBe(
+      'orders.internal:8080, 10.0.0.0/8',
+    )
+    expect(() => loadConfig({ EGRESS_ALLOW_LIST: 'orders.internal:8080, 10.0.0.0/40' })).toThrow(
+      /EGRESS_ALLOW_LIST: Egress allow-list entry "10.0.0.0\/40": not a valid CIDR block/,
+    )
+  })
 })

@@ -1,4 +1,5 @@
 // Runtime configuration from the environment, validated once at start-up with a message that names the variable.
+import { parseEgressAllowList } from '@parley/flow'
 import { z } from 'zod'
 
 const booleanFromEnv = z
@@ -60,6 +61,20 @@ export const configSchema = z
     WS_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
     /** Sockets are pinged this often and closed when the previous ping went unanswered. */
     WS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /**
+     * Targets merchants' HTTP requests may reach despite the egress rules (internal endpoints of a self-hosted
+     * install): host[:port], ip[:port], cidr[:port], [ipv6][:port]; port `*` for any. See README, Security.
+     */
+    EGRESS_ALLOW_LIST: z
+      .string()
+      .default('')
+      .superRefine((text, ctx) => {
+        try {
+          parseEgressAllowList(text)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+        }
+      }),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.DEV_CLOCK) {

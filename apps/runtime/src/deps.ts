@@ -4,6 +4,8 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
+import type { Egress } from './egress/egress-agent.ts'
+import type { FlowChecker } from './flows/flow-checker.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -27,6 +29,10 @@ export interface RuntimeDeps {
   rateLimits: RateLimits
   /** Caps, heartbeat and session ends of the live sockets this replica holds. */
   sockets: SocketGuard
+  /** The dispatcher for every outbound request a merchant or shopper can influence (egress/). */
+  egress: Egress
+  /** Parses, validates and analyzes flow documents, large ones in a worker thread (flows/flow-checker.ts). */
+  flowChecker: FlowChecker
   /** Names this process in leases (locked_by). */
   instanceId: string
   /** The scrypt cost new password hashes are made with (PASSWORD_HASHING; tests pass a cheaper one). */

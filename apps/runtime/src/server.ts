@@ -5,14 +5,17 @@ import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
+import { parseEgressAllowList } from '@parley/flow'
 import { createApp } from './app.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
 import type { RuntimeDeps } from './deps.ts'
+import { createEgress } from './egress/egress-agent.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
+import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
@@ -48,6 +51,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     rateLimits: new RateLimits(config, rateLimitStoreFor(opened)),
     sockets: new SocketGuard({ db: opened.db, clock, logger }, config),
     channels: {},
+    egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
+    flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
   }
@@ -88,6 +93,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearInterval(reaper)
       clearTimeout(deadline)
       await loops.stop()
+      await deps.egress.close()
+      await deps.flowChecker.close()
       await realtime.close()
       await opened.close()
       logger.info('stopped')

@@ -4,6 +4,12 @@ import { z } from 'zod'
 
 export const FLOW_DOCUMENT_VERSION = 1
 
+/**
+ * How big a flow may be: far above any real flow (the starter flows have about 20 steps), low enough that
+ * checking or compiling one never takes long on the shared service.
+ */
+export const FLOW_LIMITS = { maxNodes: 500, maxEdges: 1000, maxDocumentBytes: 512 * 1024 } as const
+
 export const nodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, "-" or "_"')
 
 export const positionSchema = z.object({ x: z.number().finite(), y: z.number().finite() })
@@ -14,7 +20,7 @@ export type ChannelKind = z.infer<typeof channelKindSchema>
 /** A node before its config is checked against its kind. */
 export const rawFlowNodeSchema = z.object({
   id: nodeIdSchema,
-  kind: z.string().min(1),
+  kind: z.string().min(1).max(64),
   /** The merchant's name for the step ("Reminder"), used in messages about it. */
   name: z.string().max(80).optional(),
   position: positionSchema,
@@ -52,8 +58,12 @@ export type FlowSettings = z.infer<typeof flowSettingsSchema>
 export const rawFlowDocumentSchema = z.object({
   version: z.literal(FLOW_DOCUMENT_VERSION),
   name: z.string().trim().min(1).max(120),
-  nodes: z.array(rawFlowNodeSchema).max(5000),
-  edges: z.array(flowEdgeSchema).max(20000),
+  nodes: z
+    .array(rawFlowNodeSchema)
+    .max(FLOW_LIMITS.maxNodes, `A flow can have at most ${FLOW_LIMITS.maxNodes} steps`),
+  edges: z
+    .array(flowEdgeSchema)
+    .max(FLOW_LIMITS.maxEdges, `A flow can have at most ${FLOW_LIMITS.maxEdges} connections`),
   settings: flowSettingsSchema.default({
     description: '',
     channels: ['webchat', 'whatsapp', 'telegram'],
@@ -61,3 +71,36 @@ export const rawFlowDocumentSchema = z.object({
   }),
 })
 export type RawFlowDocument = z.infer<typeof rawFlowDocumentSchema>
+
+/**
+ * The size limits checked before anything else reads the document (so an oversized one costs almost
+ * nothing): its JSON size and how many steps and connections it has. Null when it is within them.
+ */
+export function flowDocumentSizeIssue(
+  json: unknown,
+): { severity: 'error'; code: string; message: string } | null {
+  const tooLarge = (message: string) => ({ severity: 'error' as const, code: 'document_too_large', message })
+  if (typeof json !== 'object' || json === null) return null
+  const { nodes, edges } = json as { nodes?: unknown; edges?: unknown }
+  if (Array.isArray(nodes) && nodes.length > FLOW_LIMITS.maxNodes) {
+    return tooLarge(`This flow has ${nodes.length} steps; a flow can have at most ${FLOW_LIMITS.maxNodes}`)
+  }
+  if (Array.isArray(edges) && edges.length > FLOW_LIMITS.maxEdges) {
+    return tooLarge(
+      `This flow has ${edges.length} connections; a flow can have at most ${FLOW_LIMITS.maxEdges}`,
+    )
+  }
+  let bytes: number
+  try {
+    bytes = new TextEncoder().encode(JSON.stringify(json)).length
+  } catch {
+    return null // Not JSON at all (a cycle): the parser says so.
+  }
+  if (bytes > FLOW_LIMITS.maxDocumentBytes) {
+    const kb = (n: number) => Math.ceil(n / 1024)
+    return tooLarge(
+      `This flow takes ${kb(bytes)} KB; a flow can take at most ${kb(FLOW_LIMITS.maxDocumentBytes)} KB (long texts or many steps)`,
+    )
+  }
+  return null
+}

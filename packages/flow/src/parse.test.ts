@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { FLOW_LIMITS } from './document.ts'
 import { parseFlowDocument, upgradeFlowDocument } from './parse.ts'
+import { validate } from './validate.ts'
 
 const base = {
   version: 1,
@@ -109,5 +111,49 @@ describe('parseFlowDocument', () => {
       expect(typeof parsed.ok).toBe('boolean')
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe('size limits', () => {
+  const node = (i: number) => ({ id: `n${i}`, kind: 'end', position: { x: 0, y: 0 }, config: {} })
+  const base = { version: 1, name: 'Big', edges: [], settings: {} }
+
+  it('refuses more steps or connections than the limits, before reading them', () => {
+    const many = { ...base, nodes: Array.from({ length: FLOW_LIMITS.maxNodes + 1 }, (_, i) => node(i)) }
+    expect(parseFlowDocument(many)).toEqual({
+      ok: false,
+      issues: [
+        {
+          severity: 'error',
+          code: 'document_too_large',
+          message: 'This flow has 501 steps; a flow can have at most 500',
+        },
+      ],
+    })
+    expect(validate(many).map((i) => i.code)).toEqual(['document_too_large'])
+    const edges = Array.from({ length: FLOW_LIMITS.maxEdges + 1 }, (_, i) => ({
+      id: `e${i}`,
+      source: 'n0',
+      target: 'n0',
+    }))
+    expect(parseFlowDocument({ ...base, nodes: [node(0)], edges })).toMatchObject({
+      ok: false,
+      issues: [{ code: 'document_too_large', message: expect.stringContaining('at most 1000') }],
+    })
+    const atLimit = { ...base, nodes: Array.from({ length: FLOW_LIMITS.maxNodes }, (_, i) => node(i)) }
+    expect(parseFlowDocument(atLimit).ok).toBe(true)
+  })
+
+  it('refuses a document larger than 512 KB', () => {
+    const long = 'x'.repeat(4000)
+    const nodes = Array.from({ length: 150 }, (_, i) => ({
+      id: `n${i}`,
+      kind: 'send-message',
+      position: { x: 0, y: 0 },
+      config: { text: long },
+    }))
+    const result = parseFlowDocument({ ...base, nodes })
+    expect(result).toMatchObject({ ok: false, issues: [{ code: 'document_too_large' }] })
+    expect(result.ok || result.issues[0]!.message).toMatch(/takes 59\d KB; a flow can take at most 512 KB/)
   })
 })

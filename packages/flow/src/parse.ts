@@ -1,7 +1,12 @@
 // Loading a flow document: upgrade old versions, check the envelope, then each node's config against
 // its kind (with the kind's defaults for missing fields). Never throws; issues point at the node.
 import type { z } from 'zod'
-import { FLOW_DOCUMENT_VERSION, type RawFlowDocument, rawFlowDocumentSchema } from './document.ts'
+import {
+  FLOW_DOCUMENT_VERSION,
+  flowDocumentSizeIssue,
+  type RawFlowDocument,
+  rawFlowDocumentSchema,
+} from './document.ts'
 import { type FlowNode, getNodeKind } from './nodes/index.ts'
 import type { FlowIssue, NodeKind } from './nodes/types.ts'
 
@@ -92,6 +97,8 @@ export function parseFlowDocument(
   input: unknown,
 ): { ok: true; doc: FlowDocument } | { ok: false; issues: FlowIssue[] } {
   try {
+    const tooLarge = flowDocumentSizeIssue(input)
+    if (tooLarge) return { ok: false, issues: [tooLarge] }
     const upgraded = upgradeFlowDocument(input)
     if (!upgraded.ok) return upgraded
     const envelope = rawFlowDocumentSchema.safeParse(upgraded.json)

@@ -2,6 +2,7 @@
 // edge, in words a merchant understands. It never throws, whatever it is given.
 import { sendsOutsideWindow } from './analyze.ts'
 import { type ChannelKind, rawFlowDocumentSchema } from './document.ts'
+import type { EgressAllowEntry } from './egress-rules.ts'
 import { buildFlowGraph, type FlowGraph, type GraphDocument } from './flow-graph.ts'
 import { stronglyConnectedComponents } from './graph-algorithms.ts'
 import { getNodeKind } from './nodes/index.ts'
@@ -12,14 +13,19 @@ import { checkVariables } from './variable-check.ts'
 /** Enough to tell what is wrong with a broken envelope without flooding the editor. */
 const MAX_DOCUMENT_ISSUES = 10
 
+export interface ValidateOptions {
+  /** The runtime's egress allow-list, so addresses the operator allowed are not reported as refused. */
+  egressAllowList?: readonly EgressAllowEntry[]
+}
+
 /**
  * Every problem in a flow document, errors first, then in node order. Never throws: input that is not a
  * flow document at all gives one 'invalid_document' error.
  * @example validate(doc) // [{ severity: 'error', code: 'dead_end', message: "'Reminder' has no next step", nodeId: 'n2' }]
  */
-export function validate(doc: unknown): FlowIssue[] {
+export function validate(doc: unknown, options: ValidateOptions = {}): FlowIssue[] {
   try {
-    return validateDocument(doc)
+    return validateDocument(doc, options)
   } catch (error) {
     return [
       {
@@ -31,9 +37,11 @@ export function validate(doc: unknown): FlowIssue[] {
   }
 }
 
-function validateDocument(input: unknown): FlowIssue[] {
+function validateDocument(input: unknown, options: ValidateOptions): FlowIssue[] {
   // Unknown kinds, duplicate ids and config problems come from the parser (one source of wording).
   const parsed = parseFlowDocument(input)
+  // Too large to check at all: the size is the only issue worth reporting.
+  if (!parsed.ok && parsed.issues.some((issue) => issue.code === 'document_too_large')) return parsed.issues
   let doc: GraphDocument
   const issues: FlowIssue[] = []
   const opaque = new Set<number>()
@@ -66,7 +74,7 @@ function validateDocument(input: unknown): FlowIssue[] {
     ...checkReachability(graph),
     ...checkDeadEnds(graph, doc),
     ...checkLoops(graph),
-    ...checkKinds(graph, doc.settings.channels),
+    ...checkKinds(graph, doc.settings.channels, options),
     ...checkVariables(graph),
     ...checkTemplateWindow(graph, doc.settings.channels),
   )
@@ -244,12 +252,20 @@ function checkLoops(graph: FlowGraph): FlowIssue[] {
   return issues
 }
 
-function checkKinds(graph: FlowGraph, channels: ChannelKind[]): FlowIssue[] {
+function checkKinds(graph: FlowGraph, channels: ChannelKind[], options: ValidateOptions): FlowIssue[] {
+  const { egressAllowList } = options
   const issues: FlowIssue[] = []
   for (const node of graph.nodes) {
     if (!node.kind || !node.facts) continue
     try {
-      issues.push(...node.kind.check(node.config, { nodeId: node.id, nodeLabel: node.label, channels }))
+      issues.push(
+        ...node.kind.check(node.config, {
+          nodeId: node.id,
+          nodeLabel: node.label,
+          channels,
+          egressAllowList,
+        }),
+      )
     } catch {
       issues.push({
         severity: 'error',

@@ -2,6 +2,8 @@
 // performs it after commit and feeds the answer back to the run as an `effect.result` event.
 import type { JsonObject } from '@parley/db'
 import type { HttpRequestEffect } from '@parley/flow'
+import type { RuntimeDeps } from '../deps.ts'
+import { egressFetch } from '../egress/egress-fetch.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
 
 export interface HttpJob {
@@ -10,7 +12,7 @@ export interface HttpJob {
   effect: HttpRequestEffect
 }
 
-const MAX_RESPONSE_BYTES = 256 * 1024
+export const MAX_RESPONSE_BYTES = 256 * 1024
 
 /** Queues the request; false when the run has no conversation to hang the job on (answered as a failure). */
 export async function queueHttpRequest(
@@ -45,22 +47,29 @@ export async function queueHttpRequest(
   return true
 }
 
-/** Performs the request with its timeout; the body is parsed as JSON when it is JSON. */
-export async function performHttpRequest(effect: HttpRequestEffect): Promise<{ ok: boolean; data: unknown }> {
+/**
+ * Performs the request through the egress policy (egress/): refused targets, redirect hops and oversized
+ * bodies never reach the run beyond a failure or the capped body. The body is parsed as JSON when it is JSON.
+ */
+export async function performHttpRequest(
+  deps: Pick<RuntimeDeps, 'egress'>,
+  effect: HttpRequestEffect,
+): Promise<{ ok: boolean; data: unknown }> {
   try {
-    const response = await fetch(effect.url, {
+    const response = await egressFetch(deps.egress, {
       method: effect.method,
+      url: effect.url,
       headers: effect.headers,
-      ...(effect.body !== undefined && effect.method !== 'GET' ? { body: effect.body } : {}),
-      signal: AbortSignal.timeout(effect.timeoutMs),
-      redirect: 'follow',
+      body: effect.body,
+      timeoutMs: effect.timeoutMs,
+      maxBodyBytes: MAX_RESPONSE_BYTES,
     })
-    const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES)
+    const text = response.body.toString('utf8')
     let body: unknown = text
     try {
       body = JSON.parse(text)
     } catch {}
-    return { ok: response.ok, data: { status: response.status, body } }
+    return { ok: response.status >= 200 && response.status < 300, data: { status: response.status, body } }
   } catch (error) {
     return { ok: false, data: { error: error instanceof Error ? error.message : String(error) } }
   }

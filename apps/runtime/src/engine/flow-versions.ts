@@ -1,8 +1,10 @@
 // Compiled machines per published flow version. Versions never change once published, so a machine is
-// compiled once per process and kept (bounded, least recently used out first).
+// compiled once per process and kept, least recently used out first, bounded by memory rather than by count:
+// a thousand 500-step flows would hold far more than a thousand small ones.
 import type { Database } from '@parley/db'
 import { compile, type FlowDocument, type FlowMachine, parseFlowDocument } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import { LRUCache } from 'lru-cache'
 
 export interface LoadedFlowVersion {
   id: string
@@ -12,10 +14,30 @@ export interface LoadedFlowVersion {
   machine: FlowMachine
   /** Node id → kind, e.g. to tell what a run resting on a node waits for. */
   kinds: Map<string, string>
+  /** The published document's JSON size, which the cache's memory bound is estimated from. */
+  jsonBytes: number
 }
 
-const MAX_CACHED = 1000
-const cache = new Map<string, LoadedFlowVersion>()
+/** What the cache may hold, in estimated bytes (see versionWeight). */
+export const FLOW_VERSION_CACHE_BYTES = 128 * 1024 * 1024
+/**
+ * The parsed document and the compiled machine (state nodes, transitions and closures per step) take several
+ * times the document's JSON size in memory; 16 is measured on generated flows of 100–500 steps (heap growth
+ * after compiling, over JSON bytes: 13–15), rounded up.
+ */
+const MEMORY_PER_JSON_BYTE = 16
+
+/** Least recently used out first, once the estimated bytes of what it holds pass `maxBytes`. */
+export function createFlowVersionCache(maxBytes = FLOW_VERSION_CACHE_BYTES) {
+  return new LRUCache<string, LoadedFlowVersion>({ maxSize: maxBytes, sizeCalculation: versionWeight })
+}
+
+const cache = createFlowVersionCache()
+
+/** The estimated memory a loaded version holds. */
+export function versionWeight(version: LoadedFlowVersion): number {
+  return Math.max(1, version.jsonBytes * MEMORY_PER_JSON_BYTE)
+}
 
 /**
  * The parsed document and compiled machine of a version of this merchant.
@@ -28,11 +50,7 @@ export async function loadFlowVersion(
 ): Promise<LoadedFlowVersion> {
   const key = `${merchantId}:${versionId}`
   const hit = cache.get(key)
-  if (hit) {
-    cache.delete(key)
-    cache.set(key, hit)
-    return hit
-  }
+  if (hit) return hit
   const row = await db
     .selectFrom('flow_versions')
     .select(['id', 'flow_id', 'version', 'document'])
@@ -53,9 +71,9 @@ export async function loadFlowVersion(
     doc: parsed.doc,
     machine: compile(parsed.doc),
     kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
+    jsonBytes: Buffer.byteLength(JSON.stringify(row.document)),
   }
   cache.set(key, loaded)
-  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
   return loaded
 }
 

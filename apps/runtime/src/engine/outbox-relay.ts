@@ -308,7 +308,7 @@ async function performHttpJobLogged(deps: RuntimeDeps, row: OutboxEntry, result:
 }
 
 async function performHttpJob(deps: RuntimeDeps, row: OutboxEntry, job: HttpJob, result: RelayResult) {
-  const answer = await performHttpRequest(job.effect)
+  const answer = await performHttpRequest(deps, job.effect)
   await deliverEvent(deps, {
     merchantId: row.merchant_id,
     receipt: { source: 'outbox', externalId: row.id },

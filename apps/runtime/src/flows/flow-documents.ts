@@ -1,6 +1,13 @@
 // What the API needs from packages/flow, in one place: checking a draft, and what a published version records.
 import type { FlowAnalysisJson, FlowDocumentJson, FlowIssue } from '@parley/api'
-import { analyze, type FlowDocument, getNodeKind, parseFlowDocument, validate } from '@parley/flow'
+import {
+  analyze,
+  type FlowDocument,
+  getNodeKind,
+  parseFlowDocument,
+  type ValidateOptions,
+  validate,
+} from '@parley/flow'
 
 export const DEFAULT_FLOW_NAME = 'Untitled flow'
 
@@ -18,11 +25,14 @@ export type DocumentCheck =
   | { parsed: true; doc: FlowDocument; issues: FlowIssue[]; hasErrors: boolean }
   | { parsed: false; issues: FlowIssue[]; hasErrors: true }
 
-/** Parses, then validates the graph. Graph errors do not stop saving a draft; they stop publishing. */
-export function checkFlowDocument(json: unknown): DocumentCheck {
+/**
+ * Parses, then validates the graph. Graph errors do not stop saving a draft; they stop publishing.
+ * Routes go through the FlowChecker (flow-checker.ts), which runs this off the event loop for large flows.
+ */
+export function checkFlowDocument(json: unknown, options: ValidateOptions = {}): DocumentCheck {
   const parsed = parseFlowDocument(json)
   if (!parsed.ok) return { parsed: false, issues: parsed.issues, hasErrors: true }
-  const issues = validate(json)
+  const issues = validate(json, options)
   return {
     parsed: true,
     doc: parsed.doc,

@@ -15,7 +15,9 @@ import { signShopifyBody, signWhatsAppBody } from '../security/signatures.ts'
 import { DEMO_MERCHANT_NAME } from '../seed.ts'
 import { snapshotDatabase } from '../testing/db-snapshot.ts'
 import {
+  flowDocumentCalling,
   flowDocumentWithErrors,
+  flowDocumentWithSteps,
   unreadableFlowDocument,
   validFlowDocument,
 } from '../testing/flow-fixtures.ts'
@@ -76,6 +78,9 @@ interface Fixture {
   flowId: string
   /** A's flow whose draft has validation errors. */
   badFlowId: string
+  /** A's flows whose drafts call out where the egress rules refuse: a templated host, the metadata service. */
+  templatedHostFlowId: string
+  metadataFlowId: string
   apiKeyId: string
   apiKey: string
   apiKeyB: string
@@ -579,6 +584,17 @@ const cases: BadInputCase[] = [
     expectStatus: 422,
     expectCode: 'flow_invalid',
   },
+  // Egress (issue 8): a flow whose HTTP request lets the shopper pick the server, or calls the cloud metadata
+  // service, is refused at publish.
+  bad('POST', '/api/flows/{templatedHostFlowId}/publish', 'session', 422, 'flow_invalid'),
+  bad('POST', '/api/flows/{metadataFlowId}/publish', 'editor', 422, 'flow_invalid'),
+  // Flow size limits (issue 8): more steps than a flow may have, or a document over 512 KB in a body under 1 MB.
+  bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
+    body: { name: 'Huge', document: flowDocumentWithSteps(501) },
+  }),
+  bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
+    body: { name: 'Heavy', document: flowDocumentWithSteps(150, 'x'.repeat(4000)) },
+  }),
   {
     method: 'GET',
     path: '/api/flows/{flowId}/versions',
@@ -1369,6 +1385,13 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
   await write(`/api/flows/${flow.id}/publish`, undefined)
   const badFlow = await json<{ id: string }>(write('/api/flows', { name: 'Unfinished' }))
   await write(`/api/flows/${badFlow.id}`, { name: 'Unfinished', document: flowDocumentWithErrors() }, 'PUT')
+  const draftCalling = async (name: string, url: string) => {
+    const created = await json<{ id: string }>(write('/api/flows', { name }))
+    await write(`/api/flows/${created.id}`, { name, document: flowDocumentCalling(url, name) }, 'PUT')
+    return created.id
+  }
+  const templatedHostFlowId = await draftCalling('Shopper picks the host', 'http://{{reply}}/x')
+  const metadataFlowId = await draftCalling('Metadata', 'http://169.254.169.254/latest/meta-data/')
   const key = await json<{ apiKey: { id: string }; key: string }>(write('/api/api-keys', { name: 'Store' }))
   const keyB = await json<{ key: string }>(
     app.request('/api/api-keys', {
@@ -1453,6 +1476,8 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
     merchantB: b.merchantId,
     flowId: flow.id,
     badFlowId: badFlow.id,
+    templatedHostFlowId,
+    metadataFlowId,
     apiKeyId: key.apiKey.id,
     apiKey: key.key,
     apiKeyB: keyB.key,

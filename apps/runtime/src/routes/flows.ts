@@ -16,13 +16,7 @@ import {
 } from '@parley/api'
 import type { Context } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
-import {
-  analysisJson,
-  blankFlowDocument,
-  checkFlowDocument,
-  DEFAULT_FLOW_NAME,
-  triggerKindsOf,
-} from '../flows/flow-documents.ts'
+import { blankFlowDocument, DEFAULT_FLOW_NAME, triggerKindsOf } from '../flows/flow-documents.ts'
 import {
   findFlow,
   findFlowSummary,
@@ -200,7 +194,7 @@ export function flowRoutes(deps: RuntimeDeps) {
         if (!old) throw notFound('Version')
         document = old
       }
-      const check = checkFlowDocument(document)
+      const { check } = await deps.flowChecker.check(document)
       if (!check.parsed || check.hasErrors) {
         throw new AppError(422, 'flow_invalid', 'Fix the errors before publishing', { issues: check.issues })
       }
@@ -258,7 +252,7 @@ export function flowRoutes(deps: RuntimeDeps) {
       const { merchantId } = getSessionCaller(c)
       const { id } = c.req.valid('param')
       const { name, document } = c.req.valid('json')
-      const check = checkFlowDocument(named(document, name))
+      const { check } = await deps.flowChecker.check(named(document, name))
       if (!check.parsed) {
         throw new AppError(400, 'invalid_document', 'The flow document cannot be read', {
           issues: check.issues,
@@ -291,12 +285,12 @@ export function flowRoutes(deps: RuntimeDeps) {
     .openapi(routes.validate, async (c) => {
       const { merchantId } = getSessionCaller(c)
       const flow = await detail(merchantId, c.req.valid('param').id)
-      const check = checkFlowDocument(flow.document)
+      const { check, analysis } = await deps.flowChecker.check(flow.document, { analysis: true })
       return c.json(
         {
           ok: !check.hasErrors,
           issues: check.issues,
-          analysis: check.parsed ? analysisJson(check.doc) : null,
+          analysis,
         },
         200,
       )

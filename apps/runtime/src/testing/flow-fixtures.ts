@@ -42,3 +42,37 @@ export function unreadableFlowDocument(name = 'Broken flow'): FlowDocumentJson {
     edges: [],
   }
 }
+
+/** manual trigger → HTTP request to `url` → end (on success and on failure): publishable unless the URL is refused. */
+export function flowDocumentCalling(url: string, name = 'Calls out'): FlowDocumentJson {
+  const parsed = parseFlowDocument({
+    version: 1,
+    name,
+    nodes: [
+      { id: 'start', kind: 'trigger-manual', position: { x: 0, y: 0 }, config: {} },
+      { id: 'call', kind: 'http-request', position: { x: 0, y: 160 }, config: { url } },
+      { id: 'done', kind: 'end', position: { x: 0, y: 320 }, config: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourceHandle: 'next', target: 'call' },
+      { id: 'e2', source: 'call', sourceHandle: 'ok', target: 'done' },
+      { id: 'e3', source: 'call', sourceHandle: 'error', target: 'done' },
+    ],
+  })
+  if (!parsed.ok) throw new Error('The flow fixture does not parse')
+  return parsed.doc as FlowDocumentJson
+}
+
+/** A document over the flow size limits: `steps` send-message steps in a chain. */
+export function flowDocumentWithSteps(steps: number, text = 'Hi'): FlowDocumentJson {
+  const nodes = Array.from({ length: steps }, (_, i) => ({
+    id: `s${i}`,
+    kind: 'send-message',
+    position: { x: 0, y: i * 100 },
+    config: { text },
+  }))
+  const edges = nodes
+    .slice(1)
+    .map((node, i) => ({ id: `e${i}`, source: `s${i}`, sourceHandle: 'next', target: node.id }))
+  return { version: 1, name: 'Large', nodes, edges }
+}

@@ -1,10 +1,14 @@
 // Test wiring: a fresh migrated database (PGlite or real Postgres), a ManualClock, silent logs, fresh metrics.
 // Share one per test file (PGlite start costs a second or two) and isolate tests by seeding a merchant each.
+
 import type { Database, DatabaseKind, UserRole } from '@parley/db'
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing'
+import { parseEgressAllowList } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import { loadConfig } from '../config.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { createEgress } from '../egress/egress-agent.ts'
+import { createFlowChecker } from '../flows/flow-checker.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
@@ -58,6 +62,8 @@ export async function createTestDeps(
       config,
     ),
     channels: {},
+    egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
+    flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `test-${process.pid}`,
     passwordHashing: TEST_PASSWORD_HASHING,
     ...overrides,
@@ -68,6 +74,8 @@ export async function createTestDeps(
     database,
     close: async () => {
       await deps.realtime.close()
+      await deps.egress.close()
+      await deps.flowChecker.close()
       await database.close()
     },
   }

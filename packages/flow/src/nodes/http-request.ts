@@ -1,6 +1,7 @@
 // HTTP request: call the merchant's own endpoint (templated URL, headers, body); the runtime performs
 // it and answers with an effect.result whose data is saved to a variable.
 import { z } from 'zod'
+import { outboundUrlProblem } from '../outbound-url.ts'
 import { renderTemplate } from '../template.ts'
 import { EFFECT_RESULT_GRACE_MS, effectWaitState, resultData } from './effect-wait.ts'
 import type { FlowIssue, NodeKind } from './types.ts'
@@ -63,13 +64,16 @@ export const httpRequest: NodeKind<'http-request', HttpRequestConfig> = {
         message: `'${ctx.nodeLabel}' needs a URL to call`,
         nodeId: ctx.nodeId,
       })
-    } else if (!/^https?:\/\//i.test(url)) {
-      issues.push({
-        severity: 'error',
-        code: 'invalid_url',
-        message: `'${ctx.nodeLabel}' must call an address starting with https://`,
-        nodeId: ctx.nodeId,
-      })
+    } else {
+      const problem = outboundUrlProblem(url, ctx.egressAllowList)
+      if (problem) {
+        issues.push({
+          severity: 'error',
+          code: problem.code,
+          message: `'${ctx.nodeLabel}' ${problem.message}`,
+          nodeId: ctx.nodeId,
+        })
+      }
     }
     return issues
   },

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { ConditionGroup } from '../condition.ts'
 import type { ChannelKind, FlowSettings } from '../document.ts'
 import type { Effect } from '../effects.ts'
+import type { EgressAllowEntry } from '../egress-rules.ts'
 import type { MachineArgs } from '../run-context.ts'
 
 export type NodeGroup = 'triggers' | 'messages' | 'timing' | 'logic' | 'actions' | 'people'
@@ -69,6 +70,8 @@ export interface NodeCheckContext {
   /** The merchant's name for the node, or the kind's title: use it in messages ("'Reminder' ..."). */
   nodeLabel: string
   channels: ChannelKind[]
+  /** The operator's egress allow-list (runtime setting): addresses it names are not refused early. */
+  egressAllowList?: readonly EgressAllowEntry[]
 }
 
 export interface NodeKind<K extends string = string, C = unknown> {

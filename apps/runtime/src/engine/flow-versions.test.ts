@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { createFlowVersionCache, type LoadedFlowVersion, versionWeight } from './flow-versions.ts'
+
+const version = (id: string, jsonBytes: number) => ({ id, jsonBytes }) as unknown as LoadedFlowVersion
+
+describe('the compiled-version cache', () => {
+  it('is bounded by the memory its versions hold, not by how many there are', () => {
+    const cache = createFlowVersionCache(10 * 1024 * 1024)
+    // Five 300 KB flows weigh ~4.8 MB each: only the two most recent fit.
+    for (let i = 0; i < 5; i++) cache.set(`big-${i}`, version(`big-${i}`, 300 * 1024))
+    expect([...cache.keys()].sort()).toEqual(['big-3', 'big-4'])
+    // Hundreds of small flows fit where two large ones did.
+    cache.clear()
+    for (let i = 0; i < 500; i++) cache.set(`small-${i}`, version(`small-${i}`, 1024))
+    expect(cache.size).toBe(500)
+    expect(cache.calculatedSize).toBe(500 * versionWeight(version('x', 1024)))
+  })
+})
