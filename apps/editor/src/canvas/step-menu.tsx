@@ -7,7 +7,7 @@ import { nodeUiOf } from '../nodes/registry.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { branchLabel, nodeIndex, stepName } from '../store/step-words.ts'
 import { useDismiss } from '../ui/use-dismiss.ts'
-import { closeStepMenu, type StepMenuTarget, useStepMenu } from './step-menu-store.ts'
+import { closeStepMenu, type StepMenuTarget, stepMenuStore, useStepMenu } from './step-menu-store.ts'
 
 const GROUP_ORDER: NodeGroup[] = ['messages', 'timing', 'logic', 'actions', 'people']
 const NEW_STEP_KINDS = Object.values(nodeKinds)
@@ -86,6 +86,12 @@ function StepMenuPanel({ target }: { target: StepMenuTarget }) {
       role="dialog"
       aria-label={heading}
       style={{ left: at?.left ?? -9999, top: at?.top ?? -9999, width: MENU_WIDTH }}
+      onBlur={(e) => {
+        // Tabbing out of the menu puts it away, like a click elsewhere.
+        const next = e.relatedTarget as Node | null
+        if (next && !ref.current?.contains(next) && next !== target.anchor)
+          stepMenuStore.setState({ open: null })
+      }}
     >
       <div className="step-menu-head">{heading}</div>
       <section className="step-menu-section" aria-label="Add a new step">
