@@ -311,6 +311,10 @@ describe('adding steps', () => {
     expect(links).toContainEqual(['t', id])
     expect(links).toContainEqual([id, 'm'])
     expect(links).not.toContainEqual(['t', 'm'])
+    // The message moved down a row to make room, so the new step sits between the two in the path.
+    const y = (nodeId: string) => get().nodes.find((n) => n.id === nodeId)!.position.y
+    expect(y(id)).toBeGreaterThan(y('t'))
+    expect(y('m')).toBeGreaterThan(y(id) + 100)
   })
 })
 

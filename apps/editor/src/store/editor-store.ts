@@ -24,8 +24,15 @@ import {
 import { loadElk } from './elk-loader.ts'
 import * as ops from './graph-ops.ts'
 import { emptyHistory, type History, record, redo, undo } from './history.ts'
-import { applyLayout, computeLayout, type ElkEngine, type LayoutResult, matchesLayout } from './layout.ts'
-import { belowOutput, findFreeSpot } from './placement.ts'
+import {
+  applyLayout,
+  computeLayout,
+  DEFAULT_CARD_HEIGHT,
+  type ElkEngine,
+  type LayoutResult,
+  matchesLayout,
+} from './layout.ts'
+import { belowOutput, findFreeSpot, makeRoomBelow } from './placement.ts'
 
 export interface EditorState {
   flowId: string | null
@@ -87,6 +94,9 @@ export interface EditorStoreOptions {
   /** The layout engine (loaded on first use). */
   elk?: () => Promise<ElkEngine>
 }
+
+/** Space above and below a step inserted into a path. */
+const INSERT_GAP = 80
 
 /** Edits of the same field within this long of each other share one undo step. */
 export const COALESCE_MS = 1000
@@ -230,9 +240,15 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       },
 
       addStepAfter(sourceId, sourceHandle, kind) {
-        const graph = graphOf(get())
+        let graph = graphOf(get())
         const below = belowOutput(graph, sourceId, sourceHandle)
         if (!below) return null
+        const inserting = graph.edges.some(
+          (e) => e.source === sourceId && (e.sourceHandle ?? 'next') === sourceHandle,
+        )
+        // Into an existing path: the steps below move down a row to make room for it.
+        if (inserting)
+          graph = makeRoomBelow(graph, below.y - INSERT_GAP / 2, DEFAULT_CARD_HEIGHT + INSERT_GAP)
         const node = ops.createNode(kind, findFreeSpot(graph, below), newId)
         const result = ops.insertAfter(graph, sourceId, sourceHandle, node, newId)
         if (!result.ok) {

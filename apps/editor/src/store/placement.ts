@@ -2,7 +2,13 @@
 // beside it, so a new card never lands on top of another.
 import type { EditorGraph } from './convert.ts'
 import { handleIdsOf } from './graph-ops.ts'
-import { DEFAULT_CARD_HEIGHT, DEFAULT_CARD_WIDTH, outputOffsetX, type Point } from './layout.ts'
+import {
+  DEFAULT_CARD_HEIGHT,
+  DEFAULT_CARD_WIDTH,
+  type EdgeRoute,
+  outputOffsetX,
+  type Point,
+} from './layout.ts'
 
 /** Space kept clear around a card. */
 const MARGIN = 24
@@ -66,4 +72,23 @@ export function belowOutput(graph: EditorGraph, nodeId: string, handle: string):
   const index = Math.max(handles.indexOf(handle), 0)
   const handleX = node.position.x + outputOffsetX(index, handles.length, width)
   return { x: Math.round(handleX - DEFAULT_CARD_WIDTH / 2), y: node.position.y + height + 80 }
+}
+
+/**
+ * Moves every card that starts at or below `y` down by `dy`, so a step inserted into a path gets its own row
+ * instead of squeezing in beside the path. Connections between two moved cards keep their routes, moved along.
+ */
+export function makeRoomBelow(graph: EditorGraph, y: number, dy: number): EditorGraph {
+  const moved = new Set(graph.nodes.filter((n) => n.position.y >= y).map((n) => n.id))
+  if (moved.size === 0) return graph
+  return {
+    nodes: graph.nodes.map((n) =>
+      moved.has(n.id) ? { ...n, position: { x: n.position.x, y: n.position.y + dy } } : n,
+    ),
+    edges: graph.edges.map((e) => {
+      const route = (e.data as { route?: EdgeRoute } | undefined)?.route
+      if (!route || !moved.has(e.source) || !moved.has(e.target)) return e
+      return { ...e, data: { ...e.data, route: route.map((p) => ({ x: p.x, y: p.y + dy })) } }
+    }),
+  }
 }
