@@ -225,11 +225,16 @@ describe('a readable, keyboard-friendly canvas', () => {
       })
       .toEqual(expect.arrayContaining(['timeout->hand-to-team', 'anything->hand-to-team']))
     await page.keyboard.press('Control+z')
-    await expect
-      .poll(() =>
-        page.getByLabel("From 'Wait for a reply (48 hours)' when No reply to 'Not recovered'").count(),
-      )
-      .toBe(1)
+    const restored = page.getByLabel("From 'Wait for a reply (48 hours)' when No reply to 'Not recovered'")
+    await expect.poll(() => restored.count()).toBe(1)
+
+    // A connection is removed from the keyboard too: focus it, press Delete; one undo brings it back.
+    await page.getByLabel('Flow name').focus()
+    await tabUntil((f) => f.label === "From 'Wait for a reply (48 hours)' when No reply to 'Not recovered'")
+    await page.keyboard.press('Delete')
+    await expect.poll(() => restored.count()).toBe(0)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => restored.count()).toBe(1)
   })
 
   it('adds a connected step from the "+" on an output, in free space, and Escape closes the menu', async () => {

@@ -48,6 +48,9 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
  */
 export const VISIBLE_ONLY_FROM_NODES = 200
 
+/** How long after a flow opens its layout's routes are looked for. */
+const ROUTES_AFTER_MS = 1500
+
 const DELETE_KEYS = ['Backspace', 'Delete']
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift']
 
@@ -118,11 +121,19 @@ function useOpeningView(untouched: boolean): boolean {
       return
     }
     frame()
-    if (small)
+    if (!small) return
+    // The routes of an arranged flow are picked up once the page has settled, so loading ELK never competes
+    // with the first paint and the first pan (the editor-load bench).
+    const pickUpRoutes = () =>
       editorStore
         .getState()
         .arrangeOnOpen(false)
         .catch(() => {})
+    const timer = setTimeout(() => {
+      if ('requestIdleCallback' in window) requestIdleCallback(pickUpRoutes, { timeout: 2000 })
+      else pickUpRoutes()
+    }, ROUTES_AFTER_MS)
+    return () => clearTimeout(timer)
   }, [initialised, untouched, rf, setViewport])
   return ready
 }

@@ -1,21 +1,15 @@
 // A connection on the canvas: drawn along its ELK route when the cards still stand where the layout put
 // them (orthogonal, around cards), otherwise as a smooth step. Its label chip names the branch it comes from
 // and is the connection's keyboard stop: it is rendered after every card, so Tab reaches steps first, and a
-// screen reader hears "From 'Wait 1 hour' when No reply to 'Reminder'", never an id.
+// screen reader hears "From 'Wait 1 hour' when No reply to 'Reminder'", never an id. Focusing it selects the
+// connection, so Delete or Backspace removes it through the canvas's own delete key.
 import { BaseEdge, type EdgeProps, getSmoothStepPath, ViewportPortal } from '@xyflow/react'
-import { type KeyboardEvent, memo } from 'react'
+import { memo } from 'react'
 import type { FlowCanvasEdge } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import type { EdgeRoute } from '../store/layout.ts'
 import { branchLabel, describeConnection, nodeIndex } from '../store/step-words.ts'
 import { fitRoute, labelPoint, roundedPath } from './edge-path.ts'
-
-function onChipKey(event: KeyboardEvent, id: string) {
-  if (event.key === 'Delete' || event.key === 'Backspace') {
-    event.preventDefault()
-    editorStore.getState().deleteElements([], [id])
-  }
-}
 
 export const FlowEdge = memo(function FlowEdge({
   id,
@@ -70,7 +64,6 @@ export const FlowEdge = memo(function FlowEdge({
           data-testid={`edge-chip-${id}`}
           onFocus={() => editorStore.getState().selectEdges([id])}
           onClick={() => editorStore.getState().selectEdges([id])}
-          onKeyDown={(e) => onChipKey(e, id)}
         >
           {label ? <span aria-hidden="true">{label}</span> : null}
         </button>
