@@ -234,7 +234,10 @@ describe('editor store', () => {
     expect(get().history.past).toHaveLength(HISTORY_LIMIT)
   })
 
-  it('auto-layout places nodes top-down, reports its crossings and can be undone', async () => {
+  // ELK's first layout loads and warms it: generous on a busy machine.
+  it('auto-layout places nodes top-down, reports its crossings and can be undone', {
+    timeout: 60_000,
+  }, async () => {
     const { get, docOf } = setup({
       ...base,
       nodes: base.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
@@ -252,7 +255,7 @@ describe('editor store', () => {
   })
 })
 
-describe('arranging a flow when it opens', () => {
+describe('arranging a flow when it opens', { timeout: 60_000 }, () => {
   it('shows an untouched flow arranged without making it an edit', async () => {
     const { get, docOf } = setup(cartRecoveryFlow)
     const revision = get().revision

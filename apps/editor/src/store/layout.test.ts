@@ -61,7 +61,8 @@ describe('countEdgeCrossings', () => {
   })
 })
 
-describe('layout with ELK', () => {
+// Layouts run ELK (warming it up on the first one): generous timeouts on a busy machine.
+describe('layout with ELK', { timeout: 60_000 }, () => {
   it('gives each output its own port, in the order the card shows them', () => {
     const graph = docToGraph(cartRecoveryFlow)
     const elkGraph = toElkGraph(graph)
