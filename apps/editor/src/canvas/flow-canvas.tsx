@@ -100,6 +100,7 @@ function useOpeningView(untouched: boolean): boolean {
   const { setViewport } = useReactFlow()
   const rf = useStoreApi()
   const done = useRef(false)
+  const routesTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
   const [ready, setReady] = useState(false)
   useEffect(() => {
     if (!initialised || done.current) return
@@ -129,12 +130,12 @@ function useOpeningView(untouched: boolean): boolean {
         .getState()
         .arrangeOnOpen(false)
         .catch(() => {})
-    const timer = setTimeout(() => {
+    routesTimer.current = setTimeout(() => {
       if ('requestIdleCallback' in window) requestIdleCallback(pickUpRoutes, { timeout: 2000 })
       else pickUpRoutes()
     }, ROUTES_AFTER_MS)
-    return () => clearTimeout(timer)
   }, [initialised, untouched, rf, setViewport])
+  useEffect(() => () => clearTimeout(routesTimer.current), [])
   return ready
 }
 

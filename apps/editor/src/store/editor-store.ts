@@ -343,7 +343,13 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       },
 
       async arrangeOnOpen(untouched) {
-        const layout = await layoutNow()
+        // Cards still being measured change the graph under ELK: try again, unless the merchant edited it.
+        let layout: LayoutResult | null = null
+        for (let attempt = 0; attempt < 3 && !layout; attempt++) {
+          const revision = get().revision
+          layout = await layoutNow()
+          if (!layout && get().revision !== revision) return
+        }
         if (!layout) return
         const graph = graphOf(get())
         if (!untouched && !matchesLayout(graph, layout)) return
