@@ -224,7 +224,7 @@ function EmptyCanvasHint() {
 
 function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap(): void }) {
   const zoom = useStore((s) => Math.round(s.transform[2] * 100))
-  const { zoomIn, zoomOut } = useReactFlow()
+  const { zoomIn, zoomOut, fitView } = useReactFlow()
   const [arranging, setArranging] = useState(false)
   const arrange = () => {
     setArranging(true)
@@ -244,6 +244,9 @@ function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap
       </span>
       <button type="button" className="button sm icon" aria-label="Zoom in" onClick={() => zoomIn()}>
         +
+      </button>
+      <button type="button" className="button sm" onClick={() => fitView({ padding: 0.1, duration: 200 })}>
+        Show all
       </button>
       <button type="button" className="button sm" aria-pressed={showMap} onClick={onToggleMap}>
         Map
