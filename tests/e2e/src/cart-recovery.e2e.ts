@@ -43,6 +43,12 @@ async function savedFlow(flowId: string): Promise<FlowDetail> {
   return (await response.json()) as FlowDetail
 }
 
+/** A document with every card's position left out. */
+function withoutPositions(doc: unknown): unknown {
+  const { nodes, ...rest } = doc as { nodes: { position: unknown }[] }
+  return { ...rest, nodes: nodes.map(({ position: _p, ...node }) => node) }
+}
+
 /** Waits until autosave has written every change. */
 async function waitUntilSaved() {
   await page.locator('.save-state.saved').waitFor()
@@ -205,8 +211,11 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     expect(steps).toBeGreaterThanOrEqual(4) // drop, two connections, the duration
     await expect.poll(() => delayCard().count()).toBe(0)
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(13)
-    // Back to the template exactly as the runtime created it.
-    await expect.poll(async () => (await savedFlow(flowId)).document).toStrictEqual(created)
+    // Back to the template as the runtime created it; only where the cards stand differs, because the
+    // editor shows a template nobody has arranged yet arranged (saved with the first edit).
+    await expect
+      .poll(async () => withoutPositions((await savedFlow(flowId)).document))
+      .toStrictEqual(withoutPositions(created))
     await shot('05-canvas-undone')
 
     for (let i = 0; i < steps; i++) await redo.click()

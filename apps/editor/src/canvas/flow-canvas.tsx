@@ -5,30 +5,41 @@ import { nodeKinds } from '@parley/flow'
 import {
   Background,
   BackgroundVariant,
-  Controls,
   type DefaultEdgeOptions,
+  type EdgeTypes,
   type IsValidConnection,
   MarkerType,
   MiniMap,
   type NodeTypes,
   type OnDelete,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
+  useStoreApi,
 } from '@xyflow/react'
-import { type DragEvent, useCallback } from 'react'
+import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react'
 import type { FlowCanvasEdge, FlowCanvasNode } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { connectionProblem } from '../store/graph-ops.ts'
+import { FlowEdge } from './flow-edge.tsx'
 import { FlowNodeCard } from './flow-node-card.tsx'
+import { openingViewport } from './opening-view.ts'
 import { DRAG_MIME } from './palette.tsx'
+import { StepMenu } from './step-menu.tsx'
 
 export const nodeTypes: NodeTypes = Object.fromEntries(
   Object.keys(nodeKinds).map((kind) => [kind, FlowNodeCard]),
 )
 
+export const edgeTypes: EdgeTypes = { flow: FlowEdge }
+
 const defaultEdgeOptions: DefaultEdgeOptions = {
-  type: 'smoothstep',
+  type: 'flow',
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#94a3b8' },
+  // The edge's label chip (flow-edge.tsx) is what a keyboard or a screen reader meets, after every step.
+  // React Flow leaves out its own "Edge from <id> to <id>" label when given null (its type says string).
+  ariaLabel: null as unknown as string,
+  domAttributes: { 'aria-hidden': true },
 }
 
 /**
@@ -36,6 +47,9 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
  * once), so panning and painting a large flow cost what is on screen; small flows keep every card mounted.
  */
 export const VISIBLE_ONLY_FROM_NODES = 200
+
+/** How long after a flow opens its layout's routes are looked for. */
+const ROUTES_AFTER_MS = 1500
 
 const DELETE_KEYS = ['Backspace', 'Delete']
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift']
@@ -76,13 +90,70 @@ const isValidConnection: IsValidConnection<FlowCanvasEdge> = (connection) => {
   )
 }
 
-export function FlowCanvas() {
+/**
+ * Once the cards are measured: arranges a flow nobody has arranged yet (a fresh template) or picks up the
+ * layout's routes, then frames the trigger and its first steps at a readable zoom. Large flows skip the
+ * layout, so opening them costs no more than before.
+ */
+function useOpeningView(untouched: boolean): boolean {
+  const initialised = useNodesInitialized()
+  const { setViewport } = useReactFlow()
+  const rf = useStoreApi()
+  const done = useRef(false)
+  const routesTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  const [ready, setReady] = useState(false)
+  useEffect(() => {
+    if (!initialised || done.current) return
+    done.current = true
+    const frame = () => {
+      const { width, height } = rf.getState()
+      const view = openingViewport(editorStore.getState(), width, height)
+      if (view) setViewport(view)
+      setReady(true)
+    }
+    const small = editorStore.getState().nodes.length < VISIBLE_ONLY_FROM_NODES
+    if (small && untouched) {
+      // Shown once arranged: no jump from the template's grid to the layout.
+      editorStore
+        .getState()
+        .arrangeOnOpen(true)
+        .catch(() => {})
+        .finally(frame)
+      return
+    }
+    frame()
+    if (!small) return
+    // The routes of an arranged flow are picked up once the page has settled, so loading ELK never competes
+    // with the first paint and the first pan (the editor-load bench).
+    const pickUpRoutes = () =>
+      editorStore
+        .getState()
+        .arrangeOnOpen(false)
+        .catch(() => {})
+    routesTimer.current = setTimeout(() => {
+      if ('requestIdleCallback' in window) requestIdleCallback(pickUpRoutes, { timeout: 2000 })
+      else pickUpRoutes()
+    }, ROUTES_AFTER_MS)
+  }, [initialised, untouched, rf, setViewport])
+  useEffect(() => () => clearTimeout(routesTimer.current), [])
+  return ready
+}
+
+export function FlowCanvas({
+  untouched = false,
+  showMap = false,
+}: {
+  untouched?: boolean
+  showMap?: boolean
+}) {
   const nodes = useEditor((s) => s.nodes)
   const edges = useEditor((s) => s.edges)
   const onNodesChange = useEditor((s) => s.onNodesChange)
   const onEdgesChange = useEditor((s) => s.onEdgesChange)
   const onConnect = useEditor((s) => s.onConnect)
   const { screenToFlowPosition } = useReactFlow()
+  const ready = useOpeningView(untouched)
+  const crossings = useEditor((s) => s.layoutReport?.crossings)
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(DRAG_MIME)) return
@@ -104,11 +175,18 @@ export function FlowCanvas() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for palette drags; keyboard users add steps by clicking in the palette
-    <div className="canvas-area" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={`canvas-area${ready ? '' : ' opening'}`}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      data-edge-crossings={crossings ?? undefined}
+    >
       <ReactFlow<FlowCanvasNode, FlowCanvasEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        edgesFocusable={false}
         defaultEdgeOptions={defaultEdgeOptions}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -119,15 +197,21 @@ export function FlowCanvas() {
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM_NODES}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-        <MiniMap<FlowCanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} />
-        <Controls showInteractive={false} position="top-right" />
+        {showMap ? (
+          <MiniMap<FlowCanvasNode>
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            ariaLabel="Map of the whole flow"
+          />
+        ) : null}
       </ReactFlow>
+      <StepMenu />
     </div>
   )
 }

@@ -1,9 +1,24 @@
-// The palette: every kind grouped by purpose. Drag a kind onto the canvas, or click to add it in view.
+// The palette: every kind grouped by purpose. Drag a kind onto the canvas, or click to add it: after the
+// selected step (connected to its first free output), or else in free space in view.
 import { getNodeKind, type NodeGroup, nodeKinds } from '@parley/flow'
 import { useReactFlow } from '@xyflow/react'
 import { type DragEvent, useCallback } from 'react'
 import { nodeUiOf } from '../nodes/registry.ts'
 import { editorStore } from '../store/editor-store.ts'
+import { connectedOutputs, outputsOf } from '../store/step-words.ts'
+
+/** The output a new step joins when added with the step selected: the first one leading nowhere yet. */
+function selectedOutput(): { nodeId: string; handle: string } | null {
+  const { nodes, edges } = editorStore.getState()
+  const selected = nodes.filter((n) => n.selected)
+  if (selected.length !== 1) return null
+  const node = selected[0]!
+  const outputs = outputsOf(node)
+  if (outputs.length === 0) return null
+  const used = connectedOutputs(edges, node.id)
+  const free = outputs.find((o) => !used?.has(o.id))
+  return { nodeId: node.id, handle: (free ?? outputs[0]!).id }
+}
 
 export const DRAG_MIME = 'application/x-parley-kind'
 
@@ -27,25 +42,37 @@ function onDragStart(event: DragEvent, kind: string) {
 }
 
 export function Palette() {
-  const { screenToFlowPosition } = useReactFlow()
+  const { screenToFlowPosition, getNode, getViewport, setCenter } = useReactFlow()
   const addInView = useCallback(
     (kind: string) => {
+      const after = selectedOutput()
+      if (after) {
+        const id = editorStore.getState().addStepAfter(after.nodeId, after.handle, kind)
+        requestAnimationFrame(() => {
+          const node = id ? getNode(id) : undefined
+          if (node)
+            setCenter(node.position.x + 130, node.position.y + 60, {
+              zoom: getViewport().zoom,
+              duration: 200,
+            })
+        })
+        return
+      }
       const canvas = document.querySelector('.canvas-area')?.getBoundingClientRect()
       const centre = canvas
         ? { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 3 }
         : { x: window.innerWidth / 2, y: window.innerHeight / 3 }
       const at = screenToFlowPosition(centre)
-      // Nudge each new node so repeated clicks do not stack exactly.
-      const count = editorStore.getState().nodes.length
-      editorStore.getState().addNode(kind, { x: at.x - 130 + (count % 5) * 16, y: at.y + (count % 5) * 16 })
+      // The store moves it to the nearest free spot when this one is taken.
+      editorStore.getState().addNode(kind, { x: at.x - 130, y: at.y })
     },
-    [screenToFlowPosition],
+    [screenToFlowPosition, getNode, getViewport, setCenter],
   )
 
   return (
     <aside className="palette" aria-label="Steps">
       <div className="palette-title">Steps</div>
-      <p className="palette-hint">Drag onto the canvas, or click to add.</p>
+      <p className="palette-hint">Drag onto the canvas, or click to add after the selected step.</p>
       {kindsByGroup.map((group) => (
         <div key={group.id} className="palette-group">
           <div className="palette-group-label">{group.label}</div>

@@ -1,7 +1,8 @@
 // The editor's top bar: back, the flow's name (editable), save state, validation summary, help, publish.
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Logo } from '../ui/logo.tsx'
+import { useDismiss } from '../ui/use-dismiss.ts'
 import type { SaveState } from './use-autosave.ts'
 import { SHORTCUTS } from './use-shortcuts.ts'
 
@@ -23,12 +24,11 @@ function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry(): void }
 function HelpPopover() {
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false)
-    document.addEventListener('mousedown', close)
-    return () => document.removeEventListener('mousedown', close)
-  }, [open])
+  useDismiss(
+    open,
+    ref,
+    useCallback(() => setOpen(false), []),
+  )
   return (
     <div className="help" ref={ref}>
       <button
@@ -81,9 +81,12 @@ export function TopBar({
   const warnings = useEditor((s) => s.issues.filter((i) => i.severity === 'warning').length)
   const canUndo = useEditor((s) => s.history.past.length > 0)
   const canRedo = useEditor((s) => s.history.future.length > 0)
+  const publishRef = useRef<HTMLDivElement>(null)
+  // Escape (or a press elsewhere) puts the publish message away.
+  useDismiss(publish.message !== null, publishRef, onDismissPublish)
   return (
     <header className="top-bar">
-      <a href="#/flows" className="back" aria-label="All flows">
+      <a href="#/flows" className="back" aria-label="Parley: all flows">
         <Logo small />
       </a>
       <span className="crumb-sep">/</span>
@@ -127,7 +130,7 @@ export function TopBar({
       </span>
       <HelpPopover />
       {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}
-      <div className="publish">
+      <div className="publish" ref={publishRef}>
         <button type="button" className="button primary" onClick={onPublish} disabled={publish.busy}>
           {publish.busy ? 'Publishing…' : 'Publish'}
         </button>

@@ -1,5 +1,6 @@
 // "{ } Variable": a searchable list of the variables a step can use; picking one inserts {{path}}.
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
+import { useDismiss } from '../ui/use-dismiss.ts'
 import { useVariableGroups } from './variables.ts'
 
 export function VariablePicker({ onPick }: { onPick(path: string): void }) {
@@ -8,14 +9,11 @@ export function VariablePicker({ onPick }: { onPick(path: string): void }) {
   const [query, setQuery] = useState('')
   const ref = useRef<HTMLDivElement>(null)
 
-  useEffect(() => {
-    if (!open) return
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false)
-    }
-    document.addEventListener('mousedown', close)
-    return () => document.removeEventListener('mousedown', close)
-  }, [open])
+  useDismiss(
+    open,
+    ref,
+    useCallback(() => setOpen(false), []),
+  )
 
   const q = query.trim().toLowerCase()
   return (
@@ -27,6 +25,7 @@ export function VariablePicker({ onPick }: { onPick(path: string): void }) {
         <div className="popover variable-menu" role="menu">
           <input
             className="input input-sm"
+            aria-label="Search variables"
             placeholder="Search variables"
             value={query}
             // biome-ignore lint/a11y/noAutofocus: the menu opens to search

@@ -102,6 +102,14 @@ describe('specific inspectors', () => {
     expect(form.config()).toMatchObject({ text: '{{cart.items[1].title}}' })
   })
 
+  it('the variable search box has a label, and Escape closes the variable menu', () => {
+    renderControlled('send-message')
+    fireEvent.click(screen.getAllByText('{ } Variable')[0]!)
+    expect(screen.getByLabelText('Search variables')).toBeTruthy()
+    fireEvent.keyDown(document, { key: 'Escape' })
+    expect(screen.queryByLabelText('Search variables')).toBeNull()
+  })
+
   it('delay: sets the duration amount and unit', () => {
     const form = renderControlled('delay')
     fireEvent.change(screen.getByLabelText('Duration'), { target: { value: '2' } })

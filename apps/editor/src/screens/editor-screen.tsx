@@ -2,7 +2,7 @@
 // history panel on the right.
 import { ApiError } from '@parley/api'
 import type { RawFlowDocument } from '@parley/flow'
-import { ReactFlowProvider } from '@xyflow/react'
+import { ReactFlowProvider, useReactFlow, useStore } from '@xyflow/react'
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { FlowCanvas } from '../canvas/flow-canvas.tsx'
@@ -26,12 +26,15 @@ const SimulatorPanel = lazy(() =>
 export function EditorScreen({ flowId }: { flowId: string }) {
   const [status, setStatus] = useState<'loading' | 'ready' | { error: string }>('loading')
   const [liveVersion, setLiveVersion] = useState<number | null>(null)
+  /** Never saved since it was created (e.g. fresh from a template): the canvas arranges it on open. */
+  const [untouched, setUntouched] = useState(false)
 
   const load = useCallback(async () => {
     try {
       const flow = await api.flows.get(flowId)
       editorStore.getState().load(flowId, flow.document as unknown as RawFlowDocument)
       setLiveVersion(flow.publishedVersion)
+      setUntouched(flow.createdAt === flow.updatedAt)
       setStatus('ready')
     } catch (e) {
       setStatus({
@@ -56,18 +59,26 @@ export function EditorScreen({ flowId }: { flowId: string }) {
   }
   return (
     <ReactFlowProvider>
-      <EditorLayout flowId={flowId} liveVersion={liveVersion} setLiveVersion={setLiveVersion} reload={load} />
+      <EditorLayout
+        flowId={flowId}
+        untouched={untouched}
+        liveVersion={liveVersion}
+        setLiveVersion={setLiveVersion}
+        reload={load}
+      />
     </ReactFlowProvider>
   )
 }
 
 function EditorLayout({
   flowId,
+  untouched,
   liveVersion,
   setLiveVersion,
   reload,
 }: {
   flowId: string
+  untouched: boolean
   liveVersion: number | null
   setLiveVersion(v: number | null): void
   reload(): Promise<void>
@@ -79,6 +90,7 @@ function EditorLayout({
   const [publishMessage, setPublishMessage] = useState<PublishState['message']>(null)
   const [publishing, setPublishing] = useState(false)
   const [versionsKey, setVersionsKey] = useState(0)
+  const [showMap, setShowMap] = useState(false)
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
 
   useEffect(() => {
@@ -138,11 +150,16 @@ function EditorLayout({
       <div className="editor-body">
         <Palette />
         <div className="canvas-column">
-          <FlowCanvas />
-          <EmptyCanvasHint />
-          <CanvasToolbar />
-          <IssuesBar />
-          <Notice />
+          <div className="canvas-stage">
+            <FlowCanvas untouched={untouched} showMap={showMap} />
+            <EmptyCanvasHint />
+            <Notice />
+          </div>
+          {/* Below the canvas, not over it: nothing here ever covers a card. */}
+          <div className="canvas-footer">
+            <IssuesBar />
+            <CanvasToolbar showMap={showMap} onToggleMap={() => setShowMap((v) => !v)} />
+          </div>
         </div>
         <aside className="side-panel">
           <div className="tabs" role="tablist">
@@ -205,16 +222,43 @@ function EmptyCanvasHint() {
   )
 }
 
-function CanvasToolbar() {
+function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap(): void }) {
+  const zoom = useStore((s) => Math.round(s.transform[2] * 100))
+  const { zoomIn, zoomOut, fitView } = useReactFlow()
+  const [arranging, setArranging] = useState(false)
+  const arrange = () => {
+    setArranging(true)
+    editorStore
+      .getState()
+      .autoLayout()
+      .catch(() => editorStore.getState().notify('The steps could not be arranged. Try again.'))
+      .finally(() => setArranging(false))
+  }
   return (
-    <div className="canvas-toolbar">
+    <div className="canvas-toolbar" role="toolbar" aria-label="Canvas">
+      <button type="button" className="button sm icon" aria-label="Zoom out" onClick={() => zoomOut()}>
+        −
+      </button>
+      <span className="zoom-level" aria-live="polite" data-testid="zoom-level">
+        {zoom}%
+      </span>
+      <button type="button" className="button sm icon" aria-label="Zoom in" onClick={() => zoomIn()}>
+        +
+      </button>
+      <button type="button" className="button sm" onClick={() => fitView({ padding: 0.1, duration: 200 })}>
+        Show all
+      </button>
+      <button type="button" className="button sm" aria-pressed={showMap} onClick={onToggleMap}>
+        Map
+      </button>
       <button
         type="button"
         className="button sm"
-        onClick={() => editorStore.getState().autoLayout()}
-        title="Arrange steps top to bottom"
+        onClick={arrange}
+        disabled={arranging}
+        title="Arrange the steps top to bottom, branches side by side"
       >
-        Auto-layout
+        {arranging ? 'Arranging…' : 'Tidy up'}
       </button>
     </div>
   )

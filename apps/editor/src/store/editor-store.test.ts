@@ -1,4 +1,4 @@
-import type { RawFlowDocument } from '@parley/flow'
+import { cartRecoveryFlow, type RawFlowDocument } from '@parley/flow'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from './convert.ts'
 import { createEditorStore, selectDocument } from './editor-store.ts'
@@ -234,17 +234,90 @@ describe('editor store', () => {
     expect(get().history.past).toHaveLength(HISTORY_LIMIT)
   })
 
-  it('auto-layout places nodes top-down and can be undone', () => {
+  // ELK's first layout loads and warms it: generous on a busy machine.
+  it('auto-layout places nodes top-down, reports its crossings and can be undone', {
+    timeout: 60_000,
+  }, async () => {
     const { get, docOf } = setup({
       ...base,
       nodes: base.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
     })
     const before = docOf()
-    get().autoLayout()
+    await get().autoLayout()
     const [t, m] = docOf().nodes
     expect(m!.position.y).toBeGreaterThan(t!.position.y)
+    expect(get().layoutReport).toEqual({ crossings: 0 })
+    expect(get().edges[0]!.data).toHaveProperty('route')
+    // Routes are for the canvas: the saved document's edges stay as the schema has them.
+    expect(Object.keys(docOf().edges[0]!).sort()).toEqual(['id', 'source', 'sourceHandle', 'target'])
     get().undo()
     expect(docOf()).toEqual(before)
+  })
+})
+
+describe('arranging a flow when it opens', { timeout: 60_000 }, () => {
+  it('shows an untouched flow arranged without making it an edit', async () => {
+    const { get, docOf } = setup(cartRecoveryFlow)
+    const revision = get().revision
+    await get().arrangeOnOpen(true)
+    expect(get().revision).toBe(revision)
+    expect(get().history.past).toHaveLength(0)
+    expect(get().layoutReport).toEqual({ crossings: 0 })
+    expect(docOf().nodes.find((n) => n.id === 'wait-1h')!.position).not.toEqual(
+      cartRecoveryFlow.nodes.find((n) => n.id === 'wait-1h')!.position,
+    )
+  })
+
+  it('leaves a flow the merchant arranged where it is, and picks up the routes of one already laid out', async () => {
+    const placed = setup(cartRecoveryFlow)
+    await placed.get().arrangeOnOpen(false)
+    expect(placed.docOf().nodes).toEqual(cartRecoveryFlow.nodes)
+    expect(placed.get().edges.every((e) => !(e.data as { route?: unknown } | undefined)?.route)).toBe(true)
+
+    const laidOut = setup(cartRecoveryFlow)
+    await laidOut.get().autoLayout()
+    const again = setup(laidOut.docOf())
+    await again.get().arrangeOnOpen(false)
+    expect(again.docOf().nodes).toEqual(laidOut.docOf().nodes)
+    expect(again.get().edges.every((e) => (e.data as { route?: unknown } | undefined)?.route)).toBe(true)
+  })
+})
+
+describe('adding steps', () => {
+  it('puts a new step in free space, never on top of another', () => {
+    const { get } = setup(base)
+    const id = get().addNode('delay', { x: 0, y: 150 })
+    const added = get().nodes.find((n) => n.id === id)!
+    const message = get().nodes.find((n) => n.id === 'm')!
+    const apart =
+      Math.abs(added.position.x - message.position.x) >= 260 ||
+      Math.abs(added.position.y - message.position.y) >= 110
+    expect(apart).toBe(true)
+  })
+
+  it('adds a step after an output, below it, connected to it', () => {
+    const { get } = setup({ ...base, edges: [] })
+    const id = get().addStepAfter('m', 'next', 'delay')!
+    const added = get().nodes.find((n) => n.id === id)!
+    expect(added.position.y).toBeGreaterThan(150)
+    expect(get().edges).toContainEqual(
+      expect.objectContaining({ source: 'm', sourceHandle: 'next', target: id }),
+    )
+    get().undo()
+    expect(get().nodes.find((n) => n.id === id)).toBeUndefined()
+  })
+
+  it('inserts a step into a connection, keeping the path whole', () => {
+    const { get } = setup(base)
+    const id = get().addStepAfter('t', 'next', 'delay')!
+    const links = get().edges.map((e) => [e.source, e.target])
+    expect(links).toContainEqual(['t', id])
+    expect(links).toContainEqual([id, 'm'])
+    expect(links).not.toContainEqual(['t', 'm'])
+    // The message moved down a row to make room, so the new step sits between the two in the path.
+    const y = (nodeId: string) => get().nodes.find((n) => n.id === nodeId)!.position.y
+    expect(y(id)).toBeGreaterThan(y('t'))
+    expect(y('m')).toBeGreaterThan(y(id) + 100)
   })
 })
 

@@ -21,9 +21,18 @@ import {
   type FlowMeta,
   graphToDoc,
 } from './convert.ts'
+import { loadElk } from './elk-loader.ts'
 import * as ops from './graph-ops.ts'
 import { emptyHistory, type History, record, redo, undo } from './history.ts'
-import { layoutGraph } from './layout.ts'
+import {
+  applyLayout,
+  computeLayout,
+  DEFAULT_CARD_HEIGHT,
+  type ElkEngine,
+  type LayoutResult,
+  matchesLayout,
+} from './layout.ts'
+import { belowOutput, findFreeSpot, makeRoomBelow } from './placement.ts'
 
 export interface EditorState {
   flowId: string | null
@@ -43,12 +52,17 @@ export interface EditorState {
   analysis: FlowAnalysis | null
   /** Nodes the simulator is resting on. */
   activeNodeIds: string[]
+  /** What the last layout reported about the arrangement on the canvas (null before any layout). */
+  layoutReport: { crossings: number } | null
 
   load(flowId: string | null, doc: RawFlowDocument): void
   onNodesChange(changes: NodeChange<FlowCanvasNode>[]): void
   onEdgesChange(changes: EdgeChange<FlowCanvasEdge>[]): void
   onConnect(connection: Connection): void
+  /** Adds a step at (or, when taken, near) a position. */
   addNode(kind: string, position: XYPosition): string
+  /** Adds a step in free space below an output and leads the output to it. */
+  addStepAfter(sourceId: string, sourceHandle: string, kind: string): string | null
   deleteElements(nodeIds: string[], edgeIds: string[]): void
   deleteSelection(): void
   copy(): void
@@ -59,8 +73,16 @@ export interface EditorState {
   renameNode(nodeId: string, name: string): void
   setFlowName(name: string): void
   setMeta(meta: Partial<FlowMeta>): void
-  autoLayout(): void
+  /** Arranges every step with ELK, as one undo step. */
+  autoLayout(): Promise<void>
+  /**
+   * After a flow opens and its cards are measured: a flow nobody has arranged yet (fresh from a template)
+   * is shown arranged (saved with the first edit); a flow already in the layout's arrangement gets the
+   * layout's edge routes. Anything else is left exactly as the merchant placed it.
+   */
+  arrangeOnOpen(untouched: boolean): Promise<void>
   selectNodes(nodeIds: string[]): void
+  selectEdges(edgeIds: string[]): void
   setValidation(issues: FlowIssue[], analysis: FlowAnalysis | null): void
   setActiveNodes(nodeIds: string[]): void
   notify(text: string): void
@@ -69,7 +91,12 @@ export interface EditorState {
 export interface EditorStoreOptions {
   newId?: ops.IdFactory
   now?: () => number
+  /** The layout engine (loaded on first use). */
+  elk?: () => Promise<ElkEngine>
 }
+
+/** Space above and below a step inserted into a path. */
+const INSERT_GAP = 80
 
 /** Edits of the same field within this long of each other share one undo step. */
 export const COALESCE_MS = 1000
@@ -108,6 +135,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
   const newId = options.newId ?? ops.randomId
   let noticeId = 0
   const now = options.now ?? Date.now
+  const elk = options.elk ?? loadElk
   /** Typing into a field is one undo step per burst, not per keystroke. */
   let lastEdit: { key: string; at: number } | null = null
 
@@ -126,6 +154,14 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       })
     }
 
+    /** Lays out the graph as it is now; null when it changed while ELK was working. */
+    const layoutNow = async (): Promise<LayoutResult | null> => {
+      const before = get()
+      const layout = await computeLayout(graphOf(before), await elk())
+      const after = get()
+      return after.nodes === before.nodes && after.edges === before.edges ? layout : null
+    }
+
     return {
       flowId: null,
       meta: EMPTY_META,
@@ -140,6 +176,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       issuesByNode: {},
       analysis: null,
       activeNodeIds: [],
+      layoutReport: null,
 
       load(flowId, doc) {
         const graph = docToGraph(doc)
@@ -155,6 +192,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
           issuesByNode: {},
           analysis: null,
           activeNodeIds: [],
+          layoutReport: null,
         })
       },
 
@@ -195,8 +233,29 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       },
 
       addNode(kind, position) {
-        const node = ops.createNode(kind, position, newId)
-        commit(ops.addNode(graphOf(get()), node))
+        const graph = graphOf(get())
+        const node = ops.createNode(kind, findFreeSpot(graph, position), newId)
+        commit(ops.addNode(graph, node))
+        return node.id
+      },
+
+      addStepAfter(sourceId, sourceHandle, kind) {
+        let graph = graphOf(get())
+        const below = belowOutput(graph, sourceId, sourceHandle)
+        if (!below) return null
+        const inserting = graph.edges.some(
+          (e) => e.source === sourceId && (e.sourceHandle ?? 'next') === sourceHandle,
+        )
+        // Into an existing path: the steps below move down a row to make room for it.
+        if (inserting)
+          graph = makeRoomBelow(graph, below.y - INSERT_GAP / 2, DEFAULT_CARD_HEIGHT + INSERT_GAP)
+        const node = ops.createNode(kind, findFreeSpot(graph, below), newId)
+        const result = ops.insertAfter(graph, sourceId, sourceHandle, node, newId)
+        if (!result.ok) {
+          get().notify(result.reason)
+          return null
+        }
+        commit(result.graph)
         return node.id
       },
 
@@ -276,12 +335,43 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         commit({ meta: { ...get().meta, ...meta } })
       },
 
-      autoLayout() {
-        commit(layoutGraph(graphOf(get())))
+      async autoLayout() {
+        const layout = await layoutNow()
+        if (!layout) return
+        commit(applyLayout(graphOf(get()), layout))
+        set({ layoutReport: { crossings: layout.crossings } })
+      },
+
+      async arrangeOnOpen(untouched) {
+        // Cards still being measured change the graph under ELK: try again, unless the merchant edited it.
+        let layout: LayoutResult | null = null
+        for (let attempt = 0; attempt < 3 && !layout; attempt++) {
+          const revision = get().revision
+          layout = await layoutNow()
+          if (!layout && get().revision !== revision) return
+        }
+        if (!layout) return
+        const graph = graphOf(get())
+        if (!untouched && !matchesLayout(graph, layout)) return
+        // Not an edit: nothing to undo and nothing to save until the merchant changes something.
+        set({ ...applyLayout(graph, layout), layoutReport: { crossings: layout.crossings } })
       },
 
       selectNodes(nodeIds) {
         set(ops.selectOnly(graphOf(get()), nodeIds))
+      },
+
+      selectEdges(edgeIds) {
+        const ids = new Set(edgeIds)
+        const { nodes, edges } = get()
+        set({
+          nodes: nodes.some((n) => n.selected)
+            ? nodes.map((n) => (n.selected ? { ...n, selected: false } : n))
+            : nodes,
+          edges: edges.map((e) =>
+            Boolean(e.selected) === ids.has(e.id) ? e : { ...e, selected: ids.has(e.id) },
+          ),
+        })
       },
 
       setValidation(issues, analysis) {

@@ -186,3 +186,34 @@ export function selectOnly(graph: EditorGraph, nodeIds: Iterable<string>): Edito
     edges: graph.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
   }
 }
+
+/**
+ * Puts a new step on an output: the output now leads to the new step, and when the output already led
+ * somewhere, the new step's first output continues there (a step inserted into a path keeps the path whole).
+ */
+export function insertAfter(
+  graph: EditorGraph,
+  sourceId: string,
+  sourceHandle: string,
+  node: FlowCanvasNode,
+  newId: IdFactory = randomId,
+): EditResult {
+  const previous = graph.edges.find(
+    (e) => e.source === sourceId && (e.sourceHandle ?? 'next') === sourceHandle,
+  )
+  const withNode = addNode(graph, node)
+  const linked = connect(
+    withNode,
+    { source: sourceId, sourceHandle, target: node.id, targetHandle: null },
+    newId,
+  )
+  if (!linked.ok) return linked
+  const onward = handleIdsOf(node)[0]
+  if (!previous || !onward) return linked
+  const continued = connect(
+    linked.graph,
+    { source: node.id, sourceHandle: onward, target: previous.target, targetHandle: null },
+    newId,
+  )
+  return continued.ok ? continued : linked
+}
