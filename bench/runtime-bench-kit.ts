@@ -297,6 +297,7 @@ async function spawnRuntime(
         ...process.env,
         NODE_ENV: 'production',
         SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        ENCRYPTION_KEY: 'YmVuY2gtZW5jcnlwdGlvbi1rZXktMzItYnl0ZXMhISE=',
         DATABASE_URL: databaseUrl,
         HOST: '127.0.0.1',
         PORT: '0',
