@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
 import { WebSocketServer } from 'ws'
 import { createApp } from './app.ts'
+import { resealChannelSecrets } from './channels/channel-secrets.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
@@ -30,6 +31,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
       ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
       : { dataDir: config.DATA_DIR },
   )
+  // Channel secrets still in plain text (rows written by hand, or before encryption at rest) are sealed now.
+  const resealed = await resealChannelSecrets(opened.db, config.keyring)
+  if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock

@@ -14,7 +14,7 @@ export interface EncryptionKey {
 }
 
 /** A sealed value: `enc:v1:<key id>:<iv>:<ciphertext + tag>` (base64url parts). */
-export function isSealed(value: unknown): value is string {
+export function isSealed(value: unknown): value is `enc:v1:${string}` {
   return typeof value === 'string' && value.startsWith(PREFIX)
 }
 
