@@ -90,7 +90,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const running = await startServer()
+  const running = await startServer().catch((error: Error) => {
+    // A configuration refusal is a message for the operator, not a stack trace.
+    console.error(error.message.startsWith('Invalid configuration') ? error.message : error)
+    process.exit(1)
+  })
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       running.stop().then(
