@@ -308,6 +308,9 @@ export async function startProbedRuntimeChild(
   }
 }
 
+/** GET /metrics needs it (Authorization: Bearer) in production. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
+
 async function spawnRuntime(
   databaseUrl: string,
   extraEnv: Record<string, string>,
@@ -326,6 +329,8 @@ async function spawnRuntime(
         ...process.env,
         NODE_ENV: 'production',
         SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        ENCRYPTION_KEY: 'YmVuY2gtZW5jcnlwdGlvbi1rZXktMzItYnl0ZXMhISE=',
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
         DATABASE_URL: databaseUrl,
         HOST: '127.0.0.1',
         PORT: '0',

@@ -13,6 +13,7 @@
 import { cpus } from 'node:os'
 import { sql } from 'kysely'
 import {
+  BENCH_METRICS_TOKEN,
   type BenchDatabase,
   cloneReminderRuns,
   createBenchDatabase,
@@ -58,7 +59,11 @@ async function measure(bench: BenchDatabase): Promise<Measurement> {
     for (let waited = 0; waited < SETTLE_MS; waited += 1000) {
       // A Prometheus scrape every 5 s, as in production: its collectors count due timers and pending outbox rows.
       if (waited % 5000 === 0) {
-        const metrics = await (await fetch(`${runtime.baseUrl}/metrics`)).text()
+        const metrics = await (
+          await fetch(`${runtime.baseUrl}/metrics`, {
+            headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+          })
+        ).text()
         const due = /^parley_timers_due (\d+)$/m.exec(metrics)?.[1]
         if (due !== '0') throw new Error(`expected no due timers, /metrics says ${due}`)
       }

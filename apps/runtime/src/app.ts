@@ -12,6 +12,7 @@ import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { AppError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -34,6 +35,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
     await next()
   })
   app.use('*', accessLog)
+  app.use('*', securityHeaders(deps.config))
   app.use(
     '*',
     bodyLimit({
@@ -56,7 +58,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
     type: 'apiKey',
     in: 'cookie',
     name: 'parley_session',
-    description: 'Staff session; mutations also need the X-CSRF-Token header from GET /api/auth/session',
+    description:
+      'Staff session (named __Host-parley_session in production); mutations also need the X-CSRF-Token header from GET /api/auth/session',
   })
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

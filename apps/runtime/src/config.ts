@@ -1,14 +1,28 @@
 // Runtime configuration from the environment, validated once at start-up with a message that names the variable.
+// Safe by default: without an explicit NODE_ENV=development|test the runtime is production and needs real secrets.
+import { randomBytes } from 'node:crypto'
+import { dirname, resolve } from 'node:path'
 import { parseEgressAllowList } from '@parley/flow'
 import { z } from 'zod'
+import { readOrCreateSecretFile } from './security/dev-secrets.ts'
+import {
+  type EncryptionKey,
+  generateEncryptionKey,
+  Keyring,
+  parseEncryptionKeys,
+} from './security/keyring.ts'
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes')
 
+/** Secrets that once shipped in the source: refused as SECRET everywhere. */
+const PUBLISHED_SECRETS = new Set(['parley-development-secret-not-for-production-use'])
+
 export const configSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Unset means production: development and test must be asked for. */
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     /** Postgres via pg when set; embedded PGlite in DATA_DIR otherwise. */
@@ -17,8 +31,16 @@ export const configSchema = z
     /** Postgres connections this process opens at most (steps, background loops, the LISTEN connection). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     PUBLIC_URL: z.string().url().optional(),
-    /** Signs session cookies and web-chat visitor tokens. Required in production. */
-    SECRET: z.string().min(32).optional(),
+    /** Signs session cookies and web-chat visitor tokens. Required in production; generated in development. */
+    SECRET: z
+      .string()
+      .min(32, 'SECRET must be at least 32 characters (openssl rand -base64 48)')
+      .refine((value) => !PUBLISHED_SECRETS.has(value), {
+        message:
+          "SECRET is the development secret published in Parley's source, so anyone can forge tokens with it; " +
+          'generate your own: openssl rand -base64 48',
+      })
+      .optional(),
     /** A virtual clock that can be advanced over HTTP: for demos and tests, never production. */
     DEV_CLOCK: booleanFromEnv.optional(),
     TIMER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
@@ -75,6 +97,13 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
         }
       }),
+    // ── Secrets at rest and metrics (security) ──
+    /** Seals channel secrets at rest: one base64 32-byte key (openssl rand -base64 32). */
+    ENCRYPTION_KEY: z.string().optional(),
+    /** Several keys for rotation, `id:base64key` comma-separated, newest (the one that seals) first. */
+    ENCRYPTION_KEYS: z.string().optional(),
+    /** Bearer token for GET /metrics. Unset: /metrics is 404 in production and open otherwise. */
+    METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.DEV_CLOCK) {
@@ -84,15 +113,53 @@ export const configSchema = z
         message: 'The virtual clock is refused in production',
       })
     }
-    if (config.NODE_ENV === 'production' && !config.SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'Set SECRET (32+ characters) in production' })
+    const production = config.NODE_ENV === 'production'
+    // Said the same way whether NODE_ENV is production or simply unset, since both run as production.
+    const why = 'NODE_ENV is production (or unset; set NODE_ENV=development for a local run)'
+    if (production && !config.SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET'],
+        message: `Set SECRET (32+ random characters: openssl rand -base64 48): ${why}`,
+      })
+    }
+    if (config.ENCRYPTION_KEY && config.ENCRYPTION_KEYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEYS'],
+        message: 'Set ENCRYPTION_KEY or ENCRYPTION_KEYS, not both',
+      })
+    }
+    const keys = config.ENCRYPTION_KEYS ?? config.ENCRYPTION_KEY
+    if (keys !== undefined) {
+      try {
+        parseEncryptionKeys(keys)
+      } catch (error) {
+        const path = config.ENCRYPTION_KEYS ? 'ENCRYPTION_KEYS' : 'ENCRYPTION_KEY'
+        ctx.addIssue({ code: 'custom', path: [path], message: (error as Error).message })
+      }
+    } else if (production) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEY'],
+        message: `Set ENCRYPTION_KEY (openssl rand -base64 32) to seal channel secrets: ${why}`,
+      })
     }
   })
 
-export type RuntimeConfig = z.infer<typeof configSchema> & { devClock: boolean; secret: string }
+export type RuntimeConfig = z.infer<typeof configSchema> & {
+  devClock: boolean
+  /** SECRET, or in development the one kept in the data folder, in tests a random one per process. */
+  secret: string
+  /** Seals and opens channel secrets (security/keyring.ts). */
+  keyring: Keyring
+}
 
-const DEVELOPMENT_SECRET = 'parley-development-secret-not-for-production-use'
-
+/**
+ * Reads and checks the environment. In development, a missing SECRET or ENCRYPTION_KEY is generated once into
+ * the data folder (the parent of DATA_DIR: `.data/secret`, `.data/encryption-key`, mode 0600) and reused; in
+ * tests it is random per process. Throws `Invalid configuration:` with one line per variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
   const parsed = configSchema.safeParse(env)
   if (!parsed.success) {
@@ -100,9 +167,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
   }
   const config = parsed.data
+  const dataFolder = dirname(resolve(config.DATA_DIR))
+  // Production never reaches the generators: the schema refused it above.
+  const generated = (name: string, generate: () => string) =>
+    config.NODE_ENV === 'development' ? readOrCreateSecretFile(dataFolder, name, generate) : generate()
+  const keyText =
+    config.ENCRYPTION_KEYS ??
+    config.ENCRYPTION_KEY ??
+    generated('encryption-key', () => generateEncryptionKey('dev'))
+  const keys: EncryptionKey[] = parseEncryptionKeys(keyText)
   return {
     ...config,
     devClock: config.DEV_CLOCK ?? config.NODE_ENV !== 'production',
-    secret: config.SECRET ?? DEVELOPMENT_SECRET,
+    secret: config.SECRET ?? generated('secret', () => randomBytes(48).toString('base64url')),
+    keyring: new Keyring(keys),
   }
 }

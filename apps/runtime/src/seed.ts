@@ -1,14 +1,17 @@
 // The demo merchant: "Demo Store" with an owner, an editor and an agent, a web-chat channel, a store API key,
 // a small catalogue and the five starter flows published. Idempotent: a second run adds nothing.
 //   node --import tsx src/seed.ts        (DATABASE_URL or PGlite in DATA_DIR, like the server)
+import { randomUUID } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { type Database, type JsonObject, openDatabase } from '@parley/db'
 import type { Kysely } from 'kysely'
 import { createApiKey } from './accounts/api-keys.ts'
+import { sealChannelConfig } from './channels/channel-secrets.ts'
 import { loadConfig } from './config.ts'
 import { checkFlowDocument, triggerKindsOf } from './flows/flow-documents.ts'
 import { insertFlow, insertLiveVersion, lockFlow } from './flows/flow-store.ts'
 import { starterFlows } from './flows/starter-flows.ts'
+import type { Keyring } from './security/keyring.ts'
 import { hashPassword, type PasswordHashing } from './security/password.ts'
 import { randomToken } from './security/signatures.ts'
 
@@ -24,6 +27,8 @@ export interface SeedDemoOptions {
   /** The scrypt cost (PASSWORD_HASHING when absent). */
   passwordHashing?: PasswordHashing
   now?: Date
+  /** Seals channel secrets as the runtime stores them (the demo's web chat has none today). */
+  keyring?: Keyring
 }
 
 export interface SeededDemo {
@@ -256,13 +261,18 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
       .where('merchant_id', '=', merchantId)
       .where('kind', '=', 'webchat')
       .executeTakeFirst()
+    const channelId = randomUUID()
+    const channelConfig = { greeting: 'Hi! How can we help?' }
     channel ??= await trx
       .insertInto('channels')
       .values({
+        id: channelId,
         merchant_id: merchantId,
         kind: 'webchat',
         name: 'Web chat',
-        config: { greeting: 'Hi! How can we help?' },
+        config: options.keyring
+          ? sealChannelConfig(options.keyring, { id: channelId, kind: 'webchat' }, channelConfig)
+          : channelConfig,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -354,7 +364,7 @@ async function main() {
     dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR,
   })
   try {
-    const demo = await seedDemo(opened.db, { password: process.env.DEMO_PASSWORD })
+    const demo = await seedDemo(opened.db, { password: process.env.DEMO_PASSWORD, keyring: config.keyring })
     console.log(
       demo.created
         ? 'Seeded the demo merchant "Demo Store".'

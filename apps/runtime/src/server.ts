@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
 import { parseEgressAllowList } from '@parley/flow'
 import { createApp } from './app.ts'
+import { resealChannelSecrets } from './channels/channel-secrets.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
@@ -37,6 +38,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
       ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
       : { dataDir: config.DATA_DIR },
   )
+  // Channel secrets still in plain text (rows written by hand, or before encryption at rest) are sealed now.
+  const resealed = await resealChannelSecrets(opened.db, config.keyring)
+  if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
@@ -105,7 +109,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const running = await startServer()
+  const running = await startServer().catch((error: Error) => {
+    // A configuration refusal is a message for the operator, not a stack trace.
+    console.error(error.message.startsWith('Invalid configuration') ? error.message : error)
+    process.exit(1)
+  })
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       running.stop().then(

@@ -16,6 +16,8 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
+/** What the runtime's Content-Security-Policy blocked (Chromium logs each violation to the console). */
+const cspViolations: string[] = []
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true })
@@ -24,6 +26,9 @@ beforeAll(async () => {
   page = await context.newPage()
   page.setDefaultTimeout(15_000)
   page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
+  })
   // The sample cart's pictures live on the internet; the test does not.
   await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
 })
@@ -225,5 +230,7 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await waitUntilSaved()
     await shot('06-canvas-redone')
     expect(pageErrors).toEqual([])
+    // Everything above ran under the editor's CSP (no inline scripts, inline styles allowed) without a block.
+    expect(cspViolations).toEqual([])
   })
 })

@@ -90,7 +90,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
  */
 export async function startRuntime(): Promise<RunningRuntime> {
   ensureEditorBuilt()
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
+  // PGlite in <tmp>/pglite: the folder around it holds the generated development secrets (.data/ in a checkout).
+  const dataRoot = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
+  const dataDir = join(dataRoot, 'pglite')
   const out: string[] = []
   let child: ChildProcess | undefined
   const killOnExit = () => child?.kill('SIGKILL')
@@ -105,7 +107,7 @@ export async function startRuntime(): Promise<RunningRuntime> {
       await done
       clearTimeout(forced)
     }
-    rmSync(dataDir, { recursive: true, force: true })
+    rmSync(dataRoot, { recursive: true, force: true })
   }
 
   try {

@@ -7,6 +7,9 @@ import { syncClockOffset } from './clock-offset.ts'
 import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
+/** How stale the database gauges on /metrics may be. */
+export const METRICS_REFRESH_MS = 10_000
+
 export interface BackgroundLoops {
   /** Runs the loops now instead of at their next tick (e.g. after a step queued a send). */
   wake(): void
@@ -64,10 +67,14 @@ function startLoop(name: string, intervalMs: number, deps: RuntimeDeps, tick: ()
  */
 export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const { config, metrics } = deps
-  metrics.registry.collect(async () => {
-    metrics.timersDue.set(await countDueTimers(deps.db, deps.clock.now()))
-    metrics.outboxPending.set(await countPendingOutbox(deps.db))
-  })
+  // Two count queries, so at most once per METRICS_REFRESH_MS whatever the scrape rate.
+  metrics.registry.collect(
+    async () => {
+      metrics.timersDue.set(await countDueTimers(deps.db, deps.clock.now()))
+      metrics.outboxPending.set(await countPendingOutbox(deps.db))
+    },
+    { minIntervalMs: METRICS_REFRESH_MS, now: () => deps.clock.now() },
+  )
   let outbox: Loop | undefined
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)

@@ -21,5 +21,7 @@ export interface AppEnv {
     requestId: string
     /** Set by requireSession / requireApiKey; read it through getTenant / getSessionCaller. */
     caller?: Caller
+    /** The CSP nonce for this response's inline script (only /demo has one; http/security-headers.ts). */
+    secureHeadersNonce?: string
   }
 }

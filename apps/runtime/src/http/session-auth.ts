@@ -1,4 +1,5 @@
-// Staff authentication: the `parley_session` cookie (httpOnly, SameSite=Lax, Secure behind https) names a
+// Staff authentication: the `parley_session` cookie (httpOnly, SameSite=Lax; in production `__Host-parley_session`
+// and Secure, so neither plain http nor a sibling subdomain can set or read it; elsewhere Secure behind https) names a
 // session row by (merchant, token hash). Mutations must echo the session's CSRF token in X-CSRF-Token
 // (double submit: a cross-site page can make the browser send the cookie, but cannot read the token).
 import { timingSafeEqual } from 'node:crypto'
@@ -24,19 +25,25 @@ function cookieOptions(config: RuntimeConfig) {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax' as const,
-    secure: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    // Production is always Secure, whatever PUBLIC_URL says: TLS may end at a proxy in front of us.
+    secure: config.NODE_ENV === 'production' || (config.PUBLIC_URL?.startsWith('https:') ?? false),
   }
 }
 
+/** `__Host-parley_session` in production (the prefix makes the browser insist on Secure, Path=/, no Domain). */
+export function sessionCookieName(config: RuntimeConfig): string {
+  return config.NODE_ENV === 'production' ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
+}
+
 export function setSessionCookie(c: Context<AppEnv>, merchantId: string, token: string): void {
-  setCookie(c, SESSION_COOKIE, sessionCookieValue(merchantId, token), {
+  setCookie(c, sessionCookieName(c.var.deps.config), sessionCookieValue(merchantId, token), {
     ...cookieOptions(c.var.deps.config),
     maxAge: Math.floor(SESSION_TTL_MS / 1000),
   })
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, cookieOptions(c.var.deps.config))
+  deleteCookie(c, sessionCookieName(c.var.deps.config), cookieOptions(c.var.deps.config))
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -52,8 +59,8 @@ function sameToken(a: string, b: string): boolean {
  * request writes nothing.
  */
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock } = c.var.deps
-  const cookie = parseSessionCookie(getCookie(c, SESSION_COOKIE))
+  const { db, clock, config } = c.var.deps
+  const cookie = parseSessionCookie(getCookie(c, sessionCookieName(config)))
   if (!cookie) throw unauthorized()
   const now = new Date(clock.now())
   const session = await findSession(db, cookie.merchantId, cookie.token, now)

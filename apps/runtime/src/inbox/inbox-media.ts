@@ -2,6 +2,7 @@
 // staff. Inbound media are stored as references (whatsapp-media:<id>, telegram-file:<file_id>) because
 // the bytes sit behind the channel's token; this resolves a reference with that token, server-side only.
 import type { Channel } from '@parley/db'
+import { readChannelConfig } from '../channels/channel-secrets.ts'
 import { telegramMethodUrl } from '../channels/telegram/telegram-adapter.ts'
 import { telegramChannelConfig } from '../channels/telegram/telegram-config.ts'
 import { whatsAppBaseUrl } from '../channels/whatsapp/whatsapp-adapter.ts'
@@ -23,7 +24,7 @@ export async function fetchInboundMedia(
   reference: string,
 ): Promise<FetchedMedia | null> {
   if (reference.startsWith('whatsapp-media:') && channel.kind === 'whatsapp') {
-    const config = whatsAppChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, whatsAppChannelConfig)
     if (!config.success) return null
     const auth = { authorization: `Bearer ${config.data.accessToken}` }
     const id = reference.slice('whatsapp-media:'.length)
@@ -35,7 +36,7 @@ export async function fetchInboundMedia(
     return getBytes(url, auth, typeof mime === 'string' ? mime : undefined)
   }
   if (reference.startsWith('telegram-file:') && channel.kind === 'telegram') {
-    const config = telegramChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, telegramChannelConfig)
     if (!config.success) return null
     const fileId = reference.slice('telegram-file:'.length)
     // Bot API: getFile → { result: { file_path } }; bytes at {base}/file/bot<token>/<file_path>.

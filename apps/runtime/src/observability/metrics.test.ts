@@ -21,6 +21,28 @@ describe('MetricsRegistry', () => {
     expect(text).toContain('lateness_seconds_count 2')
   })
 
+  it('runs a throttled collector at most once per interval, however many scrapes (even concurrent ones)', async () => {
+    const registry = new MetricsRegistry()
+    const pending = registry.gauge('pending', 'Pending.')
+    let now = 1_000
+    let runs = 0
+    registry.collect(
+      async () => {
+        runs += 1
+        pending.set(runs)
+      },
+      { minIntervalMs: 10_000, now: () => now },
+    )
+    await Promise.all([registry.render(), registry.render(), registry.render()])
+    expect(runs).toBe(1)
+    now += 9_999
+    expect(await registry.render()).toContain('pending 1')
+    expect(runs).toBe(1)
+    now += 1
+    expect(await registry.render()).toContain('pending 2')
+    expect(runs).toBe(2)
+  })
+
   it('refuses to register a name twice', () => {
     const registry = new MetricsRegistry()
     registry.counter('a', 'A.')

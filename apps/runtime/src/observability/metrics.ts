@@ -1,5 +1,7 @@
 // A small Prometheus registry: counters, gauges and histograms rendered in the text exposition format.
-// Gauges that live in the database (outbox pending, timers due) are read through collectors at scrape time.
+// Gauges that live in the database (outbox pending, timers due) are read through collectors at scrape time,
+// at most once per collector's refresh interval: scrapes (however frequent, from however many scrapers) stay
+// cheap, and the database sees one count per interval.
 
 type Labels = Record<string, string>
 
@@ -81,6 +83,30 @@ export class Histogram implements Metric {
   }
 }
 
+export interface CollectOptions {
+  /** Reuse the last collection for this long (default 0: every scrape). */
+  minIntervalMs?: number
+  /** Milliseconds now (the runtime's clock); required with minIntervalMs. */
+  now?: () => number
+}
+
+/** A collector that runs at most once per interval; scrapes meanwhile (or concurrently) share its last run. */
+function throttled(collect: () => Promise<void>, options: CollectOptions): () => Promise<void> {
+  const interval = options.minIntervalMs ?? 0
+  const now = options.now ?? Date.now
+  let lastStarted = Number.NEGATIVE_INFINITY
+  let inFlight: Promise<void> | undefined
+  return () => {
+    if (inFlight) return inFlight
+    if (interval > 0 && now() - lastStarted < interval) return Promise.resolve()
+    lastStarted = now()
+    inFlight = collect().finally(() => {
+      inFlight = undefined
+    })
+    return inFlight
+  }
+}
+
 export class MetricsRegistry {
   readonly #metrics: Metric[] = []
   readonly #collectors: (() => Promise<void>)[] = []
@@ -94,9 +120,12 @@ export class MetricsRegistry {
   histogram(name: string, help: string, buckets: number[]): Histogram {
     return this.#register(new Histogram(name, help, buckets))
   }
-  /** Runs before every scrape, e.g. to read queue depths from the database into gauges. */
-  collect(collector: () => Promise<void>): void {
-    this.#collectors.push(collector)
+  /**
+   * Runs before a scrape, e.g. to read queue depths from the database into gauges; with `minIntervalMs`, at
+   * most once per interval (the gauges keep their last values in between).
+   */
+  collect(collector: () => Promise<void>, options: CollectOptions = {}): void {
+    this.#collectors.push(throttled(collector, options))
   }
 
   async render(): Promise<string> {

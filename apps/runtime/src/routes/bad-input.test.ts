@@ -1422,22 +1422,22 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
   const webchatB = await createChannel(db, b.merchantId, 'webchat')
   const disabled = await createChannel(db, a.merchantId, 'webchat')
   await db.updateTable('channels').set({ enabled: false }).where('id', '=', disabled.id).execute()
-  const whatsapp = await createChannel(db, a.merchantId, 'whatsapp', {
+  const whatsapp = await createChannel(deps, a.merchantId, 'whatsapp', {
     phoneNumberId: '1000',
     accessToken: 'wa-access',
     ...WHATSAPP,
   })
-  await createChannel(db, b.merchantId, 'whatsapp', {
+  await createChannel(deps, b.merchantId, 'whatsapp', {
     phoneNumberId: '2000',
     accessToken: 'wa-access-b',
     ...WHATSAPP_B,
   })
-  const telegram = await createChannel(db, a.merchantId, 'telegram', {
+  const telegram = await createChannel(deps, a.merchantId, 'telegram', {
     botToken: '1:abc',
     webhookSecret: TELEGRAM_SECRET,
   })
-  const shopify = await createChannel(db, a.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET })
-  await createChannel(db, b.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET_B })
+  const shopify = await createChannel(deps, a.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET })
+  await createChannel(deps, b.merchantId, 'shopify', { webhookSecret: SHOPIFY_SECRET_B })
 
   const shopperMessage = async (merchantId: string, channelId: string) => {
     const ids = await ensureConversation(db, merchantId, channelId, 'v_shopper')

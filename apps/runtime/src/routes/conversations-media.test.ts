@@ -47,7 +47,7 @@ describe.each(testDatabases())('inbox media on %s', (kind) => {
   it('serves the photo to the merchant’s staff and to nobody else', async () => {
     const merchant = await seedMerchant(t.deps.db)
     const staff = await signIn(app, merchant)
-    const channel = await createChannel(t.deps.db, merchant.merchantId, 'whatsapp', config, provider.url)
+    const channel = await createChannel(t.deps, merchant.merchantId, 'whatsapp', config, provider.url)
     const body = JSON.stringify({
       object: 'whatsapp_business_account',
       entry: [

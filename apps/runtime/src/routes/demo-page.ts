@@ -14,6 +14,8 @@ export interface DemoPageInput {
   channelId: string
   abandonAfterMinutes: number
   products: DemoProduct[]
+  /** The response's CSP nonce, which lets the page's one inline script run. */
+  nonce?: string
 }
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
@@ -107,7 +109,7 @@ ${input.products.map(productCard).join('\n')}
     </section>
   </aside>
 </main>
-<script>
+<script${input.nonce ? ` nonce="${escapeHtml(input.nonce)}"` : ''}>
 (() => {
   const CART_KEY = 'norththread.cart'
   const money = (n) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n)

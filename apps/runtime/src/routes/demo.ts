@@ -199,6 +199,7 @@ export function demoRoutes(): Hono<AppEnv> {
         channelId: store.channelId,
         abandonAfterMinutes: store.abandonAfterMinutes,
         products,
+        nonce: c.get('secureHeadersNonce'),
       }),
     )
   })

@@ -1,10 +1,16 @@
 // The real runtime as a child process (`node --import tsx src/server.ts`), for tests that kill it: start it
 // on a database, SIGKILL it (no shutdown hook runs, open transactions are cut off), start it again.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
 const RUNTIME_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const OUTPUT_LIMIT = 64_000
+/** One pair per test process, so a restarted runtime still opens what the killed one sealed and signed. */
+const SECRETS = {
+  SECRET: randomBytes(32).toString('base64url'),
+  ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+}
 
 export interface RuntimeChild {
   baseUrl: string
@@ -32,7 +38,7 @@ export async function startRuntimeChild(
   let output = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: RUNTIME_DIR,
-    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { ...process.env, NODE_ENV: 'development', ...SECRETS, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const append = (chunk: string) => {

@@ -10,6 +10,7 @@ import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, badRequest, unauthorized } from '../../http/errors.ts'
 import { verifyShopifySignature } from '../../security/signatures.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
+import { readChannelConfig } from '../channel-secrets.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { shopifyChannelConfig } from './shopify-config.ts'
 import { isStaleShopifyDelivery, shopifyDeliveryKey } from './shopify-delivery.ts'
@@ -37,7 +38,7 @@ export function shopifyRoutes(
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'shopify')
     const raw = await readRawBody(c.req.raw)
-    const config = shopifyChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, shopifyChannelConfig)
     if (
       !config.success ||
       !verifyShopifySignature(raw, c.req.header('x-shopify-hmac-sha256'), config.data.webhookSecret)

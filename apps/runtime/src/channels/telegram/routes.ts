@@ -6,6 +6,7 @@ import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
 import { verifyTelegramSecret } from '../../security/signatures.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
+import { readChannelConfig } from '../channel-secrets.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { createTelegramAdapter, type TelegramAdapter } from './telegram-adapter.ts'
@@ -22,7 +23,7 @@ export function telegramRoutes(
   app.post('/webhooks/telegram/:channelId', webhookBodyLimit, async (c) => {
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'telegram')
-    const config = telegramChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, telegramChannelConfig)
     if (
       !config.success ||
       !verifyTelegramSecret(c.req.header('x-telegram-bot-api-secret-token'), config.data.webhookSecret)

@@ -2,6 +2,7 @@
 // SendResult like every provider's. Also answerCallbackQuery, which the webhook calls after a button tap.
 import type { Channel } from '@parley/db'
 import type { RuntimeDeps } from '../../deps.ts'
+import { readChannelConfig } from '../channel-secrets.ts'
 import { callProvider } from '../provider-http.ts'
 import { type ProviderAnswerReader, toSendResult } from '../send-result.ts'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../types.ts'
@@ -55,8 +56,11 @@ export function createTelegramAdapter(
   return {
     kind: 'telegram',
     async send(channel: Channel, payload: OutboundPayload): Promise<SendResult> {
-      const config = telegramChannelConfig.safeParse(channel.config)
-      if (!config.success) return { status: 'failed', error: 'Telegram channel is not configured' }
+      const config = readChannelConfig(deps, channel, telegramChannelConfig)
+      if (!config.success) {
+        const error = config.reason === 'undecryptable' ? config.error : 'Telegram channel is not configured'
+        return { status: 'failed', error }
+      }
       const call = toTelegramCall(payload.to, payload.message)
       const outcome = await callProvider(
         telegramMethodUrl(channel, deps, config.data, call.method),
@@ -68,7 +72,7 @@ export function createTelegramAdapter(
       return toSendResult(outcome, telegramAnswers, deps.clock.now())
     },
     async answerCallbackQuery(channel: Channel, callbackQueryId: string): Promise<boolean> {
-      const config = telegramChannelConfig.safeParse(channel.config)
+      const config = readChannelConfig(deps, channel, telegramChannelConfig)
       if (!config.success) return false
       const outcome = await callProvider(
         telegramMethodUrl(channel, deps, config.data, 'answerCallbackQuery'),

@@ -1,23 +1,33 @@
 // Test helpers for channel suites: channels, a stand-in for the engine's inbound step (contact, identity,
 // conversation, transcript row), and a harness app with the same error shape as the real one.
+import { randomUUID } from 'node:crypto'
 import type { ChannelKind, Database, JsonObject } from '@parley/db'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { toErrorResponse } from '../../http/errors.ts'
+import { sealChannelConfig } from '../channel-secrets.ts'
 import type { InboundMessage } from '../types.ts'
 
+/**
+ * A channel row. Given deps (not just a db), its secrets are sealed with deps' keyring, as the product stores
+ * them; given a db, the config is written as it is (a row written by hand, plain text).
+ */
 export async function createChannel(
-  db: Kysely<Database>,
+  target: Kysely<Database> | Pick<RuntimeDeps, 'db' | 'config'>,
   merchantId: string,
   kind: ChannelKind,
   config: Record<string, unknown> = {},
   baseUrl: string | null = null,
 ) {
+  const deps = 'config' in target && 'db' in target ? target : undefined
+  const db = deps ? deps.db : (target as Kysely<Database>)
+  const id = randomUUID()
+  const stored = deps ? sealChannelConfig(deps.config.keyring, { id, kind }, config) : config
   return db
     .insertInto('channels')
-    .values({ merchant_id: merchantId, kind, name: `${kind} test`, config, base_url: baseUrl })
+    .values({ id, merchant_id: merchantId, kind, name: `${kind} test`, config: stored, base_url: baseUrl })
     .returningAll()
     .executeTakeFirstOrThrow()
 }

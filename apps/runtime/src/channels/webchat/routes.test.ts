@@ -217,6 +217,75 @@ describe.each(testDatabases())('web chat routes on %s', (kind) => {
       },
     })
     expect(res.status).toBe(204)
-    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    // No allowed-origins list on this channel: any store may embed it.
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST')
+  })
+
+  describe('a channel with allowed origins', () => {
+    let guarded: string
+    beforeAll(async () => {
+      guarded = (
+        await createChannel(t.deps.db, merchantId, 'webchat', {
+          allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
+        })
+      ).id
+    })
+    const preflight = (origin: string) =>
+      app.request(`/api/webchat/${guarded}/session`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      })
+
+    it('grants CORS to a listed site and to none other', async () => {
+      const listed = await preflight('https://shop.example')
+      expect(listed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+      expect((await preflight('http://localhost:8080')).headers.get('access-control-allow-origin')).toBe(
+        'http://localhost:8080',
+      )
+      for (const other of [
+        'https://evil.example',
+        'https://shop.example.evil.example',
+        'http://shop.example',
+      ]) {
+        const res = await preflight(other)
+        expect(res.headers.get('access-control-allow-origin')).toBeNull()
+      }
+    })
+
+    it('refuses a request from another site with 403 and creates no visitor, serves listed sites and servers', async () => {
+      const refused = await app.request(`/api/webchat/${guarded}/session`, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example' },
+      })
+      expect(refused.status).toBe(403)
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden')
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+
+      const allowed = await app.request(`/api/webchat/${guarded}/session`, {
+        method: 'POST',
+        headers: { origin: 'https://shop.example' },
+      })
+      expect(allowed.status).toBe(201)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+      // No Origin: not a browser page (a server, a test); the visitor token is what protects the transcript.
+      expect((await app.request(`/api/webchat/${guarded}/session`, { method: 'POST' })).status).toBe(201)
+      // The runtime's own pages (demo store, editor preview) are always allowed.
+      const own = await app.request(`http://parley.test/api/webchat/${guarded}/session`, {
+        method: 'POST',
+        headers: { origin: 'http://parley.test', host: 'parley.test' },
+      })
+      expect(own.status).toBe(201)
+    })
+
+    it('refuses the socket upgrade from another site', async () => {
+      const { token } = (await (
+        await app.request(`/api/webchat/${guarded}/session`, { method: 'POST' })
+      ).json()) as { token: string }
+      const res = await app.request(`/api/webchat/${guarded}/socket?token=${token}`, {
+        headers: { origin: 'https://evil.example', upgrade: 'websocket' },
+      })
+      expect(res.status).toBe(403)
+    })
   })
 })

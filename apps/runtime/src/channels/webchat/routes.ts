@@ -7,7 +7,6 @@ import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { clientAddress } from '../../http/client-ip.ts'
@@ -17,6 +16,7 @@ import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
+import { webchatOriginPolicy } from './allowed-origins.ts'
 import { listVisitorTranscript } from './transcript.ts'
 import { issueVisitorToken, newVisitorId, type VisitorClaims, verifyVisitorToken } from './visitor-token.ts'
 import { webchatHubFor } from './webchat-hub.ts'
@@ -108,11 +108,8 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     description: 'The visitor token from POST /api/webchat/{channelId}/session',
   })
 
-  // The widget runs on the store's own domain. Bearer tokens, not cookies, so any origin may call.
-  app.use(
-    '/api/webchat/*',
-    cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST'] }),
-  )
+  // The widget runs on the store's own site: the channel's allowed origins decide which sites (any when empty).
+  app.use('/api/webchat/*', webchatOriginPolicy())
   app.use(
     '/api/webchat/*',
     bodyLimit({

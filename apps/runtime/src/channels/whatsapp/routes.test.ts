@@ -55,7 +55,7 @@ describe.each(testDatabases())('WhatsApp webhooks on %s', (kind) => {
     inbound = fakeInbound()
     app = harnessApp(t.deps, whatsappRoutes({ handleInbound: inbound.handle }))
     merchantId = (await seedMerchant(t.deps.db)).merchantId
-    channelId = (await createChannel(t.deps.db, merchantId, 'whatsapp', config)).id
+    channelId = (await createChannel(t.deps, merchantId, 'whatsapp', config)).id
   }, 60_000)
   afterAll(() => t?.close())
 

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, forbidden, unauthorized } from '../../http/errors.ts'
 import { verifyWhatsAppSignature } from '../../security/signatures.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
+import { readChannelConfig } from '../channel-secrets.ts'
 import { applyDeliveryStatus } from '../delivery-status.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
 import { secretsMatch } from '../secret-compare.ts'
@@ -23,7 +24,7 @@ export function whatsappRoutes(
   app.get('/webhooks/whatsapp/:channelId', async (c) => {
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'whatsapp')
-    const config = whatsAppChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, whatsAppChannelConfig)
     const mode = c.req.query('hub.mode')
     const token = c.req.query('hub.verify_token')
     const challenge = c.req.query('hub.challenge')
@@ -43,7 +44,7 @@ export function whatsappRoutes(
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'whatsapp')
     const raw = await readRawBody(c.req.raw)
-    const config = whatsAppChannelConfig.safeParse(channel.config)
+    const config = readChannelConfig(deps, channel, whatsAppChannelConfig)
     if (
       !config.success ||
       !verifyWhatsAppSignature(raw, c.req.header('x-hub-signature-256'), config.data.appSecret)

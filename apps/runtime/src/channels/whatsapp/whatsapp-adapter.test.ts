@@ -3,12 +3,15 @@ import type { Channel } from '@parley/db'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../config.ts'
 import { ManualClock } from '../../time/clock.ts'
+import { sealChannelConfig } from '../channel-secrets.ts'
 import { closedPortUrl, type FakeProvider, startFakeProvider } from '../testing/fake-provider.ts'
 import type { OutboundPayload } from '../types.ts'
 import { createWhatsAppAdapter } from './whatsapp-adapter.ts'
 
 const deps = { config: loadConfig({ NODE_ENV: 'test' }), clock: new ManualClock() }
-const config = { phoneNumberId: '1098765', accessToken: 'EAAG-token', appSecret: 's', verifyToken: 'v' }
+const plainConfig = { phoneNumberId: '1098765', accessToken: 'EAAG-token', appSecret: 's', verifyToken: 'v' }
+// Stored as the product stores it: the token sealed; the adapter opens it for the call.
+const config = sealChannelConfig(deps.config.keyring, { id: 'c', kind: 'whatsapp' }, plainConfig)
 
 function channel(baseUrl: string, overrides: Partial<Channel> = {}): Channel {
   const now = new Date()
@@ -143,10 +146,21 @@ describe('WhatsApp adapter over HTTP', () => {
     })
   })
 
+  it('fails a send, without calling the provider, when the token was sealed under a key it does not have', async () => {
+    const otherKeys = createWhatsAppAdapter({ config: loadConfig({ NODE_ENV: 'test' }), clock: deps.clock })
+    const result = await otherKeys.send(channel(provider.url), payload)
+    expect(result).toMatchObject({ status: 'failed' })
+    expect((result as { error: string }).error).toMatch(/cannot be decrypted/)
+    expect(provider.requests).toHaveLength(0)
+  })
+
   it('uses the configured Graph URL when the channel has no base_url', async () => {
     const viaConfig = createWhatsAppAdapter(
       {
-        config: loadConfig({ NODE_ENV: 'test', WHATSAPP_GRAPH_URL: `${provider.url}/v21.0` }),
+        config: {
+          ...loadConfig({ NODE_ENV: 'test', WHATSAPP_GRAPH_URL: `${provider.url}/v21.0` }),
+          keyring: deps.config.keyring,
+        },
         clock: deps.clock,
       },
       { timeoutMs: 300 },

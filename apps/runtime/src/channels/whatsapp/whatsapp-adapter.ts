@@ -2,6 +2,7 @@
 // the answer mapped to a SendResult (see send-result.ts for which failures are retried).
 import type { Channel } from '@parley/db'
 import type { RuntimeDeps } from '../../deps.ts'
+import { readChannelConfig } from '../channel-secrets.ts'
 import { callProvider } from '../provider-http.ts'
 import { type ProviderAnswerReader, toSendResult } from '../send-result.ts'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../types.ts'
@@ -39,8 +40,12 @@ export function createWhatsAppAdapter(
   return {
     kind: 'whatsapp',
     async send(channel: Channel, payload: OutboundPayload): Promise<SendResult> {
-      const config = whatsAppChannelConfig.safeParse(channel.config)
-      if (!config.success) return { status: 'failed', error: 'WhatsApp channel is not configured' }
+      // Opened here, for this call only.
+      const config = readChannelConfig(deps, channel, whatsAppChannelConfig)
+      if (!config.success) {
+        const error = config.reason === 'undecryptable' ? config.error : 'WhatsApp channel is not configured'
+        return { status: 'failed', error }
+      }
       const url = `${whatsAppBaseUrl(channel, deps)}/${encodeURIComponent(config.data.phoneNumberId)}/messages`
       const outcome = await callProvider(
         url,
