@@ -2,7 +2,8 @@
 // Node configs are validated per kind by the node registry (see parse.ts); this file holds the envelope.
 import { z } from 'zod'
 
-export const FLOW_DOCUMENT_VERSION = 1
+/** v2: quick-reply buttons of a Send message are its outputs (see upgrade-v1-to-v2.ts). */
+export const FLOW_DOCUMENT_VERSION = 2
 
 export const nodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, "-" or "_"')
 
