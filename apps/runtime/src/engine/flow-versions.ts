@@ -1,7 +1,14 @@
 // Compiled machines per published flow version. Versions never change once published, so a machine is
 // compiled once per process and kept (bounded, least recently used out first).
 import type { Database } from '@parley/db'
-import { compile, type FlowDocument, type FlowMachine, parseFlowDocument } from '@parley/flow'
+import {
+  asksForReply,
+  compile,
+  type FlowDocument,
+  type FlowMachine,
+  type FlowNode,
+  parseFlowDocument,
+} from '@parley/flow'
 import type { Kysely } from 'kysely'
 
 export interface LoadedFlowVersion {
@@ -12,6 +19,8 @@ export interface LoadedFlowVersion {
   machine: FlowMachine
   /** Node id → kind, e.g. to tell what a run resting on a node waits for. */
   kinds: Map<string, string>
+  /** Node id → what a run resting there waits for from outside ('reply', 'handback', 'effect'). */
+  waits: Map<string, string>
 }
 
 const MAX_CACHED = 1000
@@ -53,6 +62,7 @@ export async function loadFlowVersion(
     doc: parsed.doc,
     machine: compile(parsed.doc),
     kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
+    waits: new Map(parsed.doc.nodes.flatMap((n) => (waitOf(n) ? [[n.id, waitOf(n)!] as const] : []))),
   }
   cache.set(key, loaded)
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
@@ -68,10 +78,16 @@ const WAITING_FOR: Record<string, string> = {
   'http-request': 'effect',
 }
 
+function waitOf(node: FlowNode): string | undefined {
+  // A message with quick-reply buttons waits for the tap (its buttons are its outputs).
+  if (node.kind === 'send-message') return asksForReply(node.config) ? 'reply' : undefined
+  return WAITING_FOR[node.kind]
+}
+
 /** What a run resting on these nodes waits for from outside ('reply', 'handback', 'effect'), or null. */
 export function waitingFor(version: LoadedFlowVersion, activeNodeIds: string[]): string | null {
   for (const nodeId of activeNodeIds) {
-    const waits = WAITING_FOR[version.kinds.get(nodeId) ?? '']
+    const waits = version.waits.get(nodeId)
     if (waits) return waits
   }
   return null

@@ -6,7 +6,7 @@ export const DEFAULT_FLOW_NAME = 'Untitled flow'
 
 export function blankFlowDocument(name: string): FlowDocumentJson {
   return {
-    version: 1,
+    version: 2,
     name,
     nodes: [],
     edges: [],
