@@ -299,11 +299,11 @@ describe('validate: variables and templates', () => {
   it('reports unknown variables and allows built-ins and upstream writes', () => {
     const doc = flowDocument(
       [
-        node('t', 'trigger-manual'),
+        node('t', 'trigger-cart-abandoned'),
         node('early', 'send-message', { text: 'Your size {{shoe_size}}, {{contcat.name}}' }, 'Too early'),
         node('ask', 'collect-input', { prompt: 'Size?', variable: 'shoe_size' }, 'Ask size'),
         node('late', 'send-message', {
-          text: 'Size {{shoe_size}} for {{contact.name}} · {{cart.total | money}} {{order.number}}',
+          text: 'Size {{shoe_size}} for {{contact.name}} · {{cart.total | money}} {{cart.items[0].title}}',
         }),
         node('e', 'end'),
       ],
@@ -319,14 +319,55 @@ describe('validate: variables and templates', () => {
       {
         severity: 'error',
         code: 'unknown_variable',
-        message: "'Too early' uses {{contcat.name}}, which is not a known variable",
+        message: '\'Too early\' uses "contcat.name", which is not a known variable',
         nodeId: 'early',
       },
       {
         severity: 'warning',
         code: 'variable_not_set_yet',
-        message: '\'Too early\' uses {{shoe_size}}, but no step before it sets "shoe_size"',
+        message: '\'Too early\' uses "shoe_size", but no step before it sets "shoe_size"',
         nodeId: 'early',
+      },
+    ])
+  })
+
+  it('checks deep paths of built-in variables, and warns about an order or cart the run does not have', () => {
+    const doc = flowDocument(
+      [
+        node('t', 'trigger-cart-abandoned'),
+        node(
+          'm',
+          'send-message',
+          { text: '{{cart.nonexistent}} {{cart.items.title}} {{contact.loyalty_tier}} {{order.number}}' },
+          'Reminder',
+        ),
+        node('find', 'lookup-order', {}, 'Find order'),
+        node('ok', 'send-message', { text: 'Order {{order.number}}: {{order.trackingUrl}}' }, 'Status'),
+      ],
+      [edge('t', 'm'), edge('m', 'find'), edge('find', 'ok', 'found')],
+    )
+    const issues = validate(doc).filter((i) => i.nodeId === 'm' && i.code.includes('variable'))
+    expect(issues).toEqual([
+      {
+        severity: 'error',
+        code: 'unknown_variable',
+        message:
+          '\'Reminder\' uses "cart.nonexistent", which does not exist: there is no "nonexistent" in cart',
+        nodeId: 'm',
+      },
+      {
+        severity: 'error',
+        code: 'unknown_variable',
+        message:
+          '\'Reminder\' uses "cart.items.title", which does not exist: "cart.items" is a list: pick an item first',
+        nodeId: 'm',
+      },
+      {
+        severity: 'warning',
+        code: 'variable_not_available',
+        message:
+          "'Reminder' uses \"order.number\", but this flow's trigger has no order and no 'Look up order' step comes before it",
+        nodeId: 'm',
       },
     ])
   })
