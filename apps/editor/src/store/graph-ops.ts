@@ -186,3 +186,28 @@ export function selectOnly(graph: EditorGraph, nodeIds: Iterable<string>): Edito
     edges: graph.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
   }
 }
+
+/** Vertical room made for a step inserted above another. */
+export const INSERT_GAP = 200
+
+/**
+ * Puts `node` just before `beforeId`: whatever led into that step now leads into `node`, which leads
+ * on to it; steps at or below it move down to make room.
+ */
+export function insertBefore(
+  graph: EditorGraph,
+  beforeId: string,
+  node: FlowCanvasNode,
+  newId: IdFactory = randomId,
+): EditorGraph {
+  const before = graph.nodes.find((n) => n.id === beforeId)
+  if (!before) return graph
+  const y = before.position.y
+  const moved = graph.nodes.map((n) =>
+    n.position.y >= y ? { ...n, position: { ...n.position, y: n.position.y + INSERT_GAP } } : n,
+  )
+  const placed = { ...node, position: { x: before.position.x, y } }
+  const edges = graph.edges.map((e) => (e.target === beforeId ? { ...e, target: node.id } : e))
+  const link: FlowCanvasEdge = { id: newId('e'), source: node.id, sourceHandle: 'next', target: beforeId }
+  return addNode({ nodes: moved, edges: [...edges, link] }, placed)
+}
