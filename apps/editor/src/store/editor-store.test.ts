@@ -87,7 +87,7 @@ describe('editor store', () => {
       config: { inputType: 'order_number', variable: 'order_number' },
     })
     expect(doc.nodes.find((n) => n.id === lookup)).toMatchObject({
-      position: { y: 500 },
+      position: { y: 600 },
       config: { source: 'variable', variable: 'order_number' },
     })
     expect(doc.edges.map((e) => `${e.source}->${e.target}`)).toEqual([

@@ -188,7 +188,7 @@ export function selectOnly(graph: EditorGraph, nodeIds: Iterable<string>): Edito
 }
 
 /** Vertical room made for a step inserted above another. */
-export const INSERT_GAP = 200
+export const INSERT_GAP = 300
 
 /**
  * Puts `node` just before `beforeId`: whatever led into that step now leads into `node`, which leads
