@@ -142,7 +142,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
     await box.press('End')
     await page.keyboard.type(', order ')
     await insertVariable('Message', 'Order number')
-    await page.keyboard.type('is ')
+    await page.keyboard.type(' is ')
     await insertVariable('Message', 'Order status')
     await page.keyboard.type('. Follow it here: ')
     await insertVariable('Message', 'Tracking link')
@@ -164,7 +164,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
         return doc.nodes.find((n) => n.kind === 'send-message')?.config.text
       })
       .toBe(
-        'Hi {{contact.first_name | default: "there"}}, order {{order.number}} is {{order.status}}. Follow it here: {{order.trackingUrl}} ',
+        'Hi {{contact.first_name | default: "there"}}, order {{order.number}} is {{order.status}}. Follow it here: {{order.trackingUrl}}',
       )
   })
 

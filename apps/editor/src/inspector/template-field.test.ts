@@ -27,7 +27,8 @@ describe('template field', () => {
 
   it('serialises chips, line breaks and the divs browsers insert on Enter', () => {
     const el = document.createElement('div')
-    el.innerHTML = 'Hi <span data-token="{{contact.first_name}}">Shopper</span>&nbsp;!<br>Bye<div>again</div>'
+    el.innerHTML =
+      'Hi <span data-token="{{contact.first_name}}">Shopper</span>\u200b&nbsp;!<br>Bye<div>again</div>'
     expect(serialise(el)).toBe('Hi {{contact.first_name}} !\nBye\nagain')
   })
 })

@@ -69,7 +69,7 @@ export function serialise(el: Node): string {
   let out = ''
   el.childNodes.forEach((child) => {
     if (child.nodeType === Node.TEXT_NODE) {
-      out += (child.nodeValue ?? '').replace(/\u00a0/g, ' ')
+      out += (child.nodeValue ?? '').replace(/\u00a0/g, ' ').replace(/\u200b/g, '')
     } else if (child instanceof HTMLElement) {
       if (child.dataset.token) out += child.dataset.token
       else if (child.tagName === 'BR') out += '\n'
@@ -135,13 +135,21 @@ export const TemplateField = forwardRef<TemplateFieldHandle, TemplateFieldProps>
       } else {
         el.append(chip)
       }
-      // A space after the chip gives the cursor somewhere to go.
-      const space = document.createTextNode(' ')
-      chip.after(space)
+      // The cursor needs a text node after the chip to land in; a zero-width space is invisible and is
+      // dropped when the field is read back.
+      let next = chip.nextSibling
+      if (!(next instanceof Text)) {
+        next = document.createTextNode('\u200b')
+        chip.after(next)
+      }
       const after = document.createRange()
-      after.setStartAfter(space)
+      after.setStart(next, next.nodeValue === '\u200b' ? 1 : 0)
       after.collapse(true)
       caret.current = after
+      el.focus()
+      const selection = document.getSelection()
+      selection?.removeAllRanges()
+      selection?.addRange(after)
       emit()
     },
   }))

@@ -1,12 +1,19 @@
 // What the API needs from packages/flow, in one place: checking a draft, and what a published version records.
 import type { FlowAnalysisJson, FlowDocumentJson, FlowIssue } from '@parley/api'
-import { analyze, type FlowDocument, getNodeKind, parseFlowDocument, validate } from '@parley/flow'
+import {
+  analyze,
+  FLOW_DOCUMENT_VERSION,
+  type FlowDocument,
+  getNodeKind,
+  parseFlowDocument,
+  validate,
+} from '@parley/flow'
 
 export const DEFAULT_FLOW_NAME = 'Untitled flow'
 
 export function blankFlowDocument(name: string): FlowDocumentJson {
   return {
-    version: 2,
+    version: FLOW_DOCUMENT_VERSION,
     name,
     nodes: [],
     edges: [],
