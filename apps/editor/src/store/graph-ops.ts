@@ -192,7 +192,7 @@ export const INSERT_GAP = 300
 
 /**
  * Puts `node` just before `beforeId`: whatever led into that step now leads into `node`, which leads
- * on to it; steps at or below it move down to make room.
+ * on to it; that step and the steps after it move down to make room (steps before it stay put).
  */
 export function insertBefore(
   graph: EditorGraph,
@@ -203,8 +203,20 @@ export function insertBefore(
   const before = graph.nodes.find((n) => n.id === beforeId)
   if (!before) return graph
   const y = before.position.y
+  const after = new Set([beforeId])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const e of graph.edges) {
+      if (after.has(e.source) && !after.has(e.target)) {
+        after.add(e.target)
+        grew = true
+      }
+    }
+  }
   const moved = graph.nodes.map((n) =>
-    n.position.y >= y ? { ...n, position: { ...n.position, y: n.position.y + INSERT_GAP } } : n,
+    after.has(n.id) && n.position.y >= y
+      ? { ...n, position: { ...n.position, y: n.position.y + INSERT_GAP } }
+      : n,
   )
   const placed = { ...node, position: { x: before.position.x, y } }
   const edges = graph.edges.map((e) => (e.target === beforeId ? { ...e, target: node.id } : e))
