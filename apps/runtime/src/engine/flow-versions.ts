@@ -62,7 +62,7 @@ export async function loadFlowVersion(
     doc: parsed.doc,
     machine: compile(parsed.doc),
     kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
-    waits: new Map(parsed.doc.nodes.flatMap((n) => (waitOf(n) ? [[n.id, waitOf(n)!] as const] : []))),
+    waits: waitsByNode(parsed.doc),
   }
   cache.set(key, loaded)
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
@@ -82,6 +82,16 @@ function waitOf(node: FlowNode): string | undefined {
   // A message with quick-reply buttons waits for the tap (its buttons are its outputs).
   if (node.kind === 'send-message') return asksForReply(node.config) ? 'reply' : undefined
   return WAITING_FOR[node.kind]
+}
+
+/** Node id → what a run resting there waits for, for the nodes that wait on something from outside. */
+export function waitsByNode(doc: FlowDocument): Map<string, string> {
+  const waits = new Map<string, string>()
+  for (const node of doc.nodes) {
+    const waitsFor = waitOf(node)
+    if (waitsFor) waits.set(node.id, waitsFor)
+  }
+  return waits
 }
 
 /** What a run resting on these nodes waits for from outside ('reply', 'handback', 'effect'), or null. */
