@@ -155,7 +155,7 @@ describe('analyze (property)', () => {
       }),
       { numRuns: 1000 },
     )
-  })
+  }, 60_000)
 
   it('keeps its answers consistent on random flows with loops', () => {
     fc.assert(
@@ -171,5 +171,5 @@ describe('analyze (property)', () => {
       }),
       { numRuns: 1000 },
     )
-  })
+  }, 60_000)
 })

@@ -422,7 +422,7 @@ describe('compile + step properties', () => {
       }),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 
   it('a snapshot round-tripped through JSON text mid-run, on a freshly compiled machine, continues identically', () => {
     fc.assert(
@@ -457,5 +457,5 @@ describe('compile + step properties', () => {
       }),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 })

@@ -2,7 +2,8 @@
 // Node configs are validated per kind by the node registry (see parse.ts); this file holds the envelope.
 import { z } from 'zod'
 
-export const FLOW_DOCUMENT_VERSION = 1
+/** v2: quick-reply buttons of a Send message are its outputs (see upgrade-v1-to-v2.ts). */
+export const FLOW_DOCUMENT_VERSION = 2
 
 /**
  * How big a flow may be: far above any real flow (the starter flows have about 20 steps), low enough that

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FLOW_LIMITS } from './document.ts'
+import { FLOW_DOCUMENT_VERSION, FLOW_LIMITS } from './document.ts'
 import { parseFlowDocument, upgradeFlowDocument } from './parse.ts'
 import { validate } from './validate.ts'
 
@@ -15,8 +15,9 @@ const base = {
 
 describe('upgradeFlowDocument', () => {
   it('passes the current version through and refuses newer or missing versions', () => {
-    expect(upgradeFlowDocument(base)).toEqual({ ok: true, json: base })
-    const newer = upgradeFlowDocument({ ...base, version: 2 })
+    const current = { ...base, version: FLOW_DOCUMENT_VERSION }
+    expect(upgradeFlowDocument(current)).toEqual({ ok: true, json: current })
+    const newer = upgradeFlowDocument({ ...base, version: FLOW_DOCUMENT_VERSION + 1 })
     expect(newer.ok === false && newer.issues[0]!.code).toBe('unsupported_version')
     const missing = upgradeFlowDocument({ ...base, version: '1' })
     expect(missing.ok === false && missing.issues[0]!.code).toBe('invalid_document')

@@ -9,6 +9,7 @@ import {
 } from './document.ts'
 import { type FlowNode, getNodeKind } from './nodes/index.ts'
 import type { FlowIssue, NodeKind } from './nodes/types.ts'
+import { upgradeV1ToV2 } from './upgrade-v1-to-v2.ts'
 
 export type FlowDocument = Omit<RawFlowDocument, 'nodes'> & { nodes: FlowNode[] }
 
@@ -16,9 +17,11 @@ export type UpgradeResult = { ok: true; json: unknown } | { ok: false; issues: F
 
 /**
  * One function per version step: `upgrades[n]` turns a version-n document into version n+1.
- * Empty while v1 is the only version; add `1: upgradeV1ToV2` when v2 lands, and never change it after.
+ * Each is never changed once released; a new version adds the next step.
  */
-const upgrades: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+const upgrades: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  1: upgradeV1ToV2,
+}
 
 function invalid(code: string, message: string): { ok: false; issues: FlowIssue[] } {
   return { ok: false, issues: [{ severity: 'error', code, message }] }

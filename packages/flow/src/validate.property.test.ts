@@ -149,7 +149,7 @@ describe('validate (property)', () => {
       }),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 
   it('never throws on arbitrary values (prototype keys, functions, cycles aside)', () => {
     fc.assert(
@@ -161,7 +161,7 @@ describe('validate (property)', () => {
       ),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 
   it('never throws on real flows with mutated fields, nodes and edges, and answers deterministically', () => {
     fc.assert(
@@ -173,7 +173,7 @@ describe('validate (property)', () => {
       }),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 
   it('never throws on documents assembled from random nodes and edges', () => {
     fc.assert(
@@ -186,5 +186,5 @@ describe('validate (property)', () => {
       ),
       { numRuns: RUNS },
     )
-  })
+  }, 60_000)
 })

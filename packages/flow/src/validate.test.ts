@@ -57,7 +57,7 @@ describe('validate: nodes and configs', () => {
     expect(issues[0]).toEqual({
       severity: 'error',
       code: 'no_trigger',
-      message: 'Add a trigger: nothing starts this flow',
+      message: 'Add a trigger to start: it decides when this flow runs',
     })
   })
 
@@ -75,7 +75,8 @@ describe('validate: nodes and configs', () => {
     expect(only(issues, 'invalid_config')[0]).toMatchObject({ nodeId: 'bad' })
     expect(only(issues, 'invalid_config')[0]!.message).toMatch(/'Broken'/)
     expect(only(issues, 'unreachable_node').map((i) => i.nodeId)).toEqual(['lonely'])
-    expect(only(issues, 'dead_end').map((i) => i.nodeId)).toEqual(['lonely'])
+    // An unconnected output is an implicit ending, not an error.
+    expect(only(issues, 'dead_end')).toEqual([])
   })
 
   it('reports duplicate node and edge ids', () => {
@@ -118,7 +119,12 @@ describe('validate: nodes and configs', () => {
       node('m', 'send-message', { text: 'Pick one', buttons }, 'Menu'),
       node('e', 'end'),
     ]
-    const edges = [edge('t', 'm'), edge('m', 'e')]
+    const edges = [
+      edge('t', 'm'),
+      ...buttons.map((b) => edge('m', 'e', b.id)),
+      edge('m', 'e', 'anything'),
+      edge('m', 'e', 'timeout'),
+    ]
     const onWhatsApp = validate(flowDocument(nodes, edges, ['whatsapp']))
     expect(only(onWhatsApp, 'too_many_buttons')[0]!.message).toBe(
       "'Menu' has 4 buttons; WhatsApp allows at most 3",
@@ -131,6 +137,38 @@ describe('validate: nodes and configs', () => {
 })
 
 describe('validate: connections', () => {
+  it('blocks a quick-reply button that leads nowhere, in plain words', () => {
+    const buttons = [
+      { id: 'more', title: 'Another question' },
+      { id: 'done', title: 'No, all good' },
+    ]
+    const nodes = [
+      node('t', 'trigger-manual'),
+      node('ask', 'send-message', { text: 'Anything else?', buttons, replyTimeout: null }, 'Ask'),
+      node('help', 'escalate', {}, 'Escalate to staff'),
+    ]
+    const issues = validate(flowDocument(nodes, [edge('t', 'ask'), edge('ask', 'help', 'more')]))
+    expect(only(issues, 'button_not_connected')).toEqual([
+      {
+        severity: 'error',
+        code: 'button_not_connected',
+        message: "The button 'No, all good' of 'Ask' doesn't lead anywhere yet; connect it to a step",
+        nodeId: 'ask',
+      },
+    ])
+  })
+
+  it('asks for a step after a trigger that leads nowhere', () => {
+    expect(only(validate(flowDocument([node('t', 'trigger-manual', {}, 'Start')], [])), 'dead_end')).toEqual([
+      {
+        severity: 'error',
+        code: 'dead_end',
+        message: "Add a step after 'Start': the flow does nothing yet",
+        nodeId: 't',
+      },
+    ])
+  })
+
   it('reports connections to and from missing steps and unknown outputs', () => {
     const doc = simpleFlow([], [edge('m', 'ghost'), edge('ghost', 'e'), edge('m', 'e', 'sideways')])
     const dangling = only(validate(doc), 'dangling_edge')
@@ -175,18 +213,17 @@ describe('validate: connections', () => {
     ])
   })
 
-  it('reports dead ends, exempting end steps, and warns about optional outputs left open', () => {
+  it('ends the conversation at an output with nothing attached, and warns about optional outputs left open', () => {
     const nodes = [
       node('t', 'trigger-manual'),
       node('r', 'send-message', { text: 'Still there?' }, 'Reminder'),
       node('w', 'wait-for-reply', { timeout: hours(2) }, 'Wait'),
       node('thanks', 'send-message', { text: 'Thanks' }),
-      node('e', 'end'),
+      node('esc', 'escalate', {}, 'Escalate to staff'),
     ]
-    const edges = [edge('t', 'r'), edge('w', 'thanks', 'anything'), edge('thanks', 'e')]
-    expect(only(validate(flowDocument(nodes, edges)), 'dead_end')).toEqual([
-      { severity: 'error', code: 'dead_end', message: "'Reminder' has no next step", nodeId: 'r' },
-    ])
+    const edges = [edge('t', 'r'), edge('w', 'thanks', 'anything'), edge('thanks', 'esc')]
+    // 'Reminder' and 'Escalate to staff' simply end the conversation: no issue on them.
+    expect(validate(flowDocument(nodes, edges)).filter((i) => i.severity === 'error')).toEqual([])
     expect(validate(flowDocument(nodes, [...edges, edge('r', 'w')]))).toEqual([
       {
         severity: 'warning',
@@ -262,11 +299,11 @@ describe('validate: variables and templates', () => {
   it('reports unknown variables and allows built-ins and upstream writes', () => {
     const doc = flowDocument(
       [
-        node('t', 'trigger-manual'),
+        node('t', 'trigger-cart-abandoned'),
         node('early', 'send-message', { text: 'Your size {{shoe_size}}, {{contcat.name}}' }, 'Too early'),
         node('ask', 'collect-input', { prompt: 'Size?', variable: 'shoe_size' }, 'Ask size'),
         node('late', 'send-message', {
-          text: 'Size {{shoe_size}} for {{contact.name}} · {{cart.total | money}} {{order.number}}',
+          text: 'Size {{shoe_size}} for {{contact.name}} · {{cart.total | money}} {{cart.items[0].title}}',
         }),
         node('e', 'end'),
       ],
@@ -282,14 +319,55 @@ describe('validate: variables and templates', () => {
       {
         severity: 'error',
         code: 'unknown_variable',
-        message: "'Too early' uses {{contcat.name}}, which is not a known variable",
+        message: '\'Too early\' uses "contcat.name", which is not a known variable',
         nodeId: 'early',
       },
       {
         severity: 'warning',
         code: 'variable_not_set_yet',
-        message: '\'Too early\' uses {{shoe_size}}, but no step before it sets "shoe_size"',
+        message: '\'Too early\' uses "shoe_size", but no step before it sets "shoe_size"',
         nodeId: 'early',
+      },
+    ])
+  })
+
+  it('checks deep paths of built-in variables, and warns about an order or cart the run does not have', () => {
+    const doc = flowDocument(
+      [
+        node('t', 'trigger-cart-abandoned'),
+        node(
+          'm',
+          'send-message',
+          { text: '{{cart.nonexistent}} {{cart.items.title}} {{contact.loyalty_tier}} {{order.number}}' },
+          'Reminder',
+        ),
+        node('find', 'lookup-order', {}, 'Find order'),
+        node('ok', 'send-message', { text: 'Order {{order.number}}: {{order.trackingUrl}}' }, 'Status'),
+      ],
+      [edge('t', 'm'), edge('m', 'find'), edge('find', 'ok', 'found')],
+    )
+    const issues = validate(doc).filter((i) => i.nodeId === 'm' && i.code.includes('variable'))
+    expect(issues).toEqual([
+      {
+        severity: 'error',
+        code: 'unknown_variable',
+        message:
+          '\'Reminder\' uses "cart.nonexistent", which does not exist: there is no "nonexistent" in cart',
+        nodeId: 'm',
+      },
+      {
+        severity: 'error',
+        code: 'unknown_variable',
+        message:
+          '\'Reminder\' uses "cart.items.title", which does not exist: "cart.items" is a list: pick an item first',
+        nodeId: 'm',
+      },
+      {
+        severity: 'warning',
+        code: 'variable_not_available',
+        message:
+          "'Reminder' uses \"order.number\", but this flow's trigger has no order and no 'Look up order' step comes before it",
+        nodeId: 'm',
       },
     ])
   })
@@ -330,7 +408,6 @@ describe('validate: WhatsApp window and order', () => {
     )
     expect(validate(doc).map((i) => `${i.severity}:${i.code}:${i.nodeId}`)).toEqual([
       'error:unknown_variable:m',
-      'error:dead_end:d',
       'error:non_positive_delay:d',
       'warning:unreachable_node:o',
     ])

@@ -21,7 +21,7 @@ export interface ValidateOptions {
 /**
  * Every problem in a flow document, errors first, then in node order. Never throws: input that is not a
  * flow document at all gives one 'invalid_document' error.
- * @example validate(doc) // [{ severity: 'error', code: 'dead_end', message: "'Reminder' has no next step", nodeId: 'n2' }]
+ * @example validate(doc) // [{ severity: 'error', code: 'button_not_connected', message: "The button 'No, all good' of 'Ask' doesn't lead anywhere yet; connect it to a step", nodeId: 'n2' }]
  */
 export function validate(doc: unknown, options: ValidateOptions = {}): FlowIssue[] {
   try {
@@ -92,7 +92,7 @@ function checkStructure(doc: GraphDocument): FlowIssue[] {
     issues.push({
       severity: 'error',
       code: 'no_trigger',
-      message: 'Add a trigger: nothing starts this flow',
+      message: 'Add a trigger to start: it decides when this flow runs',
     })
   }
   const edgeIds = new Set<string>()
@@ -190,6 +190,10 @@ function checkReachability(graph: FlowGraph): FlowIssue[] {
     }))
 }
 
+/**
+ * An output with nothing attached ends the conversation there (implicit ending), so open outputs are
+ * not errors, except a quick-reply button leading nowhere and a trigger with no step after it.
+ */
 function checkDeadEnds(graph: FlowGraph, doc: GraphDocument): FlowIssue[] {
   const connected = graph.nodes.map(() => new Set<string>())
   for (const edge of doc.edges) {
@@ -203,22 +207,31 @@ function checkDeadEnds(graph: FlowGraph, doc: GraphDocument): FlowIssue[] {
     const takeable = handles.filter((h) => facts.timing[h.id])
     if (takeable.length === 0) continue
     const open = takeable.filter((h) => !connected[node.index]!.has(h.id))
-    if (open.length === takeable.length) {
+    if (facts.trigger && open.length === takeable.length) {
       issues.push({
         severity: 'error',
         code: 'dead_end',
-        message: `${quote(node.label)} has no next step`,
+        message: `Add a step after ${quote(node.label)}: the flow does nothing yet`,
         nodeId: node.id,
       })
       continue
     }
     for (const handle of open) {
-      issues.push({
-        severity: 'warning',
-        code: 'unconnected_output',
-        message: `Nothing is connected to "${handle.label}" of ${quote(node.label)}; the conversation ends there`,
-        nodeId: node.id,
-      })
+      if (handle.button) {
+        issues.push({
+          severity: 'error',
+          code: 'button_not_connected',
+          message: `The button ${quote(handle.label)} of ${quote(node.label)} doesn't lead anywhere yet; connect it to a step`,
+          nodeId: node.id,
+        })
+      } else if (open.length < takeable.length) {
+        issues.push({
+          severity: 'warning',
+          code: 'unconnected_output',
+          message: `Nothing is connected to "${handle.label}" of ${quote(node.label)}; the conversation ends there`,
+          nodeId: node.id,
+        })
+      }
     }
   }
   return issues

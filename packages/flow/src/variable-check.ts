@@ -4,6 +4,7 @@ import type { FlowGraph, GraphNode } from './flow-graph.ts'
 import { stronglyConnectedComponents } from './graph-algorithms.ts'
 import type { FlowIssue } from './nodes/types.ts'
 import { parseTemplate } from './template.ts'
+import { unknownPathReason } from './variable-catalogue.ts'
 
 /** Variables the host provides to every run (see run-context.ts); templates may always use them. */
 export const BUILT_IN_VARIABLES = [
@@ -18,6 +19,15 @@ export const BUILT_IN_VARIABLES = [
 ] as const
 
 const BUILT_INS: ReadonlySet<string> = new Set(BUILT_IN_VARIABLES)
+
+/**
+ * Built-ins only some runs have: the trigger provides them (a cart flow has a cart) or a step before
+ * writes them (Look up order). Using one elsewhere renders empty, so it is reported as a warning.
+ */
+const CONTEXTUAL: Readonly<Record<string, string>> = {
+  cart: "this flow's trigger has no cart",
+  order: "this flow's trigger has no order and no 'Look up order' step comes before it",
+}
 
 function quote(label: string): string {
   return `'${label}'`
@@ -92,7 +102,18 @@ export function checkVariables(graph: FlowGraph): FlowIssue[] {
       for (const part of parsed.parts) {
         if (part.type !== 'variable') continue
         const root = String(part.segments[0])
-        if (BUILT_INS.has(root) || seen.has(root)) continue
+        const reason = unknownPathReason(part.segments)
+        if (reason !== undefined && !seen.has(part.path)) {
+          seen.add(part.path)
+          issues.push({
+            severity: 'error',
+            code: 'unknown_variable',
+            message: `${quote(node.label)} uses "${part.path}", which does not exist: ${reason}`,
+            nodeId: node.id,
+          })
+          continue
+        }
+        if ((BUILT_INS.has(root) && !(root in CONTEXTUAL)) || seen.has(root)) continue
         seen.add(root)
         uses.push({ node, path: part.path, root })
       }
@@ -105,19 +126,30 @@ export function checkVariables(graph: FlowGraph): FlowIssue[] {
   const writtenAnywhere = new Set(graph.nodes.flatMap((node) => (node.facts?.writes ?? []).map(rootOf)))
   for (const { node, path, root } of uses) {
     const reachable = graph.reachable[node.index] === 1
+    if (root in CONTEXTUAL) {
+      // Unreachable steps are reported once, as unreachable; here only what a run would really miss.
+      if (!reachable || before[node.index]!.has(root)) continue
+      issues.push({
+        severity: 'warning',
+        code: 'variable_not_available',
+        message: `${quote(node.label)} uses "${path}", but ${CONTEXTUAL[root]}`,
+        nodeId: node.id,
+      })
+      continue
+    }
     if (reachable ? before[node.index]!.has(root) : writtenAnywhere.has(root)) continue
     issues.push(
       writtenAnywhere.has(root)
         ? {
             severity: 'warning',
             code: 'variable_not_set_yet',
-            message: `${quote(node.label)} uses {{${path}}}, but no step before it sets "${root}"`,
+            message: `${quote(node.label)} uses "${path}", but no step before it sets "${root}"`,
             nodeId: node.id,
           }
         : {
             severity: 'error',
             code: 'unknown_variable',
-            message: `${quote(node.label)} uses {{${path}}}, which is not a known variable`,
+            message: `${quote(node.label)} uses "${path}", which is not a known variable`,
             nodeId: node.id,
           },
     )

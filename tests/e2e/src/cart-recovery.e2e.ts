@@ -111,12 +111,13 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await delayCard().waitFor()
     expect(await delayCard().count()).toBe(1)
 
-    // Not connected: validation flags it on the card and in the top bar.
-    const issue = delayCard().locator('.flow-card-issue.error')
+    // Not connected: validation flags it on the card and in the top bar. Its open output is an implicit
+    // ending, so only being unreachable is reported.
+    const issue = delayCard().locator('.flow-card-issue.warning')
     await issue.waitFor()
-    expect(await issue.textContent()).toBe("'Delay' has no next step")
-    await expect.poll(() => delayCard().locator('.issue-badge').textContent()).toBe('2')
-    await expect.poll(() => page.locator('.validation-chip').textContent()).toMatch(/to fix/)
+    expect(await issue.textContent()).toBe("'Delay' can never be reached from a trigger")
+    await expect.poll(() => delayCard().locator('.issue-badge').textContent()).toBe('1')
+    await expect.poll(() => page.locator('.validation-chip').textContent()).toMatch(/warning/)
     await shot('01-canvas-delay-dropped')
 
     // Trigger → Delay replaces the trigger's old edge (one output, one next step), so "Wait 1 hour" is now

@@ -5,7 +5,10 @@ import { useState } from 'react'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 
 export function IssuesBar() {
-  const issues = useEditor((s) => s.issues)
+  const blank = useEditor((s) => s.nodes.length === 0)
+  const all = useEditor((s) => s.issues)
+  // A blank flow is a start, not a mistake: it invites instead of listing "1 error".
+  const issues = blank ? [] : all
   const summary = useEditor((s) => s.analysis?.summary)
   const [open, setOpen] = useState(false)
   const { getNode, setCenter } = useReactFlow()
@@ -45,9 +48,11 @@ export function IssuesBar() {
           disabled={issues.length === 0}
           aria-expanded={open}
         >
-          {issues.length === 0
-            ? '✓ No problems'
-            : `${errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : ''}${errors && warnings ? ' · ' : ''}${warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''}`}
+          {blank
+            ? 'Start by dragging a trigger from the palette'
+            : issues.length === 0
+              ? '✓ No problems'
+              : `${errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : ''}${errors && warnings ? ' · ' : ''}${warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''}`}
         </button>
         <span className="analysis-summary" data-testid="analysis-summary">
           {summary ?? 'Add a trigger to see how many messages a shopper can get'}

@@ -77,6 +77,7 @@ export function TopBar({
   onDismissPublish(): void
 }) {
   const name = useEditor((s) => s.meta.name)
+  const blank = useEditor((s) => s.nodes.length === 0)
   const errors = useEditor((s) => s.issues.filter((i) => i.severity === 'error').length)
   const warnings = useEditor((s) => s.issues.filter((i) => i.severity === 'warning').length)
   const canUndo = useEditor((s) => s.history.past.length > 0)
@@ -121,12 +122,14 @@ export function TopBar({
           ↷
         </button>
       </div>
-      <span className={`validation-chip ${errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
-        {errors
-          ? `${errors} to fix`
-          : warnings
-            ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
-            : 'Ready to publish'}
+      <span className={`validation-chip ${blank ? 'ok' : errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
+        {blank
+          ? 'Add a trigger to start'
+          : errors
+            ? `${errors} to fix`
+            : warnings
+              ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
+              : 'Ready to publish'}
       </span>
       <HelpPopover />
       {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}

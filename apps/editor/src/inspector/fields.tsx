@@ -2,6 +2,7 @@
 // tests find fields by their label text.
 import { DURATION_UNITS, type Duration } from '@parley/flow'
 import { type ReactNode, useId, useRef, useState } from 'react'
+import { TemplateField, type TemplateFieldHandle } from './template-field.tsx'
 import { VariablePicker } from './variable-picker.tsx'
 
 interface FieldShellProps {
@@ -70,7 +71,10 @@ export function TextInput({ label, value, onChange, placeholder, hint, maxLength
   )
 }
 
-/** A text field that accepts {{variables}}, with a picker that inserts them at the cursor. */
+/**
+ * A text field that accepts variables: they show as chips with their names and are inserted from the
+ * variable menu; the value is still the template text with `{{...}}`.
+ */
 export function TemplateInput({
   label,
   value,
@@ -80,41 +84,27 @@ export function TemplateInput({
   multiline = false,
 }: TextInputProps & { multiline?: boolean }) {
   const id = useId()
-  const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null)
-  const insert = (path: string) => {
-    const el = ref.current
-    const token = `{{${path}}}`
-    const start = el?.selectionStart ?? value.length
-    const end = el?.selectionEnd ?? value.length
-    onChange(value.slice(0, start) + token + value.slice(end))
-    requestAnimationFrame(() => {
-      el?.focus()
-      el?.setSelectionRange(start + token.length, start + token.length)
-    })
-  }
+  const labelId = `${id}-label`
+  const ref = useRef<TemplateFieldHandle>(null)
   return (
-    <FieldShell id={id} label={label} hint={hint} aside={<VariablePicker onPick={insert} />}>
-      {multiline ? (
-        <textarea
-          id={id}
-          ref={ref}
-          className="input textarea"
-          rows={4}
-          value={value}
-          placeholder={placeholder}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      ) : (
-        <input
-          id={id}
-          ref={ref}
-          className="input"
-          value={value}
-          placeholder={placeholder}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-    </FieldShell>
+    <div className="field">
+      <div className="field-head">
+        <label id={labelId} htmlFor={id}>
+          {label}
+        </label>
+        <VariablePicker fieldLabel={label} onPick={(path) => ref.current?.insert(path)} />
+      </div>
+      <TemplateField
+        ref={ref}
+        id={id}
+        value={value}
+        onChange={onChange}
+        placeholder={placeholder}
+        multiline={multiline}
+        labelledBy={labelId}
+      />
+      {hint ? <p className="field-hint">{hint}</p> : null}
+    </div>
   )
 }
 

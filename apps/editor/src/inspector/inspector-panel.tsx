@@ -5,7 +5,7 @@ import { useCallback, useMemo } from 'react'
 import { nodeUiOf } from '../nodes/registry.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Section, TextInput, Toggle } from './fields.tsx'
-import { upstreamWrites, VariablesContext, variableGroups } from './variables.ts'
+import { stepVariables, type VariableGroup, VariablesContext } from './variables.ts'
 
 function selectedIdsKey(state: { nodes: { id: string; selected?: boolean }[] }): string {
   let key = ''
@@ -38,8 +38,11 @@ export function InspectorPanel() {
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const data = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data)
   const issues = useEditor((s) => s.issuesByNode[nodeId])
-  const upstreamKey = useEditor((s) => upstreamWrites({ nodes: s.nodes, edges: s.edges }, nodeId).join('|'))
-  const groups = useMemo(() => variableGroups(upstreamKey ? upstreamKey.split('|') : []), [upstreamKey])
+  // A string key keeps the selector stable: the menu changes only when what is upstream changes.
+  const groupsKey = useEditor((s) =>
+    JSON.stringify(stepVariables({ nodes: s.nodes, edges: s.edges }, nodeId)),
+  )
+  const groups = useMemo(() => JSON.parse(groupsKey) as VariableGroup[], [groupsKey])
   const onChange = useCallback(
     (config: unknown) => editorStore.getState().updateConfig(nodeId, config),
     [nodeId],
@@ -78,9 +81,6 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           </ul>
         ) : null}
         {Inspector ? <Inspector nodeId={nodeId} config={data.config as never} onChange={onChange} /> : null}
-        <p className="inspector-foot">
-          Step id <code>{nodeId}</code>
-        </p>
       </div>
     </VariablesContext.Provider>
   )
@@ -129,7 +129,7 @@ function FlowSettingsForm() {
           <p className="field-hint">Button limits and WhatsApp template checks follow from these.</p>
         </div>
         <Toggle
-          label="Stop when the shopper orders (outcome: recovered)"
+          label="Stop when the shopper orders (counted as recovered)"
           checked={recovers}
           onChange={(on) =>
             setMeta({

@@ -21,7 +21,7 @@ export const collectInputUi: NodeUi<'collect-input'> = {
     <MessageSummary
       text={config.prompt}
       buttons={config.buttons}
-      extras={[`${TYPE_WORDS[config.inputType]} → {{${config.variable}}}`]}
+      extras={[`Expects: ${TYPE_WORDS[config.inputType]}`]}
     />
   ),
   Inspector: ({ config, onChange }) => (
@@ -42,8 +42,9 @@ export const collectInputUi: NodeUi<'collect-input'> = {
       <TextInput
         label="Save the answer as"
         value={config.variable}
-        onChange={(variable) => onChange({ ...config, variable })}
-        hint={`Later steps can use {{${config.variable || 'answer'}}}`}
+        // One word, as variables are named: spaces become "_" while typing.
+        onChange={(variable) => onChange({ ...config, variable: variable.replace(/\s/g, '_') })}
+        hint="Later steps find the answer in their “+ Variable” menu."
       />
       <ButtonsEditor
         title="Suggested answers"

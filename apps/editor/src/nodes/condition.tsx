@@ -68,9 +68,9 @@ function RuleRow({
         />
         <datalist id={listId}>
           {groups
-            .flatMap((g) => g.paths)
-            .map((p) => (
-              <option key={p} value={p} />
+            .flatMap((g) => g.items)
+            .map((v) => (
+              <option key={v.path} value={v.path} label={v.label} />
             ))}
         </datalist>
         <IconButton label={`Remove rule ${index + 1}`} onClick={onRemove}>

@@ -107,7 +107,7 @@ export const httpRequestUi: NodeUi<'http-request'> = {
         label="Save the response as"
         value={config.saveAs}
         onChange={(saveAs) => onChange({ ...config, saveAs })}
-        hint={`Later steps use {{${config.saveAs || 'response'}}}`}
+        hint="Later steps find the response in their “+ Variable” menu."
       />
     </div>
   ),

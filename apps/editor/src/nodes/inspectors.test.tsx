@@ -71,10 +71,16 @@ function renderControlled(kind: NodeKindId) {
   }
 }
 
+/** What typing does to a chip field: its text changes, then an input event. */
+function typeInto(box: HTMLElement, text: string) {
+  box.textContent = text
+  fireEvent.input(box)
+}
+
 describe('specific inspectors', () => {
   it('send message: edits the text, adds, renames and removes quick-reply buttons, and previews them', () => {
     const form = renderControlled('send-message')
-    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Hi {{contact.first_name}}' } })
+    typeInto(screen.getByRole('textbox', { name: 'Message' }), 'Hi {{contact.first_name}}')
     expect(screen.getByText('Hi Maya')).toBeTruthy()
     fireEvent.click(screen.getByText('+ Add button'))
     fireEvent.click(screen.getByText('+ Add button'))
@@ -95,11 +101,41 @@ describe('specific inspectors', () => {
     expect(form.valid()).toBe(true)
   })
 
-  it('send message: the variable picker inserts a {{path}}', () => {
+  it('send message: variables are inserted from the menu by name and read as chips, with a fallback', () => {
     const form = renderControlled('send-message')
-    fireEvent.click(screen.getAllByText('{ } Variable')[0]!)
-    fireEvent.click(screen.getByRole('menuitem', { name: 'cart.items[1].title' }))
-    expect(form.config()).toMatchObject({ text: '{{cart.items[1].title}}' })
+    const box = screen.getByRole('textbox', { name: 'Message' })
+    typeInto(box, 'Hi ')
+    fireEvent.click(screen.getByRole('button', { name: 'Insert a variable into Message' }))
+    expect(screen.getByRole('textbox', { name: 'Search variables' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('menuitem', { name: "Shopper's first name" }))
+    expect(form.config()).toMatchObject({ text: 'Hi {{contact.first_name}}' })
+    expect(document.activeElement).toBe(box)
+    expect(box.textContent).not.toContain('{{')
+    fireEvent.click(screen.getByText("Shopper's first name ▾"))
+    fireEvent.change(screen.getByLabelText(/is unknown, write/), { target: { value: 'there' } })
+    expect(form.config()).toMatchObject({ text: 'Hi {{contact.first_name | default: "there"}}' })
+    expect(screen.getByText("Shopper's first name · if unknown: there ▾")).toBeTruthy()
+    expect(box.textContent).not.toContain('{{')
+    expect(form.valid()).toBe(true)
+  })
+
+  it('send message: the variable menu closes on Escape and searches by name', () => {
+    renderControlled('send-message')
+    fireEvent.click(screen.getByRole('button', { name: 'Insert a variable into Message' }))
+    const search = screen.getByRole('textbox', { name: 'Search variables' })
+    fireEvent.change(search, { target: { value: 'store' } })
+    expect(screen.getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Store name'])
+    fireEvent.keyDown(search, { key: 'Escape' })
+    expect(screen.queryByRole('menu')).toBeNull()
+  })
+
+  it('send message: buttons offer a reply timeout and explain that each is a path', () => {
+    const form = renderControlled('send-message')
+    fireEvent.click(screen.getByText('+ Add button'))
+    expect(screen.getByText(/Each button is its own path/)).toBeTruthy()
+    fireEvent.click(screen.getByLabelText(/Stop waiting for an answer/))
+    expect(form.config()).toMatchObject({ replyTimeout: null })
+    expect(form.valid()).toBe(true)
   })
 
   it('the variable search box has a label, and Escape closes the variable menu', () => {

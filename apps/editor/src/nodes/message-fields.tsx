@@ -20,11 +20,13 @@ export function ButtonsEditor({
   onChange,
   max = 3,
   title = 'Quick-reply buttons',
+  hint,
 }: {
   buttons: readonly Button[]
   onChange(buttons: Button[]): void
   max?: number
   title?: string
+  hint?: string | undefined
 }) {
   const set = (i: number, title: string) => onChange(buttons.map((b, j) => (j === i ? { ...b, title } : b)))
   return (
@@ -77,6 +79,7 @@ export function ButtonsEditor({
       {buttons.length > 0 ? (
         <p className="field-hint">WhatsApp shows up to 3 buttons of 20 characters.</p>
       ) : null}
+      {hint ? <p className="field-hint">{hint}</p> : null}
     </Section>
   )
 }

@@ -1,5 +1,6 @@
 // Send message: the text (with variables), image, product card, quick-reply buttons and WhatsApp fallback.
-import { SelectInput, TemplateInput } from '../inspector/fields.tsx'
+import { variableLabel } from '@parley/flow'
+import { OptionalDuration, SelectInput, TemplateInput } from '../inspector/fields.tsx'
 import { MessagePreview } from '../inspector/message-preview.tsx'
 import { ButtonsEditor, ProductCardEditor, TemplateFallbackEditor } from './message-fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
@@ -10,12 +11,9 @@ export const PURPOSES = [
   ['service', 'Service (answering the shopper)'],
 ] as const
 
-/** `{{contact.first_name | default: "there"}}` reads as `‹first_name›` on a card. */
+/** `{{contact.first_name | default: "there"}}` reads as `‹Shopper's first name›` on a card. */
 export function compactTemplate(text: string): string {
-  return text.replace(
-    /\{\{\s*([^}|]+?)\s*(\|[^}]*)?\}\}/g,
-    (_m, path: string) => `‹${path.split('.').at(-1)}›`,
-  )
+  return text.replace(/\{\{\s*([^}|]+?)\s*(\|[^}]*)?\}\}/g, (_m, path: string) => `‹${variableLabel(path)}›`)
 }
 
 export function MessageSummary({
@@ -68,7 +66,7 @@ export const sendMessageUi: NodeUi<'send-message'> = {
         multiline
         value={config.text}
         onChange={(text) => onChange({ ...config, text })}
-        placeholder="Hi {{contact.first_name}}, you left something in your cart…"
+        placeholder="Hi! You left something in your cart…"
       />
       <TemplateInput
         label="Image URL"
@@ -76,7 +74,23 @@ export const sendMessageUi: NodeUi<'send-message'> = {
         onChange={(imageUrl) => onChange({ ...config, imageUrl })}
         placeholder="Optional"
       />
-      <ButtonsEditor buttons={config.buttons} onChange={(buttons) => onChange({ ...config, buttons })} />
+      <ButtonsEditor
+        buttons={config.buttons}
+        onChange={(buttons) => onChange({ ...config, buttons })}
+        hint={
+          config.buttons.length > 0
+            ? 'Each button is its own path on the canvas: connect it to what should happen next. A typed answer goes to “Anything else”.'
+            : undefined
+        }
+      />
+      {config.buttons.length > 0 ? (
+        <OptionalDuration
+          label="Wait for an answer for"
+          toggleLabel="Stop waiting for an answer after a while (“No reply”)"
+          value={config.replyTimeout}
+          onChange={(replyTimeout) => onChange({ ...config, replyTimeout })}
+        />
+      ) : null}
       <MessagePreview message={config} />
       <ProductCardEditor product={config.product} onChange={(product) => onChange({ ...config, product })} />
       <SelectInput

@@ -15,7 +15,7 @@ export const setVariableUi: NodeUi<'set-variable'> = {
         label="Variable name"
         value={config.name}
         onChange={(name) => onChange({ ...config, name })}
-        hint={`Later steps use {{${config.name || 'name'}}}`}
+        hint="Later steps find it in their “+ Variable” menu."
       />
       <TemplateInput
         label="Value"

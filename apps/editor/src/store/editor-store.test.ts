@@ -1,4 +1,4 @@
-import { cartRecoveryFlow, type RawFlowDocument } from '@parley/flow'
+import { cartRecoveryFlow, FLOW_DOCUMENT_VERSION, type RawFlowDocument } from '@parley/flow'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from './convert.ts'
 import { createEditorStore, selectDocument } from './editor-store.ts'
@@ -20,7 +20,7 @@ function setup(doc?: RawFlowDocument) {
 }
 
 const base: RawFlowDocument = {
-  version: 1,
+  version: FLOW_DOCUMENT_VERSION,
   name: 'Recovery',
   nodes: [
     { id: 't', kind: 'trigger-cart-abandoned', position: { x: 0, y: 0 }, config: {} },
@@ -35,6 +35,7 @@ const base: RawFlowDocument = {
         buttons: [],
         purpose: 'marketing',
         whatsappTemplate: null,
+        replyTimeout: { amount: 1, unit: 'days' },
       },
     },
   ],
@@ -43,6 +44,61 @@ const base: RawFlowDocument = {
 }
 
 describe('editor store', () => {
+  it('upgrades an old document when loading it: buttons become outputs', () => {
+    const old = {
+      version: 1,
+      name: 'Old',
+      nodes: [
+        { id: 't', kind: 'trigger-manual', position: { x: 0, y: 0 }, config: {} },
+        {
+          id: 'ask',
+          kind: 'send-message',
+          position: { x: 0, y: 100 },
+          config: { text: 'OK?', buttons: [{ id: 'yes', title: 'Yes' }] },
+        },
+        { id: 'e', kind: 'end', position: { x: 0, y: 200 }, config: {} },
+      ],
+      edges: [
+        { id: 'a', source: 't', sourceHandle: 'next', target: 'ask' },
+        { id: 'b', source: 'ask', sourceHandle: 'next', target: 'e' },
+      ],
+      settings: DEFAULT_SETTINGS,
+    } as unknown as RawFlowDocument
+    const { docOf } = setup(old)
+    expect(docOf().version).toBe(FLOW_DOCUMENT_VERSION)
+    expect(docOf().edges.map((e) => `${e.source}:${e.sourceHandle}->${e.target}`)).toEqual([
+      't:next->ask',
+      'ask:yes->e',
+      'ask:anything->e',
+      'ask:timeout->e',
+    ])
+  })
+
+  it('asks for the order number before a lookup: adds the question, rewires and points the lookup at it', () => {
+    const { get, docOf } = setup(base)
+    const lookup = get().addNode('lookup-order', { x: 0, y: 300 })
+    get().onConnect({ source: 'm', sourceHandle: 'next', target: lookup, targetHandle: null })
+    get().askForOrderNumber(lookup)
+    const doc = docOf()
+    const question = doc.nodes.find((n) => n.kind === 'collect-input')!
+    expect(question).toMatchObject({
+      name: 'Ask for the order number',
+      position: { x: 0, y: 300 },
+      config: { inputType: 'order_number', variable: 'order_number' },
+    })
+    expect(doc.nodes.find((n) => n.id === lookup)).toMatchObject({
+      position: { y: 600 },
+      config: { source: 'variable', variable: 'order_number' },
+    })
+    expect(doc.edges.map((e) => `${e.source}->${e.target}`)).toEqual([
+      't->m',
+      `m->${question.id}`,
+      `${question.id}->${lookup}`,
+    ])
+    get().undo()
+    expect(docOf().nodes.some((n) => n.kind === 'collect-input')).toBe(false)
+  })
+
   it('loads a document and gives it back unchanged', () => {
     const { docOf } = setup(base)
     expect(docOf()).toEqual(base)

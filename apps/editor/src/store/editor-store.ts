@@ -2,6 +2,7 @@
 // live validation and the simulator's highlight. Edits go through graph-ops.ts; every edit that changes
 // the document records a snapshot first, so undo / redo restore the document exactly.
 import type { FlowAnalysis, FlowIssue, RawFlowDocument } from '@parley/flow'
+import { upgradeFlowDocument } from '@parley/flow'
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -63,6 +64,8 @@ export interface EditorState {
   addNode(kind: string, position: XYPosition): string
   /** Adds a step in free space below an output and leads the output to it. */
   addStepAfter(sourceId: string, sourceHandle: string, kind: string): string | null
+  /** Adds a "Collect input" asking for the order number before a "Look up order" and points it there. */
+  askForOrderNumber(lookupNodeId: string): void
   deleteElements(nodeIds: string[], edgeIds: string[]): void
   deleteSelection(): void
   copy(): void
@@ -178,7 +181,10 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
       activeNodeIds: [],
       layoutReport: null,
 
-      load(flowId, doc) {
+      load(flowId, saved) {
+        // Documents saved by an older editor are brought to the current version (explicit upgrades).
+        const upgraded = upgradeFlowDocument(saved)
+        const doc = upgraded.ok ? (upgraded.json as RawFlowDocument) : saved
         const graph = docToGraph(doc)
         set({
           flowId,
@@ -257,6 +263,32 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         }
         commit(result.graph)
         return node.id
+      },
+
+      askForOrderNumber(lookupNodeId) {
+        const graph = graphOf(get())
+        const lookup = graph.nodes.find((n) => n.id === lookupNodeId)
+        if (!lookup) return
+        const question = ops.createNode('collect-input', lookup.position, newId)
+        question.data = {
+          ...question.data,
+          name: 'Ask for the order number',
+          config: {
+            ...(question.data.config as object),
+            prompt: "What's your order number? You'll find it in your confirmation email.",
+            inputType: 'order_number',
+            variable: 'order_number',
+            retryText: "That doesn't look like an order number. Could you check your confirmation email?",
+          },
+        }
+        const inserted = ops.insertBefore(graph, lookupNodeId, question, newId)
+        commit(
+          ops.updateNodeConfig(inserted, lookupNodeId, {
+            ...(lookup.data.config as object),
+            source: 'variable',
+            variable: 'order_number',
+          }),
+        )
       },
 
       deleteElements(nodeIds, edgeIds) {

@@ -217,3 +217,40 @@ export function insertAfter(
   )
   return continued.ok ? continued : linked
 }
+
+/** Vertical room made for a step inserted above another. */
+export const INSERT_GAP = 300
+
+/**
+ * Puts `node` just before `beforeId`: whatever led into that step now leads into `node`, which leads
+ * on to it; that step and the steps after it move down to make room (steps before it stay put).
+ */
+export function insertBefore(
+  graph: EditorGraph,
+  beforeId: string,
+  node: FlowCanvasNode,
+  newId: IdFactory = randomId,
+): EditorGraph {
+  const before = graph.nodes.find((n) => n.id === beforeId)
+  if (!before) return graph
+  const y = before.position.y
+  const after = new Set([beforeId])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const e of graph.edges) {
+      if (after.has(e.source) && !after.has(e.target)) {
+        after.add(e.target)
+        grew = true
+      }
+    }
+  }
+  const moved = graph.nodes.map((n) =>
+    after.has(n.id) && n.position.y >= y
+      ? { ...n, position: { ...n.position, y: n.position.y + INSERT_GAP } }
+      : n,
+  )
+  const placed = { ...node, position: { x: before.position.x, y } }
+  const edges = graph.edges.map((e) => (e.target === beforeId ? { ...e, target: node.id } : e))
+  const link: FlowCanvasEdge = { id: newId('e'), source: node.id, sourceHandle: 'next', target: beforeId }
+  return addNode({ nodes: moved, edges: [...edges, link] }, placed)
+}

@@ -1,5 +1,11 @@
+import { parseFlowDocument } from '@parley/flow'
 import { describe, expect, it } from 'vitest'
-import { createFlowVersionCache, type LoadedFlowVersion, versionWeight } from './flow-versions.ts'
+import {
+  createFlowVersionCache,
+  type LoadedFlowVersion,
+  versionWeight,
+  waitsByNode,
+} from './flow-versions.ts'
 
 const version = (id: string, jsonBytes: number) => ({ id, jsonBytes }) as unknown as LoadedFlowVersion
 
@@ -14,5 +20,31 @@ describe('the compiled-version cache', () => {
     for (let i = 0; i < 500; i++) cache.set(`small-${i}`, version(`small-${i}`, 1024))
     expect(cache.size).toBe(500)
     expect(cache.calculatedSize).toBe(500 * versionWeight(version('x', 1024)))
+  })
+})
+
+describe('what a run resting on a node waits for', () => {
+  it('a message with quick-reply buttons waits for the reply; one without goes on at once', () => {
+    const parsed = parseFlowDocument({
+      version: 2,
+      name: 'Buttons',
+      nodes: [
+        { id: 't', kind: 'trigger-manual', position: { x: 0, y: 0 }, config: {} },
+        {
+          id: 'ask',
+          kind: 'send-message',
+          position: { x: 0, y: 100 },
+          config: { text: 'Anything else?', buttons: [{ id: 'done', title: 'No, all good' }] },
+        },
+        { id: 'plain', kind: 'send-message', position: { x: 0, y: 200 }, config: { text: 'Bye' } },
+        { id: 'staff', kind: 'escalate', position: { x: 0, y: 300 }, config: {} },
+      ],
+      edges: [],
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+    expect([...waitsByNode(parsed.doc)]).toEqual([
+      ['ask', 'reply'],
+      ['staff', 'handback'],
+    ])
   })
 })

@@ -2,7 +2,14 @@
 // compiled once per process and kept, least recently used out first, bounded by memory rather than by count:
 // a thousand 500-step flows would hold far more than a thousand small ones.
 import type { Database } from '@parley/db'
-import { compile, type FlowDocument, type FlowMachine, parseFlowDocument } from '@parley/flow'
+import {
+  asksForReply,
+  compile,
+  type FlowDocument,
+  type FlowMachine,
+  type FlowNode,
+  parseFlowDocument,
+} from '@parley/flow'
 import type { Kysely } from 'kysely'
 import { LRUCache } from 'lru-cache'
 
@@ -16,6 +23,8 @@ export interface LoadedFlowVersion {
   kinds: Map<string, string>
   /** The published document's JSON size, which the cache's memory bound is estimated from. */
   jsonBytes: number
+  /** Node id → what a run resting there waits for from outside ('reply', 'handback', 'effect'). */
+  waits: Map<string, string>
 }
 
 /** What the cache may hold, in estimated bytes (see versionWeight). */
@@ -72,6 +81,7 @@ export async function loadFlowVersion(
     machine: compile(parsed.doc),
     kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
     jsonBytes: Buffer.byteLength(JSON.stringify(row.document)),
+    waits: waitsByNode(parsed.doc),
   }
   cache.set(key, loaded)
   return loaded
@@ -86,10 +96,26 @@ const WAITING_FOR: Record<string, string> = {
   'http-request': 'effect',
 }
 
+function waitOf(node: FlowNode): string | undefined {
+  // A message with quick-reply buttons waits for the tap (its buttons are its outputs).
+  if (node.kind === 'send-message') return asksForReply(node.config) ? 'reply' : undefined
+  return WAITING_FOR[node.kind]
+}
+
+/** Node id → what a run resting there waits for, for the nodes that wait on something from outside. */
+export function waitsByNode(doc: FlowDocument): Map<string, string> {
+  const waits = new Map<string, string>()
+  for (const node of doc.nodes) {
+    const waitsFor = waitOf(node)
+    if (waitsFor) waits.set(node.id, waitsFor)
+  }
+  return waits
+}
+
 /** What a run resting on these nodes waits for from outside ('reply', 'handback', 'effect'), or null. */
 export function waitingFor(version: LoadedFlowVersion, activeNodeIds: string[]): string | null {
   for (const nodeId of activeNodeIds) {
-    const waits = WAITING_FOR[version.kinds.get(nodeId) ?? '']
+    const waits = version.waits.get(nodeId)
     if (waits) return waits
   }
   return null

@@ -2,6 +2,7 @@
 import type { FlowAnalysisJson, FlowDocumentJson, FlowIssue } from '@parley/api'
 import {
   analyze,
+  FLOW_DOCUMENT_VERSION,
   type FlowDocument,
   getNodeKind,
   parseFlowDocument,
@@ -13,7 +14,7 @@ export const DEFAULT_FLOW_NAME = 'Untitled flow'
 
 export function blankFlowDocument(name: string): FlowDocumentJson {
   return {
-    version: 1,
+    version: FLOW_DOCUMENT_VERSION,
     name,
     nodes: [],
     edges: [],

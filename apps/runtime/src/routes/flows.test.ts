@@ -1,5 +1,6 @@
 import type { FlowDetail, FlowSummary, FlowVersion, PublishFlowResult, ValidateFlowResult } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
+import { FLOW_DOCUMENT_VERSION } from '@parley/flow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import {
@@ -39,7 +40,12 @@ describe.each(testDatabases())('flows API on %s', (kind) => {
     const created = await call<FlowDetail>(s, 'POST', '/api/flows', {})
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ name: 'Untitled flow', status: 'draft', publishedVersion: null })
-    expect(created.body.document).toMatchObject({ version: 1, name: 'Untitled flow', nodes: [], edges: [] })
+    expect(created.body.document).toMatchObject({
+      version: FLOW_DOCUMENT_VERSION,
+      name: 'Untitled flow',
+      nodes: [],
+      edges: [],
+    })
 
     t.clock.advance(60_000)
     const saved = await call<FlowDetail>(s, 'PUT', `/api/flows/${created.body.id}`, {

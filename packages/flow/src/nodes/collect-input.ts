@@ -24,7 +24,10 @@ export const collectInputConfigSchema = z.object({
   retryText: z.string().max(4096),
   variable: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Use letters, digits and "_", starting with a letter'),
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'Name it in one word of letters and digits, starting with a letter',
+    ),
   timeout: durationSchema.nullable(),
   whatsappTemplate: templateFallbackSchema.nullable(),
 })

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { NodeKind } from './types.ts'
 
 export const endConfigSchema = z.object({
-  outcome: z.string().regex(/^[a-z0-9_]{1,40}$/, 'Use 1–40 lowercase letters, digits or "_"'),
+  outcome: z.string().regex(/^[a-z0-9_]{1,40}$/, 'Name the ending in a few words (letters and digits)'),
 })
 export type EndConfig = z.infer<typeof endConfigSchema>
 

@@ -15,7 +15,10 @@ export const httpRequestConfigSchema = z.object({
   /** The response (parsed JSON or text) is saved here. */
   saveAs: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Use letters, digits and "_", starting with a letter'),
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'Name it in one word of letters and digits, starting with a letter',
+    ),
 })
 export type HttpRequestConfig = z.infer<typeof httpRequestConfigSchema>
 

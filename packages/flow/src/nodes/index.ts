@@ -73,4 +73,5 @@ export function isTriggerKind(kind: string): boolean {
   return (triggerKindIds as readonly string[]).includes(kind)
 }
 
+export { asksForReply } from './send-message.ts'
 export type { NodeKind } from './types.ts'

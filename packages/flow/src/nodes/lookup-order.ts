@@ -9,7 +9,10 @@ export const lookupOrderConfigSchema = z.object({
   /** With source 'variable': the variable holding the order number (e.g. from collect input). */
   variable: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Use letters, digits and "_", starting with a letter'),
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'Name it in one word of letters and digits, starting with a letter',
+    ),
 })
 export type LookupOrderConfig = z.infer<typeof lookupOrderConfigSchema>
 

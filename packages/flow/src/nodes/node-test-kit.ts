@@ -1,7 +1,9 @@
 // Test support for node kinds: put one node between a manual trigger and an `end` per handle (whose
 // outcome is the handle id), so a test reads which way the node went from the run's outcome.
+
 import { compile } from '../compile.ts'
 import type { ChannelKind } from '../document.ts'
+import { FLOW_DOCUMENT_VERSION } from '../document.ts'
 import { parseFlowDocument } from '../parse.ts'
 import type { FlowVars } from '../run-context.ts'
 import { SimulatedRun } from '../simulated-run.ts'
@@ -35,7 +37,7 @@ export function runNode(
   const nodeKind = getNodeKind(kind)!
   const handles = nodeKind.handles(configOf(kind, config)).filter((h) => !options.unwired?.includes(h.id))
   const parsed = parseFlowDocument({
-    version: 1,
+    version: FLOW_DOCUMENT_VERSION,
     name: `${kind} test`,
     nodes: [
       { id: 'start', kind: 'trigger-manual', position: { x: 0, y: 0 }, config: {} },

@@ -2,6 +2,7 @@
 // button title exactly (ignoring case, spaces and punctuation around it), a keyword as a whole word
 // or phrase anywhere in the message.
 import type { MessageReceivedEvent } from '../events.ts'
+import type { ActionSpec } from './types.ts'
 
 export function normalizeText(text: string): string {
   return text
@@ -27,4 +28,10 @@ export function replyMatches(event: MessageReceivedEvent, criteria: ReplyCriteri
     const k = normalizeText(keyword)
     return k !== '' && padded.includes(` ${k} `)
   })
+}
+
+/** Keeps the answer's text in the `reply` variable, wherever a reply is branched on. */
+export const storeReply: ActionSpec = {
+  type: 'setVar',
+  params: ({ event }) => ({ name: 'reply', value: (event as MessageReceivedEvent).text ?? '' }),
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkNode, configOf, runNode } from './node-test-kit.ts'
+import { checkNode, configOf, HOUR, runNode, T0 } from './node-test-kit.ts'
 import { sendMessage, sendMessageDefaults } from './send-message.ts'
 
 const vars = {
@@ -85,8 +85,52 @@ describe('send-message', () => {
         template: { name: 'hello', language: 'en', category: 'marketing', params: ['Ana'] },
       },
     ])
-    expect(run.last.visited).toEqual(['start', 'n', 'to-next'])
-    expect(run.outcome).toBe('next')
+    // With buttons the message waits for the answer.
+    expect(run.last.visited).toEqual(['start', 'n'])
+    expect(run.status).not.toBe('done')
+  })
+
+  it('makes each button its own output, typed text "Anything else", and silence "No reply"', () => {
+    const buttons = [
+      { id: 'more', title: 'Another question' },
+      { id: 'done', title: 'No, all good' },
+    ]
+    const config = configOf('send-message', { text: 'Anything else?', buttons }) as typeof sendMessageDefaults
+    expect(sendMessage.handles(config)).toEqual([
+      { id: 'more', label: 'Another question', button: true },
+      { id: 'done', label: 'No, all good', button: true },
+      { id: 'anything', label: 'Anything else' },
+      { id: 'timeout', label: 'No reply' },
+    ])
+    expect(sendMessage.facts(config)).toMatchObject({ waits: true, writes: ['reply'] })
+
+    const tapped = runNode('send-message', { text: 'Anything else?', buttons })
+    tapped.send({ type: 'message.received', text: 'No, all good', buttonId: 'done' })
+    expect(tapped.outcome).toBe('done')
+
+    const typedTitle = runNode('send-message', { text: 'Anything else?', buttons })
+    typedTitle.send({ type: 'message.received', text: 'another question!' })
+    expect(typedTitle.outcome).toBe('more')
+
+    const typed = runNode('send-message', { text: 'Anything else?', buttons })
+    typed.send({ type: 'message.received', text: 'where is my parcel' })
+    expect(typed.outcome).toBe('anything')
+    expect((typed.snapshot.context as { vars: Record<string, unknown> }).vars.reply).toBe(
+      'where is my parcel',
+    )
+
+    const silent = runNode('send-message', { text: 'Anything else?', buttons })
+    silent.advanceTo(T0 + 25 * HOUR)
+    expect(silent.outcome).toBe('timeout')
+  })
+
+  it('refuses a button named like the other outputs and a reply wait of zero', () => {
+    const codes = checkNode('send-message', {
+      text: 'Pick',
+      buttons: [{ id: 'anything', title: 'Whatever' }],
+      replyTimeout: { amount: 0, unit: 'hours' },
+    }).map((i) => i.code)
+    expect(codes).toEqual(['duplicate_button', 'non_positive_delay'])
   })
 
   it('lists its template strings for the variable check', () => {

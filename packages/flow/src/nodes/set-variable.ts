@@ -6,7 +6,10 @@ import type { NodeKind } from './types.ts'
 export const setVariableConfigSchema = z.object({
   name: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Use letters, digits and "_", starting with a letter'),
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'Name it in one word of letters and digits, starting with a letter',
+    ),
   value: z.string().max(4096),
 })
 export type SetVariableConfig = z.infer<typeof setVariableConfigSchema>

@@ -1,7 +1,9 @@
 // The shared test for trigger kinds without settings (cart abandoned, order created, order shipped, manual):
 // they differ only in the event that starts them and the variables they bring into the run.
+
 import { describe, expect, it } from 'vitest'
 import { compile } from '../compile.ts'
+import { FLOW_DOCUMENT_VERSION } from '../document.ts'
 import { parseFlowDocument } from '../parse.ts'
 import { start } from '../stepper.ts'
 import { getNodeKind, type NodeKindId } from './index.ts'
@@ -34,7 +36,7 @@ export function describeSettinglessTrigger(kindId: NodeKindId, trigger: TriggerS
 
     it('is chosen by the start input when the flow has several triggers', () => {
       const parsed = parseFlowDocument({
-        version: 1,
+        version: FLOW_DOCUMENT_VERSION,
         name: 'two triggers',
         nodes: [
           { id: 'other', kind: 'trigger-message', position: { x: 0, y: 0 }, config: {} },

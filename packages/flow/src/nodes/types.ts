@@ -13,6 +13,8 @@ export interface OutputHandle {
   id: string
   /** Shown beside the handle on the canvas ("Yes", "Timeout", a button title). */
   label: string
+  /** A quick-reply button: leaving it unconnected is an error, the shopper would tap into nothing. */
+  button?: true
 }
 
 /** Inclusive time range in ms; `max` may be Infinity (waits without timeout). */

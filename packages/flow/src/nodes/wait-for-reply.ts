@@ -2,8 +2,8 @@
 // answer in time. The reply text is kept in the `reply` variable.
 import { z } from 'zod'
 import { durationSchema, durationToMs } from '../duration.ts'
-import type { MessageReceivedEvent } from '../events.ts'
-import type { ActionSpec, NodeKind, OutputHandle, TimeRange, TransitionSpec } from './types.ts'
+import { storeReply } from './reply-match.ts'
+import type { NodeKind, OutputHandle, TimeRange, TransitionSpec } from './types.ts'
 
 const RESERVED_HANDLES = ['anything', 'timeout'] as const
 
@@ -27,11 +27,6 @@ export const waitForReplyDefaults = {
   branches: [],
   timeout: { amount: 1, unit: 'days' },
 } as const satisfies WaitForReplyConfig
-
-const storeReply: ActionSpec = {
-  type: 'setVar',
-  params: ({ event }) => ({ name: 'reply', value: (event as MessageReceivedEvent).text ?? '' }),
-}
 
 export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
   kind: 'wait-for-reply',

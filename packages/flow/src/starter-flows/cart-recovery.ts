@@ -9,7 +9,7 @@ const product = '{{cart.items[0].title}}'
 const productImage = '{{cart.items[0].imageUrl}}'
 
 export const cartRecoveryFlow: FlowDocument = {
-  version: 1,
+  version: 2,
   name: 'Abandoned cart recovery',
   settings: {
     description: 'Reminds shoppers of the exact product they left, then social proof, then a personal offer.',

@@ -65,7 +65,20 @@ describe('where is my order', () => {
       'Order #1042 is shipped. DHL tracking number JD01, follow it here: https://t.example/JD01',
     )
     expect(run.sends()[1]!.effect.purpose).toBe('transactional')
+    expect(texts(run)[2]).toBe('Anything else I can help with?')
+    run.send({ type: 'message.received', text: 'No, all good', buttonId: 'all-good' })
+    expect(texts(run)[3]).toBe('Glad I could help. Have a lovely day!')
     expect(run.outcome).toBe('answered')
+  })
+
+  it('hands a shopper who wants a person, or types another question, to support', () => {
+    for (const answer of [{ text: 'Talk to a person', buttonId: 'person' }, { text: 'and my refund?' }]) {
+      const run = runFlow('where-is-my-order', { trigger })
+      run.send({ type: 'message.received', text: '#1042' })
+      run.send({ type: 'effect.result', nodeId: 'find-order', ok: true, data: { number: '1042' } })
+      run.send({ type: 'message.received', ...answer })
+      expect(run.last.effects[0]).toMatchObject({ type: 'escalate', queue: 'support' })
+    }
   })
 
   it('hands an order it cannot find to support', () => {

@@ -6,7 +6,7 @@ import { edge, flowNode } from './build.ts'
 const pick = 'order.recommendations[0]'
 
 export const postPurchaseCrossSellFlow: FlowDocument = {
-  version: 1,
+  version: 2,
   name: 'Post-purchase recommendation',
   settings: {
     description: 'Three days after an order, suggests a product that goes well with it.',

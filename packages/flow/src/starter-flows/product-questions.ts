@@ -4,7 +4,7 @@ import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
 export const productQuestionsFlow: FlowDocument = {
-  version: 1,
+  version: 2,
   name: 'Product questions',
   settings: {
     description: 'Answers questions about products from your catalogue; hands the rest to your team.',

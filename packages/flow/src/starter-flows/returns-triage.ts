@@ -4,7 +4,7 @@ import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
 export const returnsTriageFlow: FlowDocument = {
-  version: 1,
+  version: 2,
   name: 'Returns and refunds',
   settings: {
     description:

@@ -4,7 +4,7 @@ import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
 export const whereIsMyOrderFlow: FlowDocument = {
-  version: 1,
+  version: 2,
   name: 'Where is my order?',
   settings: {
     description: 'Finds the order from its number and replies with its status and tracking link.',
@@ -76,7 +76,30 @@ export const whereIsMyOrderFlow: FlowDocument = {
         purpose: 'transactional',
       },
     ),
-    flowNode('end', 'answered', 'Answered', { col: 0, row: 5 }, { outcome: 'answered' }),
+    // Buttons are branches: "No, all good" ends politely, never in another flow.
+    flowNode(
+      'send-message',
+      'anything-else',
+      'Anything else?',
+      { col: 0, row: 5 },
+      {
+        text: 'Anything else I can help with?',
+        buttons: [
+          { id: 'all-good', title: 'No, all good' },
+          { id: 'person', title: 'Talk to a person' },
+        ],
+        replyTimeout: { amount: 1, unit: 'hours' },
+        purpose: 'service',
+      },
+    ),
+    flowNode(
+      'send-message',
+      'goodbye',
+      'Goodbye',
+      { col: 0, row: 6 },
+      { text: 'Glad I could help. Have a lovely day!', purpose: 'service' },
+    ),
+    flowNode('end', 'answered', 'Answered', { col: 0, row: 7 }, { outcome: 'answered' }),
     flowNode(
       'escalate',
       'hand-to-support',
@@ -103,8 +126,13 @@ export const whereIsMyOrderFlow: FlowDocument = {
     edge('find-order', 'hand-to-support', 'not_found'),
     edge('has-tracking', 'status-tracking', 'yes'),
     edge('has-tracking', 'status-only', 'no'),
-    edge('status-tracking', 'answered'),
-    edge('status-only', 'answered'),
+    edge('status-tracking', 'anything-else'),
+    edge('status-only', 'anything-else'),
+    edge('anything-else', 'goodbye', 'all-good'),
+    edge('anything-else', 'hand-to-support', 'person'),
+    edge('anything-else', 'hand-to-support', 'anything'),
+    edge('anything-else', 'answered', 'timeout'),
+    edge('goodbye', 'answered'),
     edge('hand-to-support', 'handed-back'),
   ],
 }

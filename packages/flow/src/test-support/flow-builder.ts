@@ -1,6 +1,8 @@
 // Compact builders for flow documents in tests: nodes with partial configs (the parser fills in the kind's
 // defaults), edges named after their ends, and a cart-recovery flow built by hand.
+
 import type { ChannelKind } from '../document.ts'
+import { FLOW_DOCUMENT_VERSION } from '../document.ts'
 import { type FlowDocument, parseFlowDocument } from '../parse.ts'
 
 export interface TestNode {
@@ -32,7 +34,7 @@ export function flowDocument(
   channels: ChannelKind[] = ['webchat', 'whatsapp', 'telegram'],
 ) {
   return {
-    version: 1,
+    version: FLOW_DOCUMENT_VERSION,
     name: 'Test flow',
     nodes,
     edges,

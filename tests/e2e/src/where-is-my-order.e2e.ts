@@ -1,0 +1,201 @@
+// Issue 15, as a merchant who never programmed: build "where is my order" from a blank flow with the
+// palette and the variable menu only (no `{{` typed anywhere), publish it; then add quick-reply buttons,
+// leave them unconnected and see publishing refused in plain words.
+import { mkdirSync } from 'node:fs'
+import type { FlowDetail } from '@parley/api'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium } from './browser.ts'
+import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
+
+const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
+const baseUrl = inject('baseUrl')
+
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  browser = await launchChromium()
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function shot(name: string) {
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
+}
+
+async function savedFlow(flowId: string): Promise<FlowDetail> {
+  const response = await context.request.get(`${baseUrl}/api/flows/${flowId}`)
+  expect(response.status()).toBe(200)
+  return (await response.json()) as FlowDetail
+}
+
+type SavedDoc = {
+  nodes: { id: string; kind: string; name?: string; config: Record<string, unknown> }[]
+  edges: { source: string; sourceHandle: string; target: string }[]
+}
+
+/** Drops a step from the palette at a point of the canvas (relative to its top-left corner). */
+async function dropStep(kind: string, x: number, y: number): Promise<Locator> {
+  const before = await page.locator(`.react-flow__node-${kind}`).count()
+  await page.locator(`.palette [data-kind="${kind}"]`).dragTo(page.locator('.react-flow__pane'), {
+    targetPosition: { x, y },
+  })
+  await expect.poll(() => page.locator(`.react-flow__node-${kind}`).count()).toBe(before + 1)
+  return page.locator(`.react-flow__node-${kind}`).nth(before)
+}
+
+async function dragBetween(from: Locator, to: Locator) {
+  const a = await from.boundingBox()
+  const b = await to.boundingBox()
+  if (!a || !b) throw new Error('handle not visible')
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 })
+  await page.mouse.up()
+}
+
+/** Picks a variable by its name from the menu of a message field. */
+async function insertVariable(field: string, name: string) {
+  await page.getByRole('button', { name: `Insert a variable into ${field}` }).click()
+  await page.getByRole('menuitem', { name, exact: true }).click()
+}
+
+describe('where is my order, built by a new merchant from a blank flow', () => {
+  let flowId = ''
+
+  it('signs in and starts a blank flow, which invites rather than accuses', async () => {
+    await page.goto(baseUrl)
+    await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
+    await page.getByLabel('Password').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Flows' }).waitFor()
+    await page.getByRole('button', { name: 'New flow' }).click()
+    await page
+      .getByRole('dialog', { name: 'New flow' })
+      .getByRole('button', { name: /Blank flow/ })
+      .click()
+    await page.waitForURL(/#\/flows\/[^/]+$/)
+    flowId = decodeURIComponent(/#\/flows\/([^/]+)$/.exec(page.url())![1]!)
+    await expect.poll(() => page.locator('.validation-chip').textContent()).toBe('Add a trigger to start')
+    expect(await page.locator('.issues-toggle').textContent()).toMatch(/Start by dragging a trigger/)
+  })
+
+  it('adds a keyword trigger and a lookup; the lookup adds the question for the order number itself', async () => {
+    const trigger = await dropStep('trigger-message', 380, 70)
+    await trigger.click()
+    await page.getByLabel('Start on').selectOption('keyword')
+    await page.getByLabel('Keywords').fill('where is my order, tracking')
+
+    const lookup = await dropStep('lookup-order', 380, 300)
+    await dragBetween(trigger.locator('.handle-out'), lookup.locator('.handle-in'))
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1)
+    await lookup.click()
+    // No question yet: one click adds it, connected between the trigger and the lookup.
+    await page.getByRole('button', { name: 'Ask the shopper for it' }).click()
+    const question = page.locator('.react-flow__node-collect-input')
+    await question.waitFor()
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2)
+    await lookup.click()
+    await expect
+      .poll(() => page.getByLabel('Order number from').locator('option:checked').textContent())
+      .toBe('Order number the shopper typed')
+  })
+
+  it('writes the answer with variables picked by name from the menu, never typing {{', async () => {
+    const lookup = page.locator('.react-flow__node-lookup-order')
+    const message = await dropStep('send-message', 700, 560)
+    await dragBetween(lookup.locator('.output-found .handle-out'), message.locator('.handle-in'))
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3)
+    await message.click()
+
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await box.click()
+    await page.keyboard.type('Hi ')
+    await page.getByRole('button', { name: 'Insert a variable into Message' }).click()
+    // The menu offers this flow's world: the shopper, their message, the answer and the found order.
+    const menu = page.getByRole('menu', { name: 'Variables for Message' })
+    await menu.waitFor()
+    const groups = await menu.locator('.variable-group').allTextContents()
+    expect(groups).toEqual([
+      'The shopper and their message',
+      'Answers collected before this step',
+      'Found order',
+    ])
+    const items = await menu.getByRole('menuitem').allTextContents()
+    expect(items).toContain('Order number the shopper typed')
+    expect(items).toContain('Tracking link')
+    expect(items.some((i) => /[{}[\]]|cart/i.test(i))).toBe(false)
+    await shot('issue15-variable-menu')
+    await menu.getByRole('menuitem', { name: "Shopper's first name", exact: true }).click()
+
+    await box.press('End')
+    await page.keyboard.type(', order ')
+    await insertVariable('Message', 'Order number')
+    await page.keyboard.type(' is ')
+    await insertVariable('Message', 'Order status')
+    await page.keyboard.type('. Follow it here: ')
+    await insertVariable('Message', 'Tracking link')
+
+    // A fallback for the first name, from the chip itself.
+    await page.locator('.variable-chip', { hasText: "Shopper's first name" }).click()
+    await page.getByLabel(/is unknown, write/).fill('there')
+    await page.getByRole('button', { name: 'Done', exact: true }).click()
+    await expect(page.locator('.variable-chip').first().textContent()).resolves.toBe(
+      "Shopper's first name · if unknown: there ▾",
+    )
+    expect(await box.textContent()).not.toContain('{{')
+    await shot('issue15-message-with-chips')
+
+    await expect.poll(() => page.locator('.save-state.saved').count()).toBe(1)
+    await expect
+      .poll(async () => {
+        const doc = (await savedFlow(flowId)).document as SavedDoc
+        return doc.nodes.find((n) => n.kind === 'send-message')?.config.text
+      })
+      .toBe(
+        'Hi {{contact.first_name | default: "there"}}, order {{order.number}} is {{order.status}}. Follow it here: {{order.trackingUrl}}',
+      )
+  })
+
+  it('publishes: outputs left open simply end the conversation', async () => {
+    await expect.poll(() => page.locator('.validation-chip').textContent()).not.toMatch(/to fix/)
+    await page.getByRole('button', { name: 'Publish' }).click()
+    await page
+      .getByRole('status')
+      .getByText(/Published v1/)
+      .waitFor()
+    await page.getByRole('button', { name: 'Dismiss' }).click()
+    expect(await savedFlow(flowId)).toMatchObject({ status: 'published', publishedVersion: 1 })
+  })
+
+  it('a quick-reply button left unconnected blocks publishing, in plain words', async () => {
+    const message = page.locator('.react-flow__node-send-message')
+    await message.click()
+    await page.getByRole('button', { name: '+ Add button' }).click()
+    await page.getByLabel('Button 1 title').fill('No, all good')
+    // The button is its own output on the card.
+    await message.locator('.output-label', { hasText: 'No, all good' }).waitFor()
+    await expect.poll(() => page.locator('.validation-chip').textContent()).toMatch(/to fix/)
+    await page.getByRole('button', { name: 'Publish' }).click()
+    const popover = page.locator('.publish-popover')
+    await popover.getByText('Fix these before publishing:').waitFor()
+    expect(await popover.locator('li').allTextContents()).toContain(
+      "The button 'No, all good' of 'Send message' doesn't lead anywhere yet; connect it to a step",
+    )
+    await shot('issue15-unconnected-button-blocks-publish')
+    await page.getByRole('button', { name: 'Dismiss' }).click()
+    expect(await savedFlow(flowId)).toMatchObject({ publishedVersion: 1 })
+    expect(pageErrors).toEqual([])
+  })
+})
