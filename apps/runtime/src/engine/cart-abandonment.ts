@@ -7,13 +7,8 @@ import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import { latestConversationId } from './contacts.ts'
 import { startTriggeredRuns } from './start-runs.ts'
-import {
-  afterCommit,
-  type Db,
-  isRetryableDbError,
-  newStepContext,
-  type StepContext,
-} from './step-transaction.ts'
+import { StepBatch } from './step-batch.ts'
+import { afterCommit, isRetryableDbError, newStepContext } from './step-transaction.ts'
 import { cartVars, contactVars } from './vars.ts'
 
 export interface AbandonResult {
@@ -43,7 +38,10 @@ export async function abandonDueCarts(
       const name = sql.raw(`cart_${++n}`)
       await sql`savepoint ${name}`.execute(trx)
       try {
-        counts.runsStarted += await abandonCart(trx, ctx, cart)
+        // The cart's own write set, flushed inside its savepoint: a failure rolls back everything it planned.
+        const batch = new StepBatch(trx, ctx)
+        counts.runsStarted += await abandonCart(batch, cart)
+        await batch.flush()
         counts.abandoned += 1
         await sql`release savepoint ${name}`.execute(trx)
       } catch (error) {
@@ -65,7 +63,8 @@ export async function abandonDueCarts(
   return result
 }
 
-async function abandonCart(trx: Db, ctx: StepContext, cart: Cart): Promise<number> {
+async function abandonCart(batch: StepBatch, cart: Cart): Promise<number> {
+  const { trx, ctx } = batch
   const abandonedAt = cart.abandon_at ?? new Date(ctx.now)
   const updated = await trx
     .updateTable('carts')
@@ -86,7 +85,7 @@ async function abandonCart(trx: Db, ctx: StepContext, cart: Cart): Promise<numbe
     .select('name')
     .where('id', '=', cart.merchant_id)
     .executeTakeFirstOrThrow()
-  const started = await startTriggeredRuns(trx, ctx, {
+  const started = await startTriggeredRuns(batch, {
     merchantId: cart.merchant_id,
     trigger: 'cart.abandoned',
     contactId: contact.id,

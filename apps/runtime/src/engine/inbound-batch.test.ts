@@ -1,6 +1,7 @@
-// The inbound batch path (group commit + `stepWaitingRunsInBatch`): many shoppers answering the runs waiting
-// for them, stepped together, write the same rows as one message at a time; a batch mixing new shoppers,
-// keywords, duplicates and one shopper's two messages routes each right; the frequency cap still counts.
+// Inbound messages in batches (group commit + one StepBatch per transaction): many shoppers answering the runs
+// waiting for them are stepped together and written with one statement, whatever the batch size; a batch
+// mixing new shoppers, keywords, duplicates and one shopper's two messages routes each right; the frequency
+// cap still counts.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
@@ -53,7 +54,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter('webchat') } })
     db = t.deps.db
-  }, 30_000)
+  }, 120_000)
   afterAll(() => t.close())
 
   /** Deps of their own (so their own group commit) with these batch settings and a statement recorder. */
@@ -227,7 +228,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     }
   }
 
-  it('steps 20 waiting runs from concurrent replies in a few batches, each exactly as a single reply would', async () => {
+  it('steps 20 waiting runs from concurrent replies in a few batches, each written in full', async () => {
     const { merchantId, message, startShoppers } = await setUp()
     const shoppers = await startShoppers(20)
     t.clock.advance(1000)
@@ -238,7 +239,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     )
     // Group commit: one receipts claim per batch, far fewer batches than messages ([1], [1], [18]).
     expect(recorder.count('receipts')).toBeLessThanOrEqual(3)
-    // The fast path took every message: no transcript row was written one at a time.
+    // Every transcript row went into the batch's one write statement.
     expect(recorder.count('messages')).toBe(0)
 
     for (const [i, s] of shoppers.entries()) {
@@ -316,7 +317,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   })
 
   /** 12 shoppers start, then reply at once, then reply again at once; the rows relative to the start. */
-  async function scenario(config: Partial<RuntimeDeps['config']>, options: { renameOnReply?: boolean } = {}) {
+  async function scenario(config: Partial<RuntimeDeps['config']>) {
     const { merchantId, message, startShoppers } = await setUp()
     const base = t.clock.now()
     const shoppers = await startShoppers(12)
@@ -324,9 +325,9 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     const reply = (round: number) =>
       Promise.all(
         shoppers.map((s, i) => {
+          // A changed profile (a new name) is applied on the way.
           const msg = message(s.visitor, `answer ${round}.${i}`, `${s.visitor}-${round}`)
-          // A changed profile (a new name) sends the message down the one-message path.
-          if (options.renameOnReply) msg.sender = { ...msg.sender, name: `Ada ${round}` }
+          msg.sender = { ...msg.sender, name: `Ada ${round}` }
           return processInboundMessage(deps, msg)
         }),
       )
@@ -335,18 +336,15 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     t.clock.advance(1000)
     const second = await reply(2)
     for (const r of [...first, ...second]) expect(r.route).toBe('run')
-    return { rows: await snapshotRows(merchantId, base), recorder }
+    return { rows: await snapshotRows(merchantId, base), recorder, merchantId }
   }
 
-  it('writes the same rows batched, one message per batch, and down the one-message path', async () => {
+  it('writes the same rows in batches and one message per batch', async () => {
     const batched = await scenario({ INBOUND_BATCH_SIZE: 64, INBOUND_BATCHES_IN_FLIGHT: 1 })
     expect(batched.recorder.count('messages')).toBe(0)
     expect(batched.recorder.count('receipts')).toBeLessThanOrEqual(4)
     const single = await scenario({ INBOUND_BATCH_SIZE: 1, INBOUND_BATCHES_IN_FLIGHT: 1 })
     expect(single.recorder.count('receipts')).toBe(24)
-    const slow = await scenario({ INBOUND_BATCH_SIZE: 64 }, { renameOnReply: true })
-    // Every message went the one-message way: its own transcript insert, and its reply its own.
-    expect(slow.recorder.count('messages')).toBe(48)
 
     expect(batched.rows.runs.every((r) => r.status === 'done' && r.outcome === 'finished')).toBe(true)
     expect(Object.values(batched.rows.transcripts)[0]?.map((m) => m.body)).toEqual([
@@ -359,7 +357,14 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     ])
     expect(batched.rows.timers).toEqual([])
     expect(single.rows).toEqual(batched.rows)
-    expect(slow.rows).toEqual(batched.rows)
+    const names = await db
+      .selectFrom('contacts')
+      .select('name')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('runs').select('contact_id').where('runs.merchant_id', '=', batched.merchantId),
+      )
+      .execute()
+    expect(names.map((c) => c.name)).toEqual(Array.from({ length: 12 }, () => 'Ada 2'))
   })
 
   it('routes a mixed batch: a waiting run, a new shopper, STOP, a duplicate, one shopper twice in order', async () => {
@@ -535,7 +540,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     ).toBe(1)
   })
 
-  it('steps a reply that looks an order up on the one-message path, next to fast replies in the same batch', async () => {
+  it('steps a reply that looks an order up next to plain replies in the same batch', async () => {
     const lookupOnReply = {
       version: 1,
       name: 'Order on reply',
@@ -574,8 +579,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     ])
     expect(lookedUp).toMatchObject({ route: 'run', runIds: [l.runId] })
     expect(fast.map((r) => r.route)).toEqual(['run', 'run', 'run'])
-    // plug (inbound + "Hi!"), then the looker's inbound row and answer; the fast replies none.
-    expect(recorder.count('messages')).toBe(4)
+    expect(recorder.count('messages')).toBe(0)
     expect((await transcript(l.conversationId as string)).map((m) => textOf(m))).toEqual([
       'hi',
       'Order number?',
@@ -700,15 +704,14 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     expect(staffedRun).toEqual({ revision: 1, waiting_for: 'reply' })
   })
 
-  it('applies the frequency cap to marketing replies stepped in a batch, as the one-message path does', async () => {
-    async function capScenario(renameOnReply: boolean) {
+  it('applies the frequency cap to marketing replies stepped in a batch', async () => {
+    async function capScenario() {
       const { merchantId, message, startShoppers } = await setUp(chatFlow('marketing'))
       await db
         .updateTable('merchants')
         .set({ frequency_cap_count: 1, frequency_cap_window_minutes: 60 })
         .where('id', '=', merchantId)
         .execute()
-      const base = t.clock.now()
       const shoppers = await startShoppers(6)
       await db
         .updateTable('contacts')
@@ -719,9 +722,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
       const reply = (round: number) =>
         Promise.all(
           shoppers.map((s) => {
-            const msg = message(s.visitor, `r${round}`, `${s.visitor}-${round}`)
-            if (renameOnReply) msg.sender = { ...msg.sender, name: `Ada ${round}` }
-            return processInboundMessage(deps, msg)
+            return processInboundMessage(deps, message(s.visitor, `r${round}`, `${s.visitor}-${round}`))
           }),
         )
       t.clock.advance(1000)
@@ -735,9 +736,9 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
         .where('direction', '=', 'out')
         .where('node_id', 'in', ['ack1', 'ack2'])
         .execute()
-      return { outs, rows: await snapshotRows(merchantId, base), recorder }
+      return { outs, recorder }
     }
-    const batched = await capScenario(false)
+    const batched = await capScenario()
     expect(batched.recorder.count('messages')).toBe(0)
     // ack1 is the first marketing send in the window: queued; ack2 hits the cap of 1: skipped.
     expect(batched.outs.filter((m) => m.node_id === 'ack1')).toEqual(
@@ -756,27 +757,11 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
         is_marketing: true,
       })),
     )
-    const slow = await capScenario(true)
-    expect(slow.recorder.count('messages')).toBeGreaterThanOrEqual(12)
-    expect(slow.rows).toEqual(batched.rows)
   })
 
-  it('on WhatsApp, a reply after the 24-hour window closed goes out free-form from the batch path', async () => {
-    const { message, startShoppers } = await setUp(chatFlow('service', null), 'whatsapp')
-    const [s] = await startShoppers(1)
-    if (!s) throw new Error('setup')
-    t.clock.advance(DAY + 3_600_000)
-    const { deps, recorder } = batchDeps({ INBOUND_BATCH_SIZE: 64 })
-    const result = await processInboundMessage(deps, message(s.visitor, 'still there?', `${s.visitor}-2`))
-    expect(result.route).toBe('run')
-    expect(recorder.count('messages')).toBe(0)
-    const reply = (await transcript(s.conversationId as string)).at(-1)
-    expect(reply).toMatchObject({ direction: 'out', status: 'queued', skip_reason: null })
-  })
-
-  // The one-message path steps the run before it touches the conversation row (run locks come first), so its
-  // sends must still see the window the message just opened (StepContext.inboundConversations).
-  it('on WhatsApp, a reply after the 24-hour window closed goes out free-form from the one-message path too', async () => {
+  // The conversation row is written after the runs are locked (run locks come first), so the batch's sends
+  // must see the window the message just opened (StepBatch.noteInbound).
+  it('on WhatsApp, a reply after the 24-hour window closed goes out free-form', async () => {
     const { message, startShoppers } = await setUp(chatFlow('service', null), 'whatsapp')
     const [s] = await startShoppers(1)
     if (!s) throw new Error('setup')
@@ -786,8 +771,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     msg.sender = { ...msg.sender, name: 'Ada Renamed' }
     const result = await processInboundMessage(deps, msg)
     expect(result.route).toBe('run')
-    // The one-message path: the inbound row and the reply each inserted on their own.
-    expect(recorder.count('messages')).toBe(2)
+    expect(recorder.count('messages')).toBe(0)
     const reply = (await transcript(s.conversationId as string)).at(-1)
     expect(reply).toMatchObject({ direction: 'out', status: 'queued', skip_reason: null })
   })

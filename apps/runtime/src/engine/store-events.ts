@@ -14,7 +14,8 @@ import { stepRuns } from './event-step.ts'
 import { claimReceipt } from './receipts.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startTriggeredRuns } from './start-runs.ts'
-import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import { inStepBatch, type StepBatch } from './step-batch.ts'
+import type { Db } from './step-transaction.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -46,17 +47,17 @@ export async function processStoreEvent(
   event: StoreEvent,
   source = STORE_EVENT_SOURCE,
 ): Promise<StoreEventResult> {
-  return inStepTransaction(deps, async (trx, ctx) => {
-    if (!(await claimReceipt(trx, merchantId, source, event.id, ctx.now))) {
+  return inStepBatch(deps, async (batch) => {
+    if (!(await claimReceipt(batch.trx, merchantId, source, event.id, batch.ctx.now))) {
       return { duplicate: true, stepped: [], started: [] }
     }
     switch (event.type) {
       case 'cart.updated':
-        return cartUpdated(trx, ctx, merchantId, event)
+        return cartUpdated(batch, merchantId, event)
       case 'order.created':
-        return orderCreated(trx, ctx, merchantId, event)
+        return orderCreated(batch, merchantId, event)
       case 'order.shipped':
-        return orderShipped(trx, ctx, merchantId, event)
+        return orderShipped(batch, merchantId, event)
     }
   })
 }
@@ -106,11 +107,11 @@ async function storeVars(trx: Db, merchantId: string) {
 }
 
 async function cartUpdated(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: CartUpdatedEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const { contact } = await resolveContact(trx, merchantId, event.contact, ctx.now)
   const { merchant } = await storeVars(trx, merchantId)
   const now = new Date(ctx.now)
@@ -204,11 +205,11 @@ async function upsertOrder(
 }
 
 async function orderCreated(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: OrderCreatedStoreEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const now = new Date(ctx.now)
   const cartToken = event.order.cartToken ?? null
   const cart = cartToken
@@ -258,8 +259,7 @@ async function orderCreated(
   const flowOrder = { ...orderVars(order), cartToken: cartToken ?? undefined }
   const stepped = cartToken
     ? await stepRuns(
-        trx,
-        ctx,
+        batch,
         merchantId,
         await findActiveRunIds(trx, merchantId, { correlationKey: cartToken }),
         {
@@ -269,7 +269,7 @@ async function orderCreated(
       )
     : []
   const started = resolved
-    ? await startTriggeredRuns(trx, ctx, {
+    ? await startTriggeredRuns(batch, {
         merchantId,
         trigger: 'order.created',
         contactId: resolved.contact.id,
@@ -286,11 +286,11 @@ async function orderCreated(
 }
 
 async function orderShipped(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: OrderShippedStoreEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const now = new Date(ctx.now)
   const order = await trx
     .updateTable('orders')
@@ -322,14 +322,13 @@ async function orderShipped(
   }
   const flowOrder = orderVars(order)
   const stepped = await stepRuns(
-    trx,
-    ctx,
+    batch,
     merchantId,
     await findActiveRunIds(trx, merchantId, { correlationKey: `order:${order.number}` }),
     { type: 'order.shipped', order: flowOrder as never },
   )
   const started = resolved
-    ? await startTriggeredRuns(trx, ctx, {
+    ? await startTriggeredRuns(batch, {
         merchantId,
         trigger: 'order.shipped',
         contactId: resolved.contact.id,
