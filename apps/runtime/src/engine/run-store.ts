@@ -1,6 +1,6 @@
 // Run rows: locking runs for a step, finding the active ones an event concerns, and the columns a step decides
 // (written by the batch's write set, `StepWrites`).
-import type { JsonObject, Run } from '@parley/db'
+import type { Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { waitingFor } from './flow-versions.ts'
@@ -58,7 +58,7 @@ export async function findActiveRunIds(
 export function runFieldsOf(version: LoadedFlowVersion, result: StepResult, now: number) {
   const done = result.status === 'done'
   return {
-    snapshot: result.snapshot as unknown as JsonObject,
+    snapshot: result.snapshot,
     status: done ? ('done' as const) : ('active' as const),
     waiting_for: done ? null : waitingFor(version, result.activeNodeIds),
     outcome: done ? result.outcome : null,

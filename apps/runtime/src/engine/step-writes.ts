@@ -66,7 +66,7 @@ export class StepWrites {
           timer_id: timer.id,
           due_at: new Date(timer.dueAt),
           revision: run.revision,
-          event: JSON.parse(JSON.stringify(timer.event)) as JsonObject,
+          event: { ...timer.event },
         })
       }
     }

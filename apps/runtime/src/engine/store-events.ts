@@ -23,7 +23,7 @@ import type {
   StoreContact,
   StoreEvent,
 } from './store-event-schema.ts'
-import { contactVars, orderVars } from './vars.ts'
+import { contactVars, orderEventPayload, orderVars } from './vars.ts'
 
 export const STORE_EVENT_SOURCE = 'api'
 
@@ -256,7 +256,6 @@ async function orderCreated(
       .where('id', '=', cart.id)
       .execute()
   }
-  const flowOrder = { ...orderVars(order), cartToken: cartToken ?? undefined }
   const stepped = cartToken
     ? await stepRuns(
         batch,
@@ -264,7 +263,7 @@ async function orderCreated(
         await findActiveRunIds(trx, merchantId, { correlationKey: cartToken }),
         {
           type: 'order.created',
-          order: flowOrder as never,
+          order: orderEventPayload(order),
         },
       )
     : []
@@ -325,7 +324,7 @@ async function orderShipped(
     batch,
     merchantId,
     await findActiveRunIds(trx, merchantId, { correlationKey: `order:${order.number}` }),
-    { type: 'order.shipped', order: flowOrder as never },
+    { type: 'order.shipped', order: orderEventPayload(order) },
   )
   const started = resolved
     ? await startTriggeredRuns(batch, {
