@@ -1,23 +1,22 @@
-// The simulator's host: runs a compiled flow in the browser with packages/flow's start / step and a
-// simulated clock. Like the runtime it keeps the timer list and fires due timers in order; effects that
-// need the outside world (order lookup, product answer, HTTP) are answered at once with sample data.
+// The simulator's host: runs a compiled flow in the browser through packages/flow's `SimulatedRun` (its timer
+// table and simulated clock) with a port that answers effects from sample data. The effects themselves go
+// through the same handlers as the runtime's (`effectHandlers`): only the answers are samples.
 import {
   compile,
   type Effect,
+  type EffectAnswer,
   type FlowDocument,
   type FlowEventInput,
   type FlowMachine,
   type FlowVars,
   type OrderEventPayload,
   type OutboundMessage,
-  type PersistedFlowSnapshot,
+  SimulatedRun,
   type StepResult,
-  start,
-  step,
+  type SyncEffectPort,
   type TimerSet,
 } from '@parley/flow'
 import { SAMPLE_CART_TOKEN, sampleVars } from './sample-data.ts'
-
 export interface ChatMessage {
   id: number
   from: 'bot' | 'shopper' | 'system'
@@ -68,8 +67,7 @@ function describeDelay(ms: number): string {
 
 export class SimulatorHost {
   private readonly machine: FlowMachine
-  private snapshot: PersistedFlowSnapshot | null = null
-  private timers = new Map<string, TimerSet>()
+  private run: SimulatedRun | null = null
   private nextId = 1
   view: SimulatorView
 
@@ -89,13 +87,21 @@ export class SimulatorHost {
 
   /** Starts a run at a trigger with sample data (a contact and a cart with two items). */
   start(triggerNodeId: string, vars: FlowVars = structuredClone(sampleVars)): void {
-    const result = start(
+    this.addLog('event', 'Run started')
+    this.run = new SimulatedRun(
       this.machine,
       { triggerNodeId, vars, seed: 'simulator', cartToken: SAMPLE_CART_TOKEN },
-      { now: this.view.now },
+      this.view.now,
+      {
+        port: this.port,
+        onStep: (result) => this.onStep(result),
+        onTimerFired: (timer) => {
+          this.view = { ...this.view, now: this.run?.now ?? timer.dueAt }
+          this.addLog('timer-fired', `Timer fired after ${describeDelay(timer.delayMs)}`)
+        },
+      },
     )
-    this.addLog('event', 'Run started')
-    this.apply(result)
+    this.sync()
   }
 
   /** The shopper writes, or taps a quick-reply button. */
@@ -130,33 +136,33 @@ export class SimulatorHost {
   }
 
   private advanceTo(time: number): void {
-    for (;;) {
-      const due = this.sortedTimers()[0]
-      if (!due || due.dueAt > time || this.view.status !== 'active') break
-      this.timers.delete(due.id)
-      this.view = { ...this.view, now: Math.max(this.view.now, due.dueAt) }
-      this.addLog('timer-fired', `Timer fired after ${describeDelay(due.delayMs)}`)
-      this.send(due.event)
-    }
-    this.view = { ...this.view, now: Math.max(this.view.now, time), timers: this.sortedTimers() }
+    if (this.run && this.view.status === 'active') this.run.advanceTo(time)
+    this.view = { ...this.view, now: Math.max(this.view.now, time) }
+    this.sync()
   }
 
   private sortedTimers(): TimerSet[] {
-    return [...this.timers.values()].sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id))
+    return [...(this.run?.timers.values() ?? [])].sort(
+      (a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id),
+    )
   }
 
   private send(event: FlowEventInput): void {
-    if (!this.snapshot || this.view.status !== 'active') return
-    this.apply(step(this.machine, this.snapshot, event, { now: this.view.now }))
+    if (!this.run || this.view.status !== 'active') return
+    this.run.now = this.view.now
+    this.run.send(event)
+    this.sync()
   }
 
-  private apply(result: StepResult): void {
-    this.snapshot = result.snapshot
+  private sync(): void {
+    this.view = { ...this.view, timers: this.sortedTimers() }
+  }
+
+  private onStep(result: StepResult): void {
     for (const id of result.timers.cancel) {
-      if (this.timers.delete(id)) this.addLog('timer-cancel', 'Timer cancelled')
+      if (this.run?.timers.has(id)) this.addLog('timer-cancel', 'Timer cancelled')
     }
     for (const timer of result.timers.set) {
-      this.timers.set(timer.id, timer)
       this.addLog('timer-set', `Timer set: ${describeDelay(timer.delayMs)}`)
     }
     this.view = {
@@ -164,54 +170,42 @@ export class SimulatorHost {
       status: result.status,
       outcome: result.outcome,
       activeNodeIds: result.activeNodeIds,
-      timers: this.sortedTimers(),
     }
-    const answers: { nodeId: string; ok: boolean; data?: unknown }[] = []
-    for (const effect of result.effects) {
-      this.describeEffect(effect)
-      const answer = sampleEffectResult(effect)
-      if (answer) answers.push({ nodeId: effect.nodeId, ...answer })
-    }
-    if (result.status === 'done') {
-      this.timers.clear()
-      this.view = { ...this.view, timers: [] }
-      this.addLog('done', `Run ended: ${result.outcome ?? 'completed'}`)
-    }
-    for (const answer of answers) this.send({ type: 'effect.result', ...answer })
+    if (result.status === 'done') this.addLog('done', `Run ended: ${result.outcome ?? 'completed'}`)
   }
 
-  private describeEffect(effect: Effect): void {
-    switch (effect.type) {
-      case 'send':
-        this.addMessage('bot', effect.message, effect.nodeId)
-        this.addLog(
-          'send',
-          `Sent (${effect.purpose})${effect.template ? ` · template ${effect.template.name}` : ''}: ${effect.message.text.slice(0, 60)}`,
-        )
-        break
-      case 'escalate':
-        this.addMessage('system', { text: `Handed to the ${effect.queue} team` })
-        this.addLog(
-          'escalate',
-          `Escalated to ${effect.queue}${effect.summary ? ` — ${effect.summary.replaceAll('\n', '; ')}` : ''}`,
-        )
-        break
-      case 'incentive.offered':
-        this.addLog('effect', `Discount offered: ${effect.code}`)
-        break
-      case 'order.lookup':
-        this.addLog(
-          'effect',
-          `Order looked up${effect.orderNumber ? ` (#${effect.orderNumber})` : ''}: sample order #1042`,
-        )
-        break
-      case 'product.answer':
-        this.addLog('effect', 'Product question answered from the sample catalogue')
-        break
-      case 'http.request':
-        this.addLog('effect', `${effect.method} ${effect.url} → sample 200 OK`)
-        break
-    }
+  /** Effects as the shopper and the team would see them; look-ups and requests answered with samples. */
+  private readonly port: SyncEffectPort = {
+    send: (effect) => {
+      this.addMessage('bot', effect.message, effect.nodeId)
+      this.addLog(
+        'send',
+        `Sent (${effect.purpose})${effect.template ? ` · template ${effect.template.name}` : ''}: ${effect.message.text.slice(0, 60)}`,
+      )
+    },
+    escalate: (effect) => {
+      this.addMessage('system', { text: `Handed to the ${effect.queue} team` })
+      this.addLog(
+        'escalate',
+        `Escalated to ${effect.queue}${effect.summary ? ` — ${effect.summary.replaceAll('\n', '; ')}` : ''}`,
+      )
+    },
+    offerIncentive: (effect) => this.addLog('effect', `Discount offered: ${effect.code}`),
+    lookupOrder: (effect) => {
+      this.addLog(
+        'effect',
+        `Order looked up${effect.orderNumber ? ` (#${effect.orderNumber})` : ''}: sample order #1042`,
+      )
+      return sampleEffectResult(effect)?.data ?? null
+    },
+    answerProductQuestion: (effect) => {
+      this.addLog('effect', 'Product question answered from the sample catalogue')
+      return sampleEffectResult(effect)?.data ?? null
+    },
+    requestHttp: (effect) => {
+      this.addLog('effect', `${effect.method} ${effect.url} → sample 200 OK`)
+      return sampleEffectResult(effect) as EffectAnswer
+    },
   }
 
   private addMessage(from: ChatMessage['from'], message: OutboundMessage, nodeId?: string): void {

@@ -1,49 +1,35 @@
 // The `escalate` effect: the conversation goes to a staff queue ('waiting') with the bot's summary, shown in
 // the inbox as a system note in the transcript. The run waits for staff to hand back.
 import { randomUUID } from 'node:crypto'
+import type { NewMessage } from '@parley/db'
 import type { EscalateEffect } from '@parley/flow'
-import type { Db, StepContext } from '../engine/step-transaction.ts'
+import type { ConversationTouch } from '../engine/step-writes.ts'
 
-export async function escalateConversation(
-  trx: Db,
-  ctx: StepContext,
-  run: { merchant_id: string; id: string; contact_id: string; conversation_id: string | null },
+/** The conversation's hand-over to the queue and the note for staff (never sent to the shopper). */
+export function escalationRows(
+  run: { merchant_id: string; id: string; contact_id: string },
+  conversationId: string,
   effect: EscalateEffect,
-): Promise<void> {
-  if (!run.conversation_id) {
-    ctx.deps.logger.warn('escalation without a conversation', { runId: run.id })
-    return
-  }
-  const now = new Date(ctx.now)
-  const conversation = await trx
-    .updateTable('conversations')
-    .set((eb) => ({
-      // Already with a person: keep them; otherwise it waits in the queue.
-      status: eb
-        .case()
-        .when('status', '=', 'assigned')
-        .then('assigned' as const)
-        .else('waiting' as const)
-        .end(),
-      queue: effect.queue,
-      escalation: { summary: effect.summary, fields: effect.fields, runId: run.id, nodeId: effect.nodeId },
-      escalated_at: now,
-      resolved_at: null,
-      last_message_at: now,
-      updated_at: now,
-    }))
-    .where('merchant_id', '=', run.merchant_id)
-    .where('id', '=', run.conversation_id)
-    .returning('id')
-    .executeTakeFirst()
-  if (!conversation) return
-  const messageId = randomUUID()
-  await trx
-    .insertInto('messages')
-    .values({
+  now: number,
+): { touch: ConversationTouch; note: NewMessage & { id: string } } {
+  const at = new Date(now)
+  return {
+    touch: {
       merchant_id: run.merchant_id,
-      id: messageId,
-      conversation_id: run.conversation_id,
+      id: conversationId,
+      last_inbound_at: null,
+      last_message_at: at,
+      updated_at: at,
+      reopen: false,
+      escalation: {
+        queue: effect.queue,
+        details: { summary: effect.summary, fields: effect.fields, runId: run.id, nodeId: effect.nodeId },
+      },
+    },
+    note: {
+      merchant_id: run.merchant_id,
+      id: randomUUID(),
+      conversation_id: conversationId,
       contact_id: run.contact_id,
       direction: 'out',
       // A note for staff, never sent to the shopper (no outbox row).
@@ -55,11 +41,8 @@ export async function escalateConversation(
       status: 'sent',
       run_id: run.id,
       node_id: effect.nodeId,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute()
-  const base = { merchantId: run.merchant_id, conversationId: run.conversation_id }
-  ctx.notifications.push({ ...base, kind: 'conversation', id: run.conversation_id })
-  ctx.notifications.push({ ...base, kind: 'message', id: messageId })
+      created_at: at,
+      updated_at: at,
+    },
+  }
 }

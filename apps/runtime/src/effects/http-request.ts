@@ -1,10 +1,9 @@
 // The `http.request` effect: never called inside a step. It is queued in the outbox as a job; the relay
 // performs it after commit and feeds the answer back to the run as an `effect.result` event.
-import type { JsonObject } from '@parley/db'
+import type { JsonObject, NewOutboxEntry } from '@parley/db'
 import type { HttpRequestEffect } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
 import { egressFetch } from '../egress/egress-fetch.ts'
-import type { Db, StepContext } from '../engine/step-transaction.ts'
 
 export interface HttpJob {
   kind: 'http.request'
@@ -14,37 +13,24 @@ export interface HttpJob {
 
 export const MAX_RESPONSE_BYTES = 256 * 1024
 
-/** Queues the request; false when the run has no conversation to hang the job on (answered as a failure). */
-export async function queueHttpRequest(
-  trx: Db,
-  ctx: StepContext,
-  run: { merchant_id: string; id: string; conversation_id: string | null },
+/** The outbox row of the request, on the conversation's channel (the relay's lanes are per channel). */
+export function httpJobRow(
+  run: { merchant_id: string; id: string },
+  conversation: { id: string; channel_id: string },
   effect: HttpRequestEffect,
-): Promise<boolean> {
-  if (!run.conversation_id) return false
-  const conversation = await trx
-    .selectFrom('conversations')
-    .select('channel_id')
-    .where('merchant_id', '=', run.merchant_id)
-    .where('id', '=', run.conversation_id)
-    .executeTakeFirst()
-  if (!conversation) return false
+  now: number,
+): NewOutboxEntry {
   const job: HttpJob = { kind: 'http.request', runId: run.id, effect }
-  await trx
-    .insertInto('outbox')
-    .values({
-      merchant_id: run.merchant_id,
-      run_id: run.id,
-      conversation_id: run.conversation_id,
-      channel_id: conversation.channel_id,
-      payload: JSON.parse(JSON.stringify(job)) as JsonObject,
-      next_attempt_at: new Date(ctx.now),
-      created_at: new Date(ctx.now),
-      updated_at: new Date(ctx.now),
-    })
-    .execute()
-  ctx.queued += 1
-  return true
+  return {
+    merchant_id: run.merchant_id,
+    run_id: run.id,
+    conversation_id: conversation.id,
+    channel_id: conversation.channel_id,
+    payload: JSON.parse(JSON.stringify(job)) as JsonObject,
+    next_attempt_at: new Date(now),
+    created_at: new Date(now),
+    updated_at: new Date(now),
+  }
 }
 
 /**

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto'
 import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, Run, TemplateCategory } from '@parley/db'
 import type { Effect, OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
 import type { OutboundPayload } from '../channels/types.ts'
+import { StepBatch } from '../engine/step-batch.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
 import { monthStart } from '../policy/local-time.ts'
-import { loadSendTarget, type SendTarget, sendFactsFor } from '../policy/send-facts.ts'
+import type { SendTarget } from '../policy/send-facts.ts'
 import {
   decideSend,
   type SendDecision,
@@ -65,44 +66,40 @@ export function messageBody(message: OutboundMessage, template?: TemplateRef): J
 }
 
 /**
- * Applies policy to a bot send and records it in the step's transaction.
+ * Applies policy to a send and records it in the step's transaction (a write set of one, flushed at once).
  * @example await queueSend(trx, ctx, { merchantId, conversationId, runId, nodeId, message, purpose: 'marketing', exemption: 'none' })
  */
 export async function queueSend(trx: Db, ctx: StepContext, req: SendRequest): Promise<SendOutcome> {
-  const loaded = await loadSendTarget(trx, req.merchantId, req.conversationId)
-  if (!loaded) return { status: 'skipped', messageId: null, reason: 'no_channel' }
-  const now = ctx.now
-  const target = ctx.inboundConversations.has(loaded.conversation.id)
-    ? { ...loaded, conversation: { ...loaded.conversation, last_inbound_at: new Date(now) } }
-    : loaded
-  const facts = await sendFactsFor(trx, target, {
-    purpose: req.purpose,
-    exemption: req.exemption,
-    hasTemplate: req.template !== undefined,
-    now,
+  const batch = new StepBatch(trx, ctx)
+  const outcome = await batch.send(req)
+  await batch.flush()
+  return outcome
+}
+
+/**
+ * The policy's decision for a send to a loaded target; a WhatsApp template send is charged to the month's
+ * budget here (a row lock), and skipped when the budget refuses it.
+ */
+export async function decideAndCharge(
+  trx: Db,
+  target: SendTarget,
+  req: SendRequest,
+  facts: SendFacts,
+  now: number,
+): Promise<{ decision: SendDecision; cost: SendCost | null }> {
+  const decision = decideTargetSend(target, facts)
+  if (!needsTemplateSpend(target, req, decision)) return { decision, cost: null }
+  const cost = templatePrice(req.template.category, target.merchant.budget_currency)
+  const allowed = await spendTemplateBudget(trx, {
+    merchantId: req.merchantId,
+    month: monthStart(now, target.merchant.timezone),
+    category: req.template.category,
+    amount: cost.amount,
+    currency: cost.currency,
+    budget: target.merchant.monthly_template_budget,
+    at: now,
   })
-  let decision = decideTargetSend(target, facts)
-  let cost: SendCost | null = null
-  if (needsTemplateSpend(target, req, decision)) {
-    cost = templatePrice(req.template.category, target.merchant.budget_currency)
-    const allowed = await spendTemplateBudget(trx, {
-      merchantId: req.merchantId,
-      month: monthStart(now, target.merchant.timezone),
-      category: req.template.category,
-      amount: cost.amount,
-      currency: cost.currency,
-      budget: target.merchant.monthly_template_budget,
-      at: now,
-    })
-    if (!allowed) {
-      decision = { kind: 'skip', reason: 'template_budget' }
-      cost = null
-    }
-  }
-  const rows = sendRows(target, req, decision, cost, now)
-  await trx.insertInto('messages').values(rows.message).execute()
-  if (rows.outbox) await trx.insertInto('outbox').values(rows.outbox).execute()
-  return recordSendRows(ctx, req, rows)
+  return allowed ? { decision, cost } : { decision: { kind: 'skip', reason: 'template_budget' }, cost: null }
 }
 
 type SendCost = { amount: number; currency: string }
@@ -117,7 +114,7 @@ export function decideTargetSend(target: SendTarget, facts: SendFacts): SendDeci
 }
 
 /** A WhatsApp template send costs money: the merchant's monthly budget must allow it (a row lock). */
-export function needsTemplateSpend(
+function needsTemplateSpend(
   target: SendTarget,
   req: SendRequest,
   decision: SendDecision,

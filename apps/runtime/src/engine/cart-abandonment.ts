@@ -3,17 +3,11 @@
 // cart). The schedule is carts.abandon_at in the database, so a restart loses nothing; claiming with
 // SKIP LOCKED lets replicas sweep side by side.
 import type { Cart } from '@parley/db'
-import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import { latestConversationId } from './contacts.ts'
 import { startTriggeredRuns } from './start-runs.ts'
-import {
-  afterCommit,
-  type Db,
-  isRetryableDbError,
-  newStepContext,
-  type StepContext,
-} from './step-transaction.ts'
+import { inStepBatch, type StepBatch } from './step-batch.ts'
+import { isRetryableDbError } from './step-transaction.ts'
 import { cartVars, contactVars } from './vars.ts'
 
 export interface AbandonResult {
@@ -21,37 +15,33 @@ export interface AbandonResult {
   runsStarted: number
 }
 
+/**
+ * Abandons up to `limit` due carts in one step transaction (one write set). A batch that fails is swept
+ * again cart by cart, each in its own transaction; a cart that fails alone is no longer watched.
+ */
 export async function abandonDueCarts(
   deps: RuntimeDeps,
   limit = deps.config.TIMER_BATCH_SIZE,
 ): Promise<AbandonResult> {
-  const ctx = newStepContext(deps)
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const carts = await trx
-      .selectFrom('carts')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where('abandon_at', '<=', new Date(ctx.now))
-      .orderBy('abandon_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute()
-    const counts: AbandonResult = { abandoned: 0, runsStarted: 0 }
-    let n = 0
-    for (const cart of carts) {
-      const name = sql.raw(`cart_${++n}`)
-      await sql`savepoint ${name}`.execute(trx)
+  let claimed: Cart[] = []
+  try {
+    return await abandonClaimed(deps, limit, null, (carts) => {
+      claimed = carts
+    })
+  } catch (error) {
+    if (isRetryableDbError(error) || claimed.length === 0) throw error
+    deps.logger.warn('cart sweep failed; abandoning its carts one at a time', { error })
+    const total: AbandonResult = { abandoned: 0, runsStarted: 0 }
+    for (const cart of claimed) {
       try {
-        counts.runsStarted += await abandonCart(trx, ctx, cart)
-        counts.abandoned += 1
-        await sql`release savepoint ${name}`.execute(trx)
-      } catch (error) {
-        await sql`rollback to savepoint ${name}`.execute(trx)
-        if (isRetryableDbError(error)) continue
-        deps.logger.error('cart abandonment failed', { cartId: cart.id, error })
+        const alone = await abandonClaimed(deps, 1, cart, () => {})
+        total.abandoned += alone.abandoned
+        total.runsStarted += alone.runsStarted
+      } catch (cartError) {
+        if (isRetryableDbError(cartError)) continue
+        deps.logger.error('cart abandonment failed', { cartId: cart.id, error: cartError })
         // Stop watching it rather than fail at every sweep; the cart stays active.
-        await trx
+        await deps.db
           .updateTable('carts')
           .set({ abandon_at: null })
           .where('merchant_id', '=', cart.merchant_id)
@@ -59,13 +49,36 @@ export async function abandonDueCarts(
           .execute()
       }
     }
-    return counts
-  })
-  await afterCommit(ctx)
-  return result
+    return total
+  }
 }
 
-async function abandonCart(trx: Db, ctx: StepContext, cart: Cart): Promise<number> {
+async function abandonClaimed(
+  deps: RuntimeDeps,
+  limit: number,
+  only: Cart | null,
+  onClaimed: (carts: Cart[]) => void,
+): Promise<AbandonResult> {
+  return inStepBatch(deps, async (batch) => {
+    let query = batch.trx
+      .selectFrom('carts')
+      .selectAll()
+      .where('status', '=', 'active')
+      .where('abandon_at', '<=', new Date(batch.ctx.now))
+    if (only) query = query.where('merchant_id', '=', only.merchant_id).where('id', '=', only.id)
+    const carts = await query.orderBy('abandon_at').limit(limit).forUpdate().skipLocked().execute()
+    onClaimed(carts)
+    const counts: AbandonResult = { abandoned: 0, runsStarted: 0 }
+    for (const cart of carts) {
+      counts.runsStarted += await abandonCart(batch, cart)
+      counts.abandoned += 1
+    }
+    return counts
+  })
+}
+
+async function abandonCart(batch: StepBatch, cart: Cart): Promise<number> {
+  const { trx, ctx } = batch
   const abandonedAt = cart.abandon_at ?? new Date(ctx.now)
   const updated = await trx
     .updateTable('carts')
@@ -86,7 +99,7 @@ async function abandonCart(trx: Db, ctx: StepContext, cart: Cart): Promise<numbe
     .select('name')
     .where('id', '=', cart.merchant_id)
     .executeTakeFirstOrThrow()
-  const started = await startTriggeredRuns(trx, ctx, {
+  const started = await startTriggeredRuns(batch, {
     merchantId: cart.merchant_id,
     trigger: 'cart.abandoned',
     contactId: contact.id,

@@ -1,21 +1,21 @@
 // Inbound chat routing (DESIGN.md "Policy", issue 3): every verified message from a channel adapter comes
-// here. In one transaction: dedupe on the provider's id; the contact, identity and conversation; the
-// transcript row and the 24-hour window; then opt-out / opt-in keywords first; staff takeover (inbox only);
-// else the run waiting for this shopper's reply; else a flow triggered by keyword or by any message;
-// else nothing (the message stays in the transcript, recorded as unrouted).
+// here. Messages arriving together are one batch (group commit) and one StepBatch: receipts claimed with one
+// statement; per message the contact, identity and conversation; the transcript row and the 24-hour window;
+// then opt-out / opt-in keywords first; staff takeover (inbox only); else the run waiting for this shopper's
+// reply; else a flow triggered by keyword or by any message; else nothing (the message stays in the
+// transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import { randomUUID } from 'node:crypto'
-import type { Contact, Conversation, Merchant } from '@parley/db'
+import type { Contact, Conversation, JsonObject, Merchant } from '@parley/db'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { queueSend } from '../effects/send.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
-import { stepWaitingRunsInBatch } from './inbound-batch.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startTriggeredRuns } from './start-runs.ts'
+import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
 import { contactVars } from './vars.ts'
 
@@ -43,7 +43,8 @@ export function inboundReceiptSource(channelId: string): string {
 
 /**
  * Processes one inbound message exactly once (per channel and provider id). Messages arriving together are
- * processed together: one transaction per batch (group commit), the common case read once and written with one statement.
+ * processed together: one transaction and one write set per batch (group commit); a batch that fails is
+ * retried message by message, so one bad message fails alone.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
 export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
@@ -63,31 +64,24 @@ export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): P
 
 const batchers = new WeakMap<RuntimeDeps, GroupCommit<InboundMessage, InboundResult>>()
 
-/** Inbound messages of different shoppers in one transaction: receipts first, then the fast path, then the rest. */
+/** Inbound messages of different shoppers in one transaction: receipts first, then each fresh message, one write. */
 export async function processInboundBatch(
   trx: Db,
   ctx: StepContext,
   msgs: InboundMessage[],
 ): Promise<InboundResult[]> {
   const fresh = await claimInboundReceipts(trx, msgs, ctx.now)
-  const results: (InboundResult | undefined)[] = msgs.map((_, i) =>
-    fresh.has(i) ? undefined : { duplicate: true, route: 'duplicate', runIds: [] },
-  )
-  const byMerchant = new Map<string, { index: number; msg: InboundMessage }[]>()
-  for (const index of fresh) {
-    const msg = msgs[index] as InboundMessage
-    byMerchant.set(msg.merchantId, [...(byMerchant.get(msg.merchantId) ?? []), { index, msg }])
+  const batch = new StepBatch(trx, ctx)
+  const results: InboundResult[] = []
+  for (const [index, msg] of msgs.entries()) {
+    results.push(
+      fresh.has(index)
+        ? await routeFreshMessage(batch, msg)
+        : { duplicate: true, route: 'duplicate', runIds: [] },
+    )
   }
-  for (const [merchantId, group] of byMerchant) {
-    for (const [index, fast] of await stepWaitingRunsInBatch(trx, ctx, merchantId, group)) {
-      const { runId, ...rest } = fast
-      results[index] = { duplicate: false, route: 'run', ...rest, runIds: [runId] }
-    }
-  }
-  for (const index of fresh) {
-    results[index] ??= await routeFreshMessage(trx, ctx, msgs[index] as InboundMessage)
-  }
-  return results as InboundResult[]
+  await batch.flush()
+  return results
 }
 
 /** Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time. */
@@ -115,9 +109,9 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
   return fresh
 }
 
-/** One fresh message the batch's fast path did not take: contact, conversation, transcript row, then routing. */
-async function routeFreshMessage(trx: Db, ctx: StepContext, msg: InboundMessage): Promise<InboundResult> {
-  const deps = ctx.deps
+/** One fresh message: contact, conversation, transcript row, then routing. */
+async function routeFreshMessage(batch: StepBatch, msg: InboundMessage): Promise<InboundResult> {
+  const { trx, ctx } = batch
   // Read once per transaction: the reply queued below reuses both rows.
   const merchant = await readMerchant(trx, msg.merchantId)
   const channel = await readChannel(trx, msg.merchantId, msg.channelId)
@@ -136,64 +130,43 @@ async function routeFreshMessage(trx: Db, ctx: StepContext, msg: InboundMessage)
   )
   const conversation = await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now)
   const messageId = randomUUID()
-  await trx
-    .insertInto('messages')
-    .values({
-      merchant_id: msg.merchantId,
-      id: messageId,
-      conversation_id: conversation.id,
-      contact_id: contact.id,
-      direction: 'in',
-      author: 'shopper',
-      body: JSON.parse(
-        JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
-      ) as Record<string, never>,
-      status: 'delivered',
-      provider_message_id: msg.externalId,
-      created_at: new Date(ctx.now),
-      updated_at: new Date(ctx.now),
-    })
-    .execute()
-  ctx.notifications.push({
-    merchantId: msg.merchantId,
-    conversationId: conversation.id,
-    kind: 'message',
+  batch.addMessage({
+    merchant_id: msg.merchantId,
     id: messageId,
+    conversation_id: conversation.id,
+    contact_id: contact.id,
+    direction: 'in',
+    author: 'shopper',
+    body: JSON.parse(
+      JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
+    ) as JsonObject,
+    status: 'delivered',
+    provider_message_id: msg.externalId,
+    created_at: new Date(ctx.now),
+    updated_at: new Date(ctx.now),
   })
-  const base = { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId }
-  ctx.inboundConversations.add(conversation.id)
-  const routed = await route(trx, ctx, merchant, contact, conversation, msg)
-  // The window opens (and the conversation rows are touched) after the runs were locked: every step
-  // takes run locks before conversation locks, so an inbound message and a timer never deadlock.
-  const reopened = conversation.status === 'resolved' && routed.route !== 'staff'
-  await trx
-    .updateTable('conversations')
-    .set({
-      last_inbound_at: new Date(ctx.now),
-      last_message_at: new Date(ctx.now),
-      updated_at: new Date(ctx.now),
-      ...(reopened ? { status: 'bot' as const, resolved_at: null } : {}),
-    })
-    .where('merchant_id', '=', msg.merchantId)
-    .where('id', '=', conversation.id)
-    .execute()
+  // The window opens now for the sends below; the conversation row is written with the batch, after every
+  // run lock (every step takes run locks before conversation locks, so an inbound message and a timer never
+  // deadlock).
+  batch.noteInbound(conversation)
+  const routed = await route(batch, merchant, contact, conversation, msg)
   if (routed.route === 'none')
-    deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
-  return { ...base, ...routed }
+    ctx.deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
+  return { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId, ...routed }
 }
 
 async function route(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchant: Merchant,
   contact: Contact,
   conversation: Conversation,
   msg: InboundMessage,
 ): Promise<{ route: InboundRoute; runIds: string[] }> {
+  const { trx, ctx } = batch
   const now = ctx.now
   if (isOptOutMessage(msg.text, merchant.opt_out_keywords)) {
-    const runIds = await optOut(trx, ctx, contact, now)
-    if (contact.opted_out_at === null) await confirm(trx, ctx, conversation, OPT_OUT_CONFIRMATION)
+    const runIds = await optOut(batch, contact)
+    if (contact.opted_out_at === null) await confirm(batch, conversation, OPT_OUT_CONFIRMATION)
     return { route: 'opt_out', runIds }
   }
   if (isOptInMessage(msg.text, merchant.opt_in_keywords)) {
@@ -204,7 +177,8 @@ async function route(
         .where('merchant_id', '=', contact.merchant_id)
         .where('id', '=', contact.id)
         .execute()
-      await confirm(trx, ctx, conversation, OPT_IN_CONFIRMATION)
+      batch.patchContact(contact.id, { opted_out_at: null })
+      await confirm(batch, conversation, OPT_IN_CONFIRMATION)
     }
     return { route: 'opt_in', runIds: [] }
   }
@@ -227,11 +201,11 @@ async function route(
     )[0] ??
     (await findActiveRunIds(trx, contact.merchant_id, { contactId: contact.id, waitingFor: 'reply' }))[0]
   if (waiting) {
-    const stepped = await stepRuns(trx, ctx, contact.merchant_id, [waiting], event)
+    const stepped = await stepRuns(batch, contact.merchant_id, [waiting], event)
     if (stepped.length > 0) return { route: 'run', runIds: stepped.map((r) => r.id) }
   }
 
-  const started = await startTriggeredRuns(trx, ctx, {
+  const started = await startTriggeredRuns(batch, {
     merchantId: contact.merchant_id,
     trigger: 'message.received',
     contactId: contact.id,
@@ -250,22 +224,24 @@ async function route(
 }
 
 /** Marks the contact opted out and ends every active run of theirs with `contact.opted_out`. */
-export async function optOut(trx: Db, ctx: StepContext, contact: Contact, now: number): Promise<string[]> {
+async function optOut(batch: StepBatch, contact: Contact): Promise<string[]> {
+  const now = new Date(batch.ctx.now)
   if (contact.opted_out_at === null) {
-    await trx
+    await batch.trx
       .updateTable('contacts')
-      .set({ opted_out_at: new Date(now), updated_at: new Date(now) })
+      .set({ opted_out_at: now, updated_at: now })
       .where('merchant_id', '=', contact.merchant_id)
       .where('id', '=', contact.id)
       .execute()
+    batch.patchContact(contact.id, { opted_out_at: now })
   }
-  const runIds = await findActiveRunIds(trx, contact.merchant_id, { contactId: contact.id })
-  const stepped = await stepRuns(trx, ctx, contact.merchant_id, runIds, { type: 'contact.opted_out' })
+  const runIds = await findActiveRunIds(batch.trx, contact.merchant_id, { contactId: contact.id })
+  const stepped = await stepRuns(batch, contact.merchant_id, runIds, { type: 'contact.opted_out' })
   return stepped.map((r) => r.id)
 }
 
-async function confirm(trx: Db, ctx: StepContext, conversation: Conversation, text: string): Promise<void> {
-  await queueSend(trx, ctx, {
+async function confirm(batch: StepBatch, conversation: Conversation, text: string): Promise<void> {
+  await batch.send({
     merchantId: conversation.merchant_id,
     conversationId: conversation.id,
     runId: null,

@@ -13,6 +13,7 @@ import type { MessageJob } from '../effects/send.ts'
 import { buildSendFacts, loadSendTargets, readChannel, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { deliverEvent } from './event-step.ts'
+import { failMalformedJob, parseOutboxJob, readOutboxJob } from './outbox-jobs.ts'
 import { decideOutcome, recordSendOutcomes, type SendOutcome } from './outbox-outcomes.ts'
 import {
   afterCommit,
@@ -71,7 +72,7 @@ export async function relayOutbox(
   const sends = new Map<ChannelKind, ClaimedSend[]>()
   const httpJobs: Claimed[] = []
   for (const c of claimed) {
-    const job = c.row.payload as unknown as MessageJob | HttpJob
+    const job = parseOutboxJob(c.row.payload)
     if (job.kind === 'http.request') {
       httpJobs.push(c)
       continue
@@ -102,11 +103,16 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
     .execute()
   const targets = await loadTargets(
     trx,
-    rows.filter((row) => (row.payload as unknown as MessageJob | HttpJob).kind === 'message'),
+    rows.filter((row) => readOutboxJob(row.payload)?.kind === 'message'),
   )
   const claimed: Claimed[] = []
   for (const row of rows) {
-    const job = row.payload as unknown as MessageJob | HttpJob
+    const job = readOutboxJob(row.payload)
+    if (!job) {
+      await failMalformedJob(trx, row, ctx.now)
+      result.failed += 1
+      continue
+    }
     if (job.kind === 'message') {
       const target = targets.get(`${row.merchant_id}:${row.conversation_id}`)
       if (!target) continue
@@ -300,7 +306,8 @@ function threw(error: unknown): SendResult {
 
 async function performHttpJobLogged(deps: RuntimeDeps, row: OutboxEntry, result: RelayResult) {
   try {
-    await performHttpJob(deps, row, row.payload as unknown as HttpJob, result)
+    const job = parseOutboxJob(row.payload)
+    if (job.kind === 'http.request') await performHttpJob(deps, row, job, result)
   } catch (error) {
     // Recording the outcome failed (database gone): the lease runs out and the row settles as unknown.
     deps.logger.error('outbox outcome not recorded', { outboxId: row.id, error })

@@ -1,14 +1,14 @@
 // Starting runs: find the published flows whose trigger matches an event (each at its current published
 // version, to which the run stays pinned), start one run per flow — at most one active per flow and
-// correlation key — and perform its first step's effects, in the caller's transaction.
+// correlation key — and plan its first step (timers, visits, effects) into the caller's batch.
 import { randomUUID } from 'node:crypto'
 import type { Run } from '@parley/db'
 import { type FlowVars, getNodeKind, start, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
-import { performEffects, stepLockedRun } from './event-step.ts'
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
-import { recordVisits, runFieldsOf, writeTimers } from './run-store.ts'
-import { countStep, type Db, type StepContext } from './step-transaction.ts'
+import { runFieldsOf } from './run-store.ts'
+import type { StepBatch } from './step-batch.ts'
+import type { Db } from './step-transaction.ts'
 
 export type TriggerEvent = TriggerSpec['event']
 
@@ -82,24 +82,20 @@ async function findCandidates(trx: Db, req: StartRunsRequest): Promise<Candidate
 /**
  * Starts the flows this event triggers and returns the runs started (a flow already running for the same
  * correlation key is skipped).
- * @example await startTriggeredRuns(trx, ctx, { merchantId, trigger: 'cart.abandoned', contactId, conversationId, correlationKey: cart.token, vars })
+ * @example await startTriggeredRuns(batch, { merchantId, trigger: 'cart.abandoned', contactId, conversationId, correlationKey: cart.token, vars })
  */
-export async function startTriggeredRuns(trx: Db, ctx: StepContext, req: StartRunsRequest): Promise<Run[]> {
+export async function startTriggeredRuns(batch: StepBatch, req: StartRunsRequest): Promise<Run[]> {
   const started: Run[] = []
-  for (const candidate of await findCandidates(trx, req)) {
-    const run = await startRun(trx, ctx, req, candidate)
+  for (const candidate of await findCandidates(batch.trx, req)) {
+    const run = await startRun(batch, req, candidate)
     if (run) started.push(run)
     if (run && req.mode === 'first') break
   }
   return started
 }
 
-async function startRun(
-  trx: Db,
-  ctx: StepContext,
-  req: StartRunsRequest,
-  candidate: Candidate,
-): Promise<Run | null> {
+async function startRun(batch: StepBatch, req: StartRunsRequest, candidate: Candidate): Promise<Run | null> {
+  const { trx, ctx } = batch
   const { version } = candidate
   const id = randomUUID()
   const result = start(
@@ -136,17 +132,5 @@ async function startRun(
     .returningAll()
     .executeTakeFirst()
   if (!run) return null
-  countStep(ctx, 'start')
-  await writeTimers(trx, run, result, { restampPending: false })
-  await recordVisits(trx, run, result.visited, ctx.now)
-  const answers = await performEffects(trx, ctx, run, result.effects)
-  let current = run
-  for (const answer of answers) {
-    if (current.status !== 'active') break
-    current = await stepLockedRun(trx, ctx, current, answer, {
-      trigger: 'effect',
-      machineNow: req.machineNow ?? ctx.now,
-    })
-  }
-  return current
+  return batch.started(run, result, req.machineNow ?? ctx.now)
 }

@@ -17,11 +17,6 @@ export interface StepContext {
   steps: Map<string, number>
   /** Outbox rows written: the relay can be woken when there are any. */
   queued: number
-  /**
-   * Conversations the shopper wrote in during this transaction: their sends see the WhatsApp window open,
-   * though the conversation row is only touched after the runs are locked.
-   */
-  inboundConversations: Set<string>
 }
 
 const RETRYABLE = new Set(['40P01', '40001'])
@@ -33,7 +28,7 @@ export function isRetryableDbError(error: unknown): boolean {
 }
 
 export function newStepContext(deps: RuntimeDeps, now = deps.clock.now()): StepContext {
-  return { deps, now, notifications: [], steps: new Map(), queued: 0, inboundConversations: new Set() }
+  return { deps, now, notifications: [], steps: new Map(), queued: 0 }
 }
 
 export function countStep(ctx: StepContext, trigger: string): void {

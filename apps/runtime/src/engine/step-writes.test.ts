@@ -1,6 +1,6 @@
-// StepWrites: a batch's buffered writes land as the one-step-at-a-time path (`saveRunStep`) writes them —
-// runs, timer cancels / re-stamps / sets at the new revision, all timers of an ended run gone, visits,
-// transcript and outbox rows in the order added, conversations touched (a resolved one handed back to the bot).
+// StepWrites, the write set of a step transaction: runs, timer cancels / re-stamps / sets at the new revision
+// (a run stepped twice keeps its final state), all timers of an ended run gone, visits, transcript and outbox
+// rows in the order added, conversations touched (a resolved one handed back to the bot, an escalated one queued).
 import type { Database, Run } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step } from '@parley/flow'
@@ -11,7 +11,6 @@ import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/e
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { processInboundMessage } from './inbound.ts'
-import { saveRunStep } from './run-store.ts'
 import type { Db } from './step-transaction.ts'
 import { StepWrites } from './step-writes.ts'
 
@@ -100,77 +99,76 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     return { version, result }
   }
 
-  it('writes what saveRunStep writes: run row, cancelled timeout, new timer at the new revision, visits', async () => {
-    const { runs } = await startRuns(2)
-    const [viaStore, viaBatch] = runs as [Run, Run]
-    const before = await timersOf(viaBatch.id)
+  it('writes a step: run row, cancelled timeout, new timer at the new revision, visits', async () => {
+    const { runs } = await startRuns(1)
+    const run = runs[0] as Run
+    const before = await timersOf(run.id)
     expect(before).toMatchObject([{ revision: 1 }])
     t.clock.advance(60_000)
     const now = t.clock.now()
-    const reply: FlowEventInput = { type: 'message.received', text: 'blue' }
-    let batchResult: StepResult | undefined
+    let stepped: StepResult | undefined
     await db.transaction().execute(async (trx) => {
-      const a = await stepInMemory(trx, viaStore, reply)
-      await saveRunStep(trx, viaStore, a.version, a.result, now)
-      const b = await stepInMemory(trx, viaBatch, reply)
-      batchResult = b.result
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'blue' })
+      stepped = result
       // The step cancels wait1's timeout and sets wait2's.
-      expect(b.result.timers.cancel).toHaveLength(1)
-      expect(b.result.timers.set).toHaveLength(1)
+      expect(result.timers.cancel).toHaveLength(1)
+      expect(result.timers.set).toHaveLength(1)
       const writes = new StepWrites()
-      const returned = writes.saveRunStep(viaBatch, b.version, b.result, now)
-      expect(returned).toMatchObject({ id: viaBatch.id, revision: 2, status: 'active', waiting_for: 'reply' })
+      const returned = writes.saveRunStep(run, version, result, now)
+      expect(returned).toMatchObject({ id: run.id, revision: 2, status: 'active', waiting_for: 'reply' })
       // Nothing is written before the flush.
-      expect(
-        (
-          await trx
-            .selectFrom('runs')
-            .select('revision')
-            .where('id', '=', viaBatch.id)
-            .executeTakeFirstOrThrow()
-        ).revision,
-      ).toBe(1)
+      const stored = await trx
+        .selectFrom('runs')
+        .select('revision')
+        .where('id', '=', run.id)
+        .executeTakeFirst()
+      expect(stored?.revision).toBe(1)
       await writes.flush(trx)
-      expect(writes.size).toBe(0)
     })
 
-    const stored = await readRun(viaBatch.id)
-    expect(stored).toMatchObject({
-      revision: 2,
-      status: 'active',
-      waiting_for: 'reply',
-      outcome: null,
-      ended_at: null,
-    })
+    const stored = await readRun(run.id)
+    expect(stored).toMatchObject({ revision: 2, status: 'active', waiting_for: 'reply', outcome: null })
+    expect(stored.ended_at).toBeNull()
     expect(stored.updated_at.getTime()).toBe(now)
-    expect(stored.snapshot).toEqual(JSON.parse(JSON.stringify(batchResult?.snapshot)))
-
-    const batchTimers = await timersOf(viaBatch.id)
-    expect(batchTimers).toHaveLength(1)
-    expect(batchTimers[0]).toMatchObject({ revision: 2, locked_until: null, locked_by: null })
-    expect(batchTimers[0]?.timer_id).toBe(batchResult?.timers.set[0]?.id)
-    expect(batchTimers[0]?.due_at.getTime()).toBe(now + DAY)
-    expect(batchTimers[0]?.timer_id).not.toBe(before[0]?.timer_id)
-    expect(batchTimers.map(({ timer_id, ...rest }) => ({ ...rest, timer_id: timer_id.length }))).toEqual(
-      (await timersOf(viaStore.id)).map(({ timer_id, ...rest }) => ({ ...rest, timer_id: timer_id.length })),
-    )
-
-    const storeRun = await readRun(viaStore.id)
-    const pick = (r: Run) => ({
-      revision: r.revision,
-      status: r.status,
-      waiting_for: r.waiting_for,
-      outcome: r.outcome,
-      ended_at: r.ended_at,
-      updated_at: r.updated_at,
-    })
-    expect(pick(stored)).toEqual(pick(storeRun))
-    const visits = await visitsOf(viaBatch.id)
+    expect(stored.snapshot).toEqual(JSON.parse(JSON.stringify(stepped?.snapshot)))
+    const timers = await timersOf(run.id)
+    expect(timers).toHaveLength(1)
+    expect(timers[0]).toMatchObject({ revision: 2, locked_until: null, locked_by: null })
+    expect(timers[0]?.timer_id).toBe(stepped?.timers.set[0]?.id)
+    expect(timers[0]?.due_at.getTime()).toBe(now + DAY)
+    expect(timers[0]?.timer_id).not.toBe(before[0]?.timer_id)
+    const visits = await visitsOf(run.id)
     expect(visits.filter((v) => v.at.getTime() === now).map((v) => v.node_id)).toEqual(['ack', 'wait2'])
-    expect(visits.every((v) => v.flow_version_id === viaBatch.flow_version_id)).toBe(true)
-    expect(visits.map((v) => [v.node_id, v.at.getTime()]).sort()).toEqual(
-      (await visitsOf(viaStore.id)).map((v) => [v.node_id, v.at.getTime()]).sort(),
-    )
+    expect(visits.every((v) => v.flow_version_id === run.flow_version_id)).toBe(true)
+  })
+
+  it('keeps the final state of a run stepped twice in one batch: last row, timers as cancel and set left them', async () => {
+    const { runs } = await startRuns(1)
+    const run = runs[0] as Run
+    const [wait1Timer] = await timersOf(run.id)
+    t.clock.advance(1000)
+    const now = t.clock.now()
+    await db.transaction().execute(async (trx) => {
+      const writes = new StepWrites()
+      const first = await stepInMemory(trx, run, { type: 'message.received', text: 'a' })
+      const middle = writes.saveRunStep(run, first.version, first.result, now)
+      // wait1's timeout is cancelled, wait2's set; the second step (to the end) leaves no timer at all.
+      expect(writes.timerState(run.id, wait1Timer?.timer_id as string)).toBeNull()
+      expect(writes.timerState(run.id, first.result.timers.set[0]?.id as string)).toMatchObject({
+        revision: 2,
+      })
+      const second = await stepInMemory(trx, middle, { type: 'message.received', text: 'b' })
+      writes.saveRunStep(middle, second.version, second.result, now)
+      await writes.flush(trx)
+    })
+    expect(await readRun(run.id)).toMatchObject({ revision: 3, status: 'done', outcome: 'finished' })
+    expect(await timersOf(run.id)).toEqual([])
+    expect((await visitsOf(run.id)).filter((v) => v.at.getTime() === now).map((v) => v.node_id)).toEqual([
+      'ack',
+      'bye',
+      'done',
+      'wait2',
+    ])
   })
 
   it('re-stamps a timer the step did not cancel, and deletes one named by deleteTimer', async () => {
@@ -212,11 +210,13 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
   it('deletes every timer of a run that ended', async () => {
     const { merchantId, runs } = await startRuns(1)
     let run = runs[0] as Run
-    // Step to wait2 the one-at-a-time way, then add a stray timer.
+    // Step to wait2 in a batch of its own, then add a stray timer.
     t.clock.advance(1000)
     await db.transaction().execute(async (trx) => {
       const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'a' })
-      run = await saveRunStep(trx, run, version, result, t.clock.now())
+      const writes = new StepWrites()
+      run = writes.saveRunStep(run, version, result, t.clock.now())
+      await writes.flush(trx)
     })
     await db
       .insertInto('timers')
@@ -292,7 +292,6 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
           })
         }
       }
-      expect(writes.size).toBeGreaterThan(0)
       await writes.flush(trx)
     })
     const messages = await db
@@ -316,9 +315,10 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     }
   })
 
-  it('touches conversations: opens the window, hands a resolved one back to the bot, keeps last_inbound_at when null', async () => {
-    const { merchantId, runs } = await startRuns(3)
-    const [resolved, keptResolved, plain] = runs.map((r) => r.conversation_id as string) as [
+  it('touches conversations: opens the window, hands a resolved one back to the bot, keeps last_inbound_at when null, queues an escalated one', async () => {
+    const { merchantId, runs } = await startRuns(4)
+    const [resolved, keptResolved, plain, escalated] = runs.map((r) => r.conversation_id as string) as [
+      string,
       string,
       string,
       string,
@@ -340,6 +340,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
         last_message_at: now,
         updated_at: now,
         reopen: true,
+        escalation: null,
       })
       writes.touchConversation({
         merchant_id: merchantId,
@@ -348,6 +349,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
         last_message_at: now,
         updated_at: now,
         reopen: false,
+        escalation: null,
       })
       writes.touchConversation({
         merchant_id: merchantId,
@@ -356,6 +358,16 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
         last_message_at: now,
         updated_at: now,
         reopen: false,
+        escalation: null,
+      })
+      // The shopper wrote, then the run escalated: both touches merge into one row write.
+      const touch = { merchant_id: merchantId, id: escalated, last_message_at: now, updated_at: now }
+      writes.touchConversation({ ...touch, last_inbound_at: now, reopen: false, escalation: null })
+      writes.touchConversation({
+        ...touch,
+        last_inbound_at: null,
+        reopen: false,
+        escalation: { queue: 'sales', details: { summary: 'wants blue' } },
       })
       await writes.flush(trx)
     })
@@ -364,6 +376,18 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
       .select(['id', 'status', 'resolved_at', 'last_inbound_at', 'last_message_at', 'updated_at'])
       .where('id', 'in', [resolved, keptResolved, plain])
       .execute()
+    const queued = await db
+      .selectFrom('conversations')
+      .select(['status', 'queue', 'escalation', 'escalated_at', 'last_inbound_at'])
+      .where('id', '=', escalated)
+      .executeTakeFirstOrThrow()
+    expect(queued).toEqual({
+      status: 'waiting',
+      queue: 'sales',
+      escalation: { summary: 'wants blue' },
+      escalated_at: now,
+      last_inbound_at: now,
+    })
     const byId = new Map(rows.map((r) => [r.id, r]))
     expect(byId.get(resolved)).toMatchObject({
       status: 'bot',

@@ -1,8 +1,8 @@
-// The writes of many runs' steps, gathered in memory and made with one statement at the end of a batch (inbound
-// messages, timer firings): on this kind of workload the database round trip is the cost, so a batch of N steps
-// writes with one statement instead of ~10 per step. Same rows, same order, same transaction as the
-// one-step-at-a-time path (`saveRunStep`, `queueSend`); each run appears at most once per batch, so the per-run
-// order (cancel timers, re-stamp, set) holds when all cancels go first, then re-stamps, then sets.
+// The write set of a step transaction: every row its steps decide (runs, timers, node visits, transcript,
+// outbox, conversations), gathered in memory and written with one statement at the end. On this workload the
+// database round trip is the cost, so N steps write with one statement instead of ~10 each. A run stepped
+// several times in one batch (two timers due at once, an effect answered at once) keeps only its final row,
+// and its timers the state that cancel / set in step order leave.
 import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
@@ -10,71 +10,105 @@ import type { LoadedFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
 import type { Db } from './step-transaction.ts'
 
-/** A conversation the batch touched: an inbound message opens the window; `reopen` hands a resolved one back to the bot. */
+/** A conversation the batch touched; several touches of one conversation merge. */
 export interface ConversationTouch {
   merchant_id: string
   id: string
+  /** The shopper wrote: the WhatsApp window opens. */
   last_inbound_at: Date | null
   last_message_at: Date
   updated_at: Date
+  /** A resolved conversation the shopper wrote in goes back to the bot. */
   reopen: boolean
+  /** Handed to a staff queue (waiting, or kept by the person who has it). */
+  escalation: { queue: string; details: JsonObject } | null
 }
 
-interface TimerDelete {
+/** A timer as the batch left it: set (the row to upsert) or deleted (null). */
+export type TimerState = NewTimer | null
+
+interface RunTimers {
   merchant_id: string
   run_id: string
-  /** Null: every timer of the run (it ended). */
-  timer_id: string | null
+  /** Every timer of the run goes (it ended). */
+  deleteAll: boolean
+  byId: Map<string, TimerState>
 }
 
 export class StepWrites {
-  readonly #runs: Run[] = []
-  readonly #timerDeletes: TimerDelete[] = []
-  readonly #restamps: { merchant_id: string; run_id: string; revision: number }[] = []
-  readonly #timerSets: NewTimer[] = []
+  readonly #runs = new Map<string, Run>()
+  readonly #timers = new Map<string, RunTimers>()
   readonly #visits: NewNodeVisit[] = []
   readonly #messages: (NewMessage & { id: string })[] = []
   readonly #outbox: NewOutboxEntry[] = []
-  readonly #conversations: ConversationTouch[] = []
+  readonly #conversations = new Map<string, ConversationTouch>()
 
-  get size(): number {
-    return this.#runs.length + this.#messages.length + this.#conversations.length + this.#timerDeletes.length
-  }
-
-  /** What `saveRunStep` writes, kept for the flush; returns the run as it will be stored. */
+  /** A step of a run: its row (revision + 1), timers and visits. Returns the run as it will be stored. */
   saveRunStep(run: Run, version: LoadedFlowVersion, result: StepResult, now: number): Run {
     const updated: Run = { ...run, ...runFieldsOf(version, result, now), revision: run.revision + 1 }
-    this.#runs.push(updated)
-    const key = { merchant_id: run.merchant_id, run_id: run.id }
-    if (updated.status !== 'active') {
-      this.#timerDeletes.push({ ...key, timer_id: null })
+    this.#runs.set(run.id, updated)
+    this.recordStep(updated, result, now)
+    return updated
+  }
+
+  /** The timers and visits of a step whose run row is already written (a run just inserted). */
+  recordStep(run: Run, result: StepResult, now: number): void {
+    const timers = this.#timersOf(run.merchant_id, run.id)
+    if (run.status !== 'active') {
+      timers.deleteAll = true
+      timers.byId.clear()
     } else {
-      for (const timerId of result.timers.cancel) this.#timerDeletes.push({ ...key, timer_id: timerId })
-      this.#restamps.push({ ...key, revision: updated.revision })
+      for (const timerId of result.timers.cancel) timers.byId.set(timerId, null)
       for (const timer of result.timers.set) {
-        this.#timerSets.push({
-          ...key,
+        timers.byId.set(timer.id, {
+          merchant_id: run.merchant_id,
+          run_id: run.id,
           timer_id: timer.id,
           due_at: new Date(timer.dueAt),
-          revision: updated.revision,
-          event: timer.event as unknown as JsonObject,
+          revision: run.revision,
+          event: { ...timer.event },
         })
       }
     }
     for (const nodeId of result.visited) {
       this.#visits.push({
-        ...key,
+        merchant_id: run.merchant_id,
+        run_id: run.id,
         flow_version_id: run.flow_version_id,
         node_id: nodeId,
         at: new Date(now),
       })
     }
-    return updated
   }
 
-  /** A timer that fired (or was dropped): deleted before anything the step sets. */
+  /** Ends a run that cannot go on: failed, with the error, and no timers left. */
+  failRun(run: Run, error: string, now: number): Run {
+    const failed: Run = {
+      ...run,
+      status: 'failed',
+      error: error.slice(0, 2000),
+      waiting_for: null,
+      ended_at: new Date(now),
+      updated_at: new Date(now),
+      revision: run.revision + 1,
+    }
+    this.#runs.set(run.id, failed)
+    const timers = this.#timersOf(run.merchant_id, run.id)
+    timers.deleteAll = true
+    timers.byId.clear()
+    return failed
+  }
+
+  /** A timer that fired (or was dropped). */
   deleteTimer(merchantId: string, runId: string, timerId: string): void {
-    this.#timerDeletes.push({ merchant_id: merchantId, run_id: runId, timer_id: timerId })
+    this.#timersOf(merchantId, runId).byId.set(timerId, null)
+  }
+
+  /** What this batch did to a timer so far: undefined when nothing (the row as stored, re-stamped). */
+  timerState(runId: string, timerId: string): TimerState | undefined {
+    const timers = this.#timers.get(runId)
+    if (timers?.deleteAll) return null
+    return timers?.byId.get(timerId)
   }
 
   /** A transcript row; rows are inserted in the order added, so `seq` follows it. */
@@ -87,21 +121,39 @@ export class StepWrites {
   }
 
   touchConversation(touch: ConversationTouch): void {
-    this.#conversations.push(touch)
+    const before = this.#conversations.get(touch.id)
+    this.#conversations.set(
+      touch.id,
+      before
+        ? {
+            ...touch,
+            last_inbound_at: touch.last_inbound_at ?? before.last_inbound_at,
+            reopen: touch.reopen || before.reopen,
+            escalation: touch.escalation ?? before.escalation,
+          }
+        : touch,
+    )
+  }
+
+  #timersOf(merchantId: string, runId: string): RunTimers {
+    let timers = this.#timers.get(runId)
+    if (!timers) {
+      timers = { merchant_id: merchantId, run_id: runId, deleteAll: false, byId: new Map() }
+      this.#timers.set(runId, timers)
+    }
+    return timers
   }
 
   /**
    * Makes every gathered write in `trx` with one statement (data-modifying CTEs, each table's rows as one JSON
-   * parameter), then forgets them. No row is written twice in it: a timer the batch sets is neither deleted
-   * nor re-stamped by it, and one it deletes is not re-stamped (the state is what cancel, re-stamp, set in
-   * that order would leave). Foreign keys are checked at the end of the statement, so an outbox row may name
-   * a transcript row inserted beside it.
+   * parameter), then forgets them. No row is written twice in it. Foreign keys are checked at the end of the
+   * statement, so an outbox row may name a transcript row inserted beside it.
    */
   async flush(trx: Db): Promise<void> {
     const parts: RawBuilder<unknown>[] = []
     const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`
-    if (this.#runs.length > 0) {
-      const rows = byId(this.#runs).map((r) => ({
+    if (this.#runs.size > 0) {
+      const rows = byId([...this.#runs.values()]).map((r) => ({
         merchant_id: r.merchant_id,
         id: r.id,
         snapshot: r.snapshot,
@@ -109,42 +161,48 @@ export class StepWrites {
         status: r.status,
         waiting_for: r.waiting_for,
         outcome: r.outcome,
+        error: r.error,
         ended_at: r.ended_at,
         updated_at: r.updated_at,
       }))
       parts.push(sql`runs_written as (update runs as r set snapshot = v.snapshot, revision = v.revision,
-          status = v.status, waiting_for = v.waiting_for, outcome = v.outcome, ended_at = v.ended_at,
-          updated_at = v.updated_at
+          status = v.status, waiting_for = v.waiting_for, outcome = v.outcome, error = v.error,
+          ended_at = v.ended_at, updated_at = v.updated_at
         from jsonb_to_recordset(${json(rows)}) as v(merchant_id uuid, id uuid, snapshot jsonb, revision integer,
-          status text, waiting_for text, outcome text, ended_at timestamptz, updated_at timestamptz)
+          status text, waiting_for text, outcome text, error text, ended_at timestamptz, updated_at timestamptz)
         where r.merchant_id = v.merchant_id and r.id = v.id)`)
     }
-    const setIds = new Set(this.#timerSets.map((t) => `${t.run_id}:${t.timer_id}`))
-    const deletes = this.#timerDeletes.filter(
-      (d) => d.timer_id === null || !setIds.has(`${d.run_id}:${d.timer_id}`),
-    )
+    const deletes: { merchant_id: string; run_id: string; timer_id: string | null }[] = []
+    const sets: NewTimer[] = []
+    const restamps: { merchant_id: string; run_id: string; revision: number; skip: string[] }[] = []
+    for (const t of this.#timers.values()) {
+      const key = { merchant_id: t.merchant_id, run_id: t.run_id }
+      if (t.deleteAll) deletes.push({ ...key, timer_id: null })
+      for (const [timerId, state] of t.byId) {
+        if (state) sets.push(state)
+        else deletes.push({ ...key, timer_id: timerId })
+      }
+      const run = this.#runs.get(t.run_id)
+      // A timer the batch did not touch is still pending in the machine: it stays valid at the new revision.
+      if (run?.status === 'active')
+        restamps.push({ ...key, revision: run.revision, skip: [...t.byId.keys()] })
+    }
     if (deletes.length > 0) {
       parts.push(sql`timers_deleted as (delete from timers as t
         using jsonb_to_recordset(${json(deletes)}) as v(merchant_id uuid, run_id uuid, timer_id text)
         where t.merchant_id = v.merchant_id and t.run_id = v.run_id
           and (v.timer_id is null or t.timer_id = v.timer_id))`)
     }
-    if (this.#restamps.length > 0) {
-      // A timer the step did not cancel is still pending in the machine: it stays valid at the new revision.
-      const touched = new Map<string, string[]>()
-      for (const t of [...this.#timerDeletes, ...this.#timerSets]) {
-        if (t.timer_id) touched.set(t.run_id, [...(touched.get(t.run_id) ?? []), t.timer_id])
-      }
-      const rows = this.#restamps.map((r) => ({ ...r, skip: touched.get(r.run_id) ?? [] }))
+    if (restamps.length > 0) {
       parts.push(sql`timers_restamped as (update timers as t set revision = v.revision
-        from jsonb_to_recordset(${json(rows)}) as v(merchant_id uuid, run_id uuid, revision integer, skip jsonb)
+        from jsonb_to_recordset(${json(restamps)}) as v(merchant_id uuid, run_id uuid, revision integer, skip jsonb)
         where t.merchant_id = v.merchant_id and t.run_id = v.run_id and t.revision < v.revision
           and not (v.skip ? t.timer_id))`)
     }
-    if (this.#timerSets.length > 0) {
+    if (sets.length > 0) {
       parts.push(sql`timers_set as (insert into timers (merchant_id, run_id, timer_id, due_at, revision, event)
         select v.merchant_id, v.run_id, v.timer_id, v.due_at, v.revision, v.event
-        from jsonb_to_recordset(${json(this.#timerSets)}) as v(merchant_id uuid, run_id uuid, timer_id text,
+        from jsonb_to_recordset(${json(sets)}) as v(merchant_id uuid, run_id uuid, timer_id text,
           due_at timestamptz, revision integer, event jsonb)
         on conflict (merchant_id, run_id, timer_id) do update set due_at = excluded.due_at,
           revision = excluded.revision, event = excluded.event, locked_until = null, locked_by = null)`)
@@ -180,8 +238,14 @@ export class StepWrites {
           conversation_id uuid, channel_id uuid, payload jsonb, next_attempt_at timestamptz,
           created_at timestamptz, updated_at timestamptz))`)
     }
-    if (this.#conversations.length > 0) {
-      const touches = json(byId(this.#conversations))
+    if (this.#conversations.size > 0) {
+      const rows = byId([...this.#conversations.values()]).map(({ escalation, ...touch }) => ({
+        ...touch,
+        escalated: escalation !== null,
+        queue: escalation?.queue ?? null,
+        escalation: escalation?.details ?? null,
+      }))
+      const touches = json(rows)
       // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
       parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
         where (c.merchant_id, c.id) in (select v.merchant_id, v.id from jsonb_to_recordset(${touches})
@@ -191,25 +255,24 @@ export class StepWrites {
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,
           updated_at = v.updated_at,
-          status = case when v.reopen then 'bot' else c.status end,
-          resolved_at = case when v.reopen then null else c.resolved_at end
+          status = case when v.escalated then (case when c.status = 'assigned' then 'assigned' else 'waiting' end)
+            when v.reopen then 'bot' else c.status end,
+          queue = case when v.escalated then v.queue else c.queue end,
+          escalation = case when v.escalated then v.escalation else c.escalation end,
+          escalated_at = case when v.escalated then v.updated_at else c.escalated_at end,
+          resolved_at = case when v.reopen or v.escalated then null else c.resolved_at end
         from jsonb_to_recordset(${touches}) as v(merchant_id uuid, id uuid, last_inbound_at timestamptz,
-          last_message_at timestamptz, updated_at timestamptz, reopen boolean), conversations_locked l
+          last_message_at timestamptz, updated_at timestamptz, reopen boolean, escalated boolean, queue text,
+          escalation jsonb), conversations_locked l
         where c.merchant_id = v.merchant_id and c.id = v.id and l.merchant_id = c.merchant_id and l.id = c.id)`)
     }
     if (parts.length > 0) await sql`with ${sql.join(parts)} select 1`.execute(trx)
-    for (const list of [
-      this.#runs,
-      this.#timerDeletes,
-      this.#restamps,
-      this.#timerSets,
-      this.#visits,
-      this.#messages,
-      this.#outbox,
-      this.#conversations,
-    ]) {
-      list.length = 0
-    }
+    this.#runs.clear()
+    this.#timers.clear()
+    this.#visits.length = 0
+    this.#messages.length = 0
+    this.#outbox.length = 0
+    this.#conversations.clear()
   }
 }
 

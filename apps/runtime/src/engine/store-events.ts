@@ -14,7 +14,8 @@ import { stepRuns } from './event-step.ts'
 import { claimReceipts } from './receipts.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startTriggeredRuns } from './start-runs.ts'
-import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import { inStepBatch, type StepBatch } from './step-batch.ts'
+import type { Db } from './step-transaction.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -22,7 +23,7 @@ import type {
   StoreContact,
   StoreEvent,
 } from './store-event-schema.ts'
-import { contactVars, orderVars } from './vars.ts'
+import { contactVars, orderEventPayload, orderVars } from './vars.ts'
 
 export const STORE_EVENT_SOURCE = 'api'
 
@@ -48,17 +49,17 @@ export async function processStoreEvent(
   source = STORE_EVENT_SOURCE,
   alsoDedupeOn: readonly string[] = [],
 ): Promise<StoreEventResult> {
-  return inStepTransaction(deps, async (trx, ctx) => {
-    if (!(await claimReceipts(trx, merchantId, source, [event.id, ...alsoDedupeOn], ctx.now))) {
+  return inStepBatch(deps, async (batch) => {
+    if (!(await claimReceipts(batch.trx, merchantId, source, [event.id, ...alsoDedupeOn], batch.ctx.now))) {
       return { duplicate: true, stepped: [], started: [] }
     }
     switch (event.type) {
       case 'cart.updated':
-        return cartUpdated(trx, ctx, merchantId, event)
+        return cartUpdated(batch, merchantId, event)
       case 'order.created':
-        return orderCreated(trx, ctx, merchantId, event)
+        return orderCreated(batch, merchantId, event)
       case 'order.shipped':
-        return orderShipped(trx, ctx, merchantId, event)
+        return orderShipped(batch, merchantId, event)
     }
   })
 }
@@ -108,11 +109,11 @@ async function storeVars(trx: Db, merchantId: string) {
 }
 
 async function cartUpdated(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: CartUpdatedEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const { contact } = await resolveContact(trx, merchantId, event.contact, ctx.now)
   const { merchant } = await storeVars(trx, merchantId)
   const now = new Date(ctx.now)
@@ -206,11 +207,11 @@ async function upsertOrder(
 }
 
 async function orderCreated(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: OrderCreatedStoreEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const now = new Date(ctx.now)
   const cartToken = event.order.cartToken ?? null
   const cart = cartToken
@@ -257,21 +258,19 @@ async function orderCreated(
       .where('id', '=', cart.id)
       .execute()
   }
-  const flowOrder = { ...orderVars(order), cartToken: cartToken ?? undefined }
   const stepped = cartToken
     ? await stepRuns(
-        trx,
-        ctx,
+        batch,
         merchantId,
         await findActiveRunIds(trx, merchantId, { correlationKey: cartToken }),
         {
           type: 'order.created',
-          order: flowOrder as never,
+          order: orderEventPayload(order),
         },
       )
     : []
   const started = resolved
-    ? await startTriggeredRuns(trx, ctx, {
+    ? await startTriggeredRuns(batch, {
         merchantId,
         trigger: 'order.created',
         contactId: resolved.contact.id,
@@ -288,11 +287,11 @@ async function orderCreated(
 }
 
 async function orderShipped(
-  trx: Db,
-  ctx: StepContext,
+  batch: StepBatch,
   merchantId: string,
   event: OrderShippedStoreEvent,
 ): Promise<StoreEventResult> {
+  const { trx, ctx } = batch
   const now = new Date(ctx.now)
   const order = await trx
     .updateTable('orders')
@@ -324,14 +323,13 @@ async function orderShipped(
   }
   const flowOrder = orderVars(order)
   const stepped = await stepRuns(
-    trx,
-    ctx,
+    batch,
     merchantId,
     await findActiveRunIds(trx, merchantId, { correlationKey: `order:${order.number}` }),
-    { type: 'order.shipped', order: flowOrder as never },
+    { type: 'order.shipped', order: orderEventPayload(order) },
   )
   const started = resolved
-    ? await startTriggeredRuns(trx, ctx, {
+    ? await startTriggeredRuns(batch, {
         merchantId,
         trigger: 'order.shipped',
         contactId: resolved.contact.id,

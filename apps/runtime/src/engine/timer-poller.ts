@@ -1,21 +1,14 @@
-// The timer poller: claims due timers with FOR UPDATE SKIP LOCKED (so replicas never fire the same one),
-// steps their runs in one transaction with a savepoint per run (one bad run cannot sink the batch), and
-// deletes each timer in the same transaction as its step: a timer fires exactly once or not at all.
-// A timer whose revision no longer matches its run (the run moved on) is dropped.
+// The timer poller: claims due timers with FOR UPDATE SKIP LOCKED (so replicas never fire the same one), locks
+// their runs in id order (skipping runs a step elsewhere holds), steps them through one StepBatch with each
+// timer's due time, and deletes each timer in the same transaction as its step: a timer fires exactly once or
+// not at all. A timer whose revision no longer matches its run (the run moved on) is dropped. A batch that
+// fails is fired again run by run, each in its own transaction; a run that fails alone is ended.
 import type { Run } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
-import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
-import { stepLockedRun } from './event-step.ts'
-import { failRun, lockRuns } from './run-store.ts'
-import {
-  afterCommit,
-  type Db,
-  isRetryableDbError,
-  newStepContext,
-  type StepContext,
-} from './step-transaction.ts'
-import { fireTimersInBatch, type SingleDueTimer, type TimerBatchOutcome } from './timer-batch.ts'
+import { lockRuns } from './run-store.ts'
+import { inStepBatch, type StepBatch } from './step-batch.ts'
+import { type Db, isRetryableDbError } from './step-transaction.ts'
 
 export interface TimerBatchResult {
   claimed: number
@@ -34,6 +27,8 @@ export interface DueTimer {
   event: unknown
 }
 
+type RunKey = { merchantId: string; runId: string }
+
 /**
  * Fires up to `limit` due timers in one transaction. Call until it returns fewer than `limit` claimed.
  * @example while ((await fireDueTimers(deps)).claimed === deps.config.TIMER_BATCH_SIZE) {}
@@ -42,106 +37,97 @@ export async function fireDueTimers(
   deps: RuntimeDeps,
   limit = deps.config.TIMER_BATCH_SIZE,
 ): Promise<TimerBatchResult> {
-  const ctx = newStepContext(deps)
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('timers')
-      .select(['merchant_id', 'run_id', 'timer_id', 'due_at', 'revision', 'event'])
-      .where('due_at', '<=', new Date(ctx.now))
-      .orderBy('due_at')
-      .orderBy('run_id')
-      .orderBy('timer_id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute()
+  let claimedRuns: RunKey[] = []
+  let result: TimerBatchResult
+  try {
+    result = await fireClaimed(deps, limit, null, (runs) => {
+      claimedRuns = runs
+    })
+  } catch (error) {
+    if (isRetryableDbError(error) || claimedRuns.length === 0) throw error
+    // One bad run sank the batch (rolled back whole): fire its runs one at a time.
+    deps.logger.warn('timer batch failed; firing its runs one at a time', { error })
+    result = { claimed: 0, fired: 0, dropped: 0, deferred: 0 }
+    for (const run of claimedRuns) {
+      const alone = await fireRunAlone(deps, limit, run)
+      result = {
+        claimed: result.claimed + alone.claimed,
+        fired: result.fired + alone.fired,
+        dropped: result.dropped + alone.dropped,
+        deferred: result.deferred + alone.deferred,
+      }
+    }
+  }
+  deps.metrics.timersFired.inc({}, result.fired)
+  deps.metrics.timersDropped.inc({}, result.dropped)
+  return result
+}
+
+/** One run's due timers in their own transaction; a run whose step throws would throw at every poll: it ends. */
+async function fireRunAlone(deps: RuntimeDeps, limit: number, key: RunKey): Promise<TimerBatchResult> {
+  try {
+    return await fireClaimed(deps, limit, key, () => {})
+  } catch (error) {
+    if (isRetryableDbError(error)) return { claimed: 0, fired: 0, dropped: 0, deferred: 1 }
+    deps.logger.error('timer step failed; run ended', { runId: key.runId, error })
+    await inStepBatch(deps, async (batch) => {
+      const [run] = await lockRuns(batch.trx, key.merchantId, [key.runId])
+      if (run?.status === 'active') batch.fail(run, String(error))
+    })
+    return { claimed: 1, fired: 0, dropped: 0, deferred: 1 }
+  }
+}
+
+async function fireClaimed(
+  deps: RuntimeDeps,
+  limit: number,
+  only: RunKey | null,
+  onClaimed: (runs: RunKey[]) => void,
+): Promise<TimerBatchResult> {
+  const lateness: number[] = []
+  const result = await inStepBatch(deps, async (batch) => {
+    const due = await claimDueTimers(batch.trx, batch.ctx.now, limit, only)
     const counts: TimerBatchResult = { claimed: due.length, fired: 0, dropped: 0, deferred: 0 }
-    if (due.length === 0) return counts
     const byRun = new Map<string, DueTimer[]>()
     for (const timer of due) {
       const key = `${timer.merchant_id}:${timer.run_id}`
       byRun.set(key, [...(byRun.get(key) ?? []), timer])
     }
-    const locked = await lockClaimedRuns(trx, due)
-    // Runs with one due timer go through the batch path; what it leaves, and runs with several, one at a time.
-    const single = [...byRun].flatMap(([key, timers]) => {
-      const run = locked.get(key)
-      return timers.length === 1 && run ? [{ key, run, timer: timers[0] as DueTimer }] : []
-    })
-    if (single.length > 0) {
-      const batch = await fireInSavepoint(trx, ctx, single)
-      counts.fired += batch.fired
-      counts.dropped += batch.dropped
-      for (const { key } of single) if (!batch.left.has(key)) byRun.delete(key)
-    }
-    let savepoint = 0
+    onClaimed([...byRun.values()].map(([t]) => ({ merchantId: t!.merchant_id, runId: t!.run_id })))
+    const locked = await lockClaimedRuns(batch, due)
     for (const [key, timers] of byRun) {
-      const first = timers[0] as DueTimer
-      const name = sql.raw(`timer_run_${++savepoint}`)
-      await sql`savepoint ${name}`.execute(trx)
-      try {
-        const outcome = await fireRunTimers(
-          trx,
-          ctx,
-          first.merchant_id,
-          first.run_id,
-          locked.get(key),
-          timers,
-        )
-        counts.fired += outcome.fired
-        counts.dropped += outcome.dropped
-        counts.deferred += outcome.deferred
-        await sql`release savepoint ${name}`.execute(trx)
-      } catch (error) {
-        await sql`rollback to savepoint ${name}`.execute(trx)
-        counts.deferred += timers.length
-        if (isRetryableDbError(error)) continue
-        // A run whose step throws would throw again at every poll: end it, visibly.
-        deps.logger.error('timer step failed; run ended', { runId: first.run_id, error })
-        await failRun(trx, { merchant_id: first.merchant_id, id: first.run_id }, String(error), ctx.now)
-      }
+      const outcome = await fireRunTimers(batch, locked.get(key), timers, lateness)
+      counts.fired += outcome.fired
+      counts.dropped += outcome.dropped
+      counts.deferred += outcome.deferred
     }
     return counts
   })
-  deps.metrics.timersFired.inc({}, result.fired)
-  deps.metrics.timersDropped.inc({}, result.dropped)
-  await afterCommit(ctx)
+  for (const seconds of lateness) deps.metrics.timerLateness.observe(seconds)
   return result
 }
 
-/**
- * The batch path in a savepoint: a batch write that fails (one bad run) falls back to the one-at-a-time path,
- * which isolates the run, rather than failing this poll and every poll after it.
- */
-async function fireInSavepoint(
-  trx: Db,
-  ctx: StepContext,
-  single: SingleDueTimer[],
-): Promise<TimerBatchOutcome> {
-  await sql`savepoint timer_batch`.execute(trx)
-  const before = { notifications: ctx.notifications.length, steps: new Map(ctx.steps), queued: ctx.queued }
-  try {
-    const outcome = await fireTimersInBatch(trx, ctx, single)
-    await sql`release savepoint timer_batch`.execute(trx)
-    return outcome
-  } catch (error) {
-    await sql`rollback to savepoint timer_batch`.execute(trx)
-    // What the batch recorded for after the commit was rolled back with it.
-    ctx.notifications.length = before.notifications
-    ctx.steps.clear()
-    for (const [trigger, n] of before.steps) ctx.steps.set(trigger, n)
-    ctx.queued = before.queued
-    if (isRetryableDbError(error)) throw error
-    ctx.deps.logger.warn('timer batch write failed; firing its runs one at a time', { error })
-    return { fired: 0, dropped: 0, left: new Set(single.map((s) => s.key)) }
-  }
+async function claimDueTimers(trx: Db, now: number, limit: number, only: RunKey | null): Promise<DueTimer[]> {
+  let query = trx
+    .selectFrom('timers')
+    .select(['merchant_id', 'run_id', 'timer_id', 'due_at', 'revision', 'event'])
+    .where('due_at', '<=', new Date(now))
+  if (only) query = query.where('merchant_id', '=', only.merchantId).where('run_id', '=', only.runId)
+  return query
+    .orderBy('due_at')
+    .orderBy('run_id')
+    .orderBy('timer_id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute()
 }
 
 /**
- * Locks the runs of the claimed timers up front, one statement per merchant instead of one per run (in id order,
- * skipping runs a step elsewhere holds). Keyed `merchant:run`.
+ * Locks the runs of the claimed timers, one statement per merchant (in id order, skipping runs a step elsewhere
+ * holds), and reads their send targets at once. Keyed `merchant:run`.
  */
-async function lockClaimedRuns(trx: Db, due: DueTimer[]): Promise<Map<string, Run>> {
+async function lockClaimedRuns(batch: StepBatch, due: DueTimer[]): Promise<Map<string, Run>> {
   const runIdsByMerchant = new Map<string, string[]>()
   for (const timer of due) {
     runIdsByMerchant.set(timer.merchant_id, [
@@ -151,27 +137,30 @@ async function lockClaimedRuns(trx: Db, due: DueTimer[]): Promise<Map<string, Ru
   }
   const locked = new Map<string, Run>()
   for (const [merchantId, runIds] of [...runIdsByMerchant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    for (const run of await lockRuns(trx, merchantId, runIds, { skipLocked: true })) {
-      locked.set(`${merchantId}:${run.id}`, run)
-    }
+    const runs = await lockRuns(batch.trx, merchantId, runIds, { skipLocked: true })
+    for (const run of runs) locked.set(`${merchantId}:${run.id}`, run)
+    await batch.prefetchTargets(
+      merchantId,
+      runs.flatMap((r) => (r.status === 'active' && r.conversation_id ? [r.conversation_id] : [])),
+    )
   }
   return locked
 }
 
+/** A run's due timers in due order; a firing may cancel, re-arm or re-stamp the ones after it. */
 async function fireRunTimers(
-  trx: Db,
-  ctx: StepContext,
-  merchantId: string,
-  runId: string,
+  batch: StepBatch,
   locked: Run | undefined,
   timers: DueTimer[],
+  lateness: number[],
 ): Promise<{ fired: number; dropped: number; deferred: number }> {
+  const first = timers[0] as DueTimer
   if (!locked) {
-    const exists = await trx
+    const exists = await batch.trx
       .selectFrom('runs')
       .select('id')
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', runId)
+      .where('merchant_id', '=', first.merchant_id)
+      .where('id', '=', first.run_id)
       .executeTakeFirst()
     // Locked by a step elsewhere: leave the timers for the next poll.
     if (exists) return { fired: 0, dropped: 0, deferred: timers.length }
@@ -179,41 +168,44 @@ async function fireRunTimers(
   let run = locked
   let fired = 0
   let dropped = 0
+  const now = batch.ctx.now
   for (const claimed of timers) {
-    // An earlier firing in this batch may have cancelled, re-armed or re-stamped this timer: read it again.
-    const timer =
-      claimed === timers[0]
-        ? claimed
-        : await trx
-            .selectFrom('timers')
-            .select(['merchant_id', 'run_id', 'timer_id', 'due_at', 'revision', 'event'])
-            .where('merchant_id', '=', merchantId)
-            .where('run_id', '=', runId)
-            .where('timer_id', '=', claimed.timer_id)
-            .executeTakeFirst()
+    const timer = timerAsLeft(batch, locked, run, claimed)
     if (!timer) {
       dropped += 1
       continue
     }
-    if (timer.due_at.getTime() > ctx.now) continue
-    await trx
-      .deleteFrom('timers')
-      .where('merchant_id', '=', merchantId)
-      .where('run_id', '=', runId)
-      .where('timer_id', '=', timer.timer_id)
-      .execute()
+    if (timer.due_at.getTime() > now) continue
+    batch.deleteTimer(claimed.merchant_id, claimed.run_id, claimed.timer_id)
     if (run?.status !== 'active' || run.revision !== timer.revision) {
       dropped += 1
       continue
     }
-    ctx.deps.metrics.timerLateness.observe(Math.max(0, ctx.now - timer.due_at.getTime()) / 1000)
-    run = await stepLockedRun(trx, ctx, run, timer.event as FlowEventInput, {
+    lateness.push(Math.max(0, now - timer.due_at.getTime()) / 1000)
+    run = await batch.step(run, timer.event as FlowEventInput, {
       trigger: 'timer',
       machineNow: timer.due_at.getTime(),
     })
     fired += 1
   }
   return { fired, dropped, deferred: 0 }
+}
+
+/**
+ * The claimed timer as the batch has left it: deleted (null), set again by an earlier firing, or untouched —
+ * then re-stamped with the run's new revision if the run was stepped (a pending timer stays valid).
+ */
+function timerAsLeft(
+  batch: StepBatch,
+  locked: Run | undefined,
+  run: Run | undefined,
+  claimed: DueTimer,
+): { due_at: Date; revision: number; event: unknown } | null {
+  const state = batch.timerState(claimed.run_id, claimed.timer_id)
+  if (state === null) return null
+  if (state) return { due_at: new Date(state.due_at), revision: state.revision, event: state.event }
+  const restamped = run && run !== locked && claimed.revision < run.revision ? run.revision : claimed.revision
+  return { ...claimed, revision: restamped }
 }
 
 /** Timers due now and not fired yet (the parley_timers_due gauge). */

@@ -1,6 +1,7 @@
 // The variables a run starts with, shaped the way flow templates read them ({{contact.first_name}},
 // {{cart.items[0].title}}, {{cart.url}}, {{order.number}}).
 import type { Cart, Contact, JsonObject, Order } from '@parley/db'
+import type { OrderEventPayload } from '@parley/flow'
 
 export function contactVars(contact: Contact): JsonObject {
   const name = contact.name ?? ''
@@ -48,5 +49,28 @@ export function orderVars(order: Order): JsonObject {
     trackingNumber: order.tracking_number,
     carrier: order.tracking_carrier,
     trackingUrl: order.tracking_url,
+  }
+}
+
+/** The order as a flow event carries it (`order.created`, `order.shipped`). */
+export function orderEventPayload(order: Order): OrderEventPayload {
+  return {
+    id: order.id,
+    number: order.number,
+    status: order.status,
+    total: Number(order.total),
+    currency: order.currency,
+    ...(order.cart_token ? { cartToken: order.cart_token } : {}),
+    ...(order.tracking_number ? { trackingNumber: order.tracking_number } : {}),
+    ...(order.tracking_carrier ? { carrier: order.tracking_carrier } : {}),
+    ...(order.tracking_url ? { trackingUrl: order.tracking_url } : {}),
+    items: order.items.map((item) => ({
+      ...item,
+      title: String(item.title ?? ''),
+      quantity: Number(item.quantity ?? 1),
+      price: Number(item.price ?? 0),
+      ...(typeof item.imageUrl === 'string' ? { imageUrl: item.imageUrl } : {}),
+      ...(typeof item.productId === 'string' ? { productId: item.productId } : {}),
+    })),
   }
 }

@@ -14,6 +14,7 @@ import { queueSend } from '../effects/send.ts'
 import { stepRuns } from '../engine/event-step.ts'
 import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
+import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
 import { conflict, notFound } from '../http/errors.ts'
 
@@ -242,7 +243,9 @@ async function endStaffTurn(
         : `${name} resolved the conversation`,
     )
     // The status is already 'bot' here, so what the resumed run sends is not held by the takeover pause.
-    const stepped = await stepRuns(trx, ctx, actor.merchantId, runIds, event)
+    const batch = new StepBatch(trx, ctx)
+    const stepped = await stepRuns(batch, actor.merchantId, runIds, event)
+    await batch.flush()
     return stepped.map((run) => run.id)
   })
 }

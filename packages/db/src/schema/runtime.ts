@@ -23,8 +23,8 @@ export interface RunsTable {
   trigger_kind: string
   /** What the run is about, e.g. the cart token; at most one active run per flow and key. */
   correlation_key: string | null
-  /** The persisted XState snapshot (JSON). */
-  snapshot: Json<JsonObject>
+  /** The persisted XState snapshot (JSON; packages/flow's `PersistedFlowSnapshot`, which the db does not import). */
+  snapshot: Json<Record<string, unknown>>
   /** Bumped on every step; timers carry the revision they were set at. */
   revision: Generated<number>
   status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>
@@ -47,7 +47,8 @@ export interface TimersTable {
   timer_id: string
   due_at: Timestamp
   revision: number
-  event: Json<JsonObject>
+  /** The flow event the timer raises (packages/flow's `FlowEventInput`). */
+  event: Json<Record<string, unknown>>
   locked_until: NullableTimestamp
   locked_by: string | null
   created_at: DefaultTimestamp

@@ -1,6 +1,6 @@
-// The timer batch path (`fireTimersInBatch`, from `fireDueTimers`): many runs with one due timer whose step
-// sends are fired in one poll with multi-row writes; stale timers are dropped; steps that escalate or look an
-// order up take the one-run path in the same poll; the frequency cap and quiet hours hold across the batch.
+// Timer firings in batches (`fireDueTimers`): many runs fired in one poll and written with one statement;
+// stale timers are dropped; steps that escalate or look an order up are fired beside plain reminders; a batch
+// that fails is fired run by run; the frequency cap and quiet hours hold across the batch.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
@@ -252,7 +252,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     expect(await outbound(ended.runId)).toEqual([])
   })
 
-  it('sends a run whose step escalates or looks an order up down the one-run path in the same poll', async () => {
+  it('fires runs whose step escalates or looks an order up beside plain reminders in one poll', async () => {
     const escalating = await setUp([escalateFlow])
     const looking = await setUp([lookupFlow])
     const reminding = await setUp([reminderFlow('Plain')])
@@ -265,9 +265,8 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     expect(result).toMatchObject({ claimed: 3, dropped: 0, deferred: 0 })
     // The lookup's answer is a second, chained step of the same firing; fired counts timers.
     expect(result.fired).toBe(3)
-    // The hand-off note, the staff-only escalation note and the lookup's message were written one at a time;
-    // the reminder in the batch.
-    expect(recorder.count('messages')).toBe(3)
+    // Every row, escalation and look-up answer included, went into the batch's one write statement.
+    expect(recorder.count('messages')).toBe(0)
 
     const escalatedRun = await escalating.runOf(e.runId)
     expect(escalatedRun).toMatchObject({ status: 'active', waiting_for: 'handback' })
@@ -366,7 +365,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
       .execute()
   })
 
-  it('a run with two due timers takes the one-run path and fires both in order', async () => {
+  it('fires a run with two due timers, both in order', async () => {
     const { merchantId, say, outbound, runOf, timersOf } = await setUp([reminderFlow('Once')])
     const r = await say('two-timers')
     const [timer] = await timersOf(r.runId)

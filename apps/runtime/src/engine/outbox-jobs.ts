@@ -1,0 +1,88 @@
+// What an outbox row asks the relay to do, parsed when the row is claimed: a row written by an older or newer
+// version of the runtime (or by hand) is checked against the shape the relay relies on, not cast to it.
+import type { OutboxEntry } from '@parley/db'
+import { z } from 'zod'
+import type { HttpJob } from '../effects/http-request.ts'
+import type { MessageJob } from '../effects/send.ts'
+import type { Db } from './step-transaction.ts'
+
+const messageSchema = z.object({
+  text: z.string(),
+  imageUrl: z.string().optional(),
+  product: z
+    .object({
+      title: z.string(),
+      imageUrl: z.string().optional(),
+      price: z.number().optional(),
+      currency: z.string().optional(),
+      url: z.string().optional(),
+      productId: z.string().optional(),
+    })
+    .optional(),
+  buttons: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
+})
+
+const messageJobSchema = z.object({
+  kind: z.literal('message'),
+  to: z.string(),
+  message: messageSchema,
+  template: z
+    .object({
+      name: z.string(),
+      language: z.string(),
+      category: z.enum(['marketing', 'utility', 'authentication']),
+      params: z.array(z.string()),
+    })
+    .optional(),
+  messageId: z.string(),
+  purpose: z.enum(['marketing', 'transactional', 'service']),
+  exemption: z.enum(['none', 'handoff', 'compliance']),
+  mode: z.enum(['free_form', 'template']),
+}) satisfies z.ZodType<MessageJob>
+
+const httpJobSchema = z.object({
+  kind: z.literal('http.request'),
+  runId: z.string(),
+  effect: z.object({
+    type: z.literal('http.request'),
+    nodeId: z.string(),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string().optional(),
+    timeoutMs: z.number(),
+  }),
+}) satisfies z.ZodType<HttpJob>
+
+export const outboxJobSchema = z.discriminatedUnion('kind', [messageJobSchema, httpJobSchema])
+
+export type OutboxJob = MessageJob | HttpJob
+
+/** The job of a claimed outbox row; throws (a ZodError naming the field) when the payload is not one. */
+export function parseOutboxJob(payload: unknown): OutboxJob {
+  return outboxJobSchema.parse(payload)
+}
+
+/** The job, or null when the payload is not one (the relay fails such a row instead of sending it). */
+export function readOutboxJob(payload: unknown): OutboxJob | null {
+  const parsed = outboxJobSchema.safeParse(payload)
+  return parsed.success ? parsed.data : null
+}
+
+/** A claimed row whose payload is not a job: failed, with its transcript row, never sent. */
+export async function failMalformedJob(trx: Db, row: OutboxEntry, now: number): Promise<void> {
+  const error = 'Malformed outbox job'
+  await trx
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: error, locked_until: null, updated_at: new Date(now) })
+    .where('merchant_id', '=', row.merchant_id)
+    .where('id', '=', row.id)
+    .execute()
+  if (!row.message_id) return
+  await trx
+    .updateTable('messages')
+    .set({ status: 'failed', error, updated_at: new Date(now) })
+    .where('merchant_id', '=', row.merchant_id)
+    .where('id', '=', row.message_id)
+    .execute()
+}

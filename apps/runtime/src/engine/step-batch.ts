@@ -1,0 +1,275 @@
+// The runtime's event step, the one implementation (DESIGN.md "The runtime's event step"): inbound messages,
+// timer firings, store events and staff actions step their locked runs through a StepBatch. Each run is
+// stepped in memory with the pure stepper; its effects go through packages/flow's `effectHandlers` with this
+// file's port, which plans every row into the batch's write set (`StepWrites`) and answers look-ups from our
+// own data at once; `flush` writes the whole set with one statement. A single event is a batch of one.
+import type { NewMessage, Run } from '@parley/db'
+import {
+  type EffectPort,
+  type FlowEventInput,
+  type PersistedFlowSnapshot,
+  performEffects,
+  type StepResult,
+  snapshotVars,
+  step,
+} from '@parley/flow'
+import type { RuntimeDeps } from '../deps.ts'
+import { escalationRows } from '../effects/escalate.ts'
+import { httpJobRow } from '../effects/http-request.ts'
+import { lookupOrder } from '../effects/order-lookup.ts'
+import { answerProductQuestion } from '../effects/product-answer.ts'
+import {
+  decideAndCharge,
+  recordSendRows,
+  runSendRequest,
+  type SendOutcome,
+  type SendRequest,
+  sendRows,
+} from '../effects/send.ts'
+import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
+import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
+import { loadFlowVersion } from './flow-versions.ts'
+import { countStep, type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import { StepWrites, type TimerState } from './step-writes.ts'
+
+/** Effect results chained within one step before we stop (a flow looping on look-ups). */
+const MAX_CHAINED_STEPS = 25
+
+export interface StepOptions {
+  /** Metrics label: 'event', 'timer'. */
+  trigger: string
+  /** The time the machine sees. Timers pass their due time, so a late firing keeps the sequence exact. */
+  machineNow?: number
+}
+
+export class StepBatch {
+  readonly writes = new StepWrites()
+  /** Send targets by conversation id, as stored when read; null when the conversation does not exist. */
+  readonly #targets = new Map<string, SendTarget | null>()
+  /** Marketing sends per contact in the cap window, counting the ones this batch queued. */
+  readonly #marketingSent = new Map<string, number>()
+  /** Conversations the shopper wrote in during this batch: their sends see the WhatsApp window open. */
+  readonly #inbound = new Set<string>()
+  readonly #escalated = new Set<string>()
+  readonly #contactPatches = new Map<string, Partial<SendTarget['contact']>>()
+
+  constructor(
+    readonly trx: Db,
+    readonly ctx: StepContext,
+  ) {}
+
+  /**
+   * Steps a locked, active run with an event, then any answers its effects produced. Returns the run as it
+   * will be stored.
+   */
+  async step(run: Run, event: FlowEventInput, options: StepOptions): Promise<Run> {
+    let current = run
+    const pending: FlowEventInput[] = [event]
+    const machineNow = options.machineNow ?? this.ctx.now
+    for (let i = 0; i < MAX_CHAINED_STEPS && pending.length > 0 && current.status === 'active'; i++) {
+      const next = pending.shift() as FlowEventInput
+      const version = await loadFlowVersion(this.trx, current.merchant_id, current.flow_version_id)
+      const result: StepResult = step(version.machine, current.snapshot as PersistedFlowSnapshot, next, {
+        now: machineNow,
+      })
+      current = this.writes.saveRunStep(current, version, result, this.ctx.now)
+      countStep(this.ctx, i === 0 ? options.trigger : 'effect')
+      pending.push(...(await this.#perform(current, result)))
+    }
+    if (pending.length > 0 && current.status === 'active') {
+      current = this.writes.failRun(current, 'Too many effect results chained in one step', this.ctx.now)
+    }
+    return current
+  }
+
+  /** A run just inserted with its first step's result: its timers, visits and effects, then their answers. */
+  async started(run: Run, result: StepResult, machineNow: number): Promise<Run> {
+    countStep(this.ctx, 'start')
+    this.writes.recordStep(run, result, this.ctx.now)
+    let current = run
+    for (const answer of await this.#perform(run, result)) {
+      if (current.status !== 'active') break
+      current = await this.step(current, answer, { trigger: 'effect', machineNow })
+    }
+    return current
+  }
+
+  /** Ends a run that cannot go on. */
+  fail(run: Run, error: string): Run {
+    return this.writes.failRun(run, error, this.ctx.now)
+  }
+
+  deleteTimer(merchantId: string, runId: string, timerId: string): void {
+    this.writes.deleteTimer(merchantId, runId, timerId)
+  }
+
+  timerState(runId: string, timerId: string): TimerState | undefined {
+    return this.writes.timerState(runId, timerId)
+  }
+
+  /** A transcript row that is not a send (the shopper's message), published after commit. */
+  addMessage(message: NewMessage & { id: string }): void {
+    this.writes.addMessage(message)
+    this.ctx.notifications.push({
+      merchantId: message.merchant_id,
+      conversationId: message.conversation_id,
+      kind: 'message',
+      id: message.id,
+    })
+  }
+
+  /** The shopper wrote in the conversation: the window opens, and a resolved conversation goes back to the bot. */
+  noteInbound(conversation: { merchant_id: string; id: string; status: string }): void {
+    this.#inbound.add(conversation.id)
+    const now = new Date(this.ctx.now)
+    this.writes.touchConversation({
+      merchant_id: conversation.merchant_id,
+      id: conversation.id,
+      last_inbound_at: now,
+      last_message_at: now,
+      updated_at: now,
+      reopen: conversation.status === 'resolved',
+      escalation: null,
+    })
+  }
+
+  /** The contact row changed in this transaction (opt-out, opt-in): sends decided later see it. */
+  patchContact(contactId: string, patch: Partial<SendTarget['contact']>): void {
+    this.#contactPatches.set(contactId, { ...this.#contactPatches.get(contactId), ...patch })
+  }
+
+  /** Reads the send targets of many conversations of one merchant at once (what later sends would read one by one). */
+  async prefetchTargets(merchantId: string, conversationIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(conversationIds)].filter((id) => !this.#targets.has(id))
+    if (missing.length === 0) return
+    const targets = await loadSendTargets(this.trx, merchantId, missing)
+    for (const id of missing) this.#targets.set(id, targets.get(id) ?? null)
+  }
+
+  /** The contacts' marketing sends in the cap window, read at once for many contacts. */
+  async prefetchMarketingSent(merchantId: string, windowStart: number, contactIds: string[]): Promise<void> {
+    const missing = [...new Set(contactIds)].filter((id) => !this.#marketingSent.has(id))
+    if (missing.length === 0) return
+    const counts = await countMarketingSendsByContact(this.trx, merchantId, missing, windowStart)
+    for (const id of missing) this.#marketingSent.set(id, counts.get(id) ?? 0)
+  }
+
+  /** Where a message to this conversation goes, as this batch has changed it; null when there is none. */
+  async target(merchantId: string, conversationId: string): Promise<SendTarget | null> {
+    await this.prefetchTargets(merchantId, [conversationId])
+    const stored = this.#targets.get(conversationId)
+    if (!stored) return null
+    let { conversation, contact } = stored
+    if (this.#inbound.has(conversation.id)) {
+      conversation = {
+        ...conversation,
+        last_inbound_at: new Date(this.ctx.now),
+        status: conversation.status === 'resolved' ? 'bot' : conversation.status,
+      }
+    }
+    if (this.#escalated.has(conversation.id)) {
+      conversation = { ...conversation, status: conversation.status === 'assigned' ? 'assigned' : 'waiting' }
+    }
+    const patch = this.#contactPatches.get(contact.id)
+    if (patch) contact = { ...contact, ...patch }
+    return { ...stored, conversation, contact }
+  }
+
+  /**
+   * Applies policy to a send and plans its rows: the transcript row (queued, or skipped with the reason) and,
+   * when queued, the outbox row the relay sends after commit.
+   */
+  async send(req: SendRequest): Promise<SendOutcome> {
+    const target = await this.target(req.merchantId, req.conversationId)
+    if (!target) return { status: 'skipped', messageId: null, reason: 'no_channel' }
+    const now = this.ctx.now
+    const windowStart = now - target.merchant.frequency_cap_window_minutes * 60_000
+    if (req.purpose === 'marketing') {
+      await this.prefetchMarketingSent(req.merchantId, windowStart, [target.contact.id])
+    }
+    const sentInWindow = this.#marketingSent.get(target.contact.id) ?? 0
+    const facts = buildSendFacts(
+      target,
+      { purpose: req.purpose, exemption: req.exemption, hasTemplate: req.template !== undefined, now },
+      req.purpose === 'marketing' ? sentInWindow : 0,
+    )
+    const { decision, cost } = await decideAndCharge(this.trx, target, req, facts, now)
+    const rows = sendRows(target, req, decision, cost, now)
+    this.writes.addMessage(rows.message)
+    if (rows.outbox) this.writes.addOutbox(rows.outbox)
+    // What `countMarketingSendsSince` counts once the row is written.
+    if (rows.message.is_marketing && rows.outbox && (req.author ?? 'bot') === 'bot') {
+      this.#marketingSent.set(target.contact.id, sentInWindow + 1)
+    }
+    return recordSendRows(this.ctx, req, rows)
+  }
+
+  /** Writes the batch's write set with one statement. */
+  async flush(): Promise<void> {
+    await this.writes.flush(this.trx)
+  }
+
+  #perform(run: Run, result: StepResult): Promise<FlowEventInput[]> {
+    return Promise.resolve(performEffects(result.effects, this.#port(run), snapshotVars(result.snapshot)))
+  }
+
+  /** The runtime's side of `effectHandlers` for one run. */
+  #port(run: Run): EffectPort {
+    const { ctx } = this
+    const conversationId = run.conversation_id
+    return {
+      send: async (effect, exemption) => {
+        if (!conversationId) {
+          ctx.deps.logger.warn('send without a conversation', { runId: run.id, nodeId: effect.nodeId })
+          return
+        }
+        await this.send(runSendRequest(run, conversationId, effect, exemption))
+      },
+      escalate: async (effect) => {
+        const target = conversationId ? await this.target(run.merchant_id, conversationId) : null
+        if (!conversationId || !target) {
+          ctx.deps.logger.warn('escalation without a conversation', { runId: run.id })
+          return
+        }
+        const { touch, note } = escalationRows(run, conversationId, effect, ctx.now)
+        this.#escalated.add(conversationId)
+        this.writes.touchConversation(touch)
+        ctx.notifications.push({
+          merchantId: run.merchant_id,
+          conversationId,
+          kind: 'conversation',
+          id: conversationId,
+        })
+        this.addMessage(note)
+      },
+      lookupOrder: (effect) => lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber),
+      answerProductQuestion: (effect, productIds) =>
+        answerProductQuestion(this.trx, run.merchant_id, effect.question, productIds),
+      requestHttp: async (effect) => {
+        const target = conversationId ? await this.target(run.merchant_id, conversationId) : null
+        if (!target) return { ok: false, data: { error: 'no_channel' } }
+        this.writes.addOutbox(httpJobRow(run, target.conversation, effect, ctx.now))
+        ctx.queued += 1
+        return 'queued'
+      },
+      offerIncentive: (effect) => {
+        // The code and discount are in the run's `incentive` variable; the send that follows carries them.
+        ctx.deps.logger.info('incentive offered', { runId: run.id, nodeId: effect.nodeId, code: effect.code })
+      },
+    }
+  }
+}
+
+/**
+ * One step transaction around a batch: `fn` plans, the write set is flushed before the commit, and
+ * notifications are published after it. Deadlocks are retried from the start.
+ * @example await inStepBatch(deps, (batch) => stepRuns(batch, merchantId, runIds, event))
+ */
+export function inStepBatch<T>(deps: RuntimeDeps, fn: (batch: StepBatch) => Promise<T>): Promise<T> {
+  return inStepTransaction(deps, async (trx, ctx) => {
+    const batch = new StepBatch(trx, ctx)
+    const result = await fn(batch)
+    await batch.flush()
+    return result
+  })
+}
