@@ -4,6 +4,7 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
+import type { WakeSignal } from './engine/wake-signal.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -22,4 +23,6 @@ export interface RuntimeDeps {
   channels: Partial<Record<ChannelAdapter['kind'], ChannelAdapter>>
   /** Names this process in leases (locked_by). */
   instanceId: string
+  /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
+  relayWake?: WakeSignal
 }

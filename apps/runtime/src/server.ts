@@ -14,6 +14,7 @@ import { loadConfig } from './config.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
+import { WakeSignal } from './engine/wake-signal.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
@@ -43,6 +44,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     realtime,
     channels: {},
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    relayWake: new WakeSignal(),
   }
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)

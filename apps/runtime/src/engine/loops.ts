@@ -116,6 +116,10 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const http: Loop = startLoop('http-request lane', config.OUTBOX_POLL_INTERVAL_MS, deps, () =>
     lane.dispatch(),
   )
+  const unsubscribe = deps.relayWake?.subscribe(() => {
+    outbox?.wake()
+    http.wake()
+  })
   return {
     wake: () => {
       timers.wake()
@@ -123,6 +127,7 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
       http.wake()
     },
     stop: async () => {
+      unsubscribe?.()
       await Promise.all([timers.stop(), outbox?.stop(), http.stop()])
       await lane.drain()
     },
