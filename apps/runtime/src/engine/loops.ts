@@ -7,6 +7,7 @@ import type { RuntimeDeps } from '../deps.ts'
 import { abandonDueCarts } from './cart-abandonment.ts'
 import { syncClockOffset } from './clock-offset.ts'
 import { HttpLane } from './http-lane.ts'
+import { pruneIdleBuckets } from './outbox-claim.ts'
 import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
@@ -20,6 +21,8 @@ interface Loop {
   wake(): void
   stop(): Promise<void>
 }
+
+const PRUNE_INTERVAL_MS = 60_000
 
 /** What a tick found: `more` to go again at once; else `nextInMs` to come back sooner than the interval. */
 interface Tick {
@@ -101,7 +104,13 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
         batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE),
     }
   })
+  let prunedAt = 0
   outbox = startLoop('outbox relay', config.OUTBOX_POLL_INTERVAL_MS, deps, async () => {
+    // A Telegram chat's bucket outlives its burst by seconds: swept once a minute so the table stays small.
+    if (Date.now() - prunedAt > PRUNE_INTERVAL_MS) {
+      prunedAt = Date.now()
+      await pruneIdleBuckets(deps.db, deps.clock.now())
+    }
     const relayed = await relayOutbox(deps)
     return {
       more: relayed.more,

@@ -166,3 +166,12 @@ export async function readBuckets(trx: Db, buckets: readonly BucketRef[]): Promi
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/**
+ * Deletes buckets whose arrival time has passed: such a bucket is full, the same as no row at all. A bucket a
+ * claim holds locked is re-checked once that claim commits (and kept, its time now ahead). Returns how many.
+ */
+export async function pruneIdleBuckets(db: Db, now: number): Promise<number> {
+  const result = await db.deleteFrom('send_pacing').where('tat', '<', now).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
