@@ -55,6 +55,10 @@ export const configSchema = z
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
     /** How long a claimed send may stay `sending` (database time) before the relay treats its process as dead. */
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Merchant HTTP-request jobs in flight at once per merchant, across all replicas (their own lane). */
+    HTTP_JOBS_PER_MERCHANT: z.coerce.number().int().min(1).max(100).default(4),
+    /** HTTP-request jobs in flight at once in this process, all merchants together. */
+    HTTP_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(64),
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
     TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
     STATIC_DIR: z.string().optional(),

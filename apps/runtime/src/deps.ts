@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
 import type { Egress } from './egress/egress-agent.ts'
+import type { WakeSignal } from './engine/wake-signal.ts'
 import type { FlowChecker } from './flows/flow-checker.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
@@ -37,4 +38,6 @@ export interface RuntimeDeps {
   instanceId: string
   /** The scrypt cost new password hashes are made with (PASSWORD_HASHING; tests pass a cheaper one). */
   passwordHashing: PasswordHashing
+  /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
+  relayWake?: WakeSignal
 }

@@ -16,6 +16,7 @@ import type { RuntimeDeps } from './deps.ts'
 import { createEgress } from './egress/egress-agent.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
+import { WakeSignal } from './engine/wake-signal.ts'
 import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
@@ -59,6 +60,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
+    relayWake: new WakeSignal(),
   }
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)

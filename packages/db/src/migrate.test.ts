@@ -22,6 +22,7 @@ const everyTable = {
   timers: true,
   outbox: true,
   receipts: true,
+  send_pacing: true,
   node_visits: true,
   template_spend: true,
   carts: true,

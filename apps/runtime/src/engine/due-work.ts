@@ -1,8 +1,9 @@
 // Everything that comes due with time, run to a fixed point: carts to abandon, timers to fire (which may
-// set timers already due after a big clock jump), then the outbox. The dev clock runs it right after an
-// advance; the background loops run the same pieces on their own intervals.
+// set timers already due after a big clock jump), then the outbox and the HTTP-request jobs. The dev clock
+// runs it right after an advance; the background loops run the same pieces on their own intervals.
 import type { RuntimeDeps } from '../deps.ts'
 import { abandonDueCarts } from './cart-abandonment.ts'
+import { runDueHttpJobs } from './http-lane.ts'
 import { relayOutbox } from './outbox-relay.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
@@ -26,10 +27,15 @@ export async function runDueWork(deps: RuntimeDeps): Promise<DueWorkResult> {
     total.timersDropped += timers.dropped
     if (carts.abandoned === 0 && timers.claimed === 0) break
   }
+  // HTTP-request jobs run to their answers here (the clock's caller waits for a fixed point); an answer steps
+  // its run, which may queue sends: those are relayed in the next round.
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const relayed = await relayOutbox(deps)
-    total.messagesSent += relayed.sent
-    if (relayed.claimed === 0) break
+    for (let batch = 0; batch < MAX_ROUNDS; batch++) {
+      const relayed = await relayOutbox(deps)
+      total.messagesSent += relayed.sent
+      if (relayed.claimed === 0 && !relayed.more) break
+    }
+    if ((await runDueHttpJobs(deps)) === 0) break
   }
   return total
 }

@@ -1,9 +1,13 @@
-// The background loops a runtime process runs: the timer poller (with the cart-abandonment sweep) and the
-// outbox relay, each on its interval, draining full batches back to back. stop() lets the batch in flight
-// finish (its transaction commits or rolls back whole) and resolves when both loops are idle.
+// The background loops a runtime process runs: the timer poller (with the cart-abandonment sweep), the outbox
+// relay (message sends) and the HTTP-request lane, each on its interval, draining full batches back to back.
+// The relay also wakes when a paced channel may send again, the lane when a request ends and frees room.
+// stop() lets the batch in flight finish (its transaction commits or rolls back whole), waits for the HTTP
+// requests under way (each ends within its timeout) and resolves when every loop is idle.
 import type { RuntimeDeps } from '../deps.ts'
 import { abandonDueCarts } from './cart-abandonment.ts'
 import { syncClockOffset } from './clock-offset.ts'
+import { HttpLane } from './http-lane.ts'
+import { pruneIdleBuckets } from './outbox-claim.ts'
 import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
@@ -21,7 +25,15 @@ interface Loop {
   stop(): Promise<void>
 }
 
-function startLoop(name: string, intervalMs: number, deps: RuntimeDeps, tick: () => Promise<boolean>): Loop {
+const PRUNE_INTERVAL_MS = 60_000
+
+/** What a tick found: `more` to go again at once; else `nextInMs` to come back sooner than the interval. */
+interface Tick {
+  more: boolean
+  nextInMs?: number | null
+}
+
+function startLoop(name: string, intervalMs: number, deps: RuntimeDeps, tick: () => Promise<Tick>): Loop {
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
@@ -31,17 +43,20 @@ function startLoop(name: string, intervalMs: number, deps: RuntimeDeps, tick: ()
     timer = undefined
     if (stopped) return
     let more = true
+    let delay = intervalMs
     try {
       // A full batch means more is due: go again at once, but yield to I/O between batches.
       while (more && !stopped) {
         wakeRequested = false
-        more = (await tick()) || wakeRequested
+        const ticked = await tick()
+        more = ticked.more || wakeRequested
+        delay = Math.max(0, Math.min(intervalMs, ticked.nextInMs ?? intervalMs))
       }
     } catch (error) {
       deps.logger.error(`${name} failed`, { error })
     }
     running = undefined
-    if (!stopped) timer = setTimeout(launch, intervalMs)
+    if (!stopped) timer = setTimeout(launch, delay)
   }
   const launch = () => {
     if (running) {
@@ -86,23 +101,51 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
         fireDueTimers(deps),
       ),
     )
-    if (batches.some((b) => b.fired > 0) || carts.runsStarted > 0) outbox?.wake()
-    return (
-      carts.abandoned === config.TIMER_BATCH_SIZE ||
-      batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
-    )
+    if (batches.some((b) => b.fired > 0) || carts.runsStarted > 0) {
+      outbox?.wake()
+      http?.wake()
+    }
+    return {
+      more:
+        carts.abandoned === config.TIMER_BATCH_SIZE ||
+        batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE),
+    }
   })
+  let prunedAt = 0
   outbox = startLoop('outbox relay', config.OUTBOX_POLL_INTERVAL_MS, deps, async () => {
+    // A Telegram chat's bucket outlives its burst by seconds: swept once a minute so the table stays small.
+    if (Date.now() - prunedAt > PRUNE_INTERVAL_MS) {
+      prunedAt = Date.now()
+      await pruneIdleBuckets(deps.db, deps.clock.now())
+    }
     const relayed = await relayOutbox(deps)
-    return relayed.claimed === config.OUTBOX_BATCH_SIZE
+    return {
+      more: relayed.more,
+      nextInMs: relayed.wakeAt === null ? null : relayed.wakeAt - deps.clock.now(),
+    }
+  })
+  // A request that ends frees room for the next; its answer stepped a run, which may have queued sends.
+  const lane = new HttpLane(deps, () => {
+    http?.wake()
+    outbox?.wake()
+  })
+  const http: Loop = startLoop('http-request lane', config.OUTBOX_POLL_INTERVAL_MS, deps, () =>
+    lane.dispatch(),
+  )
+  const unsubscribe = deps.relayWake?.subscribe(() => {
+    outbox?.wake()
+    http.wake()
   })
   return {
     wake: () => {
       timers.wake()
       outbox?.wake()
+      http.wake()
     },
     stop: async () => {
-      await Promise.all([timers.stop(), outbox?.stop()])
+      unsubscribe?.()
+      await Promise.all([timers.stop(), outbox?.stop(), http.stop()])
+      await lane.drain()
     },
   }
 }

@@ -1,19 +1,32 @@
-// The outbox relay: claims due rows (pending → sending, with a lease), re-checks policy just before sending,
-// calls the channel adapters after the claim committed, and records what the providers said. Only `retry`
-// (proof that nothing was sent) is retried, with backoff; `unknown` is never resent. A lease that runs out
-// while `sending` (the process died mid-call) settles as `unknown`, except on channels whose delivery is
-// idempotent on the message id (web chat), where the send is simply made again. A batch costs a few statements
-// whatever its size: the claim reads every target at once, and each channel's answers are recorded in one.
+// The outbox relay's message lane: claims due sends (pending → sending, with a lease) fairly across merchants'
+// channels, one at a time per conversation in queue order, paced to each channel's limits (outbox-claim.ts);
+// re-checks policy just before sending, calls the channel adapters after the claim committed, and records what
+// the providers said. Only `retry` (proof that nothing was sent) is retried, with backoff; `unknown` is never
+// resent. A lease that runs out while `sending` (the process died mid-call) settles as `unknown`, except on
+// channels whose delivery is idempotent on the message id (web chat), where the send is simply made again.
+// Merchants' HTTP-request jobs are not claimed here: they run on their own lane (http-lane.ts), so a slow
+// endpoint never holds up a send. A batch costs a few statements whatever its size.
 import type { Channel, ChannelKind, Database, OutboxEntry } from '@parley/db'
 import { type ExpressionBuilder, sql } from 'kysely'
+import { channelPacing, type Rate } from '../channels/pacing-config.ts'
 import type { ChannelSend, SendResult } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { type HttpJob, performHttpRequest } from '../effects/http-request.ts'
 import type { MessageJob } from '../effects/send.ts'
-import { buildSendFacts, loadSendTargets, readChannel, type SendTarget } from '../policy/send-facts.ts'
+import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
-import { deliverEvent } from './event-step.ts'
-import { failMalformedJob, parseOutboxJob, readOutboxJob } from './outbox-jobs.ts'
+import { admissible, advance, readyAt, toleranceMs } from './gcra.ts'
+import {
+  type BucketRef,
+  channelBucketKey,
+  chatBucketKey,
+  claimLaneRows,
+  findMessageLanes,
+  type LaneTake,
+  lockBuckets,
+  readBuckets,
+  writeBuckets,
+} from './outbox-claim.ts'
+import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
 import { decideOutcome, recordSendOutcomes, type SendOutcome } from './outbox-outcomes.ts'
 import {
   afterCommit,
@@ -33,22 +46,30 @@ export interface RelayResult {
   unknown: number
   skipped: number
   deferred: number
+  /** Some lane had more due than its share of this batch: claim again at once. */
+  more: boolean
+  /** The earliest time (clock ms) a lane held back by its pacing may send again; null when none is. */
+  wakeAt: number | null
 }
 
-interface Claimed {
+interface ClaimedSend {
   row: OutboxEntry
   channel: Channel
+  job: MessageJob
 }
 
-interface ClaimedSend extends Claimed {
-  job: MessageJob
+interface Claim {
+  sends: ClaimedSend[]
+  more: boolean
+  wakeAt: number | null
 }
 
 /** Attempts at recording a batch's outcomes when Postgres reports a deadlock or serialisation failure. */
 const RECORD_ATTEMPTS = 4
 
 /**
- * Sends up to `limit` due outbox rows. Returns what happened to them.
+ * Sends up to about `limit` due outbox messages (each lane with due sends gets at least one). Returns what
+ * happened to them.
  * @example await relayOutbox(deps) // { claimed: 3, sent: 3, ... }
  */
 export async function relayOutbox(
@@ -63,91 +84,108 @@ export async function relayOutbox(
     unknown: 0,
     skipped: 0,
     deferred: 0,
+    more: false,
+    wakeAt: null,
   }
   result.unknown += await settleExpiredLeases(deps)
   const ctx = newStepContext(deps)
-  const claimed = await deps.db.transaction().execute((trx) => claimDue(trx, ctx, limit, result))
+  const claim = await deps.db.transaction().execute((trx) => claimDue(trx, ctx, limit, result))
   await afterCommit(ctx)
-  result.claimed = claimed.length
-  const sends = new Map<ChannelKind, ClaimedSend[]>()
-  const httpJobs: Claimed[] = []
-  for (const c of claimed) {
-    const job = parseOutboxJob(c.row.payload)
-    if (job.kind === 'http.request') {
-      httpJobs.push(c)
-      continue
-    }
-    const ofKind = sends.get(c.channel.kind) ?? []
-    ofKind.push({ ...c, job })
-    sends.set(c.channel.kind, ofKind)
+  result.claimed = claim.sends.length
+  result.more = claim.more
+  result.wakeAt = claim.wakeAt
+  const byKind = new Map<ChannelKind, ClaimedSend[]>()
+  for (const c of claim.sends) {
+    const ofKind = byKind.get(c.channel.kind) ?? []
+    ofKind.push(c)
+    byKind.set(c.channel.kind, ofKind)
   }
   // Each channel's answers are recorded as soon as that channel answered: web chat never waits on a provider.
-  await Promise.all([
-    ...[...sends.values()].map((batch) => sendAndRecord(deps, batch, result)),
-    ...httpJobs.map((c) => performHttpJobLogged(deps, c.row, result)),
-  ])
+  await Promise.all([...byKind.values()].map((batch) => sendAndRecord(deps, batch, result)))
   return result
 }
 
-async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayResult): Promise<Claimed[]> {
-  const rows = await trx
-    .selectFrom('outbox')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', new Date(ctx.now))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute()
-  const targets = await loadTargets(
+interface LanePlan {
+  take: LaneTake
+  rate: Rate | null
+  chatRate: Rate | null
+  bucket: BucketRef
+  tat: number
+}
+
+async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayResult): Promise<Claim> {
+  const lanes = await findMessageLanes(trx)
+  if (lanes.length === 0) return { sends: [], more: false, wakeAt: null }
+  const plans: LanePlan[] = lanes.map((lane) => {
+    const pacing = channelPacing(lane)
+    return {
+      take: {
+        merchantId: lane.merchantId,
+        channelId: lane.channelId,
+        limit: 0,
+        chatToleranceMs: pacing.chat ? toleranceMs(pacing.chat) : null,
+      },
+      rate: pacing.channel,
+      chatRate: pacing.chat,
+      bucket: { merchantId: lane.merchantId, key: channelBucketKey(lane.channelId) },
+      tat: 0,
+    }
+  })
+  const tats = await lockBuckets(
     trx,
-    rows.filter((row) => readOutboxJob(row.payload)?.kind === 'message'),
+    plans.flatMap((p) => (p.rate ? [p.bucket] : [])),
   )
-  const claimed: Claimed[] = []
+  // Fair across merchants: every lane gets an equal share of the batch (at least one), whatever its backlog.
+  const share = Math.max(1, Math.floor(limit / lanes.length))
+  for (const plan of plans) {
+    plan.tat = tats.get(`${plan.bucket.merchantId}:${plan.bucket.key}`) ?? 0
+    plan.take.limit = plan.rate ? Math.min(share, admissible(plan.rate, plan.tat, ctx.now)) : share
+  }
+  const rows = await claimLaneRows(
+    trx,
+    plans.map((p) => p.take),
+    ctx.now,
+  )
+  const targets = await loadTargets(trx, rows)
+  const claimed: ClaimedSend[] = []
   for (const row of rows) {
     const job = readOutboxJob(row.payload)
-    if (!job) {
+    if (job?.kind !== 'message') {
       await failMalformedJob(trx, row, ctx.now)
       result.failed += 1
       continue
     }
-    if (job.kind === 'message') {
-      const target = targets.get(`${row.merchant_id}:${row.conversation_id}`)
-      if (!target) continue
-      // The send itself was counted when it was queued and the recheck does not apply the cap again, so the
-      // contact's marketing sends are not counted here (0).
-      const facts = buildSendFacts(
-        target,
-        {
-          purpose: job.purpose,
-          exemption: job.exemption,
-          hasTemplate: job.template !== undefined,
-          now: ctx.now,
-        },
-        0,
-      )
-      const check = recheckBeforeSend({ ...facts, mode: job.mode })
-      if (check.kind === 'skip') {
-        await settleSkipped(trx, ctx, row, check.reason)
-        result.skipped += 1
-        continue
-      }
-      if (check.kind === 'defer') {
-        await trx
-          .updateTable('outbox')
-          .set({ next_attempt_at: new Date(check.until), updated_at: new Date(ctx.now) })
-          .where('merchant_id', '=', row.merchant_id)
-          .where('id', '=', row.id)
-          .execute()
-        result.deferred += 1
-        continue
-      }
-      claimed.push({ row, channel: target.channel })
-    } else {
-      claimed.push({ row, channel: await readChannel(trx, row.merchant_id, row.channel_id) })
+    const target = targets.get(`${row.merchant_id}:${row.conversation_id}`)
+    if (!target) continue
+    // The send itself was counted when it was queued and the recheck does not apply the cap again, so the
+    // contact's marketing sends are not counted here (0).
+    const facts = buildSendFacts(
+      target,
+      {
+        purpose: job.purpose,
+        exemption: job.exemption,
+        hasTemplate: job.template !== undefined,
+        now: ctx.now,
+      },
+      0,
+    )
+    const check = recheckBeforeSend({ ...facts, mode: job.mode })
+    if (check.kind === 'skip') {
+      await settleSkipped(trx, ctx, row, check.reason)
+      result.skipped += 1
+      continue
     }
+    if (check.kind === 'defer') {
+      await trx
+        .updateTable('outbox')
+        .set({ next_attempt_at: new Date(check.until), updated_at: new Date(ctx.now) })
+        .where('merchant_id', '=', row.merchant_id)
+        .where('id', '=', row.id)
+        .execute()
+      result.deferred += 1
+      continue
+    }
+    claimed.push({ row, channel: target.channel, job })
   }
   if (claimed.length > 0) {
     await trx
@@ -166,7 +204,60 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       )
       .execute()
   }
-  return claimed.map((c) => ({ ...c, row: { ...c.row, attempts: c.row.attempts + 1 } }))
+  const wakeAt = await spendTokens(trx, ctx.now, plans, rows, claimed)
+  return {
+    sends: claimed.map((c) => ({ ...c, row: { ...c.row, attempts: c.row.attempts + 1 } })),
+    // A lane that filled its share may have more due; one held back by pacing is woken at `wakeAt` instead.
+    more: plans.some((p) => p.take.limit === share && countOf(rows, p.take) === share),
+    wakeAt,
+  }
+}
+
+/**
+ * Advances the buckets by the sends actually claimed (not the skipped or deferred ones). Returns when the
+ * earliest lane that pacing held back may send again.
+ */
+async function spendTokens(
+  trx: Db,
+  now: number,
+  plans: readonly LanePlan[],
+  rows: readonly OutboxEntry[],
+  claimed: readonly ClaimedSend[],
+): Promise<number | null> {
+  const sentPerLane = new Map<string, number>()
+  for (const c of claimed) {
+    const key = `${c.row.merchant_id}:${c.row.channel_id}`
+    sentPerLane.set(key, (sentPerLane.get(key) ?? 0) + 1)
+  }
+  const writes: (BucketRef & { tat: number })[] = []
+  let wakeAt: number | null = null
+  for (const plan of plans) {
+    if (!plan.rate) continue
+    const sent = sentPerLane.get(`${plan.take.merchantId}:${plan.take.channelId}`) ?? 0
+    const tat = sent > 0 ? advance(plan.rate, plan.tat, now, sent) : plan.tat
+    if (sent > 0) writes.push({ ...plan.bucket, tat })
+    const heldBack = plan.take.limit === 0 || countOf(rows, plan.take) === plan.take.limit
+    if (heldBack && admissible(plan.rate, tat, now) === 0) {
+      const ready = readyAt(plan.rate, tat)
+      wakeAt = wakeAt === null ? ready : Math.min(wakeAt, ready)
+    }
+  }
+  const chatRates = new Map(plans.map((p) => [`${p.take.merchantId}:${p.take.channelId}`, p.chatRate]))
+  const chats = claimed.flatMap((c) => {
+    const rate = chatRates.get(`${c.row.merchant_id}:${c.row.channel_id}`)
+    return rate ? [{ merchantId: c.row.merchant_id, key: chatBucketKey(c.row.conversation_id), rate }] : []
+  })
+  const chatTats = await readBuckets(trx, chats)
+  for (const chat of chats) {
+    const tat = chatTats.get(`${chat.merchantId}:${chat.key}`) ?? 0
+    writes.push({ merchantId: chat.merchantId, key: chat.key, tat: advance(chat.rate, tat, now, 1) })
+  }
+  await writeBuckets(trx, writes)
+  return wakeAt
+}
+
+function countOf(rows: readonly OutboxEntry[], take: LaneTake): number {
+  return rows.filter((r) => r.merchant_id === take.merchantId && r.channel_id === take.channelId).length
 }
 
 /** The send targets of the rows' conversations, a few reads per merchant, keyed by `merchantId:conversationId`. */
@@ -302,35 +393,6 @@ async function callAdapter(deps: RuntimeDeps, batch: readonly ClaimedSend[]): Pr
 /** An adapter that throws may have written the request: never resend blindly. */
 function threw(error: unknown): SendResult {
   return { status: 'unknown', error: error instanceof Error ? error.message : String(error) }
-}
-
-async function performHttpJobLogged(deps: RuntimeDeps, row: OutboxEntry, result: RelayResult) {
-  try {
-    const job = parseOutboxJob(row.payload)
-    if (job.kind === 'http.request') await performHttpJob(deps, row, job, result)
-  } catch (error) {
-    // Recording the outcome failed (database gone): the lease runs out and the row settles as unknown.
-    deps.logger.error('outbox outcome not recorded', { outboxId: row.id, error })
-  }
-}
-
-async function performHttpJob(deps: RuntimeDeps, row: OutboxEntry, job: HttpJob, result: RelayResult) {
-  const answer = await performHttpRequest(deps, job.effect)
-  await deliverEvent(deps, {
-    merchantId: row.merchant_id,
-    receipt: { source: 'outbox', externalId: row.id },
-    event: { type: 'effect.result', nodeId: job.effect.nodeId, ok: answer.ok, data: answer.data },
-    selectRuns: async () => [job.runId],
-  })
-  const now = new Date(deps.clock.now())
-  await deps.db
-    .updateTable('outbox')
-    .set({ status: answer.ok ? 'sent' : 'failed', sent_at: now, locked_until: null, updated_at: now })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.id)
-    .execute()
-  if (answer.ok) result.sent += 1
-  else result.failed += 1
 }
 
 /**

@@ -63,6 +63,7 @@ export async function inStepTransaction<T>(
 /** Publishes what a committed transaction changed and records its steps. */
 export async function afterCommit(ctx: StepContext): Promise<void> {
   for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
+  if (ctx.queued > 0) ctx.deps.relayWake?.notify()
   const seen = new Set<string>()
   const events = ctx.notifications.filter((event) => {
     const key = `${event.kind}:${event.id}`

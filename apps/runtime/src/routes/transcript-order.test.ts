@@ -67,8 +67,9 @@ describe.each(testDatabases())('transcript order on %s', (kind) => {
       body: JSON.stringify({ clientMessageId: 'm1', text: 'Hello?' }),
     })
     expect(sent.status).toBe(202)
-    // Marking the sends 'sent' rewrites their rows; the order must not follow the rewrite either.
-    await relayOutbox(t.deps)
+    // Marking the sends 'sent' rewrites their rows; the order must not follow the rewrite either. The relay
+    // sends a conversation's messages one batch at a time, in order: relay until none is left.
+    while ((await relayOutbox(t.deps)).claimed > 0) {}
 
     const rows = await t.deps.db
       .selectFrom('messages')

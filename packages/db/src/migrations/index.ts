@@ -3,6 +3,7 @@ import type { Migration } from 'kysely/migration'
 import * as initialSchema from './202611261300_initial_schema.ts'
 import * as devClock from './202611271000_dev_clock.ts'
 import * as messageSeq from './202611271100_message_seq.ts'
+import * as outboxLanes from './202611292300_outbox_lanes.ts'
 import * as rateLimits from './202611292300_rate_limits.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
@@ -10,5 +11,6 @@ export const migrations: Record<string, Migration> = {
   '202611261300_initial_schema': initialSchema,
   '202611271000_dev_clock': devClock,
   '202611271100_message_seq': messageSeq,
+  '202611292300_outbox_lanes': outboxLanes,
   '202611292300_rate_limits': rateLimits,
 }

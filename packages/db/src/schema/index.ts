@@ -13,6 +13,7 @@ import type {
   OutboxTable,
   ReceiptsTable,
   RunsTable,
+  SendPacingTable,
   TemplateSpendTable,
   TimersTable,
 } from './runtime.ts'
@@ -33,6 +34,7 @@ export interface Database {
   timers: TimersTable
   outbox: OutboxTable
   receipts: ReceiptsTable
+  send_pacing: SendPacingTable
   node_visits: NodeVisitsTable
   template_spend: TemplateSpendTable
   carts: CartsTable

@@ -1,5 +1,5 @@
 // The durable runtime's state: runs, their timers, the outbox, receipts (dedupe), node visits, template spend.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely'
 import type {
   DefaultTimestamp,
   Id,
@@ -79,6 +79,22 @@ export interface OutboxTable {
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
   sent_at: NullableTimestamp
+  /** Queue order (bigint identity; never written): a conversation's sends go out in this order, one at a time. */
+  seq: GeneratedAlways<number>
+  /** 'message' (sends, paced per channel) or 'http' (merchant HTTP-request jobs); derived from the payload. */
+  lane: GeneratedAlways<OutboxLane>
+}
+
+export type OutboxLane = 'message' | 'http'
+
+/**
+ * A token bucket of the relay's pacing, shared by every replica: GCRA's theoretical arrival time of the next
+ * send on `key` (`channel:<id>` or `chat:<conversation id>`), epoch milliseconds.
+ */
+export interface SendPacingTable {
+  merchant_id: string
+  key: string
+  tat: number
 }
 
 /** An external event id already processed: inserting a duplicate conflicts and the step ends. */

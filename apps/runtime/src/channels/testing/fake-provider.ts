@@ -1,5 +1,7 @@
 // A fake provider API on loopback over real HTTP: records every request and answers from a script
-// (success, 429 + retry-after, 500 with a body, 400, a hang to force a client timeout).
+// (success, 429 + retry-after, 500 with a body, 400, a hang to force a client timeout), optionally after a
+// delay; a request counts as delivered when it is answered, as a provider that handles requests concurrently
+// delivers them in the order it finishes them.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -11,13 +13,15 @@ export interface RecordedRequest {
 }
 
 export type FakeAnswer =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   /** Read the request, never answer (the client times out after writing). */
   | 'hang'
 
 export interface FakeProvider {
   url: string
   requests: RecordedRequest[]
+  /** Requests in the order they were answered (after their delay). */
+  delivered: RecordedRequest[]
   /** Answers for the next requests, in order; afterwards `fallback` answers. */
   script(...answers: FakeAnswer[]): void
   fallback: (request: RecordedRequest) => FakeAnswer
@@ -29,10 +33,12 @@ export async function startFakeProvider(
 ): Promise<FakeProvider> {
   const queue: FakeAnswer[] = []
   const requests: RecordedRequest[] = []
+  const delivered: RecordedRequest[] = []
   const hanging = new Set<http.ServerResponse>()
   const provider: FakeProvider = {
     url: '',
     requests,
+    delivered,
     script: (...answers) => queue.push(...answers),
     fallback,
     close: () =>
@@ -64,11 +70,16 @@ export async function startFakeProvider(
           : typeof answer.body === 'string'
             ? answer.body
             : JSON.stringify(answer.body)
-      res.writeHead(answer.status, {
-        ...(typeof answer.body === 'object' ? { 'content-type': 'application/json' } : {}),
-        ...answer.headers,
-      })
-      res.end(payload)
+      const respond = () => {
+        delivered.push(recorded)
+        res.writeHead(answer.status, {
+          ...(typeof answer.body === 'object' ? { 'content-type': 'application/json' } : {}),
+          ...answer.headers,
+        })
+        res.end(payload)
+      }
+      if (answer.delayMs) setTimeout(respond, answer.delayMs)
+      else respond()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
