@@ -9,6 +9,7 @@ import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
+import { runDueHttpJobs } from '../engine/http-lane.ts'
 import { processInboundMessage } from '../engine/inbound.ts'
 import { relayOutbox } from '../engine/outbox-relay.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
@@ -62,6 +63,10 @@ describe.each(testDatabases())('HTTP-request node through the egress policy on %
       if (url.pathname === '/redirect') {
         res.writeHead(302, { location: url.searchParams.get('to') ?? '/' })
         res.end()
+      } else if (url.pathname === '/nul') {
+        // Text Postgres cannot store: a NUL and an unpaired surrogate, escaped in JSON.
+        res.setHeader('content-type', 'application/json')
+        res.end('"a\\u0000b\\ud800c"')
       } else {
         res.end('points=120')
       }
@@ -96,8 +101,11 @@ describe.each(testDatabases())('HTTP-request node through the egress policy on %
       sender: { externalId: `visitor-${merchantId}`, name: 'Ada' },
       text: 'hi',
     })
-    // The relay performs the HTTP job, the result steps the run, and the next relay sends the answer.
-    for (let round = 0; round < 20 && webchat.sends.length === before; round++) await relayOutbox(t.deps)
+    // The HTTP lane performs the job, the result steps the run, and the relay sends the answer.
+    for (let round = 0; round < 20 && webchat.sends.length === before; round++) {
+      await runDueHttpJobs(t.deps)
+      await relayOutbox(t.deps)
+    }
     const sent = webchat.sends.slice(before).map((s) => (s.payload.message as { text?: string }).text)
     expect(sent).toHaveLength(1)
     return sent[0]!
@@ -105,6 +113,10 @@ describe.each(testDatabases())('HTTP-request node through the egress policy on %
 
   it('calls an allow-listed endpoint', async () => {
     expect(await botAnswer(`http://127.0.0.1:${merchantEndpoint.port}/points`)).toBe('Got: points=120')
+  })
+
+  it('cleans an answer holding a NUL or a broken surrogate instead of failing the step', async () => {
+    expect(await botAnswer(`http://127.0.0.1:${merchantEndpoint.port}/nul`)).toBe('Got: ab\uFFFDc')
   })
 
   it('refuses a redirect to an internal service: the run fails and the service is never reached', async () => {

@@ -4,6 +4,7 @@ import type { JsonObject, NewOutboxEntry } from '@parley/db'
 import type { HttpRequestEffect } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
 import { egressFetch } from '../egress/egress-fetch.ts'
+import { sanitizeText } from '../http/text-hygiene.ts'
 
 export interface HttpJob {
   kind: 'http.request'
@@ -55,7 +56,12 @@ export async function performHttpRequest(
     try {
       body = JSON.parse(text)
     } catch {}
-    return { ok: response.status >= 200 && response.status < 300, data: { status: response.status, body } }
+    // An endpoint's answer is stored with the run: text Postgres cannot store (NUL, a broken surrogate) is
+    // cleaned as verified webhooks are, or the step's write would fail.
+    return {
+      ok: response.status >= 200 && response.status < 300,
+      data: { status: response.status, body: sanitizeText(body) },
+    }
   } catch (error) {
     return { ok: false, data: { error: error instanceof Error ? error.message : String(error) } }
   }
