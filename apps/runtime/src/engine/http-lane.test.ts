@@ -79,16 +79,6 @@ describe.each(testDatabases())('the HTTP-request lane on %s', (kind) => {
   let updateId = 0
 
   beforeAll(async () => {
-    t = await createTestDeps(kind, {
-      config: loadConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        OUTBOX_POLL_INTERVAL_MS: '20',
-        TIMER_POLL_INTERVAL_MS: '50',
-        HTTP_JOBS_PER_MERCHANT: '2',
-      }),
-    })
-    t.deps.channels.telegram = createTelegramAdapter(t.deps)
     let n = 0
     botApi = await startFakeProvider((request) => {
       n += 1
@@ -96,6 +86,18 @@ describe.each(testDatabases())('the HTTP-request lane on %s', (kind) => {
       return { status: 200, body: { ok: true, result: { message_id: n, chat: { id: chatId } } } }
     })
     hanging = await startFakeProvider(() => 'hang')
+    t = await createTestDeps(kind, {
+      config: loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        OUTBOX_POLL_INTERVAL_MS: '20',
+        TIMER_POLL_INTERVAL_MS: '50',
+        HTTP_JOBS_PER_MERCHANT: '2',
+        // The hanging endpoint is on loopback, which the egress policy refuses unless the operator allows it.
+        EGRESS_ALLOW_LIST: new URL(hanging.url).host,
+      }),
+    })
+    t.deps.channels.telegram = createTelegramAdapter(t.deps)
     app = createApp(t.deps)
     loops = startBackgroundLoops(t.deps)
   }, 120_000)

@@ -116,8 +116,8 @@ describe.each(testDatabases())('flow egress checks and size limits on %s', (kind
     const { s, id, saved } = await draft(document)
     expect(saved.status).toBe(200)
     const checked = await call<ValidateFlowResult>(s, 'POST', `/api/flows/${id}/validate`)
-    // The chain's last send has no next step: a dead end is the only issue of this size-limit flow.
-    expect(checked.body.issues.map((i) => i.code)).toEqual(['dead_end'])
+    // The chain's last send has no next step, which simply ends the run: a flow at the size limit, no issues.
+    expect(checked.body.issues.map((i) => i.code)).toEqual([])
     expect(Object.keys(checked.body.analysis?.nodes ?? {})).toHaveLength(500)
   }, 180_000)
 })
