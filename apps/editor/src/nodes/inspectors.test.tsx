@@ -140,7 +140,7 @@ describe('specific inspectors', () => {
 
   it('the variable search box has a label, and Escape closes the variable menu', () => {
     renderControlled('send-message')
-    fireEvent.click(screen.getAllByText('{ } Variable')[0]!)
+    fireEvent.click(screen.getByRole('button', { name: 'Insert a variable into Message' }))
     expect(screen.getByLabelText('Search variables')).toBeTruthy()
     fireEvent.keyDown(document, { key: 'Escape' })
     expect(screen.queryByLabelText('Search variables')).toBeNull()

@@ -115,6 +115,30 @@ export const whereIsMyOrderFlow: FlowDocument = {
       },
     ),
     flowNode('end', 'handed-back', 'Helped by the team', { col: 2, row: 4 }, { outcome: 'handed_back' }),
+    // A question after the answer goes to the team from here, not back up to the "not found" hand-off: the
+    // summary is different (the order was found), and the canvas reads top to bottom without a loop back.
+    flowNode(
+      'escalate',
+      'more-help',
+      'Hand over for more help',
+      { col: 1, row: 6 },
+      {
+        queue: 'support',
+        summaryFields: [
+          { label: 'Order number', path: 'order.number' },
+          { label: 'Shopper wrote', path: 'reply' },
+        ],
+        note: "I've passed this to our team, who can see your order. They'll reply right here.",
+      },
+    ),
+    flowNode(
+      'end',
+      'helped-after-answer',
+      'Helped by the team',
+      { col: 1, row: 7 },
+      { outcome: 'handed_back' },
+    ),
+    flowNode('end', 'no-more-questions', 'No more questions', { col: 2, row: 7 }, { outcome: 'answered' }),
     flowNode('end', 'no-reply', 'No reply', { col: 1, row: 2 }, { outcome: 'no_reply' }),
   ],
   edges: [
@@ -129,9 +153,10 @@ export const whereIsMyOrderFlow: FlowDocument = {
     edge('status-tracking', 'anything-else'),
     edge('status-only', 'anything-else'),
     edge('anything-else', 'goodbye', 'all-good'),
-    edge('anything-else', 'hand-to-support', 'person'),
-    edge('anything-else', 'hand-to-support', 'anything'),
-    edge('anything-else', 'answered', 'timeout'),
+    edge('anything-else', 'more-help', 'person'),
+    edge('anything-else', 'more-help', 'anything'),
+    edge('more-help', 'helped-after-answer'),
+    edge('anything-else', 'no-more-questions', 'timeout'),
     edge('goodbye', 'answered'),
     edge('hand-to-support', 'handed-back'),
   ],
