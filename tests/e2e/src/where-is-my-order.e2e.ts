@@ -55,14 +55,12 @@ async function dropStep(kind: string, x: number, y: number): Promise<Locator> {
   return page.locator(`.react-flow__node-${kind}`).nth(before)
 }
 
-async function dragBetween(from: Locator, to: Locator) {
-  const a = await from.boundingBox()
-  const b = await to.boundingBox()
-  if (!a || !b) throw new Error('handle not visible')
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 })
-  await page.mouse.up()
+/** Leads an output to a step already on the canvas, with the "+" on that output and its step menu. */
+async function connectTo(output: Locator, stepName: string) {
+  await output.locator('.add-step').click()
+  const menu = page.locator('.step-menu')
+  await menu.locator('.step-menu-target', { hasText: stepName }).click()
+  await expect.poll(() => menu.count()).toBe(0)
 }
 
 /** Picks a variable by its name from the menu of a message field. */
@@ -98,7 +96,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
     await page.getByLabel('Keywords').fill('where is my order, tracking')
 
     const lookup = await dropStep('lookup-order', 380, 300)
-    await dragBetween(trigger.locator('.handle-out'), lookup.locator('.handle-in'))
+    await connectTo(trigger.locator('.output-single'), 'Look up order')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1)
     await lookup.click()
     // No question yet: one click adds it, connected between the trigger and the lookup.
@@ -115,7 +113,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
   it('writes the answer with variables picked by name from the menu, never typing {{', async () => {
     const lookup = page.locator('.react-flow__node-lookup-order')
     const message = await dropStep('send-message', 700, 560)
-    await dragBetween(lookup.locator('.output-found .handle-out'), message.locator('.handle-in'))
+    await connectTo(lookup.locator('.output-found'), 'Send message')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3)
     await message.click()
 
