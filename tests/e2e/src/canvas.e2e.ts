@@ -3,47 +3,30 @@
 // before connections in the tab order, a connection is made with the keyboard alone, "+" on an output adds
 // a connected step in free space, Escape closes popovers, and axe-core finds no serious or critical problem
 // on the flows list, the editor and the simulator.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { FlowDetail } from '@parley/api'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from './browser.ts'
+import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
 
-const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const baseUrl = inject('baseUrl')
 
-let browser: Browser
-let context: BrowserContext
+let session: EditorSession
 let page: Page
-const pageErrors: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  browser = await launchChromium()
-  // The app's own content security policy stays on: ELK's worker must load under it.
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
+  session = await openEditorSession(baseUrl)
+  page = session.page
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await session?.close()
 })
 
-async function shot(name: string) {
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
-}
-
-async function savedFlow(flowId: string): Promise<FlowDetail> {
-  const response = await context.request.get(`${baseUrl}/api/flows/${flowId}`)
-  expect(response.status()).toBe(200)
-  return (await response.json()) as FlowDetail
-}
+const shot = (name: string) => session.shot(name)
+const savedFlow = (flowId: string) => session.savedFlow(flowId)
 
 interface AxeViolation {
   id: string
@@ -284,6 +267,6 @@ describe('a readable, keyboard-friendly canvas', () => {
     await page.getByRole('button', { name: 'Skip to next timer' }).click()
     await page.locator('.sim-msg.bot').first().waitFor()
     expect(await seriousAxeViolations()).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(session.pageErrors).toEqual([])
   })
 })

@@ -2,51 +2,27 @@
 // signs in, creates a flow from the cart-recovery template, drags a Delay in from the palette, wires it,
 // sets it to 2 hours (watching validation flag it and then clear), publishes, runs the simulator through
 // the three messages and a purchase, and checks that undo / redo restore the saved document exactly.
-import { mkdirSync } from 'node:fs'
-import type { FlowDetail } from '@parley/api'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from './browser.ts'
+import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
 
-const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
 const baseUrl = inject('baseUrl')
 
-let browser: Browser
-let context: BrowserContext
+let session: EditorSession
 let page: Page
-const pageErrors: string[] = []
-/** What the runtime's Content-Security-Policy blocked (Chromium logs each violation to the console). */
-const cspViolations: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  browser = await launchChromium()
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-  page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
-  })
-  // The sample cart's pictures live on the internet; the test does not.
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
+  session = await openEditorSession(baseUrl)
+  page = session.page
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await session?.close()
 })
 
-async function shot(name: string) {
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
-}
-
-/** The flow as the runtime stores it (the session cookie is shared with the page). */
-async function savedFlow(flowId: string): Promise<FlowDetail> {
-  const response = await context.request.get(`${baseUrl}/api/flows/${flowId}`)
-  expect(response.status()).toBe(200)
-  return (await response.json()) as FlowDetail
-}
+const shot = (name: string) => session.shot(name)
+const savedFlow = (flowId: string) => session.savedFlow(flowId)
 
 /** A document with every card's position left out. */
 function withoutPositions(doc: unknown): unknown {
@@ -230,8 +206,8 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await expect.poll(async () => (await savedFlow(flowId)).document).toStrictEqual(edited)
     await waitUntilSaved()
     await shot('06-canvas-redone')
-    expect(pageErrors).toEqual([])
+    expect(session.pageErrors).toEqual([])
     // Everything above ran under the editor's CSP (no inline scripts, inline styles allowed) without a block.
-    expect(cspViolations).toEqual([])
+    expect(session.cspViolations).toEqual([])
   })
 })

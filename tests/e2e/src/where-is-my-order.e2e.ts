@@ -1,44 +1,27 @@
 // Issue 15, as a merchant who never programmed: build "where is my order" from a blank flow with the
 // palette and the variable menu only (no `{{` typed anywhere), publish it; then add quick-reply buttons,
 // leave them unconnected and see publishing refused in plain words.
-import { mkdirSync } from 'node:fs'
-import type { FlowDetail } from '@parley/api'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchChromium } from './browser.ts'
+import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
 
-const SCREENSHOTS = new URL('../screenshots/', import.meta.url).pathname
 const baseUrl = inject('baseUrl')
 
-let browser: Browser
-let context: BrowserContext
+let session: EditorSession
 let page: Page
-const pageErrors: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  browser = await launchChromium()
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-  page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
+  session = await openEditorSession(baseUrl)
+  page = session.page
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await session?.close()
 })
 
-async function shot(name: string) {
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
-}
-
-async function savedFlow(flowId: string): Promise<FlowDetail> {
-  const response = await context.request.get(`${baseUrl}/api/flows/${flowId}`)
-  expect(response.status()).toBe(200)
-  return (await response.json()) as FlowDetail
-}
+const shot = (name: string) => session.shot(name)
+const savedFlow = (flowId: string) => session.savedFlow(flowId)
 
 type SavedDoc = {
   nodes: { id: string; kind: string; name?: string; config: Record<string, unknown> }[]
@@ -194,6 +177,6 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
     await shot('issue15-unconnected-button-blocks-publish')
     await page.getByRole('button', { name: 'Dismiss' }).click()
     expect(await savedFlow(flowId)).toMatchObject({ publishedVersion: 1 })
-    expect(pageErrors).toEqual([])
+    expect(session.pageErrors).toEqual([])
   })
 })
