@@ -1,24 +1,16 @@
-// The app shell: checks the session, then routes by hash (#/flows, #/flows/<id>).
+// The app: checks the session, then shows the screen the route names inside the shell (the flow editor fills the
+// window on its own). A role that may not open a screen is told so in words and offered its own screens.
 import type { Session } from '@parley/api'
 import { useEffect, useState } from 'react'
 import { api } from './api/api.ts'
 import { EditorScreen } from './screens/editor-screen.tsx'
-import { FlowsScreen } from './screens/flows-screen.tsx'
 import { SignInScreen } from './screens/sign-in-screen.tsx'
+import { AppShell } from './shell/app-shell.tsx'
+import { navigate, useHashRoute } from './shell/routing.ts'
+import { roleNames, screenForRoute, screensFor } from './shell/screens.tsx'
+import { SessionContext } from './shell/session-context.ts'
 
-function useHashRoute(): string {
-  const [hash, setHash] = useState(() => window.location.hash)
-  useEffect(() => {
-    const onChange = () => setHash(window.location.hash)
-    window.addEventListener('hashchange', onChange)
-    return () => window.removeEventListener('hashchange', onChange)
-  }, [])
-  return hash.replace(/^#/, '') || '/flows'
-}
-
-export function navigate(path: string) {
-  window.location.hash = path
-}
+export { navigate } from './shell/routing.ts'
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined)
@@ -30,14 +22,49 @@ export function App() {
 
   if (session === undefined) return <div className="splash">Loading…</div>
   if (session === null) return <SignInScreen onSignedIn={setSession} />
+  return (
+    <SessionContext.Provider value={session}>
+      <SignedInApp
+        session={session}
+        route={route}
+        onSignOut={() => {
+          api.auth.signOut().finally(() => setSession(null))
+        }}
+      />
+    </SessionContext.Provider>
+  )
+}
+
+function SignedInApp({ session, route, onSignOut }: { session: Session; route: string; onSignOut(): void }) {
+  const allowed = screensFor(session.user.role)
+  const landing = allowed[0]?.path ?? '/flows'
+  useEffect(() => {
+    if (route === '/') navigate(landing)
+  }, [route, landing])
+
   const flowMatch = /^\/flows\/([^/]+)$/.exec(route)
   if (flowMatch) return <EditorScreen key={flowMatch[1]} flowId={flowMatch[1]!} />
+
+  const screen = screenForRoute(route)
+  const mayOpen = screen !== undefined && allowed.includes(screen)
+  const Screen = mayOpen ? screen.component : null
   return (
-    <FlowsScreen
-      session={session}
-      onSignOut={() => {
-        api.auth.signOut().finally(() => setSession(null))
-      }}
-    />
+    <AppShell session={session} current={mayOpen ? screen : undefined} onSignOut={onSignOut}>
+      {Screen ? (
+        <Screen />
+      ) : route === '/' ? null : (
+        <div className="empty" role="alert">
+          <h2>{screen ? `${screen.label} is not open to you` : 'There is nothing here'}</h2>
+          <p>
+            {screen
+              ? `As ${roleNames[session.user.role].toLowerCase()}, you can't open ${screen.label}. The store's owner can change your role.`
+              : 'The address may be mistyped, or the page has moved.'}
+          </p>
+          <a className="button primary" href={`#${landing}`}>
+            Go to {allowed[0]?.label ?? 'Flows'}
+          </a>
+        </div>
+      )}
+    </AppShell>
   )
 }

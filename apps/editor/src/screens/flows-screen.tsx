@@ -1,12 +1,11 @@
 // The flows list: create (blank or from a starter flow), open, rename, duplicate, delete.
-import type { FlowSummary, Session, StarterFlowSummary } from '@parley/api'
+import type { FlowSummary, StarterFlowSummary } from '@parley/api'
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
-import { navigate } from '../app.tsx'
-import { Logo } from '../ui/logo.tsx'
+import { navigate } from '../shell/routing.ts'
 import { relativeTime } from '../ui/relative-time.ts'
 
-export function FlowsScreen({ session, onSignOut }: { session: Session; onSignOut(): void }) {
+export function FlowsScreen() {
   const [flows, setFlows] = useState<FlowSummary[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [creating, setCreating] = useState(false)
@@ -39,105 +38,88 @@ export function FlowsScreen({ session, onSignOut }: { session: Session; onSignOu
   }
 
   return (
-    <div className="page">
-      <header className="page-bar">
-        <Logo small />
-        <span className="page-merchant">{session.merchant.name}</span>
-        <span className="spacer" />
-        <span className="muted">{session.user.email}</span>
-        <button type="button" className="button ghost" onClick={onSignOut}>
-          Sign out
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Flows</h1>
+          <p className="muted">Conversations Parley runs for you: cart reminders, order updates, answers.</p>
+        </div>
+        <button type="button" className="button primary" onClick={() => setCreating(true)}>
+          New flow
         </button>
-      </header>
-      <main className="page-main">
-        <div className="page-head">
-          <div>
-            <h1>Flows</h1>
-            <p className="muted">
-              Conversations Parley runs for you: cart reminders, order updates, answers.
-            </p>
-          </div>
+      </div>
+      {error ? (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {flows === null ? (
+        <div className="flow-table" aria-busy="true">
+          {[0, 1, 2].map((i) => (
+            <div key={i} className="flow-row skeleton" />
+          ))}
+        </div>
+      ) : flows.length === 0 ? (
+        <div className="empty">
+          <h2>No flows yet</h2>
+          <p>Start from a proven template, such as abandoned-cart recovery, or draw your own from scratch.</p>
           <button type="button" className="button primary" onClick={() => setCreating(true)}>
-            New flow
+            Create your first flow
           </button>
         </div>
-        {error ? (
-          <p className="banner error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {flows === null ? (
-          <div className="flow-table" aria-busy="true">
-            {[0, 1, 2].map((i) => (
-              <div key={i} className="flow-row skeleton" />
-            ))}
+      ) : (
+        <div className="flow-table">
+          <div className="flow-row head">
+            <span>Name</span>
+            <span>Status</span>
+            <span>Last edited</span>
+            <span />
           </div>
-        ) : flows.length === 0 ? (
-          <div className="empty">
-            <h2>No flows yet</h2>
-            <p>
-              Start from a proven template, such as abandoned-cart recovery, or draw your own from scratch.
-            </p>
-            <button type="button" className="button primary" onClick={() => setCreating(true)}>
-              Create your first flow
-            </button>
-          </div>
-        ) : (
-          <div className="flow-table">
-            <div className="flow-row head">
-              <span>Name</span>
-              <span>Status</span>
-              <span>Last edited</span>
-              <span />
+          {flows.map((flow) => (
+            <div key={flow.id} className="flow-row">
+              <a className="flow-name" href={`#/flows/${flow.id}`}>
+                {flow.name}
+              </a>
+              <span>
+                {flow.publishedVersion ? (
+                  <span className="status published">Published v{flow.publishedVersion}</span>
+                ) : (
+                  <span className="status draft">Draft</span>
+                )}
+                {flow.publishedVersion && flow.hasUnpublishedChanges ? (
+                  <span className="status-note">edited</span>
+                ) : null}
+              </span>
+              <span className="muted">{relativeTime(flow.updatedAt)}</span>
+              <span className="row-actions">
+                <button type="button" className="button ghost sm" onClick={() => rename(flow)}>
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  className="button ghost sm"
+                  onClick={() => act(() => api.flows.duplicate(flow.id))}
+                >
+                  Duplicate
+                </button>
+                <button
+                  type="button"
+                  className="button ghost sm danger"
+                  onClick={() => {
+                    if (window.confirm(`Delete “${flow.name}”? Runs in progress finish on their version.`)) {
+                      act(() => api.flows.remove(flow.id))
+                    }
+                  }}
+                >
+                  Delete
+                </button>
+              </span>
             </div>
-            {flows.map((flow) => (
-              <div key={flow.id} className="flow-row">
-                <a className="flow-name" href={`#/flows/${flow.id}`}>
-                  {flow.name}
-                </a>
-                <span>
-                  {flow.publishedVersion ? (
-                    <span className="status published">Published v{flow.publishedVersion}</span>
-                  ) : (
-                    <span className="status draft">Draft</span>
-                  )}
-                  {flow.publishedVersion && flow.hasUnpublishedChanges ? (
-                    <span className="status-note">edited</span>
-                  ) : null}
-                </span>
-                <span className="muted">{relativeTime(flow.updatedAt)}</span>
-                <span className="row-actions">
-                  <button type="button" className="button ghost sm" onClick={() => rename(flow)}>
-                    Rename
-                  </button>
-                  <button
-                    type="button"
-                    className="button ghost sm"
-                    onClick={() => act(() => api.flows.duplicate(flow.id))}
-                  >
-                    Duplicate
-                  </button>
-                  <button
-                    type="button"
-                    className="button ghost sm danger"
-                    onClick={() => {
-                      if (
-                        window.confirm(`Delete “${flow.name}”? Runs in progress finish on their version.`)
-                      ) {
-                        act(() => api.flows.remove(flow.id))
-                      }
-                    }}
-                  >
-                    Delete
-                  </button>
-                </span>
-              </div>
-            ))}
-          </div>
-        )}
-      </main>
+          ))}
+        </div>
+      )}
       {creating ? <NewFlowDialog onClose={() => setCreating(false)} onError={setError} /> : null}
-    </div>
+    </>
   )
 }
 

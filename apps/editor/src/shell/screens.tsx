@@ -1,0 +1,33 @@
+// The app's screens, in navigation order, with the roles that may open each. A screen appears here when it is
+// built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
+import type { UserRole } from '@parley/api'
+import type { ComponentType } from 'react'
+import { FlowsScreen } from '../screens/flows-screen.tsx'
+
+export interface ScreenDefinition {
+  /** The route, e.g. `/flows`; a screen also owns every route below it. */
+  path: string
+  /** The navigation label: plain words. */
+  label: string
+  roles: readonly UserRole[]
+  component: ComponentType
+}
+
+export const screens: readonly ScreenDefinition[] = [
+  { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
+]
+
+export function screensFor(role: UserRole): ScreenDefinition[] {
+  return screens.filter((s) => s.roles.includes(role))
+}
+
+/** The screen that owns `route`, whether or not the role may open it. */
+export function screenForRoute(route: string): ScreenDefinition | undefined {
+  return screens.find((s) => route === s.path || route.startsWith(`${s.path}/`))
+}
+
+export const roleNames: Record<UserRole, string> = {
+  owner: 'Owner',
+  editor: 'Editor',
+  agent: 'Support agent',
+}
