@@ -32,7 +32,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', requestId(), async (c, next) => {
     c.set('deps', deps)
-    await next()
+    // Every line logged while this request is handled (the engine's included) carries its request id.
+    await deps.logger.withContext({ requestId: c.get('requestId') }, next)
   })
   app.use('*', accessLog)
   app.use('*', securityHeaders(deps.config))
