@@ -77,7 +77,7 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
       OUTBOX_LEASE_SECONDS: '2',
     }
     runtime = await startRuntimeChild(env)
-  }, 120_000)
+  })
 
   afterAll(async () => {
     await runtime?.kill()

@@ -23,7 +23,7 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
   const adapter = new RecordingAdapter('webchat')
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: adapter } })
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   /** One queued service message to a fresh visitor; returns how to read its rows and its sends. */
@@ -171,7 +171,7 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
           return webchat.sendMany!(sends)
         },
       }
-    }, 30_000)
+    })
     afterAll(() => c.close())
 
     it('sends an expired web-chat lease again exactly once; an expired WhatsApp one becomes unknown', async () => {

@@ -74,7 +74,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
   // Every test starts with nothing due, so a poll's counts are this test's.
   beforeEach(async () => {

@@ -48,7 +48,7 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   async function startRun(flow = twoStepFlow('v1')) {

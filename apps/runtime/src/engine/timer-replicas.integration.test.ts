@@ -55,7 +55,7 @@ describe.runIf(onPostgres)('two replicas firing 10,000 due timers on postgres', 
       await replica.close()
       await database.close()
     }
-  }, 60_000)
+  })
   afterAll(async () => {
     await closeReplica?.()
     await t?.close()

@@ -42,7 +42,7 @@ describe('security headers', () => {
     t.deps.config = config
     app = createApp(t.deps)
     channelId = (await createChannel(t.deps.db, (await seedMerchant(t.deps.db)).merchantId, 'webchat')).id
-  }, 60_000)
+  })
   afterAll(async () => {
     await t?.close()
     rmSync(dir, { recursive: true, force: true })

@@ -21,7 +21,7 @@ describe('demo store (dev only)', () => {
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     channelId = (await seedDemo(t.deps.db, { password: 'demo-password-123' })).webchatChannelId
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   async function visitor(): Promise<{ token: string; visitorId: string }> {
