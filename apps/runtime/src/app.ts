@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
@@ -83,6 +84,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())
   app.route('/api/conversations', conversationRoutes(deps))
+  app.route('/api/channels', channelRoutes(deps))
   // demo store (dev only), the widget bundle and the editor SPA: last, so they only see what nothing else answered
   app.route('/', demoRoutes())
   app.route('/', staticFileRoutes(deps))
