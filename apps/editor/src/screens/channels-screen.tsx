@@ -163,7 +163,7 @@ function ChannelCard(props: {
               aria-expanded={open}
               onClick={() => setOpen(!open)}
             >
-              {open ? 'Cancel' : channel ? `Reconnect ${spec.title}` : `Connect ${spec.title}`}
+              {open ? 'Cancel' : `Connect ${spec.title}`}
             </button>
           )}
         </div>
@@ -204,7 +204,9 @@ function ChannelCard(props: {
       {open ? (
         <ChannelForm
           kind={kind}
-          channel={live ? channel : channel ? { ...channel } : undefined}
+          // A disconnected channel is connected anew (its settings offered again, its secrets typed again).
+          channel={live ? channel : undefined}
+          previous={channel}
           busy={busy}
           setBusy={setBusy}
           onSaved={(saved) => {
@@ -316,6 +318,8 @@ function requestBody(kind: ChannelKindName, values: Values, existing: boolean): 
 function ChannelForm(props: {
   kind: ChannelKindName
   channel: ChannelSummary | undefined
+  /** Where the form's first values come from: the channel, or the one connected before. */
+  previous: ChannelSummary | undefined
   busy: boolean
   setBusy: (busy: boolean) => void
   onSaved: (channel: ChannelSummary) => void
@@ -323,7 +327,7 @@ function ChannelForm(props: {
   const { kind, channel } = props
   const existing = channel !== undefined
   const formId = useId()
-  const [values, setValues] = useState<Values>(() => initialValues(kind, channel))
+  const [values, setValues] = useState<Values>(() => initialValues(kind, props.previous))
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
