@@ -3,6 +3,8 @@
 // connected: the empty state), connects Telegram (a malformed token is refused in words, then the real one:
 // getMe and setWebhook reach the fake), connects web chat with a greeting and brand colour, copies the snippet,
 // and a shopper's message through that snippet on a store page reaches a published flow, which answers.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { type FakeTelegram, startFakeTelegram } from '@parley/runtime/testing/fake-telegram'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,8 +18,6 @@ import {
 } from './runtime-process.ts'
 
 const BOT_TOKEN = '7012345678:AAE2eFakeBotTokenForTheChannelsTest'
-/** A store on another origin, as a merchant's shop is (answered by the browser's route, not the network). */
-const STORE = 'http://linen-store.test'
 
 let telegram: FakeTelegram
 let runtime: RunningRuntime
@@ -130,16 +130,18 @@ describe('the owner connects channels from the Channels screen', () => {
   })
 
   it("carries a shopper's message through the pasted snippet to a published flow, which answers", async () => {
+    // The merchant's store: another origin (its own port), with the snippet pasted into its page. Served on
+    // loopback because Chromium refuses a public page's requests to a loopback runtime (private network access).
+    const shop = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(
+        `<!doctype html><html><head><title>Linen & Co</title></head><body><h1>Linen & Co</h1>${snippet}</body></html>`,
+      )
+    })
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve))
     const store = await session.context.newPage()
-    await store.route(`${STORE}/**`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html',
-        body: `<!doctype html><html><head><title>Linen & Co</title></head><body><h1>Linen & Co</h1>${snippet}</body></html>`,
-      }),
-    )
-    await store.setViewportSize({ width: 1440, height: 900 })
-    await store.goto(`${STORE}/`)
+    store.on('pageerror', (error) => session.pageErrors.push(`store: ${error.message}`))
+    await store.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`)
     await store.getByRole('button', { name: 'Open chat' }).click()
     await store.getByRole('textbox', { name: 'Type a message' }).fill('Where is my order?')
     await store.getByRole('button', { name: 'Send' }).click()
@@ -151,6 +153,8 @@ describe('the owner connects channels from the Channels screen', () => {
       path: new URL('../screenshots/channels-05-store-chat.png', import.meta.url).pathname,
     })
     await store.close()
+    shop.closeAllConnections()
+    await new Promise<void>((resolve) => shop.close(() => resolve()))
 
     // The Channels screen shows the traffic.
     await page.reload()

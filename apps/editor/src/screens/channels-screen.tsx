@@ -348,6 +348,8 @@ function ChannelForm(props: {
         ? await api.channels.update(channel.id, body)
         : await api.channels.connect({ kind, ...body } as Parameters<typeof api.channels.connect>[0])
       props.onSaved(result)
+      // Secrets typed leave the page with the request: the fields show "saved, ending in ..." instead.
+      setValues(initialValues(kind, result))
       setSaved(true)
     } catch (e) {
       if (e instanceof ApiError && Array.isArray(e.details)) {
