@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
+import { webchatAppearanceRoutes } from './channels/webchat/appearance.ts'
 import { webchatRoutes } from './channels/webchat/routes.ts'
 import { whatsappRoutes } from './channels/whatsapp/routes.ts'
 import type { RuntimeDeps } from './deps.ts'
@@ -80,6 +81,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
   app.route('/', webchatRoutes())
+  app.route('/', webchatAppearanceRoutes())
   app.route('/', whatsappRoutes())
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())

@@ -143,6 +143,11 @@ describe('the owner connects channels from the Channels screen', () => {
     store.on('pageerror', (error) => session.pageErrors.push(`store: ${error.message}`))
     await store.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`)
     await store.getByRole('button', { name: 'Open chat' }).click()
+    // The widget wears what the owner chose: the greeting and the brand colour.
+    await store.getByText('Hello from Linen & Co! How can we help?').waitFor()
+    await expect
+      .poll(() => store.locator('.header').evaluate((el) => getComputedStyle(el).backgroundColor))
+      .toBe('rgb(170, 51, 0)')
     await store.getByRole('textbox', { name: 'Type a message' }).fill('Where is my order?')
     await store.getByRole('button', { name: 'Send' }).click()
     // The demo's published "Where is my order?" flow asks for the order number.

@@ -35,7 +35,20 @@ export function WebchatPreview(props: {
         </div>
       </div>
       <div className="webchat-preview-launcher" style={{ background: color }} aria-hidden="true">
-        💬
+        {/* The widget's own launcher icon (apps/widget/src/chat-widget.ts). */}
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          width="22"
+          height="22"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
+          <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />
+        </svg>
       </div>
       <figcaption className="field-hint">Preview</figcaption>
     </figure>

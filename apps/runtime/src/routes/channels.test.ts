@@ -341,6 +341,20 @@ describe.each(testDatabases())('channels API on %s', (kind) => {
       greeting: 'Hi! Ask us anything.',
       avatarUrl: 'https://cdn.linen.example/ana.png',
     })
+    // The widget reads the look from the public appearance route, under the channel's allowed sites.
+    const look = await app.request(`/api/webchat/${channel.id}/appearance`, {
+      headers: { origin: 'https://linen.example' },
+    })
+    expect(look.status).toBe(200)
+    expect(await look.json()).toEqual({
+      brandColor: '#aa3300',
+      greeting: 'Hi! Ask us anything.',
+      avatarUrl: 'https://cdn.linen.example/ana.png',
+    })
+    const elsewhere = await app.request(`/api/webchat/${channel.id}/appearance`, {
+      headers: { origin: 'https://other-shop.example' },
+    })
+    expect(elsewhere.status).toBe(403)
     const bad = await app.request(`/api/channels/${channel.id}`, {
       method: 'PUT',
       headers: session.write,
