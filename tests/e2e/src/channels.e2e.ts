@@ -36,7 +36,8 @@ beforeAll(async () => {
   session = await openEditorSession(baseUrl)
   page = session.page
   await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl })
-}, 180_000)
+  // A runtime of its own (its Telegram is the fake): seeding and starting it is slow on a loaded machine.
+}, 360_000)
 
 afterAll(async () => {
   await session?.close()

@@ -1300,6 +1300,27 @@ const cases: BadInputCase[] = [
     name: 'a raw NUL byte',
     rawBody: '{"clientMessageId":"m1","text":"a\u0000b"}',
   }),
+  {
+    method: 'GET',
+    path: `/api/webchat/${UNKNOWN_ID}/appearance`,
+    auth: 'none',
+    expectStatus: 404,
+    expectCode: 'not_found',
+  },
+  {
+    method: 'GET',
+    path: '/api/webchat/{disabledWebchatChannelId}/appearance',
+    auth: 'none',
+    expectStatus: 404,
+    expectCode: 'not_found',
+  },
+  {
+    method: 'GET',
+    path: '/api/webchat/{whatsappChannelId}/appearance',
+    auth: 'none',
+    expectStatus: 404,
+    expectCode: 'not_found',
+  },
   // ── Channels (connect, change, check, disconnect): owners only; nothing reaches a provider on bad input. ──
   { method: 'GET', path: '/api/channels', auth: 'none', expectStatus: 401, expectCode: 'unauthorized' },
   { method: 'GET', path: '/api/channels', auth: 'apikey', expectStatus: 401, expectCode: 'unauthorized' },
