@@ -356,7 +356,7 @@ function ChannelForm(props: {
         const byField: Record<string, string> = {}
         for (const issue of e.details as FieldIssue[]) byField[issue.path.split('.')[0] ?? ''] = issue.message
         setFieldErrors(byField)
-        setError('Please correct the fields marked below.')
+        setError('Please correct the fields marked above.')
       } else {
         setError(errorMessage(e))
       }
