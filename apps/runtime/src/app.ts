@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
+import { webchatAppearanceRoutes } from './channels/webchat/appearance.ts'
 import { webchatRoutes } from './channels/webchat/routes.ts'
 import { whatsappRoutes } from './channels/whatsapp/routes.ts'
 import { demoRoutes } from './demo/demo-routes.ts'
@@ -17,6 +18,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -80,9 +82,11 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
   app.route('/', webchatRoutes())
+  app.route('/', webchatAppearanceRoutes())
   app.route('/', whatsappRoutes())
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())
+  app.route('/api/channels', channelRoutes(deps))
   app.route('/api/conversations', conversationRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo
   // store exists only with the dev clock on (never in production): otherwise /demo is a plain 404.

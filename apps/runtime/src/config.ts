@@ -61,6 +61,8 @@ export const configSchema = z
     HTTP_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(64),
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
     TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+    /** Where Shopify Admin API calls go instead of https://<shop domain> (tests: a fake Shopify on loopback). */
+    SHOPIFY_ADMIN_URL: z.string().url().optional(),
     STATIC_DIR: z.string().optional(),
     /** The built web-chat widget served at /widget.js; defaults to apps/widget/dist/widget.js in the checkout. */
     WIDGET_FILE: z.string().optional(),

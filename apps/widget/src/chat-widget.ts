@@ -4,7 +4,7 @@
 import { connectLiveUpdates } from './live-updates.ts'
 import { renderMessage } from './render-message.ts'
 import { widgetStyles } from './styles.ts'
-import type { QuickReplyButton, SocketEvent, WidgetMessage } from './types.ts'
+import type { QuickReplyButton, SocketEvent, WidgetAppearance, WidgetMessage } from './types.ts'
 import type { WebchatClient } from './webchat-client.ts'
 
 export interface ChatWidgetOptions {
@@ -32,9 +32,16 @@ export class ChatWidget {
   /** The first transcript load is history, not news: it does not count as unread. */
   #loaded = false
   #live: { close(): void } | undefined
+  readonly #host: HTMLElement
+  readonly #header: HTMLDivElement
+  /** The script tag's data-accent wins over the channel's brand colour (a page may theme itself). */
+  readonly #accentFixed: boolean
+  #greeting = 'Hi! Ask us anything about your order or our products.'
 
   constructor(host: HTMLElement, client: WebchatClient, options: ChatWidgetOptions = {}) {
     this.#client = client
+    this.#host = host
+    this.#accentFixed = Boolean(options.accent)
     this.root = host.attachShadow({ mode: 'open' })
     const style = document.createElement('style')
     style.textContent = widgetStyles
@@ -50,6 +57,7 @@ export class ChatWidget {
 
     const header = document.createElement('div')
     header.className = 'header'
+    this.#header = header
     const h2 = document.createElement('h2')
     h2.textContent = title
     const close = document.createElement('button')
@@ -183,6 +191,25 @@ export class ChatWidget {
     this.#renderAll()
   }
 
+  /** Applies the owner's brand colour, greeting and avatar (from the Channels screen). */
+  applyAppearance(appearance: WidgetAppearance): void {
+    if (appearance.brandColor && !this.#accentFixed)
+      this.#host.style.setProperty('--accent', appearance.brandColor)
+    if (appearance.greeting) {
+      this.#greeting = appearance.greeting
+      if (this.#messages.size === 0) this.#renderAll()
+    }
+    if (appearance.avatarUrl && !this.#header.querySelector('.avatar')) {
+      const avatar = document.createElement('img')
+      avatar.className = 'avatar'
+      avatar.alt = ''
+      avatar.src = appearance.avatarUrl
+      // A broken picture is dropped rather than shown as a broken-image box.
+      avatar.addEventListener('error', () => avatar.remove())
+      this.#header.prepend(avatar)
+    }
+  }
+
   #ordered(): WidgetMessage[] {
     return [...this.#messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
   }
@@ -193,7 +220,7 @@ export class ChatWidget {
     if (ordered.length === 0) {
       const empty = document.createElement('li')
       empty.className = 'empty'
-      empty.textContent = 'Hi! Ask us anything about your order or our products.'
+      empty.textContent = this.#greeting
       this.#log.replaceChildren(empty)
       return
     }

@@ -33,6 +33,11 @@ export function mountWidget(script: HTMLScriptElement): ParleyWidgetApi | null {
     open: script.dataset.open === 'true',
   })
   widget.start()
+  // The look chosen on the Channels screen; the default look stays if it cannot be read.
+  void client.appearance().then(
+    (appearance) => widget.applyAppearance(appearance),
+    () => {},
+  )
   const api: ParleyWidgetApi = {
     open: () => widget.open(),
     close: () => widget.close(),

@@ -15,6 +15,7 @@ button { font: inherit; }
   background: #fff; border-radius: 16px; box-shadow: 0 12px 40px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden; }
 .panel[hidden] { display: none; }
 .header { display: flex; align-items: center; gap: 10px; padding: 14px 16px; background: var(--accent, #2f4858); color: #fff; }
+.header .avatar { width: 32px; height: 32px; border-radius: 50%; object-fit: cover; flex: none; background: rgba(255,255,255,.2); }
 .header h2 { font-size: 15px; font-weight: 600; margin: 0; flex: 1; }
 .header .status { font-size: 12px; opacity: .85; }
 .close { border: 0; background: transparent; color: inherit; width: 32px; height: 32px; border-radius: 8px; cursor: pointer; font-size: 20px; line-height: 1; }

@@ -43,3 +43,10 @@ export type SocketEvent =
   | { type: 'ready'; visitorId: string }
   | { type: 'message'; message: WidgetMessage }
   | { type: 'conversation'; conversationId: string; status: string }
+
+/** The look the owner chose on the Channels screen (GET /api/webchat/:channelId/appearance). */
+export interface WidgetAppearance {
+  brandColor: string | null
+  greeting: string | null
+  avatarUrl: string | null
+}

@@ -1,6 +1,6 @@
 // The visitor's side of the runtime's web-chat routes: a session (token kept in localStorage per channel),
 // the transcript, sending text or a button tap, and the socket URL. The token is the visitor's only key.
-import type { VisitorSession, WidgetMessage } from './types.ts'
+import type { VisitorSession, WidgetAppearance, WidgetMessage } from './types.ts'
 
 export interface WebchatClientOptions {
   /** The runtime's origin, e.g. https://chat.example.com */
@@ -63,6 +63,13 @@ export class WebchatClient {
       throw error
     })
     return this.#session
+  }
+
+  /** How the owner set the chat to look on the Channels screen; null fields when unset. */
+  async appearance(): Promise<WidgetAppearance> {
+    const response = await this.#fetch(`${this.#base}/appearance`, { method: 'GET' })
+    if (!response.ok) throw new WebchatError(response.status, await errorMessage(response))
+    return (await response.json()) as WidgetAppearance
   }
 
   async listMessages(): Promise<WidgetMessage[]> {

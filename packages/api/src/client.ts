@@ -3,6 +3,14 @@
 import type { z } from 'zod'
 import { apiKeyListSchema, type CreateApiKeyRequest, createdApiKeySchema } from './api-keys.ts'
 import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
+import {
+  type ConnectChannelRequest,
+  channelListSchema,
+  channelSchema,
+  type SendTestMessageRequest,
+  sendTestMessageResultSchema,
+  type UpdateChannelRequest,
+} from './channels.ts'
 import { type ErrorCode, errorBodySchema } from './errors.ts'
 import {
   type CreateFlowRequest,
@@ -92,6 +100,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
   }
 
   const flowPath = (id: string) => `/api/flows/${encodeURIComponent(id)}`
+  const channelPath = (id: string) => `/api/channels/${encodeURIComponent(id)}`
 
   return {
     /** The CSRF token in use (after signIn or session). */
@@ -133,6 +142,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
       list: () => call('GET', '/api/api-keys', apiKeyListSchema),
       create: (request: CreateApiKeyRequest) => call('POST', '/api/api-keys', createdApiKeySchema, request),
       revoke: (id: string) => call('DELETE', `/api/api-keys/${encodeURIComponent(id)}`, null),
+    },
+    channels: {
+      list: () => call('GET', '/api/channels', channelListSchema),
+      connect: (request: ConnectChannelRequest) => call('POST', '/api/channels', channelSchema, request),
+      update: (id: string, request: UpdateChannelRequest) =>
+        call('PUT', channelPath(id), channelSchema, request),
+      verify: (id: string) => call('POST', `${channelPath(id)}/verify`, channelSchema),
+      disconnect: (id: string) => call('DELETE', channelPath(id), channelSchema),
+      syncTemplates: (id: string) => call('POST', `${channelPath(id)}/templates/sync`, channelSchema),
+      sendTestMessage: (id: string, request: SendTestMessageRequest) =>
+        call('POST', `${channelPath(id)}/test-message`, sendTestMessageResultSchema, request),
     },
   }
 }

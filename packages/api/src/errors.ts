@@ -15,6 +15,8 @@ export const errorCodeSchema = z.enum([
   'flow_invalid',
   'unsupported_media_type',
   'rate_limited',
+  /** A provider (Meta, Telegram, Shopify) refused what we asked; the message carries its own words. */
+  'provider_rejected',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof errorCodeSchema>

@@ -22,6 +22,12 @@ export interface RunningRuntime {
   stop(): Promise<void>
 }
 
+/** Builds the web-chat widget (served at /widget.js) when its dist is missing. */
+export function ensureWidgetBuilt(): void {
+  if (existsSync(join(REPO_ROOT, 'apps/widget/dist/widget.js'))) return
+  execFileSync('npx', ['vite', 'build'], { cwd: join(REPO_ROOT, 'apps/widget'), stdio: 'inherit' })
+}
+
 /** Builds the editor when its dist is missing (turbo normally builds it first: test depends on ^build). */
 export function ensureEditorBuilt(): void {
   if (existsSync(join(EDITOR_DIST, 'index.html'))) return
@@ -88,7 +94,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
  * the editor's index.html is served at /.
  * @example const runtime = await startRuntime(); await fetch(`${runtime.baseUrl}/healthz`); await runtime.stop()
  */
-export async function startRuntime(): Promise<RunningRuntime> {
+export async function startRuntime(options: { env?: Record<string, string> } = {}): Promise<RunningRuntime> {
   ensureEditorBuilt()
   // PGlite in <tmp>/pglite: the folder around it holds the generated development secrets (.data/ in a checkout).
   const dataRoot = mkdtempSync(join(tmpdir(), 'parley-e2e-'))
@@ -114,7 +120,7 @@ export async function startRuntime(): Promise<RunningRuntime> {
     await seed(dataDir)
     child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: RUNTIME_DIR,
-      env: runtimeEnv(dataDir),
+      env: runtimeEnv(dataDir, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     collect(child, out)

@@ -2,6 +2,7 @@
 // or the flow's own settings when nothing is selected.
 import { type ChannelKind, getNodeKind } from '@parley/flow'
 import { useCallback, useMemo } from 'react'
+import { useConnectedChannels } from '../channels/connected-channels.ts'
 import { nodeUiOf } from '../nodes/registry.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Section, TextInput, Toggle } from './fields.tsx'
@@ -96,6 +97,7 @@ function FlowSettingsForm() {
   const meta = useEditor((s) => s.meta)
   const setMeta = editorStore.getState().setMeta
   const settings = meta.settings
+  const connected = useConnectedChannels()
   const recovers = settings.exitEvents.some((e) => e.event === 'order.created')
   return (
     <div className="inspector">
@@ -118,6 +120,7 @@ function FlowSettingsForm() {
               key={channel}
               label={label}
               checked={settings.channels.includes(channel)}
+              hint={connected && !connected.has(channel) ? 'Not connected yet (Channels screen).' : undefined}
               onChange={(on) => {
                 const channels = on
                   ? [...settings.channels, channel]

@@ -7,6 +7,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { FlowCanvas } from '../canvas/flow-canvas.tsx'
 import { Palette } from '../canvas/palette.tsx'
+import { publishWarnings, useConnectedChannels } from '../channels/connected-channels.ts'
 import { IssuesBar } from '../editor/issues-bar.tsx'
 import { type PublishState, TopBar } from '../editor/top-bar.tsx'
 import { useAutosave } from '../editor/use-autosave.ts'
@@ -89,6 +90,7 @@ function EditorLayout({
   const [tab, setTab] = useState<Tab>('inspect')
   const [publishMessage, setPublishMessage] = useState<PublishState['message']>(null)
   const [publishing, setPublishing] = useState(false)
+  const connected = useConnectedChannels()
   const [versionsKey, setVersionsKey] = useState(0)
   const [showMap, setShowMap] = useState(false)
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
@@ -121,7 +123,14 @@ function EditorLayout({
       const result = await api.flows.publish(flowId)
       setLiveVersion(result.version.version)
       setVersionsKey((k) => k + 1)
-      setPublishMessage({ kind: 'ok', text: `Published v${result.version.version}` })
+      const warnings = connected
+        ? publishWarnings(editorStore.getState().meta.settings.channels, connected)
+        : []
+      setPublishMessage({
+        kind: 'ok',
+        text: `Published v${result.version.version}`,
+        ...(warnings.length > 0 ? { reasons: warnings } : {}),
+      })
     } catch (e) {
       const details =
         e instanceof ApiError ? (e.details as { issues?: { message: string }[] } | undefined) : undefined

@@ -14,7 +14,8 @@ export const CHANNEL_SECRET_FIELDS = {
   // verifyToken stays readable: the merchant pastes it into Meta's dashboard, and it only answers a handshake.
   whatsapp: ['accessToken', 'appSecret'],
   telegram: ['botToken', 'webhookSecret'],
-  shopify: ['webhookSecret'],
+  // accessToken: the Admin API token given when the store is connected from the Channels screen.
+  shopify: ['webhookSecret', 'accessToken'],
 } as const satisfies { [K in ChannelKind]: readonly string[] }
 
 /** Where the last characters of each secret are kept for display (the secret itself is never decrypted for it). */

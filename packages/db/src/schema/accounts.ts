@@ -82,6 +82,9 @@ export interface ChannelsTable {
   /** Overrides the provider's API base URL (tests point it at a fake provider on loopback). */
   base_url: string | null
   enabled: Generated<boolean>
+  /** The provider's words when our last check was refused (the channel needs attention); null when it passed. */
+  provider_error: string | null
+  checked_at: Date | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }

@@ -20,6 +20,8 @@ function channel(baseUrl: string): Channel {
     config,
     base_url: baseUrl,
     enabled: true,
+    provider_error: null,
+    checked_at: null,
     created_at: now,
     updated_at: now,
   }

@@ -55,11 +55,12 @@ export function parseTelegramUpdate(
     // Telegram sends every size of a photo; the last is the largest. Bytes come from getFile with the token.
     const largest = photos.at(-1)
     const fileId = largest ? str(largest.file_id) : undefined
-    if (text === '' && !fileId) return { message: null }
+    const phone = sharedOwnPhone(message, from)
+    if (text === '' && !fileId && !phone) return { message: null }
     return {
       message: {
         ...base,
-        sender: sender(chatId, from),
+        sender: { ...sender(chatId, from), ...(phone ? { phone } : {}) },
         text,
         ...(fileId ? { media: [{ url: `telegram-file:${fileId}`, mimeType: 'image/jpeg' }] } : {}),
       },
@@ -72,6 +73,20 @@ function sender(chatId: string, from: Obj): InboundMessage['sender'] {
   const name = [str(from.first_name), str(from.last_name)].filter(Boolean).join(' ')
   const locale = str(from.language_code)
   return { externalId: chatId, ...(name ? { name } : {}), ...(locale ? { locale } : {}) }
+}
+
+/**
+ * The shopper's own phone number when they shared it ("Share my phone number"): Telegram's `contact` whose
+ * user_id is the sender. It links the chat to the store's checkouts, which know shoppers by phone. A contact
+ * card of someone else is not the sender's number and is ignored.
+ */
+function sharedOwnPhone(message: Obj, from: Obj): string | undefined {
+  const contact = isObj(message.contact) ? message.contact : undefined
+  const number = contact ? str(contact.phone_number) : undefined
+  if (!contact || !number || contact.user_id === undefined || id(contact.user_id) !== id(from.id))
+    return undefined
+  const digits = number.replace(/\D/g, '')
+  return digits.length >= 7 ? `+${digits}` : undefined
 }
 
 /** The tapped button's title, read from the keyboard of the message it was attached to. */
