@@ -12,11 +12,10 @@ import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
+import { WakeSignal } from './delivery/wake-signal.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { createEgress } from './egress/egress-agent.ts'
-import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
-import { WakeSignal } from './engine/wake-signal.ts'
 import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
@@ -27,6 +26,7 @@ import { rateLimitStoreFor } from './security/limiter-store.ts'
 import { PASSWORD_HASHING } from './security/password.ts'
 import { RateLimits } from './security/rate-limits.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
+import { loadClockOffset } from './time/clock-offset.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -43,7 +43,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const resealed = await resealChannelSecrets(opened.db, config.keyring)
   if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
-  // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
+  // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time.
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
   const deps: RuntimeDeps = {
     db: opened.db,

@@ -3,7 +3,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
-import { loadClockOffset, saveClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
 import { runDueWork } from '../engine/due-work.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
@@ -12,6 +11,7 @@ import { requireRole } from '../http/require-role.ts'
 import { createRouter } from '../http/router.ts'
 import { requireSession } from '../http/session-auth.ts'
 import { VirtualClock } from '../time/clock.ts'
+import { loadClockOffset, saveClockOffset, syncClockOffset } from '../time/clock-offset.ts'
 
 export { loadClockOffset }
 

@@ -3,9 +3,9 @@
 // signed body, stale deliveries skipped (shopify-delivery.ts); the topic header picks the translation into a
 // store event, which the engine processes exactly like POST /api/events.
 import { Hono } from 'hono'
+import type { StoreEvent } from '../../commerce/store-event-schema.ts'
+import { processStoreEvent } from '../../commerce/store-events.ts'
 import type { RuntimeDeps } from '../../deps.ts'
-import type { StoreEvent } from '../../engine/store-event-schema.ts'
-import { processStoreEvent } from '../../engine/store-events.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, badRequest, unauthorized } from '../../http/errors.ts'
 import { verifyShopifySignature } from '../../security/signatures.ts'
