@@ -25,9 +25,10 @@ import { inboxHubFor } from '../inbox/inbox-hub.ts'
 import { fetchInboundMedia } from '../inbox/inbox-media.ts'
 import {
   findInboxConversation,
+  findInboxMessage,
+  findMessageWithChannel,
   listInboxConversations,
   loadInboxTranscript,
-  toInboxMessage,
 } from '../inbox/inbox-queries.ts'
 import {
   conversationActionResultSchema,
@@ -238,20 +239,13 @@ export function conversationRoutes(deps: RuntimeDeps) {
     const caller = getSessionCaller(c)
     const { id } = c.req.valid('param')
     const result = await replyAsStaff(deps, caller, id, c.req.valid('json'))
-    const row = result.messageId
-      ? await db
-          .selectFrom('messages')
-          .selectAll()
-          .where('merchant_id', '=', caller.merchantId)
-          .where('id', '=', result.messageId)
-          .executeTakeFirst()
-      : undefined
+    const message = result.messageId ? await findInboxMessage(db, caller.merchantId, result.messageId) : null
     return c.json(
       {
         duplicate: result.duplicate,
         status: result.status,
         skipReason: result.skipReason,
-        message: row ? toInboxMessage(row) : null,
+        message,
       },
       201,
     )
@@ -268,24 +262,10 @@ export function conversationRoutes(deps: RuntimeDeps) {
   app.openapi(routes.media, async (c) => {
     const caller = getSessionCaller(c)
     const { id, messageId, index } = c.req.valid('param')
-    const row = await db
-      .selectFrom('messages as m')
-      .innerJoin('conversations as cv', (j) =>
-        j.onRef('cv.merchant_id', '=', 'm.merchant_id').onRef('cv.id', '=', 'm.conversation_id'),
-      )
-      .innerJoin('channels as ch', (j) =>
-        j.onRef('ch.merchant_id', '=', 'cv.merchant_id').onRef('ch.id', '=', 'cv.channel_id'),
-      )
-      .selectAll('ch')
-      .select('m.body as message_body')
-      .where('m.merchant_id', '=', caller.merchantId)
-      .where('m.conversation_id', '=', id)
-      .where('m.id', '=', messageId)
-      .executeTakeFirst()
-    const media = (row?.message_body as { media?: { url?: unknown }[] } | undefined)?.media?.[index]
-    if (!row || typeof media?.url !== 'string') throw notFound('Media')
-    const { message_body: _body, ...channel } = row
-    const fetched = await fetchInboundMedia(deps, channel, media.url)
+    const found = await findMessageWithChannel(db, caller.merchantId, id, messageId)
+    const media = (found?.body as { media?: { url?: unknown }[] } | undefined)?.media?.[index]
+    if (!found || typeof media?.url !== 'string') throw notFound('Media')
+    const fetched = await fetchInboundMedia(deps, found.channel, media.url)
     if (!fetched) throw notFound('Media')
     return c.body(fetched.bytes, 200, {
       'content-type': fetched.contentType,
