@@ -1,9 +1,10 @@
 // Reading the staff inbox: conversations by status (waiting for staff first, oldest escalation first) with
 // their last message and escalation summary, and a conversation's full transcript. Staff see everything,
 // including skipped sends and system notes. Every query filters by the caller's merchant.
+
+import type { InboxConversation, InboxListQuery, InboxMessage } from '@parley/api'
 import type { Channel, Database, Message } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
-import type { InboxConversation, InboxListQuery, InboxMessage } from './inbox-schemas.ts'
 
 type Db = Kysely<Database>
 

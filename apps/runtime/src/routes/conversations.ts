@@ -3,7 +3,17 @@
 // updates (GET /api/conversations/socket). Tenant-scoped: another merchant's conversation id answers 404.
 import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
-import { idParamsSchema } from '@parley/api'
+import {
+  conversationActionResultSchema,
+  handBackRequestSchema,
+  idParamsSchema,
+  inboxDetailSchema,
+  inboxListQuerySchema,
+  inboxListSchema,
+  staffReplyRequestSchema,
+  staffReplyResultSchema,
+  takeOverRequestSchema,
+} from '@parley/api'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { RuntimeDeps } from '../deps.ts'
@@ -30,16 +40,6 @@ import {
   listInboxConversations,
   loadInboxTranscript,
 } from '../inbox/inbox-queries.ts'
-import {
-  conversationActionResultSchema,
-  handBackRequestSchema,
-  inboxDetailSchema,
-  inboxListQuerySchema,
-  inboxListSchema,
-  staffReplyRequestSchema,
-  staffReplyResultSchema,
-  takeOverRequestSchema,
-} from '../inbox/inbox-schemas.ts'
 
 const mediaParamsSchema = z.object({
   id: z.uuid(),

@@ -1,15 +1,11 @@
 // Live transcript events to visitors' sockets. One Realtime subscription per process fans out to the sockets
 // this replica holds; a conversation's owner (channel + visitor id) is looked up once and cached, so an
 // event costs one query to resolve plus one to load the row, not one per socket.
+import type { VisitorSocketEvent } from '@parley/api'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { RealtimeEvent } from '../../realtime/realtime.ts'
 import { type LiveSocket, SocketRegistry } from '../../realtime/socket-registry.ts'
-import { isVisibleToVisitor, toVisitorMessage, type VisitorMessage } from './transcript.ts'
-
-/** What the socket sends: a transcript message (new or updated), or a conversation status change. */
-export type VisitorSocketEvent =
-  | { type: 'message'; message: VisitorMessage }
-  | { type: 'conversation'; conversationId: string; status: string }
+import { isVisibleToVisitor, toVisitorMessage } from './transcript.ts'
 
 /** The part of a socket the hub needs (hono's WSContext fits). */
 export type VisitorSocket = LiveSocket
