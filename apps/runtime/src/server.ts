@@ -13,12 +13,12 @@ import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
 import { WakeSignal } from './delivery/wake-signal.ts'
-import type { RuntimeDeps } from './deps.ts'
 import { createEgress } from './egress/egress-agent.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
 import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
+import { withProcessState } from './process-state.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
 import { SocketGuard } from './realtime/socket-guard.ts'
 import { createWebSocketServer } from './realtime/websocket-server.ts'
@@ -45,7 +45,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time.
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
-  const deps: RuntimeDeps = {
+  // The per-process state (group commit, socket hubs, compiled versions) is built here too (process-state.ts).
+  const deps = withProcessState({
     db: opened.db,
     dbKind: opened.kind,
     config,
@@ -61,7 +62,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
     relayWake: new WakeSignal(),
-  }
+  })
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
   deps.channels.telegram = createTelegramAdapter(deps)

@@ -53,14 +53,3 @@ export class InboxHub {
     return row ? { type: 'message', conversationId: row.conversation_id, message: toInboxMessage(row) } : null
   }
 }
-
-const hubs = new WeakMap<object, InboxHub>()
-
-export function inboxHubFor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>): InboxHub {
-  let hub = hubs.get(deps)
-  if (!hub) {
-    hub = new InboxHub(deps)
-    hubs.set(deps, hub)
-  }
-  return hub
-}

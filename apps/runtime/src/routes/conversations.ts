@@ -31,7 +31,6 @@ import {
   resolveConversation,
   takeOverConversation,
 } from '../inbox/inbox-actions.ts'
-import { inboxHubFor } from '../inbox/inbox-hub.ts'
 import { fetchInboundMedia } from '../inbox/inbox-media.ts'
 import {
   findInboxConversation,
@@ -175,7 +174,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
       }
       const address = clientAddress(c as Context<AppEnv>)
       deps.sockets.admit(address)
-      const hub = inboxHubFor(deps)
+      const hub = deps.inboxHub
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {

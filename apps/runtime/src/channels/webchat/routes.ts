@@ -27,7 +27,6 @@ import type { InboundHandler } from '../inbound-handler.ts'
 import { webchatOriginPolicy } from './allowed-origins.ts'
 import { listVisitorTranscript } from './transcript.ts'
 import { issueVisitorToken, newVisitorId, type VisitorClaims, verifyVisitorToken } from './visitor-token.ts'
-import { webchatHubFor } from './webchat-hub.ts'
 
 export interface WebchatRoutesOptions {
   /** The engine's processInboundMessage. */
@@ -197,7 +196,7 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       const visitor = await authenticateVisitor(deps, c.req.param('channelId') ?? '', c.req.query('token'))
       const address = clientAddress(c as Context<AppEnv>)
       deps.sockets.admit(address)
-      const hub = webchatHubFor(deps)
+      const hub = deps.webchatHub
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {

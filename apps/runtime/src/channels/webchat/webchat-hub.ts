@@ -104,15 +104,3 @@ export class WebchatHub {
 function visitorKey(merchantId: string, channelId: string, visitorId: string): string {
   return `${merchantId}:${channelId}:${visitorId}`
 }
-
-const hubs = new WeakMap<object, WebchatHub>()
-
-/** The process's hub for these deps (one per RuntimeDeps, created on first use). */
-export function webchatHubFor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>): WebchatHub {
-  let hub = hubs.get(deps)
-  if (!hub) {
-    hub = new WebchatHub(deps)
-    hubs.set(deps, hub)
-  }
-  return hub
-}
