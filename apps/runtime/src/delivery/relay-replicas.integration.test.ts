@@ -51,8 +51,8 @@ describe.runIf(onPostgres)('two relays on one postgres', () => {
       dbKind: 'postgres',
       channels: { whatsapp: provider },
     })
-    const url = (database.pool as unknown as { options: { connectionString: string } }).options
-      .connectionString
+    const url = database.pool?.options.connectionString
+    if (!url) throw new Error('the Postgres test database has no connection string')
     const replica = await openDatabase({ url, migrate: false, poolSize: 6 })
     replicaDb = replica.db
     closeReplica = async () => {

@@ -272,7 +272,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
       'x-content-type-options': 'nosniff',
       // Never rendered as a page of ours: a shopper-supplied file must not run script on our origin.
       'content-security-policy': "default-src 'none'; sandbox",
-    }) as never
+    })
   })
 
   app.openapi(routes.resolve, async (c) => {
