@@ -17,6 +17,7 @@ import { processInboundMessage } from '../apps/runtime/src/engine/inbound.ts'
 import { createFlowChecker } from '../apps/runtime/src/flows/flow-checker.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { createRuntimeMetrics } from '../apps/runtime/src/observability/metrics.ts'
+import { withProcessState } from '../apps/runtime/src/process-state.ts'
 import { InProcessRealtime } from '../apps/runtime/src/realtime/realtime.ts'
 import { SocketGuard } from '../apps/runtime/src/realtime/socket-guard.ts'
 import { PASSWORD_HASHING } from '../apps/runtime/src/security/password.ts'
@@ -108,7 +109,7 @@ export const BENCH_LIMITS = {
 export function benchDeps(db: Kysely<Database>): RuntimeDeps {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...BENCH_LIMITS })
   const logger = createLogger('silent')
-  return {
+  return withProcessState({
     db,
     dbKind: 'postgres',
     config,
@@ -124,7 +125,7 @@ export function benchDeps(db: Kysely<Database>): RuntimeDeps {
     flowChecker: createFlowChecker({ allowList: '' }),
     instanceId: `bench-${process.pid}`,
     passwordHashing: PASSWORD_HASHING,
-  }
+  })
 }
 
 const at = (y: number) => ({ x: 0, y })

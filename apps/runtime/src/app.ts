@@ -12,7 +12,7 @@ import { demoRoutes } from './demo/demo-routes.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
-import { AppError, toErrorResponse } from './http/errors.ts'
+import { AppError, isExpectedError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
@@ -50,7 +50,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   )
 
   app.onError((err, c) => {
-    if (!(err instanceof AppError)) {
+    if (!isExpectedError(err)) {
       deps.logger.error('request failed', { requestId: c.get('requestId'), path: c.req.path, error: err })
     }
     return toErrorResponse(err, c)

@@ -3,10 +3,14 @@
 import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { ChannelAdapter } from './channels/types.ts'
+import type { WebchatHub } from './channels/webchat/webchat-hub.ts'
 import type { RuntimeConfig } from './config.ts'
+import type { WakeSignal } from './delivery/wake-signal.ts'
 import type { Egress } from './egress/egress-agent.ts'
-import type { WakeSignal } from './engine/wake-signal.ts'
+import type { FlowVersionCache } from './engine/flow-versions.ts'
+import type { InboundBatcher } from './engine/inbound.ts'
 import type { FlowChecker } from './flows/flow-checker.ts'
+import type { InboxHub } from './inbox/inbox-hub.ts'
 import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -40,4 +44,13 @@ export interface RuntimeDeps {
   passwordHashing: PasswordHashing
   /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
   relayWake?: WakeSignal
+  // Per-process state (process-state.ts builds it with the deps; a second set of deps gets its own).
+  /** Compiled flow versions, least recently used out by estimated memory (engine/flow-versions.ts). */
+  flowVersions: FlowVersionCache
+  /** Inbound messages arriving together, stepped as one batch (group commit, engine/inbound.ts). */
+  inbound: InboundBatcher
+  /** Live transcript events to the visitor sockets this process holds. */
+  webchatHub: WebchatHub
+  /** Live inbox events to the staff sockets this process holds. */
+  inboxHub: InboxHub
 }

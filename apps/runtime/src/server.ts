@@ -12,14 +12,13 @@ import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
-import type { RuntimeDeps } from './deps.ts'
+import { WakeSignal } from './delivery/wake-signal.ts'
 import { createEgress } from './egress/egress-agent.ts'
-import { loadClockOffset } from './engine/clock-offset.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
-import { WakeSignal } from './engine/wake-signal.ts'
 import { createFlowChecker } from './flows/flow-checker.ts'
 import { createLogger } from './observability/logger.ts'
 import { createRuntimeMetrics } from './observability/metrics.ts'
+import { withProcessState } from './process-state.ts'
 import { createRealtime } from './realtime/pg-realtime.ts'
 import { SocketGuard } from './realtime/socket-guard.ts'
 import { createWebSocketServer } from './realtime/websocket-server.ts'
@@ -27,6 +26,7 @@ import { rateLimitStoreFor } from './security/limiter-store.ts'
 import { PASSWORD_HASHING } from './security/password.ts'
 import { RateLimits } from './security/rate-limits.ts'
 import { systemClock, VirtualClock } from './time/clock.ts'
+import { loadClockOffset } from './time/clock-offset.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -43,9 +43,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const resealed = await resealChannelSecrets(opened.db, config.keyring)
   if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
-  // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
+  // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time.
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
-  const deps: RuntimeDeps = {
+  // The per-process state (group commit, socket hubs, compiled versions) is built here too (process-state.ts).
+  const deps = withProcessState({
     db: opened.db,
     dbKind: opened.kind,
     config,
@@ -61,7 +62,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
     relayWake: new WakeSignal(),
-  }
+  })
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
   deps.channels.telegram = createTelegramAdapter(deps)

@@ -14,6 +14,7 @@ function fakeClient(overrides: Partial<WebchatClient> = {}): WebchatClient {
 
 const reminder: WidgetMessage = {
   id: 'm1',
+  conversationId: 'c1',
   direction: 'out',
   author: 'bot',
   body: { text: 'You left something behind', buttons: [{ id: 'buy', title: 'Complete order' }] },

@@ -7,6 +7,7 @@ const base = 'https://store.example/'
 function message(body: WidgetMessage['body'], overrides: Partial<WidgetMessage> = {}): WidgetMessage {
   return {
     id: 'm1',
+    conversationId: 'c1',
     direction: 'out',
     author: 'bot',
     body,
@@ -40,7 +41,7 @@ describe('renderMessage', () => {
   })
 
   it("puts the shopper's own message on the visitor side", () => {
-    const node = render(message({ text: 'Where is my order?' }, { direction: 'in', author: 'contact' }))
+    const node = render(message({ text: 'Where is my order?' }, { direction: 'in', author: 'shopper' }))
     expect(node.classList.contains('from-visitor')).toBe(true)
   })
 

@@ -1,48 +1,26 @@
-// The web-chat wire shapes the widget reads, as the runtime sends them (channels/webchat/transcript.ts).
+// The web-chat wire shapes the widget reads: the runtime's contracts from @parley/api (packages/api/src/webchat.ts),
+// imported as types only, so the bundle carries no zod.
+import type {
+  ProductCard,
+  QuickReplyButton,
+  VisitorMessage,
+  VisitorMessageBody,
+  VisitorSession as VisitorSessionResponse,
+  VisitorSocketEvent,
+} from '@parley/api'
 
-export interface ProductCard {
-  title: string
-  imageUrl?: string
-  price?: number | string
-  currency?: string
-  url?: string
-}
-
-export interface QuickReplyButton {
-  id: string
-  title: string
-}
+export type { ProductCard, QuickReplyButton }
 
 /** The channel-neutral body: text, an image, a product card and up to three quick replies. */
-export interface MessageBody {
-  text?: string
-  imageUrl?: string
-  product?: ProductCard
-  buttons?: QuickReplyButton[]
-  buttonId?: string
-}
+export type MessageBody = VisitorMessageBody
 
-export interface WidgetMessage {
-  id: string
-  conversationId?: string
-  direction: 'in' | 'out'
-  author: string
-  body: MessageBody
-  status: string
-  createdAt: string
-}
+export type WidgetMessage = VisitorMessage
 
-export interface VisitorSession {
-  token: string
-  visitorId: string
-  expiresAt: string
-}
+/** What the widget keeps of a session (in localStorage). */
+export type VisitorSession = Pick<VisitorSessionResponse, 'token' | 'visitorId' | 'expiresAt'>
 
 /** What the socket sends. */
-export type SocketEvent =
-  | { type: 'ready'; visitorId: string }
-  | { type: 'message'; message: WidgetMessage }
-  | { type: 'conversation'; conversationId: string; status: string }
+export type SocketEvent = VisitorSocketEvent
 
 /** The look the owner chose on the Channels screen (GET /api/webchat/:channelId/appearance). */
 export interface WidgetAppearance {

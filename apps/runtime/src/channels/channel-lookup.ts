@@ -2,17 +2,17 @@
 // carry no session, so the channel id is the only tenant key: anything not an enabled channel of that kind is 404.
 import type { Channel, ChannelKind, Database } from '@parley/db'
 import type { Kysely } from 'kysely'
-import { notFound } from '../http/errors.ts'
+import { NotFoundError } from '../domain-errors.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** The enabled channel with this id and kind, or a 404 AppError (also for ids that are not uuids). */
+/** The enabled channel with this id and kind, or a NotFoundError (also for ids that are not uuids). */
 export async function findPublicChannel(
   db: Kysely<Database>,
   channelId: string,
   kind: ChannelKind,
 ): Promise<Channel> {
-  if (!UUID.test(channelId)) throw notFound('Channel')
+  if (!UUID.test(channelId)) throw new NotFoundError('Channel')
   const channel = await db
     .selectFrom('channels')
     .selectAll()
@@ -20,7 +20,7 @@ export async function findPublicChannel(
     .where('kind', '=', kind)
     .where('enabled', '=', true)
     .executeTakeFirst()
-  if (!channel) throw notFound('Channel')
+  if (!channel) throw new NotFoundError('Channel')
   return channel
 }
 

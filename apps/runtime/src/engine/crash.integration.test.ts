@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_OWNER_EMAIL, seedDemo } from '../demo/seed.ts'
 import { cartUpdated } from '../testing/engine-fixtures.ts'
 import { type RuntimeChild, startRuntimeChild } from '../testing/runtime-child.ts'
-import { loadClockOffset } from './clock-offset.ts'
+import { loadClockOffset } from '../time/clock-offset.ts'
 
 const CONTACTS = 200
 /** The carts come in four waves, 20 virtual minutes apart, so each send moment is spread over several steps. */

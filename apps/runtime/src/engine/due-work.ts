@@ -1,10 +1,11 @@
 // Everything that comes due with time, run to a fixed point: carts to abandon, timers to fire (which may
 // set timers already due after a big clock jump), then the outbox and the HTTP-request jobs. The dev clock
 // runs it right after an advance; the background loops run the same pieces on their own intervals.
+
+import { abandonDueCarts } from '../commerce/cart-abandonment.ts'
+import { runDueHttpJobs } from '../delivery/http-lane.ts'
+import { relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { abandonDueCarts } from './cart-abandonment.ts'
-import { runDueHttpJobs } from './http-lane.ts'
-import { relayOutbox } from './outbox-relay.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
 export interface DueWorkResult {

@@ -37,23 +37,30 @@ export const FLOW_VERSION_CACHE_BYTES = 128 * 1024 * 1024
 const MEMORY_PER_JSON_BYTE = 16
 
 /** Least recently used out first, once the estimated bytes of what it holds pass `maxBytes`. */
-export function createFlowVersionCache(maxBytes = FLOW_VERSION_CACHE_BYTES) {
-  return new LRUCache<string, LoadedFlowVersion>({ maxSize: maxBytes, sizeCalculation: versionWeight })
+export function createFlowVersionCache<V extends Weighed = LoadedFlowVersion>(
+  maxBytes = FLOW_VERSION_CACHE_BYTES,
+): LRUCache<string, V> {
+  return new LRUCache<string, V>({ maxSize: maxBytes, sizeCalculation: versionWeight })
 }
 
-const cache = createFlowVersionCache()
+/** The process's compiled versions (deps.flowVersions): a version never changes once published. */
+export type FlowVersionCache = LRUCache<string, LoadedFlowVersion>
+
+/** What the cache weighs a version by. */
+type Weighed = Pick<LoadedFlowVersion, 'jsonBytes'>
 
 /** The estimated memory a loaded version holds. */
-export function versionWeight(version: LoadedFlowVersion): number {
+export function versionWeight(version: Weighed): number {
   return Math.max(1, version.jsonBytes * MEMORY_PER_JSON_BYTE)
 }
 
 /**
  * The parsed document and compiled machine of a version of this merchant.
- * @example const { machine } = await loadFlowVersion(trx, merchantId, run.flow_version_id)
+ * @example const { machine } = await loadFlowVersion(trx, deps.flowVersions, merchantId, run.flow_version_id)
  */
 export async function loadFlowVersion(
   db: Kysely<Database>,
+  cache: FlowVersionCache,
   merchantId: string,
   versionId: string,
 ): Promise<LoadedFlowVersion> {

@@ -9,6 +9,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { withProcessState } from '../process-state.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
@@ -58,11 +59,11 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   /** Deps of their own (so their own group commit) with these batch settings and a statement recorder. */
   function batchDeps(config: Partial<RuntimeDeps['config']>) {
     const recorder = new InsertRecorder()
-    const deps: RuntimeDeps = {
+    const deps = withProcessState({
       ...t.deps,
       db: t.deps.db.withPlugin(recorder),
       config: { ...t.deps.config, ...config },
-    }
+    })
     return { deps, recorder }
   }
 

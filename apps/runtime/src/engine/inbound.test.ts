@@ -6,10 +6,10 @@ import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
+import { relayOutbox } from '../delivery/outbox-relay.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
-import { relayOutbox } from './outbox-relay.ts'
 
 /** Any message: echo it, wait for the next one, echo that, end. */
 const echoFlow = {

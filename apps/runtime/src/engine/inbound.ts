@@ -7,10 +7,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant } from '@parley/db'
 import type { InboundMessage } from '../channels/types.ts'
+import type { RuntimeConfig } from '../config.ts'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant } from '../policy/send-facts.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { findActiveRunIds } from './run-store.ts'
@@ -48,21 +49,22 @@ export function inboundReceiptSource(channelId: string): string {
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
 export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
-  let batcher = batchers.get(deps)
-  if (!batcher) {
-    batcher = new GroupCommit({
-      // One shopper's messages are processed one after another, in the order they came.
-      keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
-      process: (msgs) => inStepTransaction(deps, (trx, ctx) => processInboundBatch(trx, ctx, msgs)),
-      maxBatch: deps.config.INBOUND_BATCH_SIZE,
-      maxInFlight: deps.config.INBOUND_BATCHES_IN_FLIGHT,
-    })
-    batchers.set(deps, batcher)
-  }
-  return batcher.submit(msg)
+  return deps.inbound.submit(msg)
 }
 
-const batchers = new WeakMap<RuntimeDeps, GroupCommit<InboundMessage, InboundResult>>()
+/** The process's group commit for inbound messages (deps.inbound). */
+export type InboundBatcher = GroupCommit<InboundMessage, InboundResult>
+
+/** Batches with these deps' settings; `deps` is read when a batch runs (the deps hold the batcher). */
+export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeDeps): InboundBatcher {
+  return new GroupCommit({
+    // One shopper's messages are processed one after another, in the order they came.
+    keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
+    process: (msgs) => inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, msgs)),
+    maxBatch: config.INBOUND_BATCH_SIZE,
+    maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
+  })
+}
 
 /** Inbound messages of different shoppers in one transaction: receipts first, then each fresh message, one write. */
 export async function processInboundBatch(

@@ -3,12 +3,13 @@
 // The relay also wakes when a paced channel may send again, the lane when a request ends and frees room.
 // stop() lets the batch in flight finish (its transaction commits or rolls back whole), waits for the HTTP
 // requests under way (each ends within its timeout) and resolves when every loop is idle.
+
+import { abandonDueCarts } from '../commerce/cart-abandonment.ts'
+import { HttpLane } from '../delivery/http-lane.ts'
+import { pruneIdleBuckets } from '../delivery/outbox-claim.ts'
+import { countPendingOutbox, relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { abandonDueCarts } from './cart-abandonment.ts'
-import { syncClockOffset } from './clock-offset.ts'
-import { HttpLane } from './http-lane.ts'
-import { pruneIdleBuckets } from './outbox-claim.ts'
-import { countPendingOutbox, relayOutbox } from './outbox-relay.ts'
+import { syncClockOffset } from '../time/clock-offset.ts'
 import { countDueTimers, fireDueTimers } from './timer-poller.ts'
 
 /** How stale the database gauges on /metrics may be. */

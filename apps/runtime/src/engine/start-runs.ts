@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Run } from '@parley/db'
 import { type FlowVars, getNodeKind, start, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
-import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
+import { type FlowVersionCache, type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
 import type { StepBatch } from './step-batch.ts'
 import type { Db } from './step-transaction.ts'
@@ -55,7 +55,7 @@ export function matchTrigger(version: LoadedFlowVersion, trigger: TriggerEvent, 
   return best
 }
 
-async function findCandidates(trx: Db, req: StartRunsRequest): Promise<Candidate[]> {
+async function findCandidates(trx: Db, cache: FlowVersionCache, req: StartRunsRequest): Promise<Candidate[]> {
   const rows = await trx
     .selectFrom('flows')
     .innerJoin('flow_versions', (join) =>
@@ -72,7 +72,7 @@ async function findCandidates(trx: Db, req: StartRunsRequest): Promise<Candidate
     .execute()
   const candidates: Candidate[] = []
   for (const row of rows) {
-    const version = await loadFlowVersion(trx, req.merchantId, row.versionId)
+    const version = await loadFlowVersion(trx, cache, req.merchantId, row.versionId)
     const match = matchTrigger(version, req.trigger, req.text)
     if (match) candidates.push({ version, triggerNodeId: match.nodeId, rank: match.rank })
   }
@@ -86,7 +86,7 @@ async function findCandidates(trx: Db, req: StartRunsRequest): Promise<Candidate
  */
 export async function startTriggeredRuns(batch: StepBatch, req: StartRunsRequest): Promise<Run[]> {
   const started: Run[] = []
-  for (const candidate of await findCandidates(batch.trx, req)) {
+  for (const candidate of await findCandidates(batch.trx, batch.ctx.deps.flowVersions, req)) {
     const run = await startRun(batch, req, candidate)
     if (run) started.push(run)
     if (run && req.mode === 'first') break

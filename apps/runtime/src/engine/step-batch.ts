@@ -68,7 +68,12 @@ export class StepBatch {
     const machineNow = options.machineNow ?? this.ctx.now
     for (let i = 0; i < MAX_CHAINED_STEPS && pending.length > 0 && current.status === 'active'; i++) {
       const next = pending.shift() as FlowEventInput
-      const version = await loadFlowVersion(this.trx, current.merchant_id, current.flow_version_id)
+      const version = await loadFlowVersion(
+        this.trx,
+        this.ctx.deps.flowVersions,
+        current.merchant_id,
+        current.flow_version_id,
+      )
       const result: StepResult = step(version.machine, current.snapshot as PersistedFlowSnapshot, next, {
         now: machineNow,
       })

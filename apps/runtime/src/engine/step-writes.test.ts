@@ -94,7 +94,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     run: Run,
     event: FlowEventInput,
   ): Promise<{ version: LoadedFlowVersion; result: StepResult }> {
-    const version = await loadFlowVersion(trx, run.merchant_id, run.flow_version_id)
+    const version = await loadFlowVersion(trx, t.deps.flowVersions, run.merchant_id, run.flow_version_id)
     const result = step(version.machine, run.snapshot as PersistedFlowSnapshot, event, { now: t.clock.now() })
     return { version, result }
   }

@@ -47,8 +47,8 @@ describe.runIf(onPostgres)('two replicas firing 10,000 due timers on postgres', 
       dbKind: 'postgres',
       channels: { webchat: new RecordingAdapter() },
     })
-    const url = (database.pool as unknown as { options: { connectionString: string } }).options
-      .connectionString
+    const url = database.pool?.options.connectionString
+    if (!url) throw new Error('the Postgres test database has no connection string')
     const replica = await openDatabase({ url, migrate: false, poolSize: 8 })
     replicaDb = replica.db
     closeReplica = async () => {

@@ -5,6 +5,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ZodError } from 'zod'
+import { DomainError, type DomainErrorKind } from '../domain-errors.ts'
 
 export type { ErrorCode }
 
@@ -68,10 +69,31 @@ const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
   429: 'rate_limited',
 }
 
+/** The one place a domain error (domain-errors.ts) gets its HTTP status and code; a new kind fails typecheck here. */
+const domainErrorStatus: Record<DomainErrorKind, { status: ContentfulStatusCode; code: ErrorCode }> = {
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  validation: { status: 400, code: 'validation_failed' },
+}
+
+export function fromDomainError(err: DomainError): AppError {
+  const { status, code } = domainErrorStatus[err.kind]
+  return new AppError(status, code, err.message, err.details)
+}
+
+/** An error the API answers in words (4xx or a deliberate 5xx), not a failure to log. */
+export function isExpectedError(err: unknown): boolean {
+  return err instanceof AppError || err instanceof DomainError
+}
+
 /** Maps anything thrown inside a handler to the JSON error shape. */
 export function toErrorResponse(err: unknown, c: Context): Response {
   if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds))
   if (err instanceof AppError) return c.json(err.toJSON(), err.status)
+  if (err instanceof DomainError) {
+    const mapped = fromDomainError(err)
+    return c.json(mapped.toJSON(), mapped.status)
+  }
   if (err instanceof ZodError) {
     return c.json(
       new AppError(400, 'validation_failed', 'The request is not valid', zodDetails(err)).toJSON(),

@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto'
 import type { Conversation, ConversationStatus, JsonObject } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
+import { ConflictError, NotFoundError } from '../domain-errors.ts'
 import { queueSend } from '../effects/send.ts'
 import { stepRuns } from '../engine/event-step.ts'
 import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
-import { conflict, notFound } from '../http/errors.ts'
 
 export interface StaffActor {
   merchantId: string
@@ -31,7 +31,7 @@ async function lockConversation(trx: Db, merchantId: string, conversationId: str
     .where('id', '=', conversationId)
     .forUpdate()
     .executeTakeFirst()
-  if (!conversation) throw notFound('Conversation')
+  if (!conversation) throw new NotFoundError('Conversation')
   return conversation
 }
 
@@ -110,7 +110,7 @@ export async function takeOverConversation(
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (conversation.status === 'assigned' && conversation.assigned_user_id === actor.userId) return
     if (conversation.status === 'assigned' && conversation.assigned_user_id !== null && !options.force) {
-      throw conflict('Another staff member has this conversation; take it over with force: true')
+      throw new ConflictError('Another staff member has this conversation; take it over with force: true')
     }
     await setStatus(trx, ctx, conversation, {
       status: 'assigned',
@@ -144,7 +144,7 @@ export async function replyAsStaff(
   return inStepTransaction(deps, async (trx, ctx) => {
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (conversation.status !== 'assigned' || conversation.assigned_user_id !== actor.userId) {
-      throw conflict('Take over the conversation before replying')
+      throw new ConflictError('Take over the conversation before replying')
     }
     if (
       reply.clientMessageId &&
@@ -224,7 +224,7 @@ async function endStaffTurn(
     await lockRuns(trx, actor.merchantId, runIds)
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (status === 'bot' && conversation.status !== 'assigned' && conversation.status !== 'waiting') {
-      throw conflict('Only a conversation with staff can be handed back')
+      throw new ConflictError('Only a conversation with staff can be handed back')
     }
     if (status === 'resolved' && conversation.status === 'resolved') return []
     const name = await staffName(trx, actor)

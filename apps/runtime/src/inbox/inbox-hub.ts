@@ -1,11 +1,12 @@
 // Live inbox updates to signed-in staff: one Realtime subscription per process fans out to the staff sockets
 // of the event's merchant (conversation status changes and new or updated transcript rows). Staff see
 // every message of their merchant, so there is no per-conversation filter, only the tenant one.
+
+import type { InboxConversation, InboxMessage } from '@parley/api'
 import type { RuntimeDeps } from '../deps.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
 import { type LiveSocket, SocketRegistry } from '../realtime/socket-registry.ts'
 import { findInboxConversation, toInboxMessage } from './inbox-queries.ts'
-import type { InboxConversation, InboxMessage } from './inbox-schemas.ts'
 
 export type InboxSocketEvent =
   | { type: 'conversation'; conversation: InboxConversation }
@@ -51,15 +52,4 @@ export class InboxHub {
       .executeTakeFirst()
     return row ? { type: 'message', conversationId: row.conversation_id, message: toInboxMessage(row) } : null
   }
-}
-
-const hubs = new WeakMap<object, InboxHub>()
-
-export function inboxHubFor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>): InboxHub {
-  let hub = hubs.get(deps)
-  if (!hub) {
-    hub = new InboxHub(deps)
-    hubs.set(deps, hub)
-  }
-  return hub
 }

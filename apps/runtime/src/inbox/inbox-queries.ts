@@ -1,9 +1,10 @@
 // Reading the staff inbox: conversations by status (waiting for staff first, oldest escalation first) with
 // their last message and escalation summary, and a conversation's full transcript. Staff see everything,
 // including skipped sends and system notes. Every query filters by the caller's merchant.
-import type { Database, Message } from '@parley/db'
+
+import type { InboxConversation, InboxListQuery, InboxMessage } from '@parley/api'
+import type { Channel, Database, Message } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
-import type { InboxConversation, InboxListQuery, InboxMessage } from './inbox-schemas.ts'
 
 type Db = Kysely<Database>
 
@@ -96,6 +97,47 @@ export async function loadInboxTranscript(
     .limit(2000)
     .execute()
   return rows.map(toInboxMessage)
+}
+
+/** One message of the merchant's, as the inbox shows it; null when there is none. */
+export async function findInboxMessage(
+  db: Db,
+  merchantId: string,
+  messageId: string,
+): Promise<InboxMessage | null> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', messageId)
+    .executeTakeFirst()
+  return row ? toInboxMessage(row) : null
+}
+
+/** A message of this conversation with the channel it came in on (whose token fetches its media); null when none. */
+export async function findMessageWithChannel(
+  db: Db,
+  merchantId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<{ body: Message['body']; channel: Channel } | null> {
+  const row = await db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as cv', (j) =>
+      j.onRef('cv.merchant_id', '=', 'm.merchant_id').onRef('cv.id', '=', 'm.conversation_id'),
+    )
+    .innerJoin('channels as ch', (j) =>
+      j.onRef('ch.merchant_id', '=', 'cv.merchant_id').onRef('ch.id', '=', 'cv.channel_id'),
+    )
+    .selectAll('ch')
+    .select('m.body as message_body')
+    .where('m.merchant_id', '=', merchantId)
+    .where('m.conversation_id', '=', conversationId)
+    .where('m.id', '=', messageId)
+    .executeTakeFirst()
+  if (!row) return null
+  const { message_body: body, ...channel } = row
+  return { body, channel }
 }
 
 export function toInboxMessage(row: Message): InboxMessage {

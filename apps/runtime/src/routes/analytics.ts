@@ -1,7 +1,7 @@
 // GET /api/analytics/recovery: the cart-recovery report for the signed-in merchant.
 import { createRoute, z } from '@hono/zod-openapi'
+import { recoveryReport } from '../analytics/recovery-report.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { recoveryReport } from '../engine/analytics.ts'
 import { badRequest } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'

@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { type Session, sessionSchema, signInRequestSchema } from '@parley/api'
 import { createSession, deleteSession } from '../accounts/sessions.ts'
+import { findSessionUser, findSignInCandidates, recordSignIn } from '../accounts/user-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { clientAddress } from '../http/client-ip.ts'
 import { unauthorized } from '../http/errors.ts'
@@ -54,17 +55,11 @@ export function authRoutes(deps: RuntimeDeps) {
   const decoyHash = hashPassword(randomToken(), passwordHashing)
 
   async function describeSession(merchantId: string, userId: string, csrfToken: string, expiresAt: Date) {
-    const row = await db
-      .selectFrom('users')
-      .innerJoin('merchants', 'merchants.id', 'users.merchant_id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'merchants.name as merchant_name'])
-      .where('users.merchant_id', '=', merchantId)
-      .where('users.id', '=', userId)
-      .executeTakeFirst()
+    const row = await findSessionUser(db, merchantId, userId)
     if (!row) throw unauthorized()
     return {
       user: { id: row.id, email: row.email, name: row.name, role: row.role },
-      merchant: { id: merchantId, name: row.merchant_name },
+      merchant: { id: merchantId, name: row.merchantName },
       csrfToken,
       expiresAt: expiresAt.toISOString(),
     } satisfies Session
@@ -76,15 +71,7 @@ export function authRoutes(deps: RuntimeDeps) {
       // Before any password is hashed: a throttled guess costs no scrypt and learns nothing.
       const address = clientAddress(c)
       await deps.rateLimits.signIn.check(body.email, address)
-      let query = db
-        .selectFrom('users')
-        .select(['merchant_id', 'id', 'password_hash'])
-        .where('email', '=', body.email)
-        .where('disabled_at', 'is', null)
-        .orderBy('created_at')
-        .limit(5)
-      if (body.merchantId) query = query.where('merchant_id', '=', body.merchantId)
-      const candidates = await query.execute()
+      const candidates = await findSignInCandidates(db, body.email, body.merchantId)
       let user: (typeof candidates)[number] | undefined
       for (const candidate of candidates) {
         if (await verifyPassword(body.password, candidate.password_hash)) {
@@ -106,22 +93,7 @@ export function authRoutes(deps: RuntimeDeps) {
 
       const now = new Date(clock.now())
       const session = await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('users')
-          .set({ last_sign_in_at: now })
-          .where('merchant_id', '=', user.merchant_id)
-          .where('id', '=', user.id)
-          .execute()
-        if (rehashed) {
-          await trx
-            .updateTable('users')
-            .set({ password_hash: rehashed })
-            .where('merchant_id', '=', user.merchant_id)
-            .where('id', '=', user.id)
-            // Unless the password changed meanwhile: never write back a hash of the old one.
-            .where('password_hash', '=', user.password_hash)
-            .execute()
-        }
+        await recordSignIn(trx, user, now, rehashed)
         return createSession(trx, { merchantId: user.merchant_id, userId: user.id, now })
       })
       setSessionCookie(c, user.merchant_id, session.token)

@@ -1,11 +1,12 @@
 // A photo a WhatsApp shopper sent, shown to staff: the webhook stores a reference, the inbox route fetches
 // the bytes from (a fake) Graph API with the channel's token. Another merchant gets 404.
+
+import type { InboxConversation, InboxMessage } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import { type FakeProvider, startFakeProvider } from '../channels/testing/fake-provider.ts'
-import type { InboxConversation, InboxMessage } from '../inbox/inbox-schemas.ts'
 import { signWhatsAppBody } from '../security/signatures.ts'
 import { signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'

@@ -1,12 +1,13 @@
 // The staff inbox through the real app: a web-chat shopper escalated by a flow, the agent takes over,
 // replies (the visitor sees it), hands back (the flow continues), resolves. Tenant-scoped and CSRF-guarded.
+
+import type { InboxConversation, InboxMessage } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { ensureConversation } from '../channels/testing/channel-fixtures.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
-import { relayOutbox } from '../engine/outbox-relay.ts'
-import type { InboxConversation, InboxMessage } from '../inbox/inbox-schemas.ts'
+import { relayOutbox } from '../delivery/outbox-relay.ts'
 import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
 import { type SignedIn, signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, seedUser, type TestDeps } from '../testing/test-deps.ts'

@@ -3,7 +3,17 @@
 // updates (GET /api/conversations/socket). Tenant-scoped: another merchant's conversation id answers 404.
 import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
-import { idParamsSchema } from '@parley/api'
+import {
+  conversationActionResultSchema,
+  handBackRequestSchema,
+  idParamsSchema,
+  inboxDetailSchema,
+  inboxListQuerySchema,
+  inboxListSchema,
+  staffReplyRequestSchema,
+  staffReplyResultSchema,
+  takeOverRequestSchema,
+} from '@parley/api'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { RuntimeDeps } from '../deps.ts'
@@ -21,24 +31,14 @@ import {
   resolveConversation,
   takeOverConversation,
 } from '../inbox/inbox-actions.ts'
-import { inboxHubFor } from '../inbox/inbox-hub.ts'
 import { fetchInboundMedia } from '../inbox/inbox-media.ts'
 import {
   findInboxConversation,
+  findInboxMessage,
+  findMessageWithChannel,
   listInboxConversations,
   loadInboxTranscript,
-  toInboxMessage,
 } from '../inbox/inbox-queries.ts'
-import {
-  conversationActionResultSchema,
-  handBackRequestSchema,
-  inboxDetailSchema,
-  inboxListQuerySchema,
-  inboxListSchema,
-  staffReplyRequestSchema,
-  staffReplyResultSchema,
-  takeOverRequestSchema,
-} from '../inbox/inbox-schemas.ts'
 
 const mediaParamsSchema = z.object({
   id: z.uuid(),
@@ -174,7 +174,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
       }
       const address = clientAddress(c as Context<AppEnv>)
       deps.sockets.admit(address)
-      const hub = inboxHubFor(deps)
+      const hub = deps.inboxHub
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {
@@ -238,20 +238,13 @@ export function conversationRoutes(deps: RuntimeDeps) {
     const caller = getSessionCaller(c)
     const { id } = c.req.valid('param')
     const result = await replyAsStaff(deps, caller, id, c.req.valid('json'))
-    const row = result.messageId
-      ? await db
-          .selectFrom('messages')
-          .selectAll()
-          .where('merchant_id', '=', caller.merchantId)
-          .where('id', '=', result.messageId)
-          .executeTakeFirst()
-      : undefined
+    const message = result.messageId ? await findInboxMessage(db, caller.merchantId, result.messageId) : null
     return c.json(
       {
         duplicate: result.duplicate,
         status: result.status,
         skipReason: result.skipReason,
-        message: row ? toInboxMessage(row) : null,
+        message,
       },
       201,
     )
@@ -268,24 +261,10 @@ export function conversationRoutes(deps: RuntimeDeps) {
   app.openapi(routes.media, async (c) => {
     const caller = getSessionCaller(c)
     const { id, messageId, index } = c.req.valid('param')
-    const row = await db
-      .selectFrom('messages as m')
-      .innerJoin('conversations as cv', (j) =>
-        j.onRef('cv.merchant_id', '=', 'm.merchant_id').onRef('cv.id', '=', 'm.conversation_id'),
-      )
-      .innerJoin('channels as ch', (j) =>
-        j.onRef('ch.merchant_id', '=', 'cv.merchant_id').onRef('ch.id', '=', 'cv.channel_id'),
-      )
-      .selectAll('ch')
-      .select('m.body as message_body')
-      .where('m.merchant_id', '=', caller.merchantId)
-      .where('m.conversation_id', '=', id)
-      .where('m.id', '=', messageId)
-      .executeTakeFirst()
-    const media = (row?.message_body as { media?: { url?: unknown }[] } | undefined)?.media?.[index]
-    if (!row || typeof media?.url !== 'string') throw notFound('Media')
-    const { message_body: _body, ...channel } = row
-    const fetched = await fetchInboundMedia(deps, channel, media.url)
+    const found = await findMessageWithChannel(db, caller.merchantId, id, messageId)
+    const media = (found?.body as { media?: { url?: unknown }[] } | undefined)?.media?.[index]
+    if (!found || typeof media?.url !== 'string') throw notFound('Media')
+    const fetched = await fetchInboundMedia(deps, found.channel, media.url)
     if (!fetched) throw notFound('Media')
     return c.body(fetched.bytes, 200, {
       'content-type': fetched.contentType,
@@ -293,7 +272,7 @@ export function conversationRoutes(deps: RuntimeDeps) {
       'x-content-type-options': 'nosniff',
       // Never rendered as a page of ours: a shopper-supplied file must not run script on our origin.
       'content-security-policy': "default-src 'none'; sandbox",
-    }) as never
+    })
   })
 
   app.openapi(routes.resolve, async (c) => {

@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
-import { loadClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
+import { runDueWork } from '../engine/due-work.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
@@ -11,6 +11,7 @@ import { requireRole } from '../http/require-role.ts'
 import { createRouter } from '../http/router.ts'
 import { requireSession } from '../http/session-auth.ts'
 import { VirtualClock } from '../time/clock.ts'
+import { loadClockOffset, syncClockOffset } from '../time/clock-offset.ts'
 import { advanceDevClock, canAdvance } from '../time/dev-clock.ts'
 
 export { loadClockOffset }

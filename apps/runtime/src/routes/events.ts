@@ -1,9 +1,9 @@
 // POST /api/events: commerce events from the store, authenticated with an API key. A repeated event id is
 // acknowledged as a duplicate and changes nothing.
 import { createRoute, z } from '@hono/zod-openapi'
+import { storeEventSchema } from '../commerce/store-event-schema.ts'
+import { processStoreEvent } from '../commerce/store-events.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { storeEventSchema } from '../engine/store-event-schema.ts'
-import { processStoreEvent } from '../engine/store-events.ts'
 import { requireApiKey } from '../http/api-key-auth.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'

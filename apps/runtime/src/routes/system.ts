@@ -2,13 +2,13 @@
 // and traffic are not for the public; without a token configured, production hides the endpoint entirely).
 import { createRoute, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { sql } from 'kysely'
 import { secretsMatch } from '../channels/secret-compare.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
 import { createRouter } from '../http/router.ts'
+import { pingDatabase } from '../observability/database-health.ts'
 
 const healthSchema = z.object({ ok: z.boolean(), database: z.enum(['up', 'down']) }).meta({ id: 'Health' })
 
@@ -66,7 +66,7 @@ export function systemRoutes(deps: RuntimeDeps) {
   return router
     .openapi(healthz, async (c) => {
       try {
-        await sql`select 1`.execute(deps.db)
+        await pingDatabase(deps.db)
         return c.json({ ok: true, database: 'up' as const }, 200)
       } catch (error) {
         deps.logger.error('health check failed', { error })

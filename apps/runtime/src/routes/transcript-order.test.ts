@@ -1,11 +1,12 @@
 // Transcript order when one step writes several messages with one timestamp: the shopper's message, then the
 // bot's replies in the order the flow sent them, in the visitor's transcript and the staff inbox alike.
+
+import type { InboxConversation, InboxMessage } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
-import { relayOutbox } from '../engine/outbox-relay.ts'
-import type { InboxConversation, InboxMessage } from '../inbox/inbox-schemas.ts'
+import { relayOutbox } from '../delivery/outbox-relay.ts'
 import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
 import { signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'

@@ -11,6 +11,7 @@ import { createEgress } from '../egress/egress-agent.ts'
 import { createFlowChecker } from '../flows/flow-checker.ts'
 import { createLogger } from '../observability/logger.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
+import { withProcessState } from '../process-state.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
 import { SocketGuard } from '../realtime/socket-guard.ts'
 import { rateLimitStoreFor } from '../security/limiter-store.ts'
@@ -47,7 +48,7 @@ export async function createTestDeps(
   const clock = new ManualClock()
   const realtime = new InProcessRealtime()
   const config = overrides.config ?? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
-  const deps: RuntimeDeps = {
+  const deps = withProcessState({
     db: database.db,
     dbKind: database.kind,
     config,
@@ -67,7 +68,7 @@ export async function createTestDeps(
     instanceId: `test-${process.pid}`,
     passwordHashing: TEST_PASSWORD_HASHING,
     ...overrides,
-  }
+  })
   return {
     deps,
     clock: deps.clock instanceof ManualClock ? deps.clock : clock,

@@ -1,8 +1,8 @@
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadClockOffset } from '../engine/clock-offset.ts'
 import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { systemClock, VirtualClock } from './clock.ts'
+import { loadClockOffset } from './clock-offset.ts'
 import { advanceDevClock, canAdvance } from './dev-clock.ts'
 
 describe.each(testDatabases())('advanceDevClock on %s', (kind) => {

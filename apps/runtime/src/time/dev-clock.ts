@@ -2,9 +2,9 @@
 // advanceDevClock. It adopts any larger offset another replica stored, moves the clock, stores the new offset
 // (so every replica and a restarted process agree), and runs everything that came due.
 import type { RuntimeDeps } from '../deps.ts'
-import { saveClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
 import { type DueWorkResult, runDueWork } from '../engine/due-work.ts'
 import { VirtualClock } from './clock.ts'
+import { saveClockOffset, syncClockOffset } from './clock-offset.ts'
 
 /** A clock that can be moved: the virtual clock (dev) or a test's manual clock. */
 interface MovableClock {

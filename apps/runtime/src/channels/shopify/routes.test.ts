@@ -2,7 +2,7 @@
 // stale deliveries skipped, and the engine's store-event processing behind it (cart → order recovers it).
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processStoreEvent } from '../../engine/store-events.ts'
+import { processStoreEvent } from '../../commerce/store-events.ts'
 import { signShopifyBody } from '../../security/signatures.ts'
 import { snapshotDatabase } from '../../testing/db-snapshot.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'

@@ -3,9 +3,10 @@
 // signed body, stale deliveries skipped (shopify-delivery.ts); the topic header picks the translation into a
 // store event, which the engine processes exactly like POST /api/events.
 import { Hono } from 'hono'
+import type { StoreEvent } from '../../commerce/store-event-schema.ts'
+import { processStoreEvent } from '../../commerce/store-events.ts'
 import type { RuntimeDeps } from '../../deps.ts'
-import type { StoreEvent } from '../../engine/store-event-schema.ts'
-import { processStoreEvent } from '../../engine/store-events.ts'
+import { NotFoundError } from '../../domain-errors.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, badRequest, unauthorized } from '../../http/errors.ts'
 import { verifyShopifySignature } from '../../security/signatures.ts'
@@ -84,7 +85,7 @@ export function shopifyRoutes(
       )
       return c.json({ ok: true, type: translation.event.type, duplicate: result.duplicate })
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) {
+      if (error instanceof NotFoundError) {
         // e.g. a fulfillment for an order the runtime never saw: nothing to do, and retrying will not help.
         return c.json({ ok: true, ignored: error.message })
       }

@@ -3,7 +3,7 @@
 //   checkouts/create|update     → cart.updated (the checkout token is the cart token orders refer to)
 //   orders/create               → order.created (checkout_token links it to the cart: recovery)
 //   fulfillments/create|update  → order.shipped (when it carries a tracking number)
-import { type StoreEvent, storeEventSchema } from '../../engine/store-event-schema.ts'
+import { type StoreEvent, storeEventSchema } from '../../commerce/store-event-schema.ts'
 
 export const SHOPIFY_TOPICS = [
   'checkouts/create',

@@ -5,6 +5,14 @@
 //   GET  /api/webchat/:channelId/socket?token=   WebSocket of live transcript events
 import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
+import {
+  visitorMessageAcceptedSchema,
+  visitorMessageRequestSchema,
+  visitorSessionRequestSchema,
+  visitorSessionSchema,
+  visitorTranscriptSchema,
+  webchatParamsSchema,
+} from '@parley/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { processInboundMessage } from '../../engine/inbound.ts'
@@ -19,15 +27,6 @@ import type { InboundHandler } from '../inbound-handler.ts'
 import { webchatOriginPolicy } from './allowed-origins.ts'
 import { listVisitorTranscript } from './transcript.ts'
 import { issueVisitorToken, newVisitorId, type VisitorClaims, verifyVisitorToken } from './visitor-token.ts'
-import { webchatHubFor } from './webchat-hub.ts'
-import {
-  sessionRequestSchema,
-  sessionResponseSchema,
-  visitorMessageAcceptedSchema,
-  visitorMessageRequestSchema,
-  visitorTranscriptSchema,
-  webchatParamsSchema,
-} from './webchat-schemas.ts'
 
 export interface WebchatRoutesOptions {
   /** The engine's processInboundMessage. */
@@ -69,8 +68,8 @@ const routes = {
       'Start a visitor session, or refresh a valid token (optional body { token }) keeping the visitor id',
     request: { params: webchatParamsSchema },
     responses: {
-      200: json(sessionResponseSchema, 'Refreshed'),
-      201: json(sessionResponseSchema, 'A new visitor'),
+      200: json(visitorSessionSchema, 'Refreshed'),
+      201: json(visitorSessionSchema, 'A new visitor'),
       ...errorResponses,
     },
   }),
@@ -123,7 +122,7 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
   app.openapi(routes.session, async (c) => {
     const deps = c.get('deps')
     const channel = await findPublicChannel(deps.db, c.req.valid('param').channelId, 'webchat')
-    const body = sessionRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
+    const body = visitorSessionRequestSchema.parse(await readJsonBody(c.req.raw, { optional: true }))
     const now = deps.clock.now()
     const previous = verifyVisitorToken(body.token, channel.id, deps.config.secret, now)
     const known = previous !== null && previous.merchantId === channel.merchant_id
@@ -197,7 +196,7 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       const visitor = await authenticateVisitor(deps, c.req.param('channelId') ?? '', c.req.query('token'))
       const address = clientAddress(c as Context<AppEnv>)
       deps.sockets.admit(address)
-      const hub = webchatHubFor(deps)
+      const hub = deps.webchatHub
       let detach: (() => void) | undefined
       return {
         onOpen(_event, ws) {

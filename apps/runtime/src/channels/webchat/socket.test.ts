@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RuntimeDeps } from '../../deps.ts'
 import { createLogger } from '../../observability/logger.ts'
+import { withProcessState } from '../../process-state.ts'
 import { PgRealtime } from '../../realtime/pg-realtime.ts'
 import { createWebSocketServer } from '../../realtime/websocket-server.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
@@ -226,7 +227,7 @@ describe.skipIf(!url)('web chat socket across two replicas on real Postgres', ()
       })
       await realtime.start()
       realtimes.push(realtime)
-      return { ...t.deps, db: database.db, realtime }
+      return withProcessState({ ...t.deps, db: database.db, realtime })
     }
     const replicaA = await replica()
     const replicaB = await replica()

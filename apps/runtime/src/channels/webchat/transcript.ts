@@ -1,18 +1,10 @@
 // The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
 // actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
+import type { VisitorMessage, VisitorMessageBody } from '@parley/api'
 import type { ConversationStatus, Database, Message, MessageStatus } from '@parley/db'
 import type { Kysely } from 'kysely'
 
-export interface VisitorMessage {
-  id: string
-  conversationId: string
-  direction: 'in' | 'out'
-  author: Message['author']
-  /** The channel-neutral body: text, imageUrl, product, buttons. */
-  body: Record<string, unknown>
-  status: MessageStatus
-  createdAt: string
-}
+export type { VisitorMessage }
 
 const VISIBLE_OUTBOUND: MessageStatus[] = ['sent', 'delivered', 'read']
 
@@ -28,7 +20,7 @@ export function toVisitorMessage(message: Message): VisitorMessage {
     conversationId: message.conversation_id,
     direction: message.direction,
     author: message.author,
-    body: message.body as Record<string, unknown>,
+    body: message.body as VisitorMessageBody,
     status: message.status,
     createdAt: message.created_at.toISOString(),
   }

@@ -3,8 +3,8 @@
 // asks for a retry.
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openConversation, upsertContactByIdentity } from '../../contacts/contact-repository.ts'
 import { queueSend } from '../../effects/send.ts'
-import { openConversation, upsertContactByIdentity } from '../../engine/contacts.ts'
 import { inStepTransaction } from '../../engine/step-transaction.ts'
 import { InProcessRealtime, type RealtimeEvent } from '../../realtime/realtime.ts'
 import { seedChannel } from '../../testing/engine-fixtures.ts'

@@ -1,15 +1,11 @@
 // Live transcript events to visitors' sockets. One Realtime subscription per process fans out to the sockets
 // this replica holds; a conversation's owner (channel + visitor id) is looked up once and cached, so an
 // event costs one query to resolve plus one to load the row, not one per socket.
+import type { VisitorSocketEvent } from '@parley/api'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { RealtimeEvent } from '../../realtime/realtime.ts'
 import { type LiveSocket, SocketRegistry } from '../../realtime/socket-registry.ts'
-import { isVisibleToVisitor, toVisitorMessage, type VisitorMessage } from './transcript.ts'
-
-/** What the socket sends: a transcript message (new or updated), or a conversation status change. */
-export type VisitorSocketEvent =
-  | { type: 'message'; message: VisitorMessage }
-  | { type: 'conversation'; conversationId: string; status: string }
+import { isVisibleToVisitor, toVisitorMessage } from './transcript.ts'
 
 /** The part of a socket the hub needs (hono's WSContext fits). */
 export type VisitorSocket = LiveSocket
@@ -107,16 +103,4 @@ export class WebchatHub {
 
 function visitorKey(merchantId: string, channelId: string, visitorId: string): string {
   return `${merchantId}:${channelId}:${visitorId}`
-}
-
-const hubs = new WeakMap<object, WebchatHub>()
-
-/** The process's hub for these deps (one per RuntimeDeps, created on first use). */
-export function webchatHubFor(deps: Pick<RuntimeDeps, 'db' | 'realtime' | 'logger'>): WebchatHub {
-  let hub = hubs.get(deps)
-  if (!hub) {
-    hub = new WebchatHub(deps)
-    hubs.set(deps, hub)
-  }
-  return hub
 }

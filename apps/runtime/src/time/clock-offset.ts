@@ -1,9 +1,9 @@
 // The dev clock's offset in the database (a sequence that only grows), so every replica and a restarted
 // process agree on the virtual time.
 import { sql } from 'kysely'
-import type { Clock } from '../time/clock.ts'
-import { VirtualClock } from '../time/clock.ts'
-import type { Db } from './step-transaction.ts'
+import type { Db } from '../engine/step-transaction.ts'
+import type { Clock } from './clock.ts'
+import { VirtualClock } from './clock.ts'
 
 /** The persisted offset in ms (0 when never advanced). Call at start-up: `clock.syncOffset(await loadClockOffset(db))`. */
 export async function loadClockOffset(db: Db): Promise<number> {

@@ -8,9 +8,9 @@ import type { OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import { performHttpRequest } from '../effects/http-request.ts'
-import { deliverEvent } from './event-step.ts'
+import { deliverEvent } from '../engine/event-step.ts'
+import type { Db } from '../engine/step-transaction.ts'
 import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
-import type { Db } from './step-transaction.ts'
 
 export const HTTP_TIMEOUT_DEFAULT_MS = 10_000
 export const HTTP_TIMEOUT_MAX_MS = 30_000

@@ -11,10 +11,10 @@ import { createTelegramAdapter } from '../channels/telegram/telegram-adapter.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import { type FakeProvider, startFakeProvider } from '../channels/testing/fake-provider.ts'
 import { loadConfig } from '../config.ts'
+import { type BackgroundLoops, startBackgroundLoops } from '../engine/loops.ts'
 import { publishFlowDocument } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { HTTP_TIMEOUT_DEFAULT_MS, HTTP_TIMEOUT_MAX_MS, httpJobTimeoutMs } from './http-lane.ts'
-import { type BackgroundLoops, startBackgroundLoops } from './loops.ts'
 
 const botConfig = (name: string) => ({ botToken: `123:${name}`, webhookSecret: `secret-${name}` })
 

@@ -4,11 +4,11 @@
 import type { CreatedApiKey, FlowDetail } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RecoveryReport } from '../analytics/recovery-report.ts'
 import { createApp } from '../app.ts'
 import { cartUpdated, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { type SignedIn, signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import type { RecoveryReport } from './analytics.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import { type FakeProvider, startFakeProvider } from '../channels/testing/fake-provider.ts'
 import { createWhatsAppAdapter } from '../channels/whatsapp/whatsapp-adapter.ts'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import { queueSend } from '../effects/send.ts'
+import { inStepTransaction } from '../engine/step-transaction.ts'
 import { RecordingAdapter } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { relayOutbox } from './outbox-relay.ts'
-import { inStepTransaction } from './step-transaction.ts'
 
 const BURST = 500
 const rate = { perSecond: 100, burst: 10 }

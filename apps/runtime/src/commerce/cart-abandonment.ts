@@ -3,12 +3,12 @@
 // cart). The schedule is carts.abandon_at in the database, so a restart loses nothing; claiming with
 // SKIP LOCKED lets replicas sweep side by side.
 import type { Cart } from '@parley/db'
+import { latestConversationId } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { latestConversationId } from './contacts.ts'
-import { startTriggeredRuns } from './start-runs.ts'
-import { inStepBatch, type StepBatch } from './step-batch.ts'
-import { isRetryableDbError } from './step-transaction.ts'
-import { cartVars, contactVars } from './vars.ts'
+import { startTriggeredRuns } from '../engine/start-runs.ts'
+import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
+import { isRetryableDbError } from '../engine/step-transaction.ts'
+import { cartVars, contactVars } from '../engine/vars.ts'
 
 export interface AbandonResult {
   abandoned: number

@@ -14,7 +14,7 @@
 // by whoever holds that conversation's head send, so it needs no lock of its own.
 import type { ChannelKind, OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
-import type { Db } from './step-transaction.ts'
+import type { Db } from '../engine/step-transaction.ts'
 
 export interface Lane {
   merchantId: string

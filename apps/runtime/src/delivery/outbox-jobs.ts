@@ -4,7 +4,7 @@ import type { OutboxEntry } from '@parley/db'
 import { z } from 'zod'
 import type { HttpJob } from '../effects/http-request.ts'
 import type { MessageJob } from '../effects/send.ts'
-import type { Db } from './step-transaction.ts'
+import type { Db } from '../engine/step-transaction.ts'
 
 const messageSchema = z.object({
   text: z.string(),

@@ -1,7 +1,7 @@
 // Who a shopper is: contacts found or created by their channel identity (visitor id, wa_id, chat id) or by
 // email/phone, and their conversation on a channel.
 import type { Contact, ContactUpdate, Conversation } from '@parley/db'
-import type { Db } from './step-transaction.ts'
+import type { Db } from '../engine/step-transaction.ts'
 
 export interface ContactProfile {
   name?: string | undefined

@@ -1,7 +1,7 @@
 // The cart-recovery report (the product brief's numbers): carts abandoned, messages sent, carts recovered,
 // recovery rate, recovered revenue, template cost and skipped sends by reason, for one merchant and period.
 import { sql } from 'kysely'
-import type { Db } from './step-transaction.ts'
+import type { Db } from '../engine/step-transaction.ts'
 
 export interface RecoveryReport {
   from: string

@@ -6,13 +6,13 @@ import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { queueSend } from '../effects/send.ts'
+import { inStepTransaction } from '../engine/step-transaction.ts'
 import { createRuntimeMetrics } from '../observability/metrics.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { relayOutbox } from './outbox-relay.ts'
-import { inStepTransaction } from './step-transaction.ts'
 
 const CONVERSATIONS = 60
 const PER_CONVERSATION = 4
@@ -51,8 +51,8 @@ describe.runIf(onPostgres)('two relays on one postgres', () => {
       dbKind: 'postgres',
       channels: { whatsapp: provider },
     })
-    const url = (database.pool as unknown as { options: { connectionString: string } }).options
-      .connectionString
+    const url = database.pool?.options.connectionString
+    if (!url) throw new Error('the Postgres test database has no connection string')
     const replica = await openDatabase({ url, migrate: false, poolSize: 6 })
     replicaDb = replica.db
     closeReplica = async () => {

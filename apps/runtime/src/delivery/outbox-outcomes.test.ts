@@ -4,12 +4,12 @@
 import type { OutboxEntry } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import { queueSend } from '../effects/send.ts'
+import { inStepTransaction } from '../engine/step-transaction.ts'
 import { seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { decideOutcome, MAX_SEND_ATTEMPTS, recordSendOutcomes } from './outbox-outcomes.ts'
-import { inStepTransaction } from './step-transaction.ts'
 
 describe('decideOutcome', () => {
   const row = { merchant_id: 'm', id: 'o', message_id: 'x', conversation_id: 'c', attempts: 3 }

@@ -3,12 +3,12 @@
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import { queueSend } from '../effects/send.ts'
+import { type BackgroundLoops, startBackgroundLoops } from '../engine/loops.ts'
+import { inStepTransaction } from '../engine/step-transaction.ts'
 import { RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
-import { type BackgroundLoops, startBackgroundLoops } from './loops.ts'
-import { inStepTransaction } from './step-transaction.ts'
 import { WakeSignal } from './wake-signal.ts'
 
 describe.each(testDatabases())('waking the relay on commit on %s', (kind) => {

@@ -8,15 +8,15 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
+import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import { queueSend } from '../effects/send.ts'
+import { inStepTransaction } from '../engine/step-transaction.ts'
 import { createLogger } from '../observability/logger.ts'
 import { PgRealtime } from '../realtime/pg-realtime.ts'
 import { InProcessRealtime, type RealtimeEvent } from '../realtime/realtime.ts'
 import { RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
-import { openConversation, upsertContactByIdentity } from './contacts.ts'
 import { MAX_SEND_ATTEMPTS, relayOutbox, retryDelayMs, settleExpiredLeases } from './outbox-relay.ts'
-import { inStepTransaction } from './step-transaction.ts'
 
 describe.each(testDatabases())('outbox relay on %s', (kind) => {
   let t: TestDeps

@@ -12,6 +12,14 @@ import { channelPacing, type Rate } from '../channels/pacing-config.ts'
 import type { ChannelSend, SendResult } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import type { MessageJob } from '../effects/send.ts'
+import {
+  afterCommit,
+  DB_CONFLICT_BACKOFF,
+  type Db,
+  isRetryableDbError,
+  newStepContext,
+  type StepContext,
+} from '../engine/step-transaction.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { withRetries } from '../time/backoff.ts'
@@ -29,14 +37,6 @@ import {
 } from './outbox-claim.ts'
 import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
 import { decideOutcome, recordSendOutcomes, type SendOutcome } from './outbox-outcomes.ts'
-import {
-  afterCommit,
-  DB_CONFLICT_BACKOFF,
-  type Db,
-  isRetryableDbError,
-  newStepContext,
-  type StepContext,
-} from './step-transaction.ts'
 
 export { MAX_SEND_ATTEMPTS, retryDelayMs } from './outbox-outcomes.ts'
 

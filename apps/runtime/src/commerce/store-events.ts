@@ -2,20 +2,21 @@
 // detection, orders end recovery runs as `recovered` and record revenue, shipments start shipping updates.
 // Each event is one step transaction, deduplicated on the store's event id.
 import { type Contact, jsonb } from '@parley/db'
-import type { RuntimeDeps } from '../deps.ts'
-import { notFound } from '../http/errors.ts'
 import {
   latestConversationId,
   openConversation,
   upsertContactByAddress,
   upsertContactByIdentity,
-} from './contacts.ts'
-import { stepRuns } from './event-step.ts'
-import { claimReceipts } from './receipts.ts'
-import { findActiveRunIds } from './run-store.ts'
-import { startTriggeredRuns } from './start-runs.ts'
-import { inStepBatch, type StepBatch } from './step-batch.ts'
-import type { Db } from './step-transaction.ts'
+} from '../contacts/contact-repository.ts'
+import type { RuntimeDeps } from '../deps.ts'
+import { NotFoundError } from '../domain-errors.ts'
+import { stepRuns } from '../engine/event-step.ts'
+import { claimReceipts } from '../engine/receipts.ts'
+import { findActiveRunIds } from '../engine/run-store.ts'
+import { startTriggeredRuns } from '../engine/start-runs.ts'
+import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
+import type { Db } from '../engine/step-transaction.ts'
+import { contactVars, orderEventPayload, orderVars } from '../engine/vars.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -23,7 +24,6 @@ import type {
   StoreContact,
   StoreEvent,
 } from './store-event-schema.ts'
-import { contactVars, orderEventPayload, orderVars } from './vars.ts'
 
 export const STORE_EVENT_SOURCE = 'api'
 
@@ -90,7 +90,7 @@ async function resolveContact(
       .where('merchant_id', '=', merchantId)
       .where('id', '=', input.channelId)
       .executeTakeFirst()
-    if (!channel) throw notFound('Channel')
+    if (!channel) throw new NotFoundError('Channel')
     const contact = await upsertContactByIdentity(trx, merchantId, channel.id, input.externalId, profile, now)
     const conversation = await openConversation(trx, merchantId, contact.id, channel.id, now)
     return { contact, conversationId: conversation.id }
@@ -307,7 +307,7 @@ async function orderShipped(
     .where('number', 'in', [event.order.number, event.order.number.replace(/^#/, '')])
     .returningAll()
     .executeTakeFirst()
-  if (!order) throw notFound('Order')
+  if (!order) throw new NotFoundError('Order')
   let resolved: ResolvedContact | null = null
   if (event.contact) resolved = await resolveContact(trx, merchantId, event.contact, ctx.now)
   else if (order.contact_id) {
