@@ -21,6 +21,7 @@ import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { settingsRoutes } from './routes/settings.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 
@@ -73,6 +74,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/api-keys', apiKeyRoutes(deps))
   app.route('/api/flows', flowRoutes(deps))
   app.route('/api/starter-flows', starterFlowRoutes())
+  // settings and team (settings-team helper)
+  app.route('/api/settings', settingsRoutes(deps))
   // engine: events, dev clock (engine helper)
   app.route('/api/events', eventRoutes(deps))
   app.route('/api/analytics', analyticsRoutes(deps))
