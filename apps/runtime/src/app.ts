@@ -21,9 +21,11 @@ import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { inviteRoutes } from './routes/invites.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
+import { teamRoutes } from './routes/team.ts'
 
 /** Request bodies above this answer 413 payload_too_large before any handler reads them. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -76,6 +78,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/starter-flows', starterFlowRoutes())
   // settings and team (settings-team helper)
   app.route('/api/settings', settingsRoutes(deps))
+  app.route('/api/team', teamRoutes(deps))
+  app.route('/api/invites', inviteRoutes(deps))
   // engine: events, dev clock (engine helper)
   app.route('/api/events', eventRoutes(deps))
   app.route('/api/analytics', analyticsRoutes(deps))

@@ -14,6 +14,15 @@ import {
   type UpdateFlowRequest,
   validateFlowResultSchema,
 } from './flows.ts'
+import { type SettingsInput, settingsResponseSchema } from './settings.ts'
+import {
+  type AcceptInviteRequest,
+  type CreateInviteRequest,
+  createdInviteSchema,
+  invitationSchema,
+  teamSchema,
+  type UpdateMemberRequest,
+} from './team.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -133,6 +142,27 @@ export function createApiClient(options: ApiClientOptions = {}) {
       list: () => call('GET', '/api/api-keys', apiKeyListSchema),
       create: (request: CreateApiKeyRequest) => call('POST', '/api/api-keys', createdApiKeySchema, request),
       revoke: (id: string) => call('DELETE', `/api/api-keys/${encodeURIComponent(id)}`, null),
+    },
+    settings: {
+      get: () => call('GET', '/api/settings', settingsResponseSchema),
+      save: (settings: SettingsInput) => call('PUT', '/api/settings', settingsResponseSchema, settings),
+    },
+    team: {
+      get: () => call('GET', '/api/team', teamSchema),
+      invite: (request: CreateInviteRequest) =>
+        call('POST', '/api/team/invites', createdInviteSchema, request),
+      withdrawInvite: (id: string) => call('DELETE', `/api/team/invites/${encodeURIComponent(id)}`, null),
+      changeRole: (id: string, request: UpdateMemberRequest) =>
+        call('PUT', `/api/team/members/${encodeURIComponent(id)}`, null, request),
+      remove: (id: string) => call('DELETE', `/api/team/members/${encodeURIComponent(id)}`, null),
+    },
+    invites: {
+      preview: (token: string) => call('GET', `/api/invites/${encodeURIComponent(token)}`, invitationSchema),
+      async accept(request: AcceptInviteRequest) {
+        const session = await call('POST', '/api/invites/accept', sessionSchema, request)
+        csrfToken = session.csrfToken
+        return session
+      },
     },
   }
 }
