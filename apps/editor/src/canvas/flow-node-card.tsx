@@ -39,7 +39,12 @@ function AddStepButton({
   )
 }
 
-export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: NodeProps<FlowCanvasNode>) {
+export const FlowNodeCard = memo(function FlowNodeCard({
+  id,
+  data,
+  selected,
+  isConnectable,
+}: NodeProps<FlowCanvasNode>) {
   const spec = getNodeKind(data.kind)
   const ui = nodeUiOf(data.kind)
   const issues = useEditor((s) => s.issuesByNode[id])
@@ -61,7 +66,12 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
       data-testid={`node-${id}`}
     >
       {isTriggerKind(data.kind) ? null : (
-        <Handle type="target" position={Position.Top} className="handle handle-in" />
+        <Handle
+          type="target"
+          position={Position.Top}
+          className="handle handle-in"
+          isConnectable={isConnectable}
+        />
       )}
       <div className="flow-card-head">
         <span className="flow-card-icon" aria-hidden="true">
@@ -86,7 +96,13 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
       ) : null}
       {single ? (
         <div className="output-single">
-          <Handle type="source" position={Position.Bottom} id="next" className="handle handle-out" />
+          <Handle
+            type="source"
+            position={Position.Bottom}
+            id="next"
+            className="handle handle-out"
+            isConnectable={isConnectable}
+          />
           <AddStepButton nodeId={id} output={outputs[0]!} connected={isConnected('next')} stepLabel={label} />
         </div>
       ) : outputs.length > 0 ? (
@@ -94,7 +110,13 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
           {outputs.map((output) => (
             <div key={output.id} className={`output output-${output.id}`}>
               <span className="output-label">{output.label}</span>
-              <Handle type="source" position={Position.Bottom} id={output.id} className="handle handle-out" />
+              <Handle
+                type="source"
+                position={Position.Bottom}
+                id={output.id}
+                className="handle handle-out"
+                isConnectable={isConnectable}
+              />
               <AddStepButton
                 nodeId={id}
                 output={output}

@@ -1,6 +1,6 @@
 // The team: who can sign in and with which role, invitations by link (shown once), role changes, removal.
 import type { CreatedInvite, Team, UserRole } from '@parley/api'
-import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { roleNames } from '../shell/screens.tsx'
 import { relativeTime } from '../ui/relative-time.ts'
@@ -24,6 +24,8 @@ export function TeamSection() {
   const [role, setRole] = useState<UserRole>('agent')
   const [created, setCreated] = useState<CreatedInvite | null>(null)
   const [busy, setBusy] = useState(false)
+  const emailId = useId()
+  const roleId = useId()
 
   const load = useCallback(() => {
     api.team.get().then(setTeam, (e) => setError(errorMessage(e)))
@@ -61,26 +63,36 @@ export function TeamSection() {
       <form className="invite-form" onSubmit={invite}>
         <h2>Invite someone</h2>
         <div className="row">
-          <label className="field grow">
-            <span className="label">Email</span>
+          <div className="field grow">
+            <label className="label" htmlFor={emailId}>
+              Email
+            </label>
             <input
+              id={emailId}
               className="input"
               type="email"
               required
               value={email}
               onChange={(e) => setEmail(e.target.value)}
             />
-          </label>
-          <label className="field">
-            <span className="label">Role</span>
-            <select className="input" value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
+          </div>
+          <div className="field">
+            <label className="label" htmlFor={roleId}>
+              Role
+            </label>
+            <select
+              id={roleId}
+              className="input"
+              value={role}
+              onChange={(e) => setRole(e.target.value as UserRole)}
+            >
               {roles.map((r) => (
                 <option key={r} value={r}>
                   {roleNames[r]}
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Inviting…' : 'Create invitation link'}
           </button>
