@@ -134,15 +134,17 @@ export function TopBar({
           </button>
         </div>
       )}
-      <span className={`validation-chip ${blank ? 'ok' : errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
-        {blank
-          ? 'Add a trigger to start'
-          : errors
-            ? `${errors} to fix`
-            : warnings
-              ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
-              : 'Ready to publish'}
-      </span>
+      {readOnly ? null : (
+        <span className={`validation-chip ${blank ? 'ok' : errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
+          {blank
+            ? 'Add a trigger to start'
+            : errors
+              ? `${errors} to fix`
+              : warnings
+                ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
+                : 'Ready to publish'}
+        </span>
+      )}
       <HelpPopover />
       {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}
       {readOnly ? null : (

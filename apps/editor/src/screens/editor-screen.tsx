@@ -229,8 +229,8 @@ function ReadOnlyBanner() {
   const role = useSession().user.role
   return (
     <p className="banner read-only" role="note">
-      View only. As {roleNames[role].toLowerCase()}, you can read this flow and try it in the simulator; an
-      owner or editor makes changes.
+      View only: as {role === 'agent' ? 'a support agent' : roleNames[role].toLowerCase()}, you can read this
+      flow and try it in the simulator. An owner or editor makes changes.
     </p>
   )
 }

@@ -537,7 +537,7 @@ function TemplateCosts({ loaded, draft, change, errors }: GroupProps & { loaded:
         {(id) => (
           <input
             id={id}
-            className="input input-narrow"
+            className="input budget-input"
             type="number"
             min={0}
             step="0.01"

@@ -13,6 +13,8 @@ const roleHints: Record<UserRole, string> = {
   agent: 'the inbox, and flows to read',
 }
 
+const onDay = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'long' })
+
 export function inviteLink(token: string): string {
   return `${window.location.origin}${window.location.pathname}#/invite/${token}`
 }
@@ -104,7 +106,7 @@ export function TeamSection() {
           <CopyOnce
             label={`Invitation link for ${created.invite.email}`}
             value={inviteLink(created.token)}
-            note={`Send this link to ${created.invite.email}. It works once and expires ${relativeTime(created.invite.expiresAt)}; it is not shown again.`}
+            note={`Send this link to ${created.invite.email}. It works once, until ${onDay(created.invite.expiresAt)}, and is not shown again.`}
           />
         ) : null}
       </form>
@@ -160,7 +162,7 @@ export function TeamSection() {
                 <div className="grow">
                   <strong>{i.email}</strong>
                   <div className="muted small">
-                    {roleNames[i.role]} · link expires {relativeTime(i.expiresAt)}
+                    {roleNames[i.role]} · link works until {onDay(i.expiresAt)}
                   </div>
                 </div>
                 <button
