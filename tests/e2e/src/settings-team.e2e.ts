@@ -128,6 +128,8 @@ describe('settings, team and API keys', () => {
     const fields = agent.locator('fieldset.read-only-fields input, fieldset.read-only-fields textarea')
     expect(await fields.count()).toBeGreaterThan(0)
     for (const field of await fields.all()) expect(await field.isDisabled()).toBe(true)
+    // The flow reads as drawn: its connections are there.
+    await expect.poll(() => agent.locator('.react-flow__edge').count()).toBeGreaterThan(0)
     // Cards cannot be dragged (React Flow marks draggable ones); a drag pans the view and nothing is saved.
     expect(await agent.locator('.react-flow__node.draggable').count()).toBe(0)
     expect(await agent.locator('.react-flow__handle.connectable').count()).toBe(0)
@@ -136,6 +138,7 @@ describe('settings, team and API keys', () => {
     await agent.mouse.down()
     await agent.mouse.move(box.x + box.width / 2 + 120, box.y + 80, { steps: 8 })
     await agent.mouse.up()
+    await expect.poll(() => agent.locator('.react-flow__edge').count()).toBeGreaterThan(0)
     await agent.screenshot({
       path: new URL('../screenshots/settings-04-agent-flow-read-only.png', import.meta.url).pathname,
     })
