@@ -39,12 +39,7 @@ function AddStepButton({
   )
 }
 
-export const FlowNodeCard = memo(function FlowNodeCard({
-  id,
-  data,
-  selected,
-  isConnectable,
-}: NodeProps<FlowCanvasNode>) {
+export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: NodeProps<FlowCanvasNode>) {
   const spec = getNodeKind(data.kind)
   const ui = nodeUiOf(data.kind)
   const issues = useEditor((s) => s.issuesByNode[id])
@@ -66,12 +61,7 @@ export const FlowNodeCard = memo(function FlowNodeCard({
       data-testid={`node-${id}`}
     >
       {isTriggerKind(data.kind) ? null : (
-        <Handle
-          type="target"
-          position={Position.Top}
-          className="handle handle-in"
-          isConnectable={isConnectable}
-        />
+        <Handle type="target" position={Position.Top} className="handle handle-in" />
       )}
       <div className="flow-card-head">
         <span className="flow-card-icon" aria-hidden="true">
@@ -96,13 +86,7 @@ export const FlowNodeCard = memo(function FlowNodeCard({
       ) : null}
       {single ? (
         <div className="output-single">
-          <Handle
-            type="source"
-            position={Position.Bottom}
-            id="next"
-            className="handle handle-out"
-            isConnectable={isConnectable}
-          />
+          <Handle type="source" position={Position.Bottom} id="next" className="handle handle-out" />
           <AddStepButton nodeId={id} output={outputs[0]!} connected={isConnected('next')} stepLabel={label} />
         </div>
       ) : outputs.length > 0 ? (
@@ -110,13 +94,7 @@ export const FlowNodeCard = memo(function FlowNodeCard({
           {outputs.map((output) => (
             <div key={output.id} className={`output output-${output.id}`}>
               <span className="output-label">{output.label}</span>
-              <Handle
-                type="source"
-                position={Position.Bottom}
-                id={output.id}
-                className="handle handle-out"
-                isConnectable={isConnectable}
-              />
+              <Handle type="source" position={Position.Bottom} id={output.id} className="handle handle-out" />
               <AddStepButton
                 nodeId={id}
                 output={output}
