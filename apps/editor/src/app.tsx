@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { api } from './api/api.ts'
 import { EditorScreen } from './screens/editor-screen.tsx'
 import { SignInScreen } from './screens/sign-in-screen.tsx'
+import { AcceptInviteScreen } from './settings/accept-invite-screen.tsx'
 import { AppShell } from './shell/app-shell.tsx'
 import { navigate, useHashRoute } from './shell/routing.ts'
 import { roleNames, screenForRoute, screensFor } from './shell/screens.tsx'
@@ -20,6 +21,19 @@ export function App() {
     api.auth.session().then(setSession, () => setSession(null))
   }, [])
 
+  // An invitation link works whoever is signed in on this browser: accepting signs the invitee in.
+  const invite = /^\/invite\/([A-Za-z0-9_-]+)$/.exec(route)
+  if (invite) {
+    return (
+      <AcceptInviteScreen
+        token={invite[1]!}
+        onSignedIn={(next) => {
+          setSession(next)
+          navigate('/')
+        }}
+      />
+    )
+  }
   if (session === undefined) return <div className="splash">Loading…</div>
   if (session === null) return <SignInScreen onSignedIn={setSession} />
   return (

@@ -23,8 +23,11 @@ import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { inviteRoutes } from './routes/invites.ts'
+import { settingsRoutes } from './routes/settings.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
+import { teamRoutes } from './routes/team.ts'
 
 /** Request bodies above this answer 413 payload_too_large before any handler reads them. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -76,6 +79,10 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/api-keys', apiKeyRoutes(deps))
   app.route('/api/flows', flowRoutes(deps))
   app.route('/api/starter-flows', starterFlowRoutes())
+  // settings and team (settings-team helper)
+  app.route('/api/settings', settingsRoutes(deps))
+  app.route('/api/team', teamRoutes(deps))
+  app.route('/api/invites', inviteRoutes(deps))
   // engine: events, dev clock (engine helper)
   app.route('/api/events', eventRoutes(deps))
   app.route('/api/analytics', analyticsRoutes(deps))

@@ -22,6 +22,15 @@ import {
   type UpdateFlowRequest,
   validateFlowResultSchema,
 } from './flows.ts'
+import { type SettingsInput, settingsResponseSchema } from './settings.ts'
+import {
+  type AcceptInviteRequest,
+  type CreateInviteRequest,
+  createdInviteSchema,
+  invitationSchema,
+  teamSchema,
+  type UpdateMemberRequest,
+} from './team.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -153,6 +162,27 @@ export function createApiClient(options: ApiClientOptions = {}) {
       syncTemplates: (id: string) => call('POST', `${channelPath(id)}/templates/sync`, channelSchema),
       sendTestMessage: (id: string, request: SendTestMessageRequest) =>
         call('POST', `${channelPath(id)}/test-message`, sendTestMessageResultSchema, request),
+    },
+    settings: {
+      get: () => call('GET', '/api/settings', settingsResponseSchema),
+      save: (settings: SettingsInput) => call('PUT', '/api/settings', settingsResponseSchema, settings),
+    },
+    team: {
+      get: () => call('GET', '/api/team', teamSchema),
+      invite: (request: CreateInviteRequest) =>
+        call('POST', '/api/team/invites', createdInviteSchema, request),
+      withdrawInvite: (id: string) => call('DELETE', `/api/team/invites/${encodeURIComponent(id)}`, null),
+      changeRole: (id: string, request: UpdateMemberRequest) =>
+        call('PUT', `/api/team/members/${encodeURIComponent(id)}`, null, request),
+      remove: (id: string) => call('DELETE', `/api/team/members/${encodeURIComponent(id)}`, null),
+    },
+    invites: {
+      preview: (token: string) => call('GET', `/api/invites/${encodeURIComponent(token)}`, invitationSchema),
+      async accept(request: AcceptInviteRequest) {
+        const session = await call('POST', '/api/invites/accept', sessionSchema, request)
+        csrfToken = session.csrfToken
+        return session
+      },
     },
   }
 }

@@ -11,6 +11,7 @@ const everyTable = {
   users: true,
   sessions: true,
   api_keys: true,
+  invites: true,
   channels: true,
   contacts: true,
   contact_identities: true,

@@ -18,6 +18,7 @@ import {
   useStoreApi,
 } from '@xyflow/react'
 import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react'
+import { useReadOnly } from '../editor/read-only.ts'
 import type { FlowCanvasEdge, FlowCanvasNode } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { connectionProblem } from '../store/graph-ops.ts'
@@ -151,6 +152,15 @@ export function FlowCanvas({
   const onNodesChange = useEditor((s) => s.onNodesChange)
   const onEdgesChange = useEditor((s) => s.onEdgesChange)
   const onConnect = useEditor((s) => s.onConnect)
+  const readOnly = useReadOnly()
+  const onNodesChangeAllowed = useCallback<typeof onNodesChange>(
+    // A viewer may select steps (to read them in the inspector), nothing else.
+    (changes) =>
+      onNodesChange(
+        readOnly ? changes.filter((c) => c.type === 'select' || c.type === 'dimensions') : changes,
+      ),
+    [onNodesChange, readOnly],
+  )
   const { screenToFlowPosition } = useReactFlow()
   const ready = useOpeningView(untouched)
   const crossings = useEditor((s) => s.layoutReport?.crossings)
@@ -164,13 +174,13 @@ export function FlowCanvas({
   const onDrop = useCallback(
     (event: DragEvent) => {
       const kind = event.dataTransfer.getData(DRAG_MIME)
-      if (!kind) return
+      if (!kind || readOnly) return
       event.preventDefault()
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY })
       // Drop so the pointer sits near the card's top centre.
       editorStore.getState().addNode(kind, { x: at.x - 130, y: at.y - 20 })
     },
-    [screenToFlowPosition],
+    [screenToFlowPosition, readOnly],
   )
 
   return (
@@ -188,12 +198,14 @@ export function FlowCanvas({
         edgeTypes={edgeTypes}
         edgesFocusable={false}
         defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onDelete={onDelete}
+        onNodesChange={onNodesChangeAllowed}
+        onEdgesChange={readOnly ? undefined : onEdgesChange}
+        onConnect={readOnly ? undefined : onConnect}
+        onDelete={readOnly ? undefined : onDelete}
         isValidConnection={isValidConnection}
-        deleteKeyCode={DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM_NODES}

@@ -5,6 +5,7 @@
 import { getNodeKind, isTriggerKind, type NodeGroup, type OutputHandle } from '@parley/flow'
 import { Handle, type NodeProps, Position } from '@xyflow/react'
 import { memo } from 'react'
+import { useReadOnly } from '../editor/read-only.ts'
 import { nodeUiOf } from '../nodes/registry.ts'
 import type { FlowCanvasNode } from '../store/convert.ts'
 import { useEditor } from '../store/editor-store.ts'
@@ -22,6 +23,7 @@ function AddStepButton({
   connected: boolean
   stepLabel: string
 }) {
+  if (useReadOnly()) return null
   const what = output.id === 'next' ? `after '${stepLabel}'` : `after '${stepLabel}' when ${output.label}`
   return (
     <button

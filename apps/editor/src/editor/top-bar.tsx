@@ -3,6 +3,7 @@ import { useCallback, useRef, useState } from 'react'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Logo } from '../ui/logo.tsx'
 import { useDismiss } from '../ui/use-dismiss.ts'
+import { useReadOnly } from './read-only.ts'
 import type { SaveState } from './use-autosave.ts'
 import { SHORTCUTS } from './use-shortcuts.ts'
 
@@ -83,6 +84,7 @@ export function TopBar({
   const canUndo = useEditor((s) => s.history.past.length > 0)
   const canRedo = useEditor((s) => s.history.future.length > 0)
   const publishRef = useRef<HTMLDivElement>(null)
+  const readOnly = useReadOnly()
   // Escape (or a press elsewhere) puts the publish message away.
   useDismiss(publish.message !== null, publishRef, onDismissPublish)
   return (
@@ -91,70 +93,84 @@ export function TopBar({
         <Logo small />
       </a>
       <span className="crumb-sep">/</span>
-      <input
-        className="flow-name-input"
-        aria-label="Flow name"
-        value={name}
-        onChange={(e) => editorStore.getState().setFlowName(e.target.value)}
-        onBlur={(e) => e.target.value.trim() === '' && editorStore.getState().setFlowName('Untitled flow')}
-      />
-      <SaveIndicator state={save} onRetry={onRetrySave} />
+      {readOnly ? (
+        <h1 className="flow-name-input read-only">{name}</h1>
+      ) : (
+        <>
+          <input
+            className="flow-name-input"
+            aria-label="Flow name"
+            value={name}
+            onChange={(e) => editorStore.getState().setFlowName(e.target.value)}
+            onBlur={(e) =>
+              e.target.value.trim() === '' && editorStore.getState().setFlowName('Untitled flow')
+            }
+          />
+          <SaveIndicator state={save} onRetry={onRetrySave} />
+        </>
+      )}
       <span className="spacer" />
-      <div className="history-buttons">
-        <button
-          type="button"
-          className="button ghost icon"
-          aria-label="Undo"
-          title="Undo (⌘/Ctrl+Z)"
-          disabled={!canUndo}
-          onClick={() => editorStore.getState().undo()}
-        >
-          ↶
-        </button>
-        <button
-          type="button"
-          className="button ghost icon"
-          aria-label="Redo"
-          title="Redo (⇧⌘/Ctrl+Z)"
-          disabled={!canRedo}
-          onClick={() => editorStore.getState().redo()}
-        >
-          ↷
-        </button>
-      </div>
-      <span className={`validation-chip ${blank ? 'ok' : errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
-        {blank
-          ? 'Add a trigger to start'
-          : errors
-            ? `${errors} to fix`
-            : warnings
-              ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
-              : 'Ready to publish'}
-      </span>
+      {readOnly ? null : (
+        <div className="history-buttons">
+          <button
+            type="button"
+            className="button ghost icon"
+            aria-label="Undo"
+            title="Undo (⌘/Ctrl+Z)"
+            disabled={!canUndo}
+            onClick={() => editorStore.getState().undo()}
+          >
+            ↶
+          </button>
+          <button
+            type="button"
+            className="button ghost icon"
+            aria-label="Redo"
+            title="Redo (⇧⌘/Ctrl+Z)"
+            disabled={!canRedo}
+            onClick={() => editorStore.getState().redo()}
+          >
+            ↷
+          </button>
+        </div>
+      )}
+      {readOnly ? null : (
+        <span className={`validation-chip ${blank ? 'ok' : errors ? 'error' : warnings ? 'warning' : 'ok'}`}>
+          {blank
+            ? 'Add a trigger to start'
+            : errors
+              ? `${errors} to fix`
+              : warnings
+                ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
+                : 'Ready to publish'}
+        </span>
+      )}
       <HelpPopover />
       {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}
-      <div className="publish" ref={publishRef}>
-        <button type="button" className="button primary" onClick={onPublish} disabled={publish.busy}>
-          {publish.busy ? 'Publishing…' : 'Publish'}
-        </button>
-        {publish.message ? (
-          <div className={`popover publish-popover ${publish.message.kind}`} role="status">
-            <div className="publish-popover-head">
-              <strong>{publish.message.text}</strong>
-              <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismissPublish}>
-                ×
-              </button>
+      {readOnly ? null : (
+        <div className="publish" ref={publishRef}>
+          <button type="button" className="button primary" onClick={onPublish} disabled={publish.busy}>
+            {publish.busy ? 'Publishing…' : 'Publish'}
+          </button>
+          {publish.message ? (
+            <div className={`popover publish-popover ${publish.message.kind}`} role="status">
+              <div className="publish-popover-head">
+                <strong>{publish.message.text}</strong>
+                <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismissPublish}>
+                  ×
+                </button>
+              </div>
+              {publish.message.reasons ? (
+                <ul>
+                  {publish.message.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              ) : null}
             </div>
-            {publish.message.reasons ? (
-              <ul>
-                {publish.message.reasons.map((r) => (
-                  <li key={r}>{r}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
-      </div>
+          ) : null}
+        </div>
+      )}
     </header>
   )
 }

@@ -11,7 +11,8 @@ export type SaveState =
   | { kind: 'saving' }
   | { kind: 'error'; message: string }
 
-export function useAutosave(flowId: string) {
+/** `enabled: false` (a read-only viewer): nothing is ever sent. */
+export function useAutosave(flowId: string, enabled = true) {
   const [state, setState] = useState<SaveState>({ kind: 'saved' })
   const savedRevision = useRef(editorStore.getState().revision)
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
@@ -19,6 +20,7 @@ export function useAutosave(flowId: string) {
 
   const save = useCallback(async (): Promise<void> => {
     clearTimeout(timer.current)
+    if (!enabled) return
     if (inFlight.current) await inFlight.current
     const current = editorStore.getState()
     if (current.revision === savedRevision.current) {
@@ -43,10 +45,11 @@ export function useAutosave(flowId: string) {
       })
     inFlight.current = work.catch(() => {})
     await work
-  }, [flowId])
+  }, [flowId, enabled])
 
   useEffect(() => {
     savedRevision.current = editorStore.getState().revision
+    if (!enabled) return
     const unsubscribe = editorStore.subscribe((s, prev) => {
       if (s.revision === prev.revision || s.revision === savedRevision.current) return
       if (s.dragging) return // save once the drag ends
@@ -63,7 +66,7 @@ export function useAutosave(flowId: string) {
       clearTimeout(timer.current)
       window.removeEventListener('beforeunload', beforeUnload)
     }
-  }, [save])
+  }, [save, enabled])
 
   /** Reset after loading a document from the server (rollback), so it is not saved straight back. */
   const markSaved = useCallback(() => {

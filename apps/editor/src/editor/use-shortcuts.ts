@@ -17,8 +17,9 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
 }
 
-export function useEditorShortcuts(): void {
+export function useEditorShortcuts(enabled = true): void {
   useEffect(() => {
+    if (!enabled) return
     const onKeyDown = (e: KeyboardEvent) => {
       if (isTyping(e.target)) return
       const mod = e.metaKey || e.ctrlKey
@@ -34,5 +35,5 @@ export function useEditorShortcuts(): void {
     }
     window.addEventListener('keydown', onKeyDown)
     return () => window.removeEventListener('keydown', onKeyDown)
-  }, [])
+  }, [enabled])
 }

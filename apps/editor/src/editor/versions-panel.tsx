@@ -3,6 +3,7 @@ import type { FlowVersion } from '@parley/api'
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { relativeTime } from '../ui/relative-time.ts'
+import { useReadOnly } from './read-only.ts'
 
 export function VersionsPanel({
   flowId,
@@ -45,6 +46,7 @@ export function VersionsPanel({
     }
   }
 
+  const readOnly = useReadOnly()
   return (
     <div className="panel-pad">
       <h3 className="panel-title">Version history</h3>
@@ -61,7 +63,7 @@ export function VersionsPanel({
               <strong>v{v.version}</strong> {v.live ? <span className="status published">Live</span> : null}
               <div className="muted small">Published {relativeTime(v.publishedAt)}</div>
             </div>
-            {v.live ? null : (
+            {v.live || readOnly ? null : (
               <button
                 type="button"
                 className="button ghost sm"

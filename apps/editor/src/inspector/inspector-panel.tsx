@@ -3,6 +3,7 @@
 import { type ChannelKind, getNodeKind } from '@parley/flow'
 import { useCallback, useMemo } from 'react'
 import { useConnectedChannels } from '../channels/connected-channels.ts'
+import { useReadOnly } from '../editor/read-only.ts'
 import { nodeUiOf } from '../nodes/registry.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Section, TextInput, Toggle } from './fields.tsx'
@@ -17,19 +18,26 @@ function selectedIdsKey(state: { nodes: { id: string; selected?: boolean }[] }):
 export function InspectorPanel() {
   const key = useEditor(selectedIdsKey)
   const ids = key === '' ? [] : key.split(',')
+  const readOnly = useReadOnly()
   if (ids.length === 0) return <FlowSettingsForm />
   if (ids.length > 1) {
     return (
       <div className="inspector-empty">
         <h3>{ids.length} steps selected</h3>
-        <p>Drag to move them together, copy them with ⌘/Ctrl+C, or delete them.</p>
-        <button
-          type="button"
-          className="button danger"
-          onClick={() => editorStore.getState().deleteSelection()}
-        >
-          Delete {ids.length} steps
-        </button>
+        <p>
+          {readOnly
+            ? 'Select one step to read its settings.'
+            : 'Drag to move them together, copy them with ⌘/Ctrl+C, or delete them.'}
+        </p>
+        {readOnly ? null : (
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => editorStore.getState().deleteSelection()}
+          >
+            Delete {ids.length} steps
+          </button>
+        )}
       </div>
     )
   }

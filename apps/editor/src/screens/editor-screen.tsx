@@ -9,12 +9,15 @@ import { FlowCanvas } from '../canvas/flow-canvas.tsx'
 import { Palette } from '../canvas/palette.tsx'
 import { publishWarnings, useConnectedChannels } from '../channels/connected-channels.ts'
 import { IssuesBar } from '../editor/issues-bar.tsx'
+import { ReadOnlyContext, useReadOnly } from '../editor/read-only.ts'
 import { type PublishState, TopBar } from '../editor/top-bar.tsx'
 import { useAutosave } from '../editor/use-autosave.ts'
 import { runValidation, useLiveValidation } from '../editor/use-live-validation.ts'
 import { useEditorShortcuts } from '../editor/use-shortcuts.ts'
 import { VersionsPanel } from '../editor/versions-panel.tsx'
 import { InspectorPanel } from '../inspector/inspector-panel.tsx'
+import { roleNames } from '../shell/screens.tsx'
+import { useCan, useSession } from '../shell/session-context.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 
 type Tab = 'inspect' | 'simulate' | 'history'
@@ -29,6 +32,8 @@ export function EditorScreen({ flowId }: { flowId: string }) {
   const [liveVersion, setLiveVersion] = useState<number | null>(null)
   /** Never saved since it was created (e.g. fresh from a template): the canvas arranges it on open. */
   const [untouched, setUntouched] = useState(false)
+  // Support agents read flows (to know what the bot told a shopper); they do not change them.
+  const readOnly = !useCan('owner', 'editor')
 
   const load = useCallback(async () => {
     try {
@@ -60,13 +65,15 @@ export function EditorScreen({ flowId }: { flowId: string }) {
   }
   return (
     <ReactFlowProvider>
-      <EditorLayout
-        flowId={flowId}
-        untouched={untouched}
-        liveVersion={liveVersion}
-        setLiveVersion={setLiveVersion}
-        reload={load}
-      />
+      <ReadOnlyContext.Provider value={readOnly}>
+        <EditorLayout
+          flowId={flowId}
+          untouched={untouched}
+          liveVersion={liveVersion}
+          setLiveVersion={setLiveVersion}
+          reload={load}
+        />
+      </ReadOnlyContext.Provider>
     </ReactFlowProvider>
   )
 }
@@ -84,9 +91,10 @@ function EditorLayout({
   setLiveVersion(v: number | null): void
   reload(): Promise<void>
 }) {
+  const readOnly = useReadOnly()
   useLiveValidation()
-  useEditorShortcuts()
-  const autosave = useAutosave(flowId)
+  useEditorShortcuts(!readOnly)
+  const autosave = useAutosave(flowId, !readOnly)
   const [tab, setTab] = useState<Tab>('inspect')
   const [publishMessage, setPublishMessage] = useState<PublishState['message']>(null)
   const [publishing, setPublishing] = useState(false)
@@ -156,8 +164,9 @@ function EditorLayout({
         onPublish={publish}
         onDismissPublish={() => setPublishMessage(null)}
       />
+      {readOnly ? <ReadOnlyBanner /> : null}
       <div className="editor-body">
-        <Palette />
+        {readOnly ? null : <Palette />}
         <div className="canvas-column">
           <div className="canvas-stage">
             <FlowCanvas untouched={untouched} showMap={showMap} />
@@ -192,7 +201,15 @@ function EditorLayout({
             ))}
           </div>
           <div className="side-panel-body">
-            {tab === 'inspect' ? <InspectorPanel /> : null}
+            {tab === 'inspect' ? (
+              readOnly ? (
+                <fieldset className="read-only-fields" disabled aria-label="Step settings (view only)">
+                  <InspectorPanel />
+                </fieldset>
+              ) : (
+                <InspectorPanel />
+              )
+            ) : null}
             {tab === 'simulate' ? (
               <Suspense fallback={<p className="muted">Loading the simulator…</p>}>
                 <SimulatorPanel />
@@ -217,6 +234,16 @@ function EditorLayout({
   )
 }
 
+function ReadOnlyBanner() {
+  const role = useSession().user.role
+  return (
+    <p className="banner read-only" role="note">
+      View only: as {role === 'agent' ? 'a support agent' : roleNames[role].toLowerCase()}, you can read this
+      flow and try it in the simulator. An owner or editor makes changes.
+    </p>
+  )
+}
+
 function EmptyCanvasHint() {
   const empty = useEditor((s) => s.nodes.length === 0)
   if (!empty) return null
@@ -235,6 +262,7 @@ function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap
   const zoom = useStore((s) => Math.round(s.transform[2] * 100))
   const { zoomIn, zoomOut, fitView } = useReactFlow()
   const [arranging, setArranging] = useState(false)
+  const readOnly = useReadOnly()
   const arrange = () => {
     setArranging(true)
     editorStore
@@ -260,15 +288,17 @@ function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap
       <button type="button" className="button sm" aria-pressed={showMap} onClick={onToggleMap}>
         Map
       </button>
-      <button
-        type="button"
-        className="button sm"
-        onClick={arrange}
-        disabled={arranging}
-        title="Arrange the steps top to bottom, branches side by side"
-      >
-        {arranging ? 'Arranging…' : 'Tidy up'}
-      </button>
+      {readOnly ? null : (
+        <button
+          type="button"
+          className="button sm"
+          onClick={arrange}
+          disabled={arranging}
+          title="Arrange the steps top to bottom, branches side by side"
+        >
+          {arranging ? 'Arranging…' : 'Tidy up'}
+        </button>
+      )}
     </div>
   )
 }

@@ -1,14 +1,17 @@
-// The flows list: create (blank or from a starter flow), open, rename, duplicate, delete.
+// The flows list: create (blank or from a starter flow), open, rename, duplicate, delete. Support agents see
+// the list and open flows to read them; the controls that change flows are not shown to them.
 import type { FlowSummary, StarterFlowSummary } from '@parley/api'
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { navigate } from '../shell/routing.ts'
+import { useCan } from '../shell/session-context.ts'
 import { relativeTime } from '../ui/relative-time.ts'
 
 export function FlowsScreen() {
   const [flows, setFlows] = useState<FlowSummary[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [creating, setCreating] = useState(false)
+  const canEdit = useCan('owner', 'editor')
 
   const load = useCallback(() => {
     api.flows.list().then(
@@ -44,9 +47,11 @@ export function FlowsScreen() {
           <h1>Flows</h1>
           <p className="muted">Conversations Parley runs for you: cart reminders, order updates, answers.</p>
         </div>
-        <button type="button" className="button primary" onClick={() => setCreating(true)}>
-          New flow
-        </button>
+        {canEdit ? (
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            New flow
+          </button>
+        ) : null}
       </div>
       {error ? (
         <p className="banner error" role="alert">
@@ -62,10 +67,18 @@ export function FlowsScreen() {
       ) : flows.length === 0 ? (
         <div className="empty">
           <h2>No flows yet</h2>
-          <p>Start from a proven template, such as abandoned-cart recovery, or draw your own from scratch.</p>
-          <button type="button" className="button primary" onClick={() => setCreating(true)}>
-            Create your first flow
-          </button>
+          {canEdit ? (
+            <>
+              <p>
+                Start from a proven template, such as abandoned-cart recovery, or draw your own from scratch.
+              </p>
+              <button type="button" className="button primary" onClick={() => setCreating(true)}>
+                Create your first flow
+              </button>
+            </>
+          ) : (
+            <p>The store's owner or an editor creates flows; they will appear here for you to read.</p>
+          )}
         </div>
       ) : (
         <div className="flow-table">
@@ -91,29 +104,39 @@ export function FlowsScreen() {
                 ) : null}
               </span>
               <span className="muted">{relativeTime(flow.updatedAt)}</span>
-              <span className="row-actions">
-                <button type="button" className="button ghost sm" onClick={() => rename(flow)}>
-                  Rename
-                </button>
-                <button
-                  type="button"
-                  className="button ghost sm"
-                  onClick={() => act(() => api.flows.duplicate(flow.id))}
-                >
-                  Duplicate
-                </button>
-                <button
-                  type="button"
-                  className="button ghost sm danger"
-                  onClick={() => {
-                    if (window.confirm(`Delete “${flow.name}”? Runs in progress finish on their version.`)) {
-                      act(() => api.flows.remove(flow.id))
-                    }
-                  }}
-                >
-                  Delete
-                </button>
-              </span>
+              {canEdit ? (
+                <span className="row-actions">
+                  <button type="button" className="button ghost sm" onClick={() => rename(flow)}>
+                    Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="button ghost sm"
+                    onClick={() => act(() => api.flows.duplicate(flow.id))}
+                  >
+                    Duplicate
+                  </button>
+                  <button
+                    type="button"
+                    className="button ghost sm danger"
+                    onClick={() => {
+                      if (
+                        window.confirm(`Delete “${flow.name}”? Runs in progress finish on their version.`)
+                      ) {
+                        act(() => api.flows.remove(flow.id))
+                      }
+                    }}
+                  >
+                    Delete
+                  </button>
+                </span>
+              ) : (
+                <span className="row-actions">
+                  <a className="button ghost sm" href={`#/flows/${flow.id}`}>
+                    View
+                  </a>
+                </span>
+              )}
             </div>
           ))}
         </div>

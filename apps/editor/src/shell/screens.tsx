@@ -4,6 +4,7 @@ import type { UserRole } from '@parley/api'
 import type { ComponentType } from 'react'
 import { ChannelsScreen } from '../screens/channels-screen.tsx'
 import { FlowsScreen } from '../screens/flows-screen.tsx'
+import { SettingsScreen } from '../settings/settings-screen.tsx'
 
 export interface ScreenDefinition {
   /** The route, e.g. `/flows`; a screen also owns every route below it. */
@@ -17,6 +18,7 @@ export interface ScreenDefinition {
 export const screens: readonly ScreenDefinition[] = [
   { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
   { path: '/channels', label: 'Channels', roles: ['owner'], component: ChannelsScreen },
+  { path: '/settings', label: 'Settings', roles: ['owner'], component: SettingsScreen },
 ]
 
 export function screensFor(role: UserRole): ScreenDefinition[] {

@@ -89,7 +89,11 @@ export async function decideAndCharge(
 ): Promise<{ decision: SendDecision; cost: SendCost | null }> {
   const decision = decideTargetSend(target, facts)
   if (!needsTemplateSpend(target, req, decision)) return { decision, cost: null }
-  const cost = templatePrice(req.template.category, target.merchant.budget_currency)
+  const cost = templatePrice(
+    req.template.category,
+    target.merchant.budget_currency,
+    target.merchant.template_prices,
+  )
   const allowed = await spendTemplateBudget(trx, {
     merchantId: req.merchantId,
     month: monthStart(now, target.merchant.timezone),

@@ -10,6 +10,12 @@ import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import {
+  optInConfirmationOf,
+  optInKeywordsOf,
+  optOutConfirmationOf,
+  optOutKeywordsOf,
+} from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { stepRuns } from './event-step.ts'
@@ -33,9 +39,7 @@ export interface InboundResult {
   runIds: string[]
 }
 
-export const OPT_OUT_CONFIRMATION =
-  "You're unsubscribed and won't get more messages from us. Reply START to subscribe again."
-export const OPT_IN_CONFIRMATION = "You're subscribed again. Reply STOP at any time to unsubscribe."
+export { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION } from '../policy/keyword-packs.ts'
 
 /** The receipts source for a channel's inbound messages. */
 export function inboundReceiptSource(channelId: string): string {
@@ -166,12 +170,12 @@ async function route(
 ): Promise<{ route: InboundRoute; runIds: string[] }> {
   const { trx, ctx } = batch
   const now = ctx.now
-  if (isOptOutMessage(msg.text, merchant.opt_out_keywords)) {
+  if (isOptOutMessage(msg.text, optOutKeywordsOf(merchant))) {
     const runIds = await optOut(batch, contact)
-    if (contact.opted_out_at === null) await confirm(batch, conversation, OPT_OUT_CONFIRMATION)
+    if (contact.opted_out_at === null) await confirm(batch, conversation, optOutConfirmationOf(merchant))
     return { route: 'opt_out', runIds }
   }
-  if (isOptInMessage(msg.text, merchant.opt_in_keywords)) {
+  if (isOptInMessage(msg.text, optInKeywordsOf(merchant))) {
     if (contact.opted_out_at !== null) {
       await trx
         .updateTable('contacts')
@@ -180,7 +184,7 @@ async function route(
         .where('id', '=', contact.id)
         .execute()
       batch.patchContact(contact.id, { opted_out_at: null })
-      await confirm(batch, conversation, OPT_IN_CONFIRMATION)
+      await confirm(batch, conversation, optInConfirmationOf(merchant))
     }
     return { route: 'opt_in', runIds: [] }
   }

@@ -4,6 +4,7 @@ import { recoveryReport } from '../analytics/recovery-report.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { badRequest } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
+import { canReadAnalytics } from '../http/require-role.ts'
 import { createRouter } from '../http/router.ts'
 import { requireSession } from '../http/session-auth.ts'
 import { getSessionCaller } from '../http/tenant.ts'
@@ -30,7 +31,7 @@ const recovery = createRoute({
   tags: ['analytics'],
   summary: 'Carts abandoned and recovered, messages sent, revenue, template cost and skipped sends',
   security: [{ session: [] }],
-  middleware: [requireSession],
+  middleware: [requireSession, canReadAnalytics],
   request: {
     query: z.object({
       from: z.iso.datetime({ offset: true }).optional(),

@@ -13,6 +13,7 @@ import { issueVisitorToken } from '../channels/webchat/visitor-token.ts'
 import { DEMO_MERCHANT_NAME } from '../demo/seed.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { signShopifyBody, signWhatsAppBody } from '../security/signatures.ts'
+import { DEFAULT_SETTINGS } from '../settings/merchant-settings.ts'
 import { snapshotDatabase } from '../testing/db-snapshot.ts'
 import {
   flowDocumentCalling,
@@ -74,6 +75,9 @@ interface BadInputCase {
 interface Fixture {
   merchantA: string
   merchantB: string
+  /** A's only owner (the last owner: cannot be demoted or removed). */
+  ownerId: string
+  ownerEmail: string
   /** A's published flow (version 1). */
   flowId: string
   /** A's flow whose draft has validation errors. */
@@ -120,6 +124,8 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 /** A's staff member whose account has had 15 wrong passwords (setUpFixture): the next try must wait. */
 const LOCKED_OUT = { email: 'locked-out@test.parley.dev', password: 'the right password' }
 const OVERSIZED = `{"name":"${'x'.repeat(MAX_BODY_BYTES + 1024)}"}`
+/** A complete, valid settings document (bad cases change one group of it). */
+const VALID_SETTINGS = DEFAULT_SETTINGS
 const OVERSIZED_DOCUMENT = JSON.stringify({
   name: 'big',
   document: { ...validFlowDocument(), padding: 'x'.repeat(MAX_BODY_BYTES) },
@@ -319,6 +325,77 @@ const cases: BadInputCase[] = [
     expectStatus: 401,
     expectCode: 'unauthorized',
   },
+
+  // ── settings, team and invitations (issue 11) ───────────────────────────────────────────────────────────
+  bad('GET', '/api/settings', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/settings', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/settings', 'editor', 403, 'forbidden'),
+  bad('GET', '/api/settings', 'agent', 403, 'forbidden'),
+  bad('PUT', '/api/settings', 'session', 400, 'invalid_json', { rawBody: '{timeZone:' }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', { body: {} }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'an unknown time zone and quiet hours that start and end at once',
+    body: { ...VALID_SETTINGS, timeZone: 'Mars/Olympus', quietHours: { start: '22:00', end: '22:00' } },
+  }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'business hours closing before they open',
+    body: { ...VALID_SETTINGS, businessHours: { days: ['mon'], open: '18:00', close: '09:00' } },
+  }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'an unknown keyword language and a negative price',
+    body: {
+      ...VALID_SETTINGS,
+      keywords: { ...VALID_SETTINGS.keywords, languages: ['xx'] },
+      templates: { ...VALID_SETTINGS.templates, prices: { marketing: -1, utility: 0, authentication: 0 } },
+    },
+  }),
+  bad('PUT', '/api/settings', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('PUT', '/api/settings', 'no-csrf', 403, 'csrf_failed', { body: VALID_SETTINGS }),
+  bad('PUT', '/api/settings', 'editor', 403, 'forbidden', { body: VALID_SETTINGS }),
+  bad('GET', '/api/team', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/team', 'agent', 403, 'forbidden'),
+  bad('GET', '/api/team', 'editor', 403, 'forbidden'),
+  bad('POST', '/api/team/invites', 'session', 400, 'invalid_json', { rawBody: '{email' }),
+  bad('POST', '/api/team/invites', 'session', 400, 'validation_failed', {
+    body: { email: 'not an email', role: 'agent' },
+  }),
+  bad('POST', '/api/team/invites', 'session', 400, 'validation_failed', {
+    body: { email: 'sam@example.com', role: 'admin' },
+  }),
+  bad('POST', '/api/team/invites', 'no-csrf', 403, 'csrf_failed', {
+    body: { email: 'sam@example.com', role: 'agent' },
+  }),
+  bad('POST', '/api/team/invites', 'editor', 403, 'forbidden', {
+    body: { email: 'sam@example.com', role: 'agent' },
+  }),
+  bad('POST', '/api/team/invites', 'session', 409, 'conflict', {
+    name: 'an email already on the team',
+    body: { email: '{ownerEmail}', role: 'agent' },
+  }),
+  bad('DELETE', '/api/team/invites/not-a-uuid', 'session', 404, 'not_found'),
+  bad('DELETE', `/api/team/invites/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  bad('PUT', `/api/team/members/${UNKNOWN_ID}`, 'session', 404, 'not_found', { body: { role: 'agent' } }),
+  bad('PUT', '/api/team/members/{ownerId}', 'session', 400, 'validation_failed', { body: { role: 'boss' } }),
+  bad('PUT', '/api/team/members/{ownerId}', 'session', 409, 'conflict', {
+    name: 'demoting the last owner',
+    body: { role: 'agent' },
+  }),
+  bad('DELETE', '/api/team/members/{ownerId}', 'session', 409, 'conflict', {
+    name: 'removing the last owner',
+  }),
+  bad('DELETE', '/api/team/members/{ownerId}', 'wrong-merchant', 404, 'not_found'),
+  bad('DELETE', '/api/team/members/{ownerId}', 'agent', 403, 'forbidden'),
+  bad('GET', '/api/invites/short', 'none', 404, 'not_found'),
+  bad('GET', `/api/invites/${'a'.repeat(43)}`, 'none', 404, 'not_found'),
+  bad('POST', '/api/invites/accept', 'none', 400, 'invalid_json', { rawBody: '{token' }),
+  bad('POST', '/api/invites/accept', 'none', 400, 'validation_failed', {
+    body: { token: 'a'.repeat(43), name: '', password: 'short' },
+  }),
+  bad('POST', '/api/invites/accept', 'none', 404, 'not_found', {
+    name: 'a well-formed token no invitation has',
+    body: { token: 'a'.repeat(43), name: 'Sam', password: 'a long enough password' },
+  }),
+  bad('GET', '/api/analytics/recovery', 'agent', 403, 'forbidden'),
 
   // ── flows ───────────────────────────────────────────────────────────────────────────────────────────────
   { method: 'GET', path: '/api/flows', auth: 'none', expectStatus: 401, expectCode: 'unauthorized' },
@@ -1675,6 +1752,8 @@ async function setUpFixture(deps: RuntimeDeps, app: ReturnType<typeof createApp>
   const fixture: Fixture = {
     merchantA: a.merchantId,
     merchantB: b.merchantId,
+    ownerId: a.userId,
+    ownerEmail: a.email,
     flowId: flow.id,
     badFlowId: badFlow.id,
     templatedHostFlowId,

@@ -21,11 +21,43 @@ export interface MerchantsTable {
   /** Upper-case keywords; matched against the whole trimmed inbound text. */
   opt_out_keywords: ColumnType<string[], string[] | undefined, string[]>
   opt_in_keywords: ColumnType<string[], string[] | undefined, string[]>
+  /** Opt-out/opt-in language packs switched on ('en', 'de', ...), on top of the keywords above. */
+  keyword_languages: ColumnType<string[], string[] | undefined, string[]>
+  /** What the shopper is told on opting out / back in; null = the built-in text. */
+  opt_out_confirmation: string | null
+  opt_in_confirmation: string | null
+  /** The merchant's own price per template category in budget_currency; null = Meta's list price. */
+  template_prices: ColumnType<TemplatePrices | null, TemplatePrices | null | undefined, TemplatePrices | null>
+  /** Opening hours in the store's zone; null = none set. */
+  business_hours: ColumnType<
+    BusinessHoursRow | null,
+    BusinessHoursRow | null | undefined,
+    BusinessHoursRow | null
+  >
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
 
+export type TemplatePrices = { marketing: number; utility: number; authentication: number }
+export type BusinessHoursRow = { days: string[]; open: string; close: string }
+
 export type UserRole = 'owner' | 'editor' | 'agent'
+
+/** A pending or used invitation to join the team; only the hash of the link's token is stored. */
+export interface InvitesTable {
+  merchant_id: string
+  id: Id
+  /** Stored lower-case. */
+  email: string
+  role: UserRole
+  token_hash: string
+  created_by: string | null
+  expires_at: Timestamp
+  accepted_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+  created_at: DefaultTimestamp
+}
+export type Invite = Selectable<InvitesTable>
 
 export interface UsersTable {
   merchant_id: string

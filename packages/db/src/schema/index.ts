@@ -1,5 +1,12 @@
 // The whole data model as one Kysely `Database`. Every table but merchants carries merchant_id.
-import type { ApiKeysTable, ChannelsTable, MerchantsTable, SessionsTable, UsersTable } from './accounts.ts'
+import type {
+  ApiKeysTable,
+  ChannelsTable,
+  InvitesTable,
+  MerchantsTable,
+  SessionsTable,
+  UsersTable,
+} from './accounts.ts'
 import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
 import type {
   ContactIdentitiesTable,
@@ -23,6 +30,7 @@ export interface Database {
   users: UsersTable
   sessions: SessionsTable
   api_keys: ApiKeysTable
+  invites: InvitesTable
   channels: ChannelsTable
   contacts: ContactsTable
   contact_identities: ContactIdentitiesTable
