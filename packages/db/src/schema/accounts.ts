@@ -82,6 +82,9 @@ export interface ChannelsTable {
   /** Overrides the provider's API base URL (tests point it at a fake provider on loopback). */
   base_url: string | null
   enabled: Generated<boolean>
+  /** Set when the provider ended the connection (Shopify app/uninstalled); the channel is disabled too. */
+  disconnected_at: NullableTimestamp
+  disconnected_reason: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }

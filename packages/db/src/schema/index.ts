@@ -11,6 +11,7 @@ import type { FlowsTable, FlowVersionsTable } from './flows.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
+  PrivacyRequestsTable,
   ReceiptsTable,
   RunsTable,
   SendPacingTable,
@@ -40,6 +41,7 @@ export interface Database {
   carts: CartsTable
   orders: OrdersTable
   products: ProductsTable
+  privacy_requests: PrivacyRequestsTable
 }
 
 export type TableName = keyof Database

@@ -20,6 +20,8 @@ function channel(baseUrl: string): Channel {
     config,
     base_url: baseUrl,
     enabled: true,
+    disconnected_at: null,
+    disconnected_reason: null,
     created_at: now,
     updated_at: now,
   }

@@ -23,6 +23,8 @@ function channel(baseUrl: string, overrides: Partial<Channel> = {}): Channel {
     config,
     base_url: baseUrl,
     enabled: true,
+    disconnected_at: null,
+    disconnected_reason: null,
     created_at: now,
     updated_at: now,
     ...overrides,
