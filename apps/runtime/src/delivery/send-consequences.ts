@@ -6,6 +6,7 @@
 //                        (`outside_window_no_template`), as if policy had seen the closed window when queueing.
 // One transaction per send: each is independent, and these refusals are rare.
 import type { Channel, JsonObject, OutboxEntry } from '@parley/db'
+import type { SendConsequence } from '../channels/types.ts'
 import { markUnreachable } from '../contacts/contact-reachability.ts'
 import { stopMarketingByIdentity } from '../contacts/marketing-stop.ts'
 import type { RuntimeDeps } from '../deps.ts'
@@ -15,7 +16,6 @@ import { monthStart } from '../policy/local-time.ts'
 import { readMerchant } from '../policy/send-facts.ts'
 import { spendTemplateBudget } from '../policy/template-budget.ts'
 import { templatePrice } from '../policy/template-pricing.ts'
-import type { SendConsequence } from '../channels/types.ts'
 import { settleSkipped } from './skipped-send.ts'
 
 export interface RefusedSend {
@@ -74,7 +74,11 @@ async function applyOne(trx: Db, ctx: StepContext, send: RefusedSend): Promise<C
  * Puts the send back in the queue as the step's approved template, charged to the month's budget; skipped when
  * there is no template to fall back on (or it already was the template), or the budget refuses it.
  */
-async function sendTemplateInstead(trx: Db, ctx: StepContext, send: RefusedSend): Promise<ConsequenceOutcome> {
+async function sendTemplateInstead(
+  trx: Db,
+  ctx: StepContext,
+  send: RefusedSend,
+): Promise<ConsequenceOutcome> {
   const template = send.job.fallbackTemplate
   if (send.job.mode === 'template' || !template) {
     await settleSkipped(trx, ctx, send.row, 'outside_window_no_template')

@@ -11,7 +11,8 @@ const UNREACHABLE = /^Forbidden: (bot was blocked by the user|user is deactivate
 
 export function telegramSendResult(outcome: ProviderCallOutcome, nowMs: number): SendResult {
   const result = toSendResult(outcome, telegramAnswers, nowMs)
-  if (outcome.kind !== 'response' || outcome.response.status !== 403 || result.status !== 'failed') return result
+  if (outcome.kind !== 'response' || outcome.response.status !== 403 || result.status !== 'failed')
+    return result
   const description = (outcome.response.json as { description?: unknown } | undefined)?.description
   if (typeof description === 'string' && UNREACHABLE.test(description)) {
     return { ...result, consequence: 'unreachable' }
