@@ -63,5 +63,10 @@ export interface InboundMessage {
   text: string
   /** Set when the shopper tapped a quick-reply button. */
   buttonId?: string
+  /**
+   * Set when the shopper opened the chat (Telegram's /start, with a deep-link payload when the link had one): it
+   * starts the merchant's welcome flow (engine/start-command.ts), never a question for staff.
+   */
+  command?: { name: 'start'; payload?: string }
   media?: { url: string; mimeType: string }[]
 }

@@ -182,7 +182,8 @@ describe('post-purchase cross-sell', () => {
 
 describe('welcome', () => {
   const trigger = { type: 'message.received', text: '/start summer-sale' }
-  const start = () => runFlow('welcome', { trigger, store: { name: 'Aster & Oak' }, contact: { name: 'Mia' } })
+  const start = () =>
+    runFlow('welcome', { trigger, store: { name: 'Aster & Oak' }, contact: { name: 'Mia' } })
 
   it('greets with three quick replies', () => {
     const run = start()
