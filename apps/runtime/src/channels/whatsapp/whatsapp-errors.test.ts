@@ -6,10 +6,12 @@
 import { testDatabases } from '@parley/db/testing'
 import type { TemplateRef } from '@parley/flow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../app.ts'
 import { queueSend } from '../../effects/send.ts'
 import { openConversation, upsertContactByIdentity } from '../../engine/contacts.ts'
 import { relayOutbox } from '../../engine/outbox-relay.ts'
 import { inStepTransaction } from '../../engine/step-transaction.ts'
+import { signWhatsAppBody } from '../../security/signatures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
 import { createChannel } from '../testing/channel-fixtures.ts'
 import { type FakeProvider, startFakeProvider } from '../testing/fake-provider.ts'
@@ -160,7 +162,7 @@ describe.each(testDatabases())('WhatsApp error codes through the relay on %s', (
     t = await createTestDeps(kind)
     t.deps.channels.whatsapp = createWhatsAppAdapter(t.deps, { timeoutMs: 10_000 })
     graph = await startFakeProvider(() => accepted(++sent))
-  }, 30_000)
+  }, 60_000)
   afterAll(async () => {
     await graph.close()
     await t.close()
@@ -198,7 +200,7 @@ describe.each(testDatabases())('WhatsApp error codes through the relay on %s', (
         ...(c.withTemplate ? { template } : {}),
       })
       if (outcome.status !== 'queued') throw new Error(`not queued: ${JSON.stringify(outcome)}`)
-      return { messageId: outcome.messageId, contactId: contact.id, waId }
+      return { messageId: outcome.messageId, contactId: contact.id, waId, merchantId }
     })
   }
 
@@ -264,5 +266,84 @@ describe.each(testDatabases())('WhatsApp error codes through the relay on %s', (
       expect(sentMessage).toMatchObject({ status: 'sent', template_name: 'order_update' })
       expect(Number(sentMessage.cost)).toBeGreaterThan(0)
     }
+  })
+
+  it('the user_preferences "stop" webhook ends marketing consent: the next marketing send is skipped, no call', async () => {
+    const c: Case = {
+      name: 'marketing',
+      status: 200,
+      body: {},
+      purpose: 'marketing',
+      expected: { kind: 'failed' },
+    }
+    const first = await queued(c)
+    await relayOutbox(t.deps)
+    const channel = await t.deps.db
+      .selectFrom('contact_identities')
+      .select('channel_id')
+      .where('external_id', '=', first.waId)
+      .executeTakeFirstOrThrow()
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: plainConfig.phoneNumberId },
+                contacts: [{ wa_id: first.waId, profile: { name: 'Sheena Nelson' } }],
+                user_preferences: [
+                  {
+                    wa_id: first.waId,
+                    detail: 'User requested to stop marketing messages',
+                    category: 'marketing_messages',
+                    value: 'stop',
+                    timestamp: 1731705721,
+                  },
+                ],
+              },
+              field: 'user_preferences',
+            },
+          ],
+        },
+      ],
+    })
+    const res = await createApp(t.deps).request(`/webhooks/whatsapp/${channel.channel_id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signWhatsAppBody(body, plainConfig.appSecret),
+      },
+      body,
+    })
+    expect(res.status).toBe(200)
+    const contact = await t.deps.db
+      .selectFrom('contacts')
+      .select('marketing_consent')
+      .where('id', '=', first.contactId)
+      .executeTakeFirstOrThrow()
+    expect(contact.marketing_consent).toBe(false)
+    const calls = graph.requests.filter((r) => (r.body as { to?: string }).to === first.waId).length
+    const conversation = await t.deps.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('contact_id', '=', first.contactId)
+      .executeTakeFirstOrThrow()
+    const again = await inStepTransaction(t.deps, (trx, ctx) =>
+      queueSend(trx, ctx, {
+        merchantId: first.merchantId,
+        conversationId: conversation.id,
+        runId: null,
+        nodeId: null,
+        message: { text: 'New arrivals!' },
+        purpose: 'marketing',
+        exemption: 'none',
+      }),
+    )
+    expect(again).toMatchObject({ status: 'skipped', reason: 'no_consent' })
+    await relayOutbox(t.deps)
+    expect(graph.requests.filter((r) => (r.body as { to?: string }).to === first.waId)).toHaveLength(calls)
   })
 })
