@@ -21,6 +21,7 @@ import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { privacyRoutes } from './routes/privacy.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 
@@ -83,6 +84,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())
   app.route('/api/conversations', conversationRoutes(deps))
+  // Shopify privacy requests and their exports (provider-contracts helper)
+  app.route('/api/privacy', privacyRoutes(deps))
   // demo store (dev only), the widget bundle and the editor SPA: last, so they only see what nothing else answered
   app.route('/', demoRoutes())
   app.route('/', staticFileRoutes(deps))
