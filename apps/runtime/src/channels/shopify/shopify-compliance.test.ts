@@ -41,7 +41,7 @@ describe.each(testDatabases())('Shopify contracts on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind)
     app = createApp(t.deps)
-  }, 60_000)
+  }, 120_000)
   afterAll(() => t?.close())
 
   async function store() {

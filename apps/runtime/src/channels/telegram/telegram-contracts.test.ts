@@ -55,7 +55,7 @@ describe.each(testDatabases())('Telegram contracts on %s', (kind) => {
     await publishFlowDocument(t.deps.db, merchantId, welcomeFlow)
     // The "any message" flow that used to take /start for a question and hand it to staff.
     await publishFlowDocument(t.deps.db, merchantId, productQuestionsFlow)
-  }, 60_000)
+  }, 120_000)
   afterAll(async () => {
     await telegram?.close()
     await t?.close()

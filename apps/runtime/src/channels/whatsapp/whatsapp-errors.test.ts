@@ -162,7 +162,7 @@ describe.each(testDatabases())('WhatsApp error codes through the relay on %s', (
     t = await createTestDeps(kind)
     t.deps.channels.whatsapp = createWhatsAppAdapter(t.deps, { timeoutMs: 10_000 })
     graph = await startFakeProvider(() => accepted(++sent))
-  }, 60_000)
+  }, 120_000)
   afterAll(async () => {
     await graph.close()
     await t.close()
