@@ -24,6 +24,7 @@ import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { inviteRoutes } from './routes/invites.ts'
+import { privacyRoutes } from './routes/privacy.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
@@ -95,6 +96,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', shopifyRoutes())
   app.route('/api/channels', channelRoutes(deps))
   app.route('/api/conversations', conversationRoutes(deps))
+  // Shopify privacy requests and their exports (provider-contracts helper)
+  app.route('/api/privacy', privacyRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo
   // store exists only with the dev clock on (never in production): otherwise /demo is a plain 404.
   if (deps.config.devClock) app.route('/', demoRoutes())

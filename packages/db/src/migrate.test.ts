@@ -29,6 +29,7 @@ const everyTable = {
   carts: true,
   orders: true,
   products: true,
+  privacy_requests: true,
 } as const satisfies Record<TableName, true>
 
 /**

@@ -6,11 +6,15 @@ import { NotFoundError } from '../domain-errors.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** The enabled channel with this id and kind, or a NotFoundError (also for ids that are not uuids). */
+/**
+ * The enabled channel with this id and kind, or a NotFoundError (also for ids that are not uuids).
+ * `includeDisabled`: also a disabled one (Shopify's privacy webhooks keep coming after the app is uninstalled).
+ */
 export async function findPublicChannel(
   db: Kysely<Database>,
   channelId: string,
   kind: ChannelKind,
+  options: { includeDisabled?: boolean } = {},
 ): Promise<Channel> {
   if (!UUID.test(channelId)) throw new NotFoundError('Channel')
   const channel = await db
@@ -18,7 +22,7 @@ export async function findPublicChannel(
     .selectAll()
     .where('id', '=', channelId)
     .where('kind', '=', kind)
-    .where('enabled', '=', true)
+    .$if(!options.includeDisabled, (q) => q.where('enabled', '=', true))
     .executeTakeFirst()
   if (!channel) throw new NotFoundError('Channel')
   return channel

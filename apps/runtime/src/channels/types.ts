@@ -21,8 +21,16 @@ export interface OutboundPayload {
 export type SendResult =
   | { status: 'sent'; providerMessageId: string }
   | { status: 'retry'; error: string; retryAfterMs?: number }
-  | { status: 'failed'; error: string }
+  | { status: 'failed'; error: string; consequence?: SendConsequence }
   | { status: 'unknown'; error: string }
+
+/**
+ * What a refused send tells about the shopper, acted on by the relay (delivery/send-consequences.ts):
+ * `outside_window`: WhatsApp's 24-hour window is closed (131047): the step's template, else skipped;
+ * `marketing_stopped`: they stopped marketing messages (WhatsApp 131050): marketing opt-out;
+ * `unreachable`: they blocked the bot (Telegram 403): skipped, and nothing more is sent there until they write.
+ */
+export type SendConsequence = 'outside_window' | 'marketing_stopped' | 'unreachable'
 
 export interface ChannelAdapter {
   kind: Channel['kind']
@@ -55,5 +63,10 @@ export interface InboundMessage {
   text: string
   /** Set when the shopper tapped a quick-reply button. */
   buttonId?: string
+  /**
+   * Set when the shopper opened the chat (Telegram's /start, with a deep-link payload when the link had one): it
+   * starts the merchant's welcome flow (engine/start-command.ts), never a question for staff.
+   */
+  command?: { name: 'start'; payload?: string }
   media?: { url: string; mimeType: string }[]
 }

@@ -22,18 +22,19 @@ const messageSchema = z.object({
   buttons: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
 })
 
+const templateSchema = z.object({
+  name: z.string(),
+  language: z.string(),
+  category: z.enum(['marketing', 'utility', 'authentication']),
+  params: z.array(z.string()),
+})
+
 const messageJobSchema = z.object({
   kind: z.literal('message'),
   to: z.string(),
   message: messageSchema,
-  template: z
-    .object({
-      name: z.string(),
-      language: z.string(),
-      category: z.enum(['marketing', 'utility', 'authentication']),
-      params: z.array(z.string()),
-    })
-    .optional(),
+  template: templateSchema.optional(),
+  fallbackTemplate: templateSchema.optional(),
   messageId: z.string(),
   purpose: z.enum(['marketing', 'transactional', 'service']),
   exemption: z.enum(['none', 'handoff', 'compliance']),

@@ -10,6 +10,8 @@ import type { Channel, ChannelKind, Database, OutboxEntry } from '@parley/db'
 import { type ExpressionBuilder, sql } from 'kysely'
 import { channelPacing, type Rate } from '../channels/pacing-config.ts'
 import type { ChannelSend, SendResult } from '../channels/types.ts'
+import { applySendConsequences, type RefusedSend } from '../delivery/send-consequences.ts'
+import { settleSkipped } from '../delivery/skipped-send.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import type { MessageJob } from '../effects/send.ts'
 import {
@@ -279,29 +281,6 @@ async function loadTargets(trx: Db, rows: readonly OutboxEntry[]): Promise<Map<s
   return targets
 }
 
-async function settleSkipped(trx: Db, ctx: StepContext, row: OutboxEntry, reason: string): Promise<void> {
-  const now = new Date(ctx.now)
-  await trx
-    .updateTable('outbox')
-    .set({ status: 'failed', last_error: `skipped: ${reason}`, updated_at: now })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.id)
-    .execute()
-  if (!row.message_id) return
-  await trx
-    .updateTable('messages')
-    .set({ status: 'skipped', skip_reason: reason, cost: null, updated_at: now })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.message_id)
-    .execute()
-  ctx.notifications.push({
-    merchantId: row.merchant_id,
-    conversationId: row.conversation_id,
-    kind: 'message',
-    id: row.message_id,
-  })
-}
-
 /**
  * Sends one channel's claimed messages (in one call when its adapter has `sendMany`, else one call per message,
  * concurrently) and records all their answers in one statement.
@@ -309,8 +288,21 @@ async function settleSkipped(trx: Db, ctx: StepContext, row: OutboxEntry, reason
 async function sendAndRecord(deps: RuntimeDeps, batch: readonly ClaimedSend[], result: RelayResult) {
   const answers = await callAdapter(deps, batch)
   const now = deps.clock.now()
-  const outcomes = batch.map((c, i) => decideOutcome(c.row, answers[i]!, now))
+  // Refusals that say something about the shopper (blocked the bot, window closed, marketing stopped) are acted
+  // on apart from the others (delivery/send-consequences.ts).
+  const refused: RefusedSend[] = []
+  const outcomes: SendOutcome[] = []
+  batch.forEach((c, i) => {
+    const answer = answers[i]!
+    if (answer.status === 'failed' && answer.consequence) {
+      refused.push({ ...c, consequence: answer.consequence, error: answer.error })
+    } else outcomes.push(decideOutcome(c.row, answer, now))
+  })
   try {
+    for (const outcome of await applySendConsequences(deps, refused)) {
+      if (outcome === 'skipped') result.skipped += 1
+      else result.retried += 1
+    }
     const changed = await recordWithRetry(deps, outcomes, now)
     const channel = { channel: batch[0]!.channel.kind }
     for (const { result: outcome } of outcomes) {

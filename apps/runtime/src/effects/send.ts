@@ -55,6 +55,11 @@ export interface MessageJob extends OutboundPayload {
   purpose: SendPurpose
   exemption: SendExemption
   mode: 'free_form' | 'template'
+  /**
+   * The step's template when the send went out free-form: sent instead if WhatsApp answers that the window is
+   * closed after all (131047, delivery/send-consequences.ts).
+   */
+  fallbackTemplate?: TemplateRef
 }
 
 export type SendOutcome =
@@ -185,6 +190,9 @@ export function sendRows(
     to: target.recipient ?? '',
     message: req.message,
     ...(useTemplate && req.template ? { template: req.template } : {}),
+    ...(!useTemplate && req.template && target.channel.kind === 'whatsapp'
+      ? { fallbackTemplate: req.template }
+      : {}),
     messageId,
     purpose: req.purpose,
     exemption: req.exemption,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant } from '@parley/db'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
+import { markReachable } from '../contacts/contact-reachability.ts'
 import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import {
@@ -21,6 +22,7 @@ import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { findActiveRunIds } from './run-store.ts'
+import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
@@ -155,6 +157,12 @@ async function routeFreshMessage(batch: StepBatch, msg: InboundMessage): Promise
   // run lock (every step takes run locks before conversation locks, so an inbound message and a timer never
   // deadlock).
   batch.noteInbound(conversation)
+  // Writing to us proves they can be reached here again (they had blocked the bot).
+  await markReachable(trx, {
+    merchantId: msg.merchantId,
+    channelId: channel.id,
+    externalId: msg.sender.externalId,
+  })
   const routed = await route(batch, merchant, contact, conversation, msg)
   if (routed.route === 'none')
     ctx.deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
@@ -187,6 +195,11 @@ async function route(
       await confirm(batch, conversation, optInConfirmationOf(merchant))
     }
     return { route: 'opt_in', runIds: [] }
+  }
+  // Opening the chat starts the welcome flow, never the staff queue (policy still holds its sends while staff
+  // have the conversation).
+  if (msg.command?.name === 'start') {
+    return startWelcomeFlow(batch, merchant, contact, conversation, { ...msg, command: msg.command })
   }
   if (conversation.status === 'assigned' || conversation.status === 'waiting')
     return { route: 'staff', runIds: [] }

@@ -26,6 +26,8 @@ export interface StartRunsRequest {
   text?: string
   /** 'first': start only the best match (a message starts one conversation flow, keyword flows first). */
   mode?: 'all' | 'first'
+  /** Only flows whose keyword trigger matches (a start command never falls through to "any message"). */
+  keywordOnly?: boolean
   /** The time the machine starts at (default the step's clock), e.g. when the cart went quiet. */
   machineNow?: number
 }
@@ -74,7 +76,8 @@ async function findCandidates(trx: Db, cache: FlowVersionCache, req: StartRunsRe
   for (const row of rows) {
     const version = await loadFlowVersion(trx, cache, req.merchantId, row.versionId)
     const match = matchTrigger(version, req.trigger, req.text)
-    if (match) candidates.push({ version, triggerNodeId: match.nodeId, rank: match.rank })
+    if (match && !(req.keywordOnly && match.rank < 2))
+      candidates.push({ version, triggerNodeId: match.nodeId, rank: match.rank })
   }
   return candidates.sort((a, b) => b.rank - a.rank)
 }

@@ -15,6 +15,8 @@ export interface SendTarget {
   channel: Channel
   /** The shopper's id on the channel (visitor id, wa_id, chat id); null when they have none there. */
   recipient: string | null
+  /** The shopper blocked the bot on this channel (contact_identities.unreachable_at). */
+  unreachable: boolean
   timeZone: string
 }
 
@@ -97,25 +99,27 @@ export async function loadSendTargets(
     .execute()
   const identities = await db
     .selectFrom('contact_identities')
-    .select(['contact_id', 'channel_id', 'external_id'])
+    .select(['contact_id', 'channel_id', 'external_id', 'unreachable_at'])
     .where('merchant_id', '=', merchantId)
     .where('contact_id', '=', anyUuid(contactIds))
     .where('channel_id', '=', anyUuid([...new Set(conversations.map((c) => c.channel_id))]))
     .orderBy('created_at', 'desc')
     .execute()
   // Newest first, so the oldest identity on a channel is the one left in the map.
-  const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i.external_id]))
+  const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i]))
   const contactsById = new Map(contacts.map((c) => [c.id, c]))
   for (const conversation of conversations) {
     const contact = contactsById.get(conversation.contact_id)
     if (!contact)
       throw new Error(`Contact ${conversation.contact_id} of conversation ${conversation.id} not found`)
+    const identity = recipients.get(`${contact.id}:${conversation.channel_id}`)
     targets.set(conversation.id, {
       merchant,
       conversation,
       contact,
       channel: await readChannel(db, merchantId, conversation.channel_id),
-      recipient: recipients.get(`${contact.id}:${conversation.channel_id}`) ?? null,
+      recipient: identity?.external_id ?? null,
+      unreachable: identity?.unreachable_at != null,
       timeZone: pickTimeZone(contact.timezone, merchant.timezone),
     })
   }
@@ -163,6 +167,7 @@ export function buildSendFacts(target: SendTarget, send: SendRequestFacts, sentI
     quietHours: quiet,
     lastInboundAt: conversation.last_inbound_at,
     hasTemplate: send.hasTemplate,
+    unreachable: target.unreachable,
     frequencyCap: { limit: merchant.frequency_cap_count, sentInWindow },
     now: send.now,
   }

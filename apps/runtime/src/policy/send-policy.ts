@@ -15,6 +15,8 @@ export type SkipReason =
   | 'template_budget'
   | 'no_channel'
   | 'channel_disabled'
+  /** The shopper blocked the bot on this channel (contacts/contact-reachability.ts): no provider call. */
+  | 'unreachable'
 
 /**
  * `compliance`: the confirmation of an opt-out or opt-in, which must reach the shopper once.
@@ -32,6 +34,8 @@ export interface SendFacts {
   quietHours: QuietHours | null
   lastInboundAt: Date | null
   hasTemplate: boolean
+  /** The shopper blocked the bot on this channel; nothing can reach them there until they write again. */
+  unreachable?: boolean
   /** Marketing sends this contact got from the bot in the merchant's cap window (this one not included). */
   frequencyCap: { limit: number; sentInWindow: number }
   now: number
@@ -46,6 +50,8 @@ export type SendDecision =
  * @example decideSend({ purpose: 'marketing', optedOut: true, ... }) // { kind: 'skip', reason: 'opted_out' }
  */
 export function decideSend(facts: SendFacts): SendDecision {
+  // Before every exemption: even a compliance confirmation would only fail at the provider.
+  if (facts.unreachable) return skip('unreachable')
   if (facts.exemption === 'compliance') return { kind: 'queue', sendAt: facts.now, mode: 'free_form' }
   if (facts.optedOut) return skip('opted_out')
   const staffHasIt = facts.conversationStatus === 'assigned' || facts.conversationStatus === 'waiting'
@@ -70,6 +76,7 @@ export function decideSend(facts: SendFacts): SendDecision {
 export function recheckBeforeSend(
   facts: SendFacts & { mode: 'free_form' | 'template' },
 ): { kind: 'send' } | { kind: 'skip'; reason: SkipReason } | { kind: 'defer'; until: number } {
+  if (facts.unreachable) return skip('unreachable')
   if (facts.exemption === 'compliance') return { kind: 'send' }
   if (facts.optedOut) return skip('opted_out')
   const staffHasIt = facts.conversationStatus === 'assigned' || facts.conversationStatus === 'waiting'

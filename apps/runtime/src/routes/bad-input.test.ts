@@ -1255,6 +1255,51 @@ const cases: BadInputCase[] = [
     sign: 'shopify',
   }),
 
+  // ── Shopify privacy webhooks and app/uninstalled (provider-contracts) ───────────────────────────────────
+  ...['customers/data_request', 'customers/redact', 'shop/redact', 'app/uninstalled'].flatMap((topic) => [
+    bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+      name: `${topic}, no HMAC`,
+      body: { customer: { id: 1, email: 'ana@example.com' } },
+      headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': topic },
+    }),
+    bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+      name: `${topic}, another channel's secret`,
+      body: { customer: { id: 1, email: 'ana@example.com' } },
+      headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': topic },
+      sign: 'shopify-other',
+    }),
+    bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 400, 'invalid_json', {
+      name: `${topic}, signed malformed JSON`,
+      rawBody: '{"customer":',
+      headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': topic },
+      sign: 'shopify',
+    }),
+  ]),
+  bad('POST', `/webhooks/shopify/${UNKNOWN_ID}`, 'none', 404, 'not_found', {
+    name: 'customers/redact for an unknown channel',
+    body: { customer: { id: 1 } },
+    headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': 'customers/redact' },
+    sign: 'shopify',
+  }),
+  bad('POST', '/webhooks/telegram/{telegramChannelId}', 'none', 401, 'unauthorized', {
+    name: 'my_chat_member without the secret token',
+    body: {
+      update_id: 1,
+      my_chat_member: { chat: { id: 5, type: 'private' }, new_chat_member: { status: 'kicked' } },
+    },
+  }),
+
+  // ── privacy requests and exports (owner only) ──────────────────────────────────────────────────────────
+  bad('GET', '/api/privacy/requests', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/privacy/requests', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/privacy/requests', 'editor', 403, 'forbidden'),
+  bad('GET', '/api/privacy/requests', 'agent', 403, 'forbidden'),
+  bad('GET', `/api/privacy/exports/${UNKNOWN_ID}`, 'none', 401, 'unauthorized'),
+  bad('GET', `/api/privacy/exports/${UNKNOWN_ID}`, 'editor', 403, 'forbidden'),
+  bad('GET', `/api/privacy/exports/${UNKNOWN_ID}`, 'agent', 403, 'forbidden'),
+  bad('GET', `/api/privacy/exports/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  bad('GET', '/api/privacy/exports/not-a-uuid', 'session', 404, 'not_found'),
+
   // ── demo store (dev only) ───────────────────────────────────────────────────────────────────────────────
   bad('GET', '/demo/api/clock', 'visitor', 401, 'unauthorized', { name: "another channel's visitor" }),
   bad('GET', '/demo/api/clock', 'visitor-forged', 401, 'unauthorized'),

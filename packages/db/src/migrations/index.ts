@@ -6,6 +6,7 @@ import * as messageSeq from './202611271100_message_seq.ts'
 import * as outboxLanes from './202611292300_outbox_lanes.ts'
 import * as rateLimits from './202611292300_rate_limits.ts'
 import * as channelState from './202611300220_channel_state.ts'
+import * as providerContracts from './202611300225_provider_contracts.ts'
 import * as merchantSettings from './202611300230_merchant_settings.ts'
 import * as teamInvites from './202611300231_team_invites.ts'
 
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '202611300220_channel_state': channelState,
   '202611300230_merchant_settings': merchantSettings,
   '202611300231_team_invites': teamInvites,
+  '202611300225_provider_contracts': providerContracts,
 }

@@ -117,6 +117,9 @@ export interface ChannelsTable {
   /** The provider's words when our last check was refused (the channel needs attention); null when it passed. */
   provider_error: string | null
   checked_at: Date | null
+  /** Set when the provider ended the connection (Shopify app/uninstalled); the channel is disabled too. */
+  disconnected_at: NullableTimestamp
+  disconnected_reason: string | null
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }

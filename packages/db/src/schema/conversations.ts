@@ -36,6 +36,8 @@ export interface ContactIdentitiesTable {
   contact_id: string
   channel_id: string
   external_id: string
+  /** Set when the shopper blocked the bot on this channel; cleared when they write again. Sends are skipped. */
+  unreachable_at: NullableTimestamp
   created_at: DefaultTimestamp
 }
 

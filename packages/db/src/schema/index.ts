@@ -18,6 +18,7 @@ import type { FlowsTable, FlowVersionsTable } from './flows.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
+  PrivacyRequestsTable,
   ReceiptsTable,
   RunsTable,
   SendPacingTable,
@@ -48,6 +49,7 @@ export interface Database {
   carts: CartsTable
   orders: OrdersTable
   products: ProductsTable
+  privacy_requests: PrivacyRequestsTable
 }
 
 export type TableName = keyof Database

@@ -131,6 +131,26 @@ export interface TemplateSpendTable {
   updated_at: DefaultTimestamp
 }
 
+export type PrivacyTopic = 'customers/data_request' | 'customers/redact' | 'shop/redact'
+
+/**
+ * A Shopify privacy webhook as received. Only Shopify's ids name the shopper here: a redacted shopper leaves no
+ * name, email or phone behind. `export` holds what a data request produced, for the owner to download.
+ */
+export interface PrivacyRequestsTable {
+  merchant_id: string
+  id: Id
+  channel_id: string | null
+  topic: PrivacyTopic
+  shopify_customer_id: string | null
+  shopify_request_id: string | null
+  export: ColumnType<JsonObject | null, JsonObject | null | undefined, JsonObject | null>
+  created_at: DefaultTimestamp
+}
+
+export type PrivacyRequest = Selectable<PrivacyRequestsTable>
+export type NewPrivacyRequest = Insertable<PrivacyRequestsTable>
+
 export type Run = Selectable<RunsTable>
 export type NewRun = Insertable<RunsTable>
 export type RunUpdate = Updateable<RunsTable>

@@ -17,13 +17,14 @@ function runFlow(id: string, vars: FlowVars) {
 const texts = (run: SimulatedRun) => run.sends().map((s) => s.effect.message.text)
 
 describe('starter flows', () => {
-  it('are five, with unique ids, and each parses to itself and validates clean', () => {
+  it('are six, with unique ids, and each parses to itself and validates clean', () => {
     expect(starterFlows.map((f) => f.id)).toEqual([
       'cart-recovery',
       'where-is-my-order',
       'returns-triage',
       'product-questions',
       'post-purchase-cross-sell',
+      'welcome',
     ])
     for (const flow of starterFlows) {
       const json = JSON.parse(JSON.stringify(flow.doc))
@@ -176,5 +177,48 @@ describe('post-purchase cross-sell', () => {
       template: { name: 'post_purchase_recommendation', params: ['Rui', 'Linen Overshirt', 'Canvas Belt'] },
     })
     expect(run.outcome).toBe('recommended')
+  })
+})
+
+describe('welcome', () => {
+  const trigger = { type: 'message.received', text: '/start summer-sale' }
+  const start = () =>
+    runFlow('welcome', { trigger, store: { name: 'Aster & Oak' }, contact: { name: 'Mia' } })
+
+  it('greets with three quick replies', () => {
+    const run = start()
+    expect(run.sends().map((s) => s.effect.message)).toEqual([
+      {
+        text: 'Hi Mia, welcome to Aster & Oak! How can I help you today?',
+        buttons: [
+          { id: 'track', title: 'Track my order' },
+          { id: 'product', title: 'Product question' },
+          { id: 'person', title: 'Talk to a person' },
+        ],
+      },
+    ])
+  })
+
+  it.each([
+    ['track', 'Track my order', 'order-number'],
+    ['product', 'Product question', 'question'],
+  ])('"%s" goes to its own branch', (buttonId, text, nodeId) => {
+    const run = start()
+    run.send({ type: 'message.received', text, buttonId })
+    expect(run.sends().at(-1)!.effect.nodeId).toBe(nodeId)
+  })
+
+  it('"Talk to a person" hands the chat to the team', () => {
+    const run = start()
+    run.send({ type: 'message.received', text: 'Talk to a person', buttonId: 'person' })
+    expect(run.last.effects.find((e) => e.type === 'escalate')).toMatchObject({ queue: 'support' })
+  })
+
+  it('answers typed text as a product question', () => {
+    const run = start()
+    run.send({ type: 'message.received', text: 'Is the jacket waterproof?' })
+    expect(run.last.effects).toEqual([
+      { type: 'product.answer', nodeId: 'typed-answer', question: 'Is the jacket waterproof?' },
+    ])
   })
 })

@@ -4,6 +4,7 @@ import { cartRecoveryFlow } from './cart-recovery.ts'
 import { postPurchaseCrossSellFlow } from './post-purchase-cross-sell.ts'
 import { productQuestionsFlow } from './product-questions.ts'
 import { returnsTriageFlow } from './returns-triage.ts'
+import { welcomeFlow } from './welcome.ts'
 import { whereIsMyOrderFlow } from './where-is-my-order.ts'
 
 export interface StarterFlow {
@@ -45,6 +46,13 @@ export const starterFlows: StarterFlow[] = [
     description: 'Suggests a complementary product three days after an order.',
     doc: postPurchaseCrossSellFlow,
   },
+  {
+    id: 'welcome',
+    title: 'Welcome',
+    description:
+      'Greets shoppers who start the chat, with quick replies to track an order, ask about a product or talk to a person.',
+    doc: welcomeFlow,
+  },
 ]
 
 export function getStarterFlow(id: string): StarterFlow | undefined {
@@ -56,5 +64,6 @@ export {
   postPurchaseCrossSellFlow,
   productQuestionsFlow,
   returnsTriageFlow,
+  welcomeFlow,
   whereIsMyOrderFlow,
 }

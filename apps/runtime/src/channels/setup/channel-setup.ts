@@ -317,7 +317,7 @@ export async function toChannelSummaries(
       kind: channel.kind,
       name: channel.name,
       state: !channel.enabled ? 'disconnected' : channel.provider_error ? 'needs_attention' : 'connected',
-      problem: channel.enabled ? channel.provider_error : null,
+      problem: channel.enabled ? channel.provider_error : channel.disconnected_reason,
       checkedAt: channel.checked_at?.toISOString() ?? null,
       lastInboundAt: time?.lastInboundAt?.toISOString() ?? null,
       lastOutboundAt: time?.lastOutboundAt?.toISOString() ?? null,

@@ -13,6 +13,7 @@ import { verifyShopifySignature } from '../../security/signatures.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import { readChannelConfig } from '../channel-secrets.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
+import { handleShopifyCompliance, isShopifyComplianceTopic } from './shopify-compliance.ts'
 import { shopifyChannelConfig } from './shopify-config.ts'
 import { isStaleShopifyDelivery, shopifyDeliveryKey } from './shopify-delivery.ts'
 import { translateShopifyWebhook } from './shopify-events.ts'
@@ -37,7 +38,10 @@ export function shopifyRoutes(
 
   app.post('/webhooks/shopify/:channelId', webhookBodyLimit, async (c) => {
     const deps = c.get('deps')
-    const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'shopify')
+    // Privacy webhooks keep coming after app/uninstalled disabled the channel (shop/redact 48 hours later).
+    const channel = await findPublicChannel(deps.db, c.req.param('channelId'), 'shopify', {
+      includeDisabled: isShopifyComplianceTopic(c.req.header('x-shopify-topic') ?? ''),
+    })
     const raw = await readRawBody(c.req.raw)
     const config = readChannelConfig(deps, channel, shopifyChannelConfig)
     if (
@@ -63,6 +67,16 @@ export function shopifyRoutes(
       return c.json({ ok: true, ignored: 'stale delivery' })
     }
     const payload = parseVerifiedJson(raw, deps.logger, { provider: 'shopify', channelId: channel.id })
+    // A redelivery of the same event can come under a new webhook id; X-Shopify-Event-Id stays the same.
+    const eventId = c.req.header('x-shopify-event-id')
+    const eventKey = eventId ? [`event:${eventId}`] : []
+    if (isShopifyComplianceTopic(topic)) {
+      const result = await handleShopifyCompliance(deps, channel, topic, payload, {
+        source: shopifyReceiptSource(channel.id),
+        keys: [webhookId, ...eventKey],
+      })
+      return c.json({ ok: true, topic, duplicate: result.duplicate })
+    }
     const bodyKey = shopifyDeliveryKey(topic, payload)
     const translation = translateShopifyWebhook(topic, webhookId, payload)
     if ('ignored' in translation) {
@@ -81,7 +95,7 @@ export function shopifyRoutes(
         channel.merchant_id,
         translation.event,
         shopifyReceiptSource(channel.id),
-        bodyKey === undefined ? [] : [bodyKey],
+        [...eventKey, ...(bodyKey === undefined ? [] : [bodyKey])],
       )
       return c.json({ ok: true, type: translation.event.type, duplicate: result.duplicate })
     } catch (error) {

@@ -1,6 +1,7 @@
 // Telegram webhook: POST /webhooks/telegram/:channelId, verified by X-Telegram-Bot-Api-Secret-Token (the
 // secret given to setWebhook) before the body is parsed. Messages and button taps go to the engine.
 import { Hono } from 'hono'
+import { markReachable, markUnreachable } from '../../contacts/contact-reachability.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, unauthorized } from '../../http/errors.ts'
@@ -11,6 +12,7 @@ import type { InboundHandler } from '../inbound-handler.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { createTelegramAdapter, type TelegramAdapter } from './telegram-adapter.ts'
 import { telegramChannelConfig } from './telegram-config.ts'
+import { parseMembershipChange } from './telegram-membership.ts'
 import { parseTelegramUpdate } from './telegram-update.ts'
 
 export function telegramRoutes(
@@ -32,16 +34,26 @@ export function telegramRoutes(
     }
     // Counted once the sender is proven: forged deliveries cannot spend a merchant's budget.
     await deps.rateLimits.hit(['webhooksPerChannel', channel.id])
-    const parsed = parseTelegramUpdate(
-      parseVerifiedJson(await readRawBody(c.req.raw), deps.logger, {
-        provider: 'telegram',
-        channelId: channel.id,
-      }),
-      {
+    const update = parseVerifiedJson(await readRawBody(c.req.raw), deps.logger, {
+      provider: 'telegram',
+      channelId: channel.id,
+    })
+    const membership = parseMembershipChange(update)
+    if (membership) {
+      // Blocked (kicked) or unblocked the bot: idempotent, so a redelivery needs no receipt.
+      const identity = {
         merchantId: channel.merchant_id,
         channelId: channel.id,
-      },
-    )
+        externalId: membership.chatId,
+      }
+      if (membership.reachable) await markReachable(deps.db, identity)
+      else await markUnreachable(deps.db, identity, deps.clock.now())
+      return c.json({ ok: true })
+    }
+    const parsed = parseTelegramUpdate(update, {
+      merchantId: channel.merchant_id,
+      channelId: channel.id,
+    })
     if (parsed.message) {
       try {
         await options.handleInbound(deps, parsed.message)

@@ -22,6 +22,8 @@ function channel(baseUrl: string): Channel {
     enabled: true,
     provider_error: null,
     checked_at: null,
+    disconnected_at: null,
+    disconnected_reason: null,
     created_at: now,
     updated_at: now,
   }

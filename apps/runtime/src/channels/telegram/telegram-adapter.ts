@@ -4,9 +4,10 @@ import type { Channel } from '@parley/db'
 import type { RuntimeDeps } from '../../deps.ts'
 import { readChannelConfig } from '../channel-secrets.ts'
 import { callProvider } from '../provider-http.ts'
-import { type ProviderAnswerReader, toSendResult } from '../send-result.ts'
+import type { ProviderAnswerReader } from '../send-result.ts'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../types.ts'
 import { type TelegramChannelConfig, telegramChannelConfig } from './telegram-config.ts'
+import { telegramSendResult } from './telegram-errors.ts'
 import { toTelegramCall } from './telegram-payload.ts'
 
 /** Reads Bot API answers: { ok: true, result: { message_id, chat } } or { ok: false, error_code, description }. */
@@ -69,7 +70,7 @@ export function createTelegramAdapter(
           timeoutMs,
         },
       )
-      return toSendResult(outcome, telegramAnswers, deps.clock.now())
+      return telegramSendResult(outcome, deps.clock.now())
     },
     async answerCallbackQuery(channel: Channel, callbackQueryId: string): Promise<boolean> {
       const config = readChannelConfig(deps, channel, telegramChannelConfig)

@@ -1,6 +1,7 @@
 // Bot API updates → channel-neutral inbound messages. Pure parsing of an already-verified body: `message`
 // (text, photo with caption) and `callback_query` (an inline-keyboard tap → buttonId). externalId = update_id.
 import type { InboundMessage } from '../types.ts'
+import { parseStartCommand } from './telegram-commands.ts'
 
 export interface ParsedTelegramUpdate {
   message: InboundMessage | null
@@ -57,11 +58,13 @@ export function parseTelegramUpdate(
     const fileId = largest ? str(largest.file_id) : undefined
     const phone = sharedOwnPhone(message, from)
     if (text === '' && !fileId && !phone) return { message: null }
+    const command = fileId ? undefined : parseStartCommand(text)
     return {
       message: {
         ...base,
         sender: { ...sender(chatId, from), ...(phone ? { phone } : {}) },
         text,
+        ...(command ? { command } : {}),
         ...(fileId ? { media: [{ url: `telegram-file:${fileId}`, mimeType: 'image/jpeg' }] } : {}),
       },
     }

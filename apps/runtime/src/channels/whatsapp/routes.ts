@@ -3,6 +3,7 @@
 //   POST /webhooks/whatsapp/:channelId   messages and delivery statuses, verified by X-Hub-Signature-256
 //                                        (hex HMAC-SHA256 of the raw body with the app secret) before parsing.
 import { Hono } from 'hono'
+import { stopMarketingByIdentity } from '../../contacts/marketing-stop.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { AppError, forbidden, unauthorized } from '../../http/errors.ts'
@@ -14,6 +15,7 @@ import type { InboundHandler } from '../inbound-handler.ts'
 import { secretsMatch } from '../secret-compare.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { whatsAppChannelConfig } from './whatsapp-config.ts'
+import { parseMarketingPreferences } from './whatsapp-preferences.ts'
 import { parseWhatsAppWebhook } from './whatsapp-webhook.ts'
 
 export function whatsappRoutes(
@@ -53,14 +55,12 @@ export function whatsappRoutes(
     }
     // Counted once the sender is proven: forged deliveries cannot spend a merchant's budget.
     await deps.rateLimits.hit(['webhooksPerChannel', channel.id])
-    const parsed = parseWhatsAppWebhook(
-      parseVerifiedJson(raw, deps.logger, { provider: 'whatsapp', channelId: channel.id }),
-      {
-        merchantId: channel.merchant_id,
-        channelId: channel.id,
-        phoneNumberId: config.data.phoneNumberId,
-      },
-    )
+    const body = parseVerifiedJson(raw, deps.logger, { provider: 'whatsapp', channelId: channel.id })
+    const parsed = parseWhatsAppWebhook(body, {
+      merchantId: channel.merchant_id,
+      channelId: channel.id,
+      phoneNumberId: config.data.phoneNumberId,
+    })
     if (parsed.skipped.length > 0) {
       deps.logger.info('whatsapp: skipped unsupported messages', {
         channelId: channel.id,
@@ -72,6 +72,15 @@ export function whatsappRoutes(
       for (const message of parsed.messages) await options.handleInbound(deps, message)
       for (const status of parsed.statuses) {
         await applyDeliveryStatus(deps, channel.merchant_id, status, deps.clock.now())
+      }
+      // "Stop" ends marketing consent; "resume" does not grant it back: consent is the merchant's to collect.
+      for (const preference of parseMarketingPreferences(body, config.data.phoneNumberId)) {
+        if (!preference.stop) continue
+        await stopMarketingByIdentity(
+          deps.db,
+          { merchantId: channel.merchant_id, channelId: channel.id, externalId: preference.waId },
+          deps.clock.now(),
+        )
       }
     } catch (error) {
       deps.logger.error('whatsapp: webhook processing failed; the provider will redeliver', {

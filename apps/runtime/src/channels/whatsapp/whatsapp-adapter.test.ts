@@ -25,6 +25,8 @@ function channel(baseUrl: string, overrides: Partial<Channel> = {}): Channel {
     enabled: true,
     provider_error: null,
     checked_at: null,
+    disconnected_at: null,
+    disconnected_reason: null,
     created_at: now,
     updated_at: now,
     ...overrides,

@@ -4,9 +4,10 @@ import type { Channel } from '@parley/db'
 import type { RuntimeDeps } from '../../deps.ts'
 import { readChannelConfig } from '../channel-secrets.ts'
 import { callProvider } from '../provider-http.ts'
-import { type ProviderAnswerReader, toSendResult } from '../send-result.ts'
+import type { ProviderAnswerReader } from '../send-result.ts'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../types.ts'
 import { whatsAppChannelConfig } from './whatsapp-config.ts'
+import { whatsAppSendResult } from './whatsapp-errors.ts'
 import { toWhatsAppMessage } from './whatsapp-payload.ts'
 
 export interface WhatsAppAdapterOptions {
@@ -55,7 +56,8 @@ export function createWhatsAppAdapter(
           timeoutMs,
         },
       )
-      return toSendResult(outcome, whatsAppAnswers, deps.clock.now())
+      // Decided by Meta's error code, not the HTTP status.
+      return whatsAppSendResult(outcome, deps.clock.now())
     },
   }
 }
