@@ -21,6 +21,7 @@ import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
+import { simulationWorldRoutes } from './routes/simulation-world.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 
@@ -76,6 +77,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   // engine: events, dev clock (engine helper)
   app.route('/api/events', eventRoutes(deps))
   app.route('/api/analytics', analyticsRoutes(deps))
+  app.route('/api/simulation-world', simulationWorldRoutes(deps))
   app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
   app.route('/', webchatRoutes())

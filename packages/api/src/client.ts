@@ -14,6 +14,7 @@ import {
   type UpdateFlowRequest,
   validateFlowResultSchema,
 } from './flows.ts'
+import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -133,6 +134,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
       list: () => call('GET', '/api/api-keys', apiKeyListSchema),
       create: (request: CreateApiKeyRequest) => call('POST', '/api/api-keys', createdApiKeySchema, request),
       revoke: (id: string) => call('DELETE', `/api/api-keys/${encodeURIComponent(id)}`, null),
+    },
+    simulation: {
+      /** The store's world for the simulator: catalogue, sample carts and orders, policy settings. */
+      world: (query: SimulationWorldQuery = {}) =>
+        call(
+          'GET',
+          `/api/simulation-world${query.contactId ? `?contactId=${encodeURIComponent(query.contactId)}` : ''}`,
+          simulationWorldSchema,
+        ),
     },
   }
 }
