@@ -205,9 +205,31 @@ describe.each(testDatabases())('simulation world on %s', (kind) => {
 
   it('has a sample shopper in the store’s time zone when the store has no data yet', async () => {
     const merchant = await seedMerchant(t.deps.db)
-    const body = await world(await signIn(app, merchant))
+    const owner = await signIn(app, merchant)
+    const body = await world(owner)
     expect(body).toMatchObject({ products: [], carts: [], orders: [], channels: [] })
     expect(body.contact).toMatchObject({ anonymised: true, lastInboundAt: null, marketingSentAt: [] })
     expect(body.contact.timeZone).toBe(body.store.timeZone)
+
+    // With a catalogue but no carts yet, the sample cart holds the store's own product.
+    await t.deps.db
+      .insertInto('products')
+      .values([
+        {
+          merchant_id: merchant.merchantId,
+          title: 'Beanie',
+          price: '19.00',
+          currency: 'USD',
+          in_stock: false,
+        },
+        { merchant_id: merchant.merchantId, title: 'Classic Hoodie', price: '59.00', currency: 'USD' },
+      ])
+      .execute()
+    const stocked = await world(owner)
+    expect(stocked.carts).toHaveLength(1)
+    expect(stocked.carts[0]?.vars).toMatchObject({
+      total: 59,
+      items: [{ title: 'Classic Hoodie', price: 59, quantity: 1 }],
+    })
   })
 })

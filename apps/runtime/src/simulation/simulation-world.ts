@@ -2,7 +2,7 @@
 // (`engine/vars.ts`) and the answers its look-ups give (`effects/order-lookup.ts`), so the editor's simulator
 // plays a flow the way production would. Without a chosen contact the shopper is anonymised: a sample modelled
 // on a real contact (time zone, consent, window) with no name, email, phone or custom attributes, and carts
-// whose tokens and links are replaced.
+// whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
 import type { Cart, Contact, Database, Order, Product } from '@parley/db'
 import { pickTimeZone } from '@parley/flow'
@@ -62,7 +62,10 @@ export async function buildSimulationWorld(
     },
     channels,
     products: products.map(worldProduct),
-    carts: carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null)),
+    carts:
+      carts.length > 0
+        ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
+        : catalogueCart(products),
     orders: orders.map((order) => worldOrder(order, base?.id ?? null)),
     contact: {
       label: anonymise ? 'Sample shopper' : (base?.name ?? base?.email ?? 'Chosen shopper'),
@@ -112,6 +115,33 @@ function worldCart(cart: Cart, sampleToken: string | null): World['carts'][numbe
   const [first, ...rest] = cart.items
   const what = first ? `${first.title}${rest.length ? ` and ${rest.length} more` : ''}` : 'Empty cart'
   return { label: `${what} · ${money(Number(cart.value), cart.currency)}`, vars }
+}
+
+/** A store with no carts yet still simulates with its own goods: a cart holding its first product in stock. */
+function catalogueCart(products: Product[]): World['carts'] {
+  const product = products.find((p) => p.in_stock) ?? products[0]
+  if (!product) return []
+  const price = Number(product.price)
+  const vars = {
+    token: 'sample-cart-1',
+    url: product.url,
+    checkoutUrl: product.url,
+    total: price,
+    value: price,
+    currency: product.currency,
+    items: [
+      {
+        title: product.title,
+        quantity: 1,
+        price,
+        imageUrl: product.image_url,
+        image: product.image_url,
+        url: product.url,
+        productId: product.external_id ?? product.id,
+      },
+    ],
+  }
+  return [{ label: `${product.title} · ${money(price, product.currency)} (from your catalogue)`, vars }]
 }
 
 function worldOrder(order: Order, contactId: string | null): World['orders'][number] {
