@@ -149,7 +149,12 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
   it('runs the simulator through the three messages and a purchase', async () => {
     await page.getByRole('tab', { name: 'Simulator' }).click()
     // The simulator plays the store's own goods: a cart of theirs, or one made of their first product.
-    const cartLabel = (await page.getByLabel('Cart').locator('option:checked').textContent()) ?? ''
+    const cartLabel =
+      (await page
+        .locator('.sim-world')
+        .getByLabel('Cart', { exact: true })
+        .locator('option:checked')
+        .textContent()) ?? ''
     const product = cartLabel.split(' · ')[0] ?? ''
     expect(product).not.toBe('')
     await page.getByRole('button', { name: 'Start', exact: true }).click()

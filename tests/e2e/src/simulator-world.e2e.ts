@@ -45,7 +45,12 @@ describe("the simulator plays a flow in the store's world", () => {
       data: {
         id: `e2e-cart-${Date.now()}`,
         type: 'cart.updated',
-        contact: { email: 'e2e-shopper@example.com', name: 'Robin Example', timezone: 'Europe/London' },
+        contact: {
+          email: 'e2e-shopper@example.com',
+          name: 'Robin Example',
+          timezone: 'Europe/London',
+          consent: true,
+        },
         cart: {
           token: `e2e-cart-${Date.now()}`,
           items: [{ title: 'Classic Hoodie', price: '59.00', quantity: 1, productId: 'hoodie-classic' }],
@@ -66,7 +71,7 @@ describe("the simulator plays a flow in the store's world", () => {
       .click()
     await page.getByTestId('node-cart-abandoned').waitFor()
     await page.getByRole('tab', { name: 'Simulator' }).click()
-    const cart = page.getByLabel('Cart')
+    const cart = page.getByLabel('Cart', { exact: true })
     await cart.waitFor()
     expect(await cart.locator('option:checked').textContent()).toContain('Classic Hoodie · 59.00 USD')
     // The shopper is anonymised: their name never reaches the editor.

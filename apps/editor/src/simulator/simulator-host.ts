@@ -195,7 +195,6 @@ export class SimulatorHost {
     for (const timer of result.timers.set) {
       this.addLog('timer-set', `Timer set: ${describeDelay(timer.delayMs)}`)
     }
-    if (result.status === 'done') this.addLog('done', `Run ended: ${result.outcome ?? 'completed'}`)
   }
 
   /** Copies what the simulation recorded since the last sync into the view, in order. */
@@ -224,6 +223,10 @@ export class SimulatorHost {
     }
     added.sort((a, b) => a.at - b.at || a.id - b.id)
     const status = this.sim.status
+    // Logged here, after what staff did to end it (a hand-back is noted before the step it causes).
+    if (status === 'done' && this.view.status !== 'done') {
+      this.addLog('done', `Run ended: ${this.sim.outcome ?? 'completed'}`)
+    }
     this.view = {
       ...this.view,
       now: this.sim.clock,

@@ -3,7 +3,7 @@
 import type { SimulationWorldResponse } from '@parley/api'
 import { type FlowDocument, getNodeKind, isTriggerKind, parseFlowDocument } from '@parley/flow'
 import { useReactFlow } from '@xyflow/react'
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { editorStore, selectDocument, useEditor } from '../store/editor-store.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
 import { chatChannels, useSimulationWorld } from './simulation-world.ts'
@@ -88,6 +88,14 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
   const [order, setOrder] = useState(0)
   const [firstMessage, setFirstMessage] = useState<string | null>(null)
   const [startTime, setStartTime] = useState('10:00')
+  const idPrefix = useId()
+  const ids = {
+    channel: `${idPrefix}-channel`,
+    startTime: `${idPrefix}-start`,
+    cart: `${idPrefix}-cart`,
+    order: `${idPrefix}-order`,
+    firstMessage: `${idPrefix}-first`,
+  }
   const host = useRef<SimulatorHost | null>(null)
   const chatEnd = useRef<HTMLDivElement>(null)
 
@@ -181,9 +189,10 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
       </div>
       <div className="sim-world">
         {channels.length > 1 ? (
-          <label className="field-inline">
-            Channel
+          <div className="field-inline">
+            <label htmlFor={ids.channel}>Channel</label>
             <select
+              id={ids.channel}
               className="input"
               value={channel}
               onChange={(e) => setChannel(e.target.value as typeof channel)}
@@ -194,29 +203,35 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         ) : null}
-        <label className="field-inline">
-          Starts at (shopper's time)
+        <div className="field-inline">
+          <label htmlFor={ids.startTime}>Starts at (shopper's time)</label>
           <input
+            id={ids.startTime}
             className="input"
             type="time"
             value={startTime}
             onChange={(e) => setStartTime(e.target.value || '10:00')}
           />
-        </label>
+        </div>
         {triggerEvent === 'cart.abandoned' ? (
           world.carts.length > 0 ? (
-            <label className="field-inline">
-              Cart
-              <select className="input" value={cart} onChange={(e) => setCart(Number(e.target.value))}>
+            <div className="field-inline">
+              <label htmlFor={ids.cart}>Cart</label>
+              <select
+                id={ids.cart}
+                className="input"
+                value={cart}
+                onChange={(e) => setCart(Number(e.target.value))}
+              >
                 {world.carts.map((c, i) => (
                   <option key={c.label + String(i)} value={i}>
                     {c.label}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           ) : (
             <p className="muted small">
               Your store has no carts or products yet: the run starts with an empty cart.
@@ -225,25 +240,35 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
         ) : null}
         {triggerEvent === 'order.created' || triggerEvent === 'order.shipped' ? (
           world.orders.length > 0 ? (
-            <label className="field-inline">
-              Order
-              <select className="input" value={order} onChange={(e) => setOrder(Number(e.target.value))}>
+            <div className="field-inline">
+              <label htmlFor={ids.order}>Order</label>
+              <select
+                id={ids.order}
+                className="input"
+                value={order}
+                onChange={(e) => setOrder(Number(e.target.value))}
+              >
                 {world.orders.map((o, i) => (
                   <option key={o.number} value={i}>
                     {o.label}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           ) : (
             <p className="muted small">Your store has no orders yet: the run starts without order details.</p>
           )
         ) : null}
         {triggerEvent === 'message.received' ? (
-          <label className="field-inline">
-            Shopper's first message
-            <input className="input" value={opening} onChange={(e) => setFirstMessage(e.target.value)} />
-          </label>
+          <div className="field-inline">
+            <label htmlFor={ids.firstMessage}>Shopper's first message</label>
+            <input
+              id={ids.firstMessage}
+              className="input"
+              value={opening}
+              onChange={(e) => setFirstMessage(e.target.value)}
+            />
+          </div>
         ) : null}
       </div>
       {error ? <p className="banner error">{error}</p> : null}
