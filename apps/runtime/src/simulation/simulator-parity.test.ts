@@ -256,7 +256,7 @@ describe.each(testDatabases())('simulator and runtime give the same transcript o
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat, whatsapp } })
     app = createApp(t.deps)
-  }, 60_000)
+  }, 180_000)
   afterAll(() => t?.close())
 
   /** Moves the runtime's clock to `target`, stopping at every due cart, timer and send on the way. */
