@@ -26,6 +26,7 @@ import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { inviteRoutes } from './routes/invites.ts'
 import { privacyRoutes } from './routes/privacy.ts'
 import { settingsRoutes } from './routes/settings.ts'
+import { simulationWorldRoutes } from './routes/simulation-world.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 import { teamRoutes } from './routes/team.ts'
@@ -87,6 +88,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   // engine: events, dev clock (engine helper)
   app.route('/api/events', eventRoutes(deps))
   app.route('/api/analytics', analyticsRoutes(deps))
+  app.route('/api/simulation-world', simulationWorldRoutes(deps))
   app.route('/api/dev/clock', devClockRoutes(deps))
   // channels: webhooks, web chat, conversations (channels helper)
   app.route('/', webchatRoutes())

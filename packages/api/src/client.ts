@@ -23,6 +23,7 @@ import {
   validateFlowResultSchema,
 } from './flows.ts'
 import { type SettingsInput, settingsResponseSchema } from './settings.ts'
+import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
 import {
   type AcceptInviteRequest,
   type CreateInviteRequest,
@@ -183,6 +184,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
         csrfToken = session.csrfToken
         return session
       },
+    },
+    simulation: {
+      /** The store's world for the simulator: catalogue, sample carts and orders, policy settings. */
+      world: (query: SimulationWorldQuery = {}) =>
+        call(
+          'GET',
+          `/api/simulation-world${query.contactId ? `?contactId=${encodeURIComponent(query.contactId)}` : ''}`,
+          simulationWorldSchema,
+        ),
     },
   }
 }

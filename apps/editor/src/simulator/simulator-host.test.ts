@@ -1,64 +1,170 @@
+import type { SimulationWorldResponse } from '@parley/api'
 import { getStarterFlow, parseFlowDocument } from '@parley/flow'
 import { describe, expect, it } from 'vitest'
-import { SimulatorHost } from './simulator-host.ts'
+import { atLocalTime, SimulatorHost } from './simulator-host.ts'
 
 const HOUR = 60 * 60 * 1000
-const T0 = Date.UTC(2025, 4, 6, 9, 0)
+/** 20:00 in Berlin (CET, UTC+1) on a Monday. */
+const EVENING = Date.UTC(2026, 0, 5, 19, 0)
 
-function cartRecovery() {
-  const parsed = parseFlowDocument(JSON.parse(JSON.stringify(getStarterFlow('cart-recovery')!.doc)))
+function starter(id: string) {
+  const parsed = parseFlowDocument(JSON.parse(JSON.stringify(getStarterFlow(id)!.doc)))
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
   return parsed.doc
 }
 
-describe('simulator host on the cart-recovery starter flow', () => {
-  it('plays three messages at +1 h, +24 h and +72 h by skipping to each timer', () => {
-    const sim = new SimulatorHost(cartRecovery(), T0)
-    sim.start('cart-abandoned')
-    expect(sim.view.status).toBe('active')
-    expect(sim.view.activeNodeIds).toEqual(['wait-1h'])
-    expect(sim.view.timers).toHaveLength(1)
+/** A store's world as the runtime gives it: its own hoodie, a shopper in Berlin, quiet hours 21–08, 2 per 72 h. */
+function world(overrides: Partial<SimulationWorldResponse['contact']> = {}): SimulationWorldResponse {
+  return {
+    store: { name: 'Hoodie Hut', timeZone: 'Europe/Berlin' },
+    policy: {
+      quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+      frequencyCap: { limit: 2, windowMinutes: 72 * 60 },
+    },
+    channels: ['webchat', 'whatsapp'],
+    products: [
+      {
+        id: 'p1',
+        externalId: 'shop-hoodie',
+        title: 'Classic Hoodie',
+        description: 'Brushed fleece.',
+        price: '59.00',
+        currency: 'USD',
+        inStock: true,
+        attributes: { colors: ['grey', 'navy'] },
+        imageUrl: null,
+        url: null,
+      },
+    ],
+    carts: [
+      {
+        label: 'Classic Hoodie · 59.00 USD',
+        vars: {
+          token: 'sample-cart-1',
+          url: 'https://hoodie-hut.example/cart/sample-cart-1',
+          total: 59,
+          currency: 'USD',
+          items: [{ title: 'Classic Hoodie', price: 59, quantity: 1, productId: 'shop-hoodie' }],
+        },
+      },
+    ],
+    orders: [
+      {
+        label: 'Order #1001 · shipped',
+        number: '1001',
+        owner: 'contact',
+        createdAt: '2026-01-01T10:00:00.000Z',
+        view: { number: '1001', status: 'shipped', trackingUrl: 'https://track.example/1', carrier: 'DHL' },
+        vars: { number: '1001', status: 'shipped' },
+      },
+    ],
+    contact: {
+      label: 'Sample shopper',
+      anonymised: true,
+      vars: { first_name: 'Sam', name: 'Sam' },
+      timeZone: 'Europe/Berlin',
+      marketingConsent: true,
+      optedOut: false,
+      lastInboundAt: null,
+      marketingSentAt: [],
+      ...overrides,
+    },
+  }
+}
 
-    const botMessages = () => sim.view.messages.filter((m) => m.from === 'bot')
+const bot = (sim: SimulatorHost) => sim.view.messages.filter((m) => m.from === 'bot')
+
+describe("the simulator in the store's world", () => {
+  it("sends the store's own product, holds a reminder through quiet hours and skips one over the cap", () => {
+    const sim = new SimulatorHost(starter('cart-recovery'), world(), { channel: 'webchat', startAt: EVENING })
+    sim.start({ triggerNodeId: 'cart-abandoned' })
+    sim.skipToNextTimer() // 21:00 in Berlin: quiet hours
+    expect(bot(sim)[0]?.message.text).toContain('Classic Hoodie')
+    expect(bot(sim)[0]?.delivery).toMatchObject({
+      kind: 'deferred',
+      until: Date.UTC(2026, 0, 6, 7, 0),
+      reason: "Held until 08:00 (shopper's time): quiet hours.",
+    })
     sim.skipToNextTimer()
-    expect((sim.view.now - T0) / HOUR).toBe(1)
-    expect(botMessages()).toHaveLength(1)
-    expect(botMessages()[0]!.message.text).toContain('Linen Overshirt')
+    expect(bot(sim)[1]?.delivery).toMatchObject({ kind: 'sent' })
     sim.skipToNextTimer()
-    expect((sim.view.now - T0) / HOUR).toBe(24)
+    expect(bot(sim)[2]?.delivery).toMatchObject({
+      kind: 'skipped',
+      reason: 'Not sent: the shopper already got as many marketing messages as your limit allows.',
+    })
+    expect(sim.view.log.some((l) => l.text.startsWith('Held back: '))).toBe(true)
+  })
+
+  it('on WhatsApp, a shopper who never wrote is outside the 24-hour window: no template, no message', () => {
+    const sim = new SimulatorHost(starter('cart-recovery'), world(), {
+      channel: 'whatsapp',
+      startAt: EVENING - 8 * HOUR,
+    })
+    sim.start({ triggerNodeId: 'cart-abandoned' })
     sim.skipToNextTimer()
-    expect((sim.view.now - T0) / HOUR).toBe(72)
-    expect(botMessages().map((m) => m.nodeId)).toEqual(['reminder', 'social-proof', 'personal-offer'])
-    expect(botMessages()[2]!.message.text).toContain('COMEBACK10')
-    expect(sim.view.log.some((l) => l.kind === 'effect' && l.text.includes('COMEBACK10'))).toBe(true)
+    expect(bot(sim)[0]?.delivery).toMatchObject({
+      kind: 'skipped',
+      skipReason: 'outside_window_no_template',
+      reason: expect.stringMatching(/24 hours/),
+    })
   })
 
   it('a purchase ends the run as recovered and cancels the pending timer', () => {
-    const sim = new SimulatorHost(cartRecovery(), T0)
-    sim.start('cart-abandoned')
-    sim.advance(HOUR)
-    sim.advance(23 * HOUR)
-    sim.advance(48 * HOUR)
-    expect(sim.view.messages.filter((m) => m.from === 'bot')).toHaveLength(3)
-    expect(sim.view.timers).toHaveLength(1)
+    const sim = new SimulatorHost(starter('cart-recovery'), world(), { channel: 'webchat', startAt: EVENING })
+    sim.start({ triggerNodeId: 'cart-abandoned' })
     sim.placeOrder()
-    expect(sim.view.status).toBe('done')
-    expect(sim.view.outcome).toBe('recovered')
-    expect(sim.view.timers).toEqual([])
-    expect(sim.view.activeNodeIds).toEqual([])
-    sim.advance(100 * HOUR)
-    expect(sim.view.messages.filter((m) => m.from === 'bot')).toHaveLength(3)
+    expect(sim.view).toMatchObject({ status: 'done', outcome: 'recovered', timers: [], activeNodeIds: [] })
   })
 
-  it('+1 h steps fire timers in order and a reply hands the chat to the team', () => {
-    const sim = new SimulatorHost(cartRecovery(), T0)
-    sim.start('cart-abandoned')
-    sim.advance(HOUR)
-    sim.advance(HOUR)
-    sim.reply('Does it come in blue?')
-    expect(sim.view.log.some((l) => l.kind === 'escalate' && l.text.includes('sales'))).toBe(true)
-    // The run waits for staff to hand back; no more bot messages meanwhile.
-    expect(sim.view.activeNodeIds).toEqual(['hand-to-team'])
-    expect(sim.view.messages.filter((m) => m.from === 'bot')).toHaveLength(1)
+  it('plays an escalation through to hand-back and to resolve', () => {
+    const handedBack = new SimulatorHost(starter('cart-recovery'), world(), {
+      channel: 'webchat',
+      startAt: EVENING,
+    })
+    handedBack.start({ triggerNodeId: 'cart-abandoned' })
+    handedBack.reply('Does it come in navy?')
+    expect(handedBack.view.conversation).toBe('waiting')
+    expect(
+      handedBack.view.messages.some((m) => m.from === 'system' && m.message.text.includes('sales')),
+    ).toBe(true)
+    handedBack.handBack()
+    expect(handedBack.view).toMatchObject({ conversation: 'bot', status: 'done', outcome: 'assisted' })
+
+    const resolved = new SimulatorHost(starter('where-is-my-order'), world(), {
+      channel: 'webchat',
+      startAt: EVENING,
+    })
+    resolved.start({ triggerNodeId: 'asks', text: 'where is my order' })
+    resolved.reply('1042')
+    // 1042 is not one of this store's orders, as live.
+    expect(bot(resolved).at(-1)?.message.text).toMatch(/couldn't find that order/)
+    expect(resolved.view.log.some((l) => l.text === 'No order #1042 in your store')).toBe(true)
+    resolved.resolve()
+    expect(resolved.view).toMatchObject({
+      conversation: 'resolved',
+      status: 'done',
+      outcome: 'resolved_by_staff',
+    })
+  })
+
+  it("finds the shopper's own order by number", () => {
+    const sim = new SimulatorHost(starter('where-is-my-order'), world(), {
+      channel: 'webchat',
+      startAt: EVENING,
+    })
+    sim.start({ triggerNodeId: 'asks', text: 'where is my order' })
+    sim.reply('#1001')
+    expect(
+      bot(sim)
+        .map((m) => m.message.text)
+        .join('\n'),
+    ).toContain('Order #1001 is shipped')
+  })
+
+  it('places a local time of day on the right instant in the shopper’s zone', () => {
+    expect(atLocalTime(Date.UTC(2026, 0, 5, 3), 20 * 60 + 30, 'Europe/Berlin')).toBe(
+      Date.UTC(2026, 0, 5, 19, 30),
+    )
+    expect(atLocalTime(Date.UTC(2026, 6, 5, 3), 8 * 60, 'America/New_York')).toBe(Date.UTC(2026, 6, 5, 12, 0))
   })
 })

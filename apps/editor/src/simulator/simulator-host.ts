@@ -1,28 +1,29 @@
-// The simulator's host: runs a compiled flow in the browser through packages/flow's `SimulatedRun` (its timer
-// table and simulated clock) with a port that answers effects from sample data. The effects themselves go
-// through the same handlers as the runtime's (`effectHandlers`): only the answers are samples.
+// The simulator's host: runs the draft in the browser through packages/flow's `WorldSimulation` — the same
+// stepper, effect handlers and policy rules as the runtime — in the store's world (`GET /api/simulation-world`:
+// the merchant's catalogue, carts, orders and send-policy settings), and keeps a view for the panel: the chat
+// with the reason a send was held back or skipped, the timers, what staff can do, and a log in plain words.
 import {
-  compile,
-  type Effect,
-  type EffectAnswer,
   type FlowDocument,
-  type FlowEventInput,
-  type FlowMachine,
-  type FlowVars,
+  getNodeKind,
+  localTime,
   type OrderEventPayload,
   type OutboundMessage,
-  SimulatedRun,
+  type SendChannelKind,
+  type SimulatedDelivery,
+  type SimulationWorld,
   type StepResult,
-  type SyncEffectPort,
   type TimerSet,
+  WorldSimulation,
 } from '@parley/flow'
-import { SAMPLE_CART_TOKEN, sampleVars } from './sample-data.ts'
+
 export interface ChatMessage {
   id: number
   from: 'bot' | 'shopper' | 'system'
   at: number
   message: OutboundMessage
   nodeId?: string
+  /** Bot messages: sent, held back by quiet hours, or not sent, with the reason in words. */
+  delivery?: SimulatedDelivery
 }
 
 export interface LogEntry {
@@ -41,20 +42,16 @@ export interface SimulatorView {
   timers: TimerSet[]
   messages: ChatMessage[]
   log: LogEntry[]
+  /** Who has the chat: the bot, or the team after an escalation (which they hand back or resolve). */
+  conversation: 'bot' | 'waiting' | 'assigned' | 'resolved'
 }
 
-/** Sample answers for effects the simulator cannot perform for real. */
-export function sampleEffectResult(effect: Effect): { ok: boolean; data?: unknown } | null {
-  switch (effect.type) {
-    case 'order.lookup':
-      return { ok: true, data: sampleVars.order }
-    case 'product.answer':
-      return { ok: true, data: { text: 'Yes: the Linen Overshirt also comes in navy blue, sizes S to XL.' } }
-    case 'http.request':
-      return { ok: true, data: { status: 200, body: { ok: true } } }
-    default:
-      return null
-  }
+/** Which cart, order or first message the run starts with. */
+export interface SimulatorStart {
+  triggerNodeId: string
+  cart?: number
+  order?: number
+  text?: string
 }
 
 const HOUR = 60 * 60 * 1000
@@ -65,159 +62,214 @@ function describeDelay(ms: number): string {
   return `${Math.round(ms / 1000)} s`
 }
 
+/**
+ * The instant a day's local time falls on in a zone (e.g. 20:30 in the shopper's zone, on the day of `day`).
+ * @example atLocalTime(Date.UTC(2026, 0, 5), 20 * 60 + 30, 'Europe/Berlin') // Date.UTC(2026, 0, 5, 19, 30)
+ */
+export function atLocalTime(day: number, minuteOfDay: number, timeZone: string): number {
+  const midnight = day - (day % (24 * HOUR))
+  let at = midnight + minuteOfDay * 60_000
+  // Two corrections settle daylight-saving edges: the zone's offset at the guess, then at the corrected time.
+  for (let i = 0; i < 2; i++) {
+    const local = localTime(at, timeZone)
+    let diff = local.minuteOfDay - minuteOfDay
+    if (diff > 720) diff -= 1440
+    if (diff < -720) diff += 1440
+    at -= diff * 60_000
+  }
+  return at
+}
+
+/** What the trigger of a node starts on: the simulator offers carts, orders or a first message accordingly. */
+export function triggerEventOf(doc: FlowDocument, triggerNodeId: string): string | null {
+  const node = doc.nodes.find((n) => n.id === triggerNodeId)
+  return (node && getNodeKind(node.kind)?.facts(node.config).trigger?.event) || null
+}
+
 export class SimulatorHost {
-  private readonly machine: FlowMachine
-  private run: SimulatedRun | null = null
+  private readonly sim: WorldSimulation
   private nextId = 1
+  private seenMessages = 0
+  private seenNotes = 0
+  private cart = 0
   view: SimulatorView
 
-  constructor(doc: FlowDocument, startAt: number) {
-    this.machine = compile(doc)
+  constructor(
+    private readonly doc: FlowDocument,
+    private readonly world: SimulationWorld,
+    options: { channel: SendChannelKind; startAt: number },
+  ) {
+    this.sim = new WorldSimulation(doc, world, {
+      channel: options.channel,
+      startAt: options.startAt,
+      onStep: (result) => this.onStep(result),
+      onTimerFired: (timer) => {
+        this.view = { ...this.view, now: timer.dueAt }
+        this.addLog('timer-fired', `Timer fired after ${describeDelay(timer.delayMs)}`)
+      },
+    })
     this.view = {
-      now: startAt,
-      startedAt: startAt,
+      now: options.startAt,
+      startedAt: options.startAt,
       status: 'idle',
       outcome: null,
       activeNodeIds: [],
       timers: [],
       messages: [],
       log: [],
+      conversation: 'bot',
     }
   }
 
-  /** Starts a run at a trigger with sample data (a contact and a cart with two items). */
-  start(triggerNodeId: string, vars: FlowVars = structuredClone(sampleVars)): void {
+  /** Starts a run at a trigger with the world's cart, order or the shopper's first message. */
+  start(from: SimulatorStart): void {
     this.addLog('event', 'Run started')
-    this.run = new SimulatedRun(
-      this.machine,
-      { triggerNodeId, vars, seed: 'simulator', cartToken: SAMPLE_CART_TOKEN },
-      this.view.now,
-      {
-        port: this.port,
-        onStep: (result) => this.onStep(result),
-        onTimerFired: (timer) => {
-          this.view = { ...this.view, now: this.run?.now ?? timer.dueAt }
-          this.addLog('timer-fired', `Timer fired after ${describeDelay(timer.delayMs)}`)
-        },
-      },
-    )
+    this.cart = from.cart ?? 0
+    this.sim.start(from)
     this.sync()
   }
 
   /** The shopper writes, or taps a quick-reply button. */
   reply(text: string, buttonId?: string): void {
-    this.addMessage('shopper', { text })
-    this.send(buttonId ? { type: 'message.received', text, buttonId } : { type: 'message.received', text })
+    this.sim.reply(text, buttonId)
+    this.sync()
   }
 
-  /** The store reports an order for the sample cart. */
+  /** The store reports an order for the run's cart. */
   placeOrder(): void {
+    const cart = this.world.carts[this.cart]?.vars as
+      | { token?: string; total?: number; currency?: string }
+      | undefined
     const order: OrderEventPayload = {
-      id: 'o-2001',
-      number: '2001',
-      total: 128,
-      currency: 'EUR',
-      cartToken: SAMPLE_CART_TOKEN,
+      id: 'simulated-order',
+      number: 'simulated',
+      total: cart?.total ?? 0,
+      currency: cart?.currency ?? 'USD',
+      ...(cart?.token ? { cartToken: cart.token } : {}),
     }
-    this.addMessage('system', { text: `Order #${order.number} placed (€128.00)` })
-    this.addLog('event', `Store event: order #${order.number} created`)
-    this.send({ type: 'order.created', order })
+    this.addSystem(`The shopper placed an order (${order.total.toFixed(2)} ${order.currency})`)
+    this.addLog('event', 'Store event: order created')
+    this.sim.orderCreated(order)
+    this.sync()
+  }
+
+  /** Staff hand the chat back to the bot: the flow carries on from its escalation step. */
+  handBack(): void {
+    this.sim.handBack()
+    this.sync()
+  }
+
+  /** Staff close the conversation: a flow waiting on its escalation ends. */
+  resolve(): void {
+    this.sim.resolve()
+    this.sync()
   }
 
   /** Moves the clock forward, firing every timer due on the way, in due order. */
   advance(ms: number): void {
-    this.advanceTo(this.view.now + ms)
+    this.sim.advanceTo(this.view.now + ms)
+    this.sync()
   }
 
   /** Jumps to the next pending timer and fires it. */
   skipToNextTimer(): void {
-    const next = this.sortedTimers()[0]
-    if (next) this.advanceTo(next.dueAt)
+    const next = this.sim.timers[0]
+    if (next) {
+      this.sim.advanceTo(next.dueAt)
+      this.sync()
+    }
   }
 
-  private advanceTo(time: number): void {
-    if (this.run && this.view.status === 'active') this.run.advanceTo(time)
-    this.view = { ...this.view, now: Math.max(this.view.now, time) }
-    this.sync()
+  get shopperTimeZone(): string {
+    return this.world.contact.timeZone
   }
 
-  private sortedTimers(): TimerSet[] {
-    return [...(this.run?.timers.values() ?? [])].sort(
-      (a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id),
-    )
-  }
-
-  private send(event: FlowEventInput): void {
-    if (!this.run || this.view.status !== 'active') return
-    this.run.now = this.view.now
-    this.run.send(event)
-    this.sync()
-  }
-
-  private sync(): void {
-    this.view = { ...this.view, timers: this.sortedTimers() }
+  get flow(): FlowDocument {
+    return this.doc
   }
 
   private onStep(result: StepResult): void {
     for (const id of result.timers.cancel) {
-      if (this.run?.timers.has(id)) this.addLog('timer-cancel', 'Timer cancelled')
+      if (this.sim.timers.some((t) => t.id === id)) this.addLog('timer-cancel', 'Timer cancelled')
     }
     for (const timer of result.timers.set) {
       this.addLog('timer-set', `Timer set: ${describeDelay(timer.delayMs)}`)
     }
+  }
+
+  /** Copies what the simulation recorded since the last sync into the view, in order. */
+  private sync(): void {
+    const messages = this.sim.messages.slice(this.seenMessages)
+    this.seenMessages = this.sim.messages.length
+    const notes = this.sim.notes.slice(this.seenNotes)
+    this.seenNotes = this.sim.notes.length
+    const added: ChatMessage[] = messages.map((m) => {
+      const entry: ChatMessage = {
+        id: this.nextId++,
+        from: m.from === 'staff' ? 'system' : m.from,
+        at: m.at,
+        message: m.message,
+      }
+      if (m.nodeId) entry.nodeId = m.nodeId
+      if (m.delivery) entry.delivery = m.delivery
+      if (m.from === 'bot') this.addLog('send', sendLog(m.message, m.delivery))
+      return entry
+    })
+    for (const note of notes) {
+      if (note.kind === 'escalated' || note.kind === 'handed-back' || note.kind === 'resolved') {
+        added.push({ id: this.nextId++, from: 'system', at: note.at, message: { text: note.text } })
+      }
+      this.addLog(note.kind === 'escalated' ? 'escalate' : 'effect', note.text)
+    }
+    added.sort((a, b) => a.at - b.at || a.id - b.id)
+    const status = this.sim.status
+    // Logged here, after what staff did to end it (a hand-back is noted before the step it causes).
+    if (status === 'done' && this.view.status !== 'done') {
+      this.addLog('done', `Run ended: ${this.sim.outcome ?? 'completed'}`)
+    }
     this.view = {
       ...this.view,
-      status: result.status,
-      outcome: result.outcome,
-      activeNodeIds: result.activeNodeIds,
+      now: this.sim.clock,
+      status,
+      outcome: this.sim.outcome,
+      activeNodeIds: status === 'done' ? [] : this.sim.activeNodeIds,
+      timers: this.sim.timers,
+      messages: [...this.view.messages, ...added],
+      conversation: this.sim.conversationStatus,
     }
-    if (result.status === 'done') this.addLog('done', `Run ended: ${result.outcome ?? 'completed'}`)
   }
 
-  /** Effects as the shopper and the team would see them; look-ups and requests answered with samples. */
-  private readonly port: SyncEffectPort = {
-    send: (effect) => {
-      this.addMessage('bot', effect.message, effect.nodeId)
-      this.addLog(
-        'send',
-        `Sent (${effect.purpose})${effect.template ? ` · template ${effect.template.name}` : ''}: ${effect.message.text.slice(0, 60)}`,
-      )
-    },
-    escalate: (effect) => {
-      this.addMessage('system', { text: `Handed to the ${effect.queue} team` })
-      this.addLog(
-        'escalate',
-        `Escalated to ${effect.queue}${effect.summary ? ` — ${effect.summary.replaceAll('\n', '; ')}` : ''}`,
-      )
-    },
-    offerIncentive: (effect) => this.addLog('effect', `Discount offered: ${effect.code}`),
-    lookupOrder: (effect) => {
-      this.addLog(
-        'effect',
-        `Order looked up${effect.orderNumber ? ` (#${effect.orderNumber})` : ''}: sample order #1042`,
-      )
-      return sampleEffectResult(effect)?.data ?? null
-    },
-    answerProductQuestion: (effect) => {
-      this.addLog('effect', 'Product question answered from the sample catalogue')
-      return sampleEffectResult(effect)?.data ?? null
-    },
-    requestHttp: (effect) => {
-      this.addLog('effect', `${effect.method} ${effect.url} → sample 200 OK`)
-      return sampleEffectResult(effect) as EffectAnswer
-    },
-  }
-
-  private addMessage(from: ChatMessage['from'], message: OutboundMessage, nodeId?: string): void {
-    const entry: ChatMessage = { id: this.nextId++, from, at: this.view.now, message }
-    if (nodeId) entry.nodeId = nodeId
-    this.view = { ...this.view, messages: [...this.view.messages, entry] }
+  private addSystem(text: string): void {
+    this.view = {
+      ...this.view,
+      messages: [
+        ...this.view.messages,
+        { id: this.nextId++, from: 'system', at: this.sim.clock, message: { text } },
+      ],
+    }
   }
 
   private addLog(kind: LogEntry['kind'], text: string): void {
     this.view = {
       ...this.view,
-      log: [...this.view.log, { id: this.nextId++, at: this.view.now, kind, text }],
+      log: [...this.view.log, { id: this.nextId++, at: this.sim.clock, kind, text }],
     }
   }
+}
+
+function sendLog(message: OutboundMessage, delivery: SimulatedDelivery | undefined): string {
+  const text = message.text.slice(0, 60)
+  if (delivery?.kind === 'skipped') return `Not sent: ${text} — ${delivery.reason}`
+  if (delivery?.kind === 'deferred') return `Held back: ${text} — ${delivery.reason}`
+  return `Sent: ${text}`
+}
+
+/** When a message goes out, in the shopper's time zone. */
+export function shopperClock(at: number, timeZone: string): string {
+  return new Date(at).toLocaleString('en-GB', {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  })
 }

@@ -1,14 +1,22 @@
-// The simulator: a phone-style chat running the current draft in the browser with a simulated clock.
-import { isTriggerKind, parseFlowDocument } from '@parley/flow'
+// The simulator: a phone-style chat running the current draft in the browser with a simulated clock, in the
+// store's world (its catalogue, carts, orders and send rules), showing why a send would be held back or skipped.
+import type { SimulationWorldResponse } from '@parley/api'
+import { type FlowDocument, getNodeKind, isTriggerKind, parseFlowDocument } from '@parley/flow'
 import { useReactFlow } from '@xyflow/react'
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { editorStore, selectDocument, useEditor } from '../store/editor-store.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
-import { SimulatorHost, type SimulatorView } from './simulator-host.ts'
+import { chatChannels, useSimulationWorld } from './simulation-world.ts'
+import {
+  atLocalTime,
+  type ChatMessage,
+  SimulatorHost,
+  type SimulatorView,
+  shopperClock,
+  triggerEventOf,
+} from './simulator-host.ts'
 
 const HOUR = 60 * 60 * 1000
-/** The simulated clock starts on a Monday morning, so time-of-day delays read naturally. */
-const SIM_START = Date.UTC(2025, 4, 5, 8, 0)
 
 function elapsed(view: SimulatorView): string {
   const ms = view.now - view.startedAt
@@ -19,16 +27,47 @@ function elapsed(view: SimulatorView): string {
     : `+${h} h${m ? ` ${m} min` : ''}`
 }
 
-function clockText(at: number): string {
-  return new Date(at).toLocaleString(undefined, {
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-  })
+/** The shopper's first words for a message trigger: its first keyword, else a greeting. */
+function firstMessageFor(doc: FlowDocument | null, triggerNodeId: string): string {
+  const node = doc?.nodes.find((n) => n.id === triggerNodeId)
+  const trigger = node ? getNodeKind(node.kind)?.facts(node.config).trigger : undefined
+  return trigger?.event === 'message.received' && trigger.match === 'keyword' && trigger.keywords[0]
+    ? trigger.keywords[0]
+    : 'Hi'
+}
+
+function minuteOfDay(value: string): number {
+  const [h, m] = value.split(':').map(Number)
+  return (h ?? 0) * 60 + (m ?? 0)
 }
 
 export function SimulatorPanel() {
+  const world = useSimulationWorld()
+  if (world.kind === 'loading') {
+    return (
+      <div className="simulator">
+        <p className="muted small" role="status">
+          Loading your store's products, carts and orders…
+        </p>
+      </div>
+    )
+  }
+  if (world.kind === 'error') {
+    return (
+      <div className="simulator">
+        <p className="banner error">
+          Your store's data could not be loaded for the simulator: {world.message}
+        </p>
+        <button type="button" className="button sm" onClick={world.retry}>
+          Try again
+        </button>
+      </div>
+    )
+  }
+  return <WorldSimulator world={world.world} />
+}
+
+function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
   const triggersKey = useEditor((s) =>
     s.nodes
       .filter((n) => isTriggerKind(n.data.kind))
@@ -43,6 +82,20 @@ export function SimulatorPanel() {
   const [view, setView] = useState<SimulatorView | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [text, setText] = useState('')
+  const channels = chatChannels(world)
+  const [channel, setChannel] = useState(channels[0]?.kind ?? 'webchat')
+  const [cart, setCart] = useState(0)
+  const [order, setOrder] = useState(0)
+  const [firstMessage, setFirstMessage] = useState<string | null>(null)
+  const [startTime, setStartTime] = useState('10:00')
+  const idPrefix = useId()
+  const ids = {
+    channel: `${idPrefix}-channel`,
+    startTime: `${idPrefix}-start`,
+    cart: `${idPrefix}-cart`,
+    order: `${idPrefix}-order`,
+    firstMessage: `${idPrefix}-first`,
+  }
   const host = useRef<SimulatorHost | null>(null)
   const chatEnd = useRef<HTMLDivElement>(null)
 
@@ -75,6 +128,15 @@ export function SimulatorPanel() {
     setView(host.current.view)
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the triggers are what the start controls read
+  const draft = useMemo(() => {
+    const parsed = parseFlowDocument(selectDocument(editorStore.getState()))
+    return parsed.ok ? parsed.doc : null
+  }, [triggersKey])
+  const triggerEvent = draft && selectedTrigger ? triggerEventOf(draft, selectedTrigger) : null
+  const opening = firstMessage ?? firstMessageFor(draft, selectedTrigger)
+  const zone = world.contact.timeZone
+
   const startRun = () => {
     const parsed = parseFlowDocument(selectDocument(editorStore.getState()))
     if (!parsed.ok) {
@@ -82,8 +144,17 @@ export function SimulatorPanel() {
       return
     }
     setError(null)
-    host.current = new SimulatorHost(parsed.doc, SIM_START)
-    run((h) => h.start(selectedTrigger))
+    // Today, at the chosen time of the shopper's day: quiet hours and time-of-day delays read as they would live.
+    const startAt = atLocalTime(Date.now(), minuteOfDay(startTime), zone)
+    host.current = new SimulatorHost(parsed.doc, world, { channel, startAt })
+    run((h) =>
+      h.start({
+        triggerNodeId: selectedTrigger,
+        ...(triggerEvent === 'cart.abandoned' ? { cart } : {}),
+        ...(triggerEvent === 'order.created' || triggerEvent === 'order.shipped' ? { order } : {}),
+        ...(triggerEvent === 'message.received' ? { text: opening } : {}),
+      }),
+    )
   }
 
   const sendText = (e: FormEvent) => {
@@ -116,25 +187,114 @@ export function SimulatorPanel() {
           {view ? 'Restart' : 'Start'}
         </button>
       </div>
+      <div className="sim-world">
+        {channels.length > 1 ? (
+          <div className="field-inline">
+            <label htmlFor={ids.channel}>Channel</label>
+            <select
+              id={ids.channel}
+              className="input"
+              value={channel}
+              onChange={(e) => setChannel(e.target.value as typeof channel)}
+            >
+              {channels.map((c) => (
+                <option key={c.kind} value={c.kind}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="field-inline">
+          <label htmlFor={ids.startTime}>Starts at (shopper's time)</label>
+          <input
+            id={ids.startTime}
+            className="input"
+            type="time"
+            value={startTime}
+            onChange={(e) => setStartTime(e.target.value || '10:00')}
+          />
+        </div>
+        {triggerEvent === 'cart.abandoned' ? (
+          world.carts.length > 0 ? (
+            <div className="field-inline">
+              <label htmlFor={ids.cart}>Cart</label>
+              <select
+                id={ids.cart}
+                className="input"
+                value={cart}
+                onChange={(e) => setCart(Number(e.target.value))}
+              >
+                {world.carts.map((c, i) => (
+                  <option key={c.label + String(i)} value={i}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <p className="muted small">
+              Your store has no carts or products yet: the run starts with an empty cart.
+            </p>
+          )
+        ) : null}
+        {triggerEvent === 'order.created' || triggerEvent === 'order.shipped' ? (
+          world.orders.length > 0 ? (
+            <div className="field-inline">
+              <label htmlFor={ids.order}>Order</label>
+              <select
+                id={ids.order}
+                className="input"
+                value={order}
+                onChange={(e) => setOrder(Number(e.target.value))}
+              >
+                {world.orders.map((o, i) => (
+                  <option key={o.number} value={i}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <p className="muted small">Your store has no orders yet: the run starts without order details.</p>
+          )
+        ) : null}
+        {triggerEvent === 'message.received' ? (
+          <div className="field-inline">
+            <label htmlFor={ids.firstMessage}>Shopper's first message</label>
+            <input
+              id={ids.firstMessage}
+              className="input"
+              value={opening}
+              onChange={(e) => setFirstMessage(e.target.value)}
+            />
+          </div>
+        ) : null}
+      </div>
       {error ? <p className="banner error">{error}</p> : null}
       <div className="phone">
         <div className="phone-head">
-          <div className="phone-avatar">N</div>
+          <div className="phone-avatar" aria-hidden="true">
+            {world.store.name.slice(0, 1).toUpperCase()}
+          </div>
           <div>
-            <div className="phone-title">North Thread</div>
+            <div className="phone-title">{world.store.name}</div>
             <div className="phone-sub">
-              {view ? `${clockText(view.now)} · ${elapsed(view)}` : 'Sample shopper: Maya, 2 items in cart'}
+              {view
+                ? `${shopperClock(view.now, zone)} · ${elapsed(view)}`
+                : `${world.contact.label}${world.contact.anonymised ? ' (names hidden)' : ''}`}
             </div>
           </div>
         </div>
         <div className="phone-chat" data-testid="sim-chat">
           {!view ? (
             <p className="sim-empty">
-              Start a run to see what Maya receives. Time is simulated: skip ahead to each timer.
+              Start a run to see what {world.contact.anonymised ? 'a shopper' : world.contact.label} would
+              receive from your store. Time is simulated: skip ahead to each timer.
             </p>
           ) : null}
           {view?.messages.map((m) => (
-            <div key={m.id} className={`sim-msg ${m.from}`}>
+            <div key={m.id} className={`sim-msg ${m.from}${deliveryClass(m)}`}>
               <SafeImage src={m.message.imageUrl ?? ''} />
               <p>{m.message.text}</p>
               {m.message.product ? (
@@ -147,12 +307,27 @@ export function SimulatorPanel() {
                   ) : null}
                 </div>
               ) : null}
-              {m.from !== 'system' ? <time>{clockText(m.at)}</time> : null}
+              {m.delivery && m.delivery.kind !== 'sent' ? (
+                <p className="sim-reason">{m.delivery.reason}</p>
+              ) : null}
+              {m.from !== 'system' ? <time>{shopperClock(m.at, zone)}</time> : null}
             </div>
           ))}
           {view?.status === 'done' ? <div className="sim-msg system">Run ended · {view.outcome}</div> : null}
           <div ref={chatEnd} />
         </div>
+        {view?.status === 'active' &&
+        (view.conversation === 'waiting' || view.conversation === 'assigned') ? (
+          <fieldset className="sim-staff">
+            <legend className="small">Your team has this chat now. Play what they do:</legend>
+            <button type="button" className="button sm" onClick={() => run((h) => h.handBack())}>
+              Hand back to the bot
+            </button>
+            <button type="button" className="button sm" onClick={() => run((h) => h.resolve())}>
+              Mark resolved
+            </button>
+          </fieldset>
+        ) : null}
         {buttons.length > 0 ? (
           <div className="quick-replies sim-buttons">
             {buttons.map((b) => (
@@ -171,7 +346,7 @@ export function SimulatorPanel() {
           <input
             className="input"
             aria-label="Reply as the shopper"
-            placeholder={view?.status === 'active' ? 'Reply as Maya…' : 'Start a run to reply'}
+            placeholder={view?.status === 'active' ? 'Reply as the shopper…' : 'Start a run to reply'}
             disabled={view?.status !== 'active'}
             value={text}
             onChange={(e) => setText(e.target.value)}
@@ -237,4 +412,10 @@ export function SimulatorPanel() {
       </div>
     </div>
   )
+}
+
+function deliveryClass(m: ChatMessage): string {
+  if (m.delivery?.kind === 'skipped') return ' skipped'
+  if (m.delivery?.kind === 'deferred') return ' held'
+  return ''
 }

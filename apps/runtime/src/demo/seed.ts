@@ -118,7 +118,13 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
     const created = !merchant
     merchant ??= await trx
       .insertInto('merchants')
-      .values({ name: DEMO_MERCHANT_NAME, timezone: 'Europe/London' })
+      .values({
+        name: DEMO_MERCHANT_NAME,
+        timezone: 'Europe/London',
+        // Marketing sends wait out the night (21:00–08:00 in the shopper's zone), as a careful store sets it.
+        quiet_hours_start_minute: 21 * 60,
+        quiet_hours_end_minute: 8 * 60,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     const merchantId = merchant.id

@@ -1,6 +1,8 @@
 // The `order.lookup` effect, answered from our own orders table inside the step: by the number the shopper
-// gave, or the contact's latest order. Another shopper's order is never revealed.
+// gave, or the contact's latest order. Another shopper's order is never revealed (the same rule as
+// `findOrder` in packages/flow, which the simulator applies to its world's orders).
 import type { Database, Order } from '@parley/db'
+import { normaliseOrderNumber } from '@parley/flow'
 import type { Kysely } from 'kysely'
 
 export interface OrderView {
@@ -31,12 +33,6 @@ export function orderView(order: Order): OrderView {
     shippedAt: order.shipped_at ? order.shipped_at.toISOString() : null,
     createdAt: order.created_at.toISOString(),
   }
-}
-
-/** "#1001", " 1001 " and "order 1001" all mean 1001. */
-export function normaliseOrderNumber(input: string): string {
-  const digits = input.match(/[A-Za-z0-9-]*\d[A-Za-z0-9-]*/)
-  return (digits?.[0] ?? input).replace(/^#/, '').trim()
 }
 
 export async function lookupOrder(

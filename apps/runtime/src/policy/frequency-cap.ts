@@ -4,24 +4,44 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import { anyUuid } from '../engine/sql-any.ts'
 
+/** The messages the cap counts: the bot's marketing sends since `since`, unless skipped or failed. */
+function cappedSends(db: Kysely<Database>, merchantId: string, since: number) {
+  return db
+    .selectFrom('messages')
+    .where('merchant_id', '=', merchantId)
+    .where('direction', '=', 'out')
+    .where('author', '=', 'bot')
+    .where('is_marketing', '=', true)
+    .where('status', 'not in', ['skipped', 'failed'])
+    .where('created_at', '>=', new Date(since))
+}
+
 export async function countMarketingSendsSince(
   db: Kysely<Database>,
   merchantId: string,
   contactId: string,
   since: number,
 ): Promise<number> {
-  const row = await db
-    .selectFrom('messages')
+  const row = await cappedSends(db, merchantId, since)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('merchant_id', '=', merchantId)
     .where('contact_id', '=', contactId)
-    .where('direction', '=', 'out')
-    .where('author', '=', 'bot')
-    .where('is_marketing', '=', true)
-    .where('status', 'not in', ['skipped', 'failed'])
-    .where('created_at', '>=', new Date(since))
     .executeTakeFirst()
   return Number(row?.n ?? 0)
+}
+
+/** When each send `countMarketingSendsSince` counts went out (the simulator replays the cap from them). */
+export async function marketingSendTimesSince(
+  db: Kysely<Database>,
+  merchantId: string,
+  contactId: string,
+  since: number,
+): Promise<Date[]> {
+  const rows = await cappedSends(db, merchantId, since)
+    .select('created_at')
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .execute()
+  return rows.map((r) => r.created_at)
 }
 
 /** `countMarketingSendsSince` for many contacts of one merchant in one read; contacts with none are missing. */
@@ -32,16 +52,9 @@ export async function countMarketingSendsByContact(
   since: number,
 ): Promise<Map<string, number>> {
   if (contactIds.length === 0) return new Map()
-  const rows = await db
-    .selectFrom('messages')
+  const rows = await cappedSends(db, merchantId, since)
     .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('merchant_id', '=', merchantId)
     .where('contact_id', '=', anyUuid([...new Set(contactIds)]))
-    .where('direction', '=', 'out')
-    .where('author', '=', 'bot')
-    .where('is_marketing', '=', true)
-    .where('status', 'not in', ['skipped', 'failed'])
-    .where('created_at', '>=', new Date(since))
     .groupBy('contact_id')
     .execute()
   return new Map(rows.map((row) => [row.contact_id, Number(row.n)]))

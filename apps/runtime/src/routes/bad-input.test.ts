@@ -1623,6 +1623,12 @@ const cases: BadInputCase[] = [
     expectStatus: 400,
     expectCode: 'validation_failed',
   },
+  // The simulator's world: staff who edit flows, one of the merchant's own contacts.
+  bad('GET', '/api/simulation-world', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/simulation-world', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/simulation-world', 'agent', 403, 'forbidden'),
+  bad('GET', '/api/simulation-world?contactId=not-a-uuid', 'session', 400, 'validation_failed'),
+  bad('GET', `/api/simulation-world?contactId=${UNKNOWN_ID}`, 'session', 404, 'not_found'),
 ]
 
 /** The characters text hygiene refuses, each as a label and the text. */

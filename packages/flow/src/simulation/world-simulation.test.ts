@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { parseFlowDocument } from '../parse.ts'
+import { getStarterFlow } from '../starter-flows/index.ts'
+import type { SimulationWorld } from './simulation-world.ts'
+import { WorldSimulation } from './world-simulation.ts'
+
+const HOUR = 60 * 60 * 1000
+/** 10:00 in UTC, outside quiet hours. */
+const MORNING = Date.UTC(2026, 0, 5, 10, 0)
+
+function cartRecovery() {
+  const parsed = parseFlowDocument(structuredClone(getStarterFlow('cart-recovery')!.doc))
+  if (!parsed.ok) throw new Error('cart-recovery does not parse')
+  return parsed.doc
+}
+
+function world(contact: Partial<SimulationWorld['contact']> = {}): SimulationWorld {
+  return {
+    store: { name: 'Hoodie Hut', timeZone: 'UTC' },
+    policy: { quietHours: null, frequencyCap: { limit: 2, windowMinutes: 24 * 60 } },
+    channels: ['webchat'],
+    products: [],
+    carts: [{ label: 'Hoodie', vars: { token: 'c1', items: [{ title: 'Classic Hoodie' }] } }],
+    orders: [],
+    contact: {
+      label: 'Sample shopper',
+      anonymised: true,
+      vars: { first_name: 'Sam' },
+      timeZone: 'UTC',
+      marketingConsent: true,
+      optedOut: false,
+      lastInboundAt: null,
+      marketingSentAt: [],
+      ...contact,
+    },
+  }
+}
+
+function firstReminder(w: SimulationWorld) {
+  const sim = new WorldSimulation(cartRecovery(), w, { channel: 'webchat', startAt: MORNING })
+  sim.start({ triggerNodeId: 'cart-abandoned' })
+  sim.advance(HOUR)
+  return sim.messages.find((m) => m.from === 'bot')?.delivery
+}
+
+describe('a simulated run in the store’s world', () => {
+  it("counts the shopper's recent marketing messages from the store against the cap", () => {
+    expect(firstReminder(world())).toEqual({ kind: 'sent', mode: 'free_form' })
+    const recent = [new Date(MORNING - 3 * HOUR).toISOString(), new Date(MORNING - 2 * HOUR).toISOString()]
+    expect(firstReminder(world({ marketingSentAt: recent }))).toMatchObject({
+      kind: 'skipped',
+      skipReason: 'frequency_cap',
+    })
+    const old = [new Date(MORNING - 30 * HOUR).toISOString(), new Date(MORNING - 26 * HOUR).toISOString()]
+    expect(firstReminder(world({ marketingSentAt: old }))).toMatchObject({ kind: 'sent' })
+  })
+
+  it('sends nothing to a shopper who unsubscribed or never agreed to marketing', () => {
+    expect(firstReminder(world({ optedOut: true }))).toMatchObject({ skipReason: 'opted_out' })
+    expect(firstReminder(world({ marketingConsent: false }))).toMatchObject({ skipReason: 'no_consent' })
+  })
+
+  it('keeps the bot quiet while staff have the chat, and hand-back only applies when they do', () => {
+    const sim = new WorldSimulation(cartRecovery(), world(), { channel: 'webchat', startAt: MORNING })
+    sim.start({ triggerNodeId: 'cart-abandoned' })
+    sim.handBack() // the bot has the chat: nothing to hand back
+    expect(sim.notes).toEqual([])
+    sim.takeOver()
+    sim.advance(HOUR)
+    expect(sim.messages.at(-1)?.delivery).toMatchObject({ kind: 'skipped', skipReason: 'staff_takeover' })
+  })
+})
