@@ -199,6 +199,8 @@ export async function cloneReminderRuns(
     dueAt: string
     /** Where the template run's own timer is moved to. */
     templateDueAt: Date
+    /** SQL for clone `m.n`'s run snapshot, from the template's `t.snapshot` (default: the same). */
+    snapshot?: string
   },
 ): Promise<void> {
   const template = await processInboundMessage(benchDeps(db), {
@@ -237,7 +239,7 @@ export async function cloneReminderRuns(
     'runs',
     `t.id = '${runId}'`,
     `jsonb_build_object('id', m.run_id, 'contact_id', m.contact_id, 'conversation_id', m.conversation_id,
-      'correlation_key', 'conversation:' || m.conversation_id)`,
+      'correlation_key', 'conversation:' || m.conversation_id${due.snapshot ? `, 'snapshot', ${due.snapshot}` : ''})`,
   )
   await copy(
     'timers',
