@@ -12,6 +12,7 @@ import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
+import { RelayWakeListener, relayWakeNotice } from './delivery/relay-wake.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { createEgress } from './egress/egress-agent.ts'
 import { loadClockOffset } from './engine/clock-offset.ts'
@@ -44,6 +45,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (engine/clock-offset.ts): a restart resumes at the same virtual time.
+  const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`
+  // Steps that queue sends wake the relay of this process at once, and other replicas' through LISTEN/NOTIFY.
+  const relayWake = new WakeSignal(opened.kind === 'postgres' ? relayWakeNotice(instanceId) : null)
+  const relayWakeListener =
+    opened.kind === 'postgres' && opened.pool
+      ? new RelayWakeListener({ pool: opened.pool, signal: relayWake, instanceId, logger })
+      : null
+  await relayWakeListener?.start()
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
   const deps: RuntimeDeps = {
     db: opened.db,
@@ -58,9 +67,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
     channels: {},
     egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
     flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
-    instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    instanceId,
     passwordHashing: PASSWORD_HASHING,
-    relayWake: new WakeSignal(),
+    relayWake,
   }
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
@@ -102,6 +111,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       await deps.egress.close()
       await deps.flowChecker.close()
       await realtime.close()
+      await relayWakeListener?.close()
       await opened.close()
       logger.info('stopped')
     })()
