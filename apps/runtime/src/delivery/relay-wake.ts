@@ -10,6 +10,7 @@
 import type { OpenedDatabase } from '@parley/db'
 import type { WakeSignal } from '../engine/wake-signal.ts'
 import type { Logger } from '../observability/logger.ts'
+import { backoffDelayMs } from '../time/backoff.ts'
 
 export const RELAY_WAKE_CHANNEL = 'parley_relay_wake'
 
@@ -34,7 +35,7 @@ export interface RelayWakeListenerOptions {
   /** This process's notices carry it and are skipped. */
   instanceId: string
   logger: Logger
-  /** First reconnect delay; doubles up to 30 s. */
+  /** First reconnect delay (jittered); doubles up to 30 s. */
   reconnectDelayMs?: number
 }
 
@@ -44,11 +45,11 @@ export class RelayWakeListener {
   #client: PoolClient | undefined
   #closed = false
   #retryTimer: NodeJS.Timeout | undefined
-  #retryDelayMs: number
+  /** Reconnect attempts since the connection was last up: the backoff's attempt number. */
+  #reconnects = 0
 
   constructor(options: RelayWakeListenerOptions) {
     this.#options = options
-    this.#retryDelayMs = options.reconnectDelayMs ?? 250
   }
 
   /** Resolves once LISTEN is active. */
@@ -97,7 +98,7 @@ export class RelayWakeListener {
       return
     }
     this.#client = client
-    this.#retryDelayMs = this.#options.reconnectDelayMs ?? 250
+    this.#reconnects = 0
   }
 
   #lost(client: PoolClient, error: Error): void {
@@ -115,8 +116,13 @@ export class RelayWakeListener {
 
   #scheduleReconnect(): void {
     if (this.#closed) return
-    const delay = this.#retryDelayMs
-    this.#retryDelayMs = Math.min(delay * 2, 30_000)
+    this.#reconnects += 1
+    // Jittered (the one backoff rule): every replica loses the database at once and should not all come back in
+    // the same instant.
+    const delay = backoffDelayMs(this.#reconnects, {
+      baseMs: this.#options.reconnectDelayMs ?? 250,
+      maxMs: 30_000,
+    })
     this.#retryTimer = setTimeout(() => {
       this.#open().then(
         // Notices sent while the connection was gone are lost: look once now.
