@@ -3,7 +3,7 @@
 // many runs cloned from one real run in a few SQL statements, and the real runtime started as a child process.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Database, openDatabase } from '@parley/db'
@@ -200,6 +200,8 @@ export async function cloneReminderRuns(
     dueAt: string
     /** Where the template run's own timer is moved to. */
     templateDueAt: Date
+    /** SQL for clone `m.n`'s run snapshot, from the template's `t.snapshot` (default: the same). */
+    snapshot?: string
   },
 ): Promise<void> {
   const template = await processInboundMessage(benchDeps(db), {
@@ -238,7 +240,7 @@ export async function cloneReminderRuns(
     'runs',
     `t.id = '${runId}'`,
     `jsonb_build_object('id', m.run_id, 'contact_id', m.contact_id, 'conversation_id', m.conversation_id,
-      'correlation_key', 'conversation:' || m.conversation_id)`,
+      'correlation_key', 'conversation:' || m.conversation_id${due.snapshot ? `, 'snapshot', ${due.snapshot}` : ''})`,
   )
   await copy(
     'timers',
@@ -374,4 +376,86 @@ async function spawnRuntime(
     },
   }
   return { runtime, child }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100
+
+/** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; with its waited-for children's. */
+function procCpuMs(pid: number, withChildren = false): number {
+  let stat: string
+  try {
+    stat = readFileSync(join('/proc', String(pid), 'stat'), 'utf8')
+  } catch {
+    return 0 // ended between the listing and the read
+  }
+  // The fields after the command (which may hold spaces): state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = (i: number) => Number(fields[i - 3])
+  const own = ticks(14) + ticks(15)
+  return ((withChildren ? own + ticks(16) + ticks(17) : own) * 1000) / USER_HZ
+}
+
+/** The CPU time of the runtime process (ms). */
+export function runtimeCpuMs(runtime: RuntimeChild): number {
+  return procCpuMs(runtime.pid)
+}
+
+/**
+ * Where a bench's Postgres CPU goes: the whole cluster (postmaster, every backend live or ended, the WAL writer,
+ * autovacuum), so a pooled connection closed mid-round still counts. Read from /proc: the cluster runs on this
+ * machine (`scripts/with-postgres.mjs`). Returns a function that reads the cluster's CPU ms now.
+ */
+export async function postgresCpuMeter(db: Kysely<Database>): Promise<() => number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)
+  const backend = rows[0]?.pid as number
+  const stat = readFileSync(join('/proc', String(backend), 'stat'), 'utf8')
+  const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  return () => {
+    let total = procCpuMs(postmaster, true)
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      let child: string
+      try {
+        child = readFileSync(join('/proc', entry, 'stat'), 'utf8')
+      } catch {
+        continue
+      }
+      if (Number(child.slice(child.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+        total += procCpuMs(Number(entry))
+    }
+    return total
+  }
+}
+
+/**
+ * Rows inserted, updated and deleted in the bench database's tables so far (pg_stat_user_tables). Backends
+ * report their counts at most once a second while busy and within 10 s when idle: wait `settleMs` first.
+ */
+export async function rowsWritten(db: Kysely<Database>, settleMs = 11_000): Promise<Record<string, number>> {
+  await new Promise((r) => setTimeout(r, settleMs))
+  await sql`select pg_stat_clear_snapshot()`.execute(db)
+  const { rows } = await sql<{ relname: string; n: string }>`
+    select relname, n_tup_ins + n_tup_upd + n_tup_del as n from pg_stat_user_tables`.execute(db)
+  return Object.fromEntries(rows.map((r) => [r.relname, Number(r.n)]))
+}
+
+/** Rows written between two `rowsWritten` readings, per table with a change and in total. */
+export function rowsDelta(before: Record<string, number>, after: Record<string, number>) {
+  const byTable: Record<string, number> = {}
+  let total = 0
+  for (const [table, n] of Object.entries(after)) {
+    const d = n - (before[table] ?? 0)
+    if (d !== 0) byTable[table] = d
+    total += d
+  }
+  return { byTable, total }
+}
+
+/** One line for a per-table count divided by `per`: `runs 1.00, messages 2.00, …`. */
+export function perUnit(byTable: Record<string, number>, per: number): string {
+  return Object.entries(byTable)
+    .sort(([, a], [, b]) => b - a)
+    .map(([table, n]) => `${table} ${(n / per).toFixed(2)}`)
+    .join(', ')
 }

@@ -12,6 +12,7 @@ import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
 import { createWhatsAppAdapter } from './channels/whatsapp/whatsapp-adapter.ts'
 import { loadConfig } from './config.ts'
+import { RelayWakeListener, relayWakeNotice } from './delivery/relay-wake.ts'
 import { WakeSignal } from './delivery/wake-signal.ts'
 import { createEgress } from './egress/egress-agent.ts'
 import { startBackgroundLoops } from './engine/loops.ts'
@@ -44,6 +45,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
   // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time.
+  const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`
+  // Steps that queue sends wake the relay of this process at once, and other replicas' through LISTEN/NOTIFY.
+  const relayWake = new WakeSignal(opened.kind === 'postgres' ? relayWakeNotice(instanceId) : null)
+  const relayWakeListener =
+    opened.kind === 'postgres' && opened.pool
+      ? new RelayWakeListener({ pool: opened.pool, signal: relayWake, instanceId, logger })
+      : null
+  await relayWakeListener?.start()
   const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
   // The per-process state (group commit, socket hubs, compiled versions) is built here too (process-state.ts).
   const deps = withProcessState({
@@ -59,9 +68,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
     channels: {},
     egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
     flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
-    instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    instanceId,
     passwordHashing: PASSWORD_HASHING,
-    relayWake: new WakeSignal(),
+    relayWake,
   })
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
@@ -103,6 +112,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       await deps.egress.close()
       await deps.flowChecker.close()
       await realtime.close()
+      await relayWakeListener?.close()
       await opened.close()
       logger.info('stopped')
     })()

@@ -29,7 +29,8 @@ export function profileUpdate(contact: Contact, profile: ContactProfile, now: nu
   return update
 }
 
-async function applyProfile(
+/** Writes the profile fields that changed to a locked contact; returns it as stored. */
+export async function applyProfile(
   trx: Db,
   contact: Contact,
   profile: ContactProfile,

@@ -1,8 +1,14 @@
 // "Work was committed for the relay": a step that queued outbox rows notifies after its commit, and this
 // process's relay and HTTP-request lane claim them at once instead of at their next poll (issue 9, due →
-// delivered). In-process only: another replica's commit is picked up by its own signal, or at the next poll.
+// delivered). On Postgres the step also notifies `commitNotice` in its transaction, and every other replica's
+// LISTEN connection (delivery/relay-wake.ts) wakes its own signal; on PGlite (one process) this is all there is.
+import type { CommitNotice } from '../delivery/relay-wake.ts'
+
 export class WakeSignal {
   readonly #listeners = new Set<() => void>()
+
+  /** @param commitNotice the NOTIFY a step sends on commit when it queued outbox rows (Postgres); null: none. */
+  constructor(readonly commitNotice: CommitNotice | null = null) {}
 
   notify(): void {
     for (const listener of this.#listeners) listener()

@@ -5,11 +5,11 @@
 // reply; else a flow triggered by keyword or by any message; else nothing (the message stays in the
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import { randomUUID } from 'node:crypto'
-import type { Contact, Conversation, JsonObject, Merchant } from '@parley/db'
+import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
-import { openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
+import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import {
   optInConfirmationOf,
@@ -21,6 +21,7 @@ import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant } from '../policy/send-facts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
+import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
@@ -80,11 +81,13 @@ export async function processInboundBatch(
 ): Promise<InboundResult[]> {
   const fresh = await claimInboundReceipts(trx, msgs, ctx.now)
   const batch = new StepBatch(trx, ctx)
+  const freshMsgs = msgs.filter((_, index) => fresh.has(index))
+  const known = await readKnownSenders(batch, freshMsgs)
   const results: InboundResult[] = []
   for (const [index, msg] of msgs.entries()) {
     results.push(
       fresh.has(index)
-        ? await routeFreshMessage(batch, msg)
+        ? await routeFreshMessage(batch, msg, known)
         : { duplicate: true, route: 'duplicate', runIds: [] },
     )
   }
@@ -117,26 +120,57 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
   return fresh
 }
 
+/** What the batch read at once about its senders, and the runs it has stepped so far (by id, as left). */
+interface KnownSenders {
+  facts: InboundFacts
+  stepped: Map<string, Run>
+}
+
+/**
+ * The batch's known shoppers, their conversations and waiting runs in a few statements for all messages, then
+ * every send target the replies will need (issue 9: no per-message reads for the common case).
+ */
+async function readKnownSenders(batch: StepBatch, msgs: InboundMessage[]): Promise<KnownSenders> {
+  const facts = await readInboundFacts(
+    batch.trx,
+    msgs.map((m) => ({ merchantId: m.merchantId, channelId: m.channelId, externalId: m.sender.externalId })),
+  )
+  const conversationsByMerchant = new Map<string, string[]>()
+  for (const { contact, conversation } of facts.shoppers.values()) {
+    if (!conversation) continue
+    const ids = conversationsByMerchant.get(contact.merchant_id) ?? []
+    ids.push(conversation.id)
+    conversationsByMerchant.set(contact.merchant_id, ids)
+  }
+  for (const [merchantId, ids] of conversationsByMerchant) await batch.prefetchTargets(merchantId, ids)
+  return { facts, stepped: new Map() }
+}
+
 /** One fresh message: contact, conversation, transcript row, then routing. */
-async function routeFreshMessage(batch: StepBatch, msg: InboundMessage): Promise<InboundResult> {
+async function routeFreshMessage(
+  batch: StepBatch,
+  msg: InboundMessage,
+  known: KnownSenders,
+): Promise<InboundResult> {
   const { trx, ctx } = batch
   // Read once per transaction: the reply queued below reuses both rows.
   const merchant = await readMerchant(trx, msg.merchantId)
   const channel = await readChannel(trx, msg.merchantId, msg.channelId)
-  const contact = await upsertContactByIdentity(
-    trx,
-    msg.merchantId,
-    channel.id,
-    msg.sender.externalId,
-    {
-      name: msg.sender.name,
-      phone: msg.sender.phone,
-      locale: msg.sender.locale,
-      timezone: msg.sender.timezone,
-    },
-    ctx.now,
+  const profile = {
+    name: msg.sender.name,
+    phone: msg.sender.phone,
+    locale: msg.sender.locale,
+    timezone: msg.sender.timezone,
+  }
+  const shopper = known.facts.shoppers.get(
+    senderKey({ merchantId: msg.merchantId, channelId: channel.id, externalId: msg.sender.externalId }),
   )
-  const conversation = await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now)
+  // A known shopper's contact is locked already; one seen for the first time is created (or adopted) here.
+  const contact = shopper
+    ? await applyProfile(trx, shopper.contact, profile, ctx.now)
+    : await upsertContactByIdentity(trx, msg.merchantId, channel.id, msg.sender.externalId, profile, ctx.now)
+  const conversation =
+    shopper?.conversation ?? (await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now))
   const messageId = randomUUID()
   batch.addMessage({
     merchant_id: msg.merchantId,
@@ -163,7 +197,7 @@ async function routeFreshMessage(batch: StepBatch, msg: InboundMessage): Promise
     channelId: channel.id,
     externalId: msg.sender.externalId,
   })
-  const routed = await route(batch, merchant, contact, conversation, msg)
+  const routed = await route(batch, merchant, contact, conversation, msg, shopper ? known : null)
   if (routed.route === 'none')
     ctx.deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
   return { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId, ...routed }
@@ -175,6 +209,8 @@ async function route(
   contact: Contact,
   conversation: Conversation,
   msg: InboundMessage,
+  /** What the batch read for a known shopper; null for one seen for the first time. */
+  known: KnownSenders | null,
 ): Promise<{ route: InboundRoute; runIds: string[] }> {
   const { trx, ctx } = batch
   const now = ctx.now
@@ -211,17 +247,26 @@ async function route(
     ...(msg.media ? { media: msg.media } : {}),
   }
   // The run waiting for this shopper's reply here, else anywhere: the most recently active one answers.
-  const waiting =
-    (
-      await findActiveRunIds(trx, contact.merchant_id, {
-        conversationId: conversation.id,
-        waitingFor: 'reply',
-      })
-    )[0] ??
-    (await findActiveRunIds(trx, contact.merchant_id, { contactId: contact.id, waitingFor: 'reply' }))[0]
-  if (waiting) {
-    const stepped = await stepRuns(batch, contact.merchant_id, [waiting], event)
-    if (stepped.length > 0) return { route: 'run', runIds: stepped.map((r) => r.id) }
+  if (known) {
+    const run = waitingRunFor(known.facts, contact.id, conversation.id, (r) => known.stepped.get(r.id) ?? r)
+    if (run) {
+      const after = await batch.step(run, event, { trigger: 'event' })
+      known.stepped.set(after.id, after)
+      return { route: 'run', runIds: [after.id] }
+    }
+  } else {
+    const waiting =
+      (
+        await findActiveRunIds(trx, contact.merchant_id, {
+          conversationId: conversation.id,
+          waitingFor: 'reply',
+        })
+      )[0] ??
+      (await findActiveRunIds(trx, contact.merchant_id, { contactId: contact.id, waitingFor: 'reply' }))[0]
+    if (waiting) {
+      const stepped = await stepRuns(batch, contact.merchant_id, [waiting], event)
+      if (stepped.length > 0) return { route: 'run', runIds: stepped.map((r) => r.id) }
+    }
   }
 
   const started = await startTriggeredRuns(batch, {

@@ -10,7 +10,7 @@ import { pruneIdleBuckets } from '../delivery/outbox-claim.ts'
 import { countPendingOutbox, relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { syncClockOffset } from '../time/clock-offset.ts'
-import { countDueTimers, fireDueTimers } from './timer-poller.ts'
+import { countDueTimers, fireDueTimers, nextTimerDueAt } from './timer-poller.ts'
 
 /** How stale the database gauges on /metrics may be. */
 export const METRICS_REFRESH_MS = 10_000
@@ -106,11 +106,18 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
       outbox?.wake()
       http?.wake()
     }
-    return {
-      more:
-        carts.abandoned === config.TIMER_BATCH_SIZE ||
-        batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE),
-    }
+    const more =
+      carts.abandoned === config.TIMER_BATCH_SIZE ||
+      batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
+    if (more) return { more }
+    // Sleep until the next timer is due when that is sooner than the interval.
+    const nextDue = await nextTimerDueAt(deps.db)
+    if (nextDue === null) return { more }
+    const nextInMs = nextDue - deps.clock.now()
+    // Due already: came due during this tick (go again), or held by a step or replica elsewhere (this tick
+    // claimed nothing: back at the interval, not in a spin).
+    if (nextInMs <= 0) return { more: batches.some((b) => b.claimed > 0) }
+    return { more, nextInMs }
   })
   let prunedAt = 0
   outbox = startLoop('outbox relay', config.OUTBOX_POLL_INTERVAL_MS, deps, async () => {

@@ -211,7 +211,7 @@ export class StepBatch {
 
   /** Writes the batch's write set with one statement. */
   async flush(): Promise<void> {
-    await this.writes.flush(this.trx)
+    await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
   }
 
   #perform(run: Run, result: StepResult): Promise<FlowEventInput[]> {

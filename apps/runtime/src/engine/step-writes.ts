@@ -6,6 +6,7 @@
 import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
+import type { CommitNotice } from '../delivery/relay-wake.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
 import type { Db } from './step-transaction.ts'
@@ -149,7 +150,7 @@ export class StepWrites {
    * parameter), then forgets them. No row is written twice in it. Foreign keys are checked at the end of the
    * statement, so an outbox row may name a transcript row inserted beside it.
    */
-  async flush(trx: Db): Promise<void> {
+  async flush(trx: Db, options: { outboxNotice?: CommitNotice | null } = {}): Promise<void> {
     const parts: RawBuilder<unknown>[] = []
     const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`
     if (this.#runs.size > 0) {
@@ -266,7 +267,10 @@ export class StepWrites {
           escalation jsonb), conversations_locked l
         where c.merchant_id = v.merchant_id and c.id = v.id and l.merchant_id = c.merchant_id and l.id = c.id)`)
     }
-    if (parts.length > 0) await sql`with ${sql.join(parts)} select 1`.execute(trx)
+    // Other replicas' relays hear of queued rows when this commits (delivery/relay-wake.ts): no extra round trip.
+    const notice = this.#outbox.length > 0 ? options.outboxNotice : null
+    const result = notice ? sql`select pg_notify(${notice.channel}, ${notice.payload})` : sql`select 1`
+    if (parts.length > 0) await sql`with ${sql.join(parts)} ${result}`.execute(trx)
     this.#runs.clear()
     this.#timers.clear()
     this.#visits.length = 0

@@ -217,3 +217,12 @@ export async function countDueTimers(db: Db, now: number): Promise<number> {
     .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
+
+/**
+ * When the next timer comes due (ms since epoch), null when none is set: the poller sleeps until then rather than
+ * a whole poll interval, so a timer fires at its due time, not up to an interval after it. One index probe.
+ */
+export async function nextTimerDueAt(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('timers').select('due_at').orderBy('due_at').limit(1).executeTakeFirst()
+  return row ? row.due_at.getTime() : null
+}

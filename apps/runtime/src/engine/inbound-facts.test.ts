@@ -1,0 +1,102 @@
+// Batch-wide reads for inbound messages (issue 9, "Performance"): a batch of known shoppers answering the runs
+// waiting for them costs the same statements for twenty messages as for one (contacts, conversations, waiting
+// runs and send targets are read once per batch, not per message), and every message still steps its own run.
+import type { Database } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import { edge, node } from '@parley/flow/test-support'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InboundMessage } from '../channels/types.ts'
+import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { processInboundBatch, processInboundMessage } from './inbound.ts'
+import { inStepTransaction } from './step-transaction.ts'
+
+/** Any message → "Hi!" → wait for a reply → "Got: reply" → wait again (no timeout). */
+const chatFlow = {
+  version: 1,
+  name: 'Chat',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('hello', 'send-message', { text: 'Hi!' }),
+    node('wait', 'wait-for-reply', { branches: [], timeout: null }),
+    node('ack', 'send-message', { text: 'Got: {{reply}}' }),
+  ],
+  edges: [
+    edge('start', 'hello'),
+    edge('hello', 'wait'),
+    edge('wait', 'ack', 'anything'),
+    edge('ack', 'wait'),
+  ],
+}
+
+describe.each(testDatabases())('inbound batch reads on %s', (kind) => {
+  let t: TestDeps
+  const statements: string[] = []
+
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+    const { pglite, pool } = t.database
+    t.deps.db = new Kysely<Database>({
+      dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql)
+      },
+    })
+  }, 120_000)
+  afterAll(() => t?.close())
+
+  it('reads known shoppers once per batch: twenty replies cost the statements of one', async () => {
+    const { db } = t.deps
+    const { merchantId } = await seedMerchant(db)
+    const channel = await seedChannel(db, merchantId)
+    await publishFlowDocument(db, merchantId, chatFlow)
+    let n = 0
+    const message = (visitor: string, text: string): InboundMessage => ({
+      merchantId,
+      channelId: channel.id,
+      externalId: `m-${++n}`,
+      sender: { externalId: visitor },
+      text,
+    })
+    const visitors = Array.from({ length: 21 }, (_, i) => `visitor-${i}`)
+    // Every visitor's run starts and waits for their reply.
+    for (const visitor of visitors) {
+      expect((await processInboundMessage(t.deps, message(visitor, 'hi'))).route).toBe('flow')
+    }
+
+    const replyBatch = async (batch: string[]) => {
+      statements.length = 0
+      const results = await inStepTransaction(t.deps, (trx, ctx) =>
+        processInboundBatch(
+          trx,
+          ctx,
+          batch.map((v) => message(v, `answer from ${v}`)),
+        ),
+      )
+      expect(results.map((r) => r.route)).toEqual(batch.map(() => 'run'))
+      return statements.length
+    }
+    const one = await replyBatch(visitors.slice(0, 1))
+    const twenty = await replyBatch(visitors.slice(1))
+    expect(twenty).toBe(one)
+    // BEGIN, receipts, merchant, channel, contacts, conversations, waiting runs, the targets' three reads, the
+    // one write, COMMIT: a dozen, whatever the batch size.
+    expect(one).toBeLessThanOrEqual(13)
+
+    // Each reply stepped its own visitor's run and queued its own answer.
+    const acks = await db
+      .selectFrom('messages')
+      .innerJoin('contacts', 'contacts.id', 'messages.contact_id')
+      .innerJoin('contact_identities', 'contact_identities.contact_id', 'contacts.id')
+      .select(['contact_identities.external_id as visitor', 'messages.body'])
+      .where('messages.merchant_id', '=', merchantId)
+      .where('messages.direction', '=', 'out')
+      .where('messages.status', '=', 'queued')
+      .execute()
+    const answered = acks
+      .filter((a) => (a.body as { text: string }).text.startsWith('Got: '))
+      .map((a) => [a.visitor, (a.body as { text: string }).text])
+    expect(answered.sort()).toEqual(visitors.map((v) => [v, `Got: answer from ${v}`]).sort())
+  }, 120_000)
+})

@@ -1,0 +1,130 @@
+// What a batch of inbound messages needs to know about shoppers already known, read with one statement per
+// kind of row for the whole batch instead of per message (issue 9, "Performance"): their contacts (locked, id
+// order), their latest conversation on the channel, and their active runs waiting for a reply (locked, id
+// order). A message from a shopper seen for the first time finds nothing here and goes the one-at-a-time way
+// (`upsertContactByIdentity`, `openConversation`), which also handles two first messages racing.
+import type { Contact, Conversation, Run } from '@parley/db'
+import { sql } from 'kysely'
+import { anyUuid } from './sql-any.ts'
+import type { Db } from './step-transaction.ts'
+
+export interface Sender {
+  merchantId: string
+  channelId: string
+  externalId: string
+}
+
+export interface KnownShopper {
+  contact: Contact
+  /** The contact's latest conversation on the channel; undefined when they have none there yet. */
+  conversation: Conversation | undefined
+}
+
+export interface InboundFacts {
+  /** Keyed by `senderKey`. */
+  shoppers: Map<string, KnownShopper>
+  /** Locked active runs waiting for a reply, of the known contacts, by id. */
+  waitingRuns: Map<string, Run>
+  /** The waiting runs' ids, most recently stepped first (the order `findActiveRunIds` gives). */
+  waitingOrder: string[]
+}
+
+export function senderKey(sender: Sender): string {
+  return JSON.stringify([sender.merchantId, sender.channelId, sender.externalId])
+}
+
+/**
+ * Reads (and locks) what the batch's senders already have, per merchant in id order.
+ * @example const facts = await readInboundFacts(trx, msgs.map((m) => ({ ...m, externalId: m.sender.externalId })))
+ */
+export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Promise<InboundFacts> {
+  const facts: InboundFacts = { shoppers: new Map(), waitingRuns: new Map(), waitingOrder: [] }
+  const byMerchant = new Map<string, Sender[]>()
+  for (const sender of senders)
+    byMerchant.set(sender.merchantId, [...(byMerchant.get(sender.merchantId) ?? []), sender])
+  for (const merchantId of [...byMerchant.keys()].sort()) {
+    const merchantSenders = byMerchant.get(merchantId) as Sender[]
+    const contacts = await lockKnownContacts(trx, merchantId, merchantSenders)
+    if (contacts.length === 0) continue
+    const contactIds = [...new Set(contacts.map((c) => c.contact.id))]
+    const conversations = await latestConversations(trx, merchantId, contactIds)
+    for (const { contact, channelId, externalId } of contacts) {
+      facts.shoppers.set(senderKey({ merchantId, channelId, externalId }), {
+        contact,
+        conversation: conversations.get(`${contact.id}:${channelId}`),
+      })
+    }
+    // One statement: found and locked in id order (Postgres re-checks the filter on the row it locks).
+    const waiting = await trx
+      .selectFrom('runs')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('contact_id', '=', anyUuid(contactIds))
+      .where('status', '=', 'active')
+      .where('waiting_for', '=', 'reply')
+      .orderBy('id')
+      .forUpdate()
+      .execute()
+    for (const run of waiting) facts.waitingRuns.set(run.id, run)
+  }
+  facts.waitingOrder = [...facts.waitingRuns.values()]
+    .sort(
+      (a, b) => b.updated_at.getTime() - a.updated_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+    .map((r) => r.id)
+  return facts
+}
+
+/**
+ * The run waiting for this shopper's reply in this conversation, else anywhere: the most recently stepped one
+ * that is still active and waiting (an earlier message of the batch may have moved it on).
+ */
+export function waitingRunFor(
+  facts: InboundFacts,
+  contactId: string,
+  conversationId: string,
+  current: (run: Run) => Run,
+): Run | undefined {
+  const candidates = facts.waitingOrder
+    .map((id) => current(facts.waitingRuns.get(id) as Run))
+    .filter((r) => r.contact_id === contactId && r.status === 'active' && r.waiting_for === 'reply')
+  return candidates.find((r) => r.conversation_id === conversationId) ?? candidates[0]
+}
+
+/** The contacts known by these identities, locked in id order (one statement). */
+async function lockKnownContacts(
+  trx: Db,
+  merchantId: string,
+  senders: readonly Sender[],
+): Promise<{ contact: Contact; channelId: string; externalId: string }[]> {
+  const channelIds = senders.map((s) => s.channelId)
+  const externalIds = senders.map((s) => s.externalId)
+  const { rows } = await sql<Contact & { identity_channel_id: string; identity_external_id: string }>`
+    select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id
+    from contacts c
+    join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
+    where i.merchant_id = ${merchantId}
+      and (i.channel_id, i.external_id) in (
+        select * from unnest(${channelIds}::uuid[], ${externalIds}::text[]))
+    order by c.id
+    for update of c`.execute(trx)
+  return rows.map(({ identity_channel_id, identity_external_id, ...contact }) => ({
+    contact: contact as Contact,
+    channelId: identity_channel_id,
+    externalId: identity_external_id,
+  }))
+}
+
+/** Each contact's latest conversation per channel, keyed `contact:channel` (what `openConversation` finds). */
+async function latestConversations(
+  trx: Db,
+  merchantId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, Conversation>> {
+  const { rows } = await sql<Conversation>`
+    select distinct on (contact_id, channel_id) *
+    from conversations
+    where merchant_id = ${merchantId} and contact_id = ${anyUuid(contactIds)}
+    order by contact_id, channel_id, created_at desc`.execute(trx)
+  return new Map(rows.map((c) => [`${c.contact_id}:${c.channel_id}`, c]))
+}
