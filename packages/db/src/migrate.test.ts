@@ -28,6 +28,9 @@ const everyTable = {
   carts: true,
   orders: true,
   products: true,
+  product_variants: true,
+  catalogue_imports: true,
+  catalogue_import_chunks: true,
 } as const satisfies Record<TableName, true>
 
 /**

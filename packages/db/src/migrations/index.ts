@@ -5,6 +5,7 @@ import * as devClock from './202611271000_dev_clock.ts'
 import * as messageSeq from './202611271100_message_seq.ts'
 import * as outboxLanes from './202611292300_outbox_lanes.ts'
 import * as rateLimits from './202611292300_rate_limits.ts'
+import * as catalogue from './202611300235_catalogue.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '202611271100_message_seq': messageSeq,
   '202611292300_outbox_lanes': outboxLanes,
   '202611292300_rate_limits': rateLimits,
+  '202611300235_catalogue': catalogue,
 }

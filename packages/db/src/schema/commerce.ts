@@ -5,6 +5,7 @@ import type {
   Id,
   JsonObject,
   JsonWithDefault,
+  NullableNumeric,
   NullableTimestamp,
   Numeric,
   Timestamp,
@@ -78,8 +79,28 @@ export interface ProductsTable {
   /** Colours, sizes, fit ("runs small"), material...: what product questions are answered from. */
   attributes: JsonWithDefault<JsonObject>
   in_stock: Generated<boolean>
+  /** The store's key for the product (Shopify handle); imports and sync upsert by it. Null for seeded rows. */
+  handle: string | null
+  vendor: Generated<string>
+  product_type: Generated<string>
+  status: ColumnType<ProductStatus, ProductStatus | undefined, ProductStatus>
+  compare_at_price: NullableNumeric
+  images: JsonWithDefault<ProductImage[]>
+  /** Option names in order (Size, Colour, ...): variants' option1..3 are their values. */
+  option_names: ColumnType<string[], string[] | undefined, string[]>
+  /** What full-text search indexes (title, vendor, type, tags, option values, SKUs), kept by the writers. */
+  search_text: Generated<string>
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
+}
+
+export type ProductStatus = 'active' | 'draft' | 'archived'
+
+export interface ProductImage {
+  [key: string]: JsonObject[string]
+  src: string
+  position: number
+  alt: string | null
 }
 
 export type Cart = Selectable<CartsTable>

@@ -1,5 +1,6 @@
 // The whole data model as one Kysely `Database`. Every table but merchants carries merchant_id.
 import type { ApiKeysTable, ChannelsTable, MerchantsTable, SessionsTable, UsersTable } from './accounts.ts'
+import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
 import type {
   ContactIdentitiesTable,
@@ -40,11 +41,15 @@ export interface Database {
   carts: CartsTable
   orders: OrdersTable
   products: ProductsTable
+  product_variants: ProductVariantsTable
+  catalogue_imports: CatalogueImportsTable
+  catalogue_import_chunks: CatalogueImportChunksTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
+export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'
 export * from './conversations.ts'
