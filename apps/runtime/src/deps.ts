@@ -2,6 +2,7 @@
 // Tests build their own (createTestDeps) with a ManualClock and a fresh database.
 import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
+import type { CatalogueImportWorker } from './catalogue/import-worker.ts'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { RuntimeConfig } from './config.ts'
 import type { Egress } from './egress/egress-agent.ts'
@@ -40,4 +41,6 @@ export interface RuntimeDeps {
   passwordHashing: PasswordHashing
   /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
   relayWake?: WakeSignal
+  /** Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. */
+  catalogueImports: CatalogueImportWorker
 }

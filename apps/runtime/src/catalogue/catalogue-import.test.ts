@@ -43,16 +43,36 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
     const db = t.deps.db
     const products = await db
       .selectFrom('products')
-      .select(['id', 'handle', 'title', 'price', 'compare_at_price', 'currency', 'in_stock', 'status', 'image_url', 'url', 'attributes'])
+      .select([
+        'id',
+        'handle',
+        'title',
+        'price',
+        'compare_at_price',
+        'currency',
+        'in_stock',
+        'status',
+        'image_url',
+        'url',
+        'attributes',
+      ])
       .where('merchant_id', '=', merchantId)
       .orderBy('handle')
       .execute()
     const variants = await db
       .selectFrom('product_variants')
       .innerJoin('products', (j) =>
-        j.onRef('products.merchant_id', '=', 'product_variants.merchant_id').onRef('products.id', '=', 'product_variants.product_id'),
+        j
+          .onRef('products.merchant_id', '=', 'product_variants.merchant_id')
+          .onRef('products.id', '=', 'product_variants.product_id'),
       )
-      .select(['products.handle', 'product_variants.title', 'product_variants.sku', 'product_variants.price', 'product_variants.inventory_quantity'])
+      .select([
+        'products.handle',
+        'product_variants.title',
+        'product_variants.sku',
+        'product_variants.price',
+        'product_variants.inventory_quantity',
+      ])
       .where('product_variants.merchant_id', '=', merchantId)
       .orderBy('products.handle')
       .orderBy('product_variants.position')
@@ -62,7 +82,11 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
 
   it('imports the expected products and variants, names the bad row, and a re-import changes nothing', async () => {
     const m = await seedMerchant(t.deps.db)
-    await t.deps.db.updateTable('merchants').set({ budget_currency: 'EUR' }).where('id', '=', m.merchantId).execute()
+    await t.deps.db
+      .updateTable('merchants')
+      .set({ budget_currency: 'EUR' })
+      .where('id', '=', m.merchantId)
+      .execute()
     const job = await importFile(m.merchantId, fixture, 'https://shop.example')
     expect(job).toMatchObject({
       status: 'done',
@@ -72,7 +96,13 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
       products_updated: 0,
       products_unchanged: 0,
       error_count: 1,
-      errors: [{ line: 15, handle: 'trail-runner', message: 'Variant Price "12,9O" is not a price (write it like 19.90)' }],
+      errors: [
+        {
+          line: 15,
+          handle: 'trail-runner',
+          message: 'Variant Price "12,9O" is not a price (write it like 19.90)',
+        },
+      ],
     })
     expect(Number(job.bytes_done)).toBe(fixture.byteLength)
     expect(Number(job.bytes_total)).toBe(fixture.byteLength)
@@ -132,7 +162,12 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
       .replace('TOTE-NAT,200,shopify,40,deny,manual,24.5', 'TOTE-NAT,200,shopify,40,deny,manual,26.00')
     expect(edited).not.toBe(text)
     const job = await importFile(m.merchantId, Buffer.from(edited))
-    expect(job).toMatchObject({ products_created: 0, products_updated: 3, products_unchanged: 1, error_count: 0 })
+    expect(job).toMatchObject({
+      products_created: 0,
+      products_updated: 3,
+      products_unchanged: 1,
+      error_count: 0,
+    })
     const { variants, products } = await catalogue(m.merchantId)
     expect(variants.map((v) => v.sku)).toEqual([
       'TOTE-NAT',

@@ -1,7 +1,7 @@
 // Writes product drafts in set-based statements: one upsert of products by (merchant, handle), one of their
 // variants by (product, variant key), one delete of variants a complete product no longer lists. Rows are only
 // rewritten when a value differs, so importing the same file again changes nothing (not even updated_at).
-import { type Database, jsonb } from '@parley/db'
+import { type Database, jsonb, type ProductImage } from '@parley/db'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { ProductDraft } from './product-draft.ts'
 import { summarise } from './product-summary.ts'
@@ -93,7 +93,7 @@ async function writeUniqueBatch(
           currency: sql`excluded.currency`,
           image_url: sql`excluded.image_url`,
           url: sql`coalesce(excluded.url, products.url)`,
-          images: sql`excluded.images`,
+          images: sql<ProductImage[]>`excluded.images`,
           option_names: sql`excluded.option_names`,
           // Attributes the catalogue does not carry (fit, material) are kept; option values replace their keys.
           attributes: sql`products.attributes || excluded.attributes`,

@@ -7,7 +7,7 @@
 import { parseCurrency, parsePrice, parseStock, parseUrl, parseYesNo } from './csv-values.ts'
 import { type ImageDraft, type ProductDraft, type VariantDraft, variantKey } from './product-draft.ts'
 
-export interface RowError {
+export type RowError = {
   line: number
   handle: string | null
   message: string

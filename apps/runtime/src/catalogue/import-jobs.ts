@@ -20,6 +20,7 @@ export const KEPT_ERRORS = 500
 export const CHUNK_BYTES = 256 * 1024
 
 export class UploadTooLarge extends Error {}
+export class EmptyUpload extends Error {}
 
 /** Stores the upload in chunks inside one transaction with its job row, so a job is never missing part of its file. */
 export async function createCsvImport(
@@ -74,6 +75,8 @@ export async function createCsvImport(
       if (pendingBytes >= CHUNK_BYTES) await flush()
     }
     await flush()
+    // Thrown inside the transaction: a refused upload leaves no job behind.
+    if (total === 0) throw new EmptyUpload()
     return trx
       .updateTable('catalogue_imports')
       .set({ bytes_total: total })
@@ -185,8 +188,10 @@ export async function recordImportProgress(
       // Roughly the first KEPT_ERRORS (a batch may run past it): enough to fix a file, bounded in size.
       errors:
         kept.length === 0
-          ? sql`errors`
-          : sql`case when jsonb_array_length(errors) < ${KEPT_ERRORS} then errors || ${jsonb(kept)} else errors end`,
+          ? sql<CatalogueImportError[]>`errors`
+          : sql<
+              CatalogueImportError[]
+            >`case when jsonb_array_length(errors) < ${KEPT_ERRORS} then errors || ${jsonb(kept)} else errors end`,
       lease_until: new Date(now.getTime() + leaseMs),
       updated_at: now,
     })

@@ -17,7 +17,7 @@ export interface VariantDraft {
   position: number
 }
 
-export interface ImageDraft {
+export type ImageDraft = {
   src: string
   position: number
   alt: string | null
