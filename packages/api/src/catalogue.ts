@@ -70,7 +70,14 @@ export const productSearchQuerySchema = z
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
   })
   .meta({ id: 'ProductSearchQuery' })
-export type ProductSearchQuery = z.input<typeof productSearchQuerySchema>
+/** What the client sends (the schema parses the query string's text into these). */
+export type ProductSearchQuery = {
+  q?: string
+  inStock?: boolean
+  type?: string
+  limit?: number
+  offset?: number
+}
 
 export const productSearchResultSchema = z
   .object({

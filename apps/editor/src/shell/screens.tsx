@@ -2,6 +2,7 @@
 // built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
 import type { UserRole } from '@parley/api'
 import type { ComponentType } from 'react'
+import { CatalogueScreen } from '../screens/catalogue-screen.tsx'
 import { FlowsScreen } from '../screens/flows-screen.tsx'
 
 export interface ScreenDefinition {
@@ -15,6 +16,7 @@ export interface ScreenDefinition {
 
 export const screens: readonly ScreenDefinition[] = [
   { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
+  { path: '/catalogue', label: 'Catalogue', roles: ['owner', 'editor'], component: CatalogueScreen },
 ]
 
 export function screensFor(role: UserRole): ScreenDefinition[] {
