@@ -33,49 +33,53 @@ export async function searchProducts(
   search: ProductSearch,
 ): Promise<{ products: ProductRow[]; total: number }> {
   const tsquery = search.q ? toPrefixQuery(search.q) : null
-  const matches =
-    tsquery === null
-      ? null
-      : sql<boolean>`to_tsvector('simple', p.search_text) @@ to_tsquery('simple', ${tsquery})`
-  let query = db
+  if (search.q && tsquery === null) return { products: [], total: 0 }
+  // The page and the total first (the window count sees every match, so nothing else is computed per match),
+  // then the variant counts of that page only.
+  let page = db
+    .selectFrom('products as p')
+    .select(['p.id', sql<number>`count(*) over ()`.as('total')])
+    .where('p.merchant_id', '=', merchantId)
+  if (tsquery !== null) page = page.where(sql<boolean>`p.search_vector @@ to_tsquery('simple', ${tsquery})`)
+  if (search.inStock !== undefined) page = page.where('p.in_stock', '=', search.inStock)
+  if (search.type) page = page.where('p.product_type', '=', search.type)
+  if (tsquery !== null) {
+    page = page.orderBy(sql`ts_rank(p.search_vector, to_tsquery('simple', ${tsquery}))`, 'desc')
+  }
+  const ids = await page
+    .orderBy('p.title')
+    .orderBy('p.id')
+    .limit(search.limit)
+    .offset(search.offset)
+    .execute()
+  let total = Number(ids[0]?.total ?? 0)
+  if (ids.length === 0) {
+    // Past the last page the window has no row to carry the count: ask for it.
+    if (search.offset > 0)
+      total = (await searchProducts(db, merchantId, { ...search, limit: 1, offset: 0 })).total
+    return { products: [], total }
+  }
+  const order = ids.map((r) => r.id)
+  const rows = await db
     .selectFrom('products as p')
     .selectAll('p')
-    .select((eb) => [
+    .select((eb) =>
       eb
         .selectFrom('product_variants as v')
         .select(sql<number>`count(*)::int`.as('n'))
         .whereRef('v.merchant_id', '=', 'p.merchant_id')
         .whereRef('v.product_id', '=', 'p.id')
         .as('variant_count'),
-      sql<number>`count(*) over ()`.as('total'),
-    ])
-    .where('p.merchant_id', '=', merchantId)
-  if (matches) query = query.where(matches)
-  if (search.inStock !== undefined) query = query.where('p.in_stock', '=', search.inStock)
-  if (search.type) query = query.where('p.product_type', '=', search.type)
-  if (tsquery !== null) {
-    query = query.orderBy(
-      sql`ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', ${tsquery}))`,
-      'desc',
     )
-  }
-  const rows = await query
-    .orderBy('p.title')
-    .orderBy('p.id')
-    .limit(search.limit)
-    .offset(search.offset)
+    .where('p.merchant_id', '=', merchantId)
+    .where('p.id', '=', sql<string>`any(${order}::uuid[])`)
     .execute()
-  let total = Number(rows[0]?.total ?? 0)
-  if (rows.length === 0 && search.offset > 0) {
-    // Past the last page the window has no row to carry the count: ask for it.
-    const counted = await searchProducts(db, merchantId, { ...search, limit: 1, offset: 0 })
-    total = counted.total
-  }
+  const byId = new Map(rows.map((r) => [r.id, r]))
   return {
-    products: rows.map(({ total: _total, ...row }) => ({
-      ...row,
-      variant_count: Number(row.variant_count ?? 0),
-    })),
+    products: order.flatMap((id) => {
+      const row = byId.get(id)
+      return row ? [{ ...row, variant_count: Number(row.variant_count ?? 0) }] : []
+    }),
     total,
   }
 }

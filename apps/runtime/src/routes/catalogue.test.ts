@@ -140,6 +140,29 @@ describe.each(testDatabases())('catalogue API on %s', (kind) => {
     expect((await get<ProductSearchResult>('/api/catalogue/products', otherOwner)).total).toBe(0)
   })
 
+  it('takes files above the JSON body limit (the upload has its own)', async () => {
+    // One product whose description alone is over the app-wide 1 MB JSON limit.
+    const description = `"<p>${'Soft, warm, and made to last. '.repeat(40_000)}</p>"`
+    const body = `handle,title,price,description\nbig,Big product,10.00,${description}\n`
+    expect(body.length).toBeGreaterThan(1024 * 1024)
+    const other = await seedMerchant(t.deps.db)
+    const res = await app.request('/api/catalogue/imports?fileName=big.csv', {
+      method: 'POST',
+      headers: { ...(await signIn(app, other)).write, 'content-type': 'text/csv' },
+      body,
+    })
+    expect(res.status, await res.clone().text()).toBe(202)
+    const { import: job } = (await res.json()) as CatalogueImportDetail
+    expect(job.fileName).toBe('big.csv')
+    await t.deps.catalogueImports.idle()
+    const done = await t.deps.db
+      .selectFrom('catalogue_imports')
+      .selectAll()
+      .where('id', '=', job.id)
+      .executeTakeFirstOrThrow()
+    expect(done).toMatchObject({ status: 'done', products_created: 1, error_count: 0 })
+  }, 60_000)
+
   it('answers product questions from the imported catalogue', async () => {
     const { answerProductQuestion } = await import('../effects/product-answer.ts')
     const answer = await answerProductQuestion(

@@ -26,9 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .execute()
   // Full-text search over title, vendor, type, tags, options and SKUs; 'simple' so SKUs and names keep their form.
-  await sql`create index products_search_idx on products using gin (to_tsvector('simple', search_text))`.execute(
-    db,
-  )
+  // Stored, so ranking reads the vector instead of re-parsing the text of every match.
+  await sql`alter table products add column search_vector tsvector
+    generated always as (to_tsvector('simple', search_text)) stored`.execute(db)
+  await sql`create index products_search_idx on products using gin (search_vector)`.execute(db)
 
   await db.schema
     .createTable('product_variants')
@@ -128,6 +129,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('catalogue_imports').ifExists().execute()
   await db.schema.dropTable('product_variants').ifExists().execute()
   await sql`drop index if exists products_search_idx`.execute(db)
+  await sql`alter table products drop column if exists search_vector`.execute(db)
   await sql`drop index if exists products_handle_key`.execute(db)
   await sql`alter table products drop constraint if exists products_status`.execute(db)
   await db.schema
