@@ -111,7 +111,7 @@ describe('the catalogue', () => {
     await search.fill('beanie')
     await page.getByLabel('In stock only').check()
     await expect
-      .poll(() => page.locator('.empty-small').textContent(), { timeout: 30_000 })
+      .poll(() => page.locator('.catalogue-results .empty-small').textContent(), { timeout: 30_000 })
       .toMatch(/No products match/)
     await page.getByLabel('In stock only').uncheck()
     await page.getByRole('combobox', { name: 'Product type' }).selectOption('Hats')
