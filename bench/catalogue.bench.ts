@@ -27,6 +27,7 @@ function percentile(values: number[], p: number): number {
 
 async function runOne(products: number, file: string) {
   const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'
+  const load = (await import('node:os')).loadavg()[0]
   const database = await createTestDatabase(kind)
   const db = database.db
   try {
@@ -43,6 +44,7 @@ async function runOne(products: number, file: string) {
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss)
     }, 20)
+    const cpuStart = process.cpuUsage()
     const started = performance.now()
     const job = await createCsvImport(db, {
       merchantId: m.merchantId,
@@ -57,6 +59,7 @@ async function runOne(products: number, file: string) {
     worker.kick()
     await worker.idle()
     const finished = performance.now()
+    const cpu = process.cpuUsage(cpuStart)
     clearInterval(sampler)
     peak = Math.max(peak, process.memoryUsage().rss)
     const done = await findImport(db, m.merchantId, job.id)
@@ -84,6 +87,7 @@ async function runOne(products: number, file: string) {
     }
     return {
       kind,
+      loadAverage: load?.toFixed(1),
       products,
       rows: done?.rows_done,
       variants: Number(variants.n),
@@ -94,6 +98,8 @@ async function runOne(products: number, file: string) {
       uploadSeconds: +((uploaded - started) / 1000).toFixed(2),
       importSeconds: +((finished - uploaded) / 1000).toFixed(2),
       totalSeconds: +((finished - started) / 1000).toFixed(2),
+      // CPU time of this process (parsing and writing; with PGlite also the database): less load-dependent than wall time.
+      importCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
       rowsPerSecond: Math.round((done?.rows_done ?? 0) / ((finished - started) / 1000)),
       baselineRssMB: Math.round(baseline / 1024 / 1024),
       peakRssMB: Math.round(peak / 1024 / 1024),

@@ -41,6 +41,9 @@ export interface RuntimeDeps {
   passwordHashing: PasswordHashing
   /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
   relayWake?: WakeSignal
-  /** Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. */
-  catalogueImports: CatalogueImportWorker
+  /**
+   * Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. server.ts and
+   * test deps build one; wiring without it (benchmarks) leaves queued imports to a process that has one.
+   */
+  catalogueImports?: CatalogueImportWorker
 }

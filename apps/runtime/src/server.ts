@@ -62,9 +62,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
     instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     passwordHashing: PASSWORD_HASHING,
     relayWake: new WakeSignal(),
-    catalogueImports: undefined as unknown as CatalogueImportWorker,
   }
-  deps.catalogueImports = new CatalogueImportWorker(deps)
+  const catalogueImports = new CatalogueImportWorker(deps)
+  deps.catalogueImports = catalogueImports
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
   deps.channels.telegram = createTelegramAdapter(deps)
@@ -87,8 +87,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   }, config.WS_HEARTBEAT_SECONDS * 1000)
   heartbeat.unref()
   // Imports queued before a restart, or left by a replica that stopped mid-way (its lease runs out), resume.
-  deps.catalogueImports.kick()
-  const catalogueSweep = setInterval(() => deps.catalogueImports.kick(), 30_000)
+  catalogueImports.kick()
+  const catalogueSweep = setInterval(() => catalogueImports.kick(), 30_000)
   catalogueSweep.unref()
 
   let stopping: Promise<void> | undefined
@@ -107,7 +107,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearInterval(reaper)
       clearTimeout(deadline)
       await loops.stop()
-      await deps.catalogueImports.stop()
+      await catalogueImports.stop()
       await deps.egress.close()
       await deps.flowChecker.close()
       await realtime.close()

@@ -230,7 +230,7 @@ export function catalogueRoutes(deps: RuntimeDeps) {
         if (error instanceof EmptyUpload) throw new AppError(400, 'bad_request', 'The file is empty')
         throw error
       }
-      deps.catalogueImports.kick()
+      deps.catalogueImports?.kick()
       return c.json(importDetail(job), 202)
     })
     .openapi(history, async (c) => {

@@ -80,7 +80,7 @@ export async function createTestDeps(
     clock: deps.clock instanceof ManualClock ? deps.clock : clock,
     database,
     close: async () => {
-      await deps.catalogueImports.stop()
+      await deps.catalogueImports?.stop()
       await deps.realtime.close()
       await deps.egress.close()
       await deps.flowChecker.close()
