@@ -1,5 +1,5 @@
 // The catalogue: search products, a product with its variants, CSV imports (upload, progress, per-row errors,
-// history) and a sync from a connected Shopify store.
+// history).
 import { z } from 'zod'
 import { isoDateTime } from './common.ts'
 
@@ -143,11 +143,6 @@ export const catalogueUploadQuerySchema = z
   })
   .meta({ id: 'CatalogueUploadQuery' })
 export type CatalogueUploadQuery = z.input<typeof catalogueUploadQuerySchema>
-
-export const catalogueSyncRequestSchema = z
-  .object({ channelId: z.uuid() })
-  .meta({ id: 'CatalogueSyncRequest' })
-export type CatalogueSyncRequest = z.input<typeof catalogueSyncRequestSchema>
 
 /** The largest CSV upload accepted (413 above it). */
 export const MAX_CATALOGUE_UPLOAD_BYTES = 50 * 1024 * 1024

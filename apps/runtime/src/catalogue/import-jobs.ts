@@ -6,7 +6,6 @@ import {
   type CatalogueImport,
   type CatalogueImportError,
   type CatalogueImportOptions,
-  type CatalogueImportSource,
   type Database,
   jsonb,
 } from '@parley/db'
@@ -85,26 +84,6 @@ export async function createCsvImport(
       .returningAll()
       .executeTakeFirstOrThrow()
   })
-}
-
-/** A Shopify sync job: no file, progress counted in products. */
-export async function createSyncImport(
-  db: Db,
-  input: { merchantId: string; createdBy: string | null; channelId: string; now: Date },
-): Promise<CatalogueImport> {
-  return db
-    .insertInto('catalogue_imports')
-    .values({
-      merchant_id: input.merchantId,
-      source: 'shopify' satisfies CatalogueImportSource,
-      file_name: '',
-      options: { currency: null, storeUrl: null, channelId: input.channelId },
-      created_by: input.createdBy,
-      created_at: input.now,
-      updated_at: input.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
 }
 
 /**

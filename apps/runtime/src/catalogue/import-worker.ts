@@ -7,8 +7,9 @@ import type { Logger } from '../observability/logger.ts'
 import type { Clock } from '../time/clock.ts'
 import { writeProducts } from './catalogue-writer.ts'
 import { CsvImportFailure, readProductCsv } from './csv-import.ts'
+import type { RowError } from './csv-products.ts'
 import { claimNextImport, finishImport, readImportFile, recordImportProgress } from './import-jobs.ts'
-import type { ProductSource } from './product-source.ts'
+import type { ProductDraft } from './product-draft.ts'
 
 const LEASE_MS = 2 * 60_000
 
@@ -17,8 +18,13 @@ export interface CatalogueImportWorkerDeps {
   clock: Clock
   logger: Logger
   instanceId: string
-  /** Pages of products from a connected store (Shopify sync); absent: sync jobs fail with a reason. */
-  productSource?: ProductSource
+}
+
+interface Batch {
+  products: ProductDraft[]
+  errors: RowError[]
+  rows: number
+  bytes: number
 }
 
 export class ImportLostError extends Error {}
@@ -70,18 +76,15 @@ export class CatalogueImportWorker {
       if (!job) return
       let failure: string | null = null
       try {
+        // Only CSV jobs are created today; a store sync would add its source here.
         if (job.source === 'csv') await this.runCsv(job)
-        else if (this.deps.productSource) await this.deps.productSource.run(job, (p) => this.write(job, p))
-        else failure = 'Store sync is not available on this server'
+        else failure = 'This kind of import is not supported yet'
       } catch (error) {
         if (error instanceof ImportLostError) continue
         if (error instanceof CsvImportFailure) failure = error.message
         else {
           this.deps.logger.error('catalogue import failed', { importId: job.id, error })
-          failure =
-            error instanceof Error && error.name === 'StoreSyncError'
-              ? error.message
-              : 'The import stopped because of an error on our side; try again'
+          failure = 'The import stopped because of an error on our side; try again'
         }
       }
       await finishImport(db, job, instanceId, { failure }, this.now())
@@ -112,10 +115,7 @@ export class CatalogueImportWorker {
   }
 
   /** One batch and its progress in one transaction: the counts never disagree with the rows. */
-  private async write(
-    job: { merchant_id: string; id: string },
-    batch: Parameters<ProductSourceWrite>[0],
-  ): Promise<void> {
+  private async write(job: { merchant_id: string; id: string }, batch: Batch): Promise<void> {
     const now = this.now()
     await this.deps.db.transaction().execute(async (trx) => {
       const counts = await writeProducts(trx, job.merchant_id, batch.products, now)
@@ -131,5 +131,3 @@ export class CatalogueImportWorker {
     })
   }
 }
-
-type ProductSourceWrite = Parameters<ProductSource['run']>[1]
