@@ -258,26 +258,42 @@ export class CsvProductAssembler {
       this.onError({ line, handle: product.handle, message })
     }
     const price = parsePrice(priceText, this.layout === 'shopify' ? 'Variant Price' : 'Price', true)
-    if (!price.ok) return reject(price.reason)
+    if (!price.ok) {
+      reject(price.reason)
+      return
+    }
     const compareAt = parsePrice(this.cell(row, 'compareAtPrice'), 'Variant Compare At Price', false)
-    if (!compareAt.ok) return reject(compareAt.reason)
+    if (!compareAt.ok) {
+      reject(compareAt.reason)
+      return
+    }
     const stock = parseStock(
       this.cell(row, 'inventory'),
       this.layout === 'shopify' ? 'Variant Inventory Qty' : 'Stock',
     )
-    if (!stock.ok) return reject(stock.reason)
+    if (!stock.ok) {
+      reject(stock.reason)
+      return
+    }
     const variantImage = parseUrl(this.cell(row, 'variantImage'), 'Variant Image')
-    if (!variantImage.ok) return reject(variantImage.reason)
+    if (!variantImage.ok) {
+      reject(variantImage.reason)
+      return
+    }
     const isDefault = product.optionNames.length === 0
     const options: VariantDraft['options'] = isDefault
       ? [null, null, null]
       : [rawOptions[0] || null, rawOptions[1] || null, rawOptions[2] || null]
     if (!isDefault && options.slice(0, product.optionNames.length).some((o) => o === null)) {
-      return reject(`Option values are missing (the product has options ${product.optionNames.join(', ')})`)
+      reject(`Option values are missing (the product has options ${product.optionNames.join(', ')})`)
+      return
     }
     const key = variantKey(sku || null, options)
     const earlier = this.variantLines.get(key)
-    if (earlier !== undefined) return reject(`Repeats the variant on line ${earlier}`)
+    if (earlier !== undefined) {
+      reject(`Repeats the variant on line ${earlier}`)
+      return
+    }
     this.variantLines.set(key, line)
     product.variants.push({
       key,
