@@ -94,7 +94,7 @@ async function main() {
 
   step(`Preparing the demo data in ${env.DATA_DIR}`)
   mkdirSync(dirname(env.DATA_DIR), { recursive: true }) // PGlite creates only the last directory
-  const seedOutput = await capture(process.execPath, ['--import', 'tsx', 'src/seed.ts'], {
+  const seedOutput = await capture(process.execPath, ['--import', 'tsx', 'src/demo/seed.ts'], {
     cwd: runtimeDir,
     env,
   })

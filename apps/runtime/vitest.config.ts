@@ -2,9 +2,11 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // Each suite boots PGlite (WebAssembly Postgres, migrated) and, with TEST_DATABASE_URL, creates a real
-    // database; on a small, busy machine with suites in parallel that can take well over vitest's defaults.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Set once here rather than per file: each suite boots PGlite (WebAssembly Postgres, migrated) and, with
+    // TEST_DATABASE_URL, creates a real database; on 2 cores shared with other work, suites in parallel can take
+    // many times their idle time. Only tests that need more (the multi-process integration suites, load tests)
+    // carry their own, larger timeout.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 })

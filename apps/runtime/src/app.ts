@@ -7,6 +7,7 @@ import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
 import { webchatRoutes } from './channels/webchat/routes.ts'
 import { whatsappRoutes } from './channels/whatsapp/routes.ts'
+import { demoRoutes } from './demo/demo-routes.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
@@ -18,7 +19,6 @@ import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
 import { CATALOGUE_UPLOAD_PATH, catalogueRoutes } from './routes/catalogue.ts'
 import { conversationRoutes } from './routes/conversations.ts'
-import { demoRoutes } from './routes/demo.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
@@ -33,7 +33,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', requestId(), async (c, next) => {
     c.set('deps', deps)
-    await next()
+    // Every line logged while this request is handled (the engine's included) carries its request id.
+    await deps.logger.withContext({ requestId: c.get('requestId') }, next)
   })
   app.use('*', accessLog)
   app.use('*', securityHeaders(deps.config))
@@ -86,8 +87,9 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', telegramRoutes())
   app.route('/', shopifyRoutes())
   app.route('/api/conversations', conversationRoutes(deps))
-  // demo store (dev only), the widget bundle and the editor SPA: last, so they only see what nothing else answered
-  app.route('/', demoRoutes())
+  // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo
+  // store exists only with the dev clock on (never in production): otherwise /demo is a plain 404.
+  if (deps.config.devClock) app.route('/', demoRoutes())
   app.route('/', staticFileRoutes(deps))
   // ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -34,4 +34,4 @@ it('serves over HTTP and finishes in-flight requests on shutdown', async () => {
   expect(await res.json()).toEqual({ finished: true })
   await stopped
   await expect(fetch(`${base}/healthz`)).rejects.toThrow()
-}, 30_000)
+})

@@ -52,7 +52,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     config,
     clock,
     logger,
-    metrics: createRuntimeMetrics(),
+    metrics: createRuntimeMetrics({ processMetrics: true }),
     realtime,
     rateLimits: new RateLimits(config, rateLimitStoreFor(opened)),
     sockets: new SocketGuard({ db: opened.db, clock, logger }, config),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { analyzeGraph, WINDOW_MS } from './analyze.ts'
 import { buildFlowGraph, type GraphDocument } from './flow-graph.ts'
 import type { NodeFacts, NodeKind } from './nodes/types.ts'
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from './test-support/property-runs.ts'
 
 const H = 60 * 60 * 1000
 
@@ -134,42 +135,50 @@ function bruteForce(spec: RandomNode[], doc: GraphDocument) {
 }
 
 describe('analyze (property)', () => {
-  it('matches brute force over every path of random acyclic flows', () => {
-    fc.assert(
-      fc.property(randomFlow(false), (spec) => {
-        const doc = toDocument(spec)
-        const analysis = analyzeGraph(buildFlowGraph(doc, lookup))
-        const exact = bruteForce(spec, doc)
-        expect(analysis.maxMessagesPerRun).toBe(exact.perRun)
-        expect(analysis.maxMessagesPer24h).toBe(exact.per24h)
-        spec.forEach((node, i) => {
-          const result = analysis.nodes[`n${i}`]!
-          const reached = exact.earliest[i]! < Number.POSITIVE_INFINITY
-          expect(result.reachable).toBe(reached)
-          if (!reached) return
-          expect(result.earliestMs).toBe(exact.earliest[i])
-          expect(result.latestMs).toBe(exact.latest[i])
-          expect(result.sinceLastInboundMs).toBe(exact.since[i])
-          expect(result.needsTemplate).toBe(node.sends > 0 && exact.since[i]! >= WINDOW_MS)
-        })
-      }),
-      { numRuns: 1000 },
-    )
-  }, 60_000)
+  it(
+    'matches brute force over every path of random acyclic flows',
+    () => {
+      fc.assert(
+        fc.property(randomFlow(false), (spec) => {
+          const doc = toDocument(spec)
+          const analysis = analyzeGraph(buildFlowGraph(doc, lookup))
+          const exact = bruteForce(spec, doc)
+          expect(analysis.maxMessagesPerRun).toBe(exact.perRun)
+          expect(analysis.maxMessagesPer24h).toBe(exact.per24h)
+          spec.forEach((node, i) => {
+            const result = analysis.nodes[`n${i}`]!
+            const reached = exact.earliest[i]! < Number.POSITIVE_INFINITY
+            expect(result.reachable).toBe(reached)
+            if (!reached) return
+            expect(result.earliestMs).toBe(exact.earliest[i])
+            expect(result.latestMs).toBe(exact.latest[i])
+            expect(result.sinceLastInboundMs).toBe(exact.since[i])
+            expect(result.needsTemplate).toBe(node.sends > 0 && exact.since[i]! >= WINDOW_MS)
+          })
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 
-  it('keeps its answers consistent on random flows with loops', () => {
-    fc.assert(
-      fc.property(randomFlow(true), (spec) => {
-        const analysis = analyzeGraph(buildFlowGraph(toDocument(spec), lookup))
-        expect(analysis.maxMessagesPer24h).toBeLessThanOrEqual(analysis.maxMessagesPerRun)
-        for (const node of Object.values(analysis.nodes)) {
-          if (!node.reachable) continue
-          expect(node.earliestMs).toBeLessThanOrEqual(node.latestMs)
-          expect(node.sinceLastInboundMs).toBeLessThanOrEqual(node.latestMs)
-        }
-        expect(analysis.summary.length).toBeGreaterThan(0)
-      }),
-      { numRuns: 1000 },
-    )
-  }, 60_000)
+  it(
+    'keeps its answers consistent on random flows with loops',
+    () => {
+      fc.assert(
+        fc.property(randomFlow(true), (spec) => {
+          const analysis = analyzeGraph(buildFlowGraph(toDocument(spec), lookup))
+          expect(analysis.maxMessagesPer24h).toBeLessThanOrEqual(analysis.maxMessagesPerRun)
+          for (const node of Object.values(analysis.nodes)) {
+            if (!node.reachable) continue
+            expect(node.earliestMs).toBeLessThanOrEqual(node.latestMs)
+            expect(node.sinceLastInboundMs).toBeLessThanOrEqual(node.latestMs)
+          }
+          expect(analysis.summary.length).toBeGreaterThan(0)
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

@@ -10,8 +10,7 @@ import { getNodeKind } from './nodes/index.ts'
 import { type FlowDocument, parseFlowDocument } from './parse.ts'
 import type { FlowVars } from './run-context.ts'
 import { type PersistedFlowSnapshot, type StepResult, start, step, type TimerSet } from './stepper.ts'
-
-const RUNS = 1000
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from './test-support/property-runs.ts'
 
 const text = fc.constantFrom(
   'Hi {{contact.first_name | default: "there"}}',
@@ -397,65 +396,73 @@ function checkAtRest(doc: FlowDocument, host: Host) {
 const triggerChoice = fc.option(fc.nat(3), { nil: undefined })
 
 describe('compile + step properties', () => {
-  it('every generated flow compiles and runs under random events without throwing, always coming to rest', () => {
-    fc.assert(
-      fc.property(flow, triggerChoice, fc.array(action, { maxLength: 25 }), (doc, triggerPick, actions) => {
-        const machine = compile(doc)
-        const triggerNodeId = triggerPick === undefined ? undefined : doc.nodes[triggerPick]?.id
-        const host = startHost(machine, triggerNodeId)
-        checkAtRest(doc, host)
-        for (const a of actions) {
-          const wasDone = host.last.status === 'done'
-          const stepped = play(host, a)
+  it(
+    'every generated flow compiles and runs under random events without throwing, always coming to rest',
+    () => {
+      fc.assert(
+        fc.property(flow, triggerChoice, fc.array(action, { maxLength: 25 }), (doc, triggerPick, actions) => {
+          const machine = compile(doc)
+          const triggerNodeId = triggerPick === undefined ? undefined : doc.nodes[triggerPick]?.id
+          const host = startHost(machine, triggerNodeId)
           checkAtRest(doc, host)
-          if (wasDone && stepped)
-            expect(host.last).toMatchObject({ status: 'done', effects: [], visited: [] })
-        }
-        // Drain: fire timers and answer pending effects until the run ends or waits on a person/shopper.
-        for (let i = 0; i < 50 && host.last.status === 'active'; i++) {
-          const timers = [...host.timers.values()].sort((a, b) => a.dueAt - b.dueAt)
-          if (timers.length > 0)
-            play(host, { t: 'timer', pick: [...host.timers.keys()].indexOf(timers[0]!.id) })
-          else play(host, { t: 'result', ok: false, data: null, toActive: true })
-          checkAtRest(doc, host)
-        }
-      }),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
+          for (const a of actions) {
+            const wasDone = host.last.status === 'done'
+            const stepped = play(host, a)
+            checkAtRest(doc, host)
+            if (wasDone && stepped)
+              expect(host.last).toMatchObject({ status: 'done', effects: [], visited: [] })
+          }
+          // Drain: fire timers and answer pending effects until the run ends or waits on a person/shopper.
+          for (let i = 0; i < 50 && host.last.status === 'active'; i++) {
+            const timers = [...host.timers.values()].sort((a, b) => a.dueAt - b.dueAt)
+            if (timers.length > 0)
+              play(host, { t: 'timer', pick: [...host.timers.keys()].indexOf(timers[0]!.id) })
+            else play(host, { t: 'result', ok: false, data: null, toActive: true })
+            checkAtRest(doc, host)
+          }
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 
-  it('a snapshot round-tripped through JSON text mid-run, on a freshly compiled machine, continues identically', () => {
-    fc.assert(
-      fc.property(flow, fc.array(action, { maxLength: 20 }), fc.nat(), (doc, actions, cut) => {
-        const split = actions.length === 0 ? 0 : cut % (actions.length + 1)
-        const original = startHost(compile(doc), undefined)
-        for (const a of actions.slice(0, split)) play(original, a)
+  it(
+    'a snapshot round-tripped through JSON text mid-run, on a freshly compiled machine, continues identically',
+    () => {
+      fc.assert(
+        fc.property(flow, fc.array(action, { maxLength: 20 }), fc.nat(), (doc, actions, cut) => {
+          const split = actions.length === 0 ? 0 : cut % (actions.length + 1)
+          const original = startHost(compile(doc), undefined)
+          for (const a of actions.slice(0, split)) play(original, a)
 
-        const text = JSON.stringify({
-          snapshot: original.snapshot,
-          timers: [...original.timers],
-          now: original.now,
-        })
-        const stored = JSON.parse(text) as {
-          snapshot: PersistedFlowSnapshot
-          timers: [string, TimerSet][]
-          now: number
-        }
-        const resumed: Host = {
-          machine: compile(JSON.parse(JSON.stringify(doc)) as FlowDocument),
-          snapshot: stored.snapshot,
-          timers: new Map(stored.timers),
-          now: stored.now,
-          last: original.last,
-        }
-        for (const a of actions.slice(split)) {
-          play(original, a)
-          play(resumed, a)
-          expect(resumed.last).toEqual(original.last)
-          expect([...resumed.timers]).toEqual([...original.timers])
-        }
-      }),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
+          const text = JSON.stringify({
+            snapshot: original.snapshot,
+            timers: [...original.timers],
+            now: original.now,
+          })
+          const stored = JSON.parse(text) as {
+            snapshot: PersistedFlowSnapshot
+            timers: [string, TimerSet][]
+            now: number
+          }
+          const resumed: Host = {
+            machine: compile(JSON.parse(JSON.stringify(doc)) as FlowDocument),
+            snapshot: stored.snapshot,
+            timers: new Map(stored.timers),
+            now: stored.now,
+            last: original.last,
+          }
+          for (const a of actions.slice(split)) {
+            play(original, a)
+            play(resumed, a)
+            expect(resumed.last).toEqual(original.last)
+            expect([...resumed.timers]).toEqual([...original.timers])
+          }
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

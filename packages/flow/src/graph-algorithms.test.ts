@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { longestPaths, MinHeap, shortestPaths, stronglyConnectedComponents } from './graph-algorithms.ts'
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from './test-support/property-runs.ts'
 
 const NEG = Number.NEGATIVE_INFINITY
 const INF = Number.POSITIVE_INFINITY
@@ -33,27 +34,31 @@ describe('stronglyConnectedComponents', () => {
     expect(cyclic[0]).toBe(true)
   })
 
-  it('keeps every edge pointing forward in the component order', () => {
-    fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 1, max: 12 })
-          .chain((n) =>
-            fc.tuple(
-              fc.constant(n),
-              fc.array(fc.array(fc.nat(n - 1), { maxLength: 4 }), { minLength: n, maxLength: n }),
+  it(
+    'keeps every edge pointing forward in the component order',
+    () => {
+      fc.assert(
+        fc.property(
+          fc
+            .integer({ min: 1, max: 12 })
+            .chain((n) =>
+              fc.tuple(
+                fc.constant(n),
+                fc.array(fc.array(fc.nat(n - 1), { maxLength: 4 }), { minLength: n, maxLength: n }),
+              ),
             ),
-          ),
-        ([n, successors]) => {
-          const { componentOf } = stronglyConnectedComponents(n, successors)
-          successors.forEach((targets, from) => {
-            for (const to of targets) expect(componentOf[from]!).toBeLessThanOrEqual(componentOf[to]!)
-          })
-        },
-      ),
-      { numRuns: 300 },
-    )
-  })
+          ([n, successors]) => {
+            const { componentOf } = stronglyConnectedComponents(n, successors)
+            successors.forEach((targets, from) => {
+              for (const to of targets) expect(componentOf[from]!).toBeLessThanOrEqual(componentOf[to]!)
+            })
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })
 
 describe('longestPaths', () => {
@@ -114,16 +119,20 @@ describe('shortestPaths', () => {
 })
 
 describe('MinHeap', () => {
-  it('pops in priority order', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer()), (priorities) => {
-        const heap = new MinHeap()
-        for (const [node, priority] of priorities.entries()) heap.push(priority, node)
-        const popped: number[] = []
-        while (heap.size > 0) popped.push(heap.pop()[0])
-        expect(popped).toEqual([...priorities].sort((a, b) => a - b))
-      }),
-      { numRuns: 300 },
-    )
-  })
+  it(
+    'pops in priority order',
+    () => {
+      fc.assert(
+        fc.property(fc.array(fc.integer()), (priorities) => {
+          const heap = new MinHeap()
+          for (const [node, priority] of priorities.entries()) heap.push(priority, node)
+          const popped: number[] = []
+          while (heap.size > 0) popped.push(heap.pop()[0])
+          expect(popped).toEqual([...priorities].sort((a, b) => a - b))
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { nodeKinds } from './nodes/index.ts'
 import type { FlowIssue } from './nodes/types.ts'
 import { cartRecoveryByHand } from './test-support/flow-builder.ts'
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT_MS } from './test-support/property-runs.ts'
 import { validate } from './validate.ts'
-
-const RUNS = 1000
 
 function expectWellFormed(issues: unknown): void {
   expect(Array.isArray(issues)).toBe(true)
@@ -142,49 +141,65 @@ function applyMutations(mutations: Mutation[]): unknown {
 }
 
 describe('validate (property)', () => {
-  it('never throws on arbitrary JSON and returns well-formed issues', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        expectWellFormed(validate(value))
-      }),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
-
-  it('never throws on arbitrary values (prototype keys, functions, cycles aside)', () => {
-    fc.assert(
-      fc.property(
-        fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true }),
-        (value) => {
+  it(
+    'never throws on arbitrary JSON and returns well-formed issues',
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
           expectWellFormed(validate(value))
-        },
-      ),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 
-  it('never throws on real flows with mutated fields, nodes and edges, and answers deterministically', () => {
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), (mutations) => {
-        const doc = applyMutations(mutations)
-        const issues = validate(doc)
-        expectWellFormed(issues)
-        expect(validate(structuredClone(doc))).toEqual(issues)
-      }),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
+  it(
+    'never throws on arbitrary values (prototype keys, functions, cycles aside)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true }),
+          (value) => {
+            expectWellFormed(validate(value))
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 
-  it('never throws on documents assembled from random nodes and edges', () => {
-    fc.assert(
-      fc.property(
-        fc.array(randomNode, { maxLength: 12 }),
-        fc.array(randomEdge, { maxLength: 20 }),
-        (nodes, edges) => {
-          expectWellFormed(validate({ version: 1, name: 'Random', nodes, edges }))
-        },
-      ),
-      { numRuns: RUNS },
-    )
-  }, 60_000)
+  it(
+    'never throws on real flows with mutated fields, nodes and edges, and answers deterministically',
+    () => {
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), (mutations) => {
+          const doc = applyMutations(mutations)
+          const issues = validate(doc)
+          expectWellFormed(issues)
+          expect(validate(structuredClone(doc))).toEqual(issues)
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it(
+    'never throws on documents assembled from random nodes and edges',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(randomNode, { maxLength: 12 }),
+          fc.array(randomEdge, { maxLength: 20 }),
+          (nodes, edges) => {
+            expectWellFormed(validate({ version: 1, name: 'Random', nodes, edges }))
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

@@ -58,7 +58,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 async function seed(dataDir: string): Promise<void> {
   const out: string[] = []
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/seed.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/seed.ts'], {
     cwd: RUNTIME_DIR,
     env: runtimeEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],

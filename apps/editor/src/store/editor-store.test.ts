@@ -311,7 +311,7 @@ describe('editor store', () => {
   })
 })
 
-describe('arranging a flow when it opens', { timeout: 60_000 }, () => {
+describe('arranging a flow when it opens', () => {
   it('shows an untouched flow arranged without making it an edit', async () => {
     const { get, docOf } = setup(cartRecoveryFlow)
     const revision = get().revision

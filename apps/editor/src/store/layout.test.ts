@@ -62,7 +62,7 @@ describe('countEdgeCrossings', () => {
 })
 
 // Layouts run ELK (warming it up on the first one): generous timeouts on a busy machine.
-describe('layout with ELK', { timeout: 60_000 }, () => {
+describe('layout with ELK', () => {
   it('gives each output its own port, in the order the card shows them', () => {
     const graph = docToGraph(cartRecoveryFlow)
     const elkGraph = toElkGraph(graph)

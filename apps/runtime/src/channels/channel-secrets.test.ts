@@ -56,7 +56,7 @@ describe.each(testDatabases())('channel secrets at rest on %s', (kind) => {
     whatsappId = (await createChannel(t.deps, owner.merchantId, 'whatsapp', WHATSAPP)).id
     await createChannel(t.deps, owner.merchantId, 'telegram', TELEGRAM)
     await createChannel(t.deps, owner.merchantId, 'shopify', SHOPIFY)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   it('stores no secret in plain text: the raw column holds only sealed values', async () => {
@@ -146,7 +146,7 @@ describe.each(testDatabases())('channel secrets at rest on %s', (kind) => {
     } finally {
       await own.close()
     }
-  }, 60_000)
+  })
 
   it('never returns a secret, nor its sealed form, from any GET of the API', async () => {
     const app = createApp(t.deps)

@@ -30,7 +30,7 @@ describe.each(testDatabases())('webhook text hygiene on %s', (kind) => {
       telegram: (await createChannel(t.deps.db, merchantId, 'telegram', TELEGRAM)).id,
       shopify: (await createChannel(t.deps.db, merchantId, 'shopify', SHOPIFY)).id,
     }
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const inboundText = async (channelId: string) => {

@@ -79,7 +79,7 @@ describe.each(testDatabases())('HTTP-request node through the egress policy on %
     })
     t = await createTestDeps(kind, { channels: { webchat }, config })
     db = t.deps.db
-  }, 60_000)
+  })
   afterAll(async () => {
     await t.close()
     for (const { server } of [merchantEndpoint, internalService]) {

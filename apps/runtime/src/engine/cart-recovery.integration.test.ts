@@ -21,7 +21,7 @@ describe.each(testDatabases())('cart recovery end to end on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat } })
     app = createApp(t.deps)
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   async function setUp() {

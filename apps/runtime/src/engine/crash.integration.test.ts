@@ -7,7 +7,7 @@ import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_OWNER_EMAIL, seedDemo } from '../seed.ts'
+import { DEMO_OWNER_EMAIL, seedDemo } from '../demo/seed.ts'
 import { cartUpdated } from '../testing/engine-fixtures.ts'
 import { type RuntimeChild, startRuntimeChild } from '../testing/runtime-child.ts'
 import { loadClockOffset } from './clock-offset.ts'
@@ -77,7 +77,7 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
       OUTBOX_LEASE_SECONDS: '2',
     }
     runtime = await startRuntimeChild(env)
-  }, 120_000)
+  })
 
   afterAll(async () => {
     await runtime?.kill()

@@ -49,7 +49,7 @@ describe.each(testDatabases())('in-order delivery over Telegram on %s', (kind) =
         delayMs: Math.floor(Math.random() * 25),
       }
     })
-  }, 120_000)
+  })
   afterAll(async () => {
     await provider?.close()
     await t?.close()

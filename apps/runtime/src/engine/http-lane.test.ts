@@ -100,7 +100,7 @@ describe.each(testDatabases())('the HTTP-request lane on %s', (kind) => {
     t.deps.channels.telegram = createTelegramAdapter(t.deps)
     app = createApp(t.deps)
     loops = startBackgroundLoops(t.deps)
-  }, 120_000)
+  })
   afterAll(async () => {
     await hanging?.close()
     await loops?.stop()

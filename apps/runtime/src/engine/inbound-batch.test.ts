@@ -52,7 +52,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter('webchat') } })
     db = t.deps.db
-  }, 120_000)
+  })
   afterAll(() => t.close())
 
   /** Deps of their own (so their own group commit) with these batch settings and a statement recorder. */

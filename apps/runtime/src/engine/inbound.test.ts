@@ -48,7 +48,7 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   async function setUp(flows: unknown[] = [echoFlow]) {

@@ -83,7 +83,7 @@ function startLoop(name: string, intervalMs: number, deps: RuntimeDeps, tick: ()
 export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const { config, metrics } = deps
   // Two count queries, so at most once per METRICS_REFRESH_MS whatever the scrape rate.
-  metrics.registry.collect(
+  metrics.collect(
     async () => {
       metrics.timersDue.set(await countDueTimers(deps.db, deps.clock.now()))
       metrics.outboxPending.set(await countPendingOutbox(deps.db))

@@ -40,7 +40,7 @@ describe.each(testDatabases())('recordSendOutcomes on %s', (kind) => {
   let t: TestDeps
   beforeAll(async () => {
     t = await createTestDeps(kind)
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   /** `n` queued WhatsApp sends of one merchant, each to its own shopper, claimed (sending, attempt 1). */

@@ -3,14 +3,17 @@
 import type { OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { SendResult } from '../channels/types.ts'
+import { type BackoffPolicy, backoffDelayMs } from '../time/backoff.ts'
 import type { Db } from './step-transaction.ts'
 
 export const MAX_SEND_ATTEMPTS = 8
 
-/** Backoff before retry n (1-based): 1 s, 2 s, 4 s ... capped at 5 minutes; a provider's retry-after wins if longer. */
-export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
-  const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1))
-  return Math.max(backoff, retryAfterMs ?? 0)
+/** Provider calls answered `retry`: steps of 1 s, 2 s, 4 s ... capped at 5 minutes, jittered (time/backoff.ts). */
+export const SEND_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 5 * 60_000 }
+
+/** Backoff before retry n (1-based), jittered; a provider's retry-after wins if longer. */
+export function retryDelayMs(attempts: number, retryAfterMs?: number, random?: () => number): number {
+  return Math.max(backoffDelayMs(attempts, SEND_BACKOFF, random), retryAfterMs ?? 0)
 }
 
 /** One row's outcome as written: the provider's answer, a `retry` past the attempt limit given up as `failed`. */
@@ -23,7 +26,7 @@ export interface SendOutcome {
 
 /**
  * Decides what a provider's answer makes of a claimed row (`row.attempts` counts the attempt just made).
- * @example decideOutcome(row, { status: 'retry', error: '429' }, now) // { result: retry, retryAt: now + 1 s }
+ * @example decideOutcome(row, { status: 'retry', error: '429' }, now) // { result: retry, retryAt: now + 0.5–1 s }
  */
 export function decideOutcome(row: SendOutcome['row'], result: SendResult, now: number): SendOutcome {
   if (result.status !== 'retry') return { row, result }

@@ -23,7 +23,7 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
   const adapter = new RecordingAdapter('webchat')
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: adapter } })
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   /** One queued service message to a fresh visitor; returns how to read its rows and its sends. */
@@ -121,7 +121,8 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
       adapter.results.push({ status: 'retry', error: 'connection refused' })
     for (let i = 0; i < MAX_SEND_ATTEMPTS; i++) {
       await relayOutbox(t.deps)
-      t.clock.advance(retryDelayMs(i + 1))
+      // The longest the jittered backoff can be.
+      t.clock.advance(retryDelayMs(i + 1, undefined, () => 1))
     }
     expect(q.sends()).toBe(MAX_SEND_ATTEMPTS)
     expect((await q.rows()).outbox.status).toBe('failed')
@@ -170,7 +171,7 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
           return webchat.sendMany!(sends)
         },
       }
-    }, 30_000)
+    })
     afterAll(() => c.close())
 
     it('sends an expired web-chat lease again exactly once; an expired WhatsApp one becomes unknown', async () => {
@@ -382,9 +383,13 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
     })
   })
 
-  it('backs off exponentially, capped at five minutes', () => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 8000])
-    expect(retryDelayMs(20)).toBe(5 * 60_000)
-    expect(retryDelayMs(1, 30_000)).toBe(30_000)
+  it('backs off exponentially with jitter, capped at five minutes; a longer retry-after wins', () => {
+    const longest = (n: number, after?: number) => retryDelayMs(n, after, () => 1)
+    const shortest = (n: number, after?: number) => retryDelayMs(n, after, () => 0)
+    expect([1, 2, 3, 4].map((n) => longest(n))).toEqual([1000, 2000, 4000, 8000])
+    expect([1, 2, 3, 4].map((n) => shortest(n))).toEqual([500, 1000, 2000, 4000])
+    expect(longest(20)).toBe(5 * 60_000)
+    expect(shortest(1, 30_000)).toBe(30_000)
+    expect(longest(1, 30_000)).toBe(30_000)
   })
 })

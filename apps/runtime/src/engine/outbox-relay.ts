@@ -14,6 +14,7 @@ import type { RuntimeDeps } from '../deps.ts'
 import type { MessageJob } from '../effects/send.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
+import { withRetries } from '../time/backoff.ts'
 import { admissible, advance, readyAt, toleranceMs } from './gcra.ts'
 import {
   type BucketRef,
@@ -30,6 +31,7 @@ import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
 import { decideOutcome, recordSendOutcomes, type SendOutcome } from './outbox-outcomes.ts'
 import {
   afterCommit,
+  DB_CONFLICT_BACKOFF,
   type Db,
   isRetryableDbError,
   newStepContext,
@@ -343,15 +345,12 @@ async function sendAndRecord(deps: RuntimeDeps, batch: readonly ClaimedSend[], r
 }
 
 async function recordWithRetry(deps: RuntimeDeps, outcomes: readonly SendOutcome[], now: number) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await recordSendOutcomes(deps.db, outcomes, now)
-    } catch (error) {
-      // One statement: a deadlock rolled all of it back, so writing it again cannot apply anything twice.
-      if (attempt < RECORD_ATTEMPTS && isRetryableDbError(error)) continue
-      throw error
-    }
-  }
+  // One statement: a deadlock rolled all of it back, so writing it again cannot apply anything twice.
+  return withRetries(() => recordSendOutcomes(deps.db, outcomes, now), {
+    attempts: RECORD_ATTEMPTS,
+    backoff: DB_CONFLICT_BACKOFF,
+    retryable: isRetryableDbError,
+  })
 }
 
 /** The adapter's answer for each send, in order. */

@@ -59,7 +59,7 @@ describe.runIf(onPostgres)('two relays on one postgres', () => {
       await replica.close()
       await database.close()
     }
-  }, 120_000)
+  })
   afterAll(async () => {
     await closeReplica?.()
     await t?.close()

@@ -41,7 +41,7 @@ describe.each(testDatabases())('send pacing on %s', (kind) => {
       stamps.push({ at: t.clock.now(), to })
       return { status: 200, body: { messages: [{ id: `wamid.${stamps.length}` }] } }
     })
-  }, 120_000)
+  })
   afterAll(async () => {
     await provider?.close()
     await t?.close()

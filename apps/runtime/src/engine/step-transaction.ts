@@ -5,6 +5,7 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
+import { type BackoffPolicy, withRetries } from '../time/backoff.ts'
 
 export type Db = Kysely<Database>
 
@@ -21,6 +22,8 @@ export interface StepContext {
 
 const RETRYABLE = new Set(['40P01', '40001'])
 const MAX_ATTEMPTS = 4
+/** Deadlock/serialisation retries wait a few jittered milliseconds, so the transactions that collided part ways. */
+export const DB_CONFLICT_BACKOFF: BackoffPolicy = { baseMs: 10, maxMs: 200 }
 
 export function isRetryableDbError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
@@ -43,21 +46,30 @@ export async function inStepTransaction<T>(
   deps: RuntimeDeps,
   fn: (trx: Db, ctx: StepContext) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const ctx = newStepContext(deps)
-    try {
-      const result = await deps.db.transaction().execute((trx) => fn(trx, ctx))
-      await afterCommit(ctx)
-      return result
-    } catch (error) {
-      deps.metrics.stepFailures.inc()
-      if (attempt < MAX_ATTEMPTS && isRetryableDbError(error)) {
-        deps.logger.warn('step transaction retried', { attempt, code: (error as { code: string }).code })
-        continue
+  return withRetries(
+    async () => {
+      const ctx = newStepContext(deps)
+      try {
+        const result = await deps.db.transaction().execute((trx) => fn(trx, ctx))
+        await afterCommit(ctx)
+        return result
+      } catch (error) {
+        deps.metrics.stepFailures.inc()
+        throw error
       }
-      throw error
-    }
-  }
+    },
+    {
+      attempts: MAX_ATTEMPTS,
+      backoff: DB_CONFLICT_BACKOFF,
+      retryable: isRetryableDbError,
+      onRetry: (error, attempt, delayMs) =>
+        deps.logger.warn('step transaction retried', {
+          attempt,
+          delayMs,
+          code: (error as { code: string }).code,
+        }),
+    },
+  )
 }
 
 /** Publishes what a committed transaction changed and records its steps. */

@@ -48,7 +48,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   /** A merchant with the flow and `n` shoppers whose runs wait at wait1 (revision 1, a timeout timer). */

@@ -7,6 +7,7 @@ import { edge, node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
+import { metricValue } from '../observability/metrics.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
@@ -73,7 +74,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
   // Every test starts with nothing due, so a poll's counts are this test's.
   beforeEach(async () => {
@@ -120,10 +121,10 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     return { merchantId, channel, say, outbound, outboxOf, runOf, timersOf }
   }
 
-  function lateness(deps: RuntimeDeps) {
-    const lines = deps.metrics.timerLateness.render()
+  async function lateness(deps: RuntimeDeps) {
+    const { values } = await deps.metrics.timerLateness.get()
     const value = (suffix: string) =>
-      Number(lines.find((l) => l.startsWith(`parley_timer_lateness_seconds_${suffix} `))?.split(' ')[1] ?? 0)
+      values.find((v) => v.metricName === `parley_timer_lateness_seconds_${suffix}`)?.value ?? 0
     return { count: value('count'), sum: value('sum') }
   }
 
@@ -173,15 +174,15 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     const dueAt = t.clock.now() + HOUR
     t.clock.advance(HOUR + 90_000)
     const { deps, recorder } = recordingDeps()
-    const latenessBefore = lateness(deps)
-    const firedBefore = deps.metrics.timersFired.get()
+    const latenessBefore = await lateness(deps)
+    const firedBefore = await metricValue(deps.metrics.timersFired)
 
     const result = await fireDueTimers(deps)
     expect(result).toEqual({ claimed: 30, fired: 30, dropped: 0, deferred: 0 })
     // All through the batch: no transcript row was inserted one at a time.
     expect(recorder.count('messages')).toBe(0)
-    expect(deps.metrics.timersFired.get()).toBe(firedBefore + 30)
-    const latenessAfter = lateness(deps)
+    expect(await metricValue(deps.metrics.timersFired)).toBe(firedBefore + 30)
+    const latenessAfter = await lateness(deps)
     expect(latenessAfter.count - latenessBefore.count).toBe(30)
     expect(latenessAfter.sum - latenessBefore.sum).toBeCloseTo(30 * 90, 6)
 
@@ -225,10 +226,10 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
       .where('run_id', '=', stale.runId)
       .execute()
     t.clock.advance(HOUR)
-    const droppedBefore = t.deps.metrics.timersDropped.get()
+    const droppedBefore = await metricValue(t.deps.metrics.timersDropped)
     const result = await fireDueTimers(t.deps)
     expect(result).toEqual({ claimed: 3, fired: 2, dropped: 1, deferred: 0 })
-    expect(t.deps.metrics.timersDropped.get()).toBe(droppedBefore + 1)
+    expect(await metricValue(t.deps.metrics.timersDropped)).toBe(droppedBefore + 1)
     expect(await timersOf(stale.runId)).toEqual([])
     expect(await outbound(stale.runId)).toEqual([])
     expect(await runOf(stale.runId)).toMatchObject({ status: 'active', revision: 1 })

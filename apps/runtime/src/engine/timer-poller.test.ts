@@ -5,6 +5,7 @@ import { testDatabases } from '@parley/db/testing'
 import { node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { metricValue } from '../observability/metrics.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
@@ -47,7 +48,7 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter() } })
     db = t.deps.db
-  }, 30_000)
+  })
   afterAll(() => t.close())
 
   async function startRun(flow = twoStepFlow('v1')) {
@@ -126,11 +127,11 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
     const { runId, texts } = await startRun()
     // A stale row, as if left over from an earlier revision (e.g. set by a step that later moved on).
     await db.updateTable('timers').set({ revision: sql`revision - 1` }).where('run_id', '=', runId).execute()
-    const dropped = t.deps.metrics.timersDropped.get()
+    const dropped = await metricValue(t.deps.metrics.timersDropped)
     t.clock.advance(HOUR)
     const result = await fireAll()
     expect(result.dropped).toBeGreaterThanOrEqual(1)
-    expect(t.deps.metrics.timersDropped.get()).toBe(dropped + result.dropped)
+    expect(await metricValue(t.deps.metrics.timersDropped)).toBe(dropped + result.dropped)
     expect(await texts()).toEqual([])
     expect(await db.selectFrom('timers').selectAll().where('run_id', '=', runId).execute()).toEqual([])
   })

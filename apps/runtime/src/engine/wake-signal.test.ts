@@ -32,7 +32,7 @@ describe.each(testDatabases())('waking the relay on commit on %s', (kind) => {
       ticks += 1
     })
     loops = startBackgroundLoops(t.deps)
-  }, 120_000)
+  })
   afterAll(async () => {
     await loops?.stop()
     await t?.close()
@@ -64,5 +64,5 @@ describe.each(testDatabases())('waking the relay on commit on %s', (kind) => {
       if (Date.now() > deadline) throw new Error('the send was not relayed')
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-  }, 120_000)
+  })
 })

@@ -45,7 +45,7 @@ describe('FlowChecker', () => {
     expect(check.parsed).toBe(true)
     expect(check.issues).toEqual([])
     expect(Object.keys(analysis?.nodes ?? {})).toHaveLength(403)
-  }, 120_000)
+  })
 
   it('reports egress problems from the worker too, honouring the allow-list', async () => {
     const refused = await checker.check(chain(200, 'http://{{reply}}/x'))
@@ -60,5 +60,5 @@ describe('FlowChecker', () => {
     } finally {
       await allowed.close()
     }
-  }, 120_000)
+  })
 })

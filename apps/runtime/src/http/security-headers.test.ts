@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import { loadConfig } from '../config.ts'
-import { seedDemo } from '../seed.ts'
+import { seedDemo } from '../demo/seed.ts'
 import { productionConfig } from '../testing/production-config.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 
@@ -42,7 +42,7 @@ describe('security headers', () => {
     t.deps.config = config
     app = createApp(t.deps)
     channelId = (await createChannel(t.deps.db, (await seedMerchant(t.deps.db)).merchantId, 'webchat')).id
-  }, 60_000)
+  })
   afterAll(async () => {
     await t?.close()
     rmSync(dir, { recursive: true, force: true })

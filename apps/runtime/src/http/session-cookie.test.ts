@@ -13,7 +13,7 @@ describe.each(testDatabases())('session cookie on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind)
     owner = await seedMerchant(t.deps.db)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   for (const publicUrl of [undefined, 'http://parley.internal:3000']) {

@@ -1,87 +1,9 @@
-// A small Prometheus registry: counters, gauges and histograms rendered in the text exposition format.
-// Gauges that live in the database (outbox pending, timers due) are read through collectors at scrape time,
-// at most once per collector's refresh interval: scrapes (however frequent, from however many scrapers) stay
-// cheap, and the database sees one count per interval.
-
-type Labels = Record<string, string>
-
-function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort()
-  return keys
-    .map((k) => `${k}="${String(labels[k]).replace(/["\\\n]/g, (ch) => (ch === '\n' ? '\\n' : `\\${ch}`))}"`)
-    .join(',')
-}
-
-interface Metric {
-  name: string
-  help: string
-  type: 'counter' | 'gauge' | 'histogram'
-  render(): string[]
-}
-
-export class Counter implements Metric {
-  readonly type = 'counter'
-  readonly #values = new Map<string, number>()
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels)
-    this.#values.set(key, (this.#values.get(key) ?? 0) + by)
-  }
-  get(labels: Labels = {}): number {
-    return this.#values.get(labelKey(labels)) ?? 0
-  }
-  render(): string[] {
-    return [...this.#values].map(([key, value]) => `${this.name}${key ? `{${key}}` : ''} ${value}`)
-  }
-}
-
-export class Gauge implements Metric {
-  readonly type = 'gauge'
-  readonly #values = new Map<string, number>()
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  set(value: number, labels: Labels = {}): void {
-    this.#values.set(labelKey(labels), value)
-  }
-  render(): string[] {
-    return [...this.#values].map(([key, value]) => `${this.name}${key ? `{${key}}` : ''} ${value}`)
-  }
-}
-
-export class Histogram implements Metric {
-  readonly type = 'histogram'
-  readonly #counts: number[]
-  #sum = 0
-  #count = 0
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly buckets: number[],
-  ) {
-    this.#counts = buckets.map(() => 0)
-  }
-  observe(value: number): void {
-    this.#sum += value
-    this.#count += 1
-    this.buckets.forEach((bound, i) => {
-      if (value <= bound) this.#counts[i] = (this.#counts[i] ?? 0) + 1
-    })
-  }
-  render(): string[] {
-    const lines = this.buckets.map((bound, i) => `${this.name}_bucket{le="${bound}"} ${this.#counts[i]}`)
-    lines.push(
-      `${this.name}_bucket{le="+Inf"} ${this.#count}`,
-      `${this.name}_sum ${this.#sum}`,
-      `${this.name}_count ${this.#count}`,
-    )
-    return lines
-  }
-}
+// The runtime's Prometheus metrics, on prom-client with one Registry per process (built in server.ts, or per test),
+// never prom-client's global default registry: two runtimes in one process (tests, replicas) keep their own counts.
+// Gauges that live in the database (outbox pending, timers due) are read by collectors at scrape time, at most once
+// per collector's refresh interval: scrapes (however frequent, from however many scrapers) stay cheap, and the
+// database sees one count per interval.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface CollectOptions {
   /** Reuse the last collection for this long (default 0: every scrape). */
@@ -107,76 +29,100 @@ function throttled(collect: () => Promise<void>, options: CollectOptions): () =>
   }
 }
 
-export class MetricsRegistry {
-  readonly #metrics: Metric[] = []
-  readonly #collectors: (() => Promise<void>)[] = []
-
-  counter(name: string, help: string): Counter {
-    return this.#register(new Counter(name, help))
-  }
-  gauge(name: string, help: string): Gauge {
-    return this.#register(new Gauge(name, help))
-  }
-  histogram(name: string, help: string, buckets: number[]): Histogram {
-    return this.#register(new Histogram(name, help, buckets))
-  }
-  /**
-   * Runs before a scrape, e.g. to read queue depths from the database into gauges; with `minIntervalMs`, at
-   * most once per interval (the gauges keep their last values in between).
-   */
-  collect(collector: () => Promise<void>, options: CollectOptions = {}): void {
-    this.#collectors.push(throttled(collector, options))
-  }
-
-  async render(): Promise<string> {
-    await Promise.all(this.#collectors.map((collect) => collect()))
-    const out: string[] = []
-    for (const metric of this.#metrics) {
-      out.push(
-        `# HELP ${metric.name} ${metric.help}`,
-        `# TYPE ${metric.name} ${metric.type}`,
-        ...metric.render(),
-      )
-    }
-    return `${out.join('\n')}\n`
-  }
-
-  #register<M extends Metric>(metric: M): M {
-    if (this.#metrics.some((m) => m.name === metric.name))
-      throw new Error(`Metric ${metric.name} registered twice`)
-    this.#metrics.push(metric)
-    return metric
-  }
+export interface RuntimeMetricsOptions {
+  /** prom-client's process metrics (CPU, memory, event-loop lag, GC): the server turns them on, tests do not. */
+  processMetrics?: boolean
 }
 
 /** The runtime's own metrics, one set per process. */
-export function createRuntimeMetrics(registry = new MetricsRegistry()) {
+export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}) {
+  const registry = new Registry()
+  const registers = [registry]
+  if (options.processMetrics) collectDefaultMetrics({ register: registry })
+  const collectors: (() => Promise<void>)[] = []
   return {
     registry,
-    steps: registry.counter('parley_steps_total', 'Durable steps committed, by trigger (event, timer).'),
-    stepFailures: registry.counter('parley_step_failures_total', 'Steps that failed and were rolled back.'),
-    timersFired: registry.counter('parley_timers_fired_total', 'Timers fired.'),
-    timersDropped: registry.counter(
-      'parley_timers_dropped_total',
-      'Timers dropped because their run moved on.',
-    ),
-    timerLateness: registry.histogram(
-      'parley_timer_lateness_seconds',
-      'How late timers fired after their due time.',
-      [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-    ),
-    timersDue: registry.gauge('parley_timers_due', 'Timers due now and not yet fired.'),
-    outboxPending: registry.gauge('parley_outbox_pending', 'Outbox rows waiting to be sent.'),
-    outboxSent: registry.counter('parley_outbox_sent_total', 'Messages handed to a provider.'),
-    outboxFailed: registry.counter('parley_outbox_failed_total', 'Messages that failed for good.'),
-    outboxUnknown: registry.counter(
-      'parley_outbox_unknown_total',
-      'Messages whose delivery is unknown (timeout after write).',
-    ),
-    httpRequests: registry.counter(
-      'parley_http_requests_total',
-      'HTTP requests, by method and status class.',
-    ),
+    /**
+     * Runs before a scrape, e.g. to read queue depths from the database into gauges; with `minIntervalMs`, at
+     * most once per interval (the gauges keep their last values in between).
+     */
+    collect(collector: () => Promise<void>, collectOptions: CollectOptions = {}): void {
+      collectors.push(throttled(collector, collectOptions))
+    },
+    /** The text exposition format, after the collectors ran; `contentType` is its media type. */
+    async render(): Promise<string> {
+      await Promise.all(collectors.map((collect) => collect()))
+      return registry.metrics()
+    },
+    contentType: registry.contentType,
+    steps: new Counter({
+      name: 'parley_steps_total',
+      help: 'Durable steps committed, by trigger (event, timer).',
+      labelNames: ['trigger'] as const,
+      registers,
+    }),
+    stepFailures: new Counter({
+      name: 'parley_step_failures_total',
+      help: 'Steps that failed and were rolled back.',
+      registers,
+    }),
+    timersFired: new Counter({ name: 'parley_timers_fired_total', help: 'Timers fired.', registers }),
+    timersDropped: new Counter({
+      name: 'parley_timers_dropped_total',
+      help: 'Timers dropped because their run moved on.',
+      registers,
+    }),
+    timerLateness: new Histogram({
+      name: 'parley_timer_lateness_seconds',
+      help: 'How late timers fired after their due time.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+    timersDue: new Gauge({ name: 'parley_timers_due', help: 'Timers due now and not yet fired.', registers }),
+    outboxPending: new Gauge({
+      name: 'parley_outbox_pending',
+      help: 'Outbox rows waiting to be sent.',
+      registers,
+    }),
+    outboxSent: new Counter({
+      name: 'parley_outbox_sent_total',
+      help: 'Messages handed to a provider, by channel.',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    outboxFailed: new Counter({
+      name: 'parley_outbox_failed_total',
+      help: 'Messages that failed for good, by channel.',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    outboxUnknown: new Counter({
+      name: 'parley_outbox_unknown_total',
+      help: 'Messages whose delivery is unknown (timeout after write, or lease expired), by channel or reason.',
+      labelNames: ['channel', 'reason'] as const,
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'parley_http_requests_total',
+      help: 'HTTP requests, by method and status class.',
+      labelNames: ['method', 'status'] as const,
+      registers,
+    }),
   }
 }
 export type RuntimeMetrics = ReturnType<typeof createRuntimeMetrics>
+
+/** A counter's (or gauge's) current value for these labels (0 when never set): for tests and diagnostics. */
+export async function metricValue(
+  metric: Counter<string> | Gauge<string>,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const { values } = await metric.get()
+  const wanted = Object.entries(labels)
+  const match = values.find(
+    (v) =>
+      Object.keys(v.labels).length === wanted.length &&
+      wanted.every(([k, value]) => String(v.labels[k]) === value),
+  )
+  return match?.value ?? 0
+}

@@ -77,7 +77,7 @@ describe.skipIf(!url)('PgRealtime on real Postgres (two replicas)', () => {
     })) as PgRealtime
     realtimeB = new PgRealtime({ db: replicaB.db, pool: replicaB.pool!, logger, reconnectDelayMs: 50 })
     await realtimeB.start()
-  }, 60_000)
+  })
 
   afterAll(async () => {
     await realtimeA?.close()

@@ -3,6 +3,7 @@
 import type { Database, OpenedDatabase } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from '../observability/logger.ts'
+import { backoffDelayMs } from '../time/backoff.ts'
 import { InProcessRealtime, type Realtime, type RealtimeEvent, type RealtimeListener } from './realtime.ts'
 
 export const REALTIME_CHANNEL = 'parley_realtime'
@@ -34,11 +35,11 @@ export class PgRealtime implements Realtime {
   #closed = false
   #connecting: Promise<void> | undefined
   #retryTimer: NodeJS.Timeout | undefined
-  #retryDelayMs: number
+  /** Reconnect attempts since the connection was last up: the backoff's attempt number. */
+  #reconnects = 0
 
   constructor(options: PgRealtimeOptions) {
     this.#options = options
-    this.#retryDelayMs = options.reconnectDelayMs ?? 250
   }
 
   /** Opens the LISTEN connection; resolves once LISTEN is active. */
@@ -107,7 +108,7 @@ export class PgRealtime implements Realtime {
       return
     }
     this.#client = client
-    this.#retryDelayMs = this.#options.reconnectDelayMs ?? 250
+    this.#reconnects = 0
   }
 
   #lost(client: PoolClient, error: Error): void {
@@ -124,8 +125,12 @@ export class PgRealtime implements Realtime {
 
   #scheduleReconnect(): void {
     if (this.#closed) return
-    const delay = this.#retryDelayMs
-    this.#retryDelayMs = Math.min(delay * 2, 30_000)
+    this.#reconnects += 1
+    // Jittered: every replica loses the database at once, and should not all reconnect in the same instant.
+    const delay = backoffDelayMs(this.#reconnects, {
+      baseMs: this.#options.reconnectDelayMs ?? 250,
+      maxMs: 30_000,
+    })
     this.#retryTimer = setTimeout(() => {
       this.#connect().catch((error: unknown) => {
         this.#options.logger.warn('realtime reconnect failed', { error })

@@ -63,7 +63,7 @@ describe.each(testDatabases())('WebSocket limits on %s', (kind) => {
     })
     const { merchantId } = await seedMerchant(t.deps.db)
     channelId = (await createChannel(t.deps.db, merchantId, 'webchat')).id
-  }, 180_000)
+  })
   afterAll(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     await t?.close()

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, MAX_BODY_BYTES } from '../app.ts'
 import { createChannel, ensureConversation } from '../channels/testing/channel-fixtures.ts'
 import { issueVisitorToken } from '../channels/webchat/visitor-token.ts'
+import { DEMO_MERCHANT_NAME } from '../demo/seed.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { signShopifyBody, signWhatsAppBody } from '../security/signatures.ts'
-import { DEMO_MERCHANT_NAME } from '../seed.ts'
 import { snapshotDatabase } from '../testing/db-snapshot.ts'
 import {
   flowDocumentCalling,

@@ -38,7 +38,7 @@ describe.each(testDatabases())('inbox media on %s', (kind) => {
         return { status: 200, body: 'JPEG-BYTES', headers: { 'content-type': 'image/jpeg' } }
       return { status: 404, body: { error: { message: 'unknown' } } }
     })
-  }, 60_000)
+  })
   afterAll(async () => {
     await provider?.close()
     await t?.close()

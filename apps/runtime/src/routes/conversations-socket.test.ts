@@ -39,7 +39,7 @@ describe.each(testDatabases())('inbox socket on %s', (kind) => {
         },
       )
     })
-  }, 60_000)
+  })
   afterAll(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     await t?.close()

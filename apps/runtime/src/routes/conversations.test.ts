@@ -54,7 +54,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     t = await createTestDeps(kind)
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const call = async <T>(s: SignedIn | null, method: string, path: string, body?: unknown) => {

@@ -3,8 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
-import { loadClockOffset, saveClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
-import { runDueWork } from '../engine/due-work.ts'
+import { loadClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
@@ -12,6 +11,7 @@ import { requireRole } from '../http/require-role.ts'
 import { createRouter } from '../http/router.ts'
 import { requireSession } from '../http/session-auth.ts'
 import { VirtualClock } from '../time/clock.ts'
+import { advanceDevClock, canAdvance } from '../time/dev-clock.ts'
 
 export { loadClockOffset }
 
@@ -86,14 +86,8 @@ export function devClockRoutes(deps: RuntimeDeps) {
     .openapi(advance, async (c) => {
       const body = c.req.valid('json')
       const ms = body.ms ?? Math.round((body.hours ?? 0) * 3_600_000)
-      const clock = deps.clock as { advance?: (ms: number) => number }
-      if (typeof clock.advance !== 'function') throw new AppError(404, 'not_found', 'The dev clock is off')
-      await syncClockOffset(deps.db, deps.clock)
-      clock.advance(ms)
-      if (deps.clock instanceof VirtualClock) {
-        deps.clock.syncOffset(await saveClockOffset(deps.db, deps.clock.offsetMs))
-      }
-      const due = await runDueWork(deps)
+      if (!canAdvance(deps.clock)) throw new AppError(404, 'not_found', 'The dev clock is off')
+      const due = await advanceDevClock(deps, ms)
       return c.json({ now: new Date(deps.clock.now()).toISOString(), offsetMs: offsetOf(deps), due }, 200)
     })
 }

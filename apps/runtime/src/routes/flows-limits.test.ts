@@ -25,7 +25,7 @@ describe.each(testDatabases())('flow egress checks and size limits on %s', (kind
     })
     t = await createTestDeps(kind, { config })
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t.close())
 
   async function draft(document: unknown) {

@@ -13,7 +13,7 @@ describe.each(testDatabases())('/metrics on %s', (kind) => {
   let t: TestDeps
   beforeAll(async () => {
     t = await createTestDeps(kind)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   it('answers 401 without the bearer token and 200 with it (production)', async () => {

@@ -74,7 +74,7 @@ export function systemRoutes(deps: RuntimeDeps) {
       }
     })
     .openapi({ ...metrics, middleware: [requireMetricsToken(deps.config)] }, async (c) => {
-      const text = await deps.metrics.registry.render()
-      return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+      const text = await deps.metrics.render()
+      return c.text(text, 200, { 'content-type': deps.metrics.contentType })
     })
 }

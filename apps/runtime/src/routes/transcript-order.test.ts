@@ -49,7 +49,7 @@ describe.each(testDatabases())('transcript order on %s', (kind) => {
     t = await createTestDeps(kind)
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   it('reads back the messages of one step in the order the step wrote them', async () => {

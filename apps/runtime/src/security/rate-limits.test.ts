@@ -24,7 +24,7 @@ describe.each(testDatabases())('rate limit store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await createTestDeps(kind, { config })
-  }, 180_000)
+  })
   afterAll(() => t?.close())
 
   it(

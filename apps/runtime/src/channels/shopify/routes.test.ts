@@ -24,7 +24,7 @@ describe.each(testDatabases())('Shopify webhooks on %s', (kind) => {
     app = harnessApp(t.deps, shopifyRoutes({ handleStoreEvent: processStoreEvent }))
     merchantId = (await seedMerchant(t.deps.db)).merchantId
     channelId = (await createChannel(t.deps, merchantId, 'shopify', config)).id
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const post = (

@@ -32,7 +32,7 @@ describe.each(testDatabases())('Telegram webhook on %s', (kind) => {
     app = harnessApp(t.deps, telegramRoutes({ handleInbound: inbound.handle }))
     merchantId = (await seedMerchant(t.deps.db)).merchantId
     channelId = (await createChannel(t.deps, merchantId, 'telegram', config, provider.url)).id
-  }, 60_000)
+  })
   afterAll(async () => {
     await provider?.close()
     await t?.close()

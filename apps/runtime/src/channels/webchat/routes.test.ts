@@ -25,7 +25,7 @@ describe.each(testDatabases())('web chat routes on %s', (kind) => {
     app = harnessApp(t.deps, webchatRoutes({ handleInbound: inbound.handle }))
     merchantId = (await seedMerchant(t.deps.db)).merchantId
     channelId = (await createChannel(t.deps.db, merchantId, 'webchat')).id
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const json = (body: unknown) => ({

@@ -107,7 +107,7 @@ describe.each(testDatabases())('web chat socket on %s', (kind) => {
     const started = await startServer(t.deps, inbound)
     server = started.server
     base = started.url
-  }, 60_000)
+  })
   afterAll(async () => {
     await stopServer(server)
     await t?.close()
@@ -253,5 +253,5 @@ describe.skipIf(!url)('web chat socket across two replicas on real Postgres', ()
     while (frame.message.id !== reply.id) frame = await socket.next('message')
     expect(frame.message.body).toEqual({ text: 'Hello from replica A' })
     socket.ws.close()
-  }, 60_000)
+  })
 })

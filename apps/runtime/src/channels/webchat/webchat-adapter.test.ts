@@ -24,7 +24,7 @@ describe.each(testDatabases())('web-chat adapter on %s', (kind) => {
   const realtime = new RecordingRealtime()
   beforeAll(async () => {
     t = await createTestDeps(kind, { realtime })
-  }, 120_000)
+  })
   afterAll(() => t.close())
 
   /** `n` queued replies to `n` visitors of one web-chat channel, as the relay would hand them over. */

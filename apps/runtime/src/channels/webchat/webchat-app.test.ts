@@ -62,7 +62,7 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
         },
       )
     })
-  }, 60_000)
+  })
   afterAll(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     await t?.close()

@@ -56,7 +56,7 @@ describe.each(testDatabases())('WhatsApp webhooks on %s', (kind) => {
     app = harnessApp(t.deps, whatsappRoutes({ handleInbound: inbound.handle }))
     merchantId = (await seedMerchant(t.deps.db)).merchantId
     channelId = (await createChannel(t.deps, merchantId, 'whatsapp', config)).id
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const post = (body: string, signature: string | undefined) =>

@@ -1,22 +1,23 @@
 // The demo store (dev only): GET /demo is a "North Thread" shop page with the widget for the demo web-chat
 // channel, and /demo/api/* are the buttons of its demo panel. The page never holds an API key: the server turns
 // the visitor's cart into the same store events POST /api/events accepts (validated by the same schema, run
-// by the same processStoreEvent) for the demo merchant, and moves the dev clock. 404 when the dev clock is off.
+// by the same processStoreEvent) for the demo merchant, and moves the dev clock (time/dev-clock.ts). Mounted by
+// app.ts only when the dev clock is on (never in production): otherwise /demo is the app's plain 404.
 import { randomUUID } from 'node:crypto'
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { verifyVisitorToken } from '../channels/webchat/visitor-token.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { saveClockOffset, syncClockOffset } from '../engine/clock-offset.ts'
+import { syncClockOffset } from '../engine/clock-offset.ts'
 import { runDueWork } from '../engine/due-work.ts'
 import { storeEventSchema } from '../engine/store-event-schema.ts'
 import { processStoreEvent } from '../engine/store-events.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, unauthorized } from '../http/errors.ts'
 import { readJsonBody } from '../http/json-body.ts'
-import { DEMO_MERCHANT_NAME } from '../seed.ts'
-import { VirtualClock } from '../time/clock.ts'
+import { advanceDevClock } from '../time/dev-clock.ts'
 import { renderDemoPage } from './demo-page.ts'
+import { DEMO_MERCHANT_NAME } from './seed.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -41,14 +42,6 @@ const advanceBody = z.union([
     .strict(),
   z.object({ next: z.literal(true) }).strict(),
 ])
-
-const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { config } = c.var.deps
-  if (!config.devClock || config.NODE_ENV === 'production') {
-    throw new AppError(404, 'not_found', 'The demo store runs only with the dev clock on')
-  }
-  await next()
-}
 
 interface DemoStore {
   merchantId: string
@@ -77,17 +70,6 @@ async function findDemoStore(deps: RuntimeDeps): Promise<DemoStore> {
       'No demo merchant: run the seed (pnpm --filter @parley/runtime seed)',
     )
   return row
-}
-
-/** Moves the dev clock forward (persisting the offset like /api/dev/clock does) and runs what came due. */
-export async function advanceDevClock(deps: RuntimeDeps, ms: number) {
-  const clock = deps.clock as { advance?: (ms: number) => number }
-  if (typeof clock.advance !== 'function') throw new AppError(404, 'not_found', 'The dev clock is off')
-  await syncClockOffset(deps.db, deps.clock)
-  clock.advance(ms)
-  if (deps.clock instanceof VirtualClock)
-    deps.clock.syncOffset(await saveClockOffset(deps.db, deps.clock.offsetMs))
-  return runDueWork(deps)
 }
 
 /** The shopper behind a visitor id, once the store has reported them (null before their first cart). */
@@ -181,8 +163,6 @@ async function pricedCart(deps: RuntimeDeps, merchantId: string, items: z.infer<
 
 export function demoRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use('/demo', devOnly)
-  app.use('/demo/*', devOnly)
 
   app.get('/demo', async (c) => {
     const deps = c.var.deps

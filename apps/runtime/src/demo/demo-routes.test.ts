@@ -1,9 +1,10 @@
+import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
 import { loadConfig } from '../config.ts'
-import { seedDemo } from '../seed.ts'
 import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+import { seedDemo } from './seed.ts'
 
 const json = (body: unknown, token?: string) => ({
   method: 'POST',
@@ -11,17 +12,17 @@ const json = (body: unknown, token?: string) => ({
   body: JSON.stringify(body),
 })
 
-describe('demo store (dev only)', () => {
+describe.each(testDatabases())('demo store (dev only) on %s', (kind) => {
   let t: TestDeps
   let app: ReturnType<typeof createApp>
   let channelId: string
 
   beforeAll(async () => {
-    t = await createTestDeps('pglite')
+    t = await createTestDeps(kind)
     t.deps.channels.webchat = createWebchatAdapter(t.deps)
     channelId = (await seedDemo(t.deps.db, { password: 'demo-password-123' })).webchatChannelId
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   async function visitor(): Promise<{ token: string; visitorId: string }> {
@@ -108,10 +109,19 @@ describe('demo store (dev only)', () => {
     expect((await app.request('/demo/api/advance', json({ hours: -1 }))).status).toBe(400)
   })
 
-  it('is refused when the dev clock is off', async () => {
+  it('is not there when the dev clock is off', async () => {
     const off = createApp({ ...t.deps, config: loadConfig({ NODE_ENV: 'test', DEV_CLOCK: 'false' }) })
-    expect((await off.request('/demo')).status).toBe(404)
-    expect((await off.request('/demo/api/clock')).status).toBe(404)
-    expect((await off.request('/demo/api/advance', json({ hours: 1 }))).status).toBe(404)
+    const before = t.clock.now()
+    for (const [path, init] of [
+      ['/demo', {}],
+      ['/demo/products/tee-organic', {}],
+      ['/demo/api/clock', {}],
+      ['/demo/api/advance', json({ hours: 1 })],
+    ] as const) {
+      const res = await off.request(path, init)
+      expect(res.status, path).toBe(404)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
+    }
+    expect(t.clock.now()).toBe(before)
   })
 })

@@ -1,10 +1,10 @@
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from './app.ts'
-import { DEMO_OWNER_EMAIL, seedDemo } from './seed.ts'
-import { snapshotDatabase } from './testing/db-snapshot.ts'
-import { signIn } from './testing/sign-in.ts'
-import { createTestDeps, type TestDeps } from './testing/test-deps.ts'
+import { createApp } from '../app.ts'
+import { snapshotDatabase } from '../testing/db-snapshot.ts'
+import { signIn } from '../testing/sign-in.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+import { DEMO_OWNER_EMAIL, loadDemoCatalogue, seedDemo } from './seed.ts'
 
 describe.each(testDatabases())('seedDemo on %s', (kind) => {
   let t: TestDeps
@@ -15,7 +15,11 @@ describe.each(testDatabases())('seedDemo on %s', (kind) => {
 
   it('creates the demo merchant once; the owner signs in and sees five published flows', async () => {
     const first = await seedDemo(t.deps.db, { password: 'demo-password-123' })
-    expect(first).toMatchObject({ created: true, password: 'demo-password-123', productCount: 10 })
+    expect(first).toMatchObject({
+      created: true,
+      password: 'demo-password-123',
+      productCount: loadDemoCatalogue().length,
+    })
     expect(first.apiKey).toMatch(/^pk_live_/)
     expect(first.flowIds).toHaveLength(5)
 
@@ -41,5 +45,10 @@ describe.each(testDatabases())('seedDemo on %s', (kind) => {
       .execute()
     expect(products[0]?.image_url).toMatch(/^data:image\/svg\+xml/)
     expect(products.every((p) => Array.isArray(p.attributes.colors))).toBe(true)
+    // The catalogue is the data file's, product for product.
+    const catalogue = loadDemoCatalogue()
+    expect(products.map((p) => [p.external_id, p.title, String(p.price)]).sort()).toEqual(
+      catalogue.map((p) => [p.sku, p.title, p.price]).sort(),
+    )
   })
 })

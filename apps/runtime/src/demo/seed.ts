@@ -1,19 +1,21 @@
 // The demo merchant: "Demo Store" with an owner, an editor and an agent, a web-chat channel, a store API key,
-// a small catalogue and the five starter flows published. Idempotent: a second run adds nothing.
-//   node --import tsx src/seed.ts        (DATABASE_URL or PGlite in DATA_DIR, like the server)
+// a small catalogue (catalogue.json) and the five starter flows published. Idempotent: a second run adds nothing.
+//   node --import tsx src/demo/seed.ts        (DATABASE_URL or PGlite in DATA_DIR, like the server)
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { type Database, type JsonObject, openDatabase } from '@parley/db'
+import { type Database, openDatabase } from '@parley/db'
 import type { Kysely } from 'kysely'
-import { createApiKey } from './accounts/api-keys.ts'
-import { sealChannelConfig } from './channels/channel-secrets.ts'
-import { loadConfig } from './config.ts'
-import { checkFlowDocument, triggerKindsOf } from './flows/flow-documents.ts'
-import { insertFlow, insertLiveVersion, lockFlow } from './flows/flow-store.ts'
-import { starterFlows } from './flows/starter-flows.ts'
-import type { Keyring } from './security/keyring.ts'
-import { hashPassword, type PasswordHashing } from './security/password.ts'
-import { randomToken } from './security/signatures.ts'
+import { z } from 'zod'
+import { createApiKey } from '../accounts/api-keys.ts'
+import { sealChannelConfig } from '../channels/channel-secrets.ts'
+import { loadConfig } from '../config.ts'
+import { checkFlowDocument, triggerKindsOf } from '../flows/flow-documents.ts'
+import { insertFlow, insertLiveVersion, lockFlow } from '../flows/flow-store.ts'
+import { starterFlows } from '../flows/starter-flows.ts'
+import type { Keyring } from '../security/keyring.ts'
+import { hashPassword, type PasswordHashing } from '../security/password.ts'
+import { randomToken } from '../security/signatures.ts'
 
 export const DEMO_MERCHANT_NAME = 'Demo Store'
 export const DEMO_OWNER_EMAIL = 'owner@demo.parley.dev'
@@ -50,155 +52,27 @@ function productImage(label: string, colour: string): string {
   return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`
 }
 
-const catalogue: {
-  sku: string
-  title: string
-  price: string
-  colour: string
-  tags: string[]
-  attributes: JsonObject
-  description: string
-}[] = [
-  {
-    sku: 'tee-organic',
-    title: 'Organic Cotton Tee',
-    price: '24.00',
-    colour: '#2f4858',
-    tags: ['tops'],
-    description: 'A soft everyday tee in organic cotton.',
-    attributes: {
-      colors: ['black', 'white', 'navy', 'olive'],
-      sizes: ['XS', 'S', 'M', 'L', 'XL'],
-      fit: 'true to size',
-      material: '100% organic cotton',
-    },
-  },
-  {
-    sku: 'hoodie-classic',
-    title: 'Classic Hoodie',
-    price: '59.00',
-    colour: '#86bbd8',
-    tags: ['tops'],
-    description: 'Brushed fleece hoodie with a kangaroo pocket.',
-    attributes: {
-      colors: ['grey', 'navy', 'burgundy'],
-      sizes: ['S', 'M', 'L', 'XL', 'XXL'],
-      fit: 'relaxed; size down for a closer fit',
-      material: '80% cotton, 20% recycled polyester',
-    },
-  },
-  {
-    sku: 'jeans-slim',
-    title: 'Slim Fit Jeans',
-    price: '79.00',
-    colour: '#33658a',
-    tags: ['bottoms'],
-    description: 'Stretch denim in a slim, tapered cut.',
-    attributes: {
-      colors: ['blue', 'black'],
-      sizes: ['28', '30', '32', '34', '36'],
-      fit: 'runs small; order one size up',
-      material: '98% cotton, 2% elastane',
-    },
-  },
-  {
-    sku: 'chinos-straight',
-    title: 'Straight Chinos',
-    price: '65.00',
-    colour: '#c8b273',
-    tags: ['bottoms'],
-    description: 'Garment-dyed chinos with a straight leg.',
-    attributes: {
-      colors: ['khaki', 'navy', 'olive'],
-      sizes: ['28', '30', '32', '34', '36'],
-      fit: 'true to size',
-      material: '100% cotton twill',
-    },
-  },
-  {
-    sku: 'sneaker-runner',
-    title: 'Everyday Runner Sneakers',
-    price: '110.00',
-    colour: '#f26419',
-    tags: ['shoes'],
-    description: 'Light runners with a recycled knit upper.',
-    attributes: {
-      colors: ['white', 'black', 'orange'],
-      sizes: ['38', '39', '40', '41', '42', '43', '44', '45'],
-      fit: 'runs large; half a size down',
-      material: 'recycled polyester knit, EVA sole',
-    },
-  },
-  {
-    sku: 'boot-chelsea',
-    title: 'Leather Chelsea Boots',
-    price: '180.00',
-    colour: '#6b4226',
-    tags: ['shoes'],
-    description: 'Pull-on Chelsea boots in waxed leather.',
-    attributes: {
-      colors: ['brown', 'black'],
-      sizes: ['39', '40', '41', '42', '43', '44', '45'],
-      fit: 'true to size',
-      material: 'full-grain leather',
-    },
-  },
-  {
-    sku: 'jacket-rain',
-    title: 'Packable Rain Jacket',
-    price: '120.00',
-    colour: '#f6ae2d',
-    tags: ['outerwear'],
-    description: 'Waterproof, breathable and packs into its own pocket.',
-    attributes: {
-      colors: ['yellow', 'navy', 'black'],
-      sizes: ['S', 'M', 'L', 'XL'],
-      fit: 'roomy to layer over a sweater',
-      material: 'recycled nylon, 10k waterproofing',
-    },
-  },
-  {
-    sku: 'sweater-merino',
-    title: 'Merino Crew Sweater',
-    price: '95.00',
-    colour: '#8e5572',
-    tags: ['tops'],
-    description: 'Fine-gauge merino that does not itch.',
-    attributes: {
-      colors: ['grey', 'navy', 'cream', 'burgundy'],
-      sizes: ['XS', 'S', 'M', 'L', 'XL'],
-      fit: 'slim; size up for a relaxed fit',
-      material: '100% extra-fine merino wool',
-    },
-  },
-  {
-    sku: 'cap-wool',
-    title: 'Wool Baseball Cap',
-    price: '32.00',
-    colour: '#55505c',
-    tags: ['accessories'],
-    description: 'A six-panel cap in a wool blend.',
-    attributes: {
-      colors: ['grey', 'black', 'green'],
-      sizes: ['one size'],
-      fit: 'adjustable strap',
-      material: 'wool blend',
-    },
-  },
-  {
-    sku: 'bag-tote',
-    title: 'Canvas Tote Bag',
-    price: '45.00',
-    colour: '#9bc53d',
-    tags: ['accessories'],
-    description: 'Heavy canvas tote with an inside pocket.',
-    attributes: {
-      colors: ['natural', 'black', 'green'],
-      sizes: ['one size'],
-      material: '16 oz cotton canvas',
-    },
-  },
-]
+/** One product of the demo catalogue (catalogue.json: edit the data file, not this code). */
+const catalogueProduct = z
+  .object({
+    sku: z.string().min(1),
+    title: z.string().min(1),
+    description: z.string(),
+    price: z.string().regex(/^\d+\.\d{2}$/),
+    currency: z.string().length(3),
+    /** The colour of the product's generated picture. */
+    colour: z.string().regex(/^#[0-9a-f]{6}$/i),
+    tags: z.array(z.string()),
+    attributes: z.record(z.string(), z.json()),
+  })
+  .strict()
+export type DemoProduct = z.infer<typeof catalogueProduct>
+
+/** The demo catalogue, read and checked once per process (a broken data file fails the seed, not a page). */
+export function loadDemoCatalogue(): DemoProduct[] {
+  const raw: unknown = JSON.parse(readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8'))
+  return z.array(catalogueProduct).min(1).parse(raw)
+}
 
 async function ensureUser(
   db: Kysely<Database>,
@@ -292,6 +166,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
         await trx.selectFrom('products').select('external_id').where('merchant_id', '=', merchantId).execute()
       ).map((p) => p.external_id),
     )
+    const catalogue = loadDemoCatalogue()
     for (const product of catalogue) {
       if (known.has(product.sku)) continue
       await trx
@@ -302,7 +177,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
           title: product.title,
           description: product.description,
           price: product.price,
-          currency: 'USD',
+          currency: product.currency,
           image_url: productImage(product.title, product.colour),
           url: `/demo/products/${product.sku}`,
           tags: product.tags,
