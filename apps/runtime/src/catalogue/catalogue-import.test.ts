@@ -21,7 +21,7 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestDeps(kind)
     worker = new CatalogueImportWorker(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t.close())
 
   async function importFile(merchantId: string, bytes: Buffer, storeUrl: string | null = null) {
@@ -150,7 +150,7 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
     expect(after.product_variants).toEqual(before.product_variants)
     // The uploaded files are gone; the history keeps both runs.
     expect(after.catalogue_import_chunks?.rows).toBe(0)
-  }, 60_000)
+  })
 
   it('updates what changed: a new price, a variant dropped from a complete product, a fixed row', async () => {
     const m = await seedMerchant(t.deps.db)
@@ -182,7 +182,7 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
       null,
     ])
     expect(products.find((p) => p.handle === 'canvas-tote')?.price).toBe('26.00')
-  }, 60_000)
+  })
 
   it('fails a file that is not a product CSV with the reason, keeping nothing of it', async () => {
     const m = await seedMerchant(t.deps.db)
@@ -190,5 +190,5 @@ describe.each(testDatabases())('catalogue CSV import on %s', (kind) => {
     expect(job.status).toBe('failed')
     expect(job.failure).toMatch(/not a product CSV/)
     expect((await catalogue(m.merchantId)).products).toEqual([])
-  }, 60_000)
+  })
 })

@@ -46,7 +46,7 @@ describe.each(testDatabases())('catalogue API on %s', (kind) => {
     expect(queued.import).toMatchObject({ fileName: 'products_export.csv', source: 'csv', errorCount: 0 })
     expect(['queued', 'running', 'done']).toContain(queued.import.status)
     await t.deps.catalogueImports?.idle()
-  }, 60_000)
+  })
   afterAll(() => t.close())
 
   const get = async <T>(path: string, who: SignedIn = owner) => {
@@ -161,7 +161,7 @@ describe.each(testDatabases())('catalogue API on %s', (kind) => {
       .where('id', '=', job.id)
       .executeTakeFirstOrThrow()
     expect(done).toMatchObject({ status: 'done', products_created: 1, error_count: 0 })
-  }, 60_000)
+  })
 
   it('answers product questions from the imported catalogue', async () => {
     const { answerProductQuestion } = await import('../effects/product-answer.ts')
