@@ -18,6 +18,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { CATALOGUE_UPLOAD_PATH, catalogueRoutes } from './routes/catalogue.ts'
 import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
@@ -44,14 +45,15 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   })
   app.use('*', accessLog)
   app.use('*', securityHeaders(deps.config))
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
-      },
-    }),
+  const appBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
+    },
+  })
+  // The catalogue upload streams a file of up to 50 MB into its job and enforces that limit itself.
+  app.use('*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === CATALOGUE_UPLOAD_PATH ? next() : appBodyLimit(c, next),
   )
 
   app.onError((err, c) => {
@@ -79,6 +81,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', systemRoutes(deps))
   app.route('/api/auth', authRoutes(deps))
   app.route('/api/api-keys', apiKeyRoutes(deps))
+  app.route('/api/catalogue', catalogueRoutes(deps))
   app.route('/api/flows', flowRoutes(deps))
   app.route('/api/starter-flows', starterFlowRoutes())
   // settings and team (settings-team helper)

@@ -2,6 +2,7 @@
 // Tests build their own (createTestDeps) with a ManualClock and a fresh database.
 import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
+import type { CatalogueImportWorker } from './catalogue/import-worker.ts'
 import type { ChannelAdapter } from './channels/types.ts'
 import type { WebchatHub } from './channels/webchat/webchat-hub.ts'
 import type { RuntimeConfig } from './config.ts'
@@ -53,4 +54,9 @@ export interface RuntimeDeps {
   webchatHub: WebchatHub
   /** Live inbox events to the staff sockets this process holds. */
   inboxHub: InboxHub
+  /**
+   * Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. server.ts and
+   * test deps build one; wiring without it (benchmarks) leaves queued imports to a process that has one.
+   */
+  catalogueImports?: CatalogueImportWorker
 }

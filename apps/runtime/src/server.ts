@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server'
 import { openDatabase } from '@parley/db'
 import { parseEgressAllowList } from '@parley/flow'
 import { createApp } from './app.ts'
+import { CatalogueImportWorker } from './catalogue/import-worker.ts'
 import { resealChannelSecrets } from './channels/channel-secrets.ts'
 import { createTelegramAdapter } from './channels/telegram/telegram-adapter.ts'
 import { createWebchatAdapter } from './channels/webchat/webchat-adapter.ts'
@@ -72,6 +73,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     passwordHashing: PASSWORD_HASHING,
     relayWake,
   })
+  const catalogueImports = new CatalogueImportWorker(deps)
+  deps.catalogueImports = catalogueImports
   deps.channels.webchat = createWebchatAdapter(deps)
   deps.channels.whatsapp = createWhatsAppAdapter(deps)
   deps.channels.telegram = createTelegramAdapter(deps)
@@ -93,12 +96,17 @@ export async function startServer(env: Record<string, string | undefined> = proc
     deps.sockets.sweep().catch((error: unknown) => logger.warn('socket heartbeat failed', { error }))
   }, config.WS_HEARTBEAT_SECONDS * 1000)
   heartbeat.unref()
+  // Imports queued before a restart, or left by a replica that stopped mid-way (its lease runs out), resume.
+  catalogueImports.kick()
+  const catalogueSweep = setInterval(() => catalogueImports.kick(), 30_000)
+  catalogueSweep.unref()
 
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down')
       clearInterval(heartbeat)
+      clearInterval(catalogueSweep)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of websockets.clients) socket.close(1001, 'Server shutting down')
       websockets.close()
@@ -109,6 +117,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearInterval(reaper)
       clearTimeout(deadline)
       await loops.stop()
+      await catalogueImports.stop()
       await deps.egress.close()
       await deps.flowChecker.close()
       await realtime.close()

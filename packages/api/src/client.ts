@@ -4,6 +4,14 @@ import type { z } from 'zod'
 import { apiKeyListSchema, type CreateApiKeyRequest, createdApiKeySchema } from './api-keys.ts'
 import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
 import {
+  type CatalogueUploadQuery,
+  catalogueImportDetailSchema,
+  catalogueImportListSchema,
+  type ProductSearchQuery,
+  productDetailSchema,
+  productSearchResultSchema,
+} from './catalogue.ts'
+import {
   type ConnectChannelRequest,
   channelListSchema,
   channelSchema,
@@ -71,15 +79,19 @@ export function createApiClient(options: ApiClientOptions = {}) {
     path: string,
     schema: S,
     body?: unknown,
+    /** A body sent as it is (a file upload) instead of JSON. */
+    raw?: { body: Blob | string; contentType: string },
   ): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
+    if (raw) headers['content-type'] = raw.contentType
     if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken
     const response = await doFetch(`${baseUrl}${path}`, {
       method,
       headers,
       credentials: 'include',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(raw ? { body: raw.body } : {}),
     })
     const text = await response.text()
     let json: unknown
@@ -111,6 +123,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   const flowPath = (id: string) => `/api/flows/${encodeURIComponent(id)}`
   const channelPath = (id: string) => `/api/channels/${encodeURIComponent(id)}`
+  const queryString = (query: Record<string, string | number | boolean | undefined>) => {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== '') params.set(key, String(value))
+    const text = params.toString()
+    return text ? `?${text}` : ''
+  }
 
   return {
     /** The CSRF token in use (after signIn or session). */
@@ -193,6 +212,21 @@ export function createApiClient(options: ApiClientOptions = {}) {
           `/api/simulation-world${query.contactId ? `?contactId=${encodeURIComponent(query.contactId)}` : ''}`,
           simulationWorldSchema,
         ),
+    },
+    catalogue: {
+      search: (query: ProductSearchQuery = {}) =>
+        call('GET', `/api/catalogue/products${queryString(query)}`, productSearchResultSchema),
+      product: (id: string) =>
+        call('GET', `/api/catalogue/products/${encodeURIComponent(id)}`, productDetailSchema),
+      /** Queues the import; follow it with `importStatus(id)`. */
+      upload: (file: Blob | string, query: CatalogueUploadQuery = {}) =>
+        call('POST', `/api/catalogue/imports${queryString(query)}`, catalogueImportDetailSchema, undefined, {
+          body: file,
+          contentType: 'text/csv',
+        }),
+      imports: () => call('GET', '/api/catalogue/imports', catalogueImportListSchema),
+      importStatus: (id: string) =>
+        call('GET', `/api/catalogue/imports/${encodeURIComponent(id)}`, catalogueImportDetailSchema),
     },
   }
 }

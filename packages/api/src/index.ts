@@ -2,6 +2,7 @@
 // which validates with them and publishes them as /openapi.json, and the editor, which calls through the client.
 export * from './api-keys.ts'
 export * from './auth.ts'
+export * from './catalogue.ts'
 export * from './channels.ts'
 export * from './client.ts'
 export * from './common.ts'

@@ -30,6 +30,9 @@ const everyTable = {
   orders: true,
   products: true,
   privacy_requests: true,
+  product_variants: true,
+  catalogue_imports: true,
+  catalogue_import_chunks: true,
 } as const satisfies Record<TableName, true>
 
 /**

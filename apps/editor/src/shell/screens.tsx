@@ -2,6 +2,7 @@
 // built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
 import type { UserRole } from '@parley/api'
 import type { ComponentType } from 'react'
+import { CatalogueScreen } from '../screens/catalogue-screen.tsx'
 import { ChannelsScreen } from '../screens/channels-screen.tsx'
 import { FlowsScreen } from '../screens/flows-screen.tsx'
 import { SettingsScreen } from '../settings/settings-screen.tsx'
@@ -19,6 +20,7 @@ export const screens: readonly ScreenDefinition[] = [
   { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
   { path: '/channels', label: 'Channels', roles: ['owner'], component: ChannelsScreen },
   { path: '/settings', label: 'Settings', roles: ['owner'], component: SettingsScreen },
+  { path: '/catalogue', label: 'Catalogue', roles: ['owner', 'editor'], component: CatalogueScreen },
 ]
 
 export function screensFor(role: UserRole): ScreenDefinition[] {

@@ -1408,6 +1408,54 @@ const cases: BadInputCase[] = [
       body: { ...demoCart(), cartToken: `demo-cart${unsafe}` },
     }),
   ]),
+  // ── catalogue ───────────────────────────────────────────────────────────────────────────────────────────
+  bad('GET', '/api/catalogue/products', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/catalogue/products', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/catalogue/products', 'agent', 403, 'forbidden'),
+  bad('GET', '/api/catalogue/products?limit=0', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/catalogue/products?limit=5000', 'session', 400, 'validation_failed'),
+  bad('GET', '/api/catalogue/products?inStock=maybe', 'editor', 400, 'validation_failed'),
+  bad('GET', `/api/catalogue/products?q=${'x'.repeat(300)}`, 'session', 400, 'validation_failed'),
+  bad('GET', '/api/catalogue/products?q=linen%00', 'session', 400, 'validation_failed'),
+  bad('GET', `/api/catalogue/products/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  bad('GET', '/api/catalogue/products/not-an-id', 'session', 404, 'not_found'),
+  bad('GET', '/api/catalogue/imports', 'agent', 403, 'forbidden'),
+  bad('GET', `/api/catalogue/imports/${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  ...(
+    [
+      ['none', 401, 'unauthorized'],
+      ['no-csrf', 403, 'csrf_failed'],
+      ['agent', 403, 'forbidden'],
+      ['apikey', 401, 'unauthorized'],
+    ] as const
+  ).map(([auth, status, code]) =>
+    bad('POST', '/api/catalogue/imports', auth, status, code, {
+      rawBody: 'handle,title,price\nmug,Mug,9\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  ),
+  bad('POST', '/api/catalogue/imports', 'session', 415, 'unsupported_media_type', {
+    name: 'JSON instead of a file',
+    body: { handle: 'mug' },
+  }),
+  bad('POST', '/api/catalogue/imports', 'session', 400, 'bad_request', {
+    name: 'an empty file',
+    rawBody: '',
+    headers: { 'content-type': 'text/csv' },
+  }),
+  bad('POST', '/api/catalogue/imports', 'session', 413, 'payload_too_large', {
+    name: 'a file over the upload limit',
+    rawBody: 'handle,title,price\n',
+    headers: { 'content-type': 'text/csv', 'content-length': String(50 * 1024 * 1024 + 1) },
+  }),
+  bad('POST', '/api/catalogue/imports?currency=EURO', 'session', 400, 'validation_failed', {
+    rawBody: 'handle,title,price\nmug,Mug,9\n',
+    headers: { 'content-type': 'text/csv' },
+  }),
+  bad('POST', '/api/catalogue/imports?storeUrl=javascript:alert(1)', 'editor', 400, 'validation_failed', {
+    rawBody: 'handle,title,price\nmug,Mug,9\n',
+    headers: { 'content-type': 'text/csv' },
+  }),
   // Still authentication first: an unauthenticated caller learns nothing about what a valid body is.
   bad('POST', '/api/webchat/{webchatChannelId}/messages', 'none', 401, 'unauthorized', {
     name: 'NUL without a token',

@@ -5,6 +5,7 @@ import type { Database, DatabaseKind, UserRole } from '@parley/db'
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing'
 import { parseEgressAllowList } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import { CatalogueImportWorker } from '../catalogue/import-worker.ts'
 import { loadConfig } from '../config.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { createEgress } from '../egress/egress-agent.ts'
@@ -67,6 +68,12 @@ export async function createTestDeps(
     flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `test-${process.pid}`,
     passwordHashing: TEST_PASSWORD_HASHING,
+    catalogueImports: new CatalogueImportWorker({
+      db: database.db,
+      clock: overrides.clock ?? clock,
+      logger: createLogger('silent'),
+      instanceId: `test-${process.pid}`,
+    }),
     ...overrides,
   })
   return {
@@ -74,6 +81,7 @@ export async function createTestDeps(
     clock: deps.clock instanceof ManualClock ? deps.clock : clock,
     database,
     close: async () => {
+      await deps.catalogueImports?.stop()
       await deps.realtime.close()
       await deps.egress.close()
       await deps.flowChecker.close()

@@ -9,6 +9,7 @@ import * as channelState from './202611300220_channel_state.ts'
 import * as providerContracts from './202611300225_provider_contracts.ts'
 import * as merchantSettings from './202611300230_merchant_settings.ts'
 import * as teamInvites from './202611300231_team_invites.ts'
+import * as catalogue from './202611300235_catalogue.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '202611300230_merchant_settings': merchantSettings,
   '202611300231_team_invites': teamInvites,
   '202611300225_provider_contracts': providerContracts,
+  '202611300235_catalogue': catalogue,
 }

@@ -7,6 +7,7 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
+import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
 import type {
   ContactIdentitiesTable,
@@ -50,11 +51,15 @@ export interface Database {
   orders: OrdersTable
   products: ProductsTable
   privacy_requests: PrivacyRequestsTable
+  product_variants: ProductVariantsTable
+  catalogue_imports: CatalogueImportsTable
+  catalogue_import_chunks: CatalogueImportChunksTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
+export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'
 export * from './conversations.ts'
