@@ -1,6 +1,8 @@
 // Editors shared by the kinds that talk to the shopper: quick-reply buttons, a product card and the
 // WhatsApp template used outside the 24-hour window.
 import type { NodeConfig } from '@parley/flow'
+import { useId } from 'react'
+import { chooseTemplate, useApprovedTemplates } from '../channels/whatsapp-templates.ts'
 import {
   freshId,
   IconButton,
@@ -144,6 +146,9 @@ export function TemplateFallbackEditor({
   onChange(template: TemplateFallbackConfig | null): void
 }) {
   const set = (patch: Partial<TemplateFallbackConfig>) => template && onChange({ ...template, ...patch })
+  const approved = useApprovedTemplates()
+  const chosen = approved?.find((t) => t.name === template?.name && t.language === template?.language)
+  const pickId = useId()
   return (
     <Section title="WhatsApp template">
       <Toggle
@@ -154,6 +159,37 @@ export function TemplateFallbackEditor({
         }
         hint="WhatsApp only lets you message a shopper freely within 24 hours of their last message. After that, only an approved template can be sent (and is charged)."
       />
+      {template && approved && approved.length > 0 ? (
+        <div className="field">
+          <div className="field-head">
+            <label htmlFor={pickId}>Approved template</label>
+          </div>
+          <select
+            id={pickId}
+            className="input"
+            value={chosen ? `${chosen.name}\u0000${chosen.language}` : ''}
+            onChange={(e) => {
+              const picked = approved.find((t) => `${t.name}\u0000${t.language}` === e.target.value)
+              if (picked) onChange(chooseTemplate(picked, template))
+            }}
+          >
+            <option value="">
+              {template.name ? `${template.name} (not approved on WhatsApp)` : 'Choose…'}
+            </option>
+            {approved.map((t) => (
+              <option key={`${t.name}-${t.language}`} value={`${t.name}\u0000${t.language}`}>
+                {t.name} · {t.language}
+              </option>
+            ))}
+          </select>
+          {chosen?.body ? <p className="field-hint">Meta shows: “{chosen.body}”</p> : null}
+        </div>
+      ) : template && approved?.length === 0 ? (
+        <p className="field-hint">
+          No approved templates yet: on the Channels screen, “Get templates from Meta” lists them here. You
+          can also type the template’s name below.
+        </p>
+      ) : null}
       {template ? (
         <>
           <div className="row">

@@ -19,8 +19,8 @@ export const migrations: Record<string, Migration> = {
   '202611292300_outbox_lanes': outboxLanes,
   '202611292300_rate_limits': rateLimits,
   '202611300220_channel_state': channelState,
+  '202611300225_provider_contracts': providerContracts,
   '202611300230_merchant_settings': merchantSettings,
   '202611300231_team_invites': teamInvites,
-  '202611300225_provider_contracts': providerContracts,
   '202611300235_catalogue': catalogue,
 }
