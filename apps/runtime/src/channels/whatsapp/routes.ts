@@ -15,6 +15,7 @@ import type { InboundHandler } from '../inbound-handler.ts'
 import { secretsMatch } from '../secret-compare.ts'
 import { parseVerifiedJson, readRawBody, webhookBodyLimit } from '../webhook-body.ts'
 import { whatsAppChannelConfig } from './whatsapp-config.ts'
+import { WHATSAPP_MARKETING_STOPPED } from './whatsapp-errors.ts'
 import { parseMarketingPreferences } from './whatsapp-preferences.ts'
 import { parseWhatsAppWebhook } from './whatsapp-webhook.ts'
 
@@ -72,6 +73,14 @@ export function whatsappRoutes(
       for (const message of parsed.messages) await options.handleInbound(deps, message)
       for (const status of parsed.statuses) {
         await applyDeliveryStatus(deps, channel.merchant_id, status, deps.clock.now())
+        // 131050 usually arrives here, on the failed status, not on the send's answer: the same marketing stop.
+        if (status.recipientId && status.errorCodes?.includes(WHATSAPP_MARKETING_STOPPED)) {
+          await stopMarketingByIdentity(
+            deps.db,
+            { merchantId: channel.merchant_id, channelId: channel.id, externalId: status.recipientId },
+            deps.clock.now(),
+          )
+        }
       }
       // "Stop" ends marketing consent; "resume" does not grant it back: consent is the merchant's to collect.
       for (const preference of parseMarketingPreferences(body, config.data.phoneNumberId)) {

@@ -346,4 +346,85 @@ describe.each(testDatabases())('WhatsApp error codes through the relay on %s', (
     await relayOutbox(t.deps)
     expect(graph.requests.filter((r) => (r.body as { to?: string }).to === first.waId)).toHaveLength(calls)
   })
+
+  it('a failed status webhook carrying 131050 ends marketing consent too (Meta reports it there, after the send)', async () => {
+    const first = await queued({
+      name: 'marketing',
+      status: 200,
+      body: {},
+      purpose: 'marketing',
+      expected: { kind: 'failed' },
+    })
+    await relayOutbox(t.deps)
+    const { channel_id: channelId } = await t.deps.db
+      .selectFrom('contact_identities')
+      .select('channel_id')
+      .where('external_id', '=', first.waId)
+      .executeTakeFirstOrThrow()
+    const sentRow = await t.deps.db
+      .selectFrom('messages')
+      .select(['provider_message_id', 'status'])
+      .where('id', '=', first.messageId)
+      .executeTakeFirstOrThrow()
+    expect(sentRow.status).toBe('sent')
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: plainConfig.phoneNumberId },
+                statuses: [
+                  {
+                    id: sentRow.provider_message_id,
+                    status: 'failed',
+                    timestamp: '1731705721',
+                    recipient_id: first.waId,
+                    errors: [
+                      {
+                        code: 131050,
+                        title:
+                          'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+                        error_data: { details: 'Unable to deliver the message.' },
+                      },
+                    ],
+                  },
+                ],
+              },
+              field: 'messages',
+            },
+          ],
+        },
+      ],
+    })
+    const consent = async () =>
+      (
+        await t.deps.db
+          .selectFrom('contacts')
+          .select('marketing_consent')
+          .where('id', '=', first.contactId)
+          .executeTakeFirstOrThrow()
+      ).marketing_consent
+    expect(await consent()).toBe(true)
+    const res = await createApp(t.deps).request(`/webhooks/whatsapp/${channelId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signWhatsAppBody(body, plainConfig.appSecret),
+      },
+      body,
+    })
+    expect(res.status).toBe(200)
+    expect(await consent()).toBe(false)
+    const failed = await t.deps.db
+      .selectFrom('messages')
+      .select(['status', 'error'])
+      .where('id', '=', first.messageId)
+      .executeTakeFirstOrThrow()
+    expect(failed.status).toBe('failed')
+    expect(failed.error).toContain('131050')
+  })
 })

@@ -10,6 +10,10 @@ export interface WhatsAppStatusUpdate {
   /** Seconds since the epoch, as WhatsApp reports it. */
   timestamp?: number
   error?: string
+  /** Meta's error codes on a failed status (131050: the shopper stopped marketing messages from us). */
+  errorCodes?: number[]
+  /** The shopper's wa_id the message was for. */
+  recipientId?: string
 }
 
 export interface ParsedWhatsAppWebhook {
@@ -143,10 +147,14 @@ function toStatus(status: Obj): WhatsAppStatusUpdate | null {
     )
     .filter((text) => text !== '')
     .join('; ')
+  const errorCodes = errors.map((e) => Number(e.code)).filter((code) => Number.isInteger(code))
+  const recipientId = str(status.recipient_id)
   return {
     providerMessageId: id,
     status: value as WhatsAppStatusUpdate['status'],
     ...(Number.isFinite(timestamp) ? { timestamp } : {}),
     ...(error ? { error } : {}),
+    ...(errorCodes.length > 0 ? { errorCodes } : {}),
+    ...(recipientId ? { recipientId } : {}),
   }
 }
