@@ -30,6 +30,7 @@ import {
   type UpdateFlowRequest,
   validateFlowResultSchema,
 } from './flows.ts'
+import { privacyExportSchema, privacyRequestListSchema } from './privacy.ts'
 import { type SettingsInput, settingsResponseSchema } from './settings.ts'
 import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
 import {
@@ -212,6 +213,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
           `/api/simulation-world${query.contactId ? `?contactId=${encodeURIComponent(query.contactId)}` : ''}`,
           simulationWorldSchema,
         ),
+    },
+    privacy: {
+      /** Shopify's privacy requests, newest first (owner only). */
+      list: () => call('GET', '/api/privacy/requests', privacyRequestListSchema),
+      /** The export a customer data request produced. */
+      export: (id: string) =>
+        call('GET', `/api/privacy/exports/${encodeURIComponent(id)}`, privacyExportSchema),
     },
     catalogue: {
       search: (query: ProductSearchQuery = {}) =>

@@ -207,4 +207,12 @@ describe('settings, team and API keys', () => {
     expect(session.pageErrors).toEqual([])
     expect(session.cspViolations).toEqual([])
   })
+
+  it('shows Shopify privacy requests, none so far in the demo store', async () => {
+    await page.getByRole('tab', { name: 'Privacy requests' }).click()
+    await page.getByText('No privacy requests so far.').waitFor()
+    await page.getByText(/Shopify passes on shoppers’ privacy requests/).waitFor()
+    expect(session.pageErrors).toEqual([])
+    expect(session.cspViolations).toEqual([])
+  })
 })

@@ -1,7 +1,8 @@
-// Settings (owners): the store's messaging rules, the team and API keys, one tab each (#/settings,
-// #/settings/team, #/settings/api-keys).
+// Settings (owners): the store's messaging rules, the team, API keys and shoppers' privacy requests, one tab each
+// (#/settings, #/settings/team, #/settings/api-keys, #/settings/privacy).
 import { navigate, useHashRoute } from '../shell/routing.ts'
 import { ApiKeysSection } from './api-keys-section.tsx'
+import { PrivacySection } from './privacy-section.tsx'
 import { RulesForm } from './rules-form.tsx'
 import { TeamSection } from './team-section.tsx'
 
@@ -9,6 +10,7 @@ const tabs = [
   { path: '/settings', label: 'Messaging rules', Component: RulesForm },
   { path: '/settings/team', label: 'Team', Component: TeamSection },
   { path: '/settings/api-keys', label: 'API keys', Component: ApiKeysSection },
+  { path: '/settings/privacy', label: 'Privacy requests', Component: PrivacySection },
 ] as const
 
 export function SettingsScreen() {
@@ -21,7 +23,8 @@ export function SettingsScreen() {
         <div>
           <h1>Settings</h1>
           <p className="muted">
-            Rules every message follows, who works in Parley, and the keys your store uses.
+            Rules every message follows, who works in Parley, the keys your store uses, and shoppers’ privacy
+            requests.
           </p>
         </div>
       </div>
