@@ -21,7 +21,12 @@ describe('decideOutcome', () => {
   })
 
   it('schedules a retry after its backoff or the provider’s retry-after, whichever is longer', () => {
-    expect(decideOutcome(row, { status: 'retry', error: '503' }, 10_000).retryAt).toBe(14_000)
+    // Third attempt: a 4 s step, jittered into [2 s, 4 s] (time/backoff.ts).
+    for (let i = 0; i < 50; i++) {
+      const retryAt = decideOutcome(row, { status: 'retry', error: '503' }, 10_000).retryAt!
+      expect(retryAt).toBeGreaterThanOrEqual(12_000)
+      expect(retryAt).toBeLessThanOrEqual(14_000)
+    }
     expect(decideOutcome(row, { status: 'retry', error: '429', retryAfterMs: 60_000 }, 0).retryAt).toBe(
       60_000,
     )

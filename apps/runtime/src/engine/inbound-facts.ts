@@ -18,6 +18,8 @@ export interface KnownShopper {
   contact: Contact
   /** The contact's latest conversation on the channel; undefined when they have none there yet. */
   conversation: Conversation | undefined
+  /** They had blocked the bot on this channel (contacts/contact-reachability.ts): writing clears it. */
+  unreachable: boolean
 }
 
 export interface InboundFacts {
@@ -48,10 +50,11 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
     if (contacts.length === 0) continue
     const contactIds = [...new Set(contacts.map((c) => c.contact.id))]
     const conversations = await latestConversations(trx, merchantId, contactIds)
-    for (const { contact, channelId, externalId } of contacts) {
+    for (const { contact, channelId, externalId, unreachable } of contacts) {
       facts.shoppers.set(senderKey({ merchantId, channelId, externalId }), {
         contact,
         conversation: conversations.get(`${contact.id}:${channelId}`),
+        unreachable,
       })
     }
     // One statement: found and locked in id order (Postgres re-checks the filter on the row it locks).
@@ -96,11 +99,14 @@ async function lockKnownContacts(
   trx: Db,
   merchantId: string,
   senders: readonly Sender[],
-): Promise<{ contact: Contact; channelId: string; externalId: string }[]> {
+): Promise<{ contact: Contact; channelId: string; externalId: string; unreachable: boolean }[]> {
   const channelIds = senders.map((s) => s.channelId)
   const externalIds = senders.map((s) => s.externalId)
-  const { rows } = await sql<Contact & { identity_channel_id: string; identity_external_id: string }>`
-    select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id
+  const { rows } = await sql<
+    Contact & { identity_channel_id: string; identity_external_id: string; identity_unreachable: boolean }
+  >`
+    select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id,
+      i.unreachable_at is not null as identity_unreachable
     from contacts c
     join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
     where i.merchant_id = ${merchantId}
@@ -108,10 +114,11 @@ async function lockKnownContacts(
         select * from unnest(${channelIds}::uuid[], ${externalIds}::text[]))
     order by c.id
     for update of c`.execute(trx)
-  return rows.map(({ identity_channel_id, identity_external_id, ...contact }) => ({
+  return rows.map(({ identity_channel_id, identity_external_id, identity_unreachable, ...contact }) => ({
     contact: contact as Contact,
     channelId: identity_channel_id,
     externalId: identity_external_id,
+    unreachable: identity_unreachable,
   }))
 }
 

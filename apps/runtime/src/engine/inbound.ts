@@ -191,12 +191,15 @@ async function routeFreshMessage(
   // run lock (every step takes run locks before conversation locks, so an inbound message and a timer never
   // deadlock).
   batch.noteInbound(conversation)
-  // Writing to us proves they can be reached here again (they had blocked the bot).
-  await markReachable(trx, {
-    merchantId: msg.merchantId,
-    channelId: channel.id,
-    externalId: msg.sender.externalId,
-  })
+  // Writing to us proves they can be reached here again (they had blocked the bot). The batch read tells a known
+  // shopper's mark, so only a marked one (or one this batch could not read) costs a statement.
+  if (!shopper || shopper.unreachable) {
+    await markReachable(trx, {
+      merchantId: msg.merchantId,
+      channelId: channel.id,
+      externalId: msg.sender.externalId,
+    })
+  }
   const routed = await route(batch, merchant, contact, conversation, msg, shopper ? known : null)
   if (routed.route === 'none')
     ctx.deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
