@@ -1,7 +1,8 @@
 // Which chat channels the merchant has connected, for the flow editor: its channel switches say which are not
 // connected, and publishing warns when the flow is meant for a channel that is not.
+import type { ChannelList } from '@parley/api'
 import type { ChannelKind } from '@parley/flow'
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { api } from '../api/api.ts'
 
 const CHANNEL_NAMES: Record<ChannelKind, string> = {
@@ -10,22 +11,29 @@ const CHANNEL_NAMES: Record<ChannelKind, string> = {
   telegram: 'Telegram',
 }
 
-/** The connected kinds, or null while loading or when they could not be read (then nothing is claimed). */
-export function useConnectedChannels(): ReadonlySet<string> | null {
-  const [connected, setConnected] = useState<ReadonlySet<string> | null>(null)
+/** The merchant's channels as the API lists them, or null while loading or when they could not be read. */
+export function useChannelList(): ChannelList['channels'] | null {
+  const [channels, setChannels] = useState<ChannelList['channels'] | null>(null)
   useEffect(() => {
     let live = true
     api.channels.list().then(
-      ({ channels }) => {
-        if (live) setConnected(new Set(channels.filter((c) => c.state !== 'disconnected').map((c) => c.kind)))
-      },
+      (list) => live && setChannels(list.channels),
       () => {},
     )
     return () => {
       live = false
     }
   }, [])
-  return connected
+  return channels
+}
+
+/** The connected kinds, or null while loading or when they could not be read (then nothing is claimed). */
+export function useConnectedChannels(): ReadonlySet<string> | null {
+  const channels = useChannelList()
+  return useMemo(
+    () => channels && new Set(channels.filter((c) => c.state !== 'disconnected').map((c) => c.kind)),
+    [channels],
+  )
 }
 
 /**

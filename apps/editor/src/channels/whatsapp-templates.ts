@@ -2,8 +2,8 @@
 // inspector: a merchant picks a template by name and fills its parameters instead of typing Meta's names.
 import type { ChannelList, WhatsAppTemplate } from '@parley/api'
 import type { NodeConfig } from '@parley/flow'
-import { useEffect, useState } from 'react'
-import { api } from '../api/api.ts'
+import { useMemo } from 'react'
+import { useChannelList } from './connected-channels.ts'
 
 export type TemplateFallback = NonNullable<NodeConfig<'send-message'>['whatsappTemplate']>
 const CATEGORIES = ['marketing', 'utility', 'authentication'] as const
@@ -36,16 +36,6 @@ export function chooseTemplate(
 
 /** The approved templates, or null while loading or when they could not be read. */
 export function useApprovedTemplates(): WhatsAppTemplate[] | null {
-  const [templates, setTemplates] = useState<WhatsAppTemplate[] | null>(null)
-  useEffect(() => {
-    let live = true
-    api.channels.list().then(
-      ({ channels }) => live && setTemplates(approvedTemplates(channels)),
-      () => {},
-    )
-    return () => {
-      live = false
-    }
-  }, [])
-  return templates
+  const channels = useChannelList()
+  return useMemo(() => channels && approvedTemplates(channels), [channels])
 }
