@@ -2,10 +2,12 @@
 // the growing delay of the sign-in throttle.
 import { testDatabases } from '@parley/db/testing'
 import { sql } from 'kysely'
+import { RateLimiterRes } from 'rate-limiter-flexible'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
 import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+import { BatchedWindowLimiter } from './batched-window-limiter.ts'
 import { rateLimitStoreFor } from './limiter-store.ts'
 import { RateLimits } from './rate-limits.ts'
 import { delaySeconds } from './sign-in-throttle.ts'
@@ -75,5 +77,59 @@ describe.each(testDatabases())('rate limit store on %s', (kind) => {
     expect((refusal as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(4)
     await replicaB.signIn.succeeded(email)
     await replicaA.signIn.check(email, '192.0.2.78')
+  })
+})
+
+describe.each(testDatabases().filter((kind) => kind === 'postgres'))('batched counting on %s', (kind) => {
+  let t: TestDeps
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+  })
+  afterAll(() => t?.close())
+
+  it('two replicas counting 60 concurrent actions on one key accept exactly the budget, in a few statements', async () => {
+    const store = rateLimitStoreFor(t.database)
+    if (store.kind !== 'postgres') throw new Error('expected the Postgres store')
+    let statements = 0
+    const counting = {
+      query: ((...args: Parameters<typeof store.pool.query>) => {
+        statements += 1
+        return store.pool.query(...args)
+      }) as typeof store.pool.query,
+    }
+    const replicas = [0, 1].map(
+      () => new BatchedWindowLimiter(counting, { name: 'batchTest', points: 25, duration: 60 }),
+    )
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (replicas[i % 2] as BatchedWindowLimiter).consume('shared').then(
+          () => 'accepted',
+          (refusal: unknown) => {
+            expect(refusal).toBeInstanceOf(RateLimiterRes)
+            expect((refusal as RateLimiterRes).msBeforeNext).toBeGreaterThan(0)
+            return 'refused'
+          },
+        ),
+      ),
+    )
+    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(25)
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(35)
+    // Each replica: the first action alone, the other 29 gathered while it ran.
+    expect(statements).toBeLessThanOrEqual(6)
+    const rows = await sql<{ points: number }>`
+      select points from rate_limits where key = 'batchTest:shared'`.execute(t.deps.db)
+    expect(rows.rows.map((row) => Number(row.points))).toEqual([60])
+    // Over budget: refused from memory until the window ends, no statement.
+    const before = statements
+    await expect(replicas[0]?.consume('shared')).rejects.toBeInstanceOf(RateLimiterRes)
+    expect(statements).toBe(before)
+    // Another key in the same batch keeps its own count.
+    await Promise.all([replicas[0]?.consume('a'), replicas[0]?.consume('b'), replicas[0]?.consume('a')])
+    const counts = await sql<{ key: string; points: number }>`
+      select key, points from rate_limits where key like 'batchTest:_' order by key`.execute(t.deps.db)
+    expect(counts.rows.map((row) => [row.key, Number(row.points)])).toEqual([
+      ['batchTest:a', 2],
+      ['batchTest:b', 1],
+    ])
   })
 })

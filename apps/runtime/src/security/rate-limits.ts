@@ -1,11 +1,13 @@
 // The runtime's rate limits, built once per process (server.ts, test deps) from the config. On Postgres the
 // counters live in the `rate_limits` table (rate-limiter-flexible's Postgres store), so every replica counts
-// against the same budget; on embedded PGlite (one process) they live in memory. A refusal is a 429
-// rate_limited with Retry-After, raised before the request does any work or writes anything.
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
+// against the same budget, counted for many concurrent requests at once (batched-window-limiter.ts); on embedded
+// PGlite (one process) they live in memory. A refusal is a 429 rate_limited with Retry-After, raised before the
+// request does any work or writes anything.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RuntimeConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
-import { createLimiter, limiterKey, type RateLimitStore } from './limiter-store.ts'
+import { BatchedWindowLimiter } from './batched-window-limiter.ts'
+import { limiterKey, type RateLimitStore } from './limiter-store.ts'
 import { SignInThrottle } from './sign-in-throttle.ts'
 
 /** Fixed-window limits: `points` actions per `duration` seconds per key. */
@@ -27,17 +29,26 @@ const messages: Record<RateLimitName, string> = {
   webhooksPerChannel: 'Too many webhook deliveries for this channel; retry later',
 }
 
+/** Counts one action for a key; rejects with a RateLimiterRes when the key is over its budget. */
+interface WindowLimiter {
+  consume(key: string): Promise<unknown>
+}
+
 export class RateLimits {
   readonly signIn: SignInThrottle
-  readonly #limiters: Record<RateLimitName, RateLimiterAbstract>
+  readonly #limiters: Record<RateLimitName, WindowLimiter>
 
   constructor(config: RuntimeConfig, store: RateLimitStore) {
     this.#limiters = Object.fromEntries(
       Object.entries(windows).map(([name, window]) => {
         const [points, duration] = window(config)
-        return [name, createLimiter(store, name, { points, duration })]
+        const limiter: WindowLimiter =
+          store.kind === 'postgres'
+            ? new BatchedWindowLimiter(store.pool, { name, points, duration })
+            : new RateLimiterMemory({ keyPrefix: name, points, duration })
+        return [name, limiter]
       }),
-    ) as Record<RateLimitName, RateLimiterAbstract>
+    ) as Record<RateLimitName, WindowLimiter>
     this.signIn = new SignInThrottle(store, {
       accountFailures: config.RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES,
       ipFailures: config.RATE_LIMIT_SIGN_IN_IP_FAILURES,
