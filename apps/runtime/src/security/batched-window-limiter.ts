@@ -1,131 +1,167 @@
-// A fixed-window limiter on the shared `rate_limits` table that counts the actions of many concurrent requests
-// with one statement (issue 9: two serial upserts per web-chat message were a third of its round trips). The
-// requests that arrive while a count is in flight form the next one, so a quiet runtime waits for nothing and a
-// busy one pays one statement per batch. Rows, keys and the window rule are rate-limiter-flexible's own (its
-// Postgres store keeps deleting expired rows of the same table), so replicas using either count against one
-// budget.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+// Fixed-window limits on the shared `rate_limits` table, counted for many concurrent requests with one statement
+// (issue 9: two serial upserts per web-chat message were a third of its round trips). A request's checks form a
+// chain (per visitor, then per address): in the statement each level counts only the requests the levels before
+// accepted, so one noisy visitor is refused without spending its address's budget, as checking one after another
+// would. The requests that arrive while a statement is in flight form the next one, so a quiet runtime waits for
+// nothing. Rows, keys and the window rule are rate-limiter-flexible's own (its Postgres store keeps deleting
+// expired rows of the same table), so every replica counts against one budget.
+import { RateLimiterMemory } from 'rate-limiter-flexible'
 import { GroupCommit } from '../engine/group-commit.ts'
 import { RATE_LIMITS_TABLE, type RateLimitStore } from './limiter-store.ts'
 
 /** The pool's query is all this needs (a test counts the statements through it). */
 type PgPool = Pick<Extract<RateLimitStore, { kind: 'postgres' }>['pool'], 'query'>
 
-export interface BatchedWindowLimiterOptions {
-  /** Keeps this limiter's keys apart in the shared table (`<name>:<key>`). */
+/** One limit: `points` actions per `duration` seconds per key; `name` keeps its keys apart (`<name>:<key>`). */
+export interface WindowLimit {
   name: string
-  /** Actions allowed per window and key. */
   points: number
-  /** Window length, seconds. */
   duration: number
-  /** Counts gathered into one statement at most. */
-  maxBatch?: number
 }
 
-/** What one action's count came to: the actions counted in its window so far, and when the window ends. */
-interface Counted {
-  consumed: number
-  msBeforeNext: number
+/** One check of a chain: a limit and the key it counts. */
+export interface LimitCheck {
+  limit: WindowLimit
+  key: string
 }
 
-// One row per key, in key order (so two replicas' batches lock shared keys in the same order and never deadlock);
-// a window that has ended starts again with this batch's count, as the library's upsert does.
-const UPSERT = `
-  insert into ${RATE_LIMITS_TABLE} as r (key, points, expire)
-  select u.key, u.n, $3::bigint from unnest($1::text[], $2::int[]) as u(key, n) order by u.key
-  on conflict (key) do update set
-    points = case when r.expire <= $4 then excluded.points else r.points + excluded.points end,
-    expire = case when r.expire <= $4 then excluded.expire else r.expire end
-  returning key, points, expire`
+/** A chain's verdict: accepted, or refused at check `index` until its window ends. */
+export type ChainVerdict = { refused: null } | { refused: number; msBeforeNext: number }
+
+/** Checks one chain may hold (RateLimits passes two at most). */
+export const MAX_CHAIN = 3
+
+interface CheckCount {
+  used: number
+  expire: number | null
+}
 
 export class BatchedWindowLimiter {
-  readonly #options: BatchedWindowLimiterOptions
   readonly #pool: PgPool
-  readonly #batcher: GroupCommit<string, Counted>
+  readonly #batcher: GroupCommit<LimitCheck[], (CheckCount | null)[]>
   /** Keys over budget, refused from memory until their window ends: a flood costs no statements. */
   readonly #blocked = new Map<string, number>()
   /** The database unreachable: this process counts alone rather than fail every request. */
-  readonly #insurance: RateLimiterMemory
+  readonly #insurance = new Map<string, RateLimiterMemory>()
   #nextItem = 0
 
-  constructor(pool: PgPool, options: BatchedWindowLimiterOptions) {
-    this.#options = options
+  constructor(pool: PgPool, options: { maxBatch?: number } = {}) {
     this.#pool = pool
-    this.#insurance = new RateLimiterMemory({
-      keyPrefix: options.name,
-      points: options.points,
-      duration: options.duration,
-    })
-    this.#batcher = new GroupCommit<string, Counted>({
-      // Every action is its own item: the same key may be counted several times in one batch.
+    this.#batcher = new GroupCommit({
+      // Every request is its own item: the same keys may be counted several times in one batch.
       keyOf: () => String(++this.#nextItem),
-      process: (keys) => this.#count(keys),
+      process: (chains) => this.#count(chains),
       maxBatch: options.maxBatch ?? 256,
-      // One statement at a time per limiter: the next batch gathers while it runs.
+      // One statement at a time: the next batch gathers while it runs.
       maxInFlight: 1,
     })
   }
 
-  /**
-   * Counts one action for `key`; resolves when it is within the budget, rejects with a RateLimiterRes (as
-   * rate-limiter-flexible's limiters do) when it is over.
-   */
-  async consume(key: string): Promise<RateLimiterRes> {
-    const blockedUntil = this.#blocked.get(key)
+  /** Counts one action against each check in order; the first over its budget refuses, the later are not counted. */
+  async hit(checks: readonly LimitCheck[]): Promise<ChainVerdict> {
+    if (checks.length === 0 || checks.length > MAX_CHAIN)
+      throw new Error(`a rate limit chain has 1 to ${MAX_CHAIN} checks`)
     const now = Date.now()
-    if (blockedUntil !== undefined) {
-      if (blockedUntil > now) throw this.#result(this.#options.points + 1, blockedUntil - now)
-      this.#blocked.delete(key)
-    }
-    let counted: Counted
-    try {
-      counted = await this.#batcher.submit(key)
-    } catch (error) {
-      if (error instanceof RateLimiterRes) throw error
-      return this.#insurance.consume(key)
-    }
-    const res = this.#result(counted.consumed, counted.msBeforeNext)
-    if (counted.consumed <= this.#options.points) return res
-    this.#block(key, now + counted.msBeforeNext)
-    throw res
-  }
-
-  /** One statement for the whole batch; the n-th action on a key in the batch is that key's n-th of the batch. */
-  async #count(keys: string[]): Promise<Counted[]> {
-    const perKey = new Map<string, number>()
-    for (const key of keys) perKey.set(key, (perKey.get(key) ?? 0) + 1)
-    const now = Date.now()
-    const { rows } = await this.#pool.query<{ key: string; points: number; expire: string | null }>({
-      name: 'parley-rate-limit-batch',
-      text: UPSERT,
-      values: [
-        [...perKey.keys()].map((key) => `${this.#options.name}:${key}`),
-        [...perKey.values()],
-        now + this.#options.duration * 1000,
-        now,
-      ],
-    })
-    const after = new Map(rows.map((row) => [row.key.slice(this.#options.name.length + 1), row]))
-    const seen = new Map<string, number>()
-    return keys.map((key) => {
-      const row = after.get(key)
-      if (!row) throw new Error(`rate limit row for ${key} not returned`)
-      const nth = (seen.get(key) ?? 0) + 1
-      seen.set(key, nth)
-      return {
-        consumed: row.points - (perKey.get(key) ?? 0) + nth,
-        msBeforeNext: row.expire === null ? -1 : Math.max(Number(row.expire) - now, 0),
+    // A key refused from memory ends the chain there; the checks before it are still counted.
+    const blockedAt = checks.findIndex((check) => (this.#blocked.get(storedKey(check)) ?? 0) > now)
+    const counted = blockedAt === -1 ? checks : checks.slice(0, blockedAt)
+    let counts: (CheckCount | null)[] = []
+    if (counted.length > 0) {
+      try {
+        counts = await this.#batcher.submit([...counted])
+      } catch {
+        return this.#hitInMemory(checks)
       }
-    })
+    }
+    for (const [index, check] of counted.entries()) {
+      const count = counts[index]
+      if (!count || count.used <= check.limit.points) continue
+      const msBeforeNext = count.expire === null ? -1 : Math.max(count.expire - now, 0)
+      this.#block(storedKey(check), now + msBeforeNext)
+      return { refused: index, msBeforeNext }
+    }
+    if (blockedAt === -1) return { refused: null }
+    const until = this.#blocked.get(storedKey(checks[blockedAt] as LimitCheck)) ?? now
+    return { refused: blockedAt, msBeforeNext: until - now }
   }
 
-  #result(consumed: number, msBeforeNext: number): RateLimiterRes {
-    return new RateLimiterRes(
-      Math.max(this.#options.points - consumed, 0),
-      msBeforeNext,
-      consumed,
-      consumed === 1,
+  /** One statement for the whole batch: level by level, each counting the requests the levels before accepted. */
+  async #count(chains: LimitCheck[][]): Promise<(CheckCount | null)[][]> {
+    const now = Date.now()
+    const levels = Math.max(...chains.map((chain) => chain.length))
+    const values: unknown[] = [now, chains.map((_, ord) => ord)]
+    const columns: string[] = ['ord']
+    for (let level = 0; level < levels; level++) {
+      const at = (chain: LimitCheck[]) => chain[level]
+      values.push(
+        chains.map((chain) => (at(chain) ? storedKey(at(chain) as LimitCheck) : null)),
+        chains.map((chain) => at(chain)?.limit.points ?? null),
+        chains.map((chain) => {
+          const check = at(chain)
+          return check ? now + check.limit.duration * 1000 : null
+        }),
+      )
+      columns.push(`k${level}`, `p${level}`, `x${level}`)
+    }
+    const arrays = columns
+      .map((_, i) => `$${i + 2}::${i === 0 ? 'int' : ['text', 'int', 'bigint'][(i - 1) % 3]}[]`)
+      .join(', ')
+    const parts = [`req0 as (select * from unnest(${arrays}) as r(${columns.join(', ')}))`]
+    for (let l = 0; l < levels; l++) {
+      // Keys in order, so two replicas' statements lock shared keys in the same order and never deadlock.
+      parts.push(
+        `in${l} as (select k${l} as key, count(*)::int as n, max(x${l}) as x from req${l}
+          where k${l} is not null group by k${l})`,
+        `up${l} as (insert into ${RATE_LIMITS_TABLE} as t (key, points, expire)
+          select key, n, x from in${l} order by key
+          on conflict (key) do update set
+            points = case when t.expire <= $1 then excluded.points else t.points + excluded.points end,
+            expire = case when t.expire <= $1 then excluded.expire else t.expire end
+          returning key, points, expire)`,
+        // The n-th request of the batch on a key is that key's n-th action of the batch.
+        `c${l} as (select r.ord, u.points - i.n + row_number() over (partition by r.k${l} order by r.ord) as used,
+            u.expire from req${l} r join in${l} i on i.key = r.k${l} join up${l} u on u.key = r.k${l})`,
+        `req${l + 1} as (select r.* from req${l} r join c${l} on c${l}.ord = r.ord where c${l}.used <= r.p${l})`,
+      )
+    }
+    const select = Array.from(
+      { length: levels },
+      (_, l) => `c${l}.used as used${l}, c${l}.expire as expire${l}`,
     )
+    const joins = Array.from({ length: levels }, (_, l) => `left join c${l} on c${l}.ord = req0.ord`)
+    const { rows } = await this.#pool.query<Record<string, number | string | null>>({
+      name: `parley-rate-limit-chain-${levels}`,
+      text: `with ${parts.join(',\n')} select req0.ord, ${select.join(', ')} from req0 ${joins.join(' ')}`,
+      values,
+    })
+    const byOrd = new Map(rows.map((row) => [Number(row.ord), row]))
+    return chains.map((chain, ord) =>
+      chain.map((_, level) => {
+        const row = byOrd.get(ord)
+        const used = row?.[`used${level}`]
+        if (used === null || used === undefined) return null
+        const expire = row?.[`expire${level}`]
+        return { used: Number(used), expire: expire === null || expire === undefined ? null : Number(expire) }
+      }),
+    )
+  }
+
+  async #hitInMemory(checks: readonly LimitCheck[]): Promise<ChainVerdict> {
+    for (const [index, { limit, key }] of checks.entries()) {
+      let limiter = this.#insurance.get(limit.name)
+      if (!limiter) {
+        limiter = new RateLimiterMemory({
+          keyPrefix: limit.name,
+          points: limit.points,
+          duration: limit.duration,
+        })
+        this.#insurance.set(limit.name, limiter)
+      }
+      const res = await limiter.consume(key).catch((refusal: { msBeforeNext: number }) => refusal)
+      if ('consumedPoints' in res && res.consumedPoints > limit.points)
+        return { refused: index, msBeforeNext: res.msBeforeNext }
+    }
+    return { refused: null }
   }
 
   #block(key: string, until: number): void {
@@ -136,4 +172,9 @@ export class BatchedWindowLimiter {
     }
     this.#blocked.set(key, until)
   }
+}
+
+/** The key as the table (and rate-limiter-flexible) stores it. */
+function storedKey(check: LimitCheck): string {
+  return `${check.limit.name}:${check.key}`
 }

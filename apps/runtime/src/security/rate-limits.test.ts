@@ -2,7 +2,6 @@
 // the growing delay of the sign-in throttle.
 import { testDatabases } from '@parley/db/testing'
 import { sql } from 'kysely'
-import { RateLimiterRes } from 'rate-limiter-flexible'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
@@ -87,7 +86,10 @@ describe.each(testDatabases().filter((kind) => kind === 'postgres'))('batched co
   })
   afterAll(() => t?.close())
 
-  it('two replicas counting 60 concurrent actions on one key accept exactly the budget, in a few statements', async () => {
+  const perVisitor = { name: 'batchVisitor', points: 3, duration: 60 }
+  const perAddress = { name: 'batchAddress', points: 25, duration: 60 }
+
+  it('two replicas counting 60 concurrent requests accept exactly the budget, in a few statements; a refused first check spends nothing of the second', async () => {
     const store = rateLimitStoreFor(t.database)
     if (store.kind !== 'postgres') throw new Error('expected the Postgres store')
     let statements = 0
@@ -97,39 +99,35 @@ describe.each(testDatabases().filter((kind) => kind === 'postgres'))('batched co
         return store.pool.query(...args)
       }) as typeof store.pool.query,
     }
-    const replicas = [0, 1].map(
-      () => new BatchedWindowLimiter(counting, { name: 'batchTest', points: 25, duration: 60 }),
-    )
-    const outcomes = await Promise.all(
+    const replicas = [0, 1].map(() => new BatchedWindowLimiter(counting))
+    // 60 requests from one address: visitors v0..v14 send four each (the fourth over their budget of 3).
+    const verdicts = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        (replicas[i % 2] as BatchedWindowLimiter).consume('shared').then(
-          () => 'accepted',
-          (refusal: unknown) => {
-            expect(refusal).toBeInstanceOf(RateLimiterRes)
-            expect((refusal as RateLimiterRes).msBeforeNext).toBeGreaterThan(0)
-            return 'refused'
-          },
-        ),
+        (replicas[i % 2] as BatchedWindowLimiter).hit([
+          { limit: perVisitor, key: `v${i % 15}` },
+          { limit: perAddress, key: '192.0.2.9' },
+        ]),
       ),
     )
-    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(25)
-    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(35)
-    // Each replica: the first action alone, the other 29 gathered while it ran.
+    const refusedAt = verdicts.map((v) => v.refused)
+    // 45 within their visitor's budget, of which the address takes 25; the 15 fourth messages stop at the visitor.
+    expect(refusedAt.filter((r) => r === 0)).toHaveLength(15)
+    expect(refusedAt.filter((r) => r === null)).toHaveLength(25)
+    expect(refusedAt.filter((r) => r === 1)).toHaveLength(20)
+    for (const v of verdicts) if (v.refused !== null) expect(v.msBeforeNext).toBeGreaterThan(0)
+    // Each replica: the first request alone, the rest gathered while it ran.
     expect(statements).toBeLessThanOrEqual(6)
-    const rows = await sql<{ points: number }>`
-      select points from rate_limits where key = 'batchTest:shared'`.execute(t.deps.db)
-    expect(rows.rows.map((row) => Number(row.points))).toEqual([60])
-    // Over budget: refused from memory until the window ends, no statement.
+    const rows = await sql<{ key: string; points: number }>`
+      select key, points from rate_limits where key like 'batch%' order by key`.execute(t.deps.db)
+    const points = Object.fromEntries(rows.rows.map((row) => [row.key, Number(row.points)]))
+    // Only the requests their visitor accepted were counted for the address.
+    expect(points['batchAddress:192.0.2.9']).toBe(45)
+    expect(points['batchVisitor:v0']).toBe(4)
+    // Over budget: refused from memory by the replica that refused it, until the window ends; no statement.
     const before = statements
-    await expect(replicas[0]?.consume('shared')).rejects.toBeInstanceOf(RateLimiterRes)
+    const refusedOn = verdicts.findIndex((v, i) => i % 15 === 0 && v.refused === 0) % 2
+    const again = await replicas[refusedOn]?.hit([{ limit: perVisitor, key: 'v0' }])
+    expect(again?.refused).toBe(0)
     expect(statements).toBe(before)
-    // Another key in the same batch keeps its own count.
-    await Promise.all([replicas[0]?.consume('a'), replicas[0]?.consume('b'), replicas[0]?.consume('a')])
-    const counts = await sql<{ key: string; points: number }>`
-      select key, points from rate_limits where key like 'batchTest:_' order by key`.execute(t.deps.db)
-    expect(counts.rows.map((row) => [row.key, Number(row.points)])).toEqual([
-      ['batchTest:a', 2],
-      ['batchTest:b', 1],
-    ])
   })
 })

@@ -6,7 +6,7 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RuntimeConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
-import { BatchedWindowLimiter } from './batched-window-limiter.ts'
+import { BatchedWindowLimiter, type WindowLimit } from './batched-window-limiter.ts'
 import { limiterKey, type RateLimitStore } from './limiter-store.ts'
 import { SignInThrottle } from './sign-in-throttle.ts'
 
@@ -29,26 +29,21 @@ const messages: Record<RateLimitName, string> = {
   webhooksPerChannel: 'Too many webhook deliveries for this channel; retry later',
 }
 
-/** Counts one action for a key; rejects with a RateLimiterRes when the key is over its budget. */
-interface WindowLimiter {
-  consume(key: string): Promise<unknown>
-}
-
 export class RateLimits {
   readonly signIn: SignInThrottle
-  readonly #limiters: Record<RateLimitName, WindowLimiter>
+  readonly #limits: Record<RateLimitName, WindowLimit>
+  /** Postgres: every hit of the process counted with one statement per batch; memory: one limiter per limit. */
+  readonly #batched: BatchedWindowLimiter | null
+  readonly #memory = new Map<RateLimitName, RateLimiterMemory>()
 
   constructor(config: RuntimeConfig, store: RateLimitStore) {
-    this.#limiters = Object.fromEntries(
+    this.#limits = Object.fromEntries(
       Object.entries(windows).map(([name, window]) => {
         const [points, duration] = window(config)
-        const limiter: WindowLimiter =
-          store.kind === 'postgres'
-            ? new BatchedWindowLimiter(store.pool, { name, points, duration })
-            : new RateLimiterMemory({ keyPrefix: name, points, duration })
-        return [name, limiter]
+        return [name, { name, points, duration }]
       }),
-    ) as Record<RateLimitName, WindowLimiter>
+    ) as Record<RateLimitName, WindowLimit>
+    this.#batched = store.kind === 'postgres' ? new BatchedWindowLimiter(store.pool) : null
     this.signIn = new SignInThrottle(store, {
       accountFailures: config.RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES,
       ipFailures: config.RATE_LIMIT_SIGN_IN_IP_FAILURES,
@@ -62,14 +57,33 @@ export class RateLimits {
    * @example await deps.rateLimits.hit(['webchatMessagesPerIp', ip], ['webchatMessagesPerVisitor', visitorId])
    */
   async hit(...checks: [RateLimitName, string][]): Promise<void> {
+    if (this.#batched) {
+      const verdict = await this.#batched.hit(
+        checks.map(([name, key]) => ({ limit: this.#limits[name], key: limiterKey(key) })),
+      )
+      const refused = verdict.refused === null ? undefined : checks[verdict.refused]
+      if (refused && verdict.refused !== null)
+        throw new RateLimitedError(messages[refused[0]], verdict.msBeforeNext)
+      return
+    }
     for (const [name, key] of checks) {
       try {
-        await this.#limiters[name].consume(limiterKey(key))
+        await this.#memoryLimiter(name).consume(limiterKey(key))
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes)
           throw new RateLimitedError(messages[name], refusal.msBeforeNext)
         throw refusal
       }
     }
+  }
+
+  #memoryLimiter(name: RateLimitName): RateLimiterMemory {
+    let limiter = this.#memory.get(name)
+    if (!limiter) {
+      const { points, duration } = this.#limits[name]
+      limiter = new RateLimiterMemory({ keyPrefix: name, points, duration })
+      this.#memory.set(name, limiter)
+    }
+    return limiter
   }
 }
