@@ -20,7 +20,7 @@ import {
   optOutKeywordsOf,
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
-import { readChannel, readMerchant } from '../policy/send-facts.ts'
+import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
@@ -157,14 +157,16 @@ async function readKnownSenders(batch: StepBatch, msgs: InboundMessage[]): Promi
     batch.trx,
     msgs.map((m) => ({ merchantId: m.merchantId, channelId: m.channelId, externalId: m.sender.externalId })),
   )
-  const conversationsByMerchant = new Map<string, string[]>()
-  for (const { contact, conversation } of facts.shoppers.values()) {
+  // The facts hold every row a reply's send target is made of (merchant and channel are read once per
+  // transaction anyway): no second read of the same conversations, contacts and identities.
+  const targets: SendTarget[] = []
+  for (const { contact, conversation, recipient } of facts.shoppers.values()) {
     if (!conversation) continue
-    const ids = conversationsByMerchant.get(contact.merchant_id) ?? []
-    ids.push(conversation.id)
-    conversationsByMerchant.set(contact.merchant_id, ids)
+    const merchant = await readMerchant(batch.trx, contact.merchant_id)
+    const channel = await readChannel(batch.trx, contact.merchant_id, conversation.channel_id)
+    targets.push(sendTargetOf(merchant, channel, conversation, contact, recipient))
   }
-  for (const [merchantId, ids] of conversationsByMerchant) await batch.prefetchTargets(merchantId, ids)
+  batch.seedTargets(targets)
   return { facts, stepped: new Map() }
 }
 
