@@ -261,6 +261,7 @@ export class StepBatch {
         if (!target) return { ok: false, data: { error: 'no_channel' } }
         this.writes.addOutbox(httpJobRow(run, target.conversation, effect, ctx.now))
         ctx.queued += 1
+        ctx.queuedHttp += 1
         return 'queued'
       },
       offerIncentive: (effect) => {
