@@ -4,17 +4,26 @@
 // LISTEN connection (delivery/relay-wake.ts) wakes its own signal; on PGlite (one process) this is all there is.
 import type { CommitNotice } from '../delivery/relay-wake.ts'
 
+/** Which lanes have new work: a step that queued only sends need not wake the HTTP-request lane, and back. */
+export interface WakeLanes {
+  messages: boolean
+  httpJobs: boolean
+}
+
+/** Another replica's notice does not say which lanes: both look. */
+const BOTH: WakeLanes = { messages: true, httpJobs: true }
+
 export class WakeSignal {
-  readonly #listeners = new Set<() => void>()
+  readonly #listeners = new Set<(lanes: WakeLanes) => void>()
 
   /** @param commitNotice the NOTIFY a step sends on commit when it queued outbox rows (Postgres); null: none. */
   constructor(readonly commitNotice: CommitNotice | null = null) {}
 
-  notify(): void {
-    for (const listener of this.#listeners) listener()
+  notify(lanes: WakeLanes = BOTH): void {
+    for (const listener of this.#listeners) listener(lanes)
   }
 
-  subscribe(listener: () => void): () => void {
+  subscribe(listener: (lanes: WakeLanes) => void): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }

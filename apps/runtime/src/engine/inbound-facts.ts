@@ -20,6 +20,8 @@ export interface KnownShopper {
   conversation: Conversation | undefined
   /** They had blocked the bot on this channel (contacts/contact-reachability.ts): writing clears it. */
   unreachable: boolean
+  /** Where replies on this channel go: the contact's oldest identity there (usually the sender's own). */
+  recipient: { externalId: string; unreachable: boolean }
 }
 
 export interface InboundFacts {
@@ -50,11 +52,12 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
     if (contacts.length === 0) continue
     const contactIds = [...new Set(contacts.map((c) => c.contact.id))]
     const conversations = await latestConversations(trx, merchantId, contactIds)
-    for (const { contact, channelId, externalId, unreachable } of contacts) {
+    for (const { contact, channelId, externalId, unreachable, recipient } of contacts) {
       facts.shoppers.set(senderKey({ merchantId, channelId, externalId }), {
         contact,
         conversation: conversations.get(`${contact.id}:${channelId}`),
         unreachable,
+        recipient,
       })
     }
     // One statement: found and locked in id order (Postgres re-checks the filter on the row it locks).
@@ -99,27 +102,55 @@ async function lockKnownContacts(
   trx: Db,
   merchantId: string,
   senders: readonly Sender[],
-): Promise<{ contact: Contact; channelId: string; externalId: string; unreachable: boolean }[]> {
+): Promise<
+  {
+    contact: Contact
+    channelId: string
+    externalId: string
+    unreachable: boolean
+    recipient: KnownShopper['recipient']
+  }[]
+> {
   const channelIds = senders.map((s) => s.channelId)
   const externalIds = senders.map((s) => s.externalId)
   const { rows } = await sql<
-    Contact & { identity_channel_id: string; identity_external_id: string; identity_unreachable: boolean }
+    Contact & {
+      identity_channel_id: string
+      identity_external_id: string
+      identity_unreachable: boolean
+      recipient_external_id: string
+      recipient_unreachable: boolean
+    }
   >`
     select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id,
-      i.unreachable_at is not null as identity_unreachable
+      i.unreachable_at is not null as identity_unreachable, o.external_id as recipient_external_id,
+      o.unreachable_at is not null as recipient_unreachable
     from contacts c
     join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
+    cross join lateral (select o.external_id, o.unreachable_at from contact_identities o
+      where o.merchant_id = c.merchant_id and o.contact_id = c.id and o.channel_id = i.channel_id
+      order by o.created_at limit 1) o
     where i.merchant_id = ${merchantId}
       and (i.channel_id, i.external_id) in (
         select * from unnest(${channelIds}::uuid[], ${externalIds}::text[]))
     order by c.id
     for update of c`.execute(trx)
-  return rows.map(({ identity_channel_id, identity_external_id, identity_unreachable, ...contact }) => ({
-    contact: contact as Contact,
-    channelId: identity_channel_id,
-    externalId: identity_external_id,
-    unreachable: identity_unreachable,
-  }))
+  return rows.map(
+    ({
+      identity_channel_id,
+      identity_external_id,
+      identity_unreachable,
+      recipient_external_id,
+      recipient_unreachable,
+      ...contact
+    }) => ({
+      contact: contact as Contact,
+      channelId: identity_channel_id,
+      externalId: identity_external_id,
+      unreachable: identity_unreachable,
+      recipient: { externalId: recipient_external_id, unreachable: recipient_unreachable },
+    }),
+  )
 }
 
 /** Each contact's latest conversation per channel, keyed `contact:channel` (what `openConversation` finds). */

@@ -6,11 +6,13 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
+import { NoResultError } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { NotFoundError } from '../domain-errors.ts'
 import {
   optInConfirmationOf,
   optInKeywordsOf,
@@ -18,7 +20,7 @@ import {
   optOutKeywordsOf,
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
-import { readChannel, readMerchant } from '../policy/send-facts.ts'
+import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
@@ -79,6 +81,7 @@ export async function processInboundBatch(
   ctx: StepContext,
   msgs: InboundMessage[],
 ): Promise<InboundResult[]> {
+  await requireOpenChannels(trx, msgs)
   const fresh = await claimInboundReceipts(trx, msgs, ctx.now)
   const batch = new StepBatch(trx, ctx)
   const freshMsgs = msgs.filter((_, index) => fresh.has(index))
@@ -93,6 +96,25 @@ export async function processInboundBatch(
   }
   await batch.flush()
   return results
+}
+
+/**
+ * Every channel the batch's messages came in on exists for their merchant and is enabled, else NotFoundError
+ * (nothing is written). Web chat checks the channel only here: the visitor token names merchant and channel,
+ * signed, so a message costs no channel read of its own (issue 9); the rows are read once per transaction and
+ * the replies reuse them.
+ */
+async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<void> {
+  const seen = new Set<string>()
+  for (const { merchantId, channelId } of msgs) {
+    if (seen.has(`${merchantId}:${channelId}`)) continue
+    seen.add(`${merchantId}:${channelId}`)
+    const channel = await readChannel(trx, merchantId, channelId).catch((error: unknown) => {
+      if (error instanceof NoResultError) return null
+      throw error
+    })
+    if (!channel?.enabled) throw new NotFoundError('Channel')
+  }
 }
 
 /** Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time. */
@@ -135,14 +157,16 @@ async function readKnownSenders(batch: StepBatch, msgs: InboundMessage[]): Promi
     batch.trx,
     msgs.map((m) => ({ merchantId: m.merchantId, channelId: m.channelId, externalId: m.sender.externalId })),
   )
-  const conversationsByMerchant = new Map<string, string[]>()
-  for (const { contact, conversation } of facts.shoppers.values()) {
+  // The facts hold every row a reply's send target is made of (merchant and channel are read once per
+  // transaction anyway): no second read of the same conversations, contacts and identities.
+  const targets: SendTarget[] = []
+  for (const { contact, conversation, recipient } of facts.shoppers.values()) {
     if (!conversation) continue
-    const ids = conversationsByMerchant.get(contact.merchant_id) ?? []
-    ids.push(conversation.id)
-    conversationsByMerchant.set(contact.merchant_id, ids)
+    const merchant = await readMerchant(batch.trx, contact.merchant_id)
+    const channel = await readChannel(batch.trx, contact.merchant_id, conversation.channel_id)
+    targets.push(sendTargetOf(merchant, channel, conversation, contact, recipient))
   }
-  for (const [merchantId, ids] of conversationsByMerchant) await batch.prefetchTargets(merchantId, ids)
+  batch.seedTargets(targets)
   return { facts, stepped: new Map() }
 }
 

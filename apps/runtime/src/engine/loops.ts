@@ -27,6 +27,12 @@ interface Loop {
 }
 
 const PRUNE_INTERVAL_MS = 60_000
+/**
+ * How often the relay looks for leases that ran out (a process died mid-send). A lease lasts
+ * OUTBOX_LEASE_SECONDS, so a second more changes nothing, while doing it every batch cost two statements a batch
+ * (woken on every commit, a busy relay runs many small batches).
+ */
+const LEASE_SETTLE_INTERVAL_MS = 1_000
 
 /** What a tick found: `more` to go again at once; else `nextInMs` to come back sooner than the interval. */
 interface Tick {
@@ -120,13 +126,16 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     return { more, nextInMs }
   })
   let prunedAt = 0
+  let settledAt = 0
   outbox = startLoop('outbox relay', config.OUTBOX_POLL_INTERVAL_MS, deps, async () => {
     // A Telegram chat's bucket outlives its burst by seconds: swept once a minute so the table stays small.
     if (Date.now() - prunedAt > PRUNE_INTERVAL_MS) {
       prunedAt = Date.now()
       await pruneIdleBuckets(deps.db, deps.clock.now())
     }
-    const relayed = await relayOutbox(deps)
+    const settleLeases = Date.now() - settledAt >= LEASE_SETTLE_INTERVAL_MS
+    if (settleLeases) settledAt = Date.now()
+    const relayed = await relayOutbox(deps, config.OUTBOX_BATCH_SIZE, { settleLeases })
     return {
       more: relayed.more,
       nextInMs: relayed.wakeAt === null ? null : relayed.wakeAt - deps.clock.now(),
@@ -140,9 +149,9 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const http: Loop = startLoop('http-request lane', config.OUTBOX_POLL_INTERVAL_MS, deps, () =>
     lane.dispatch(),
   )
-  const unsubscribe = deps.relayWake?.subscribe(() => {
-    outbox?.wake()
-    http.wake()
+  const unsubscribe = deps.relayWake?.subscribe((lanes) => {
+    if (lanes.messages) outbox?.wake()
+    if (lanes.httpJobs) http.wake()
   })
   return {
     wake: () => {

@@ -143,6 +143,12 @@ export class StepBatch {
     this.#contactPatches.set(contactId, { ...this.#contactPatches.get(contactId), ...patch })
   }
 
+  /** Send targets built from rows the caller read already (the inbound batch's facts): no read of their own. */
+  seedTargets(targets: readonly SendTarget[]): void {
+    for (const target of targets)
+      if (!this.#targets.has(target.conversation.id)) this.#targets.set(target.conversation.id, target)
+  }
+
   /** Reads the send targets of many conversations of one merchant at once (what later sends would read one by one). */
   async prefetchTargets(merchantId: string, conversationIds: readonly string[]): Promise<void> {
     const missing = [...new Set(conversationIds)].filter((id) => !this.#targets.has(id))
@@ -255,6 +261,7 @@ export class StepBatch {
         if (!target) return { ok: false, data: { error: 'no_channel' } }
         this.writes.addOutbox(httpJobRow(run, target.conversation, effect, ctx.now))
         ctx.queued += 1
+        ctx.queuedHttp += 1
         return 'queued'
       },
       offerIncentive: (effect) => {

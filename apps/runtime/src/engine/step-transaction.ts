@@ -18,6 +18,8 @@ export interface StepContext {
   steps: Map<string, number>
   /** Outbox rows written: the relay can be woken when there are any. */
   queued: number
+  /** Of those, HTTP-request jobs (the HTTP lane's); the rest are sends (the relay's). */
+  queuedHttp: number
 }
 
 const RETRYABLE = new Set(['40P01', '40001'])
@@ -31,7 +33,7 @@ export function isRetryableDbError(error: unknown): boolean {
 }
 
 export function newStepContext(deps: RuntimeDeps, now = deps.clock.now()): StepContext {
-  return { deps, now, notifications: [], steps: new Map(), queued: 0 }
+  return { deps, now, notifications: [], steps: new Map(), queued: 0, queuedHttp: 0 }
 }
 
 export function countStep(ctx: StepContext, trigger: string): void {
@@ -75,7 +77,8 @@ export async function inStepTransaction<T>(
 /** Publishes what a committed transaction changed and records its steps. */
 export async function afterCommit(ctx: StepContext): Promise<void> {
   for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
-  if (ctx.queued > 0) ctx.deps.relayWake?.notify()
+  if (ctx.queued > 0)
+    ctx.deps.relayWake?.notify({ messages: ctx.queued > ctx.queuedHttp, httpJobs: ctx.queuedHttp > 0 })
   const seen = new Set<string>()
   const events = ctx.notifications.filter((event) => {
     const key = `${event.kind}:${event.id}`

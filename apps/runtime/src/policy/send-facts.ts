@@ -113,17 +113,43 @@ export async function loadSendTargets(
     if (!contact)
       throw new Error(`Contact ${conversation.contact_id} of conversation ${conversation.id} not found`)
     const identity = recipients.get(`${contact.id}:${conversation.channel_id}`)
-    targets.set(conversation.id, {
-      merchant,
-      conversation,
-      contact,
-      channel: await readChannel(db, merchantId, conversation.channel_id),
-      recipient: identity?.external_id ?? null,
-      unreachable: identity?.unreachable_at != null,
-      timeZone: pickTimeZone(contact.timezone, merchant.timezone),
-    })
+    targets.set(
+      conversation.id,
+      sendTargetOf(
+        merchant,
+        await readChannel(db, merchantId, conversation.channel_id),
+        conversation,
+        contact,
+        {
+          externalId: identity?.external_id ?? null,
+          unreachable: identity?.unreachable_at != null,
+        },
+      ),
+    )
   }
   return targets
+}
+
+/**
+ * A send target from rows already read; `recipient` is the contact's oldest identity on the conversation's
+ * channel (what loadSendTargets picks), null when they have none there.
+ */
+export function sendTargetOf(
+  merchant: Merchant,
+  channel: Channel,
+  conversation: Conversation,
+  contact: Contact,
+  recipient: { externalId: string | null; unreachable: boolean },
+): SendTarget {
+  return {
+    merchant,
+    conversation,
+    contact,
+    channel,
+    recipient: recipient.externalId,
+    unreachable: recipient.externalId !== null && recipient.unreachable,
+    timeZone: pickTimeZone(contact.timezone, merchant.timezone),
+  }
 }
 
 export interface SendRequestFacts {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
 import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+import { BatchedWindowLimiter } from './batched-window-limiter.ts'
 import { rateLimitStoreFor } from './limiter-store.ts'
 import { RateLimits } from './rate-limits.ts'
 import { delaySeconds } from './sign-in-throttle.ts'
@@ -75,5 +76,58 @@ describe.each(testDatabases())('rate limit store on %s', (kind) => {
     expect((refusal as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(4)
     await replicaB.signIn.succeeded(email)
     await replicaA.signIn.check(email, '192.0.2.78')
+  })
+})
+
+describe.each(testDatabases().filter((kind) => kind === 'postgres'))('batched counting on %s', (kind) => {
+  let t: TestDeps
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+  })
+  afterAll(() => t?.close())
+
+  const perVisitor = { name: 'batchVisitor', points: 3, duration: 60 }
+  const perAddress = { name: 'batchAddress', points: 25, duration: 60 }
+
+  it('two replicas counting 60 concurrent requests accept exactly the budget, in a few statements; a refused first check spends nothing of the second', async () => {
+    const store = rateLimitStoreFor(t.database)
+    if (store.kind !== 'postgres') throw new Error('expected the Postgres store')
+    let statements = 0
+    const counting = {
+      query: ((...args: Parameters<typeof store.pool.query>) => {
+        statements += 1
+        return store.pool.query(...args)
+      }) as typeof store.pool.query,
+    }
+    const replicas = [0, 1].map(() => new BatchedWindowLimiter(counting))
+    // 60 requests from one address: visitors v0..v14 send four each (the fourth over their budget of 3).
+    const verdicts = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (replicas[i % 2] as BatchedWindowLimiter).hit([
+          { limit: perVisitor, key: `v${i % 15}` },
+          { limit: perAddress, key: '192.0.2.9' },
+        ]),
+      ),
+    )
+    const refusedAt = verdicts.map((v) => v.refused)
+    // 45 within their visitor's budget, of which the address takes 25; the 15 fourth messages stop at the visitor.
+    expect(refusedAt.filter((r) => r === 0)).toHaveLength(15)
+    expect(refusedAt.filter((r) => r === null)).toHaveLength(25)
+    expect(refusedAt.filter((r) => r === 1)).toHaveLength(20)
+    for (const v of verdicts) if (v.refused !== null) expect(v.msBeforeNext).toBeGreaterThan(0)
+    // Each replica: the first request alone, the rest gathered while it ran.
+    expect(statements).toBeLessThanOrEqual(6)
+    const rows = await sql<{ key: string; points: number }>`
+      select key, points from rate_limits where key like 'batch%' order by key`.execute(t.deps.db)
+    const points = Object.fromEntries(rows.rows.map((row) => [row.key, Number(row.points)]))
+    // Only the requests their visitor accepted were counted for the address.
+    expect(points['batchAddress:192.0.2.9']).toBe(45)
+    expect(points['batchVisitor:v0']).toBe(4)
+    // Over budget: refused from memory by the replica that refused it, until the window ends; no statement.
+    const before = statements
+    const refusedOn = verdicts.findIndex((v, i) => i % 15 === 0 && v.refused === 0) % 2
+    const again = await replicas[refusedOn]?.hit([{ limit: perVisitor, key: 'v0' }])
+    expect(again?.refused).toBe(0)
+    expect(statements).toBe(before)
   })
 })

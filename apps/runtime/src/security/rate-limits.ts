@@ -1,11 +1,13 @@
 // The runtime's rate limits, built once per process (server.ts, test deps) from the config. On Postgres the
 // counters live in the `rate_limits` table (rate-limiter-flexible's Postgres store), so every replica counts
-// against the same budget; on embedded PGlite (one process) they live in memory. A refusal is a 429
-// rate_limited with Retry-After, raised before the request does any work or writes anything.
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
+// against the same budget, counted for many concurrent requests at once (batched-window-limiter.ts); on embedded
+// PGlite (one process) they live in memory. A refusal is a 429 rate_limited with Retry-After, raised before the
+// request does any work or writes anything.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RuntimeConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
-import { createLimiter, limiterKey, type RateLimitStore } from './limiter-store.ts'
+import { BatchedWindowLimiter, type WindowLimit } from './batched-window-limiter.ts'
+import { limiterKey, type RateLimitStore } from './limiter-store.ts'
 import { SignInThrottle } from './sign-in-throttle.ts'
 
 /** Fixed-window limits: `points` actions per `duration` seconds per key. */
@@ -29,15 +31,19 @@ const messages: Record<RateLimitName, string> = {
 
 export class RateLimits {
   readonly signIn: SignInThrottle
-  readonly #limiters: Record<RateLimitName, RateLimiterAbstract>
+  readonly #limits: Record<RateLimitName, WindowLimit>
+  /** Postgres: every hit of the process counted with one statement per batch; memory: one limiter per limit. */
+  readonly #batched: BatchedWindowLimiter | null
+  readonly #memory = new Map<RateLimitName, RateLimiterMemory>()
 
   constructor(config: RuntimeConfig, store: RateLimitStore) {
-    this.#limiters = Object.fromEntries(
+    this.#limits = Object.fromEntries(
       Object.entries(windows).map(([name, window]) => {
         const [points, duration] = window(config)
-        return [name, createLimiter(store, name, { points, duration })]
+        return [name, { name, points, duration }]
       }),
-    ) as Record<RateLimitName, RateLimiterAbstract>
+    ) as Record<RateLimitName, WindowLimit>
+    this.#batched = store.kind === 'postgres' ? new BatchedWindowLimiter(store.pool) : null
     this.signIn = new SignInThrottle(store, {
       accountFailures: config.RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES,
       ipFailures: config.RATE_LIMIT_SIGN_IN_IP_FAILURES,
@@ -51,14 +57,33 @@ export class RateLimits {
    * @example await deps.rateLimits.hit(['webchatMessagesPerIp', ip], ['webchatMessagesPerVisitor', visitorId])
    */
   async hit(...checks: [RateLimitName, string][]): Promise<void> {
+    if (this.#batched) {
+      const verdict = await this.#batched.hit(
+        checks.map(([name, key]) => ({ limit: this.#limits[name], key: limiterKey(key) })),
+      )
+      const refused = verdict.refused === null ? undefined : checks[verdict.refused]
+      if (refused && verdict.refused !== null)
+        throw new RateLimitedError(messages[refused[0]], verdict.msBeforeNext)
+      return
+    }
     for (const [name, key] of checks) {
       try {
-        await this.#limiters[name].consume(limiterKey(key))
+        await this.#memoryLimiter(name).consume(limiterKey(key))
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes)
           throw new RateLimitedError(messages[name], refusal.msBeforeNext)
         throw refusal
       }
     }
+  }
+
+  #memoryLimiter(name: RateLimitName): RateLimiterMemory {
+    let limiter = this.#memory.get(name)
+    if (!limiter) {
+      const { points, duration } = this.#limits[name]
+      limiter = new RateLimiterMemory({ keyPrefix: name, points, duration })
+      this.#memory.set(name, limiter)
+    }
+    return limiter
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@parley/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { NotFoundError } from '../../domain-errors.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { clientAddress } from '../../http/client-ip.ts'
@@ -42,6 +43,24 @@ const requireVisitor: MiddlewareHandler<AppEnv> = async (c, next) => {
   visitors.set(
     c.req.raw,
     await authenticateVisitor(c.get('deps'), c.req.param('channelId') ?? '', bearer(c.req.raw)),
+  )
+  await next()
+}
+
+/**
+ * For sending, the token alone (no read): it is signed and names merchant and channel, and the engine's batch
+ * refuses a message for a channel that is gone or disabled (NotFoundError), when the send route asks again the
+ * slow way. A token that does not verify for this channel is answered as requireVisitor answers it (404 for an
+ * unknown channel, else 401).
+ */
+const requireVisitorToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const deps = c.get('deps')
+  const channelId = c.req.param('channelId') ?? ''
+  const token = bearer(c.req.raw)
+  visitors.set(
+    c.req.raw,
+    verifyVisitorToken(token, channelId, deps.config.secret, deps.clock.now()) ??
+      (await authenticateVisitor(deps, channelId, token)),
   )
   await next()
 }
@@ -89,7 +108,7 @@ const routes = {
     tags,
     security,
     // The token before the body: an unauthenticated caller learns nothing about what a valid body is.
-    middleware: [requireVisitor],
+    middleware: [requireVisitorToken],
     summary: 'Send text or a button tap; processed once per clientMessageId',
     request: {
       params: webchatParamsSchema,
@@ -174,15 +193,22 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
       ['webchatMessagesPerIp', clientAddress(c)],
     )
-    const result = await options.handleInbound(deps, {
-      merchantId: visitor.merchantId,
-      channelId: visitor.channelId,
-      // Client ids are only unique per visitor.
-      externalId: `${visitor.visitorId}:${body.clientMessageId}`,
-      sender: { externalId: visitor.visitorId },
-      text: body.text,
-      ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
-    })
+    const result = await options
+      .handleInbound(deps, {
+        merchantId: visitor.merchantId,
+        channelId: visitor.channelId,
+        // Client ids are only unique per visitor.
+        externalId: `${visitor.visitorId}:${body.clientMessageId}`,
+        sender: { externalId: visitor.visitorId },
+        text: body.text,
+        ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
+      })
+      .catch(async (error: unknown) => {
+        // The channel is gone, disabled or not the token's merchant's: the same answer as the other routes.
+        if (error instanceof NotFoundError)
+          await authenticateVisitor(deps, visitor.channelId, bearer(c.req.raw))
+        throw error
+      })
     const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
     return c.json({ accepted: true as const, clientMessageId: body.clientMessageId, duplicate }, 202)
   })

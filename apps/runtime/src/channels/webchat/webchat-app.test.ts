@@ -10,6 +10,7 @@ import { relayOutbox } from '../../delivery/outbox-relay.ts'
 import { createWebSocketServer } from '../../realtime/websocket-server.ts'
 import { publishFlowDocument, seedChannel } from '../../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../../testing/test-deps.ts'
+import { issueVisitorToken } from './visitor-token.ts'
 import { createWebchatAdapter } from './webchat-adapter.ts'
 
 const greeterFlow = {
@@ -139,5 +140,49 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
       .execute()
     expect(shopperRows).toHaveLength(1)
     ws.close()
+  })
+
+  it('refuses a valid token once its channel is disabled (404), and a token naming another merchant (401), writing nothing', async () => {
+    const { merchantId } = await seedMerchant(t.deps.db)
+    const other = await seedMerchant(t.deps.db)
+    const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
+    await publishFlowDocument(t.deps.db, merchantId, greeterFlow)
+    const session = await fetch(`http://${base}/api/webchat/${channel.id}/session`, { method: 'POST' })
+    const { token, visitorId } = (await session.json()) as { token: string; visitorId: string }
+    const say = (bearerToken: string, clientMessageId: string) =>
+      fetch(`http://${base}/api/webchat/${channel.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearerToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientMessageId, text: 'hello' }),
+      })
+    // Signed with the runtime's secret but for the other merchant: no such channel of theirs.
+    const foreign = issueVisitorToken(
+      { merchantId: other.merchantId, channelId: channel.id, visitorId },
+      t.deps.config.secret,
+      t.deps.clock.now(),
+    ).token
+    const refusedForeign = await say(foreign, 'foreign-1')
+    expect(refusedForeign.status).toBe(401)
+    expect(await refusedForeign.json()).toMatchObject({ error: { code: 'unauthorized' } })
+
+    await t.deps.db.updateTable('channels').set({ enabled: false }).where('id', '=', channel.id).execute()
+    const refused = await say(token, 'disabled-1')
+    expect(refused.status).toBe(404)
+    expect(await refused.json()).toMatchObject({ error: { code: 'not_found' } })
+    const written = await t.deps.db
+      .selectFrom('receipts')
+      .select('external_id')
+      .where('merchant_id', 'in', [merchantId, other.merchantId])
+      .execute()
+    expect(written).toEqual([])
+    const messages = await t.deps.db
+      .selectFrom('messages')
+      .select('id')
+      .where('merchant_id', 'in', [merchantId, other.merchantId])
+      .execute()
+    expect(messages).toEqual([])
+
+    await t.deps.db.updateTable('channels').set({ enabled: true }).where('id', '=', channel.id).execute()
+    expect((await say(token, 'enabled-again-1')).status).toBe(202)
   })
 })
