@@ -30,6 +30,22 @@ export interface SyncPage {
   first: boolean
 }
 
+/** The merchant's connected Shopify store (the newest, if several were connected), or undefined. */
+export async function findShopifyStore(
+  db: Kysely<Database>,
+  merchantId: string,
+): Promise<{ id: string; name: string } | undefined> {
+  return db
+    .selectFrom('channels')
+    .select(['id', 'name'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'shopify')
+    .where('enabled', '=', true)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
 /** The store's Admin API credentials, or a failure in words when it is not connected any more. */
 export async function shopifyCredentials(
   deps: Pick<RuntimeDeps, 'config'> & { db: Kysely<Database> },

@@ -52,7 +52,12 @@ export function fakeProductNode(n: number, overrides: Record<string, unknown> = 
       { name: 'Size', position: 1 },
       { name: 'Color', position: 2 },
     ],
-    images: { nodes: [{ url: `https://cdn.shopify.com/s/files/p${n}.jpg`, altText: `Linen Shirt ${n}` }] },
+    images: {
+      nodes: [
+        { url: `https://cdn.shopify.com/s/files/p${n}.jpg`, altText: `Linen Shirt ${n}` },
+        { url: `https://cdn.shopify.com/s/files/p${n}-sand.jpg`, altText: null },
+      ],
+    },
     variants: { pageInfo: { hasNextPage: false }, nodes: variants },
     ...overrides,
   }
