@@ -15,6 +15,8 @@ import { createTestDatabase } from '@parley/db/testing'
 import { searchProducts } from '../apps/runtime/src/catalogue/catalogue-search.ts'
 import { createCsvImport, findImport } from '../apps/runtime/src/catalogue/import-jobs.ts'
 import { CatalogueImportWorker } from '../apps/runtime/src/catalogue/import-worker.ts'
+import { loadConfig } from '../apps/runtime/src/config.ts'
+import { createEgress } from '../apps/runtime/src/egress/egress-dispatcher.ts'
 import { createLogger } from '../apps/runtime/src/observability/logger.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 import { systemClock } from '../apps/runtime/src/time/clock.ts'
@@ -37,6 +39,9 @@ async function runOne(products: number, file: string) {
       clock: systemClock,
       logger: createLogger('silent'),
       instanceId: 'bench',
+      // CSV imports make no outbound calls; a sync would go through this (nothing is allowed beyond the rules).
+      egress: createEgress({ allowList: [] }),
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
     })
     if (global.gc) global.gc()
     const baseline = process.memoryUsage().rss
