@@ -59,7 +59,7 @@ export async function shopifyCredentials(
     .where('id', '=', channelId)
     .where('kind', '=', 'shopify')
     .executeTakeFirst()
-  if (!channel || !channel.enabled) throw new ShopifySyncFailure('The Shopify store is no longer connected')
+  if (!channel?.enabled) throw new ShopifySyncFailure('The Shopify store is no longer connected')
   const config = readChannelConfig(deps, channel, shopifyAdminConfig)
   if (!config.success) {
     throw new ShopifySyncFailure(
