@@ -233,6 +233,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
           contentType: 'text/csv',
         }),
       imports: () => call('GET', '/api/catalogue/imports', catalogueImportListSchema),
+      /** Queues a sync of every product from the connected Shopify store; follow it like an upload. */
+      syncShopify: () => call('POST', '/api/catalogue/shopify-sync', catalogueImportDetailSchema),
       importStatus: (id: string) =>
         call('GET', `/api/catalogue/imports/${encodeURIComponent(id)}`, catalogueImportDetailSchema),
     },

@@ -1,6 +1,6 @@
 // The running import, followed by polling its job: the job lives on the server, so a reload picks it up again
 // from the import history (the newest import, while it is queued or running).
-import type { CatalogueImport, CatalogueImportError } from '@parley/api'
+import type { CatalogueImport, CatalogueImportDetail, CatalogueImportError } from '@parley/api'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 
@@ -13,6 +13,8 @@ export interface ImportState {
   uploading: boolean
   error: string | null
   upload(file: File): Promise<void>
+  /** Imports every product of the connected Shopify store. */
+  syncShopify(): Promise<void>
 }
 
 export function useCatalogueImport(onFinished: () => void): ImportState {
@@ -67,14 +69,12 @@ export function useCatalogueImport(onFinished: () => void): ImportState {
     }
   }, [loadHistory, follow])
 
-  const upload = useCallback(
-    async (file: File) => {
+  const start = useCallback(
+    async (queue: () => Promise<CatalogueImportDetail>) => {
       setError(null)
       setUploading(true)
       try {
-        const queued = await api.catalogue.upload(file, {
-          fileName: file.name.slice(0, 200) || 'products.csv',
-        })
+        const queued = await queue()
         setCurrent(queued.import)
         setErrors([])
         setUploading(false)
@@ -89,6 +89,12 @@ export function useCatalogueImport(onFinished: () => void): ImportState {
     },
     [follow, loadHistory],
   )
+  const upload = useCallback(
+    (file: File) =>
+      start(() => api.catalogue.upload(file, { fileName: file.name.slice(0, 200) || 'products.csv' })),
+    [start],
+  )
+  const syncShopify = useCallback(() => start(() => api.catalogue.syncShopify()), [start])
 
-  return { current, errors, history, uploading, error, upload }
+  return { current, errors, history, uploading, error, upload, syncShopify }
 }

@@ -92,6 +92,7 @@ const EMPTY_PRODUCT: ProductCardConfig = {
   price: '{{cart.items[0].price}}',
   currency: '{{cart.currency}}',
   url: '{{cart.url}}',
+  productId: '{{cart.items[0].productId}}',
 }
 
 export function ProductCardEditor({
@@ -126,6 +127,15 @@ export function ProductCardEditor({
             />
           </div>
           <TemplateInput label="Product link" value={product.url} onChange={(url) => set({ url })} />
+          <TemplateInput
+            label="Which product (from your catalogue)"
+            value={product.productId}
+            onChange={(productId) => set({ productId })}
+          />
+          <p className="field-hint">
+            When your catalogue has this product, the card shows its current image, price and link; the fields
+            above are used otherwise.
+          </p>
         </>
       ) : null}
     </Section>

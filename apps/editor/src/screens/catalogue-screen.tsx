@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { formatMoney, importOutcome, plural, statusWords, stockWords } from '../catalogue/catalogue-words.ts'
 import { type ImportState, useCatalogueImport } from '../catalogue/use-catalogue-import.ts'
+import { useConnectedChannels } from '../channels/connected-channels.ts'
 import { relativeTime } from '../ui/relative-time.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
 
@@ -26,6 +27,7 @@ export function CatalogueScreen() {
   const [reloads, setReloads] = useState(0)
   const reload = useCallback(() => setReloads((n) => n + 1), [])
   const imports = useCatalogueImport(reload)
+  const shopifyConnected = useConnectedChannels()?.has('shopify') ?? false
 
   // Typing settles for a moment before the search runs.
   useEffect(() => {
@@ -68,7 +70,10 @@ export function CatalogueScreen() {
           <h1>Catalogue</h1>
           <p className="muted">The products Parley shows in messages and answers questions about.</p>
         </div>
-        <ImportButton imports={imports} />
+        <div className="page-actions">
+          {shopifyConnected ? <SyncButton imports={imports} /> : null}
+          <ImportButton imports={imports} />
+        </div>
       </div>
       {imports.error ? (
         <p className="banner error" role="alert">
@@ -84,7 +89,10 @@ export function CatalogueScreen() {
             Import a product export from Shopify (Products → Export → CSV), or a spreadsheet with the columns
             handle, title, price, currency, image, url and stock.
           </p>
-          <ImportButton imports={imports} label="Import your products" />
+          <div className="page-actions">
+            {shopifyConnected ? <SyncButton imports={imports} label="Sync your Shopify products" /> : null}
+            <ImportButton imports={imports} label="Import your products" />
+          </div>
         </div>
       ) : (
         <div className="catalogue-layout">
@@ -219,6 +227,16 @@ function ImportButton({ imports, label = 'Import CSV' }: { imports: ImportState;
   )
 }
 
+function SyncButton({ imports, label = 'Sync from Shopify' }: { imports: ImportState; label?: string }) {
+  const busy =
+    imports.uploading || imports.current?.status === 'queued' || imports.current?.status === 'running'
+  return (
+    <button type="button" className="button" disabled={busy} onClick={() => void imports.syncShopify()}>
+      {label}
+    </button>
+  )
+}
+
 function ImportPanel({ imports }: { imports: ImportState }) {
   const job = imports.current
   const headingId = useId()
@@ -228,7 +246,11 @@ function ImportPanel({ imports }: { imports: ImportState }) {
   return (
     <section className={`import-panel ${job.status}`} aria-labelledby={headingId}>
       <div className="import-head">
-        <h2 id={headingId}>{running ? `Importing ${job.fileName}` : `Imported ${job.fileName}`}</h2>
+        <h2 id={headingId}>
+          {job.source === 'shopify'
+            ? `${running ? 'Syncing from' : 'Synced from'} ${job.fileName || 'Shopify'}`
+            : `${running ? 'Importing' : 'Imported'} ${job.fileName}`}
+        </h2>
         <span className="muted small" aria-live="polite">
           {importOutcome(job)}
         </span>
@@ -245,7 +267,8 @@ function ImportPanel({ imports }: { imports: ImportState }) {
       </div>
       {job.status === 'running' ? (
         <p className="muted small">
-          {plural(job.rows, 'row')} read so far. You can leave this page; the import carries on.
+          {plural(job.rows, job.source === 'shopify' ? 'product' : 'row')} read so far. You can leave this
+          page; the import carries on.
         </p>
       ) : null}
       {job.status === 'failed' ? (

@@ -1,6 +1,6 @@
 // Catalogue search on Postgres full-text search (the GIN index on to_tsvector('simple', search_text)): every word
 // must match, the last one as a prefix so results follow typing; filters for stock and product type; ranked,
-// then by title. One query returns the page and the total.
+// then by title.
 import type { Database, Product, ProductVariant } from '@parley/db'
 import { type Kysely, sql, type Transaction } from 'kysely'
 
@@ -34,31 +34,24 @@ export async function searchProducts(
 ): Promise<{ products: ProductRow[]; total: number }> {
   const tsquery = search.q ? toPrefixQuery(search.q) : null
   if (search.q && tsquery === null) return { products: [], total: 0 }
-  // The page and the total first (the window count sees every match, so nothing else is computed per match),
-  // then the variant counts of that page only.
-  let page = db
-    .selectFrom('products as p')
-    .select(['p.id', sql<number>`count(*) over ()`.as('total')])
-    .where('p.merchant_id', '=', merchantId)
-  if (tsquery !== null) page = page.where(sql<boolean>`p.search_vector @@ to_tsquery('simple', ${tsquery})`)
-  if (search.inStock !== undefined) page = page.where('p.in_stock', '=', search.inStock)
-  if (search.type) page = page.where('p.product_type', '=', search.type)
+  let matches = db.selectFrom('products as p').where('p.merchant_id', '=', merchantId)
+  if (tsquery !== null)
+    matches = matches.where(sql<boolean>`p.search_vector @@ to_tsquery('simple', ${tsquery})`)
+  if (search.inStock !== undefined) matches = matches.where('p.in_stock', '=', search.inStock)
+  if (search.type) matches = matches.where('p.product_type', '=', search.type)
+  // The page and the total are two statements: a window count(*) over () made the page read and rank every
+  // match (every product when browsing) before the limit; apart, the page stops after offset + limit rows
+  // in index order and the count is an index-only scan or a GIN bitmap count (catalogue.bench.ts, BENCHMARKS.md).
+  let page = matches.select('p.id')
   if (tsquery !== null) {
     page = page.orderBy(sql`ts_rank(p.search_vector, to_tsquery('simple', ${tsquery}))`, 'desc')
   }
-  const ids = await page
-    .orderBy('p.title')
-    .orderBy('p.id')
-    .limit(search.limit)
-    .offset(search.offset)
-    .execute()
-  let total = Number(ids[0]?.total ?? 0)
-  if (ids.length === 0) {
-    // Past the last page the window has no row to carry the count: ask for it.
-    if (search.offset > 0)
-      total = (await searchProducts(db, merchantId, { ...search, limit: 1, offset: 0 })).total
-    return { products: [], total }
-  }
+  const [ids, counted] = await Promise.all([
+    page.orderBy('p.title').orderBy('p.id').limit(search.limit).offset(search.offset).execute(),
+    matches.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  const total = Number(counted.n)
+  if (ids.length === 0) return { products: [], total }
   const order = ids.map((r) => r.id)
   const rows = await db
     .selectFrom('products as p')

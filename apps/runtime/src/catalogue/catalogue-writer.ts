@@ -48,6 +48,7 @@ async function writeUniqueBatch(
   drafts: readonly ProductDraft[],
   now: Date,
 ): Promise<WriteCounts> {
+  const renamed = await followRenamedHandles(db, merchantId, drafts)
   const rows = drafts.map((d) => {
     const s = summarise(d)
     return {
@@ -212,10 +213,33 @@ async function writeUniqueBatch(
   }
 
   let touched = 0
+  for (const id of renamed) changedVariantsOf.add(id)
   for (const id of changedVariantsOf) if (!created.has(id) && !updated.has(id)) touched++
   return {
     created: created.size,
     updated: updated.size + touched,
     unchanged: drafts.length - created.size - updated.size - touched,
   }
+}
+
+/**
+ * A store product whose handle changed (Shopify lets merchants edit it) keeps its row: the upsert matches by
+ * handle, so the row known by the draft's external id takes the new handle first, unless another row already
+ * has it. Returns the ids of the rows renamed.
+ */
+async function followRenamedHandles(
+  db: Db,
+  merchantId: string,
+  drafts: readonly ProductDraft[],
+): Promise<string[]> {
+  const known = drafts.filter((d) => d.externalId !== null)
+  if (known.length === 0) return []
+  const result = await sql<{ id: string }>`
+    update products p set handle = r.handle
+    from unnest(${known.map((d) => d.externalId)}::text[], ${known.map((d) => d.handle)}::text[])
+      as r(external_id, handle)
+    where p.merchant_id = ${merchantId} and p.external_id = r.external_id and p.handle is distinct from r.handle
+      and not exists (select 1 from products q where q.merchant_id = ${merchantId} and q.handle = r.handle)
+    returning p.id`.execute(db)
+  return result.rows.map((r) => r.id)
 }

@@ -87,6 +87,81 @@ export async function createCsvImport(
 }
 
 /**
+ * Queues a sync from a connected Shopify store; while one for this store is queued or running, that one is
+ * returned instead (pressing the button twice starts one sync).
+ */
+export async function createShopifyImport(
+  db: Kysely<Database>,
+  input: { merchantId: string; createdBy: string | null; channelId: string; shopName: string; now: Date },
+): Promise<CatalogueImport> {
+  return db.transaction().execute(async (trx) => {
+    // Serialises concurrent presses for one merchant (the lock is the merchant row, held to the commit).
+    await trx.selectFrom('merchants').select('id').where('id', '=', input.merchantId).forUpdate().execute()
+    const open = await trx
+      .selectFrom('catalogue_imports')
+      .selectAll()
+      .where('merchant_id', '=', input.merchantId)
+      .where('source', '=', 'shopify')
+      .where('status', 'in', ['queued', 'running'])
+      .where(sql<boolean>`options->>'channelId' = ${input.channelId}`)
+      .executeTakeFirst()
+    if (open) return open
+    return trx
+      .insertInto('catalogue_imports')
+      .values({
+        merchant_id: input.merchantId,
+        source: 'shopify',
+        file_name: input.shopName,
+        options: jsonb({ currency: null, storeUrl: null, channelId: input.channelId }),
+        created_by: input.createdBy,
+        created_at: input.now,
+        updated_at: input.now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  })
+}
+
+/** A sync learns its size (the store's product count) and currency from its first page. */
+export async function recordSyncTotal(
+  db: Db,
+  job: Pick<CatalogueImport, 'merchant_id' | 'id'>,
+  workerId: string,
+  total: number,
+  currency: string,
+): Promise<void> {
+  await db
+    .updateTable('catalogue_imports')
+    .set({
+      bytes_total: total,
+      options: sql<CatalogueImportOptions>`options || ${jsonb({ currency })}`,
+    })
+    .where('merchant_id', '=', job.merchant_id)
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute()
+}
+
+/** The store's currency as its last sync read it, for products a webhook brings (their payload has none). */
+export async function lastSyncedCurrency(
+  db: Db,
+  merchantId: string,
+  channelId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('catalogue_imports')
+    .select(sql<string | null>`options->>'currency'`.as('currency'))
+    .where('merchant_id', '=', merchantId)
+    .where('source', '=', 'shopify')
+    .where(sql<boolean>`options->>'channelId' = ${channelId}`)
+    .where(sql<boolean>`options->>'currency' is not null`)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.currency ?? null
+}
+
+/**
  * Claims the oldest queued job, or a running one whose worker stopped renewing its lease (it starts over: the
  * writes are idempotent, and the counters are reset so they describe this run).
  */

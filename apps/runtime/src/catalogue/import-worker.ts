@@ -1,28 +1,37 @@
 // Runs catalogue imports in the background, one at a time per process: uploads only queue a job, so a large
 // file never holds a request open, and the screen follows the job's row (it survives a reload, and a restart:
 // a job whose worker stopped renewing its lease is claimed again and re-run, which the idempotent writes allow).
-import type { Database } from '@parley/db'
+import type { CatalogueImport, CatalogueImportError, Database } from '@parley/db'
 import type { Kysely } from 'kysely'
+import type { RuntimeDeps } from '../deps.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Clock } from '../time/clock.ts'
 import { writeProducts } from './catalogue-writer.ts'
 import { CsvImportFailure, readProductCsv } from './csv-import.ts'
-import type { RowError } from './csv-products.ts'
-import { claimNextImport, finishImport, readImportFile, recordImportProgress } from './import-jobs.ts'
+import {
+  claimNextImport,
+  finishImport,
+  readImportFile,
+  recordImportProgress,
+  recordSyncTotal,
+} from './import-jobs.ts'
 import type { ProductDraft } from './product-draft.ts'
+import { ShopifySyncFailure, syncShopifyProducts } from './shopify-sync.ts'
 
 const LEASE_MS = 2 * 60_000
 
-export interface CatalogueImportWorkerDeps {
+export interface CatalogueImportWorkerDeps extends Pick<RuntimeDeps, 'egress' | 'config'> {
   db: Kysely<Database>
   clock: Clock
   logger: Logger
   instanceId: string
+  /** Products a page of a Shopify sync asks for (tests make pages small). */
+  shopifyPageSize?: number
 }
 
 interface Batch {
   products: ProductDraft[]
-  errors: RowError[]
+  errors: CatalogueImportError[]
   rows: number
   bytes: number
 }
@@ -76,12 +85,11 @@ export class CatalogueImportWorker {
       if (!job) return
       let failure: string | null = null
       try {
-        // Only CSV jobs are created today; a store sync would add its source here.
         if (job.source === 'csv') await this.runCsv(job)
-        else failure = 'This kind of import is not supported yet'
+        else await this.runShopify(job)
       } catch (error) {
         if (error instanceof ImportLostError) continue
-        if (error instanceof CsvImportFailure) failure = error.message
+        if (error instanceof CsvImportFailure || error instanceof ShopifySyncFailure) failure = error.message
         else {
           this.deps.logger.error('catalogue import failed', { importId: job.id, error })
           failure = 'The import stopped because of an error on our side; try again'
@@ -111,6 +119,25 @@ export class CatalogueImportWorker {
           bytes: batch.bytes,
           rows: batch.rows,
         }),
+    )
+  }
+
+  private async runShopify(job: CatalogueImport) {
+    await syncShopifyProducts(
+      this.deps,
+      job,
+      async (page) => {
+        if (page.first) {
+          await recordSyncTotal(this.deps.db, job, this.deps.instanceId, page.total, page.currency)
+        }
+        await this.write(job, {
+          products: page.products,
+          errors: page.errors,
+          bytes: page.read,
+          rows: page.read,
+        })
+      },
+      { pageSize: this.deps.shopifyPageSize },
     )
   }
 

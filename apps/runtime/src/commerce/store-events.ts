@@ -2,6 +2,7 @@
 // detection, orders end recovery runs as `recovered` and record revenue, shipments start shipping updates.
 // Each event is one step transaction, deduplicated on the store's event id.
 import { type Contact, jsonb } from '@parley/db'
+import { recommendProducts } from '../catalogue/recommendations.ts'
 import {
   latestConversationId,
   openConversation,
@@ -278,7 +279,11 @@ async function orderCreated(
         correlationKey: `order:${order.number}`,
         vars: {
           contact: contactVars(resolved.contact),
-          order: orderVars(order),
+          // The catalogue's suggestions for post-purchase flows (catalogue/recommendations.ts).
+          order: {
+            ...orderVars(order),
+            recommendations: await recommendProducts(trx, merchantId, order.items),
+          },
           ...(await storeVars(trx, merchantId).then((s) => ({ store: s.store }))),
         },
       })

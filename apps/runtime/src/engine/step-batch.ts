@@ -13,6 +13,7 @@ import {
   snapshotVars,
   step,
 } from '@parley/flow'
+import { catalogueCard } from '../catalogue/product-cards.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { escalationRows } from '../effects/escalate.ts'
 import { httpJobRow } from '../effects/http-request.ts'
@@ -190,9 +191,10 @@ export class StepBatch {
    * Applies policy to a send and plans its rows: the transcript row (queued, or skipped with the reason) and,
    * when queued, the outbox row the relay sends after commit.
    */
-  async send(req: SendRequest): Promise<SendOutcome> {
-    const target = await this.target(req.merchantId, req.conversationId)
+  async send(request: SendRequest): Promise<SendOutcome> {
+    const target = await this.target(request.merchantId, request.conversationId)
     if (!target) return { status: 'skipped', messageId: null, reason: 'no_channel' }
+    const req = await this.#withCatalogueCard(request)
     const now = this.ctx.now
     const windowStart = now - target.merchant.frequency_cap_window_minutes * 60_000
     if (req.purpose === 'marketing') {
@@ -213,6 +215,16 @@ export class StepBatch {
       this.#marketingSent.set(target.contact.id, sentInWindow + 1)
     }
     return recordSendRows(this.ctx, req, rows)
+  }
+
+  /** The one place a message's product card takes the catalogue's image, price and link (catalogue/product-cards.ts). */
+  async #withCatalogueCard(req: SendRequest): Promise<SendRequest> {
+    const card = req.message.product
+    if (!card?.productId) return req
+    return {
+      ...req,
+      message: { ...req.message, product: await catalogueCard(this.trx, req.merchantId, card) },
+    }
   }
 
   /** Writes the batch's write set with one statement. */

@@ -1434,6 +1434,28 @@ const cases: BadInputCase[] = [
       headers: { 'content-type': 'text/csv' },
     }),
   ),
+  // catalogue-sync: the Shopify sync button and the products/* webhooks (refused before anything is written).
+  ...(
+    [
+      ['none', 401, 'unauthorized'],
+      ['no-csrf', 403, 'csrf_failed'],
+      ['agent', 403, 'forbidden'],
+      ['apikey', 401, 'unauthorized'],
+    ] as const
+  ).map(([auth, status, code]) => bad('POST', '/api/catalogue/shopify-sync', auth, status, code)),
+  ...['products/create', 'products/update', 'products/delete'].flatMap((topic) => [
+    bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+      name: `${topic}, wrong HMAC`,
+      body: { id: 632910392, handle: 'mug', title: 'Mug', variants: [{ price: '9.00' }] },
+      headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': topic, 'x-shopify-hmac-sha256': 'AAAA' },
+    }),
+    bad('POST', '/webhooks/shopify/{shopifyChannelId}', 'none', 401, 'unauthorized', {
+      name: `${topic}, another channel's secret`,
+      body: { id: 632910392, handle: 'mug', title: 'Mug', variants: [{ price: '9.00' }] },
+      headers: { ...SHOPIFY_HEADERS, 'x-shopify-topic': topic },
+      sign: 'shopify-other',
+    }),
+  ]),
   bad('POST', '/api/catalogue/imports', 'session', 415, 'unsupported_media_type', {
     name: 'JSON instead of a file',
     body: { handle: 'mug' },

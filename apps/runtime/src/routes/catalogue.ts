@@ -18,11 +18,13 @@ import type { CatalogueImport, ProductImage, ProductVariant } from '@parley/db'
 import { findProduct, type ProductRow, productTypes, searchProducts } from '../catalogue/catalogue-search.ts'
 import {
   createCsvImport,
+  createShopifyImport,
   EmptyUpload,
   findImport,
   listImports,
   UploadTooLarge,
 } from '../catalogue/import-jobs.ts'
+import { findShopifyStore } from '../catalogue/shopify-sync.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'
@@ -112,6 +114,19 @@ const progress = createRoute({
       description: 'The import',
       content: { 'application/json': { schema: catalogueImportDetailSchema } },
     },
+    ...errorResponses,
+  },
+})
+
+const shopifySync = createRoute({
+  method: 'post',
+  path: '/shopify-sync',
+  tags,
+  summary: 'Import every product of the connected Shopify store (in the background, like an upload)',
+  security: [{ session: [] }],
+  middleware: guard,
+  responses: {
+    202: { description: 'Queued', content: { 'application/json': { schema: catalogueImportDetailSchema } } },
     ...errorResponses,
   },
 })
@@ -230,6 +245,22 @@ export function catalogueRoutes(deps: RuntimeDeps) {
         if (error instanceof EmptyUpload) throw new AppError(400, 'bad_request', 'The file is empty')
         throw error
       }
+      deps.catalogueImports?.kick()
+      return c.json(importDetail(job), 202)
+    })
+    .openapi(shopifySync, async (c) => {
+      const caller = getSessionCaller(c)
+      const store = await findShopifyStore(db, caller.merchantId)
+      if (!store) {
+        throw new AppError(409, 'conflict', 'Connect a Shopify store on the Channels screen first')
+      }
+      const job = await createShopifyImport(db, {
+        merchantId: caller.merchantId,
+        createdBy: caller.userId,
+        channelId: store.id,
+        shopName: store.name,
+        now: new Date(clock.now()),
+      })
       deps.catalogueImports?.kick()
       return c.json(importDetail(job), 202)
     })

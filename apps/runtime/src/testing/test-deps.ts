@@ -49,6 +49,7 @@ export async function createTestDeps(
   const clock = new ManualClock()
   const realtime = new InProcessRealtime()
   const config = overrides.config ?? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' })
+  const egress = createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) })
   const deps = withProcessState({
     db: database.db,
     dbKind: database.kind,
@@ -64,7 +65,7 @@ export async function createTestDeps(
       config,
     ),
     channels: {},
-    egress: createEgress({ allowList: parseEgressAllowList(config.EGRESS_ALLOW_LIST) }),
+    egress,
     flowChecker: createFlowChecker({ allowList: config.EGRESS_ALLOW_LIST }),
     instanceId: `test-${process.pid}`,
     passwordHashing: TEST_PASSWORD_HASHING,
@@ -73,6 +74,8 @@ export async function createTestDeps(
       clock: overrides.clock ?? clock,
       logger: createLogger('silent'),
       instanceId: `test-${process.pid}`,
+      egress,
+      config,
     }),
     ...overrides,
   })

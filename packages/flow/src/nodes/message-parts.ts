@@ -24,6 +24,11 @@ export const productCardSchema = z.object({
   price: z.string().max(500).default(''),
   currency: z.string().max(500).default(''),
   url: z.string().max(2000).default(''),
+  /**
+   * Which product this is, e.g. `{{cart.items[0].productId}}` (the store's product id, a handle, a variant id or
+   * a SKU): when the catalogue knows it, the runtime shows the catalogue's image, price and link instead.
+   */
+  productId: z.string().max(500).default(''),
 })
 export type ProductCardConfig = z.infer<typeof productCardSchema>
 
@@ -53,6 +58,8 @@ export function renderProductCard(card: ProductCardConfig, vars: FlowVars): Prod
   if (currency) rendered.currency = currency
   const url = renderOptional(card.url, vars)
   if (url) rendered.url = url
+  const productId = renderOptional(card.productId ?? '', vars)
+  if (productId) rendered.productId = productId
   return rendered
 }
 
@@ -95,8 +102,8 @@ export function messageTemplates(parts: MessageParts): string[] {
   const templates = [parts.text]
   if (parts.imageUrl) templates.push(parts.imageUrl)
   if (parts.product) {
-    const { title, imageUrl, price, currency, url } = parts.product
-    templates.push(title, imageUrl, price, currency, url)
+    const { title, imageUrl, price, currency, url, productId } = parts.product
+    templates.push(title, imageUrl, price, currency, url, productId ?? '')
   }
   if (parts.whatsappTemplate) templates.push(...parts.whatsappTemplate.params)
   return templates.filter((t) => t !== '')

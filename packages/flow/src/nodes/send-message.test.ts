@@ -90,6 +90,29 @@ describe('send-message', () => {
     expect(run.status).not.toBe('done')
   })
 
+  it('a product card names its product for the catalogue, and leaves it out when the template is empty', () => {
+    const card = { title: '{{cart.items[0].title}}', productId: '{{cart.items[0].productId}}' }
+    const withId = runNode(
+      'send-message',
+      { text: 'Hi', product: card },
+      {
+        vars: { cart: { items: [{ title: 'Blue Mug', productId: '632910392' }] } },
+      },
+    )
+    const sent = withId.last.effects[0] as { message: { product: unknown } }
+    expect(sent.message.product).toEqual({ title: 'Blue Mug', productId: '632910392' })
+    const without = runNode(
+      'send-message',
+      { text: 'Hi', product: card },
+      {
+        vars: { cart: { items: [{ title: 'Blue Mug' }] } },
+      },
+    )
+    expect((without.last.effects[0] as { message: { product: unknown } }).message.product).toEqual({
+      title: 'Blue Mug',
+    })
+  })
+
   it('makes each button its own output, typed text "Anything else", and silence "No reply"', () => {
     const buttons = [
       { id: 'more', title: 'Another question' },

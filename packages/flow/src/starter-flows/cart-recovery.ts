@@ -42,6 +42,7 @@ export const cartRecoveryFlow: FlowDocument = {
           price: '{{cart.items[0].price}}',
           currency: '{{cart.currency}}',
           url: '{{cart.url}}',
+          productId: '{{cart.items[0].productId}}',
         },
         purpose: 'marketing',
       },

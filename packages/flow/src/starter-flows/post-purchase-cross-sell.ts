@@ -38,6 +38,7 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
           price: `{{${pick}.price}}`,
           currency: '{{order.currency}}',
           url: `{{${pick}.url}}`,
+          productId: `{{${pick}.productId}}`,
         },
         purpose: 'marketing',
         whatsappTemplate: {

@@ -29,7 +29,7 @@ export const WEBHOOK_SUBSCRIPTION_CREATE = `mutation webhookSubscriptionCreate($
 }`
 
 type Deps = Pick<RuntimeDeps, 'egress' | 'config'>
-interface Credentials {
+export interface ShopifyCredentials {
   shopDomain: string
   accessToken: string
 }
@@ -39,7 +39,13 @@ function adminUrl(deps: Deps, shopDomain: string): string {
   return `${base}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`
 }
 
-async function graphql(deps: Deps, credentials: Credentials, query: string, variables?: Obj): Promise<Obj> {
+/** One Admin GraphQL call under the egress policy; Shopify's refusal (or a GraphQL error) is thrown in its words. */
+export async function shopifyGraphql(
+  deps: Deps,
+  credentials: ShopifyCredentials,
+  query: string,
+  variables?: Obj,
+): Promise<Obj> {
   const answer = await callProviderJson(deps, 'Shopify', {
     method: 'POST',
     url: adminUrl(deps, credentials.shopDomain),
@@ -59,8 +65,8 @@ async function graphql(deps: Deps, credentials: Credentials, query: string, vari
   return isObj(json.data) ? json.data : {}
 }
 
-export async function readShop(deps: Deps, credentials: Credentials): Promise<{ name: string }> {
-  const data = await graphql(deps, credentials, SHOP_QUERY)
+export async function readShop(deps: Deps, credentials: ShopifyCredentials): Promise<{ name: string }> {
+  const data = await shopifyGraphql(deps, credentials, SHOP_QUERY)
   const name = isObj(data.shop) ? str(data.shop.name) : undefined
   if (!name) throw new ProviderRejectedError('Shopify', 'the shop query returned no shop')
   return { name }
@@ -69,12 +75,12 @@ export async function readShop(deps: Deps, credentials: Credentials): Promise<{ 
 /** Registers every topic; a topic already registered at this address counts as done. */
 export async function registerShopifyWebhooks(
   deps: Deps,
-  credentials: Credentials,
+  credentials: ShopifyCredentials,
   callbackUrl: string,
 ): Promise<string[]> {
   const registered: string[] = []
   for (const topic of SHOPIFY_WEBHOOK_TOPICS) {
-    const data = await graphql(deps, credentials, WEBHOOK_SUBSCRIPTION_CREATE, {
+    const data = await shopifyGraphql(deps, credentials, WEBHOOK_SUBSCRIPTION_CREATE, {
       topic,
       webhookSubscription: { callbackUrl, format: 'JSON' },
     })

@@ -3,6 +3,10 @@
 // signed body, stale deliveries skipped (shopify-delivery.ts); the topic header picks the translation into a
 // store event, which the engine processes exactly like POST /api/events.
 import { Hono } from 'hono'
+import {
+  handleShopifyProductWebhook,
+  isShopifyProductTopic,
+} from '../../catalogue/shopify-product-webhooks.ts'
 import type { StoreEvent } from '../../commerce/store-event-schema.ts'
 import { processStoreEvent } from '../../commerce/store-events.ts'
 import type { RuntimeDeps } from '../../deps.ts'
@@ -78,6 +82,14 @@ export function shopifyRoutes(
       return c.json({ ok: true, topic, duplicate: result.duplicate })
     }
     const bodyKey = shopifyDeliveryKey(topic, payload)
+    if (isShopifyProductTopic(topic)) {
+      // The catalogue, not the engine: products/* keep the synced products current.
+      const result = await handleShopifyProductWebhook(deps, channel, topic, payload, raw, {
+        source: shopifyReceiptSource(channel.id),
+        keys: [webhookId, ...eventKey, ...(bodyKey === undefined ? [] : [bodyKey])],
+      })
+      return c.json({ ok: true, topic, ...result })
+    }
     const translation = translateShopifyWebhook(topic, webhookId, payload)
     if ('ignored' in translation) {
       // Answered 200: Shopify retries anything else for 48 hours, and a retry cannot change the answer.

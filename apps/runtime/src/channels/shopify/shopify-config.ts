@@ -7,3 +7,9 @@ export const shopifyChannelConfig = z.object({
 })
 
 export type ShopifyChannelConfig = z.infer<typeof shopifyChannelConfig>
+
+/** What calling the store's Admin API needs (the catalogue sync): given when the store was connected. */
+export const shopifyAdminConfig = z.object({
+  shopDomain: z.string().min(1),
+  accessToken: z.string().min(1),
+})

@@ -1,0 +1,93 @@
+// Post-purchase suggestions from the catalogue: not what was bought, active and in stock, the bought types first;
+// shaped like cart items so the card finds the product again.
+import { testDatabases } from '@parley/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { writeProducts } from './catalogue-writer.ts'
+import type { ProductDraft } from './product-draft.ts'
+import { recommendProducts } from './recommendations.ts'
+
+function draft(
+  n: number,
+  title: string,
+  type: string,
+  more: Partial<ProductDraft> = {},
+  stock = 4,
+): ProductDraft {
+  return {
+    handle: title.toLowerCase().replace(/\s+/g, '-'),
+    externalId: `gid://shopify/Product/${n}`,
+    title,
+    description: '',
+    vendor: 'Linen & Co',
+    productType: type,
+    tags: [],
+    status: 'active',
+    url: `https://shop.example/products/${n}`,
+    currency: 'EUR',
+    optionNames: [],
+    images: [{ src: `https://cdn.example/${n}.jpg`, position: 1, alt: null }],
+    variants: [
+      {
+        key: 'options:default',
+        externalId: null,
+        sku: null,
+        title: 'Default',
+        options: [null, null, null],
+        price: '30.00',
+        compareAtPrice: null,
+        inventory: stock,
+        imageUrl: null,
+        position: 1,
+      },
+    ],
+    partial: false,
+    ...more,
+  }
+}
+
+describe.each(testDatabases())('recommendProducts on %s', (kind) => {
+  let t: TestDeps
+  let merchantId: string
+
+  beforeAll(async () => {
+    t = await createTestDeps(kind)
+    merchantId = (await seedMerchant(t.deps.db)).merchantId
+    await writeProducts(
+      t.deps.db,
+      merchantId,
+      [
+        draft(101, 'Waxed Coat', 'Outerwear'),
+        draft(102, 'Wool Scarf', 'Accessories'),
+        draft(103, 'Quilted Liner', 'Outerwear'),
+        draft(104, 'Rain Boots', 'Outerwear', {}, 0),
+        draft(105, 'Archived Parka', 'Outerwear', { status: 'archived' }),
+        draft(106, 'Canvas Tote', 'Bags'),
+      ],
+      new Date(),
+    )
+  })
+  afterAll(() => t?.close())
+
+  it('suggests in-stock active products not bought, the bought types first', async () => {
+    const picks = await recommendProducts(t.deps.db, merchantId, [{ title: 'Waxed Coat', productId: '101' }])
+    expect(picks.map((p) => p.title)).toEqual(['Quilted Liner', 'Canvas Tote', 'Wool Scarf'])
+    expect(picks[0]).toEqual({
+      title: 'Quilted Liner',
+      quantity: 1,
+      price: 30,
+      currency: 'EUR',
+      imageUrl: 'https://cdn.example/103.jpg',
+      image: 'https://cdn.example/103.jpg',
+      url: 'https://shop.example/products/103',
+      productId: 'gid://shopify/Product/103',
+    })
+  })
+
+  it('knows the bought product by title when the order carries no id, and suggests nothing from an empty catalogue', async () => {
+    const picks = await recommendProducts(t.deps.db, merchantId, [{ title: 'Canvas Tote' }], 5)
+    expect(picks.map((p) => p.title)).toEqual(['Quilted Liner', 'Waxed Coat', 'Wool Scarf'])
+    const other = (await seedMerchant(t.deps.db)).merchantId
+    expect(await recommendProducts(t.deps.db, other, [{ title: 'Canvas Tote' }])).toEqual([])
+  })
+})
