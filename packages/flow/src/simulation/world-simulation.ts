@@ -18,7 +18,7 @@ import {
   type SendExemption,
   type SkipReason,
 } from '../send-policy/send-policy.ts'
-import { describeDeferral, describeSkip } from '../send-policy/send-reasons.ts'
+import { describeDeferral, describeHold, describeSkip } from '../send-policy/send-reasons.ts'
 import { SimulatedRun } from '../simulated-run.ts'
 import type { StepResult, TimerSet } from '../stepper.ts'
 import { answerFromCatalogue } from '../store-answers/catalogue-answer.ts'
@@ -30,6 +30,8 @@ export type SimulatedDelivery =
   | { kind: 'sent'; mode: 'free_form' | 'template' }
   | { kind: 'deferred'; until: number; mode: 'free_form' | 'template'; reason: string }
   | { kind: 'skipped'; skipReason: SkipReason; reason: string }
+  /** A marketing send paused while staff have the chat. */
+  | { kind: 'held'; mode: 'free_form' | 'template'; reason: string }
 
 export interface SimulatedMessage {
   from: 'shopper' | 'bot' | 'staff'
@@ -255,6 +257,7 @@ export class WorldSimulation {
     if (decision.kind === 'skip') {
       return { kind: 'skipped', skipReason: decision.reason, reason: describeSkip(decision.reason) }
     }
+    if (decision.kind === 'hold') return { kind: 'held', mode: decision.mode, reason: describeHold() }
     if (effect.purpose === 'marketing') this.marketingSentAt.push(now)
     if (decision.sendAt > now) {
       return {
