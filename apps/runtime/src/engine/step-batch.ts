@@ -51,6 +51,10 @@ export class StepBatch {
   /** Conversations the shopper wrote in during this batch: their sends see the WhatsApp window open. */
   readonly #inbound = new Set<string>()
   readonly #escalated = new Set<string>()
+  /** Contacts one of whose conversations this batch escalated: their marketing is held from now on. */
+  readonly #escalatedContacts = new Set<string>()
+  /** Conversations this batch gave back to the bot (nobody claimed the escalation). */
+  readonly #returnedToBot = new Set<string>()
   readonly #contactPatches = new Map<string, Partial<SendTarget['contact']>>()
 
   constructor(
@@ -175,9 +179,15 @@ export class StepBatch {
     if (this.#escalated.has(conversation.id)) {
       conversation = { ...conversation, status: conversation.status === 'assigned' ? 'assigned' : 'waiting' }
     }
+    let { contactWithStaff } = stored
+    if (this.#returnedToBot.has(conversation.id)) {
+      conversation = { ...conversation, status: 'bot' }
+      contactWithStaff = false
+    }
+    if (this.#escalatedContacts.has(contact.id)) contactWithStaff = true
     const patch = this.#contactPatches.get(contact.id)
     if (patch) contact = { ...contact, ...patch }
-    return { ...stored, conversation, contact }
+    return { ...stored, conversation, contact, contactWithStaff }
   }
 
   /**
@@ -238,6 +248,7 @@ export class StepBatch {
         }
         const { touch, note } = escalationRows(run, conversationId, effect, ctx.now)
         this.#escalated.add(conversationId)
+        this.#escalatedContacts.add(target.contact.id)
         this.writes.touchConversation(touch)
         ctx.notifications.push({
           merchantId: run.merchant_id,

@@ -17,6 +17,8 @@ export interface SendTarget {
   recipient: string | null
   /** The shopper blocked the bot on this channel (contact_identities.unreachable_at). */
   unreachable: boolean
+  /** One of the contact's conversations (any channel) waits for or is owned by staff: marketing is held. */
+  contactWithStaff: boolean
   timeZone: string
 }
 
@@ -93,7 +95,20 @@ export async function loadSendTargets(
   const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
   const contacts = await db
     .selectFrom('contacts')
-    .selectAll()
+    .selectAll('contacts')
+    // In the same read (no extra statement per step): does a person have any of this contact's chats?
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('conversations as staffed')
+            .select(eb.lit(1).as('one'))
+            .whereRef('staffed.merchant_id', '=', 'contacts.merchant_id')
+            .whereRef('staffed.contact_id', '=', 'contacts.id')
+            .where('staffed.status', 'in', ['waiting', 'assigned']),
+        )
+        .as('with_staff'),
+    )
     .where('merchant_id', '=', merchantId)
     .where('id', '=', anyUuid(contactIds))
     .execute()
@@ -109,9 +124,10 @@ export async function loadSendTargets(
   const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i]))
   const contactsById = new Map(contacts.map((c) => [c.id, c]))
   for (const conversation of conversations) {
-    const contact = contactsById.get(conversation.contact_id)
-    if (!contact)
+    const row = contactsById.get(conversation.contact_id)
+    if (!row)
       throw new Error(`Contact ${conversation.contact_id} of conversation ${conversation.id} not found`)
+    const { with_staff: withStaff, ...contact } = row
     const identity = recipients.get(`${contact.id}:${conversation.channel_id}`)
     targets.set(conversation.id, {
       merchant,
@@ -120,6 +136,7 @@ export async function loadSendTargets(
       channel: await readChannel(db, merchantId, conversation.channel_id),
       recipient: identity?.external_id ?? null,
       unreachable: identity?.unreachable_at != null,
+      contactWithStaff: Boolean(withStaff),
       timeZone: pickTimeZone(contact.timezone, merchant.timezone),
     })
   }
@@ -168,6 +185,7 @@ export function buildSendFacts(target: SendTarget, send: SendRequestFacts, sentI
     lastInboundAt: conversation.last_inbound_at,
     hasTemplate: send.hasTemplate,
     unreachable: target.unreachable,
+    contactWithStaff: target.contactWithStaff,
     frequencyCap: { limit: merchant.frequency_cap_count, sentInWindow },
     now: send.now,
   }

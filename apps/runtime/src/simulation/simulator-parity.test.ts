@@ -235,7 +235,9 @@ function simulatedLine(m: SimulatedMessage): Line {
       ? 'sent'
       : d.kind === 'deferred'
         ? `deferred until ${new Date(d.until).toISOString()}`
-        : `skipped: ${d.skipReason}`
+        : d.kind === 'held'
+          ? 'held'
+          : `skipped: ${d.skipReason}`
   return line
 }
 
