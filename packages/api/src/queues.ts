@@ -33,7 +33,10 @@ export const escalationQueueSchema = z
     key: z
       .string()
       .trim()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Use lower-case letters, digits, - or _ (at most 40), e.g. returns'),
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,39}$/,
+        'Use lower-case letters, digits, - or _ (at most 40), e.g. returns',
+      ),
     name: z.string().trim().min(1, 'Give the queue a name').max(60, 'Keep the name under 60 characters'),
     /** Null = the store's business hours (Settings → Messaging rules). */
     businessHours: businessHoursSchema.nullable(),

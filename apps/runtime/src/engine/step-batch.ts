@@ -6,6 +6,7 @@
 import type { NewMessage, Run } from '@parley/db'
 import {
   type EffectPort,
+  type EscalateEffect,
   type FlowEventInput,
   type PersistedFlowSnapshot,
   performEffects,
@@ -26,6 +27,9 @@ import {
   type SendRequest,
   sendRows,
 } from '../effects/send.ts'
+import { acknowledgementText } from '../handoff/acknowledgement.ts'
+import { queueSettings } from '../handoff/escalation-queues.ts'
+import { unclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { loadFlowVersion } from './flow-versions.ts'
@@ -142,6 +146,11 @@ export class StepBatch {
     })
   }
 
+  /** The conversation went back to the bot in this transaction (nobody claimed it): later sends see it so. */
+  returnToBot(conversationId: string): void {
+    this.#returnedToBot.add(conversationId)
+  }
+
   /** The contact row changed in this transaction (opt-out, opt-in): sends decided later see it. */
   patchContact(contactId: string, patch: Partial<SendTarget['contact']>): void {
     this.#contactPatches.set(contactId, { ...this.#contactPatches.get(contactId), ...patch })
@@ -219,6 +228,33 @@ export class StepBatch {
     return recordSendRows(this.ctx, req, rows)
   }
 
+  /**
+   * The handoff's rules at the moment of escalation (handoff/): the shopper is told at once, in the queue's words,
+   * when a person will reply; and unless someone already has the chat, the queue's unclaimed timeout is armed.
+   */
+  async #acknowledgeEscalation(
+    run: Run,
+    conversationId: string,
+    effect: EscalateEffect,
+    alreadyWithSomeone: boolean,
+  ): Promise<void> {
+    const target = await this.target(run.merchant_id, conversationId)
+    if (!target) return
+    const queue = await queueSettings(this.trx, run.merchant_id, effect.queue)
+    await this.send({
+      merchantId: run.merchant_id,
+      conversationId,
+      runId: run.id,
+      nodeId: effect.nodeId,
+      message: { text: acknowledgementText(queue, target.merchant, this.ctx.now) },
+      purpose: 'service',
+      exemption: 'handoff',
+    })
+    if (!alreadyWithSomeone) {
+      this.writes.setTimer(unclaimedTimer(run, this.ctx.now + queue.unclaimedTimeoutMinutes * 60_000))
+    }
+  }
+
   /** Writes the batch's write set with one statement. */
   async flush(): Promise<void> {
     await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
@@ -247,8 +283,10 @@ export class StepBatch {
           return
         }
         const { touch, note } = escalationRows(run, conversationId, effect, ctx.now)
+        const alreadyWithSomeone = target.conversation.status === 'assigned'
         this.#escalated.add(conversationId)
         this.#escalatedContacts.add(target.contact.id)
+        this.#returnedToBot.delete(conversationId)
         this.writes.touchConversation(touch)
         ctx.notifications.push({
           merchantId: run.merchant_id,
@@ -257,6 +295,7 @@ export class StepBatch {
           id: conversationId,
         })
         this.addMessage(note)
+        await this.#acknowledgeEscalation(run, conversationId, effect, alreadyWithSomeone)
       },
       lookupOrder: (effect) => lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber),
       answerProductQuestion: (effect, productIds) =>

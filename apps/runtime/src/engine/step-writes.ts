@@ -100,6 +100,11 @@ export class StepWrites {
     return failed
   }
 
+  /** A timer the runtime sets on a run itself (not the machine's), e.g. an escalation's unclaimed timeout. */
+  setTimer(timer: NewTimer): void {
+    this.#timersOf(timer.merchant_id, timer.run_id).byId.set(timer.timer_id, timer)
+  }
+
   /** A timer that fired (or was dropped). */
   deleteTimer(merchantId: string, runId: string, timerId: string): void {
     this.#timersOf(merchantId, runId).byId.set(timerId, null)
