@@ -60,6 +60,8 @@ export class StepBatch {
   /** Conversations this batch gave back to the bot (nobody claimed the escalation). */
   readonly #returnedToBot = new Set<string>()
   readonly #contactPatches = new Map<string, Partial<SendTarget['contact']>>()
+  /** Work that must see this batch's rows written (e.g. releasing held sends behind the ones just queued). */
+  readonly #afterFlush: (() => Promise<unknown>)[] = []
 
   constructor(
     readonly trx: Db,
@@ -255,9 +257,15 @@ export class StepBatch {
     }
   }
 
-  /** Writes the batch's write set with one statement. */
+  /** Runs `work` in this transaction once the batch's write set is written. */
+  afterFlush(work: () => Promise<unknown>): void {
+    this.#afterFlush.push(work)
+  }
+
+  /** Writes the batch's write set with one statement, then what waited for it. */
   async flush(): Promise<void> {
     await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
+    for (const work of this.#afterFlush.splice(0)) await work()
   }
 
   #perform(run: Run, result: StepResult): Promise<FlowEventInput[]> {

@@ -3,6 +3,7 @@
 // send goes out if its run still goes on (the cart is still abandoned) — only the latest of each run, the
 // earlier ones being out of date — and ends with a reason otherwise. The relay re-checks the rest as usual
 // (quiet hours, opt-out, the WhatsApp window).
+import { sql } from 'kysely'
 import { settleSkipped } from '../delivery/skipped-send.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
 
@@ -64,13 +65,13 @@ export async function releaseHeldSends(
     }
   }
   if (release.length > 0) {
-    await trx
-      .updateTable('outbox')
-      .set({ status: 'pending', next_attempt_at: new Date(ctx.now), updated_at: new Date(ctx.now) })
-      .where('merchant_id', '=', merchantId)
-      .where('id', 'in', release)
-      .where('status', '=', 'held')
-      .execute()
+    // A new place in the conversation's queue (seq = default): after what was said since it was held (the
+    // fallback, staff's replies, the bot's welcome back), not before it.
+    await sql`update outbox set status = 'pending', seq = default, next_attempt_at = ${new Date(ctx.now)},
+        updated_at = ${new Date(ctx.now)}
+      where merchant_id = ${merchantId} and id = any(${sql.val(release)}::uuid[]) and status = 'held'`.execute(
+      trx,
+    )
     ctx.queued += release.length
   }
   if (held.length > 0) {

@@ -99,6 +99,7 @@ export async function fireUnclaimed(batch: StepBatch, run: Run, dueAt: number): 
     purpose: 'service',
     exemption: 'none',
   })
-  await releaseHeldSends(trx, ctx, run.merchant_id, conversation.contact_id)
+  // Behind the fallback and whatever the run says next: released once the batch's rows are written.
+  batch.afterFlush(() => releaseHeldSends(trx, ctx, run.merchant_id, conversation.contact_id))
   return batch.step(run, { type: UNCLAIMED_EVENT }, { trigger: 'timer', machineNow: dueAt })
 }
