@@ -8,7 +8,7 @@ import {
   type Weekday,
   weekdaySchema,
 } from '@parley/api'
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { apiFieldErrors, errorAt, type FieldErrors, zodFieldErrors } from './field-errors.ts'
 import { Field, FieldMessage } from './rules-form.tsx'
@@ -37,7 +37,7 @@ export function QueuesSection() {
   // Stable keys for the queue cards (the flow name of a queue changes as it is typed).
   const [cardKeys, setCardKeys] = useState<number[]>([])
   const nextKey = useRef(0)
-  const keysFor = (count: number) => Array.from({ length: count }, () => nextKey.current++)
+  const keysFor = useCallback((count: number) => Array.from({ length: count }, () => nextKey.current++), [])
 
   useEffect(() => {
     api.settings.queues.get().then(
@@ -48,7 +48,7 @@ export function QueuesSection() {
       },
       (e) => setLoadError(errorMessage(e)),
     )
-  }, [])
+  }, [keysFor])
 
   if (loadError) {
     return (

@@ -68,7 +68,9 @@ describe('the acknowledgement', () => {
       acknowledgementClosed: 'The {{queue}} opens {{opens_at}}.',
       fallbackMessage: 'The {{queue}} is busy.',
     }
-    expect(acknowledgementText(weekend, store, monday(10))).toBe('The Weekend desk opens on Saturday at 10:00.')
+    expect(acknowledgementText(weekend, store, monday(10))).toBe(
+      'The Weekend desk opens on Saturday at 10:00.',
+    )
     expect(fallbackText(weekend)).toBe('The Weekend desk is busy.')
   })
 })

@@ -2,33 +2,12 @@
 // list, and the settings of the queue an escalation names (a queue nobody defined gets the support defaults).
 import type { EscalationQueueSetting, Weekday } from '@parley/api'
 import type { EscalationQueue, NewEscalationQueue } from '@parley/db'
+import { DEFAULT_QUEUES as BUILT_IN_QUEUES, defaultQueueFor } from '@parley/flow'
 import type { Db } from '../engine/step-transaction.ts'
 
-const acknowledgement = "I've asked the team — a person will reply here, usually within {{reply_time}}."
-const acknowledgementClosed =
-  "I've asked the team. They're away right now — a person will reply here after they're back {{opens_at}}."
-const fallbackMessage =
-  "Sorry, nobody from the team is free right now. I'm back to help, and you can write here anytime to ask for a person again."
-
-function defaultQueue(key: string, name: string, replyWithinMinutes: number): EscalationQueueSetting {
-  return {
-    key,
-    name,
-    businessHours: null,
-    replyWithinMinutes,
-    acknowledgement,
-    acknowledgementClosed,
-    unclaimedTimeoutMinutes: 15,
-    fallbackMessage,
-  }
-}
-
 /** What a merchant who never saved queues has. */
-export const DEFAULT_QUEUES: readonly EscalationQueueSetting[] = [
-  defaultQueue('sales', 'Sales', 15),
-  defaultQueue('support', 'Support', 30),
-  defaultQueue('returns', 'Returns', 60),
-]
+export const DEFAULT_QUEUES: readonly EscalationQueueSetting[] =
+  BUILT_IN_QUEUES as readonly EscalationQueueSetting[]
 
 function settingOf(row: EscalationQueue): EscalationQueueSetting {
   return {
@@ -102,8 +81,5 @@ export async function queueSettings(
     .where('key', '=', key)
     .executeTakeFirst()
   if (row) return settingOf(row)
-  const builtIn = DEFAULT_QUEUES.find((q) => q.key === key)
-  if (builtIn) return { ...builtIn }
-  const support = DEFAULT_QUEUES[1] as EscalationQueueSetting
-  return { ...support, key, name: key }
+  return defaultQueueFor(key) as EscalationQueueSetting
 }
