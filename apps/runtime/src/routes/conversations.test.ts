@@ -106,6 +106,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
     ])
 
@@ -172,6 +173,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
       'staff: Hi, I am Sam. Which order is it?',
       'shopper: Order #1001',
