@@ -103,6 +103,8 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       .where('merchant_id', '=', merchant.merchantId)
       .where('id', '=', quiet.conversationId)
       .execute()
+    // One send per conversation in flight: the acknowledgement, then the step's note.
+    await relayOutbox(t.deps)
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
