@@ -134,8 +134,9 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'GET',
       `/api/conversations/${id}`,
     )
-    // One step, one timestamp: the shopper's message, the escalation note, then the bot's hand-off message.
-    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'system', 'bot'])
+    // One step, one timestamp: the shopper's message, the escalation note, the queue's acknowledgement, then the
+    // step's own hand-off message.
+    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'system', 'bot', 'bot'])
 
     // Replying needs the conversation first.
     expect((await call(agent, 'POST', `/api/conversations/${id}/messages`, { text: 'Hi!' })).status).toBe(409)
