@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { inviteRoutes } from './routes/invites.ts'
 import { privacyRoutes } from './routes/privacy.ts'
+import { queueRoutes } from './routes/queues.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { simulationWorldRoutes } from './routes/simulation-world.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
@@ -85,6 +86,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/flows', flowRoutes(deps))
   app.route('/api/starter-flows', starterFlowRoutes())
   // settings and team (settings-team helper)
+  // escalation queues (handoff helper): before /api/settings so its own router answers
+  app.route('/api/settings/queues', queueRoutes(deps))
   app.route('/api/settings', settingsRoutes(deps))
   app.route('/api/team', teamRoutes(deps))
   app.route('/api/invites', inviteRoutes(deps))

@@ -2,7 +2,7 @@
 // with no HTTP in them. http/errors.ts maps each kind to a status and an error code in one table, so a caller
 // that is not HTTP (a webhook that ignores a missing order, a background loop) can tell the kinds apart too.
 
-export type DomainErrorKind = 'not_found' | 'conflict' | 'validation'
+export type DomainErrorKind = 'not_found' | 'conflict' | 'validation' | 'taken' | 'outside_window'
 
 /** The base of every domain error; `details` is shown to the caller as is. */
 export abstract class DomainError extends Error {
@@ -34,4 +34,24 @@ export class ConflictError extends DomainError {
 /** The input is well formed but not acceptable. */
 export class ValidationError extends DomainError {
   readonly kind = 'validation'
+}
+
+/** Another staff member has the conversation (two took it at once, or it was already theirs). */
+export class ConversationTakenError extends DomainError {
+  readonly kind = 'taken'
+
+  constructor(byName: string) {
+    super(`${byName} has this conversation`, { by: { name: byName } })
+  }
+}
+
+/** A free-form staff reply on WhatsApp outside the 24-hour window: only an approved template can go. */
+export class OutsideWindowError extends DomainError {
+  readonly kind = 'outside_window'
+
+  constructor() {
+    super(
+      'More than 24 hours have passed since the shopper last wrote on WhatsApp, so only an approved template can reach them. Choose a template to send.',
+    )
+  }
 }

@@ -31,6 +31,7 @@ import {
   validateFlowResultSchema,
 } from './flows.ts'
 import { privacyExportSchema, privacyRequestListSchema } from './privacy.ts'
+import { type EscalationQueuesInput, escalationQueuesResponseSchema } from './queues.ts'
 import { type SettingsInput, settingsResponseSchema } from './settings.ts'
 import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
 import {
@@ -187,6 +188,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
     settings: {
       get: () => call('GET', '/api/settings', settingsResponseSchema),
       save: (settings: SettingsInput) => call('PUT', '/api/settings', settingsResponseSchema, settings),
+      /** Escalation queues: acknowledgement, business hours, unclaimed timeout and fallback per queue. */
+      queues: {
+        get: () => call('GET', '/api/settings/queues', escalationQueuesResponseSchema),
+        save: (queues: EscalationQueuesInput) =>
+          call('PUT', '/api/settings/queues', escalationQueuesResponseSchema, queues),
+      },
     },
     team: {
       get: () => call('GET', '/api/team', teamSchema),

@@ -15,6 +15,10 @@ export const errorCodeSchema = z.enum([
   'flow_invalid',
   'unsupported_media_type',
   'rate_limited',
+  /** Another staff member took the conversation first; `details.by.name` says who. */
+  'taken',
+  /** A staff reply on WhatsApp more than 24 hours after the shopper last wrote, without an approved template. */
+  'outside_window',
   /** A provider (Meta, Telegram, Shopify) refused what we asked; the message carries its own words. */
   'provider_rejected',
   'internal',

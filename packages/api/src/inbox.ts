@@ -86,9 +86,21 @@ export const takeOverRequestSchema = z
   })
   .meta({ id: 'TakeOverRequest' })
 
+/** An approved WhatsApp template a staff reply goes out as (outside the 24-hour window it is the only way). */
+export const staffReplyTemplateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Choose a template').max(512),
+    language: z.string().trim().min(1, 'Choose the template’s language').max(16),
+    /** The body's {{1}}, {{2}}, ... in order. */
+    parameters: z.array(z.string().max(1024)).max(20).default([]),
+  })
+  .meta({ id: 'StaffReplyTemplate' })
+
 export const staffReplyRequestSchema = z
   .object({
     text: z.string().trim().min(1).max(4096),
+    /** WhatsApp only: send as this approved template (its cost is returned and recorded). */
+    template: staffReplyTemplateSchema.optional(),
     /** Makes a retried submit (double click, flaky network) send once. */
     clientMessageId: z
       .string()
@@ -104,6 +116,8 @@ export const staffReplyResultSchema = z
     status: z.enum(['queued', 'skipped']).nullable(),
     skipReason: z.string().nullable(),
     message: inboxMessageSchema.nullable(),
+    /** What the provider charges for it (a template outside the window); null = free. */
+    cost: z.object({ amount: z.string(), currency: z.string() }).nullable().optional(),
   })
   .meta({ id: 'StaffReplyResult' })
 

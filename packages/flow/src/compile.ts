@@ -125,6 +125,7 @@ export function compile(doc: FlowDocument): FlowMachine {
         const target = wiring.get(`${node.id}\u0000${handleId}`)
         return target === undefined ? `#flow.${DEAD_END_STATE}` : `#flow.${target}`
       },
+      isWired: (handleId) => wiring.has(`${node.id}\u0000${handleId}`),
       exitTarget: `#flow.${EXIT_STATE}`,
       delay: (name, ms) => {
         const key = `${node.id}.${name}`

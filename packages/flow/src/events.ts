@@ -55,6 +55,12 @@ export interface StaffHandbackEvent {
   at: number
 }
 
+/** Nobody on staff took the escalation within its queue's timeout: the bot has the chat again. */
+export interface StaffUnclaimedEvent {
+  type: 'staff.unclaimed'
+  at: number
+}
+
 export interface ConversationResolvedEvent {
   type: 'conversation.resolved'
   at: number
@@ -77,6 +83,7 @@ export type FlowEvent =
   | OrderShippedEvent
   | EffectResultEvent
   | StaffHandbackEvent
+  | StaffUnclaimedEvent
   | ConversationResolvedEvent
   | ContactOptedOutEvent
   | TimerFiredEvent

@@ -308,7 +308,7 @@ export function RulesForm() {
   )
 }
 
-function Field({
+export function Field({
   label,
   hint,
   error,
@@ -332,7 +332,7 @@ function Field({
   )
 }
 
-function FieldMessage({ error }: { error: string | undefined }) {
+export function FieldMessage({ error }: { error: string | undefined }) {
   return error ? (
     <p className="field-error" role="alert">
       {error}

@@ -1,13 +1,15 @@
 // Settings (owners): the store's messaging rules, the team, API keys and shoppers' privacy requests, one tab each
-// (#/settings, #/settings/team, #/settings/api-keys, #/settings/privacy).
+// (#/settings, #/settings/queues, #/settings/team, #/settings/api-keys, #/settings/privacy).
 import { navigate, useHashRoute } from '../shell/routing.ts'
 import { ApiKeysSection } from './api-keys-section.tsx'
 import { PrivacySection } from './privacy-section.tsx'
+import { QueuesSection } from './queues-section.tsx'
 import { RulesForm } from './rules-form.tsx'
 import { TeamSection } from './team-section.tsx'
 
 const tabs = [
   { path: '/settings', label: 'Messaging rules', Component: RulesForm },
+  { path: '/settings/queues', label: 'Queues', Component: QueuesSection },
   { path: '/settings/team', label: 'Team', Component: TeamSection },
   { path: '/settings/api-keys', label: 'API keys', Component: ApiKeysSection },
   { path: '/settings/privacy', label: 'Privacy requests', Component: PrivacySection },

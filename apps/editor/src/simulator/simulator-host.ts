@@ -260,7 +260,8 @@ export class SimulatorHost {
 function sendLog(message: OutboundMessage, delivery: SimulatedDelivery | undefined): string {
   const text = message.text.slice(0, 60)
   if (delivery?.kind === 'skipped') return `Not sent: ${text} — ${delivery.reason}`
-  if (delivery?.kind === 'deferred') return `Held back: ${text} — ${delivery.reason}`
+  if (delivery?.kind === 'deferred' || delivery?.kind === 'held')
+    return `Held back: ${text} — ${delivery.reason}`
   return `Sent: ${text}`
 }
 

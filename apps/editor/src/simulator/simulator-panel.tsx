@@ -416,6 +416,6 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
 
 function deliveryClass(m: ChatMessage): string {
   if (m.delivery?.kind === 'skipped') return ' skipped'
-  if (m.delivery?.kind === 'deferred') return ' held'
+  if (m.delivery?.kind === 'deferred' || m.delivery?.kind === 'held') return ' held'
   return ''
 }

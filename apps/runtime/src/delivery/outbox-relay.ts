@@ -181,6 +181,17 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       result.skipped += 1
       continue
     }
+    if (check.kind === 'hold') {
+      // Staff took the chat after this marketing send was queued: it waits for the hand-back (handoff/held-sends.ts).
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'held', updated_at: new Date(ctx.now) })
+        .where('merchant_id', '=', row.merchant_id)
+        .where('id', '=', row.id)
+        .execute()
+      result.deferred += 1
+      continue
+    }
     if (check.kind === 'defer') {
       await trx
         .updateTable('outbox')

@@ -64,6 +64,8 @@ export interface MessageJob extends OutboundPayload {
 
 export type SendOutcome =
   | { status: 'queued'; messageId: string; sendAt: number }
+  /** Marketing paused while staff have the chat (outbox `held`). */
+  | { status: 'held'; messageId: string }
   | { status: 'skipped'; messageId: string | null; reason: SkipReason }
 
 export function messageBody(message: OutboundMessage, template?: TemplateRef): JsonObject {
@@ -116,7 +118,7 @@ type SendCost = { amount: number; currency: string }
 /** The policy's decision, plus what the target itself rules out (no id on the channel, channel disabled). */
 export function decideTargetSend(target: SendTarget, facts: SendFacts): SendDecision {
   const decision = decideSend(facts)
-  if (decision.kind === 'queue' && (target.recipient === null || !target.channel.enabled)) {
+  if (decision.kind !== 'skip' && (target.recipient === null || !target.channel.enabled)) {
     return { kind: 'skip', reason: target.recipient === null ? 'no_channel' : 'channel_disabled' }
   }
   return decision
@@ -129,7 +131,7 @@ function needsTemplateSpend(
   decision: SendDecision,
 ): req is SendRequest & { template: TemplateRef } {
   return (
-    decision.kind === 'queue' &&
+    decision.kind !== 'skip' &&
     decision.mode === 'template' &&
     target.channel.kind === 'whatsapp' &&
     req.template !== undefined
@@ -157,13 +159,13 @@ export function sendRows(
 ): SendRows {
   let cost: SendCost | null = null
   let category: TemplateCategory | null = null
-  if (decision.kind === 'queue' && target.channel.kind === 'whatsapp') {
+  if (decision.kind !== 'skip' && target.channel.kind === 'whatsapp') {
     const template = decision.mode === 'template' ? req.template : undefined
     category = template ? template.category : 'service'
     cost = template ? templateCost : { amount: 0, currency: target.merchant.budget_currency }
   }
   const messageId = randomUUID()
-  const useTemplate = decision.kind === 'queue' && decision.mode === 'template'
+  const useTemplate = decision.kind !== 'skip' && decision.mode === 'template'
   const message: NewMessage & { id: string } = {
     merchant_id: req.merchantId,
     id: messageId,
@@ -172,10 +174,11 @@ export function sendRows(
     direction: 'out',
     author: req.author ?? 'bot',
     body: messageBody(req.message, useTemplate ? req.template : undefined),
-    status: decision.kind === 'queue' ? 'queued' : 'skipped',
+    // A held send is queued as far as the transcript goes: it waits in the outbox for staff to hand back.
+    status: decision.kind === 'skip' ? 'skipped' : 'queued',
     is_marketing: req.purpose === 'marketing',
     template_name: useTemplate ? (req.template?.name ?? null) : null,
-    template_category: decision.kind === 'queue' ? category : null,
+    template_category: decision.kind === 'skip' ? null : category,
     cost: cost ? cost.amount : null,
     cost_currency: cost ? cost.currency : null,
     skip_reason: decision.kind === 'skip' ? decision.reason : null,
@@ -205,7 +208,8 @@ export function sendRows(
     conversation_id: req.conversationId,
     channel_id: target.channel.id,
     payload: JSON.parse(JSON.stringify(job)) as JsonObject,
-    next_attempt_at: new Date(decision.sendAt),
+    ...(decision.kind === 'hold' ? { status: 'held' as const } : {}),
+    next_attempt_at: new Date(decision.kind === 'hold' ? now : decision.sendAt),
     created_at: new Date(now),
     updated_at: new Date(now),
   }
@@ -228,6 +232,10 @@ export function recordSendRows(ctx: StepContext, req: SendRequest, rows: SendRow
       reason: decision.reason,
     })
     return { status: 'skipped', messageId: rows.messageId, reason: decision.reason }
+  }
+  if (decision.kind === 'hold') {
+    ctx.deps.logger.info('send held for staff', { merchantId: req.merchantId, runId: req.runId })
+    return { status: 'held', messageId: rows.messageId }
   }
   ctx.queued += 1
   return { status: 'queued', messageId: rows.messageId, sendAt: decision.sendAt }

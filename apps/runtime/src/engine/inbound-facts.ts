@@ -22,6 +22,8 @@ export interface KnownShopper {
   unreachable: boolean
   /** Where replies on this channel go: the contact's oldest identity there (usually the sender's own). */
   recipient: { externalId: string; unreachable: boolean }
+  /** A person waits for or has one of this contact's chats (any channel): marketing is held (handoff/). */
+  withStaff: boolean
 }
 
 export interface InboundFacts {
@@ -52,12 +54,13 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
     if (contacts.length === 0) continue
     const contactIds = [...new Set(contacts.map((c) => c.contact.id))]
     const conversations = await latestConversations(trx, merchantId, contactIds)
-    for (const { contact, channelId, externalId, unreachable, recipient } of contacts) {
+    for (const { contact, channelId, externalId, unreachable, recipient, withStaff } of contacts) {
       facts.shoppers.set(senderKey({ merchantId, channelId, externalId }), {
         contact,
         conversation: conversations.get(`${contact.id}:${channelId}`),
         unreachable,
         recipient,
+        withStaff,
       })
     }
     // One statement: found and locked in id order (Postgres re-checks the filter on the row it locks).
@@ -109,6 +112,7 @@ async function lockKnownContacts(
     externalId: string
     unreachable: boolean
     recipient: KnownShopper['recipient']
+    withStaff: boolean
   }[]
 > {
   const channelIds = senders.map((s) => s.channelId)
@@ -120,11 +124,14 @@ async function lockKnownContacts(
       identity_unreachable: boolean
       recipient_external_id: string
       recipient_unreachable: boolean
+      with_staff: boolean
     }
   >`
     select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id,
       i.unreachable_at is not null as identity_unreachable, o.external_id as recipient_external_id,
-      o.unreachable_at is not null as recipient_unreachable
+      o.unreachable_at is not null as recipient_unreachable,
+      exists (select 1 from conversations s where s.merchant_id = c.merchant_id and s.contact_id = c.id
+        and s.status in ('waiting', 'assigned')) as with_staff
     from contacts c
     join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
     cross join lateral (select o.external_id, o.unreachable_at from contact_identities o
@@ -142,6 +149,7 @@ async function lockKnownContacts(
       identity_unreachable,
       recipient_external_id,
       recipient_unreachable,
+      with_staff,
       ...contact
     }) => ({
       contact: contact as Contact,
@@ -149,6 +157,7 @@ async function lockKnownContacts(
       externalId: identity_external_id,
       unreachable: identity_unreachable,
       recipient: { externalId: recipient_external_id, unreachable: recipient_unreachable },
+      withStaff: Boolean(with_staff),
     }),
   )
 }

@@ -6,6 +6,7 @@
 import type { NewMessage, Run } from '@parley/db'
 import {
   type EffectPort,
+  type EscalateEffect,
   type FlowEventInput,
   type PersistedFlowSnapshot,
   performEffects,
@@ -27,6 +28,9 @@ import {
   type SendRequest,
   sendRows,
 } from '../effects/send.ts'
+import { acknowledgementText } from '../handoff/acknowledgement.ts'
+import { queueSettings } from '../handoff/escalation-queues.ts'
+import { unclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { loadFlowVersion } from './flow-versions.ts'
@@ -52,7 +56,13 @@ export class StepBatch {
   /** Conversations the shopper wrote in during this batch: their sends see the WhatsApp window open. */
   readonly #inbound = new Set<string>()
   readonly #escalated = new Set<string>()
+  /** Contacts one of whose conversations this batch escalated: their marketing is held from now on. */
+  readonly #escalatedContacts = new Set<string>()
+  /** Conversations this batch gave back to the bot (nobody claimed the escalation). */
+  readonly #returnedToBot = new Set<string>()
   readonly #contactPatches = new Map<string, Partial<SendTarget['contact']>>()
+  /** Work that must see this batch's rows written (e.g. releasing held sends behind the ones just queued). */
+  readonly #afterFlush: (() => Promise<unknown>)[] = []
 
   constructor(
     readonly trx: Db,
@@ -139,6 +149,11 @@ export class StepBatch {
     })
   }
 
+  /** The conversation went back to the bot in this transaction (nobody claimed it): later sends see it so. */
+  returnToBot(conversationId: string): void {
+    this.#returnedToBot.add(conversationId)
+  }
+
   /** The contact row changed in this transaction (opt-out, opt-in): sends decided later see it. */
   patchContact(contactId: string, patch: Partial<SendTarget['contact']>): void {
     this.#contactPatches.set(contactId, { ...this.#contactPatches.get(contactId), ...patch })
@@ -182,9 +197,15 @@ export class StepBatch {
     if (this.#escalated.has(conversation.id)) {
       conversation = { ...conversation, status: conversation.status === 'assigned' ? 'assigned' : 'waiting' }
     }
+    let { contactWithStaff } = stored
+    if (this.#returnedToBot.has(conversation.id)) {
+      conversation = { ...conversation, status: 'bot' }
+      contactWithStaff = false
+    }
+    if (this.#escalatedContacts.has(contact.id)) contactWithStaff = true
     const patch = this.#contactPatches.get(contact.id)
     if (patch) contact = { ...contact, ...patch }
-    return { ...stored, conversation, contact }
+    return { ...stored, conversation, contact, contactWithStaff }
   }
 
   /**
@@ -227,9 +248,42 @@ export class StepBatch {
     }
   }
 
-  /** Writes the batch's write set with one statement. */
+  /**
+   * The handoff's rules at the moment of escalation (handoff/): the shopper is told at once, in the queue's words,
+   * when a person will reply; and unless someone already has the chat, the queue's unclaimed timeout is armed.
+   */
+  async #acknowledgeEscalation(
+    run: Run,
+    conversationId: string,
+    effect: EscalateEffect,
+    alreadyWithSomeone: boolean,
+  ): Promise<void> {
+    const target = await this.target(run.merchant_id, conversationId)
+    if (!target) return
+    const queue = await queueSettings(this.trx, run.merchant_id, effect.queue)
+    await this.send({
+      merchantId: run.merchant_id,
+      conversationId,
+      runId: run.id,
+      nodeId: effect.nodeId,
+      message: { text: acknowledgementText(queue, target.merchant, this.ctx.now) },
+      purpose: 'service',
+      exemption: 'handoff',
+    })
+    if (!alreadyWithSomeone) {
+      this.writes.setTimer(unclaimedTimer(run, this.ctx.now + queue.unclaimedTimeoutMinutes * 60_000))
+    }
+  }
+
+  /** Runs `work` in this transaction once the batch's write set is written. */
+  afterFlush(work: () => Promise<unknown>): void {
+    this.#afterFlush.push(work)
+  }
+
+  /** Writes the batch's write set with one statement, then what waited for it. */
   async flush(): Promise<void> {
     await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
+    for (const work of this.#afterFlush.splice(0)) await work()
   }
 
   #perform(run: Run, result: StepResult): Promise<FlowEventInput[]> {
@@ -255,7 +309,10 @@ export class StepBatch {
           return
         }
         const { touch, note } = escalationRows(run, conversationId, effect, ctx.now)
+        const alreadyWithSomeone = target.conversation.status === 'assigned'
         this.#escalated.add(conversationId)
+        this.#escalatedContacts.add(target.contact.id)
+        this.#returnedToBot.delete(conversationId)
         this.writes.touchConversation(touch)
         ctx.notifications.push({
           merchantId: run.merchant_id,
@@ -264,6 +321,7 @@ export class StepBatch {
           id: conversationId,
         })
         this.addMessage(note)
+        await this.#acknowledgeEscalation(run, conversationId, effect, alreadyWithSomeone)
       },
       lookupOrder: (effect) => lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber),
       answerProductQuestion: (effect, productIds) =>

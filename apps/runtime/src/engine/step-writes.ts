@@ -100,6 +100,11 @@ export class StepWrites {
     return failed
   }
 
+  /** A timer the runtime sets on a run itself (not the machine's), e.g. an escalation's unclaimed timeout. */
+  setTimer(timer: NewTimer): void {
+    this.#timersOf(timer.merchant_id, timer.run_id).byId.set(timer.timer_id, timer)
+  }
+
   /** A timer that fired (or was dropped). */
   deleteTimer(merchantId: string, runId: string, timerId: string): void {
     this.#timersOf(merchantId, runId).byId.set(timerId, null)
@@ -232,11 +237,11 @@ export class StepWrites {
     }
     if (this.#outbox.length > 0) {
       parts.push(sql`outbox_written as (insert into outbox (merchant_id, run_id, message_id, conversation_id,
-          channel_id, payload, next_attempt_at, created_at, updated_at)
+          channel_id, payload, status, next_attempt_at, created_at, updated_at)
         select v.merchant_id, v.run_id, v.message_id, v.conversation_id, v.channel_id, v.payload,
-          v.next_attempt_at, v.created_at, v.updated_at
+          coalesce(v.status, 'pending'), v.next_attempt_at, v.created_at, v.updated_at
         from jsonb_to_recordset(${json(this.#outbox)}) as v(merchant_id uuid, run_id uuid, message_id uuid,
-          conversation_id uuid, channel_id uuid, payload jsonb, next_attempt_at timestamptz,
+          conversation_id uuid, channel_id uuid, payload jsonb, status text, next_attempt_at timestamptz,
           created_at timestamptz, updated_at timestamptz))`)
     }
     if (this.#conversations.size > 0) {
@@ -261,6 +266,8 @@ export class StepWrites {
           queue = case when v.escalated then v.queue else c.queue end,
           escalation = case when v.escalated then v.escalation else c.escalation end,
           escalated_at = case when v.escalated then v.updated_at else c.escalated_at end,
+          first_staff_reply_at = case when v.escalated then null else c.first_staff_reply_at end,
+          unclaimed_at = case when v.escalated then null else c.unclaimed_at end,
           resolved_at = case when v.reopen or v.escalated then null else c.resolved_at end
         from jsonb_to_recordset(${touches}) as v(merchant_id uuid, id uuid, last_inbound_at timestamptz,
           last_message_at timestamptz, updated_at timestamptz, reopen boolean, escalated boolean, queue text,

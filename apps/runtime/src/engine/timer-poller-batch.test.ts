@@ -271,7 +271,8 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
 
     const escalatedRun = await escalating.runOf(e.runId)
     expect(escalatedRun).toMatchObject({ status: 'active', waiting_for: 'handback' })
-    expect(await escalating.timersOf(e.runId)).toEqual([])
+    // Only the escalation's unclaimed timeout (handoff/unclaimed-timeout.ts), written in the same statement.
+    expect((await escalating.timersOf(e.runId)).map((timer) => timer.timer_id)).toEqual(['handoff.unclaimed'])
     const conversation = await db
       .selectFrom('conversations')
       .select(['status', 'queue'])
@@ -285,8 +286,12 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
         ['bot', 'queued'],
       ]),
     )
-    expect(notes.find((m) => m.author === 'bot')?.body).toMatchObject({ text: 'A person will help you.' })
-    expect(await escalating.outboxOf(e.runId)).toHaveLength(1)
+    // The queue's acknowledgement first, then the step's own note.
+    expect(notes.filter((m) => m.author === 'bot').map((m) => (m.body as { text: string }).text)).toEqual([
+      "I've asked the team — a person will reply here, usually within 30 minutes.",
+      'A person will help you.',
+    ])
+    expect(await escalating.outboxOf(e.runId)).toHaveLength(2)
 
     expect(await looking.runOf(l.runId)).toMatchObject({ status: 'done', outcome: 'checked' })
     expect(await looking.timersOf(l.runId)).toEqual([])
@@ -309,6 +314,8 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
       .set({ snapshot: sql`jsonb_set(snapshot, '{value}', '"no-such-node"')` })
       .where('id', '=', broken.runId)
       .execute()
+    // An earlier test's escalation left its unclaimed timeout armed in this shared database: not ours to count.
+    await db.deleteFrom('timers').where('timer_id', '=', 'handoff.unclaimed').execute()
     t.clock.advance(HOUR)
     const result = await fireDueTimers(t.deps)
     expect(result).toMatchObject({ claimed: 3, fired: 2 })

@@ -6,6 +6,7 @@
 import type { Run } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
+import { fireUnclaimed, isUnclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { lockRuns } from './run-store.ts'
 import { inStepBatch, type StepBatch } from './step-batch.ts'
 import { type Db, isRetryableDbError } from './step-transaction.ts'
@@ -177,6 +178,15 @@ async function fireRunTimers(
     }
     if (timer.due_at.getTime() > now) continue
     batch.deleteTimer(claimed.merchant_id, claimed.run_id, claimed.timer_id)
+    if (run && isUnclaimedTimer(claimed)) {
+      // Valid while the conversation still waits for a person, whatever the run's revision (handoff/).
+      const stepped = await fireUnclaimed(batch, run, timer.due_at.getTime())
+      if (stepped) {
+        run = stepped
+        fired += 1
+      } else dropped += 1
+      continue
+    }
     if (run?.status !== 'active' || run.revision !== timer.revision) {
       dropped += 1
       continue

@@ -74,6 +74,8 @@ const domainErrorStatus: Record<DomainErrorKind, { status: ContentfulStatusCode;
   not_found: { status: 404, code: 'not_found' },
   conflict: { status: 409, code: 'conflict' },
   validation: { status: 400, code: 'validation_failed' },
+  taken: { status: 409, code: 'taken' },
+  outside_window: { status: 422, code: 'outside_window' },
 }
 
 export function fromDomainError(err: DomainError): AppError {

@@ -1,22 +1,37 @@
 // What staff do in the inbox, each one step transaction (engine/step-transaction.ts), realtime published
 // after commit:
-//   take over  → status assigned to me: the policy pauses every bot send to the conversation
+//   take over  → status assigned to me: the policy pauses every bot send to the conversation; the
+//                escalation's unclaimed timeout is cancelled; a second agent racing for it gets who has it
 //   reply      → a staff transcript row + outbox row on the conversation's channel (policy still applies:
-//                opt-out, the WhatsApp 24-hour window)
+//                opt-out; on WhatsApp outside the 24-hour window only an approved template, with its cost);
+//                the first one after an escalation is recorded (conversations.first_staff_reply_at)
 //   hand back  → status bot, and `staff.handback` to the run waiting on the escalation
 //   resolve    → status resolved, and `conversation.resolved` to that run
+// Hand-back and resolve release the marketing held while staff had the contact (handoff/held-sends.ts).
 // Lock order follows the engine's: runs first, then the conversation, so a timer step never deadlocks with us.
 import { randomUUID } from 'node:crypto'
-import type { Conversation, ConversationStatus, JsonObject } from '@parley/db'
-import type { FlowEventInput } from '@parley/flow'
+import type { WhatsAppTemplate } from '@parley/api'
+import type { Channel, Conversation, ConversationStatus, JsonObject } from '@parley/db'
+import type { FlowEventInput, TemplateRef } from '@parley/flow'
+import { openChannelConfig } from '../channels/channel-secrets.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { ConflictError, NotFoundError } from '../domain-errors.ts'
+import {
+  ConflictError,
+  ConversationTakenError,
+  NotFoundError,
+  OutsideWindowError,
+  ValidationError,
+} from '../domain-errors.ts'
 import { queueSend } from '../effects/send.ts'
 import { stepRuns } from '../engine/event-step.ts'
 import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
+import { releaseHeldSends } from '../handoff/held-sends.ts'
+import { cancelUnclaimedTimers } from '../handoff/unclaimed-timeout.ts'
+import { readChannel } from '../policy/send-facts.ts'
+import { isInsideServiceWindow } from '../policy/whatsapp-window.ts'
 
 export interface StaffActor {
   merchantId: string
@@ -43,6 +58,13 @@ async function staffName(trx: Db, actor: StaffActor): Promise<string> {
     .where('id', '=', actor.userId)
     .executeTakeFirst()
   return user?.name || user?.email || 'Staff'
+}
+
+/** The runs waiting on this conversation's escalation, locked (runs before the conversation: the engine's order). */
+async function lockEscalatedRuns(trx: Db, merchantId: string, conversationId: string): Promise<string[]> {
+  const runIds = await findActiveRunIds(trx, merchantId, { conversationId, waitingFor: 'handback' })
+  await lockRuns(trx, merchantId, runIds)
+  return runIds
 }
 
 /** A note in the transcript for staff (never sent to the shopper: no outbox row). */
@@ -99,7 +121,10 @@ async function setStatus(
   })
 }
 
-/** Assigns the conversation to the caller. Taking it from another staff member needs `force`. */
+/**
+ * Assigns the conversation to the caller. Two agents at once: the conversation row lock orders them, the first
+ * wins and the second is told who has it (`taken`). Taking it from a colleague on purpose needs `force`.
+ */
 export async function takeOverConversation(
   deps: RuntimeDeps,
   actor: StaffActor,
@@ -107,16 +132,21 @@ export async function takeOverConversation(
   options: { force?: boolean } = {},
 ): Promise<void> {
   await inStepTransaction(deps, async (trx, ctx) => {
+    const runIds = await lockEscalatedRuns(trx, actor.merchantId, conversationId)
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (conversation.status === 'assigned' && conversation.assigned_user_id === actor.userId) return
     if (conversation.status === 'assigned' && conversation.assigned_user_id !== null && !options.force) {
-      throw new ConflictError('Another staff member has this conversation; take it over with force: true')
+      throw new ConversationTakenError(
+        await staffName(trx, { merchantId: actor.merchantId, userId: conversation.assigned_user_id }),
+      )
     }
     await setStatus(trx, ctx, conversation, {
       status: 'assigned',
       assigned_user_id: actor.userId,
       resolved_at: null,
     })
+    // Someone has it now: the escalation is claimed.
+    await cancelUnclaimedTimers(trx, actor.merchantId, runIds)
     await addSystemNote(
       trx,
       ctx,
@@ -134,17 +164,36 @@ export interface StaffReplyResult {
   messageId: string | null
 }
 
-/** Queues a staff reply on the conversation's channel. Only the assignee replies (take over first). */
+export interface StaffReply {
+  text: string
+  clientMessageId?: string | undefined
+  template?: { name: string; language: string; parameters: string[] } | undefined
+}
+
+/**
+ * Queues a staff reply on the conversation's channel. Only the assignee replies (take over first). On WhatsApp
+ * more than 24 hours after the shopper last wrote, only an approved template goes (`outside_window` otherwise);
+ * a template is charged to the month's budget like the bot's and its cost is on the transcript row.
+ */
 export async function replyAsStaff(
   deps: RuntimeDeps,
   actor: StaffActor,
   conversationId: string,
-  reply: { text: string; clientMessageId?: string | undefined },
+  reply: StaffReply,
 ): Promise<StaffReplyResult> {
   return inStepTransaction(deps, async (trx, ctx) => {
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (conversation.status !== 'assigned' || conversation.assigned_user_id !== actor.userId) {
       throw new ConflictError('Take over the conversation before replying')
+    }
+    const channel = await readChannel(trx, actor.merchantId, conversation.channel_id)
+    const template = reply.template ? approvedTemplate(deps, channel, reply.template) : undefined
+    if (
+      channel.kind === 'whatsapp' &&
+      !template &&
+      !isInsideServiceWindow(conversation.last_inbound_at, ctx.now)
+    ) {
+      throw new OutsideWindowError()
     }
     if (
       reply.clientMessageId &&
@@ -159,6 +208,7 @@ export async function replyAsStaff(
       nodeId: null,
       message: { text: reply.text },
       purpose: 'service',
+      template,
       // The takeover pause holds the bot, not the staff member who took over.
       exemption: 'handoff',
       author: 'staff',
@@ -171,19 +221,65 @@ export async function replyAsStaff(
         .where('id', '=', outcome.messageId)
         .execute()
     }
+    const now = new Date(ctx.now)
     await trx
       .updateTable('conversations')
-      .set({ last_message_at: new Date(ctx.now), updated_at: new Date(ctx.now) })
+      .set((eb) => ({
+        last_message_at: now,
+        updated_at: now,
+        // Time to first human reply (analytics): the first reply that went out after the escalation.
+        ...(outcome.status === 'queued'
+          ? {
+              first_staff_reply_at: eb
+                .case()
+                .when(eb.and([eb('escalated_at', 'is not', null), eb('first_staff_reply_at', 'is', null)]))
+                .then(now)
+                .else(eb.ref('first_staff_reply_at'))
+                .end(),
+            }
+          : {}),
+      }))
       .where('merchant_id', '=', actor.merchantId)
       .where('id', '=', conversation.id)
       .execute()
     return {
       duplicate: false,
-      status: outcome.status,
+      status: outcome.status === 'skipped' ? 'skipped' : 'queued',
       skipReason: outcome.status === 'skipped' ? outcome.reason : null,
       messageId: outcome.messageId,
     }
   })
+}
+
+/** The approved template of the WhatsApp channel the reply names, with the parameters it takes. */
+function approvedTemplate(
+  deps: RuntimeDeps,
+  channel: Channel,
+  chosen: NonNullable<StaffReply['template']>,
+): TemplateRef {
+  if (channel.kind !== 'whatsapp') throw new ValidationError('Templates are for WhatsApp conversations only')
+  const config = openChannelConfig(deps.config.keyring, channel)
+  const templates = Array.isArray(config.templates) ? (config.templates as WhatsAppTemplate[]) : []
+  const found = templates.find((t) => t.name === chosen.name && t.language === chosen.language)
+  if (found?.status.toUpperCase() !== 'APPROVED') {
+    throw new ValidationError(
+      `"${chosen.name}" (${chosen.language}) is not an approved template of this WhatsApp number: sync the templates or choose another`,
+      { template: { name: chosen.name, language: chosen.language } },
+    )
+  }
+  if (chosen.parameters.length !== found.parameters) {
+    throw new ValidationError(
+      `"${chosen.name}" takes ${found.parameters} parameter${found.parameters === 1 ? '' : 's'}; ${chosen.parameters.length} given`,
+      { template: { name: chosen.name, parameters: found.parameters } },
+    )
+  }
+  const category = found.category.toLowerCase()
+  return {
+    name: found.name,
+    language: found.language,
+    category: category === 'marketing' || category === 'authentication' ? category : 'utility',
+    params: chosen.parameters,
+  }
 }
 
 /** Returns the conversation to the bot and resumes the run waiting on the escalation. */
@@ -219,9 +315,8 @@ async function endStaffTurn(
   status: 'bot' | 'resolved',
 ): Promise<string[]> {
   return inStepTransaction(deps, async (trx, ctx) => {
-    const runIds = await findActiveRunIds(trx, actor.merchantId, { conversationId, waitingFor: 'handback' })
     // Runs before the conversation (the engine's lock order).
-    await lockRuns(trx, actor.merchantId, runIds)
+    const runIds = await lockEscalatedRuns(trx, actor.merchantId, conversationId)
     const conversation = await lockConversation(trx, actor.merchantId, conversationId)
     if (status === 'bot' && conversation.status !== 'assigned' && conversation.status !== 'waiting') {
       throw new ConflictError('Only a conversation with staff can be handed back')
@@ -243,9 +338,12 @@ async function endStaffTurn(
         : `${name} resolved the conversation`,
     )
     // The status is already 'bot' here, so what the resumed run sends is not held by the takeover pause.
+    await cancelUnclaimedTimers(trx, actor.merchantId, runIds)
     const batch = new StepBatch(trx, ctx)
     const stepped = await stepRuns(batch, actor.merchantId, runIds, event)
     await batch.flush()
+    // After the runs' step is written: a held send whose run just ended is not sent.
+    await releaseHeldSends(trx, ctx, actor.merchantId, conversation.contact_id)
     return stepped.map((run) => run.id)
   })
 }

@@ -17,6 +17,8 @@ export interface SendTarget {
   recipient: string | null
   /** The shopper blocked the bot on this channel (contact_identities.unreachable_at). */
   unreachable: boolean
+  /** One of the contact's conversations (any channel) waits for or is owned by staff: marketing is held. */
+  contactWithStaff: boolean
   timeZone: string
 }
 
@@ -93,7 +95,20 @@ export async function loadSendTargets(
   const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
   const contacts = await db
     .selectFrom('contacts')
-    .selectAll()
+    .selectAll('contacts')
+    // In the same read (no extra statement per step): does a person have any of this contact's chats?
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('conversations as staffed')
+            .select(eb.lit(1).as('one'))
+            .whereRef('staffed.merchant_id', '=', 'contacts.merchant_id')
+            .whereRef('staffed.contact_id', '=', 'contacts.id')
+            .where('staffed.status', 'in', ['waiting', 'assigned']),
+        )
+        .as('with_staff'),
+    )
     .where('merchant_id', '=', merchantId)
     .where('id', '=', anyUuid(contactIds))
     .execute()
@@ -109,9 +124,10 @@ export async function loadSendTargets(
   const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i]))
   const contactsById = new Map(contacts.map((c) => [c.id, c]))
   for (const conversation of conversations) {
-    const contact = contactsById.get(conversation.contact_id)
-    if (!contact)
+    const row = contactsById.get(conversation.contact_id)
+    if (!row)
       throw new Error(`Contact ${conversation.contact_id} of conversation ${conversation.id} not found`)
+    const { with_staff: withStaff, ...contact } = row
     const identity = recipients.get(`${contact.id}:${conversation.channel_id}`)
     targets.set(
       conversation.id,
@@ -124,6 +140,7 @@ export async function loadSendTargets(
           externalId: identity?.external_id ?? null,
           unreachable: identity?.unreachable_at != null,
         },
+        Boolean(withStaff),
       ),
     )
   }
@@ -140,6 +157,7 @@ export function sendTargetOf(
   conversation: Conversation,
   contact: Contact,
   recipient: { externalId: string | null; unreachable: boolean },
+  contactWithStaff: boolean,
 ): SendTarget {
   return {
     merchant,
@@ -148,6 +166,7 @@ export function sendTargetOf(
     channel,
     recipient: recipient.externalId,
     unreachable: recipient.externalId !== null && recipient.unreachable,
+    contactWithStaff,
     timeZone: pickTimeZone(contact.timezone, merchant.timezone),
   }
 }
@@ -194,6 +213,7 @@ export function buildSendFacts(target: SendTarget, send: SendRequestFacts, sentI
     lastInboundAt: conversation.last_inbound_at,
     hasTemplate: send.hasTemplate,
     unreachable: target.unreachable,
+    contactWithStaff: target.contactWithStaff,
     frequencyCap: { limit: merchant.frequency_cap_count, sentInWindow },
     now: send.now,
   }

@@ -53,6 +53,23 @@ describe('decideSend', () => {
     ).toBe('queue')
   })
 
+  it('holds marketing while staff wait for or own the chat, or another chat of the contact (paused, not dropped)', () => {
+    for (const status of ['waiting', 'assigned'] as const) {
+      expect(decideSend(facts({ conversationStatus: status }))).toEqual({ kind: 'hold', mode: 'free_form' })
+    }
+    expect(decideSend(facts({ contactWithStaff: true }))).toEqual({ kind: 'hold', mode: 'free_form' })
+    // Only marketing looks at the contact's other chats: a bot reply here still goes out.
+    expect(decideSend(facts({ contactWithStaff: true, purpose: 'service' })).kind).toBe('queue')
+    expect(
+      decideSend(facts({ conversationStatus: 'waiting', channelKind: 'whatsapp', hasTemplate: true })),
+    ).toEqual({ kind: 'hold', mode: 'template' })
+    // What would never go out is not held: no consent, or the cap reached.
+    expect(decideSend(facts({ conversationStatus: 'waiting', marketingConsent: false }))).toEqual({
+      kind: 'skip',
+      reason: 'no_consent',
+    })
+  })
+
   it('caps bot marketing per contact in the window; transactional sends are not capped', () => {
     expect(decideSend(facts({ frequencyCap: { limit: 3, sentInWindow: 3 } }))).toEqual({
       kind: 'skip',
@@ -110,9 +127,15 @@ describe('recheckBeforeSend', () => {
       reason: 'opted_out',
     })
     expect(
-      recheckBeforeSend({ ...facts({ conversationStatus: 'assigned' }), mode: 'free_form' }),
+      recheckBeforeSend({
+        ...facts({ conversationStatus: 'assigned', purpose: 'service' }),
+        mode: 'free_form',
+      }),
     ).toMatchObject({
       reason: 'staff_takeover',
+    })
+    expect(recheckBeforeSend({ ...facts({ conversationStatus: 'assigned' }), mode: 'free_form' })).toEqual({
+      kind: 'hold',
     })
     const quietHours = { startMinute: 11 * 60, endMinute: 14 * 60, timeZone: 'UTC' }
     expect(recheckBeforeSend({ ...facts({ quietHours }), mode: 'free_form' })).toEqual({

@@ -124,6 +124,19 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 /** A's staff member whose account has had 15 wrong passwords (setUpFixture): the next try must wait. */
 const LOCKED_OUT = { email: 'locked-out@test.parley.dev', password: 'the right password' }
 const OVERSIZED = `{"name":"${'x'.repeat(MAX_BODY_BYTES + 1024)}"}`
+/** A valid escalation queue (bad cases change one field of it). */
+const VALID_QUEUE = {
+  key: 'returns',
+  name: 'Returns',
+  businessHours: null,
+  replyWithinMinutes: 60,
+  // No {{placeholders}} here: the case runner fills {names} in bodies from the fixture.
+  acknowledgement: 'A person will reply soon.',
+  acknowledgementClosed: 'A person will reply when the team is back.',
+  unclaimedTimeoutMinutes: 15,
+  fallbackMessage: 'Nobody is free right now.',
+}
+
 /** A complete, valid settings document (bad cases change one group of it). */
 const VALID_SETTINGS = DEFAULT_SETTINGS
 const OVERSIZED_DOCUMENT = JSON.stringify({
@@ -1699,6 +1712,36 @@ const cases: BadInputCase[] = [
   bad('GET', '/api/simulation-world', 'agent', 403, 'forbidden'),
   bad('GET', '/api/simulation-world?contactId=not-a-uuid', 'session', 400, 'validation_failed'),
   bad('GET', `/api/simulation-world?contactId=${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  // Escalation queues (issue 12, handoff): owner only, validated whole.
+  bad('GET', '/api/settings/queues', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/settings/queues', 'agent', 403, 'forbidden'),
+  bad('PUT', '/api/settings/queues', 'editor', 403, 'forbidden', { body: { queues: [VALID_QUEUE] } }),
+  bad('PUT', '/api/settings/queues', 'no-csrf', 403, 'csrf_failed', { body: { queues: [VALID_QUEUE] } }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'invalid_json', { rawBody: '{"queues":' }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', { body: { queues: [] } }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', {
+    body: { queues: [VALID_QUEUE, VALID_QUEUE] },
+  }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', {
+    body: { queues: [{ ...VALID_QUEUE, key: 'Returns Desk' }] },
+  }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', {
+    body: { queues: [{ ...VALID_QUEUE, unclaimedTimeoutMinutes: 0 }] },
+  }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', {
+    body: { queues: [{ ...VALID_QUEUE, acknowledgement: '   ' }] },
+  }),
+  bad('PUT', '/api/settings/queues', 'session', 400, 'validation_failed', {
+    body: { queues: [{ ...VALID_QUEUE, businessHours: { days: ['mon'], open: '18:00', close: '09:00' } }] },
+  }),
+  bad('PUT', '/api/settings/queues', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  // A staff reply's template: well formed or refused before anything is written.
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: 'hi', template: { name: '', language: 'en' } },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
+    body: { text: 'hi', template: { name: 'x', language: 'en', parameters: 'one' } },
+  }),
 ]
 
 /** The characters text hygiene refuses, each as a label and the text. */

@@ -103,9 +103,12 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       .where('merchant_id', '=', merchant.merchantId)
       .where('id', '=', quiet.conversationId)
       .execute()
+    // One send per conversation in flight: the acknowledgement, then the step's note.
+    await relayOutbox(t.deps)
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
     ])
 
@@ -131,8 +134,9 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'GET',
       `/api/conversations/${id}`,
     )
-    // One step, one timestamp: the shopper's message, the escalation note, then the bot's hand-off message.
-    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'system', 'bot'])
+    // One step, one timestamp: the shopper's message, the escalation note, the queue's acknowledgement, then the
+    // step's own hand-off message.
+    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'system', 'bot', 'bot'])
 
     // Replying needs the conversation first.
     expect((await call(agent, 'POST', `/api/conversations/${id}/messages`, { text: 'Hi!' })).status).toBe(409)
@@ -172,6 +176,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
       'staff: Hi, I am Sam. Which order is it?',
       'shopper: Order #1001',

@@ -245,6 +245,10 @@ export function conversationRoutes(deps: RuntimeDeps) {
         status: result.status,
         skipReason: result.skipReason,
         message,
+        cost:
+          message?.cost && message.costCurrency
+            ? { amount: message.cost, currency: message.costCurrency }
+            : null,
       },
       201,
     )

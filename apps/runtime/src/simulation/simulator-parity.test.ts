@@ -139,7 +139,8 @@ const scenarios: Record<string, Scenario[]> = {
         { do: 'tap', title: 'Wrong size' },
         { do: 'say', text: 'no photo, sorry' },
         { do: 'say', text: 'still none' },
-        { do: 'wait', ms: HOUR },
+        // Inside the queue's unclaimed timeout (15 minutes): after it, the bot has the chat again.
+        { do: 'wait', ms: 10 * MINUTE },
         { do: 'hand-back' },
       ],
     },
@@ -235,7 +236,9 @@ function simulatedLine(m: SimulatedMessage): Line {
       ? 'sent'
       : d.kind === 'deferred'
         ? `deferred until ${new Date(d.until).toISOString()}`
-        : `skipped: ${d.skipReason}`
+        : d.kind === 'held'
+          ? 'held'
+          : `skipped: ${d.skipReason}`
   return line
 }
 

@@ -13,6 +13,7 @@ import type {
   ContactIdentitiesTable,
   ContactsTable,
   ConversationsTable,
+  EscalationQueuesTable,
   MessagesTable,
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
@@ -54,6 +55,7 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  escalation_queues: EscalationQueuesTable
 }
 
 export type TableName = keyof Database

@@ -16,7 +16,7 @@ const vars = { order_number: 'A1', photos: ['https://m/1.jpg', 'https://m/2.jpg'
 describe('escalate', () => {
   it('parses its defaults; it waits without limit for staff', () => {
     expect(escalate.configSchema.parse(escalateDefaults)).toEqual(escalateDefaults)
-    expect(escalate.handles(escalateDefaults).map((h) => h.id)).toEqual(['next'])
+    expect(escalate.handles(escalateDefaults).map((h) => h.id)).toEqual(['next', 'unclaimed'])
     expect(escalate.facts(escalateDefaults)).toMatchObject({
       sends: 0,
       waits: true,
@@ -63,6 +63,17 @@ describe('escalate', () => {
     expect(run.send({ type: 'message.received', text: 'hello?' }).visited).toEqual([])
     run.send({ type: 'staff.handback' })
     expect(run.outcome).toBe('next')
+  })
+
+  it('nobody took it in time: the run ends as unclaimed, or follows "No one answered" when wired', () => {
+    const ended = runNode('escalate', { note: '' }, { unwired: ['unclaimed'] })
+    expect(ended.send({ type: 'staff.unclaimed' })).toMatchObject({
+      status: 'done',
+      outcome: 'unclaimed_by_staff',
+    })
+    const wired = runNode('escalate', { note: '' })
+    wired.send({ type: 'staff.unclaimed' })
+    expect(wired.outcome).toBe('unclaimed')
   })
 
   it('ends the run as resolved by staff when they resolve the conversation', () => {

@@ -1,5 +1,6 @@
 // Escalate to staff: hand the conversation to a human queue with a summary of what the bot collected,
-// then wait. Staff hand back → 'next'; staff resolve the conversation → the run ends.
+// then wait. Staff hand back → 'next'; staff resolve the conversation → the run ends. Nobody takes it within the
+// queue's timeout (the runtime's `staff.unclaimed`) → 'unclaimed' when wired, else the run ends as unclaimed.
 import { z } from 'zod'
 import type { EscalateEffect } from '../effects.ts'
 import { resolvePath } from '../path.ts'
@@ -8,6 +9,8 @@ import { renderSend } from './message-parts.ts'
 import type { ActionSpec, FlowIssue, NodeKind } from './types.ts'
 
 export const RESOLVED_BY_STAFF = 'resolved_by_staff'
+/** The run's outcome when nobody took the escalation in time and no "No one answered" path is wired. */
+export const UNCLAIMED_BY_STAFF = 'unclaimed_by_staff'
 
 export const escalateConfigSchema = z.object({
   queue: z.string().max(64),
@@ -47,7 +50,11 @@ export const escalate: NodeKind<'escalate', EscalateConfig> = {
   group: 'people',
   configSchema: escalateConfigSchema,
   defaults: escalateDefaults,
-  handles: () => [{ id: 'next', label: 'Handed back' }],
+  // "No one answered" is optional: left unwired, the run ends (it has no timing, so no unconnected warning).
+  handles: () => [
+    { id: 'next', label: 'Handed back' },
+    { id: 'unclaimed', label: 'No one answered' },
+  ],
   facts: (config) => ({
     sends: config.note.trim() === '' ? 0 : 1,
     marketing: false,
@@ -90,6 +97,14 @@ export const escalate: NodeKind<'escalate', EscalateConfig> = {
       entry,
       on: {
         'staff.handback': [{ target: ctx.target('next') }],
+        'staff.unclaimed': [
+          ctx.isWired('unclaimed')
+            ? { target: ctx.target('unclaimed') }
+            : {
+                target: ctx.exitTarget,
+                actions: [{ type: 'setOutcome', params: { outcome: UNCLAIMED_BY_STAFF } }],
+              },
+        ],
         'conversation.resolved': [
           {
             target: ctx.exitTarget,

@@ -159,6 +159,8 @@ export interface CompileContext {
    * dead-end final state when nothing is wired there.
    */
   target(handleId: string): string
+  /** Whether anything is wired to `handleId` (an optional path such as escalate's "No one answered"). */
+  isWired(handleId: string): boolean
   /** The final state that ends the run with the outcome set so far (pair with a `setOutcome` action). */
   exitTarget: string
   /**

@@ -17,6 +17,10 @@ export type SkipReason =
   | 'channel_disabled'
   /** The shopper blocked the bot on this channel (the runtime's contacts/contact-reachability.ts): no provider call. */
   | 'unreachable'
+  /** A marketing send held while staff had the chat, whose run ended meanwhile (the cart was bought, ...). */
+  | 'handoff_no_longer_relevant'
+  /** A marketing send held while staff had the chat, replaced by a later one of the same run. */
+  | 'handoff_superseded'
 
 /**
  * `compliance`: the confirmation of an opt-out or opt-in, which must reach the shopper once.
@@ -42,6 +46,8 @@ export interface SendFacts {
   hasTemplate: boolean
   /** The shopper blocked the bot on this channel; nothing can reach them there until they write again. */
   unreachable?: boolean
+  /** Another conversation of this contact (any channel) waits for or is owned by staff. */
+  contactWithStaff?: boolean
   /** Marketing sends this contact got from the bot in the merchant's cap window (this one not included). */
   frequencyCap: { limit: number; sentInWindow: number }
   now: number
@@ -51,6 +57,11 @@ export type SendDecision =
   | { kind: 'skip'; reason: SkipReason }
   /** `sendAt` later than now = deferred by quiet hours. `template`: outside the WhatsApp window. */
   | { kind: 'queue'; sendAt: number; mode: 'free_form' | 'template' }
+  /**
+   * A marketing send while a person has (or is about to have) the shopper: paused, not dropped. Staff handing
+   * the chat back, resolving it, or nobody claiming it releases it — sent then if its run still goes on.
+   */
+  | { kind: 'hold'; mode: 'free_form' | 'template' }
 
 /**
  * @example decideSend({ purpose: 'marketing', optedOut: true, ... }) // { kind: 'skip', reason: 'opted_out' }
@@ -60,12 +71,15 @@ export function decideSend(facts: SendFacts): SendDecision {
   if (facts.unreachable) return skip('unreachable')
   if (facts.exemption === 'compliance') return { kind: 'queue', sendAt: facts.now, mode: 'free_form' }
   if (facts.optedOut) return skip('opted_out')
-  const staffHasIt = facts.conversationStatus === 'assigned' || facts.conversationStatus === 'waiting'
-  if (staffHasIt && facts.exemption !== 'handoff') return skip('staff_takeover')
-
   const marketing = facts.purpose === 'marketing'
   if (marketing && !facts.marketingConsent) return skip('no_consent')
   if (marketing && facts.frequencyCap.sentInWindow >= facts.frequencyCap.limit) return skip('frequency_cap')
+  if (staffHolds(facts)) {
+    // The bot's replies and service messages say nothing while a person has the chat; marketing waits.
+    if (!marketing) return skip('staff_takeover')
+    const mode = facts.channelKind === 'whatsapp' && facts.hasTemplate ? 'template' : 'free_form'
+    return { kind: 'hold', mode }
+  }
 
   const sendAt =
     marketing && facts.quietHours ? (quietHoursEnd(facts.now, facts.quietHours) ?? facts.now) : facts.now
@@ -76,18 +90,31 @@ export function decideSend(facts: SendFacts): SendDecision {
 }
 
 /**
+ * Staff wait for or own this conversation, or (for marketing) another of the contact's: the bot stays quiet.
+ * The escalation's own note (`handoff`) and staff's replies are exempt.
+ */
+function staffHolds(facts: SendFacts): boolean {
+  if (facts.exemption === 'handoff') return false
+  const here = facts.conversationStatus === 'assigned' || facts.conversationStatus === 'waiting'
+  return here || (facts.purpose === 'marketing' && facts.contactWithStaff === true)
+}
+
+/**
  * The check the outbox relay repeats just before calling the provider: things that can change between
  * queueing and sending (an opt-out, a staff takeover, quiet hours after a retry, a closed window).
  */
 export function recheckBeforeSend(
   facts: SendFacts & { mode: 'free_form' | 'template' },
-): { kind: 'send' } | { kind: 'skip'; reason: SkipReason } | { kind: 'defer'; until: number } {
+):
+  | { kind: 'send' }
+  | { kind: 'skip'; reason: SkipReason }
+  | { kind: 'defer'; until: number }
+  | { kind: 'hold' } {
   if (facts.unreachable) return skip('unreachable')
   if (facts.exemption === 'compliance') return { kind: 'send' }
   if (facts.optedOut) return skip('opted_out')
-  const staffHasIt = facts.conversationStatus === 'assigned' || facts.conversationStatus === 'waiting'
-  if (staffHasIt && facts.exemption !== 'handoff') return skip('staff_takeover')
   if (facts.purpose === 'marketing' && !facts.marketingConsent) return skip('no_consent')
+  if (staffHolds(facts)) return facts.purpose === 'marketing' ? { kind: 'hold' } : skip('staff_takeover')
   if (facts.purpose === 'marketing' && facts.quietHours && isInQuietHours(facts.now, facts.quietHours)) {
     return { kind: 'defer', until: quietHoursEnd(facts.now, facts.quietHours) ?? facts.now }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SkipReason } from './send-policy.ts'
-import { describeDeferral, describeSkip } from './send-reasons.ts'
+import { describeDeferral, describeHold, describeSkip } from './send-reasons.ts'
 
 describe('send reasons in plain words', () => {
   it('explains every skip without naming the code', () => {
@@ -14,11 +14,18 @@ describe('send reasons in plain words', () => {
       'no_channel',
       'channel_disabled',
       'unreachable',
+      'handoff_no_longer_relevant',
+      'handoff_superseded',
     ]
     for (const reason of reasons) {
       expect(describeSkip(reason)).toMatch(/^Not sent: /)
       expect(describeSkip(reason)).not.toContain('_')
     }
+  })
+
+  it('says a paused marketing send waits for the team, without codes', () => {
+    expect(describeHold()).toMatch(/^Waiting: your team has this conversation/)
+    expect(describeHold()).not.toContain('_')
   })
 
   it("gives a deferral's end in the shopper's local time", () => {

@@ -14,6 +14,10 @@ const skipReasons: { [R in SkipReason]: string } = {
   channel_disabled: 'Not sent: this channel is turned off.',
   unreachable:
     'Not sent: the shopper blocked the bot on this channel; they get messages again once they write.',
+  handoff_no_longer_relevant:
+    'Not sent: it waited while your team had the conversation, and by then the sequence had ended.',
+  handoff_superseded:
+    'Not sent: it waited while your team had the conversation, and a later message of the same sequence went instead.',
 }
 
 /** @example describeSkip('frequency_cap') // 'Not sent: the shopper already got as many marketing messages ...' */
@@ -33,4 +37,12 @@ export function describeDeferral(until: number, timeZone: string): string {
     hourCycle: 'h23',
   })
   return `Held until ${time.format(new Date(until))} (shopper's time): quiet hours.`
+}
+
+/**
+ * A marketing send paused while a person has the conversation.
+ * @example describeHold() // 'Waiting: your team has this conversation; it goes out when they hand it back, if still relevant.'
+ */
+export function describeHold(): string {
+  return 'Waiting: your team has this conversation; it goes out when they hand it back, if still relevant.'
 }

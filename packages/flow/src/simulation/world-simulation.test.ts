@@ -67,6 +67,10 @@ describe('a simulated run in the store’s world', () => {
     expect(sim.notes).toEqual([])
     sim.takeOver()
     sim.advance(HOUR)
-    expect(sim.messages.at(-1)?.delivery).toMatchObject({ kind: 'skipped', skipReason: 'staff_takeover' })
+    // The cart reminder is marketing: paused while staff have the chat, not dropped.
+    expect(sim.messages.at(-1)?.delivery).toMatchObject({
+      kind: 'held',
+      reason: expect.stringMatching(/^Waiting: your team has this conversation/),
+    })
   })
 })

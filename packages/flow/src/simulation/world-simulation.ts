@@ -8,6 +8,12 @@ import { compile, type FlowMachine } from '../compile.ts'
 import type { SyncEffectPort } from '../effect-handlers.ts'
 import type { OutboundMessage, SendEffect } from '../effects.ts'
 import type { FlowEventInput, OrderEventPayload } from '../events.ts'
+import {
+  acknowledgementText,
+  defaultQueueFor,
+  fallbackText,
+  type QueueWords,
+} from '../handoff/queue-words.ts'
 import { getNodeKind } from '../nodes/index.ts'
 import type { FlowDocument } from '../parse.ts'
 import type { FlowVars } from '../run-context.ts'
@@ -18,7 +24,7 @@ import {
   type SendExemption,
   type SkipReason,
 } from '../send-policy/send-policy.ts'
-import { describeDeferral, describeSkip } from '../send-policy/send-reasons.ts'
+import { describeDeferral, describeHold, describeSkip } from '../send-policy/send-reasons.ts'
 import { SimulatedRun } from '../simulated-run.ts'
 import type { StepResult, TimerSet } from '../stepper.ts'
 import { answerFromCatalogue } from '../store-answers/catalogue-answer.ts'
@@ -30,6 +36,8 @@ export type SimulatedDelivery =
   | { kind: 'sent'; mode: 'free_form' | 'template' }
   | { kind: 'deferred'; until: number; mode: 'free_form' | 'template'; reason: string }
   | { kind: 'skipped'; skipReason: SkipReason; reason: string }
+  /** A marketing send paused while staff have the chat. */
+  | { kind: 'held'; mode: 'free_form' | 'template'; reason: string }
 
 export interface SimulatedMessage {
   from: 'shopper' | 'bot' | 'staff'
@@ -50,6 +58,7 @@ export interface SimulatedNote {
     | 'handed-back'
     | 'resolved'
     | 'taken-over'
+    | 'unclaimed'
     | 'order-lookup'
     | 'product-answer'
     | 'incentive'
@@ -89,6 +98,9 @@ export class WorldSimulation {
   private readonly marketingSentAt: number[]
   private run: SimulatedRun | null = null
   private now: number
+  /** When an escalation nobody took goes back to the bot (the queue's unclaimed timeout, as the runtime's). */
+  private unclaimedAt: number | null = null
+  private unclaimedQueue: QueueWords | null = null
 
   constructor(
     readonly doc: FlowDocument,
@@ -183,6 +195,7 @@ export class WorldSimulation {
   /** A team member takes the chat: the bot's own sends are held back from now on. */
   takeOver(): void {
     this.conversationStatus = 'assigned'
+    this.unclaimedAt = null
     this.note('taken-over', 'Your team took over the chat')
   }
 
@@ -190,6 +203,7 @@ export class WorldSimulation {
   handBack(note?: string): void {
     if (this.conversationStatus !== 'waiting' && this.conversationStatus !== 'assigned') return
     this.conversationStatus = 'bot'
+    this.unclaimedAt = null
     this.note('handed-back', 'Your team handed the chat back to the bot')
     this.send(note ? { type: 'staff.handback', note } : { type: 'staff.handback' })
   }
@@ -198,14 +212,35 @@ export class WorldSimulation {
   resolve(): void {
     if (this.conversationStatus === 'resolved') return
     this.conversationStatus = 'resolved'
+    this.unclaimedAt = null
     this.note('resolved', 'Your team marked the conversation resolved')
     this.send({ type: 'conversation.resolved' })
   }
 
   /** Moves the clock to `time`, firing every timer due on the way. */
   advanceTo(time: number): void {
+    const unclaimedAt = this.unclaimedAt
+    if (unclaimedAt !== null && unclaimedAt <= time && this.conversationStatus === 'waiting') {
+      if (this.run) this.run.advanceTo(unclaimedAt)
+      this.now = Math.max(this.now, unclaimedAt)
+      this.fireUnclaimed()
+    }
     if (this.run) this.run.advanceTo(time)
     this.now = Math.max(this.now, time)
+  }
+
+  /** Nobody took the escalation in time: the fallback, the bot has the chat again, the run's "No one answered". */
+  private fireUnclaimed(): void {
+    const queue = this.unclaimedQueue
+    this.unclaimedAt = null
+    if (!queue || this.conversationStatus !== 'waiting') return
+    this.conversationStatus = 'bot'
+    this.note('unclaimed', `Nobody took the chat within ${queue.unclaimedTimeoutMinutes} minutes`)
+    this.port.send(
+      { type: 'send', nodeId: '', purpose: 'service', message: { text: fallbackText(queue) } },
+      'none',
+    )
+    this.send({ type: 'staff.unclaimed' })
   }
 
   advance(ms: number): void {
@@ -255,6 +290,7 @@ export class WorldSimulation {
     if (decision.kind === 'skip') {
       return { kind: 'skipped', skipReason: decision.reason, reason: describeSkip(decision.reason) }
     }
+    if (decision.kind === 'hold') return { kind: 'held', mode: decision.mode, reason: describeHold() }
     if (effect.purpose === 'marketing') this.marketingSentAt.push(now)
     if (decision.sendAt > now) {
       return {
@@ -285,8 +321,25 @@ export class WorldSimulation {
     },
     escalate: (effect) => {
       // As the runtime's escalation: staff now hold the chat (unless someone already took it).
-      if (this.conversationStatus !== 'assigned') this.conversationStatus = 'waiting'
+      const alreadyWithSomeone = this.conversationStatus === 'assigned'
+      if (!alreadyWithSomeone) this.conversationStatus = 'waiting'
       this.note('escalated', `Handed to the ${effect.queue} team`)
+      // The runtime's handoff rules with the built-in queue settings (the simulation world has no queues).
+      const queue = defaultQueueFor(effect.queue)
+      const store = { business_hours: null, timezone: this.world.store.timeZone }
+      this.port.send(
+        {
+          type: 'send',
+          nodeId: effect.nodeId,
+          purpose: 'service',
+          message: { text: acknowledgementText(queue, store, this.clock) },
+        },
+        'handoff',
+      )
+      if (!alreadyWithSomeone) {
+        this.unclaimedAt = this.clock + queue.unclaimedTimeoutMinutes * 60_000
+        this.unclaimedQueue = queue
+      }
     },
     lookupOrder: (effect) => {
       const order = findOrder(this.world.orders, effect.orderNumber)
