@@ -33,6 +33,8 @@ const everyTable = {
   product_variants: true,
   catalogue_imports: true,
   catalogue_import_chunks: true,
+  conversation_reads: true,
+  canned_replies: true,
 } as const satisfies Record<TableName, true>
 
 /**

@@ -16,6 +16,7 @@ import type {
   MessagesTable,
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
+import type { CannedRepliesTable, ConversationReadsTable } from './inbox.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
@@ -54,6 +55,8 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  conversation_reads: ConversationReadsTable
+  canned_replies: CannedRepliesTable
 }
 
 export type TableName = keyof Database
@@ -64,4 +67,5 @@ export * from './columns.ts'
 export * from './commerce.ts'
 export * from './conversations.ts'
 export * from './flows.ts'
+export * from './inbox.ts'
 export * from './runtime.ts'
