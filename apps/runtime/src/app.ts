@@ -20,6 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
 import { CATALOGUE_UPLOAD_PATH, catalogueRoutes } from './routes/catalogue.ts'
 import { channelRoutes } from './routes/channels.ts'
+import { cannedReplyRoutes } from './routes/canned-replies.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -101,6 +102,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', shopifyRoutes())
   app.route('/api/channels', channelRoutes(deps))
   app.route('/api/conversations', conversationRoutes(deps))
+  // inbox: canned replies for the composer (inbox helper)
+  app.route('/api/canned-replies', cannedReplyRoutes(deps))
   // Shopify privacy requests and their exports (provider-contracts helper)
   app.route('/api/privacy', privacyRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo

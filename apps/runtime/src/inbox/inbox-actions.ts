@@ -23,7 +23,11 @@ export interface StaffActor {
   userId: string
 }
 
-async function lockConversation(trx: Db, merchantId: string, conversationId: string): Promise<Conversation> {
+export async function lockConversation(
+  trx: Db,
+  merchantId: string,
+  conversationId: string,
+): Promise<Conversation> {
   const conversation = await trx
     .selectFrom('conversations')
     .selectAll()
@@ -35,7 +39,7 @@ async function lockConversation(trx: Db, merchantId: string, conversationId: str
   return conversation
 }
 
-async function staffName(trx: Db, actor: StaffActor): Promise<string> {
+export async function staffName(trx: Db, actor: StaffActor): Promise<string> {
   const user = await trx
     .selectFrom('users')
     .select(['name', 'email'])
@@ -46,14 +50,14 @@ async function staffName(trx: Db, actor: StaffActor): Promise<string> {
 }
 
 /** A note in the transcript for staff (never sent to the shopper: no outbox row). */
-async function addSystemNote(
+export async function addSystemNote(
   trx: Db,
   ctx: StepContext,
   conversation: Conversation,
   actor: StaffActor,
   text: string,
   extra: JsonObject = {},
-): Promise<void> {
+): Promise<string> {
   const id = randomUUID()
   await trx
     .insertInto('messages')
@@ -77,9 +81,10 @@ async function addSystemNote(
     kind: 'message',
     id,
   })
+  return id
 }
 
-async function setStatus(
+export async function setStatus(
   trx: Db,
   ctx: StepContext,
   conversation: Conversation,

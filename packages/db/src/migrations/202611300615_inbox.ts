@@ -8,9 +8,13 @@ import { type Kysely, sql } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   // Views: all open and mine newest activity first, resolved newest first, waiting oldest escalation first.
   await sql`create index conversations_open_activity_idx on conversations
-    (merchant_id, (coalesce(last_message_at, created_at)) desc, id desc) where status <> 'resolved'`.execute(db)
+    (merchant_id, (coalesce(last_message_at, created_at)) desc, id desc) where status <> 'resolved'`.execute(
+    db,
+  )
   await sql`create index conversations_resolved_activity_idx on conversations
-    (merchant_id, (coalesce(last_message_at, created_at)) desc, id desc) where status = 'resolved'`.execute(db)
+    (merchant_id, (coalesce(last_message_at, created_at)) desc, id desc) where status = 'resolved'`.execute(
+    db,
+  )
   await sql`create index conversations_waiting_idx on conversations
     (merchant_id, (coalesce(escalated_at, created_at)), id) where status = 'waiting'`.execute(db)
   await sql`create index conversations_assignee_idx on conversations
@@ -22,8 +26,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // "+44 7700 900123" and "07700 900123" find it.
   await sql`create index contacts_search_idx on contacts using gin (to_tsvector('simple',
     coalesce(name, '') || ' ' || translate(coalesce(email, ''), '@._+-', '     ') || ' ' ||
-    regexp_replace(coalesce(phone, ''), '\D', '', 'g') || ' ' ||
-    right(regexp_replace(coalesce(phone, ''), '\D', '', 'g'), 10)))`.execute(db)
+    regexp_replace(coalesce(phone, ''), '\\D', '', 'g') || ' ' ||
+    right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 10)))`.execute(db)
   await sql`create index messages_search_idx on messages using gin
     (to_tsvector('simple', coalesce(body ->> 'text', '')))`.execute(db)
 
@@ -62,7 +66,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('canned_replies_pkey', ['merchant_id', 'id'])
     .execute()
-  await sql`create unique index canned_replies_title_key on canned_replies (merchant_id, lower(title))`.execute(db)
+  await sql`create unique index canned_replies_title_key on canned_replies (merchant_id, lower(title))`.execute(
+    db,
+  )
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a migration must not depend on today's types (STYLE.md 7)
