@@ -5,6 +5,7 @@
 import type { InboxList, InboxListQuery, InboxView } from '@parley/api'
 import type { Database } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
+import { ValidationError } from '../domain-errors.ts'
 import { baseConversationQuery, lastMessages, toConversation } from './inbox-queries.ts'
 import { parseSearch, searchCondition } from './inbox-search.ts'
 
@@ -23,14 +24,16 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url')
 }
 
-/** Null for anything that is not a cursor this list wrote (a stale or edited cursor starts from the top). */
+/** Null for anything that is not a cursor this list wrote. */
 export function decodeCursor(text: string): Cursor | null {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown
     if (!Array.isArray(value) || value.length !== 2) return null
     const [key, id] = value
     if (typeof key !== 'string' || typeof id !== 'string') return null
-    if (Number.isNaN(Date.parse(key.replace(' ', 'T'))) || !/^[0-9a-f-]{36}$/i.test(id)) return null
+    // As Postgres prints a timestamptz, e.g. 2026-11-30 09:00:00.123456+00.
+    if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(key)) return null
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null
     return { key, id }
   } catch {
     return null
@@ -65,6 +68,8 @@ export async function listInbox(
   if (search) q = q.where(search)
 
   const cursor = query.cursor ? decodeCursor(query.cursor) : null
+  if (query.cursor && !cursor)
+    throw new ValidationError('This page of the list is no longer valid; start from the top')
   if (cursor) {
     q = waitingOrder
       ? q.where(sql<boolean>`(${key}, c.id) > (${cursor.key}::timestamptz, ${cursor.id}::uuid)`)

@@ -88,7 +88,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     const channel = await seedChannel(t.deps.db, merchant.merchantId, 'webchat')
     await publishFlowDocument(t.deps.db, merchant.merchantId, escalationFlow)
 
-    // A quieter conversation, still with the bot, and more recent: waiting ones still come first.
+    // A quieter conversation, still with the bot, and more recent.
     const quiet = await ensureConversation(t.deps.db, merchant.merchantId, channel.id, 'v_quiet')
     const session = await app.request(`/api/webchat/${channel.id}/session`, { method: 'POST' })
     const { token } = (await session.json()) as { token: string }
@@ -109,9 +109,16 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'bot: Connecting you to our team',
     ])
 
-    const list = await call<{ conversations: InboxConversation[] }>(agent, 'GET', '/api/conversations')
+    // All open, newest activity first; the waiting view holds only the one waiting for a person.
+    const allOpen = await call<{ conversations: InboxConversation[] }>(agent, 'GET', '/api/conversations')
+    expect(allOpen.body.conversations.map((c) => c.status)).toEqual(['bot', 'waiting'])
+    const list = await call<{ conversations: InboxConversation[] }>(
+      agent,
+      'GET',
+      '/api/conversations?view=waiting',
+    )
     expect(list.status).toBe(200)
-    expect(list.body.conversations.map((c) => c.status)).toEqual(['waiting', 'bot'])
+    expect(list.body.conversations.map((c) => c.status)).toEqual(['waiting'])
     const waiting = list.body.conversations[0]!
     expect(waiting).toMatchObject({
       queue: 'returns',
