@@ -1004,6 +1004,49 @@ const cases: BadInputCase[] = [
     'not_found',
   ),
   bad('GET', '/api/conversations/{conversationId}/messages/not-a-uuid/media/0', 'session', 404, 'not_found'),
+  // inbox list views, search and pages; notes, assign, reopen, read, context, canned replies (inbox helper)
+  bad('GET', '/api/conversations?view=everything', 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?channelId=whatsapp', 'agent', 400, 'validation_failed'),
+  bad('GET', `/api/conversations?q=${'a'.repeat(201)}`, 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?cursor=not%20a%20cursor', 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?cursor=WzEsMl0', 'agent', 400, 'validation_failed', {
+    name: 'forged cursor',
+  }),
+  bad('GET', '/api/conversations/options', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/conversations/{conversationId}/context', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'no-csrf', 403, 'csrf_failed', {
+    body: { text: 'x' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'agent', 400, 'validation_failed', {
+    body: { text: '' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'agent', 400, 'invalid_json', {
+    rawBody: '{"text":',
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'wrong-merchant', 404, 'not_found', {
+    body: { text: 'x' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 400, 'validation_failed', { body: {} }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 400, 'validation_failed', {
+    body: { userId: UNKNOWN_ID, queue: 'returns' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 404, 'not_found', {
+    body: { userId: UNKNOWN_ID },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/reopen', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/read', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/read`, 'agent', 404, 'not_found'),
+  bad('GET', '/api/canned-replies', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/canned-replies', 'agent', 403, 'forbidden', { body: { title: 'Hi', body: 'Hello' } }),
+  bad('POST', '/api/canned-replies', 'session', 400, 'validation_failed', {
+    body: { title: '', body: 'Hello' },
+  }),
+  bad('POST', '/api/canned-replies', 'session', 400, 'invalid_json', { rawBody: '{"title":' }),
+  bad('POST', '/api/canned-replies', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('PUT', `/api/canned-replies/${UNKNOWN_ID}`, 'session', 404, 'not_found', {
+    body: { title: 'a', body: 'b' },
+  }),
+  bad('DELETE', '/api/canned-replies/not-a-uuid', 'session', 404, 'not_found'),
 
   // ── web chat (public; the visitor token is the credential) ──────────────────────────────────────────────
   bad('POST', `/api/webchat/${UNKNOWN_ID}/session`, 'none', 404, 'not_found'),
