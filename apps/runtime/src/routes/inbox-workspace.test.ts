@@ -2,6 +2,7 @@
 // assign to a colleague or a queue, reopen, canned replies (everyone reads, owners and editors write), and the
 // context panel (contact, cart, orders, escalation, what the bot did).
 import type { CannedReplyDto, InboxContext, InboxMessage, InboxOptions } from '@parley/api'
+import { jsonb } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
@@ -167,9 +168,9 @@ describe.each(testDatabases())('inbox workspace on %s', (kind) => {
         merchant_id: m,
         token: 'cart-ctx',
         contact_id: s.contactId,
-        items: [
+        items: jsonb([
           { title: 'Linen shirt', quantity: 2, price: '29.00', image: null, product_id: null, url: null },
-        ],
+        ]),
         value: '58.00',
         currency: 'GBP',
         checkout_url: 'https://shop.example/cart/ctx',
