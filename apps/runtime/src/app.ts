@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
 import { webchatAppearanceRoutes } from './channels/webchat/appearance.ts'
-import { webchatRoutes } from './channels/webchat/routes.ts'
+import { WEBCHAT_PHOTO_UPLOAD_PATH, webchatRoutes } from './channels/webchat/routes.ts'
 import { whatsappRoutes } from './channels/whatsapp/routes.ts'
 import { demoRoutes } from './demo/demo-routes.ts'
 import type { RuntimeDeps } from './deps.ts'
@@ -20,6 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
 import { CATALOGUE_UPLOAD_PATH, catalogueRoutes } from './routes/catalogue.ts'
 import { channelRoutes } from './routes/channels.ts'
+import { conversationTypingRoutes } from './routes/conversation-typing.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -51,9 +52,13 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
       throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
     },
   })
-  // The catalogue upload streams a file of up to 50 MB into its job and enforces that limit itself.
+  // The catalogue upload streams a file of up to 50 MB into its job and enforces that limit itself; so does a
+  // web-chat photo (10 MB, channels/webchat/routes.ts).
   app.use('*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === CATALOGUE_UPLOAD_PATH ? next() : appBodyLimit(c, next),
+    c.req.method === 'POST' &&
+    (c.req.path === CATALOGUE_UPLOAD_PATH || WEBCHAT_PHOTO_UPLOAD_PATH.test(c.req.path))
+      ? next()
+      : appBodyLimit(c, next),
   )
 
   app.onError((err, c) => {
@@ -101,6 +106,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', shopifyRoutes())
   app.route('/api/channels', channelRoutes(deps))
   app.route('/api/conversations', conversationRoutes(deps))
+  // the shopper's side of a handoff: staff typing (widget helper)
+  app.route('/api/conversations', conversationTypingRoutes(deps))
   // Shopify privacy requests and their exports (provider-contracts helper)
   app.route('/api/privacy', privacyRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo

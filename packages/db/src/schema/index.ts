@@ -26,6 +26,7 @@ import type {
   TemplateSpendTable,
   TimersTable,
 } from './runtime.ts'
+import type { WebchatPhotosTable } from './webchat.ts'
 
 export interface Database {
   merchants: MerchantsTable
@@ -54,6 +55,7 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  webchat_photos: WebchatPhotosTable
 }
 
 export type TableName = keyof Database
@@ -65,3 +67,4 @@ export * from './commerce.ts'
 export * from './conversations.ts'
 export * from './flows.ts'
 export * from './runtime.ts'
+export * from './webchat.ts'
