@@ -13,6 +13,7 @@ function message(body: WidgetMessage['body'], overrides: Partial<WidgetMessage> 
     body,
     status: 'delivered',
     createdAt: '2025-06-01T10:00:00.000Z',
+    seq: 1,
     ...overrides,
   }
 }

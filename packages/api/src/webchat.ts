@@ -74,10 +74,7 @@ export type StaffIdentity = z.infer<typeof staffIdentitySchema>
 export const chatNoticeSchema = z.enum(['staff_joined', 'staff_left'])
 export type ChatNotice = z.infer<typeof chatNoticeSchema>
 
-/** The photo kinds a visitor may send, and the size cap; the widget checks both before uploading. */
-export const WEBCHAT_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const
-export type WebchatPhotoType = (typeof WEBCHAT_PHOTO_TYPES)[number]
-export const WEBCHAT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+export { WEBCHAT_PHOTO_MAX_BYTES, WEBCHAT_PHOTO_TYPES, type WebchatPhotoType } from './webchat-limits.ts'
 
 export const quickReplyButtonSchema = z.object({ id: z.string(), title: z.string() })
 export type QuickReplyButton = z.infer<typeof quickReplyButtonSchema>
