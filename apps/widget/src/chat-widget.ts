@@ -130,7 +130,7 @@ export class ChatWidget {
     this.#photoButton.title = 'Send a photo (JPEG, PNG, WebP or HEIC, up to 10 MB)'
     this.#photoButton.innerHTML = PHOTO_ICON
     this.#photoButton.addEventListener('click', () => this.#photoInput.click())
-    form.append(this.#photoButton, this.#photoInput, this.#input, this.#send)
+    form.append(this.#photoButton, this.#input, this.#send)
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       const text = this.#input.value.trim()
@@ -140,7 +140,7 @@ export class ChatWidget {
     this.#typing.className = 'typing'
     this.#typing.setAttribute('aria-live', 'polite')
     this.#typing.hidden = true
-    this.#panel.append(header, this.#log, this.#typing, this.#error, form)
+    this.#panel.append(header, this.#log, this.#typing, this.#error, form, this.#photoInput)
     this.#panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation()
@@ -186,6 +186,8 @@ export class ChatWidget {
 
   open(): void {
     this.#panel.hidden = false
+    // At phone widths the open panel is a full-screen sheet and the launcher steps aside (styles.ts).
+    this.#host.classList.add('sheet-open')
     this.#launcher.setAttribute('aria-expanded', 'true')
     this.#launcher.setAttribute('aria-label', 'Close chat')
     this.#setUnread(0)
@@ -196,6 +198,7 @@ export class ChatWidget {
   close(): void {
     if (!this.isOpen) return
     this.#panel.hidden = true
+    this.#host.classList.remove('sheet-open')
     this.#launcher.setAttribute('aria-expanded', 'false')
     this.#launcher.setAttribute('aria-label', 'Open chat')
     this.#launcher.focus()
