@@ -29,6 +29,7 @@ import { inviteRoutes } from './routes/invites.ts'
 import { privacyRoutes } from './routes/privacy.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { simulationWorldRoutes } from './routes/simulation-world.ts'
+import { staffProfileRoutes } from './routes/staff-profile.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 import { teamRoutes } from './routes/team.ts'
@@ -108,6 +109,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/conversations', conversationRoutes(deps))
   // the shopper's side of a handoff: staff typing (widget helper)
   app.route('/api/conversations', conversationTypingRoutes(deps))
+  app.route('/api/profile', staffProfileRoutes(deps))
   // Shopify privacy requests and their exports (provider-contracts helper)
   app.route('/api/privacy', privacyRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo

@@ -45,6 +45,14 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
   const panel = () => widget().locator('.panel')
   const log = () => widget().locator('.log')
   const line = (text: string | RegExp): Locator => log().locator('.notice-text', { hasText: text })
+  /** The agent types; a signal inside the runtime's throttle is dropped, so this retries until one goes out. */
+  const agentTypes = () =>
+    expect
+      .poll(async () => (await staff(`/api/conversations/${conversationId}/typing`)).body.published, {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBe(true)
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
@@ -70,7 +78,7 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px')
   })
 
-  it("shows who joined when a person takes over, their typing, their named reply, and the hand-back", async () => {
+  it('shows who joined when a person takes over, their typing, their named reply, and the hand-back', async () => {
     const input = widget().locator('.composer input[type="text"]')
     await input.fill('Widget e2e: can I send a photo of the damaged shirt?')
     await input.press('Enter')
@@ -78,7 +86,8 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
 
     // The visitor's conversation, read the way the widget reads it (its token from the page).
     conversationId = await page.evaluate(async () => {
-      const api = (window as unknown as { ParleyWidget: { session(): Promise<{ token: string }> } }).ParleyWidget
+      const api = (window as unknown as { ParleyWidget: { session(): Promise<{ token: string }> } })
+        .ParleyWidget
       const session = await api.session()
       const channel = document.querySelector<HTMLScriptElement>('script[data-channel]')!.dataset.channel
       const res = await fetch(`/api/webchat/${channel}/messages`, {
@@ -92,12 +101,15 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     await line(/^Agent from .+ joined the chat$/).waitFor()
 
     // The agent types: the widget says so.
-    expect((await staff(`/api/conversations/${conversationId}/typing`)).body).toEqual({ published: true })
+    await agentTypes()
     await widget().locator('.typing', { hasText: 'Agent is typing…' }).waitFor()
 
     expect(
-      (await staff(`/api/conversations/${conversationId}/messages`, { text: 'Of course — tap the camera button.' }))
-        .status,
+      (
+        await staff(`/api/conversations/${conversationId}/messages`, {
+          text: 'Of course — tap the camera button.',
+        })
+      ).status,
     ).toBe(201)
     const reply = log().locator('.from-staff', { hasText: 'tap the camera button' })
     await reply.waitFor()
@@ -107,7 +119,7 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     // Today's separator heads the transcript.
     expect(await log().locator('.day').first().textContent()).toBe('Today')
     // Typing again for the screenshot of the handoff in progress.
-    await staff(`/api/conversations/${conversationId}/typing`)
+    await agentTypes()
     await widget().locator('.typing').waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}widget-handoff-390x844.png` })
   })
@@ -128,7 +140,7 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
       const box = (await w.locator('.panel').boundingBox())!
       expect(box.width).toBeLessThan(400)
       expect(box.height).toBeLessThan(900)
-      await staff(`/api/conversations/${conversationId}/typing`)
+      await agentTypes()
       await w.locator('.typing').waitFor()
       await desk.screenshot({ path: `${SCREENSHOTS}widget-handoff-1440x900.png` })
     } finally {
@@ -136,7 +148,7 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     }
   })
 
-  it("says the shopper is back with the assistant after the hand-back", async () => {
+  it('says the shopper is back with the assistant after the hand-back', async () => {
     expect((await staff(`/api/conversations/${conversationId}/hand-back`)).status).toBe(200)
     await line("You're back with the assistant").waitFor()
     // Each line once: the socket and the reconnect re-reads merge by id.

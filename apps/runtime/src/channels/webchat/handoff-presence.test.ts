@@ -206,7 +206,7 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
     const detachInbox = t.deps.inboxHub.attach(merchantId, inbox)
     const detachWidget = t.deps.webchatHub.attach({ merchantId, channelId, visitorId: v.visitorId }, widget)
     try {
-      const typing = async (res: Promise<Response>) => {
+      const typing = async (res: Response | Promise<Response>) => {
         const r = await res
         return { status: r.status, body: (await r.json()) as { published?: boolean } }
       }
