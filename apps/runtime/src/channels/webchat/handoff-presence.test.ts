@@ -194,7 +194,7 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
       .execute()
     expect(queued).toHaveLength(1)
     expect(queued[0]?.author).toBe('system')
-    expect((queued[0]?.payload as { message: { text: string } }).message).toEqual({
+    expect((queued[0]!.payload as { message: { text: string } }).message).toEqual({
       text: 'Sam from North Thread joined the chat',
     })
   })
