@@ -667,7 +667,7 @@ const cases: BadInputCase[] = [
   bad('POST', '/api/flows/{metadataFlowId}/publish', 'editor', 422, 'flow_invalid'),
   // Flow size limits (issue 8): more steps than a flow may have, or a document over 512 KB in a body under 1 MB.
   bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
-    body: { name: 'Huge', document: flowDocumentWithSteps(501) },
+    body: { name: 'Huge', document: flowDocumentWithSteps(1001) },
   }),
   bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
     body: { name: 'Heavy', document: flowDocumentWithSteps(150, 'x'.repeat(4000)) },
