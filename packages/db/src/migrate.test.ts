@@ -33,6 +33,7 @@ const everyTable = {
   product_variants: true,
   catalogue_imports: true,
   catalogue_import_chunks: true,
+  webchat_photos: true,
 } as const satisfies Record<TableName, true>
 
 /**

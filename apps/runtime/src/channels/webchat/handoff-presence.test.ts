@@ -5,6 +5,7 @@ import type { VisitorMessage } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../app.ts'
+import { redactShopper } from '../../contacts/shopper-privacy.ts'
 import { relayOutbox } from '../../delivery/outbox-relay.ts'
 import type { LiveSocket } from '../../realtime/socket-registry.ts'
 import { publishFlowDocument, seedChannel } from '../../testing/engine-fixtures.ts'
@@ -302,5 +303,19 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
     big.set(PNG)
     await refused(await upload(big, 'image/png', 'p5'), 413, /up to 10 MB/)
     expect(await count()).toBe(stored)
+
+    // Erasing the shopper (a privacy request) erases their photos too.
+    await t.deps.db
+      .updateTable('contacts')
+      .set({ email: `photo-${v.visitorId}@shopper.example` })
+      .where('merchant_id', '=', merchantId)
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('contact_identities').select('contact_id').where('external_id', '=', v.visitorId),
+      )
+      .execute()
+    expect(
+      await redactShopper(t.deps.db, merchantId, { email: `photo-${v.visitorId}@shopper.example` }),
+    ).toBe(1)
+    expect(await count()).toBe(stored - 1)
   }, 60_000)
 })
