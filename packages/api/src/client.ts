@@ -45,6 +45,7 @@ import { type AssignRequest, inboxOptionsSchema } from './inbox-team.ts'
 import { privacyExportSchema, privacyRequestListSchema } from './privacy.ts'
 import { type SettingsInput, settingsResponseSchema } from './settings.ts'
 import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
+import { staffProfileSchema, type UpdateStaffProfileRequest } from './staff-profile.ts'
 import {
   type AcceptInviteRequest,
   type CreateInviteRequest,
@@ -209,6 +210,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
       changeRole: (id: string, request: UpdateMemberRequest) =>
         call('PUT', `/api/team/members/${encodeURIComponent(id)}`, null, request),
       remove: (id: string) => call('DELETE', `/api/team/members/${encodeURIComponent(id)}`, null),
+    },
+    /** How the signed-in staff member appears to shoppers (widget helper, issue 12). */
+    profile: {
+      get: () => call('GET', '/api/profile', staffProfileSchema),
+      save: (request: UpdateStaffProfileRequest) => call('PUT', '/api/profile', staffProfileSchema, request),
     },
     invites: {
       preview: (token: string) => call('GET', `/api/invites/${encodeURIComponent(token)}`, invitationSchema),

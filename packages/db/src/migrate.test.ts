@@ -35,6 +35,7 @@ const everyTable = {
   catalogue_import_chunks: true,
   conversation_reads: true,
   canned_replies: true,
+  webchat_photos: true,
 } as const satisfies Record<TableName, true>
 
 /**

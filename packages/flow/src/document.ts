@@ -9,7 +9,7 @@ export const FLOW_DOCUMENT_VERSION = 2
  * How big a flow may be: far above any real flow (the starter flows have about 20 steps), low enough that
  * checking or compiling one never takes long on the shared service.
  */
-export const FLOW_LIMITS = { maxNodes: 500, maxEdges: 1000, maxDocumentBytes: 512 * 1024 } as const
+export const FLOW_LIMITS = { maxNodes: 1000, maxEdges: 2000, maxDocumentBytes: 512 * 1024 } as const
 
 export const nodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1–64 letters, digits, "-" or "_"')
 

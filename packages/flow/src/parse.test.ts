@@ -127,7 +127,7 @@ describe('size limits', () => {
         {
           severity: 'error',
           code: 'document_too_large',
-          message: 'This flow has 501 steps; a flow can have at most 500',
+          message: 'This flow has 1001 steps; a flow can have at most 1000',
         },
       ],
     })
@@ -139,7 +139,7 @@ describe('size limits', () => {
     }))
     expect(parseFlowDocument({ ...base, nodes: [node(0)], edges })).toMatchObject({
       ok: false,
-      issues: [{ code: 'document_too_large', message: expect.stringContaining('at most 1000') }],
+      issues: [{ code: 'document_too_large', message: expect.stringContaining('at most 2000') }],
     })
     const atLimit = { ...base, nodes: Array.from({ length: FLOW_LIMITS.maxNodes }, (_, i) => node(i)) }
     expect(parseFlowDocument(atLimit).ok).toBe(true)

@@ -17,6 +17,7 @@ import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
+import { announceBackToAssistant, announceStaffJoined } from './handoff-notices.ts'
 
 export interface StaffActor {
   merchantId: string
@@ -129,6 +130,8 @@ export async function takeOverConversation(
       actor,
       `${await staffName(trx, actor)} took over the conversation`,
     )
+    // The shopper learns who joined (widget, WhatsApp, Telegram alike).
+    await announceStaffJoined(trx, ctx, conversation, actor.userId)
   })
 }
 
@@ -247,6 +250,8 @@ async function endStaffTurn(
         ? `${name} handed the conversation back to the bot`
         : `${name} resolved the conversation`,
     )
+    // Told before the resumed run speaks, so the transcript reads in that order.
+    if (status === 'bot') await announceBackToAssistant(trx, ctx, conversation, actor.userId)
     // The status is already 'bot' here, so what the resumed run sends is not held by the takeover pause.
     const batch = new StepBatch(trx, ctx)
     const stepped = await stepRuns(batch, actor.merchantId, runIds, event)

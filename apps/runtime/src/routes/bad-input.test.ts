@@ -667,7 +667,7 @@ const cases: BadInputCase[] = [
   bad('POST', '/api/flows/{metadataFlowId}/publish', 'editor', 422, 'flow_invalid'),
   // Flow size limits (issue 8): more steps than a flow may have, or a document over 512 KB in a body under 1 MB.
   bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
-    body: { name: 'Huge', document: flowDocumentWithSteps(501) },
+    body: { name: 'Huge', document: flowDocumentWithSteps(1001) },
   }),
   bad('PUT', '/api/flows/{flowId}', 'session', 400, 'invalid_document', {
     body: { name: 'Heavy', document: flowDocumentWithSteps(150, 'x'.repeat(4000)) },
@@ -1720,6 +1720,99 @@ const cases: BadInputCase[] = [
   bad('GET', '/api/simulation-world', 'agent', 403, 'forbidden'),
   bad('GET', '/api/simulation-world?contactId=not-a-uuid', 'session', 400, 'validation_failed'),
   bad('GET', `/api/simulation-world?contactId=${UNKNOWN_ID}`, 'session', 404, 'not_found'),
+  // ── the shopper's side of a handoff: typing both ways, web-chat photos (widget helper) ─────────────────────
+  bad('POST', '/api/conversations/{conversationId}/typing', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/typing`, 'agent', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'agent', 409, 'conflict', {
+    name: 'nobody took the conversation over',
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'visitor-forged', 401, 'unauthorized'),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'visitor-other-channel', 401, 'unauthorized'),
+  bad('POST', `/api/webchat/${UNKNOWN_ID}/typing`, 'visitor', 404, 'not_found'),
+  bad('POST', '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1', 'none', 401, 'unauthorized', {
+    rawBody: '\u0089PNG',
+    headers: { 'content-type': 'image/png' },
+  }),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor-expired',
+    401,
+    'unauthorized',
+    {
+      rawBody: '\u0089PNG',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad('POST', '/api/webchat/{webchatChannelId}/photos', 'visitor', 400, 'validation_failed', {
+    name: 'no client message id',
+    rawBody: '\u0089PNG',
+    headers: { 'content-type': 'image/png' },
+  }),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=a%20b',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      rawBody: '\u0089PNG',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'text claiming to be a PNG',
+      rawBody: 'not a picture at all',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'a GIF',
+      rawBody: 'GIF89a\u0001\u0000',
+      headers: { 'content-type': 'image/gif' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'an empty photo',
+      rawBody: '',
+      headers: { 'content-type': 'image/jpeg' },
+    },
+  ),
+  bad('GET', `/api/webchat/{webchatChannelId}/photos/${UNKNOWN_ID}`, 'visitor', 404, 'not_found'),
+  bad('GET', '/api/webchat/{webchatChannelId}/photos/not-a-uuid', 'visitor', 404, 'not_found'),
+  bad('GET', `/api/webchat/{webchatChannelId}/photos/${UNKNOWN_ID}`, 'none', 401, 'unauthorized'),
+  bad('GET', '/api/profile', 'none', 401, 'unauthorized'),
+  bad('PUT', '/api/profile', 'none', 401, 'unauthorized', { body: { displayName: 'Sam', avatarUrl: null } }),
+  bad('PUT', '/api/profile', 'no-csrf', 403, 'csrf_failed', {
+    body: { displayName: 'Sam', avatarUrl: null },
+  }),
+  bad('PUT', '/api/profile', 'agent', 400, 'invalid_json', { rawBody: '{"displayName":' }),
+  bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', { body: { displayName: 'Sam' } }),
+  bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', {
+    body: { displayName: 'Sam', avatarUrl: 'data:image/png;base64,AAAA' },
+  }),
 ]
 
 /** The characters text hygiene refuses, each as a label and the text. */

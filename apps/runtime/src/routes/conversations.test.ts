@@ -180,6 +180,8 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
       'bot: Connecting you to our team',
+      // The shopper is told who joined (the seeded agent's name is "agent").
+      expect.stringMatching(/^system: agent from .+ joined the chat$/),
       'staff: Hi, I am Sam. Which order is it?',
       'shopper: Order #1001',
     ])
@@ -194,8 +196,13 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     expect(back.status).toBe(200)
     expect(back.body.conversation).toMatchObject({ status: 'bot', assignedUserId: null })
     expect(back.body.runIds).toHaveLength(1)
+    // One send at a time per conversation: "back with the assistant", then the resumed bot.
     await relayOutbox(t.deps)
-    expect((await visitorTexts(channel.id, token)).at(-1)).toBe('bot: The bot is back. Anything else?')
+    await relayOutbox(t.deps)
+    expect((await visitorTexts(channel.id, token)).slice(-2)).toEqual([
+      "system: You're back with the assistant",
+      'bot: The bot is back. Anything else?',
+    ])
     const run = await t.deps.db
       .selectFrom('runs')
       .select(['status', 'outcome'])

@@ -90,7 +90,7 @@ describe.each(testDatabases())('flow egress checks and size limits on %s', (kind
     const { s, id } = await draft(flowDocumentCalling('https://api.example/x'))
     const before = await call<FlowDetail>(s, 'GET', `/api/flows/${id}`)
     for (const [document, message] of [
-      [flowDocumentWithSteps(501), 'This flow has 501 steps; a flow can have at most 500'],
+      [flowDocumentWithSteps(1001), 'This flow has 1001 steps; a flow can have at most 1000'],
       [flowDocumentWithSteps(150, 'x'.repeat(4000)), 'a flow can take at most 512 KB'],
     ] as const) {
       const saved = await call<ErrorAnswer>(s, 'PUT', `/api/flows/${id}`, { name: 'Big', document })

@@ -11,6 +11,7 @@ import * as merchantSettings from './202611300230_merchant_settings.ts'
 import * as teamInvites from './202611300231_team_invites.ts'
 import * as catalogue from './202611300235_catalogue.ts'
 import * as inbox from './202611300615_inbox.ts'
+import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '202611300231_team_invites': teamInvites,
   '202611300235_catalogue': catalogue,
   '202611300615_inbox': inbox,
+  '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
 }

@@ -27,6 +27,7 @@ import type {
   TemplateSpendTable,
   TimersTable,
 } from './runtime.ts'
+import type { WebchatPhotosTable } from './webchat.ts'
 
 export interface Database {
   merchants: MerchantsTable
@@ -57,6 +58,7 @@ export interface Database {
   catalogue_import_chunks: CatalogueImportChunksTable
   conversation_reads: ConversationReadsTable
   canned_replies: CannedRepliesTable
+  webchat_photos: WebchatPhotosTable
 }
 
 export type TableName = keyof Database
@@ -69,3 +71,4 @@ export * from './conversations.ts'
 export * from './flows.ts'
 export * from './inbox.ts'
 export * from './runtime.ts'
+export * from './webchat.ts'
