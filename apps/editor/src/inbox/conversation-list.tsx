@@ -100,6 +100,7 @@ const Row = memo(function Row({
     <button
       type="button"
       className={`inbox-row${selected ? ' selected' : ''}${c.unread ? ' unread' : ''}`}
+      data-conversation-id={c.id}
       aria-current={selected ? 'true' : undefined}
       onClick={() => onOpen(c.id)}
     >
