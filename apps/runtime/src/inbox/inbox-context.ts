@@ -151,8 +151,11 @@ async function loadBotActivity(
   ])
   const nodes = new Map(
     (
-      (run.document as { nodes?: { id: string; kind: string; config?: Record<string, unknown> }[] }).nodes ??
-      []
+      (
+        run.document as {
+          nodes?: { id: string; kind: string; name?: string; config?: Record<string, unknown> }[]
+        }
+      ).nodes ?? []
     ).map((n) => [n.id, n]),
   )
   return {
@@ -164,7 +167,8 @@ async function loadBotActivity(
       const node = nodes.get(visit.node_id)
       const text = node?.config?.text
       return {
-        title: (node && getNodeKind(node.kind)?.title) ?? 'A step since removed',
+        // The merchant's own name for the step when they gave one ("Ask the team"), else its kind's.
+        title: node?.name || (node && getNodeKind(node.kind)?.title) || 'A step since removed',
         detail: typeof text === 'string' && text ? text : null,
         at: visit.at.toISOString(),
       }
