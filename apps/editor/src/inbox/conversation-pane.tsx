@@ -78,6 +78,8 @@ export function ConversationPane({
       subscribe((event) => {
         if (event.type === 'conversation' && event.conversation.id === conversationId) {
           setConversation(event.conversation)
+          // A new escalation or a hand-back changes what the panel shows (the run, the summary).
+          api.inbox.context(conversationId).then(setContext, () => {})
         } else if (event.type === 'message' && event.conversationId === conversationId) {
           setMessages((list) => {
             const at = list.findIndex((m) => m.id === event.message.id)
