@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
 import { webchatAppearanceRoutes } from './channels/webchat/appearance.ts'
-import { webchatRoutes } from './channels/webchat/routes.ts'
+import { WEBCHAT_PHOTO_UPLOAD_PATH, webchatRoutes } from './channels/webchat/routes.ts'
 import { whatsappRoutes } from './channels/whatsapp/routes.ts'
 import { demoRoutes } from './demo/demo-routes.ts'
 import type { RuntimeDeps } from './deps.ts'
@@ -18,8 +18,10 @@ import { securityHeaders } from './http/security-headers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
+import { cannedReplyRoutes } from './routes/canned-replies.ts'
 import { CATALOGUE_UPLOAD_PATH, catalogueRoutes } from './routes/catalogue.ts'
 import { channelRoutes } from './routes/channels.ts'
+import { conversationTypingRoutes } from './routes/conversation-typing.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -29,6 +31,7 @@ import { privacyRoutes } from './routes/privacy.ts'
 import { queueRoutes } from './routes/queues.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { simulationWorldRoutes } from './routes/simulation-world.ts'
+import { staffProfileRoutes } from './routes/staff-profile.ts'
 import { staticFileRoutes } from './routes/static-files.ts'
 import { systemRoutes } from './routes/system.ts'
 import { teamRoutes } from './routes/team.ts'
@@ -52,9 +55,13 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
       throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
     },
   })
-  // The catalogue upload streams a file of up to 50 MB into its job and enforces that limit itself.
+  // The catalogue upload streams a file of up to 50 MB into its job and enforces that limit itself; so does a
+  // web-chat photo (10 MB, channels/webchat/routes.ts).
   app.use('*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === CATALOGUE_UPLOAD_PATH ? next() : appBodyLimit(c, next),
+    c.req.method === 'POST' &&
+    (c.req.path === CATALOGUE_UPLOAD_PATH || WEBCHAT_PHOTO_UPLOAD_PATH.test(c.req.path))
+      ? next()
+      : appBodyLimit(c, next),
   )
 
   app.onError((err, c) => {
@@ -104,6 +111,11 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/', shopifyRoutes())
   app.route('/api/channels', channelRoutes(deps))
   app.route('/api/conversations', conversationRoutes(deps))
+  // inbox: canned replies for the composer (inbox helper)
+  app.route('/api/canned-replies', cannedReplyRoutes(deps))
+  // the shopper's side of a handoff: staff typing (widget helper)
+  app.route('/api/conversations', conversationTypingRoutes(deps))
+  app.route('/api/profile', staffProfileRoutes(deps))
   // Shopify privacy requests and their exports (provider-contracts helper)
   app.route('/api/privacy', privacyRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo

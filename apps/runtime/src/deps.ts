@@ -16,6 +16,7 @@ import type { Logger } from './observability/logger.ts'
 import type { RuntimeMetrics } from './observability/metrics.ts'
 import type { Realtime } from './realtime/realtime.ts'
 import type { SocketGuard } from './realtime/socket-guard.ts'
+import type { TypingSignals } from './realtime/typing-signals.ts'
 import type { PasswordHashing } from './security/password.ts'
 import type { RateLimits } from './security/rate-limits.ts'
 import type { Clock } from './time/clock.ts'
@@ -54,6 +55,8 @@ export interface RuntimeDeps {
   webchatHub: WebchatHub
   /** Live inbox events to the staff sockets this process holds. */
   inboxHub: InboxHub
+  /** "Is typing…" signals both ways, throttled per person and conversation (realtime/typing-signals.ts). */
+  typing: TypingSignals
   /**
    * Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. server.ts and
    * test deps build one; wiring without it (benchmarks) leaves queued imports to a process that has one.

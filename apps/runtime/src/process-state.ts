@@ -6,8 +6,12 @@ import type { RuntimeDeps } from './deps.ts'
 import { createFlowVersionCache } from './engine/flow-versions.ts'
 import { createInboundBatcher } from './engine/inbound.ts'
 import { InboxHub } from './inbox/inbox-hub.ts'
+import { TypingSignals } from './realtime/typing-signals.ts'
 
-export type ProcessState = Pick<RuntimeDeps, 'flowVersions' | 'inbound' | 'webchatHub' | 'inboxHub'>
+export type ProcessState = Pick<
+  RuntimeDeps,
+  'flowVersions' | 'inbound' | 'webchatHub' | 'inboxHub' | 'typing'
+>
 
 /**
  * The deps with per-process state of their own. The group commit and the hubs hold the db, config and realtime
@@ -24,6 +28,7 @@ export function withProcessState(
     inbound: createInboundBatcher(base.config, () => deps),
     webchatHub: new WebchatHub(base),
     inboxHub: new InboxHub(base),
+    typing: new TypingSignals(base),
   }
   return deps
 }

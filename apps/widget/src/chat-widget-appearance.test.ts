@@ -3,7 +3,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { ChatWidget } from './chat-widget.ts'
 import type { WebchatClient } from './webchat-client.ts'
 
-const client = { listMessages: vi.fn(async () => []) } as unknown as WebchatClient
+const client = {
+  transcript: vi.fn(async () => ({ messages: [], status: null })),
+} as unknown as WebchatClient
 
 function mount(accent?: string) {
   const host = document.createElement('div')

@@ -5,7 +5,7 @@ import type { WebchatClient } from './webchat-client.ts'
 
 function fakeClient(overrides: Partial<WebchatClient> = {}): WebchatClient {
   return {
-    listMessages: vi.fn(async () => []),
+    transcript: vi.fn(async () => ({ messages: [], status: null })),
     send: vi.fn(async () => 'cm'),
     socketUrl: vi.fn(async () => 'ws://x'),
     ...overrides,
@@ -20,6 +20,7 @@ const reminder: WidgetMessage = {
   body: { text: 'You left something behind', buttons: [{ id: 'buy', title: 'Complete order' }] },
   status: 'delivered',
   createdAt: '2025-06-01T10:00:00.000Z',
+  seq: 1,
 }
 
 function mount(client = fakeClient()) {
@@ -85,9 +86,7 @@ describe('ChatWidget', () => {
   })
 
   it('says so when the transcript cannot be loaded', async () => {
-    const { widget } = mount(
-      fakeClient({ listMessages: vi.fn(async () => Promise.reject(new Error('down'))) }),
-    )
+    const { widget } = mount(fakeClient({ transcript: vi.fn(async () => Promise.reject(new Error('down'))) }))
     await widget.refresh()
     expect(widget.root.querySelector('[role="alert"]')?.textContent).toMatch(/unavailable/)
   })

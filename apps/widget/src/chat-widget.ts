@@ -1,10 +1,20 @@
-// The widget's UI in a shadow root: a launcher bubble and a chat panel (transcript, quick replies, composer).
+// The widget's UI in a shadow root: a launcher bubble and a chat panel (transcript with day separators, quick
+// replies, "Sam is typing…", composer with a photo button). A full-screen sheet at phone widths (styles.ts).
 // Accessible: the launcher says whether the panel is open, Esc closes it and returns focus, the transcript is a
 // polite live region.
+import { TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parley/api/typing-timing'
 import { connectLiveUpdates } from './live-updates.ts'
-import { renderMessage } from './render-message.ts'
+import { checkPhotoFile, PHOTO_ACCEPT } from './photo-check.ts'
+import { renderAvatar, renderMessage } from './render-message.ts'
 import { widgetStyles } from './styles.ts'
-import type { QuickReplyButton, SocketEvent, WidgetAppearance, WidgetMessage } from './types.ts'
+import type {
+  ConversationStatus,
+  QuickReplyButton,
+  SocketEvent,
+  StaffIdentity,
+  WidgetAppearance,
+  WidgetMessage,
+} from './types.ts'
 import type { WebchatClient } from './webchat-client.ts'
 
 export interface ChatWidgetOptions {
@@ -13,6 +23,9 @@ export interface ChatWidgetOptions {
   /** Opens the panel on load. */
   open?: boolean
 }
+
+const PHOTO_ICON =
+  '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2"/><circle cx="12" cy="12" r="3.5"/><path d="M8 5l1.5-2h5L16 5"/></svg>'
 
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/></svg>'
@@ -37,6 +50,15 @@ export class ChatWidget {
   /** The script tag's data-accent wins over the channel's brand colour (a page may theme itself). */
   readonly #accentFixed: boolean
   #greeting = 'Hi! Ask us anything about your order or our products.'
+  /** Whether a person is involved (waiting or assigned): only then does the shopper's typing go out. */
+  #status: ConversationStatus | null = null
+  readonly #typing: HTMLDivElement
+  #typingTimer: ReturnType<typeof setTimeout> | undefined
+  #typingSentAt = Number.NEGATIVE_INFINITY
+  readonly #photoInput: HTMLInputElement
+  readonly #photoButton: HTMLButtonElement
+  /** Photo id → object URL: each photo is fetched once (it needs the visitor token). */
+  readonly #photoUrls = new Map<string, Promise<string>>()
 
   constructor(host: HTMLElement, client: WebchatClient, options: ChatWidgetOptions = {}) {
     this.#client = client
@@ -87,17 +109,38 @@ export class ChatWidget {
     this.#input.setAttribute('aria-label', 'Type a message')
     this.#input.maxLength = 4096
     this.#input.autocomplete = 'off'
+    this.#input.addEventListener('input', () => this.#noteTyping())
     this.#send = document.createElement('button')
     this.#send.type = 'submit'
     this.#send.className = 'send'
     this.#send.textContent = 'Send'
-    form.append(this.#input, this.#send)
+    this.#photoInput = document.createElement('input')
+    this.#photoInput.type = 'file'
+    this.#photoInput.accept = PHOTO_ACCEPT
+    this.#photoInput.hidden = true
+    this.#photoInput.addEventListener('change', () => {
+      const file = this.#photoInput.files?.[0]
+      this.#photoInput.value = ''
+      if (file) void this.sendPhoto(file)
+    })
+    this.#photoButton = document.createElement('button')
+    this.#photoButton.type = 'button'
+    this.#photoButton.className = 'attach'
+    this.#photoButton.setAttribute('aria-label', 'Send a photo')
+    this.#photoButton.title = 'Send a photo (JPEG, PNG, WebP or HEIC, up to 10 MB)'
+    this.#photoButton.innerHTML = PHOTO_ICON
+    this.#photoButton.addEventListener('click', () => this.#photoInput.click())
+    form.append(this.#photoButton, this.#input, this.#send)
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       const text = this.#input.value.trim()
       if (text) void this.#sendText(text)
     })
-    this.#panel.append(header, this.#log, this.#error, form)
+    this.#typing = document.createElement('div')
+    this.#typing.className = 'typing'
+    this.#typing.setAttribute('aria-live', 'polite')
+    this.#typing.hidden = true
+    this.#panel.append(header, this.#log, this.#typing, this.#error, form, this.#photoInput)
     this.#panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation()
@@ -143,6 +186,8 @@ export class ChatWidget {
 
   open(): void {
     this.#panel.hidden = false
+    // At phone widths the open panel is a full-screen sheet and the launcher steps aside (styles.ts).
+    this.#host.classList.add('sheet-open')
     this.#launcher.setAttribute('aria-expanded', 'true')
     this.#launcher.setAttribute('aria-label', 'Close chat')
     this.#setUnread(0)
@@ -153,6 +198,7 @@ export class ChatWidget {
   close(): void {
     if (!this.isOpen) return
     this.#panel.hidden = true
+    this.#host.classList.remove('sheet-open')
     this.#launcher.setAttribute('aria-expanded', 'false')
     this.#launcher.setAttribute('aria-label', 'Open chat')
     this.#launcher.focus()
@@ -161,7 +207,8 @@ export class ChatWidget {
   /** Re-reads the transcript (initial load, reconnect, fallback poll). */
   async refresh(): Promise<void> {
     try {
-      const messages = await this.#client.listMessages()
+      const { messages, status } = await this.#client.transcript()
+      this.#status = status
       this.setMessages(messages)
       this.#showError(null)
     } catch {
@@ -171,6 +218,39 @@ export class ChatWidget {
 
   handleEvent(event: SocketEvent): void {
     if (event.type === 'message') this.upsert(event.message)
+    else if (event.type === 'conversation') this.#status = event.status
+    else if (event.type === 'typing') this.showTyping(event.staff)
+  }
+
+  /** "Sam is typing…" until TYPING_EXPIRES_MS pass without another signal or Sam's message arrives. */
+  showTyping(staff: StaffIdentity): void {
+    this.#typing.replaceChildren(renderAvatar(staff), document.createTextNode(`${staff.name} is typing…`))
+    this.#typing.hidden = false
+    if (this.#typingTimer) clearTimeout(this.#typingTimer)
+    this.#typingTimer = setTimeout(() => this.#hideTyping(), TYPING_EXPIRES_MS)
+  }
+
+  /** Uploads a photo after checking its type and size here first (the runtime checks again). */
+  async sendPhoto(file: File): Promise<void> {
+    const checked = checkPhotoFile(file)
+    if (!checked.ok) {
+      this.#showError(checked.message)
+      return
+    }
+    this.#photoButton.disabled = true
+    this.#showError(null)
+    try {
+      await this.#client.sendPhoto(checked.photo)
+      await this.refresh()
+    } catch (error) {
+      this.#showError(
+        error instanceof Error && 'status' in error && (error as { status: number }).status < 500
+          ? error.message
+          : 'Your photo was not sent. Please try again.',
+      )
+    } finally {
+      this.#photoButton.disabled = false
+    }
   }
 
   setMessages(messages: WidgetMessage[]): void {
@@ -186,6 +266,7 @@ export class ChatWidget {
 
   upsert(message: WidgetMessage): void {
     const isNew = !this.#messages.has(message.id)
+    if (message.author === 'staff' || message.body?.notice) this.#hideTyping()
     this.#messages.set(message.id, message)
     if (isNew && message.direction === 'out' && !this.isOpen) this.#setUnread(this.#unread + 1)
     this.#renderAll()
@@ -210,8 +291,11 @@ export class ChatWidget {
     }
   }
 
+  /** The transcript's own order: time, then seq (one step writes several messages with one timestamp). */
   #ordered(): WidgetMessage[] {
-    return [...this.#messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    return [...this.#messages.values()].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.seq ?? 0) - (b.seq ?? 0),
+    )
   }
 
   #renderAll(): void {
@@ -224,15 +308,55 @@ export class ChatWidget {
       this.#log.replaceChildren(empty)
       return
     }
-    this.#log.replaceChildren(
-      ...ordered.map((message) =>
+    const items: HTMLElement[] = []
+    let day = ''
+    for (const message of ordered) {
+      const thisDay = localDay(message.createdAt)
+      if (thisDay !== day) {
+        day = thisDay
+        items.push(daySeparator(message.createdAt))
+      }
+      items.push(
         renderMessage(message, {
           interactive: message === last && message.direction === 'out',
           onButton: (button) => void this.#tapButton(button),
+          loadPhoto: (photoId, img) => this.#loadPhoto(photoId, img),
         }),
-      ),
-    )
+      )
+    }
+    this.#log.replaceChildren(...items)
     this.#scrollToEnd()
+  }
+
+  #loadPhoto(photoId: string, img: HTMLImageElement): void {
+    let url = this.#photoUrls.get(photoId)
+    if (!url) {
+      url = this.#client.photo(photoId).then((blob) => URL.createObjectURL(blob))
+      url.catch(() => this.#photoUrls.delete(photoId))
+      this.#photoUrls.set(photoId, url)
+    }
+    url.then(
+      (src) => {
+        img.src = src
+      },
+      () => img.remove(),
+    )
+  }
+
+  /** Tells the team the shopper is typing, at most once per throttle window, only while a person is involved. */
+  #noteTyping(): void {
+    if (this.#status !== 'waiting' && this.#status !== 'assigned') return
+    const now = Date.now()
+    if (now - this.#typingSentAt < TYPING_THROTTLE_MS) return
+    this.#typingSentAt = now
+    this.#client.typing().catch(() => {})
+  }
+
+  #hideTyping(): void {
+    if (this.#typingTimer) clearTimeout(this.#typingTimer)
+    this.#typingTimer = undefined
+    this.#typing.hidden = true
+    this.#typing.replaceChildren()
   }
 
   async #sendText(text: string): Promise<void> {
@@ -273,4 +397,34 @@ export class ChatWidget {
   #scrollToEnd(): void {
     this.#log.scrollTop = this.#log.scrollHeight
   }
+}
+
+/** The shopper's local calendar day of an instant, as a comparable key. */
+function localDay(iso: string): string {
+  const date = new Date(iso)
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`
+}
+
+/** "Today", "Yesterday", or the date ("Monday, 30 November"). */
+export function dayLabel(iso: string, now = new Date()): string {
+  const date = new Date(iso)
+  const yesterday = new Date(now)
+  yesterday.setDate(now.getDate() - 1)
+  if (localDay(iso) === localDay(now.toISOString())) return 'Today'
+  if (localDay(iso) === localDay(yesterday.toISOString())) return 'Yesterday'
+  return date.toLocaleDateString(undefined, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  })
+}
+
+function daySeparator(iso: string): HTMLElement {
+  const item = document.createElement('li')
+  item.className = 'day'
+  const label = document.createElement('span')
+  label.textContent = dayLabel(iso)
+  item.append(label)
+  return item
 }

@@ -13,6 +13,7 @@ function message(body: WidgetMessage['body'], overrides: Partial<WidgetMessage> 
     body,
     status: 'delivered',
     createdAt: '2025-06-01T10:00:00.000Z',
+    seq: 1,
     ...overrides,
   }
 }
@@ -135,5 +136,36 @@ describe('URL and price helpers', () => {
     expect(formatPrice(5, undefined)).toBe('5.00')
     expect(formatPrice('', 'USD')).toBeNull()
     expect(formatPrice('abc', 'USD')).toBeNull()
+  })
+})
+
+describe('link buttons', () => {
+  it('turns a message ending in its only URL into the text and a button named for the page', () => {
+    const node = render(message({ text: 'Your cart is saved: https://store.example/cart/c1?key=2' }))
+    expect(node.querySelector('.message-text')?.textContent).toBe('Your cart is saved')
+    const button = node.querySelector<HTMLAnchorElement>('a.link-button')!
+    expect(button.textContent).toBe('Return to cart')
+    expect(button.href).toBe('https://store.example/cart/c1?key=2')
+    expect(
+      render(message({ text: 'Track it https://store.example/orders/9' })).querySelector('.link-button')
+        ?.textContent,
+    ).toBe('View your order')
+  })
+
+  it('keeps a URL mid-sentence inline, and never links a script URL', () => {
+    const node = render(message({ text: 'See https://store.example/a and https://store.example/b' }))
+    expect(node.querySelector('.link-button')).toBeNull()
+    expect(node.querySelectorAll('.message-text a')).toHaveLength(2)
+    const bad = render(
+      message({ text: 'Open', link: { title: 'Return to cart', url: 'javascript:alert(1)' } }),
+    )
+    expect(bad.querySelector('a')).toBeNull()
+  })
+
+  it("renders a message's own link button", () => {
+    const node = render(message({ text: 'Still there?', link: { title: 'Return to cart', url: '/cart' } }))
+    const button = node.querySelector<HTMLAnchorElement>('a.link-button')!
+    expect(button.textContent).toBe('Return to cart')
+    expect(button.href).toBe('https://store.example/cart')
   })
 })

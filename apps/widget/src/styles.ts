@@ -45,13 +45,38 @@ button { font: inherit; }
 .quick-reply:disabled { opacity: .45; cursor: default; }
 .message-time { font-size: 11px; color: #8c959f; margin: 2px 4px 0; }
 .composer { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e3e6ea; background: #fff; }
-.composer input { flex: 1; min-width: 0; font: inherit; padding: 9px 12px; border: 1px solid #d0d7de; border-radius: 999px; outline: none; }
+.composer input { flex: 1; min-width: 0; font: inherit; font-size: 16px; padding: 8px 12px; border: 1px solid #d0d7de; border-radius: 999px; outline: none; }
 .composer input:focus { border-color: var(--accent, #2f4858); box-shadow: 0 0 0 3px rgba(47,72,88,.18); }
 .send { border: 0; border-radius: 999px; padding: 0 16px; background: var(--accent, #2f4858); color: #fff; cursor: pointer; font-weight: 600; }
 .send:disabled { opacity: .5; cursor: default; }
 .error { margin: 0; padding: 6px 12px; background: #fff1f0; color: #a40e26; font-size: 12px; }
 .error[hidden] { display: none; }
 :focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
+.attach { flex: none; width: 38px; border: 1px solid #d0d7de; border-radius: 50%; background: #fff; color: #424a53; cursor: pointer;
+  display: grid; place-items: center; padding: 0; }
+.attach svg { width: 20px; height: 20px; }
+.attach:hover:not(:disabled) { border-color: var(--accent, #2f4858); color: var(--accent, #2f4858); }
+.attach:disabled { opacity: .5; cursor: default; }
+.day { align-self: center; font-size: 12px; color: #656d76; display: flex; align-items: center; gap: 8px; width: 100%; }
+.day::before, .day::after { content: ''; flex: 1; border-top: 1px solid #e3e6ea; }
+.notice { align-self: center; display: flex; align-items: center; gap: 6px; max-width: 90%; font-size: 12.5px; color: #424a53;
+  background: #eaeef2; border-radius: 999px; padding: 4px 12px 4px 4px; text-align: center; }
+.notice:not(:has(.staff-avatar)) { padding-left: 12px; }
+.author { display: flex; align-items: center; gap: 6px; margin: 0 4px 3px; font-size: 12px; color: #424a53; font-weight: 600; }
+.staff-avatar { width: 22px; height: 22px; border-radius: 50%; object-fit: cover; flex: none; display: inline-grid; place-items: center;
+  background: var(--accent, #2f4858); color: #fff; font-size: 10px; font-weight: 700; }
+.typing { display: flex; align-items: center; gap: 6px; padding: 4px 14px 6px; font-size: 12.5px; color: #656d76; background: #f6f7f9; }
+.typing[hidden] { display: none; }
+.link-button { display: block; margin-top: 8px; padding: 8px 12px; border-radius: 10px; text-align: center; font-weight: 600;
+  text-decoration: none; background: var(--accent, #2f4858); color: #fff; }
+.link-button:hover { filter: brightness(1.1); }
+.message-photo { min-width: 120px; min-height: 80px; background: #e3e6ea; }
+/* Phones: the open chat is a full-screen sheet (no floating card to pinch around), the launcher hides behind it. */
+@media (max-width: 480px) {
+  .panel { position: fixed; inset: 0; width: 100%; height: 100%; height: 100dvh; border-radius: 0; bottom: 0; right: 0; }
+  :host(.sheet-open) .launcher { display: none; }
+  .composer { padding-bottom: max(10px, env(safe-area-inset-bottom)); }
+}
 @media (prefers-reduced-motion: no-preference) { .panel { animation: pop .16s ease-out; } }
 @keyframes pop { from { opacity: 0; transform: translateY(8px); } to { opacity: 1; transform: none; } }
 `

@@ -1,15 +1,18 @@
 // The web-chat wire shapes the widget reads: the runtime's contracts from @parley/api (packages/api/src/webchat.ts),
 // imported as types only, so the bundle carries no zod.
 import type {
+  LinkButton,
   ProductCard,
   QuickReplyButton,
+  StaffIdentity,
   VisitorMessage,
   VisitorMessageBody,
   VisitorSession as VisitorSessionResponse,
   VisitorSocketEvent,
+  VisitorTranscript,
 } from '@parley/api'
 
-export type { ProductCard, QuickReplyButton }
+export type { LinkButton, ProductCard, QuickReplyButton, StaffIdentity }
 
 /** The channel-neutral body: text, an image, a product card and up to three quick replies. */
 export type MessageBody = VisitorMessageBody
@@ -18,6 +21,9 @@ export type WidgetMessage = VisitorMessage
 
 /** What the widget keeps of a session (in localStorage). */
 export type VisitorSession = Pick<VisitorSessionResponse, 'token' | 'visitorId' | 'expiresAt'>
+
+/** bot | waiting | assigned | resolved: a person is involved while waiting or assigned. */
+export type ConversationStatus = NonNullable<VisitorTranscript['conversationStatus']>
 
 /** What the socket sends. */
 export type SocketEvent = VisitorSocketEvent

@@ -116,4 +116,25 @@ describe('WebchatClient session', () => {
     const plain = new WebchatClient({ baseUrl: 'http://127.0.0.1:3000', channelId: CHANNEL, storage, fetch })
     expect(await plain.socketUrl()).toBe(`ws://127.0.0.1:3000/api/webchat/${CHANNEL}/socket?token=a.b`)
   })
+
+  it('posts typing, uploads a photo as its raw bytes with its type, and reads a photo back', async () => {
+    const fetch = vi.fn(async (url: string | URL | Request, _init?: RequestInit) =>
+      String(url).endsWith('/session')
+        ? json({ token: 't', visitorId: 'v', expiresAt: '' })
+        : String(url).includes('/photos/')
+          ? new Response(new Uint8Array([1]), { headers: { 'content-type': 'image/png' } })
+          : json({ published: true }, 202),
+    )
+    const client = new WebchatClient({ baseUrl: 'https://rt.example', channelId: CHANNEL, storage, fetch })
+    await client.typing()
+    expect(String(fetch.mock.calls[1]?.[0])).toBe(`https://rt.example/api/webchat/${CHANNEL}/typing`)
+    const photo = new Blob([new Uint8Array([1, 2])], { type: 'image/jpeg' })
+    await client.sendPhoto(photo, 'ph-1')
+    const [url, init] = fetch.mock.calls[2]!
+    expect(String(url)).toBe(`https://rt.example/api/webchat/${CHANNEL}/photos?clientMessageId=ph-1`)
+    expect(new Headers(init?.headers).get('Content-Type')).toBe('image/jpeg')
+    expect(new Headers(init?.headers).get('Authorization')).toBe('Bearer t')
+    expect(init?.body).toBe(photo)
+    expect((await client.photo('p-1')).type).toBe('image/png')
+  })
 })

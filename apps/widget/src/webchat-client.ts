@@ -1,6 +1,6 @@
 // The visitor's side of the runtime's web-chat routes: a session (token kept in localStorage per channel),
 // the transcript, sending text or a button tap, and the socket URL. The token is the visitor's only key.
-import type { VisitorSession, WidgetAppearance, WidgetMessage } from './types.ts'
+import type { ConversationStatus, VisitorSession, WidgetAppearance, WidgetMessage } from './types.ts'
 
 export interface WebchatClientOptions {
   /** The runtime's origin, e.g. https://chat.example.com */
@@ -73,9 +73,38 @@ export class WebchatClient {
   }
 
   async listMessages(): Promise<WidgetMessage[]> {
+    return (await this.transcript()).messages
+  }
+
+  /** The transcript and whether a person is involved (status waiting or assigned). */
+  async transcript(): Promise<{ messages: WidgetMessage[]; status: ConversationStatus | null }> {
     const response = await this.#authorised('/messages', { method: 'GET' })
-    const data = (await response.json()) as { messages?: WidgetMessage[] }
-    return data.messages ?? []
+    const data = (await response.json()) as {
+      messages?: WidgetMessage[]
+      conversationStatus?: ConversationStatus | null
+    }
+    return { messages: data.messages ?? [], status: data.conversationStatus ?? null }
+  }
+
+  /** Tells the team the shopper is typing (the caller throttles; the runtime drops extras anyway). */
+  async typing(): Promise<void> {
+    await this.#authorised('/typing', { method: 'POST' })
+  }
+
+  /** Sends a photo (its type and size checked by the caller first; the runtime checks again). */
+  async sendPhoto(photo: Blob, clientMessageId = newClientMessageId()): Promise<string> {
+    await this.#authorised(`/photos?clientMessageId=${encodeURIComponent(clientMessageId)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': photo.type },
+      body: photo,
+    })
+    return clientMessageId
+  }
+
+  /** A photo the visitor sent, as a blob (it needs the token, so an <img src> cannot fetch it itself). */
+  async photo(photoId: string): Promise<Blob> {
+    const response = await this.#authorised(`/photos/${encodeURIComponent(photoId)}`, { method: 'GET' })
+    return response.blob()
   }
 
   /** Sends text, or a quick-reply tap (its title as the text). Retries reuse the client message id. */

@@ -3,6 +3,7 @@
 import type { z } from 'zod'
 import { apiKeyListSchema, type CreateApiKeyRequest, createdApiKeySchema } from './api-keys.ts'
 import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
+import { type CannedReplyInput, cannedReplyListSchema, cannedReplySchema } from './canned-replies.ts'
 import {
   type CatalogueUploadQuery,
   catalogueImportDetailSchema,
@@ -30,10 +31,22 @@ import {
   type UpdateFlowRequest,
   validateFlowResultSchema,
 } from './flows.ts'
+import {
+  conversationActionResultSchema,
+  type InboxListQuery,
+  inboxDetailSchema,
+  inboxListSchema,
+  inboxMessageSchema,
+  type StaffReplyRequest,
+  staffReplyResultSchema,
+} from './inbox.ts'
+import { inboxContextSchema } from './inbox-context.ts'
+import { type AssignRequest, inboxOptionsSchema } from './inbox-team.ts'
 import { privacyExportSchema, privacyRequestListSchema } from './privacy.ts'
 import { type EscalationQueuesInput, escalationQueuesResponseSchema } from './queues.ts'
 import { type SettingsInput, settingsResponseSchema } from './settings.ts'
 import { type SimulationWorldQuery, simulationWorldSchema } from './simulation-world.ts'
+import { staffProfileSchema, type UpdateStaffProfileRequest } from './staff-profile.ts'
 import {
   type AcceptInviteRequest,
   type CreateInviteRequest,
@@ -125,6 +138,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   const flowPath = (id: string) => `/api/flows/${encodeURIComponent(id)}`
   const channelPath = (id: string) => `/api/channels/${encodeURIComponent(id)}`
+  const conversationPath = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
   const queryString = (query: Record<string, string | number | boolean | undefined>) => {
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(query))
@@ -204,6 +218,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
         call('PUT', `/api/team/members/${encodeURIComponent(id)}`, null, request),
       remove: (id: string) => call('DELETE', `/api/team/members/${encodeURIComponent(id)}`, null),
     },
+    /** How the signed-in staff member appears to shoppers (widget helper, issue 12). */
+    profile: {
+      get: () => call('GET', '/api/profile', staffProfileSchema),
+      save: (request: UpdateStaffProfileRequest) => call('PUT', '/api/profile', staffProfileSchema, request),
+    },
     invites: {
       preview: (token: string) => call('GET', `/api/invites/${encodeURIComponent(token)}`, invitationSchema),
       async accept(request: AcceptInviteRequest) {
@@ -227,6 +246,35 @@ export function createApiClient(options: ApiClientOptions = {}) {
       /** The export a customer data request produced. */
       export: (id: string) =>
         call('GET', `/api/privacy/exports/${encodeURIComponent(id)}`, privacyExportSchema),
+    },
+    inbox: {
+      list: (query: Partial<InboxListQuery> = {}) =>
+        call('GET', `/api/conversations${queryString(query)}`, inboxListSchema),
+      options: () => call('GET', '/api/conversations/options', inboxOptionsSchema),
+      get: (id: string) => call('GET', conversationPath(id), inboxDetailSchema),
+      context: (id: string) => call('GET', `${conversationPath(id)}/context`, inboxContextSchema),
+      /** 409 `taken` when a colleague has it: `details.by.name` says who. */
+      takeOver: (id: string) =>
+        call('POST', `${conversationPath(id)}/take-over`, conversationActionResultSchema),
+      reply: (id: string, request: StaffReplyRequest) =>
+        call('POST', `${conversationPath(id)}/messages`, staffReplyResultSchema, request),
+      note: (id: string, text: string) =>
+        call('POST', `${conversationPath(id)}/notes`, inboxMessageSchema, { text }),
+      assign: (id: string, request: AssignRequest) =>
+        call('POST', `${conversationPath(id)}/assign`, conversationActionResultSchema, request),
+      handBack: (id: string) =>
+        call('POST', `${conversationPath(id)}/hand-back`, conversationActionResultSchema),
+      resolve: (id: string) =>
+        call('POST', `${conversationPath(id)}/resolve`, conversationActionResultSchema),
+      reopen: (id: string) => call('POST', `${conversationPath(id)}/reopen`, conversationActionResultSchema),
+      markRead: (id: string) => call('POST', `${conversationPath(id)}/read`, null),
+    },
+    cannedReplies: {
+      list: () => call('GET', '/api/canned-replies', cannedReplyListSchema),
+      create: (input: CannedReplyInput) => call('POST', '/api/canned-replies', cannedReplySchema, input),
+      update: (id: string, input: CannedReplyInput) =>
+        call('PUT', `/api/canned-replies/${encodeURIComponent(id)}`, cannedReplySchema, input),
+      remove: (id: string) => call('DELETE', `/api/canned-replies/${encodeURIComponent(id)}`, null),
     },
     catalogue: {
       search: (query: ProductSearchQuery = {}) =>

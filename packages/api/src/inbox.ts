@@ -10,6 +10,23 @@ export const inboxListQuerySchema = z.object({
   /** `me`: only conversations assigned to the caller. */
   assigned: z.enum(['me', 'anyone']).default('anyone'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /**
+   * The inbox's views (they replace status/assigned when given): `waiting` for a person, oldest escalation
+   * first; `mine` assigned to the caller; `open` everything not resolved; `resolved`. Newest activity first
+   * except `waiting`.
+   */
+  view: z.enum(['waiting', 'mine', 'open', 'resolved']).optional(),
+  /** Only conversations escalated to this queue. */
+  queue: z.string().trim().min(1).max(100).optional(),
+  channelId: z.uuid().optional(),
+  /** Shopper name, phone, email, order number or words of a message. */
+  q: z.string().trim().max(200).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 })
 
 export const inboxMessageSchema = z
@@ -69,8 +86,21 @@ export const inboxConversationSchema = z
   })
   .meta({ id: 'InboxConversation' })
 
+export const inboxListItemSchema = inboxConversationSchema
+  .extend({
+    /** The shopper's messages the caller has not read yet. */
+    unread: z.number().int().min(0),
+  })
+  .meta({ id: 'InboxListItem' })
+
 export const inboxListSchema = z
-  .object({ conversations: z.array(inboxConversationSchema) })
+  .object({
+    conversations: z.array(inboxListItemSchema),
+    /** Pass as `cursor` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
+    /** Whole-inbox counts (ignoring filters and search): the tab title and the view tabs show them. */
+    counts: z.object({ waiting: z.number().int(), mine: z.number().int() }),
+  })
   .meta({ id: 'InboxList' })
 export const inboxDetailSchema = z
   .object({
@@ -137,3 +167,6 @@ export type InboxConversation = z.infer<typeof inboxConversationSchema>
 export type InboxMessage = z.infer<typeof inboxMessageSchema>
 export type InboxListQuery = z.infer<typeof inboxListQuerySchema>
 export type StaffReplyRequest = z.input<typeof staffReplyRequestSchema>
+export type InboxListItem = z.infer<typeof inboxListItemSchema>
+export type InboxList = z.infer<typeof inboxListSchema>
+export type InboxView = NonNullable<InboxListQuery['view']>

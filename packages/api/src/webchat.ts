@@ -59,6 +59,23 @@ export const productCardSchema = z.object({
 })
 export type ProductCard = z.infer<typeof productCardSchema>
 
+/** A button that opens a page ("Return to cart"), shown instead of a raw URL. */
+export const linkButtonSchema = z.object({ title: z.string(), url: z.string() })
+export type LinkButton = z.infer<typeof linkButtonSchema>
+
+/** Who a person on the store's side is, as the shopper sees them: a first name and, if set, a picture. */
+export const staffIdentitySchema = z.object({ name: z.string(), avatarUrl: z.string().nullable() })
+export type StaffIdentity = z.infer<typeof staffIdentitySchema>
+
+/**
+ * A line about the chat itself rather than a message: a person joined (`staff_joined`, "Sam from North Thread
+ * joined the chat") or handed the chat back to the assistant (`staff_left`). Sent on every channel as text.
+ */
+export const chatNoticeSchema = z.enum(['staff_joined', 'staff_left'])
+export type ChatNotice = z.infer<typeof chatNoticeSchema>
+
+export { WEBCHAT_PHOTO_MAX_BYTES, WEBCHAT_PHOTO_TYPES, type WebchatPhotoType } from './webchat-limits.ts'
+
 export const quickReplyButtonSchema = z.object({ id: z.string(), title: z.string() })
 export type QuickReplyButton = z.infer<typeof quickReplyButtonSchema>
 
@@ -70,6 +87,10 @@ export const visitorMessageBodySchema = z.looseObject({
   buttons: z.array(quickReplyButtonSchema).optional(),
   /** On the shopper's own message: the quick reply they tapped. */
   buttonId: z.string().optional(),
+  link: linkButtonSchema.optional(),
+  notice: chatNoticeSchema.optional(),
+  /** Photos the shopper sent; a web-chat one is `webchat-photo:<id>`, read back from the photos route. */
+  media: z.array(z.object({ url: z.string(), mimeType: z.string() })).optional(),
 })
 export type VisitorMessageBody = z.infer<typeof visitorMessageBodySchema>
 
@@ -82,6 +103,10 @@ export const visitorMessageSchema = z
     body: visitorMessageBodySchema,
     status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'skipped', 'unknown']),
     createdAt: isoDateTime,
+    /** Transcript order: messages written in one step share createdAt, and seq tells their order apart. */
+    seq: z.number().int(),
+    /** On a staff message or a `staff_joined` notice: who it is from. */
+    staff: staffIdentitySchema.optional(),
   })
   .meta({ id: 'VisitorMessage' })
 export type VisitorMessage = z.infer<typeof visitorMessageSchema>
@@ -95,10 +120,18 @@ export const visitorTranscriptSchema = z
   .meta({ id: 'VisitorTranscript' })
 export type VisitorTranscript = z.infer<typeof visitorTranscriptSchema>
 
+/** POST /photos?clientMessageId=: the raw image is the body, its type the Content-Type. */
+export const visitorPhotoQuerySchema = z.object({
+  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, - or _'),
+})
+export const visitorPhotoParamsSchema = webchatParamsSchema.extend({ photoId: z.uuid() })
+
 /** What the visitor's socket sends: `ready` once, then new or updated messages and status changes. */
 export const visitorSocketEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), visitorId: z.string() }),
   z.object({ type: z.literal('message'), message: visitorMessageSchema }),
   z.object({ type: z.literal('conversation'), conversationId: z.uuid(), status: conversationStatusSchema }),
+  /** A person on the store's side is typing (packages/api/src/typing.ts: show it until it expires). */
+  z.object({ type: z.literal('typing'), staff: staffIdentitySchema }),
 ])
 export type VisitorSocketEvent = z.infer<typeof visitorSocketEventSchema>

@@ -34,6 +34,9 @@ const everyTable = {
   product_variants: true,
   catalogue_imports: true,
   catalogue_import_chunks: true,
+  conversation_reads: true,
+  canned_replies: true,
+  webchat_photos: true,
 } as const satisfies Record<TableName, true>
 
 /**

@@ -100,7 +100,7 @@ describe('a readable, keyboard-friendly canvas', () => {
   let flowId = ''
 
   it('signs in; the flows list has no serious accessibility problems', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

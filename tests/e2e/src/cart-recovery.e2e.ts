@@ -52,7 +52,7 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
   const delayCard = () => page.locator('.react-flow__node-delay')
 
   it('signs in as the demo owner', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

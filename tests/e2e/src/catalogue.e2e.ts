@@ -42,7 +42,7 @@ function biggerExport(copies: number): Buffer {
 
 describe('the catalogue', () => {
   it('signs in and opens the catalogue from the navigation', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -49,7 +49,7 @@ const card = (title: string) => page.getByRole('region', { name: new RegExp(`^${
 
 describe('the owner connects channels from the Channels screen', () => {
   it('opens Channels and sees the demo web chat connected', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -33,7 +33,7 @@ describe('settings, team and API keys', () => {
   let inviteLink = ''
 
   it('signs in as the owner and changes quiet hours, with a bad value answered beside its field', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -96,10 +96,12 @@ describe('settings, team and API keys', () => {
     await agent.getByLabel('Password').fill('sam-agent-password')
     await agent.getByRole('button', { name: 'Join and sign in' }).click()
 
-    // Lands on the flows, read-only.
-    await agent.getByRole('heading', { name: 'Flows' }).waitFor()
+    // Lands in the inbox; the flows are there too, read-only.
+    await agent.getByRole('heading', { name: 'Inbox' }).waitFor()
     const nav = agent.getByRole('navigation', { name: 'Main' })
-    await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(['Flows'])
+    await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Flows'])
+    await nav.getByRole('link', { name: 'Flows' }).click()
+    await agent.getByRole('heading', { name: 'Flows' }).waitFor()
     await expect.poll(() => agent.locator('.flow-row .flow-name').count()).toBeGreaterThanOrEqual(5)
     expect(await agent.getByRole('button', { name: 'New flow' }).count()).toBe(0)
     for (const name of ['Rename', 'Duplicate', 'Delete']) {

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe("the simulator plays a flow in the store's world", () => {
   it('signs in and the store reports a cart with its own product', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -56,7 +56,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
   let flowId = ''
 
   it('signs in and starts a blank flow, which invites rather than accuses', async () => {
-    await page.goto(baseUrl)
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -2,6 +2,7 @@
 // built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
 import type { UserRole } from '@parley/api'
 import type { ComponentType } from 'react'
+import { InboxScreen } from '../inbox/inbox-screen.tsx'
 import { CatalogueScreen } from '../screens/catalogue-screen.tsx'
 import { ChannelsScreen } from '../screens/channels-screen.tsx'
 import { FlowsScreen } from '../screens/flows-screen.tsx'
@@ -17,6 +18,8 @@ export interface ScreenDefinition {
 }
 
 export const screens: readonly ScreenDefinition[] = [
+  // First: support agents land in the inbox.
+  { path: '/inbox', label: 'Inbox', roles: ['owner', 'editor', 'agent'], component: InboxScreen },
   { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
   { path: '/channels', label: 'Channels', roles: ['owner'], component: ChannelsScreen },
   { path: '/settings', label: 'Settings', roles: ['owner'], component: SettingsScreen },

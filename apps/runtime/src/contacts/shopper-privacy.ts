@@ -214,6 +214,22 @@ export async function redactShopper(db: Db, merchantId: string, ref: ShopperRef)
     .where('merchant_id', '=', merchantId)
     .where('contact_id', 'in', ids)
     .execute()
+  // Photos a web-chat visitor sent are kept by their visitor id (channels/webchat/photo-store.ts), not the contact.
+  await db
+    .deleteFrom('webchat_photos')
+    .where('merchant_id', '=', merchantId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_identities as ci')
+          .select('ci.id')
+          .whereRef('ci.merchant_id', '=', 'webchat_photos.merchant_id')
+          .whereRef('ci.channel_id', '=', 'webchat_photos.channel_id')
+          .whereRef('ci.external_id', '=', 'webchat_photos.visitor_id')
+          .where('ci.contact_id', 'in', ids),
+      ),
+    )
+    .execute()
   // Identities, conversations, messages, runs (their timers and visits) go with the contacts.
   await db.deleteFrom('contacts').where('merchant_id', '=', merchantId).where('id', 'in', ids).execute()
   return ids.length

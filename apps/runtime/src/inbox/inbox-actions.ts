@@ -32,13 +32,18 @@ import { releaseHeldSends } from '../handoff/held-sends.ts'
 import { cancelUnclaimedTimers } from '../handoff/unclaimed-timeout.ts'
 import { readChannel } from '../policy/send-facts.ts'
 import { isInsideServiceWindow } from '../policy/whatsapp-window.ts'
+import { announceBackToAssistant, announceStaffJoined } from './handoff-notices.ts'
 
 export interface StaffActor {
   merchantId: string
   userId: string
 }
 
-async function lockConversation(trx: Db, merchantId: string, conversationId: string): Promise<Conversation> {
+export async function lockConversation(
+  trx: Db,
+  merchantId: string,
+  conversationId: string,
+): Promise<Conversation> {
   const conversation = await trx
     .selectFrom('conversations')
     .selectAll()
@@ -50,7 +55,7 @@ async function lockConversation(trx: Db, merchantId: string, conversationId: str
   return conversation
 }
 
-async function staffName(trx: Db, actor: StaffActor): Promise<string> {
+export async function staffName(trx: Db, actor: StaffActor): Promise<string> {
   const user = await trx
     .selectFrom('users')
     .select(['name', 'email'])
@@ -68,14 +73,14 @@ async function lockEscalatedRuns(trx: Db, merchantId: string, conversationId: st
 }
 
 /** A note in the transcript for staff (never sent to the shopper: no outbox row). */
-async function addSystemNote(
+export async function addSystemNote(
   trx: Db,
   ctx: StepContext,
   conversation: Conversation,
   actor: StaffActor,
   text: string,
   extra: JsonObject = {},
-): Promise<void> {
+): Promise<string> {
   const id = randomUUID()
   await trx
     .insertInto('messages')
@@ -99,9 +104,10 @@ async function addSystemNote(
     kind: 'message',
     id,
   })
+  return id
 }
 
-async function setStatus(
+export async function setStatus(
   trx: Db,
   ctx: StepContext,
   conversation: Conversation,
@@ -154,6 +160,8 @@ export async function takeOverConversation(
       actor,
       `${await staffName(trx, actor)} took over the conversation`,
     )
+    // The shopper learns who joined (widget, WhatsApp, Telegram alike).
+    await announceStaffJoined(trx, ctx, conversation, actor.userId)
   })
 }
 
@@ -337,6 +345,8 @@ async function endStaffTurn(
         ? `${name} handed the conversation back to the bot`
         : `${name} resolved the conversation`,
     )
+    // Told before the resumed run speaks, so the transcript reads in that order.
+    if (status === 'bot') await announceBackToAssistant(trx, ctx, conversation, actor.userId)
     // The status is already 'bot' here, so what the resumed run sends is not held by the takeover pause.
     await cancelUnclaimedTimers(trx, actor.merchantId, runIds)
     const batch = new StepBatch(trx, ctx)

@@ -2,15 +2,17 @@
 // of the event's merchant (conversation status changes and new or updated transcript rows). Staff see
 // every message of their merchant, so there is no per-conversation filter, only the tenant one.
 
-import type { InboxConversation, InboxMessage } from '@parley/api'
+import type { InboxConversation, InboxMessage, InboxTypingEvent } from '@parley/api'
 import type { RuntimeDeps } from '../deps.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
 import { type LiveSocket, SocketRegistry } from '../realtime/socket-registry.ts'
+import { isShopperTyping } from '../realtime/typing-signals.ts'
 import { findInboxConversation, toInboxMessage } from './inbox-queries.ts'
 
 export type InboxSocketEvent =
   | { type: 'conversation'; conversation: InboxConversation }
   | { type: 'message'; conversationId: string; message: InboxMessage }
+  | InboxTypingEvent
 
 export type StaffSocket = LiveSocket
 
@@ -40,6 +42,12 @@ export class InboxHub {
   }
 
   async #load(event: RealtimeEvent): Promise<InboxSocketEvent | null> {
+    // The shopper typing is news to staff; a colleague's typing is not sent (it would only be noise).
+    if (event.kind === 'typing') {
+      return isShopperTyping(event)
+        ? { type: 'typing', conversationId: event.conversationId, who: 'shopper' }
+        : null
+    }
     if (event.kind === 'conversation') {
       const conversation = await findInboxConversation(this.#deps.db, event.merchantId, event.conversationId)
       return conversation ? { type: 'conversation', conversation } : null

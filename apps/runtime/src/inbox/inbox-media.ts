@@ -5,6 +5,7 @@ import type { Channel } from '@parley/db'
 import { readChannelConfig } from '../channels/channel-secrets.ts'
 import { telegramMethodUrl } from '../channels/telegram/telegram-adapter.ts'
 import { telegramChannelConfig } from '../channels/telegram/telegram-config.ts'
+import { readPhoto, WEBCHAT_PHOTO_REF_PREFIX } from '../channels/webchat/photo-store.ts'
 import { whatsAppBaseUrl } from '../channels/whatsapp/whatsapp-adapter.ts'
 import { whatsAppChannelConfig } from '../channels/whatsapp/whatsapp-config.ts'
 import type { RuntimeDeps } from '../deps.ts'
@@ -19,10 +20,19 @@ export interface FetchedMedia {
 
 /** The bytes behind a stored media reference, or null when the provider has none (expired, unknown). */
 export async function fetchInboundMedia(
-  deps: Pick<RuntimeDeps, 'config'>,
+  deps: Pick<RuntimeDeps, 'config' | 'db'>,
   channel: Channel,
   reference: string,
 ): Promise<FetchedMedia | null> {
+  // Web chat keeps its visitors' photos itself (channels/webchat/photo-store.ts).
+  if (reference.startsWith(WEBCHAT_PHOTO_REF_PREFIX) && channel.kind === 'webchat') {
+    const photo = await readPhoto(
+      deps.db,
+      channel.merchant_id,
+      reference.slice(WEBCHAT_PHOTO_REF_PREFIX.length),
+    )
+    return photo ? { bytes: new Uint8Array(photo.bytes), contentType: photo.contentType } : null
+  }
   if (reference.startsWith('whatsapp-media:') && channel.kind === 'whatsapp') {
     const config = readChannelConfig(deps, channel, whatsAppChannelConfig)
     if (!config.success) return null

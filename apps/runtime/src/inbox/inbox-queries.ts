@@ -1,16 +1,16 @@
-// Reading the staff inbox: conversations by status (waiting for staff first, oldest escalation first) with
-// their last message and escalation summary, and a conversation's full transcript. Staff see everything,
+// Reading the staff inbox: a conversation with its last message and escalation summary (the list's views are
+// in inbox-list.ts), and a conversation's full transcript. Staff see everything,
 // including skipped sends and system notes. Every query filters by the caller's merchant.
 
-import type { InboxConversation, InboxListQuery, InboxMessage } from '@parley/api'
+import type { InboxConversation, InboxMessage } from '@parley/api'
 import type { Channel, Database, Message } from '@parley/db'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 
 type Db = Kysely<Database>
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null)
 
-function baseConversationQuery(db: Db, merchantId: string) {
+export function baseConversationQuery(db: Db, merchantId: string) {
   return db
     .selectFrom('conversations as c')
     .innerJoin('channels as ch', (j) =>
@@ -44,33 +44,8 @@ function baseConversationQuery(db: Db, merchantId: string) {
     .where('c.merchant_id', '=', merchantId)
 }
 
-type ConversationRow = Awaited<ReturnType<ReturnType<typeof baseConversationQuery>['execute']>>[number]
+export type ConversationRow = Awaited<ReturnType<ReturnType<typeof baseConversationQuery>['execute']>>[number]
 type LastMessageRow = Pick<Message, 'id' | 'conversation_id' | 'direction' | 'author' | 'body' | 'created_at'>
-
-export async function listInboxConversations(
-  db: Db,
-  merchantId: string,
-  userId: string,
-  query: InboxListQuery,
-): Promise<InboxConversation[]> {
-  let q = baseConversationQuery(db, merchantId)
-  if (query.status === 'open') q = q.where('c.status', '!=', 'resolved')
-  else if (query.status !== 'all') q = q.where('c.status', '=', query.status)
-  if (query.assigned === 'me') q = q.where('c.assigned_user_id', '=', userId)
-  const rows = await q
-    .orderBy(sql`case c.status when 'waiting' then 0 when 'assigned' then 1 when 'bot' then 2 else 3 end`)
-    .orderBy(sql`case when c.status = 'waiting' then c.escalated_at end asc nulls last`)
-    .orderBy(sql`c.last_message_at desc nulls last`)
-    .orderBy('c.id')
-    .limit(query.limit)
-    .execute()
-  const last = await lastMessages(
-    db,
-    merchantId,
-    rows.map((row) => row.id),
-  )
-  return rows.map((row) => toConversation(row, last.get(row.id) ?? null))
-}
 
 export async function findInboxConversation(db: Db, merchantId: string, conversationId: string) {
   const row = await baseConversationQuery(db, merchantId)
@@ -161,7 +136,7 @@ export function toInboxMessage(row: Message): InboxMessage {
 }
 
 /** The newest message of each conversation (one DISTINCT ON query for the page). */
-async function lastMessages(db: Db, merchantId: string, conversationIds: string[]) {
+export async function lastMessages(db: Db, merchantId: string, conversationIds: string[]) {
   const byConversation = new Map<string, LastMessageRow>()
   if (conversationIds.length === 0) return byConversation
   const rows = await db
@@ -178,7 +153,7 @@ async function lastMessages(db: Db, merchantId: string, conversationIds: string[
   return byConversation
 }
 
-function toConversation(row: ConversationRow, last: LastMessageRow | null): InboxConversation {
+export function toConversation(row: ConversationRow, last: LastMessageRow | null): InboxConversation {
   const escalation = row.escalation as { summary?: unknown; fields?: unknown } | null
   return {
     id: row.id,

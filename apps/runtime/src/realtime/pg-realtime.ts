@@ -197,7 +197,7 @@ export function parseRealtimePayload(payload: string): RealtimeEvent | null {
     if (
       typeof value.merchantId === 'string' &&
       typeof value.conversationId === 'string' &&
-      (value.kind === 'message' || value.kind === 'conversation') &&
+      (value.kind === 'message' || value.kind === 'conversation' || value.kind === 'typing') &&
       typeof value.id === 'string'
     ) {
       return {

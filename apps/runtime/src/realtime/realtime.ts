@@ -5,8 +5,11 @@
 export interface RealtimeEvent {
   merchantId: string
   conversationId: string
-  /** e.g. 'message' (a new or updated transcript row) or 'conversation' (status changed). */
-  kind: 'message' | 'conversation'
+  /**
+   * 'message' (a new or updated transcript row), 'conversation' (status changed) or 'typing' (someone is typing
+   * now; id 'shopper' or 'staff:<user id>', realtime/typing-signals.ts).
+   */
+  kind: 'message' | 'conversation' | 'typing'
   id: string
 }
 

@@ -1017,6 +1017,49 @@ const cases: BadInputCase[] = [
     'not_found',
   ),
   bad('GET', '/api/conversations/{conversationId}/messages/not-a-uuid/media/0', 'session', 404, 'not_found'),
+  // inbox list views, search and pages; notes, assign, reopen, read, context, canned replies (inbox helper)
+  bad('GET', '/api/conversations?view=everything', 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?channelId=whatsapp', 'agent', 400, 'validation_failed'),
+  bad('GET', `/api/conversations?q=${'a'.repeat(201)}`, 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?cursor=not%20a%20cursor', 'agent', 400, 'validation_failed'),
+  bad('GET', '/api/conversations?cursor=WzEsMl0', 'agent', 400, 'validation_failed', {
+    name: 'forged cursor',
+  }),
+  bad('GET', '/api/conversations/options', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/conversations/{conversationId}/context', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'no-csrf', 403, 'csrf_failed', {
+    body: { text: 'x' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'agent', 400, 'validation_failed', {
+    body: { text: '' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'agent', 400, 'invalid_json', {
+    rawBody: '{"text":',
+  }),
+  bad('POST', '/api/conversations/{conversationId}/notes', 'wrong-merchant', 404, 'not_found', {
+    body: { text: 'x' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 400, 'validation_failed', { body: {} }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 400, 'validation_failed', {
+    body: { userId: UNKNOWN_ID, queue: 'returns' },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/assign', 'agent', 404, 'not_found', {
+    body: { userId: UNKNOWN_ID },
+  }),
+  bad('POST', '/api/conversations/{conversationId}/reopen', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/read', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/read`, 'agent', 404, 'not_found'),
+  bad('GET', '/api/canned-replies', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/canned-replies', 'agent', 403, 'forbidden', { body: { title: 'Hi', body: 'Hello' } }),
+  bad('POST', '/api/canned-replies', 'session', 400, 'validation_failed', {
+    body: { title: '', body: 'Hello' },
+  }),
+  bad('POST', '/api/canned-replies', 'session', 400, 'invalid_json', { rawBody: '{"title":' }),
+  bad('POST', '/api/canned-replies', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('PUT', `/api/canned-replies/${UNKNOWN_ID}`, 'session', 404, 'not_found', {
+    body: { title: 'a', body: 'b' },
+  }),
+  bad('DELETE', '/api/canned-replies/not-a-uuid', 'session', 404, 'not_found'),
 
   // ── web chat (public; the visitor token is the credential) ──────────────────────────────────────────────
   bad('POST', `/api/webchat/${UNKNOWN_ID}/session`, 'none', 404, 'not_found'),
@@ -1741,6 +1784,99 @@ const cases: BadInputCase[] = [
   }),
   bad('POST', '/api/conversations/{conversationId}/messages', 'session', 400, 'validation_failed', {
     body: { text: 'hi', template: { name: 'x', language: 'en', parameters: 'one' } },
+  }),
+  // ── the shopper's side of a handoff: typing both ways, web-chat photos (widget helper) ─────────────────────
+  bad('POST', '/api/conversations/{conversationId}/typing', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', `/api/conversations/${UNKNOWN_ID}/typing`, 'agent', 404, 'not_found'),
+  bad('POST', '/api/conversations/{conversationId}/typing', 'agent', 409, 'conflict', {
+    name: 'nobody took the conversation over',
+  }),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'visitor-forged', 401, 'unauthorized'),
+  bad('POST', '/api/webchat/{webchatChannelId}/typing', 'visitor-other-channel', 401, 'unauthorized'),
+  bad('POST', `/api/webchat/${UNKNOWN_ID}/typing`, 'visitor', 404, 'not_found'),
+  bad('POST', '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1', 'none', 401, 'unauthorized', {
+    rawBody: '\u0089PNG',
+    headers: { 'content-type': 'image/png' },
+  }),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor-expired',
+    401,
+    'unauthorized',
+    {
+      rawBody: '\u0089PNG',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad('POST', '/api/webchat/{webchatChannelId}/photos', 'visitor', 400, 'validation_failed', {
+    name: 'no client message id',
+    rawBody: '\u0089PNG',
+    headers: { 'content-type': 'image/png' },
+  }),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=a%20b',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      rawBody: '\u0089PNG',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'text claiming to be a PNG',
+      rawBody: 'not a picture at all',
+      headers: { 'content-type': 'image/png' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'a GIF',
+      rawBody: 'GIF89a\u0001\u0000',
+      headers: { 'content-type': 'image/gif' },
+    },
+  ),
+  bad(
+    'POST',
+    '/api/webchat/{webchatChannelId}/photos?clientMessageId=p1',
+    'visitor',
+    400,
+    'validation_failed',
+    {
+      name: 'an empty photo',
+      rawBody: '',
+      headers: { 'content-type': 'image/jpeg' },
+    },
+  ),
+  bad('GET', `/api/webchat/{webchatChannelId}/photos/${UNKNOWN_ID}`, 'visitor', 404, 'not_found'),
+  bad('GET', '/api/webchat/{webchatChannelId}/photos/not-a-uuid', 'visitor', 404, 'not_found'),
+  bad('GET', `/api/webchat/{webchatChannelId}/photos/${UNKNOWN_ID}`, 'none', 401, 'unauthorized'),
+  bad('GET', '/api/profile', 'none', 401, 'unauthorized'),
+  bad('PUT', '/api/profile', 'none', 401, 'unauthorized', { body: { displayName: 'Sam', avatarUrl: null } }),
+  bad('PUT', '/api/profile', 'no-csrf', 403, 'csrf_failed', {
+    body: { displayName: 'Sam', avatarUrl: null },
+  }),
+  bad('PUT', '/api/profile', 'agent', 400, 'invalid_json', { rawBody: '{"displayName":' }),
+  bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', { body: { displayName: 'Sam' } }),
+  bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', {
+    body: { displayName: 'Sam', avatarUrl: 'data:image/png;base64,AAAA' },
   }),
 ]
 

@@ -88,7 +88,7 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     const channel = await seedChannel(t.deps.db, merchant.merchantId, 'webchat')
     await publishFlowDocument(t.deps.db, merchant.merchantId, escalationFlow)
 
-    // A quieter conversation, still with the bot, and more recent: waiting ones still come first.
+    // A quieter conversation, still with the bot, and more recent.
     const quiet = await ensureConversation(t.deps.db, merchant.merchantId, channel.id, 'v_quiet')
     const session = await app.request(`/api/webchat/${channel.id}/session`, { method: 'POST' })
     const { token } = (await session.json()) as { token: string }
@@ -112,9 +112,16 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'bot: Connecting you to our team',
     ])
 
-    const list = await call<{ conversations: InboxConversation[] }>(agent, 'GET', '/api/conversations')
+    // All open, newest activity first; the waiting view holds only the one waiting for a person.
+    const allOpen = await call<{ conversations: InboxConversation[] }>(agent, 'GET', '/api/conversations')
+    expect(allOpen.body.conversations.map((c) => c.status)).toEqual(['bot', 'waiting'])
+    const list = await call<{ conversations: InboxConversation[] }>(
+      agent,
+      'GET',
+      '/api/conversations?view=waiting',
+    )
     expect(list.status).toBe(200)
-    expect(list.body.conversations.map((c) => c.status)).toEqual(['waiting', 'bot'])
+    expect(list.body.conversations.map((c) => c.status)).toEqual(['waiting'])
     const waiting = list.body.conversations[0]!
     expect(waiting).toMatchObject({
       queue: 'returns',
@@ -178,6 +185,8 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'shopper: I want to return my order',
       "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
+      // The shopper is told who joined (the seeded agent's name is "agent").
+      expect.stringMatching(/^system: agent from .+ joined the chat$/),
       'staff: Hi, I am Sam. Which order is it?',
       'shopper: Order #1001',
     ])
@@ -192,8 +201,13 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     expect(back.status).toBe(200)
     expect(back.body.conversation).toMatchObject({ status: 'bot', assignedUserId: null })
     expect(back.body.runIds).toHaveLength(1)
+    // One send at a time per conversation: "back with the assistant", then the resumed bot.
     await relayOutbox(t.deps)
-    expect((await visitorTexts(channel.id, token)).at(-1)).toBe('bot: The bot is back. Anything else?')
+    await relayOutbox(t.deps)
+    expect((await visitorTexts(channel.id, token)).slice(-2)).toEqual([
+      "system: You're back with the assistant",
+      'bot: The bot is back. Anything else?',
+    ])
     const run = await t.deps.db
       .selectFrom('runs')
       .select(['status', 'outcome'])

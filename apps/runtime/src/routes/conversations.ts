@@ -4,12 +4,17 @@
 import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
 import {
+  assignRequestSchema,
   conversationActionResultSchema,
   handBackRequestSchema,
   idParamsSchema,
+  inboxContextSchema,
   inboxDetailSchema,
   inboxListQuerySchema,
   inboxListSchema,
+  inboxMessageSchema,
+  inboxOptionsSchema,
+  noteRequestSchema,
   staffReplyRequestSchema,
   staffReplyResultSchema,
   takeOverRequestSchema,
@@ -31,14 +36,16 @@ import {
   resolveConversation,
   takeOverConversation,
 } from '../inbox/inbox-actions.ts'
+import { loadInboxContext, loadInboxOptions } from '../inbox/inbox-context.ts'
+import { listInbox, markConversationRead } from '../inbox/inbox-list.ts'
 import { fetchInboundMedia } from '../inbox/inbox-media.ts'
 import {
   findInboxConversation,
   findInboxMessage,
   findMessageWithChannel,
-  listInboxConversations,
   loadInboxTranscript,
 } from '../inbox/inbox-queries.ts'
+import { addInternalNote, assignConversation, reopenConversation } from '../inbox/inbox-staff-actions.ts'
 
 const mediaParamsSchema = z.object({
   id: z.uuid(),
@@ -64,7 +71,7 @@ const routes = {
     tags,
     security,
     summary:
-      'Conversations by status: waiting for staff first (oldest escalation first), then assigned, then bot',
+      'The inbox: a view (waiting oldest first, mine, open, resolved), filters, search, keyset pages, unread counts',
     middleware: [requireSession],
     request: { query: inboxListQuerySchema },
     responses: { 200: json(inboxListSchema, 'Conversations'), ...errorResponses },
@@ -139,6 +146,69 @@ const routes = {
       ...errorResponses,
     },
   }),
+  options: createRoute({
+    method: 'get',
+    path: '/options',
+    tags,
+    security,
+    summary: 'The queues, channels and colleagues to filter by or assign to',
+    middleware: [requireSession],
+    responses: { 200: json(inboxOptionsSchema, 'Options'), ...errorResponses },
+  }),
+  context: createRoute({
+    method: 'get',
+    path: '/{id}/context',
+    tags,
+    security,
+    summary: 'The shopper, their cart and orders, the escalation and what the bot did',
+    middleware: [requireSession],
+    request: { params: idParamsSchema },
+    responses: { 200: json(inboxContextSchema, 'Context'), ...errorResponses },
+  }),
+  note: createRoute({
+    method: 'post',
+    path: '/{id}/notes',
+    tags,
+    security,
+    summary: 'An internal note for staff (never sent to the shopper)',
+    middleware: [requireSession],
+    request: { params: idParamsSchema, body: body(noteRequestSchema) },
+    responses: { 201: json(inboxMessageSchema, 'The note'), ...errorResponses },
+  }),
+  assign: createRoute({
+    method: 'post',
+    path: '/{id}/assign',
+    tags,
+    security,
+    summary: 'Give the conversation to a colleague, or to a queue where it waits for a person',
+    middleware: [requireSession],
+    request: { params: idParamsSchema, body: body(assignRequestSchema) },
+    responses: { 200: json(conversationActionResultSchema, 'Assigned'), ...errorResponses },
+  }),
+  reopen: createRoute({
+    method: 'post',
+    path: '/{id}/reopen',
+    tags,
+    security,
+    summary: 'Open a resolved conversation again, assigned to me',
+    middleware: [requireSession],
+    request: { params: idParamsSchema },
+    responses: {
+      200: json(conversationActionResultSchema, 'Reopened'),
+      ...errorResponses,
+      ...conflictResponse,
+    },
+  }),
+  read: createRoute({
+    method: 'post',
+    path: '/{id}/read',
+    tags,
+    security,
+    summary: 'Mark the conversation read up to its newest message (for me)',
+    middleware: [requireSession],
+    request: { params: idParamsSchema },
+    responses: { 204: { description: 'Marked read' }, ...errorResponses },
+  }),
   resolve: createRoute({
     method: 'post',
     path: '/{id}/resolve',
@@ -209,14 +279,13 @@ export function conversationRoutes(deps: RuntimeDeps) {
 
   app.openapi(routes.list, async (c) => {
     const caller = getSessionCaller(c)
-    const conversations = await listInboxConversations(
-      db,
-      caller.merchantId,
-      caller.userId,
-      c.req.valid('query'),
-    )
-    return c.json({ conversations }, 200)
+    return c.json(await listInbox(db, caller.merchantId, caller.userId, c.req.valid('query')), 200)
   })
+
+  // Before /{id}, so "options" is not read as an id.
+  app.openapi(routes.options, async (c) =>
+    c.json(await loadInboxOptions(db, getSessionCaller(c).merchantId), 200),
+  )
 
   app.openapi(routes.get, async (c) => {
     const caller = getSessionCaller(c)
@@ -277,6 +346,42 @@ export function conversationRoutes(deps: RuntimeDeps) {
       // Never rendered as a page of ours: a shopper-supplied file must not run script on our origin.
       'content-security-policy': "default-src 'none'; sandbox",
     })
+  })
+
+  app.openapi(routes.context, async (c) => {
+    const caller = getSessionCaller(c)
+    return c.json(await loadInboxContext(db, caller.merchantId, c.req.valid('param').id), 200)
+  })
+
+  app.openapi(routes.note, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    const noteId = await addInternalNote(deps, caller, id, c.req.valid('json').text)
+    const note = await findInboxMessage(db, caller.merchantId, noteId)
+    if (!note) throw notFound('Note')
+    return c.json(note, 201)
+  })
+
+  app.openapi(routes.assign, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    await assignConversation(deps, caller, id, c.req.valid('json'))
+    return c.json({ conversation: await current(caller.merchantId, id), runIds: [] }, 200)
+  })
+
+  app.openapi(routes.reopen, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    await reopenConversation(deps, caller, id)
+    return c.json({ conversation: await current(caller.merchantId, id), runIds: [] }, 200)
+  })
+
+  app.openapi(routes.read, async (c) => {
+    const caller = getSessionCaller(c)
+    const { id } = c.req.valid('param')
+    await current(caller.merchantId, id)
+    await markConversationRead(db, caller.merchantId, caller.userId, id, new Date(deps.clock.now()))
+    return c.body(null, 204)
   })
 
   app.openapi(routes.resolve, async (c) => {

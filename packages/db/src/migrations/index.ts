@@ -12,6 +12,8 @@ import * as teamInvites from './202611300231_team_invites.ts'
 import * as catalogue from './202611300235_catalogue.ts'
 import * as catalogueSearch from './202611300605_catalogue_search.ts'
 import * as handoff from './202611300610_handoff.ts'
+import * as inbox from './202611300615_inbox.ts'
+import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -27,4 +29,6 @@ export const migrations: Record<string, Migration> = {
   '202611300235_catalogue': catalogue,
   '202611300605_catalogue_search': catalogueSearch,
   '202611300610_handoff': handoff,
+  '202611300615_inbox': inbox,
+  '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
 }

@@ -65,6 +65,10 @@ export interface UsersTable {
   /** Stored lower-case (a check enforces it). */
   email: string
   name: Generated<string>
+  /** The name shoppers see ("Sam from North Thread joined the chat"); null = the first word of `name`. */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** A picture shown beside this person's messages in the web-chat widget; null = their initials. */
+  avatar_url: ColumnType<string | null, string | null | undefined, string | null>
   /** scrypt hash in a self-describing string (parameters, salt, key). */
   password_hash: string
   role: UserRole

@@ -17,6 +17,7 @@ import type {
   MessagesTable,
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
+import type { CannedRepliesTable, ConversationReadsTable } from './inbox.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
@@ -27,6 +28,7 @@ import type {
   TemplateSpendTable,
   TimersTable,
 } from './runtime.ts'
+import type { WebchatPhotosTable } from './webchat.ts'
 
 export interface Database {
   merchants: MerchantsTable
@@ -56,6 +58,9 @@ export interface Database {
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
   escalation_queues: EscalationQueuesTable
+  conversation_reads: ConversationReadsTable
+  canned_replies: CannedRepliesTable
+  webchat_photos: WebchatPhotosTable
 }
 
 export type TableName = keyof Database
@@ -66,4 +71,6 @@ export * from './columns.ts'
 export * from './commerce.ts'
 export * from './conversations.ts'
 export * from './flows.ts'
+export * from './inbox.ts'
 export * from './runtime.ts'
+export * from './webchat.ts'

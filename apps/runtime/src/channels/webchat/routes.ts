@@ -3,14 +3,21 @@
 //   GET  /api/webchat/:channelId/messages   the visitor's own transcript (Authorization: Bearer <token>)
 //   POST /api/webchat/:channelId/messages   text or a button tap, deduped by the client's message id
 //   GET  /api/webchat/:channelId/socket?token=   WebSocket of live transcript events
+//   POST /api/webchat/:channelId/typing     the visitor is typing (to the inbox, while a person is involved)
+//   POST /api/webchat/:channelId/photos     a photo (JPEG/PNG/WebP/HEIC, ≤ 10 MB) as the raw body
+//   GET  /api/webchat/:channelId/photos/:id the visitor's own photo back
 import { upgradeWebSocket } from '@hono/node-server'
 import { createRoute } from '@hono/zod-openapi'
 import {
+  typingAcceptedSchema,
   visitorMessageAcceptedSchema,
   visitorMessageRequestSchema,
+  visitorPhotoParamsSchema,
+  visitorPhotoQuerySchema,
   visitorSessionRequestSchema,
   visitorSessionSchema,
   visitorTranscriptSchema,
+  WEBCHAT_PHOTO_MAX_BYTES,
   webchatParamsSchema,
 } from '@parley/api'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -19,14 +26,15 @@ import { NotFoundError } from '../../domain-errors.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { clientAddress } from '../../http/client-ip.ts'
-import { AppError, unauthorized } from '../../http/errors.ts'
+import { AppError, notFound, unauthorized } from '../../http/errors.ts'
 import { readJsonBody } from '../../http/json-body.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
 import { webchatOriginPolicy } from './allowed-origins.ts'
-import { listVisitorTranscript } from './transcript.ts'
+import { checkPhoto, readPhoto, savePhoto, WEBCHAT_PHOTO_REF_PREFIX } from './photo-store.ts'
+import { findVisitorConversations, listVisitorTranscript } from './transcript.ts'
 import { issueVisitorToken, newVisitorId, type VisitorClaims, verifyVisitorToken } from './visitor-token.ts'
 
 export interface WebchatRoutesOptions {
@@ -35,6 +43,9 @@ export interface WebchatRoutesOptions {
 }
 
 const MAX_BODY_BYTES = 16 * 1024
+
+/** The photo upload's path: its body is an image of up to WEBCHAT_PHOTO_MAX_BYTES, not a small JSON body. */
+export const WEBCHAT_PHOTO_UPLOAD_PATH = /^\/api\/webchat\/[^/]+\/photos$/
 
 /** Who the bearer token says the caller is, per request (set by requireVisitor). */
 const visitors = new WeakMap<Request, VisitorClaims>()
@@ -116,6 +127,49 @@ const routes = {
     },
     responses: { 202: json(visitorMessageAcceptedSchema, 'Accepted'), ...errorResponses },
   }),
+  typing: createRoute({
+    method: 'post',
+    path: '/api/webchat/{channelId}/typing',
+    tags,
+    security,
+    middleware: [requireVisitor],
+    summary: 'The visitor is typing: shown in the inbox while a person has (or is about to have) the chat',
+    request: { params: webchatParamsSchema },
+    responses: { 202: json(typingAcceptedSchema, 'Accepted'), ...errorResponses },
+  }),
+  uploadPhoto: createRoute({
+    method: 'post',
+    path: '/api/webchat/{channelId}/photos',
+    tags,
+    security,
+    middleware: [requireVisitor],
+    summary: `Send a photo: the raw JPEG, PNG, WebP or HEIC bytes (at most ${WEBCHAT_PHOTO_MAX_BYTES} bytes) as the body`,
+    request: {
+      params: webchatParamsSchema,
+      query: visitorPhotoQuerySchema,
+      body: {
+        required: true,
+        content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+    },
+    responses: { 202: json(visitorMessageAcceptedSchema, 'Accepted'), ...errorResponses },
+  }),
+  readPhoto: createRoute({
+    method: 'get',
+    path: '/api/webchat/{channelId}/photos/{photoId}',
+    tags,
+    security,
+    middleware: [requireVisitor],
+    summary: 'A photo the visitor sent',
+    request: { params: visitorPhotoParamsSchema },
+    responses: {
+      200: {
+        description: 'The image bytes',
+        content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+      ...errorResponses,
+    },
+  }),
 }
 
 export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: processInboundMessage }) {
@@ -128,14 +182,26 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
 
   // The widget runs on the store's own site: the channel's allowed origins decide which sites (any when empty).
   app.use('/api/webchat/*', webchatOriginPolicy())
-  app.use(
-    '/api/webchat/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes`)
-      },
-    }),
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes`)
+    },
+  })
+  const photoBodyLimit = bodyLimit({
+    maxSize: WEBCHAT_PHOTO_MAX_BYTES,
+    onError: () => {
+      throw new AppError(
+        413,
+        'payload_too_large',
+        `Photos can be up to ${WEBCHAT_PHOTO_MAX_BYTES / 1024 / 1024} MB`,
+      )
+    },
+  })
+  app.use('/api/webchat/*', (c, next) =>
+    c.req.method === 'POST' && WEBCHAT_PHOTO_UPLOAD_PATH.test(c.req.path)
+      ? photoBodyLimit(c, next)
+      : jsonBodyLimit(c, next),
   )
 
   app.openapi(routes.session, async (c) => {
@@ -211,6 +277,64 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       })
     const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
     return c.json({ accepted: true as const, clientMessageId: body.clientMessageId, duplicate }, 202)
+  })
+
+  app.openapi(routes.typing, async (c) => {
+    const deps = c.get('deps')
+    const visitor = visitorOf(c.req.raw)
+    const [latest] = await findVisitorConversations(
+      deps.db,
+      visitor.merchantId,
+      visitor.channelId,
+      visitor.visitorId,
+    )
+    // Typing to the bot is nobody's business: only a chat with (or waiting for) a person tells the inbox.
+    const withPerson = latest?.status === 'waiting' || latest?.status === 'assigned'
+    const published = withPerson ? await deps.typing.shopperTyping(visitor.merchantId, latest.id) : false
+    return c.json({ published }, 202)
+  })
+
+  app.openapi(routes.uploadPhoto, async (c) => {
+    const deps = c.get('deps')
+    const visitor = visitorOf(c.req.raw)
+    const { clientMessageId } = c.req.valid('query')
+    await deps.rateLimits.hit(
+      ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
+      ['webchatMessagesPerIp', clientAddress(c)],
+    )
+    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const contentType = checkPhoto(bytes, c.req.header('content-type'))
+    const photoId = await savePhoto(deps.db, {
+      merchantId: visitor.merchantId,
+      channelId: visitor.channelId,
+      visitorId: visitor.visitorId,
+      contentType,
+      bytes,
+      at: deps.clock.now(),
+    })
+    const result = await options.handleInbound(deps, {
+      merchantId: visitor.merchantId,
+      channelId: visitor.channelId,
+      externalId: `${visitor.visitorId}:${clientMessageId}`,
+      sender: { externalId: visitor.visitorId },
+      text: '',
+      media: [{ url: `${WEBCHAT_PHOTO_REF_PREFIX}${photoId}`, mimeType: contentType }],
+    })
+    const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
+    return c.json({ accepted: true as const, clientMessageId, duplicate }, 202)
+  })
+
+  app.openapi(routes.readPhoto, async (c) => {
+    const deps = c.get('deps')
+    const visitor = visitorOf(c.req.raw)
+    const photo = await readPhoto(deps.db, visitor.merchantId, c.req.valid('param').photoId, visitor)
+    if (!photo) throw notFound('Photo')
+    return c.body(new Uint8Array(photo.bytes), 200, {
+      'content-type': photo.contentType,
+      'cache-control': 'private, max-age=3600',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    })
   })
 
   // WebSocket of live transcript events (not in /openapi.json): GET /api/webchat/:channelId/socket?token=

@@ -1,20 +1,34 @@
 // The visitor's view of their conversation: only their own messages, and only bot/staff messages that were
-// actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen).
+// actually delivered (a queued or skipped send is not shown, so policy can still stop it unseen). Staff notes
+// stay staff-only; the handoff's notices to the shopper ("Sam … joined the chat") are shown.
 import type { VisitorMessage, VisitorMessageBody } from '@parley/api'
-import type { ConversationStatus, Database, Message, MessageStatus } from '@parley/db'
+import type { ConversationStatus, Database, Message, MessageStatus, User } from '@parley/db'
 import type { Kysely } from 'kysely'
+import { toStaffIdentity } from '../../inbox/staff-identity.ts'
 
 export type { VisitorMessage }
 
 const VISIBLE_OUTBOUND: MessageStatus[] = ['sent', 'delivered', 'read']
 
-/** The shopper's own messages, and bot/staff messages once delivered; never staff-only system notes. */
-export function isVisibleToVisitor(message: Pick<Message, 'direction' | 'status' | 'author'>): boolean {
-  if (message.author === 'system') return false
+/** A system message the shopper was sent (a handoff notice), as opposed to a note for staff. */
+function isShopperNotice(message: Pick<Message, 'author' | 'body'>): boolean {
+  return message.author === 'system' && typeof (message.body as { notice?: unknown }).notice === 'string'
+}
+
+/** The shopper's own messages, and bot/staff messages and notices once delivered; never staff-only notes. */
+export function isVisibleToVisitor(
+  message: Pick<Message, 'direction' | 'status' | 'author' | 'body'>,
+): boolean {
+  if (message.author === 'system' && !isShopperNotice(message)) return false
   return message.direction === 'in' || VISIBLE_OUTBOUND.includes(message.status)
 }
 
-export function toVisitorMessage(message: Message): VisitorMessage {
+/** The author's user row, when the message has one (staff replies and notices). */
+export type MessageAuthorUser = Pick<User, 'display_name' | 'name' | 'avatar_url'> | null
+
+export function toVisitorMessage(message: Message, user: MessageAuthorUser = null): VisitorMessage {
+  const showsWho =
+    message.author === 'staff' || (message.body as VisitorMessageBody).notice === 'staff_joined'
   return {
     id: message.id,
     conversationId: message.conversation_id,
@@ -23,7 +37,33 @@ export function toVisitorMessage(message: Message): VisitorMessage {
     body: message.body as VisitorMessageBody,
     status: message.status,
     createdAt: message.created_at.toISOString(),
+    seq: message.seq,
+    ...(showsWho && user ? { staff: toStaffIdentity(user) } : {}),
   }
+}
+
+/** Messages with their author's user row (one join, for the staff name and avatar). */
+export function selectMessagesWithAuthor(db: Kysely<Database>) {
+  return db
+    .selectFrom('messages')
+    .leftJoin('users', (join) =>
+      join
+        .onRef('users.merchant_id', '=', 'messages.merchant_id')
+        .onRef('users.id', '=', 'messages.author_user_id'),
+    )
+    .selectAll('messages')
+    .select(['users.display_name', 'users.name', 'users.avatar_url'])
+}
+
+export type MessageWithAuthor = Message & {
+  display_name: string | null
+  name: string | null
+  avatar_url: string | null
+}
+
+export function toVisitorMessageWithAuthor(row: MessageWithAuthor): VisitorMessage {
+  const { display_name, name, avatar_url, ...message } = row
+  return toVisitorMessage(message, name === null ? null : { display_name, name, avatar_url })
 }
 
 /** The visitor's conversations on this channel (newest first), found through their contact identity. */
@@ -49,7 +89,11 @@ export async function findVisitorConversations(
     .execute()
 }
 
-/** The latest `limit` visible messages of the visitor's conversations, oldest first. */
+/**
+ * The latest `limit` visible messages of the visitor's conversations, oldest first. A reconnecting widget reads
+ * this again and merges by id: a message delivered late keeps the seq of its insert, so "after the newest seq I
+ * have" could miss one; the whole window cannot.
+ */
 export async function listVisitorTranscript(
   db: Kysely<Database>,
   merchantId: string,
@@ -59,21 +103,29 @@ export async function listVisitorTranscript(
 ): Promise<{ messages: VisitorMessage[]; status: ConversationStatus | null }> {
   const conversations = await findVisitorConversations(db, merchantId, channelId, visitorId)
   if (conversations.length === 0) return { messages: [], status: null }
-  const rows = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('merchant_id', '=', merchantId)
+  const rows = await selectMessagesWithAuthor(db)
+    .where('messages.merchant_id', '=', merchantId)
     .where(
-      'conversation_id',
+      'messages.conversation_id',
       'in',
       conversations.map((conversation) => conversation.id),
     )
-    .where('author', '!=', 'system')
-    .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'in', VISIBLE_OUTBOUND)]))
+    .where((eb) =>
+      eb.or([
+        eb('messages.author', '!=', 'system'),
+        eb(eb.ref('messages.body', '->>').key('notice'), 'is not', null),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([eb('messages.direction', '=', 'in'), eb('messages.status', 'in', VISIBLE_OUTBOUND)]),
+    )
     // A step writes the shopper's message and its replies with one timestamp: seq keeps the order it wrote them.
-    .orderBy('created_at', 'desc')
-    .orderBy('seq', 'desc')
+    .orderBy('messages.created_at', 'desc')
+    .orderBy('messages.seq', 'desc')
     .limit(limit)
     .execute()
-  return { messages: rows.reverse().map(toVisitorMessage), status: conversations[0]?.status ?? null }
+  return {
+    messages: rows.reverse().map((row) => toVisitorMessageWithAuthor(row as MessageWithAuthor)),
+    status: conversations[0]?.status ?? null,
+  }
 }

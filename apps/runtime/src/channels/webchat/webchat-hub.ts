@@ -3,9 +3,11 @@
 // event costs one query to resolve plus one to load the row, not one per socket.
 import type { VisitorSocketEvent } from '@parley/api'
 import type { RuntimeDeps } from '../../deps.ts'
+import { loadStaffIdentity } from '../../inbox/staff-identity.ts'
 import type { RealtimeEvent } from '../../realtime/realtime.ts'
 import { type LiveSocket, SocketRegistry } from '../../realtime/socket-registry.ts'
-import { isVisibleToVisitor, toVisitorMessage } from './transcript.ts'
+import { staffTypingUserId } from '../../realtime/typing-signals.ts'
+import { isVisibleToVisitor, selectMessagesWithAuthor, toVisitorMessageWithAuthor } from './transcript.ts'
 
 /** The part of a socket the hub needs (hono's WSContext fits). */
 export type VisitorSocket = LiveSocket
@@ -44,16 +46,20 @@ export class WebchatHub {
 
   async #load(event: RealtimeEvent): Promise<VisitorSocketEvent | null> {
     const { db } = this.#deps
+    if (event.kind === 'typing') {
+      // Only a person on the store's side typing is news to the shopper (their own typing goes to the inbox).
+      const userId = staffTypingUserId(event)
+      if (userId === null) return null
+      return { type: 'typing', staff: await loadStaffIdentity(db, event.merchantId, userId) }
+    }
     if (event.kind === 'message') {
-      const message = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('merchant_id', '=', event.merchantId)
-        .where('id', '=', event.id)
-        .where('conversation_id', '=', event.conversationId)
+      const message = await selectMessagesWithAuthor(db)
+        .where('messages.merchant_id', '=', event.merchantId)
+        .where('messages.id', '=', event.id)
+        .where('messages.conversation_id', '=', event.conversationId)
         .executeTakeFirst()
       if (!message || !isVisibleToVisitor(message)) return null
-      return { type: 'message', message: toVisitorMessage(message) }
+      return { type: 'message', message: toVisitorMessageWithAuthor(message) }
     }
     const conversation = await db
       .selectFrom('conversations')
