@@ -23,9 +23,9 @@ async function signInAgent() {
   expect(res.status).toBe(200)
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!
   const { csrfToken } = (await res.json()) as { csrfToken: string }
-  return async (path: string, body?: unknown) => {
+  return async (path: string, body?: unknown, method = 'POST') => {
     const r = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
+      method,
       headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
@@ -63,8 +63,11 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message))
     await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.fulfill({ status: 404 }))
     staff = await signInAgent()
+    // The agent chooses the name shoppers see (their account name is "Agent"); put back after the suite.
+    expect((await staff('/api/profile', { displayName: 'Sam', avatarUrl: null }, 'PUT')).status).toBe(200)
   })
   afterAll(async () => {
+    await staff?.('/api/profile', { displayName: null, avatarUrl: null }, 'PUT')
     await browser?.close()
   })
 
@@ -98,11 +101,11 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     })
 
     expect((await staff(`/api/conversations/${conversationId}/take-over`)).status).toBe(200)
-    await line(/^Agent from .+ joined the chat$/).waitFor()
+    await line(/^Sam from .+ joined the chat$/).waitFor()
 
     // The agent types: the widget says so.
     await agentTypes()
-    await widget().locator('.typing', { hasText: 'Agent is typing…' }).waitFor()
+    await widget().locator('.typing', { hasText: 'Sam is typing…' }).waitFor()
 
     expect(
       (
@@ -113,7 +116,7 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     ).toBe(201)
     const reply = log().locator('.from-staff', { hasText: 'tap the camera button' })
     await reply.waitFor()
-    expect(await reply.locator('.author-name').textContent()).toBe('Agent')
+    expect(await reply.locator('.author-name').textContent()).toBe('Sam')
     // Their message arrived: the indicator goes.
     await expect.poll(() => widget().locator('.typing').isHidden()).toBe(true)
     // Today's separator heads the transcript.

@@ -76,7 +76,7 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
     other = await signIn(app, merchant)
     channelId = (await seedChannel(t.deps.db, merchantId, 'webchat')).id
     await publishFlowDocument(t.deps.db, merchantId, escalationFlow)
-  }, 60_000)
+  })
   afterAll(() => t?.close())
 
   const staff = (who: SignedIn, method: string, path: string, body?: unknown) =>
@@ -317,5 +317,5 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
       await redactShopper(t.deps.db, merchantId, { email: `photo-${v.visitorId}@shopper.example` }),
     ).toBe(1)
     expect(await count()).toBe(stored - 1)
-  }, 60_000)
+  })
 })
