@@ -34,7 +34,8 @@ function triggersOf(document: Pick<RawFlowDocument, 'nodes'>): TriggerSpec[] {
   const specs: TriggerSpec[] = []
   for (const node of document.nodes) {
     const kind = getNodeKind(node.kind)
-    if (!kind || kind.group !== 'triggers') continue
+    if (!kind) continue
+    if (kind.group !== 'triggers') continue
     // Defaults under the stored config, as the parser fills them in (a document may omit unchanged fields).
     const config =
       node.config && typeof node.config === 'object'
