@@ -30,6 +30,7 @@ const SimulatorPanel = lazy(() =>
 export function EditorScreen({ flowId }: { flowId: string }) {
   const [status, setStatus] = useState<'loading' | 'ready' | { error: string }>('loading')
   const [liveVersion, setLiveVersion] = useState<number | null>(null)
+  const [paused, setPaused] = useState(false)
   /** Never saved since it was created (e.g. fresh from a template): the canvas arranges it on open. */
   const [untouched, setUntouched] = useState(false)
   // Support agents read flows (to know what the bot told a shopper); they do not change them.
@@ -40,6 +41,7 @@ export function EditorScreen({ flowId }: { flowId: string }) {
       const flow = await api.flows.get(flowId)
       editorStore.getState().load(flowId, flow.document as unknown as RawFlowDocument)
       setLiveVersion(flow.publishedVersion)
+      setPaused(flow.paused)
       setUntouched(flow.createdAt === flow.updatedAt)
       setStatus('ready')
     } catch (e) {
@@ -71,6 +73,8 @@ export function EditorScreen({ flowId }: { flowId: string }) {
           untouched={untouched}
           liveVersion={liveVersion}
           setLiveVersion={setLiveVersion}
+          paused={paused}
+          setPaused={setPaused}
           reload={load}
         />
       </ReadOnlyContext.Provider>
@@ -83,12 +87,16 @@ function EditorLayout({
   untouched,
   liveVersion,
   setLiveVersion,
+  paused,
+  setPaused,
   reload,
 }: {
   flowId: string
   untouched: boolean
   liveVersion: number | null
   setLiveVersion(v: number | null): void
+  paused: boolean
+  setPaused(paused: boolean): void
   reload(): Promise<void>
 }) {
   const readOnly = useReadOnly()
@@ -104,7 +112,8 @@ function EditorLayout({
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
 
   useEffect(() => {
-    if (publishMessage?.kind !== 'ok') return
+    // A plain success goes away by itself; one with warnings stays until read.
+    if (publishMessage?.kind !== 'ok' || publishMessage.reasons || publishMessage.overlaps) return
     const t = setTimeout(() => setPublishMessage(null), 4000)
     return () => clearTimeout(t)
   }, [publishMessage])
@@ -113,7 +122,22 @@ function EditorLayout({
     if (selectedCount > 0) setTab((t) => (t === 'history' ? 'inspect' : t))
   }, [selectedCount])
 
-  const publish = async () => {
+  const togglePause = async () => {
+    try {
+      const flow = paused ? await api.flows.resume(flowId) : await api.flows.pause(flowId)
+      setPaused(flow.paused)
+      setPublishMessage({
+        kind: 'ok',
+        text: flow.paused
+          ? 'Paused: no new conversations start. Those already going carry on.'
+          : 'Resumed: new conversations start again.',
+      })
+    } catch (e) {
+      setPublishMessage({ kind: 'error', text: errorMessage(e) })
+    }
+  }
+
+  const publish = async (anyway = false) => {
     runValidation()
     const errors = editorStore.getState().issues.filter((i) => i.severity === 'error')
     if (errors.length > 0) {
@@ -128,6 +152,19 @@ function EditorLayout({
     setPublishMessage(null)
     try {
       await autosave.save()
+      if (!anyway) {
+        // Other live flows starting on the same words or event: say so, and let the merchant decide.
+        const { overlaps } = await api.flows.validate(flowId)
+        if (overlaps.length > 0) {
+          setPublishMessage({
+            kind: 'warning',
+            text: overlaps.length === 1 ? 'Another flow starts the same way' : 'Other flows start the same way',
+            overlaps,
+            confirm: true,
+          })
+          return
+        }
+      }
       const result = await api.flows.publish(flowId)
       setLiveVersion(result.version.version)
       setVersionsKey((k) => k + 1)
@@ -136,8 +173,11 @@ function EditorLayout({
         : []
       setPublishMessage({
         kind: 'ok',
-        text: `Published v${result.version.version}`,
+        text: result.flow.paused
+          ? `Published v${result.version.version}. The flow is still paused.`
+          : `Published v${result.version.version}`,
         ...(warnings.length > 0 ? { reasons: warnings } : {}),
+        ...(result.overlaps.length > 0 ? { overlaps: result.overlaps } : {}),
       })
     } catch (e) {
       const details =
@@ -160,9 +200,10 @@ function EditorLayout({
       <TopBar
         save={autosave.state}
         onRetrySave={() => autosave.save().catch(() => {})}
-        publish={{ busy: publishing, message: publishMessage, liveVersion }}
+        publish={{ busy: publishing, message: publishMessage, liveVersion, paused }}
         onPublish={publish}
         onDismissPublish={() => setPublishMessage(null)}
+        onTogglePause={togglePause}
       />
       {readOnly ? <ReadOnlyBanner /> : null}
       <div className="editor-body">
