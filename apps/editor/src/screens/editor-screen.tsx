@@ -14,6 +14,7 @@ import { type PublishState, TopBar } from '../editor/top-bar.tsx'
 import { useAutosave } from '../editor/use-autosave.ts'
 import { runValidation, useLiveValidation } from '../editor/use-live-validation.ts'
 import { useEditorShortcuts } from '../editor/use-shortcuts.ts'
+import type { VersionPreviewState } from '../editor/version-preview.tsx'
 import { VersionsPanel } from '../editor/versions-panel.tsx'
 import { InspectorPanel } from '../inspector/inspector-panel.tsx'
 import { roleNames } from '../shell/screens.tsx'
@@ -21,6 +22,11 @@ import { useCan, useSession } from '../shell/session-context.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 
 type Tab = 'inspect' | 'simulate' | 'history'
+
+// The version preview (a second, read-only canvas with the diff) loads when a version is first opened.
+const VersionPreviewCanvas = lazy(() =>
+  import('../editor/version-preview.tsx').then((m) => ({ default: m.VersionPreviewCanvas })),
+)
 
 // The simulator (and the flow interpreter with XState behind it) loads when its tab is first opened.
 const SimulatorPanel = lazy(() =>
@@ -109,6 +115,7 @@ function EditorLayout({
   const connected = useConnectedChannels()
   const [versionsKey, setVersionsKey] = useState(0)
   const [showMap, setShowMap] = useState(false)
+  const [versionPreview, setVersionPreview] = useState<VersionPreviewState | null>(null)
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
 
   useEffect(() => {
@@ -121,6 +128,11 @@ function EditorLayout({
   useEffect(() => {
     if (selectedCount > 0) setTab((t) => (t === 'history' ? 'inspect' : t))
   }, [selectedCount])
+
+  // The preview belongs to the history tab: leaving it puts the draft back on the canvas.
+  useEffect(() => {
+    if (tab !== 'history') setVersionPreview(null)
+  }, [tab])
 
   const togglePause = async () => {
     try {
@@ -212,6 +224,11 @@ function EditorLayout({
           <div className="canvas-stage">
             <FlowCanvas untouched={untouched} showMap={showMap} />
             <EmptyCanvasHint />
+            {versionPreview ? (
+              <Suspense fallback={null}>
+                <VersionPreviewCanvas preview={versionPreview} onClose={() => setVersionPreview(null)} />
+              </Suspense>
+            ) : null}
             <Notice />
           </div>
           {/* Below the canvas, not over it: nothing here ever covers a card. */}
@@ -260,6 +277,8 @@ function EditorLayout({
               <VersionsPanel
                 flowId={flowId}
                 refreshKey={versionsKey}
+                preview={versionPreview}
+                onPreview={setVersionPreview}
                 onRolledBack={() => {
                   reload().then(() => {
                     autosave.markSaved()
