@@ -183,7 +183,7 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await shot('03-simulator-three-messages')
 
     await page.getByRole('button', { name: 'Order placed' }).click()
-    await page.locator('.sim-msg.system', { hasText: 'Run ended · recovered' }).waitFor()
+    await page.locator('.sim-msg.system', { hasText: 'Ended: the cart was recovered' }).waitFor()
     expect(await botMessages.count()).toBe(3)
     await shot('04-simulator-recovered')
   })

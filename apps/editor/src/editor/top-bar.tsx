@@ -181,7 +181,12 @@ export function TopBar({
       ) : null}
       {readOnly ? null : (
         <div className="publish" ref={publishRef}>
-          <button type="button" className="button primary" onClick={() => onPublish()} disabled={publish.busy}>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => onPublish()}
+            disabled={publish.busy}
+          >
             {publish.busy ? 'Publishing…' : 'Publish'}
           </button>
           {publish.message ? (

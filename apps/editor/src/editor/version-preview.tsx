@@ -62,7 +62,9 @@ const PreviewCard = memo(function PreviewCard({ data }: NodeProps<PreviewNode>) 
           {ui?.icon ?? '?'}
         </span>
         <span className="flow-card-kind">{spec?.title ?? data.kind}</span>
-        {data.change ? <span className={`diff-badge ${data.change}`}>{CHANGE_WORDS[data.change]}</span> : null}
+        {data.change ? (
+          <span className={`diff-badge ${data.change}`}>{CHANGE_WORDS[data.change]}</span>
+        ) : null}
       </div>
       {data.name ? <div className="flow-card-name">{data.name}</div> : null}
       <div className="flow-card-body">
@@ -95,7 +97,12 @@ export function previewGraph(preview: VersionPreviewState, diff: FlowDiff) {
     id: n.id,
     type: 'preview',
     position: n.position,
-    data: { kind: n.kind, ...(n.name ? { name: n.name } : {}), config: n.config, change: diff.status[n.id] ?? null },
+    data: {
+      kind: n.kind,
+      ...(n.name ? { name: n.name } : {}),
+      config: n.config,
+      change: diff.status[n.id] ?? null,
+    },
   }))
   for (const n of before.nodes) {
     if (diff.status[n.id] !== 'removed') continue
@@ -110,7 +117,11 @@ export function previewGraph(preview: VersionPreviewState, diff: FlowDiff) {
     `${e.source}|${e.sourceHandle ?? 'next'}|${e.target}`
   const afterKeys = new Set(after.edges.map(key))
   const beforeKeys = new Set(before.edges.map(key))
-  const edge = (e: RawFlowDocument['edges'][number], doc: RawFlowDocument, kind: 'same' | 'added' | 'removed'): Edge => {
+  const edge = (
+    e: RawFlowDocument['edges'][number],
+    doc: RawFlowDocument,
+    kind: 'same' | 'added' | 'removed',
+  ): Edge => {
     const label = outputLabel(doc, e.source, e.sourceHandle ?? 'next')
     return {
       id: `${kind}:${e.id}`,
@@ -161,7 +172,13 @@ function PreviewCanvas({ preview }: { preview: VersionPreviewState }) {
 }
 
 /** Over the editing canvas while a version is open: the version, read-only, with the differences marked. */
-export function VersionPreviewCanvas({ preview, onClose }: { preview: VersionPreviewState; onClose(): void }) {
+export function VersionPreviewCanvas({
+  preview,
+  onClose,
+}: {
+  preview: VersionPreviewState
+  onClose(): void
+}) {
   return (
     <section className="version-preview" aria-label={`Version ${preview.version}, read-only preview`}>
       <div className="version-preview-bar">
@@ -233,7 +250,9 @@ export function VersionChanges({ preview }: { preview: VersionPreviewState }) {
       ) : null}
       {diff.removed.length > 0 ? (
         <>
-          <h5 className="diff-heading removed">{draft ? 'Steps of your draft it removes' : 'Steps removed'}</h5>
+          <h5 className="diff-heading removed">
+            {draft ? 'Steps of your draft it removes' : 'Steps removed'}
+          </h5>
           <ul className="change-list">
             {diff.removed.map((s) => (
               <li key={s.nodeId} className="diff-removed">

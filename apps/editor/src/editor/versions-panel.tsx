@@ -10,7 +10,9 @@ import { relativeTime } from '../ui/relative-time.ts'
 import { useReadOnly } from './read-only.ts'
 import type { VersionPreviewState } from './version-preview.tsx'
 
-const VersionChanges = lazy(() => import('./version-preview.tsx').then((m) => ({ default: m.VersionChanges })))
+const VersionChanges = lazy(() =>
+  import('./version-preview.tsx').then((m) => ({ default: m.VersionChanges })),
+)
 
 export function VersionsPanel({
   flowId,
@@ -63,7 +65,9 @@ export function VersionsPanel({
   const restore = (p: VersionPreviewState) => {
     editorStore.getState().replaceDocument(p.document)
     onPreview(null)
-    editorStore.getState().notify(`Version ${p.version} is your draft now. Undo brings your previous draft back.`)
+    editorStore
+      .getState()
+      .notify(`Version ${p.version} is your draft now. Undo brings your previous draft back.`)
   }
 
   const rollback = async (version: number) => {
@@ -106,7 +110,8 @@ export function VersionsPanel({
             <li key={v.id} className={`${v.live ? 'live' : ''}${isOpen ? ' open' : ''}`}>
               <div className="version-row">
                 <div>
-                  <strong>v{v.version}</strong> {v.live ? <span className="status published">Live</span> : null}
+                  <strong>v{v.version}</strong>{' '}
+                  {v.live ? <span className="status published">Live</span> : null}
                   <div className="muted small">
                     Published {relativeTime(v.publishedAt)}
                     {v.publishedByName ? ` by ${v.publishedByName}` : ''}

@@ -170,7 +170,8 @@ function EditorLayout({
         if (overlaps.length > 0) {
           setPublishMessage({
             kind: 'warning',
-            text: overlaps.length === 1 ? 'Another flow starts the same way' : 'Other flows start the same way',
+            text:
+              overlaps.length === 1 ? 'Another flow starts the same way' : 'Other flows start the same way',
             overlaps,
             confirm: true,
           })

@@ -398,7 +398,12 @@ describe('replaceDocument (restoring a version as the draft)', () => {
     const { get, docOf } = setup(base)
     get().renameNode('m', 'Reminder')
     const draft = docOf()
-    const version: RawFlowDocument = { ...structuredClone(base), name: 'Recovery v1', nodes: base.nodes.slice(0, 1), edges: [] }
+    const version: RawFlowDocument = {
+      ...structuredClone(base),
+      name: 'Recovery v1',
+      nodes: base.nodes.slice(0, 1),
+      edges: [],
+    }
     get().replaceDocument(version)
     expect(docOf().name).toBe('Recovery v1')
     expect(docOf().nodes.map((n) => n.id)).toEqual(['t'])
