@@ -52,7 +52,11 @@ describe.each(testDatabases())('flow versions and overlaps on %s', (kind) => {
     const owner = await signIn(app, m)
     await t.deps.db.updateTable('users').set({ name: 'Olga Owner' }).where('id', '=', m.userId).execute()
     const editorUser = await seedUser(t.deps.db, m.merchantId, { role: 'editor' })
-    await t.deps.db.updateTable('users').set({ name: 'Eddie Editor' }).where('id', '=', editorUser.userId).execute()
+    await t.deps.db
+      .updateTable('users')
+      .set({ name: 'Eddie Editor' })
+      .where('id', '=', editorUser.userId)
+      .execute()
     const editor = await signIn(app, editorUser)
     const id = await flowWith(owner, keywordFlow('Sizes', ['size'], 'first'))
     const v1 = await call<PublishFlowResult>(owner, 'POST', `/api/flows/${id}/publish`)
