@@ -31,14 +31,18 @@ async function seriousAxeViolations(): Promise<string[]> {
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string | null; help: string }[] }> }
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]
+          }>
+        }
       }
     ).axe
     return (await axe.run()).violations
   })
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help}`)
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 
 /** Version 1 of the flow: a keyword trigger and one answer. */

@@ -30,6 +30,8 @@ export function VersionsPanel({
   const [versions, setVersions] = useState<FlowVersion[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
+  /** The comparison asked for, shown checked at once while its documents load. */
+  const [against, setAgainst] = useState<VersionPreviewState['against']>('draft')
 
   const load = useCallback(() => {
     api.flows.versions(flowId).then(
@@ -44,6 +46,7 @@ export function VersionsPanel({
     (await api.flows.version(flowId, version)).document as unknown as RawFlowDocument
 
   const open = async (version: number, against: VersionPreviewState['against']) => {
+    setAgainst(against)
     setBusy(`open:${version}`)
     setError(null)
     try {
@@ -136,7 +139,7 @@ export function VersionsPanel({
                       <input
                         type="radio"
                         name="compare-with"
-                        checked={preview.against === 'draft'}
+                        checked={against === 'draft'}
                         onChange={() => open(v.version, 'draft')}
                       />
                       Your draft
@@ -145,7 +148,7 @@ export function VersionsPanel({
                       <input
                         type="radio"
                         name="compare-with"
-                        checked={preview.against === 'previous'}
+                        checked={against === 'previous'}
                         onChange={() => open(v.version, 'previous')}
                       />
                       {v.version > 1 ? `Version ${v.version - 1}` : 'Nothing (first version)'}
