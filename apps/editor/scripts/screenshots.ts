@@ -43,6 +43,7 @@ function addFlow(doc: unknown, name: string, published: number | null, ageMs: nu
     publishedVersion: published,
     hasUnpublishedChanges: false,
     triggerKinds: [],
+    paused: false,
     createdAt: new Date(Date.now() - ageMs).toISOString(),
     updatedAt: new Date(Date.now() - ageMs).toISOString(),
     document: structuredClone(doc) as Record<string, unknown>,
@@ -54,6 +55,7 @@ function addFlow(doc: unknown, name: string, published: number | null, ageMs: nu
       version: i + 1,
       publishedAt: new Date(Date.now() - ageMs - (3 - i) * 86_400_000).toISOString(),
       publishedBy: null,
+      publishedByName: 'Demo owner',
       triggerKinds: [],
       live: i + 1 === published,
     })),
@@ -116,6 +118,7 @@ async function handle(route: Route) {
       version: list.length + 1,
       publishedAt: now(),
       publishedBy: null,
+      publishedByName: 'Demo owner',
       triggerKinds: [],
       live: true,
     }
@@ -126,8 +129,9 @@ async function handle(route: Route) {
       status: 'published',
       hasUnpublishedChanges: false,
     })
-    return json(200, { flow: summary(flow), version })
+    return json(200, { flow: summary(flow), version, overlaps: [] })
   }
+  if (flow && m![2] === 'validate') return json(200, { ok: true, issues: [], overlaps: [], analysis: null })
   return json(404, { error: { code: 'not_found', message: `No mock for ${req.method()} ${path}` } })
 }
 

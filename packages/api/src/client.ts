@@ -25,6 +25,8 @@ import {
   type CreateFlowRequest,
   flowDetailSchema,
   flowListSchema,
+  flowSummarySchema,
+  flowVersionDetailSchema,
   flowVersionListSchema,
   publishFlowResultSchema,
   starterFlowListSchema,
@@ -182,6 +184,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
       versions: (id: string) => call('GET', `${flowPath(id)}/versions`, flowVersionListSchema),
       rollback: (id: string, version: number) =>
         call('POST', `${flowPath(id)}/versions/${version}/rollback`, publishFlowResultSchema),
+      version: (id: string, version: number) =>
+        call('GET', `${flowPath(id)}/versions/${version}`, flowVersionDetailSchema),
+      pause: (id: string) => call('POST', `${flowPath(id)}/pause`, flowSummarySchema),
+      resume: (id: string) => call('POST', `${flowPath(id)}/resume`, flowSummarySchema),
     },
     apiKeys: {
       list: () => call('GET', '/api/api-keys', apiKeyListSchema),

@@ -37,6 +37,8 @@ export const flowSummarySchema = z
     hasUnpublishedChanges: z.boolean(),
     /** Trigger kinds of the live version (e.g. 'cart.abandoned'). */
     triggerKinds: z.array(z.string()),
+    /** Paused by the merchant: no new conversations start; those already going carry on. */
+    paused: z.boolean(),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })
@@ -94,8 +96,22 @@ export const flowAnalysisSchema = z
   .meta({ id: 'FlowAnalysis' })
 export type FlowAnalysisJson = z.infer<typeof flowAnalysisSchema>
 
+/** Another live flow that starts on the same words or event (packages/flow's `TriggerOverlap`). */
+export const triggerOverlapSchema = z
+  .object({
+    flowId: z.uuid(),
+    flowName: z.string(),
+    kind: z.enum(['keyword', 'any-message', 'event']),
+    words: z.array(z.string()),
+    message: z.string(),
+  })
+  .meta({ id: 'TriggerOverlap' })
+export type TriggerOverlapJson = z.infer<typeof triggerOverlapSchema>
+
 export const validateFlowResultSchema = z
   .object({
+    /** Other live flows starting on the same words or event as this draft (warnings: publishing goes ahead). */
+    overlaps: z.array(triggerOverlapSchema),
     /** False while any issue has severity 'error' (publishing is refused then). */
     ok: z.boolean(),
     issues: z.array(flowIssueSchema),
@@ -111,6 +127,8 @@ export const flowVersionSchema = z
     version: z.number().int().positive(),
     publishedAt: isoDateTime,
     publishedBy: z.uuid().nullable(),
+    /** Who published it, by name (null when that person's account is gone or it was published by the system). */
+    publishedByName: z.string().nullable(),
     triggerKinds: z.array(z.string()),
     /** True for the version new runs start on. */
     live: z.boolean(),
@@ -123,8 +141,18 @@ export const flowVersionListSchema = z
   .meta({ id: 'FlowVersionList' })
 export type FlowVersionList = z.infer<typeof flowVersionListSchema>
 
+export const flowVersionDetailSchema = flowVersionSchema
+  .extend({ document: flowDocumentJsonSchema })
+  .meta({ id: 'FlowVersionDetail' })
+export type FlowVersionDetail = z.infer<typeof flowVersionDetailSchema>
+
 export const publishFlowResultSchema = z
-  .object({ flow: flowSummarySchema, version: flowVersionSchema })
+  .object({
+    flow: flowSummarySchema,
+    version: flowVersionSchema,
+    /** Other live flows that start on the same words or event, as at validate. */
+    overlaps: z.array(triggerOverlapSchema),
+  })
   .meta({ id: 'PublishFlowResult' })
 export type PublishFlowResult = z.infer<typeof publishFlowResultSchema>
 

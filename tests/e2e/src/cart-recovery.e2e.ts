@@ -137,6 +137,12 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
 
   it('publishes', async () => {
     await page.getByRole('button', { name: 'Publish' }).click()
+    // The demo's own cart recovery is live too: publishing says both would message the shopper.
+    await page
+      .locator('.publish-popover')
+      .getByText(/also starts when a cart is abandoned\. Both flows run/)
+      .waitFor()
+    await page.getByRole('button', { name: 'Publish anyway' }).click()
     await page
       .getByRole('status')
       .getByText(/Published v1/)
@@ -183,7 +189,7 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await shot('03-simulator-three-messages')
 
     await page.getByRole('button', { name: 'Order placed' }).click()
-    await page.locator('.sim-msg.system', { hasText: 'Run ended · recovered' }).waitFor()
+    await page.locator('.sim-msg.system', { hasText: 'Ended: the cart was recovered' }).waitFor()
     expect(await botMessages.count()).toBe(3)
     await shot('04-simulator-recovered')
   })

@@ -101,7 +101,7 @@ describe("the simulator plays a flow in the store's world", () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click()
     await page.locator('.sim-msg.system', { hasText: 'Handed to the sales team' }).waitFor()
     await page.getByRole('button', { name: 'Hand back to the bot' }).click()
-    await page.locator('.sim-msg.system', { hasText: 'Run ended · assisted' }).waitFor()
+    await page.locator('.sim-msg.system', { hasText: 'Ended: handed to your team' }).waitFor()
     await session.shot('sim-world-handed-back')
     expect(session.pageErrors).toEqual([])
     expect(session.cspViolations).toEqual([])

@@ -1,8 +1,10 @@
 // The editor's top bar: back, the flow's name (editable), save state, validation summary, help, publish.
+import type { TriggerOverlapJson } from '@parley/api'
 import { useCallback, useRef, useState } from 'react'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import { Logo } from '../ui/logo.tsx'
 import { useDismiss } from '../ui/use-dismiss.ts'
+import { PAUSED_WORDS } from './paused-words.ts'
 import { useReadOnly } from './read-only.ts'
 import type { SaveState } from './use-autosave.ts'
 import { SHORTCUTS } from './use-shortcuts.ts'
@@ -60,8 +62,18 @@ function HelpPopover() {
 export interface PublishState {
   busy: boolean
   /** Shown under the button after a publish attempt. */
-  message: { kind: 'ok' | 'error'; text: string; reasons?: string[] } | null
+  message: {
+    kind: 'ok' | 'error' | 'warning'
+    text: string
+    reasons?: string[]
+    /** Other live flows starting on the same words or event, each with a way to open it. */
+    overlaps?: TriggerOverlapJson[]
+    /** Set while the overlaps wait for the merchant to publish anyway or not. */
+    confirm?: boolean
+  } | null
   liveVersion: number | null
+  /** The live flow is paused: it starts no new conversations. */
+  paused: boolean
 }
 
 export function TopBar({
@@ -70,12 +82,14 @@ export function TopBar({
   publish,
   onPublish,
   onDismissPublish,
+  onTogglePause,
 }: {
   save: SaveState
   onRetrySave(): void
   publish: PublishState
-  onPublish(): void
+  onPublish(anyway?: boolean): void
   onDismissPublish(): void
+  onTogglePause(): void
 }) {
   const name = useEditor((s) => s.meta.name)
   const blank = useEditor((s) => s.nodes.length === 0)
@@ -146,10 +160,33 @@ export function TopBar({
         </span>
       )}
       <HelpPopover />
-      {publish.liveVersion ? <span className="live-version">Live: v{publish.liveVersion}</span> : null}
+      {publish.liveVersion && publish.paused ? (
+        <span className="live-version paused">{PAUSED_WORDS}</span>
+      ) : publish.liveVersion ? (
+        <span className="live-version">Live: v{publish.liveVersion}</span>
+      ) : null}
+      {publish.liveVersion && !readOnly ? (
+        <button
+          type="button"
+          className="button ghost sm"
+          onClick={onTogglePause}
+          title={
+            publish.paused
+              ? 'Start new conversations from this flow again'
+              : 'Stop starting new conversations; those already going carry on'
+          }
+        >
+          {publish.paused ? 'Resume' : 'Pause'}
+        </button>
+      ) : null}
       {readOnly ? null : (
         <div className="publish" ref={publishRef}>
-          <button type="button" className="button primary" onClick={onPublish} disabled={publish.busy}>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => onPublish()}
+            disabled={publish.busy}
+          >
             {publish.busy ? 'Publishing…' : 'Publish'}
           </button>
           {publish.message ? (
@@ -166,6 +203,28 @@ export function TopBar({
                     <li key={r}>{r}</li>
                   ))}
                 </ul>
+              ) : null}
+              {publish.message.overlaps?.length ? (
+                <ul className="overlaps" aria-label="Other flows that start the same way">
+                  {publish.message.overlaps.map((o) => (
+                    <li key={`${o.flowId}:${o.kind}`}>
+                      {o.message}{' '}
+                      <a href={`#/flows/${o.flowId}`} className="link-button">
+                        Open “{o.flowName}”
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {publish.message.confirm ? (
+                <div className="publish-popover-actions">
+                  <button type="button" className="button ghost sm" onClick={onDismissPublish}>
+                    Not now
+                  </button>
+                  <button type="button" className="button primary sm" onClick={() => onPublish(true)}>
+                    Publish anyway
+                  </button>
+                </div>
               ) : null}
             </div>
           ) : null}

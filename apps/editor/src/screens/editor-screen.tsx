@@ -14,6 +14,7 @@ import { type PublishState, TopBar } from '../editor/top-bar.tsx'
 import { useAutosave } from '../editor/use-autosave.ts'
 import { runValidation, useLiveValidation } from '../editor/use-live-validation.ts'
 import { useEditorShortcuts } from '../editor/use-shortcuts.ts'
+import type { VersionPreviewState } from '../editor/version-preview.tsx'
 import { VersionsPanel } from '../editor/versions-panel.tsx'
 import { InspectorPanel } from '../inspector/inspector-panel.tsx'
 import { roleNames } from '../shell/screens.tsx'
@@ -21,6 +22,11 @@ import { useCan, useSession } from '../shell/session-context.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 
 type Tab = 'inspect' | 'simulate' | 'history'
+
+// The version preview (a second, read-only canvas with the diff) loads when a version is first opened.
+const VersionPreviewCanvas = lazy(() =>
+  import('../editor/version-preview.tsx').then((m) => ({ default: m.VersionPreviewCanvas })),
+)
 
 // The simulator (and the flow interpreter with XState behind it) loads when its tab is first opened.
 const SimulatorPanel = lazy(() =>
@@ -30,6 +36,7 @@ const SimulatorPanel = lazy(() =>
 export function EditorScreen({ flowId }: { flowId: string }) {
   const [status, setStatus] = useState<'loading' | 'ready' | { error: string }>('loading')
   const [liveVersion, setLiveVersion] = useState<number | null>(null)
+  const [paused, setPaused] = useState(false)
   /** Never saved since it was created (e.g. fresh from a template): the canvas arranges it on open. */
   const [untouched, setUntouched] = useState(false)
   // Support agents read flows (to know what the bot told a shopper); they do not change them.
@@ -40,6 +47,7 @@ export function EditorScreen({ flowId }: { flowId: string }) {
       const flow = await api.flows.get(flowId)
       editorStore.getState().load(flowId, flow.document as unknown as RawFlowDocument)
       setLiveVersion(flow.publishedVersion)
+      setPaused(flow.paused)
       setUntouched(flow.createdAt === flow.updatedAt)
       setStatus('ready')
     } catch (e) {
@@ -71,6 +79,8 @@ export function EditorScreen({ flowId }: { flowId: string }) {
           untouched={untouched}
           liveVersion={liveVersion}
           setLiveVersion={setLiveVersion}
+          paused={paused}
+          setPaused={setPaused}
           reload={load}
         />
       </ReadOnlyContext.Provider>
@@ -83,12 +93,16 @@ function EditorLayout({
   untouched,
   liveVersion,
   setLiveVersion,
+  paused,
+  setPaused,
   reload,
 }: {
   flowId: string
   untouched: boolean
   liveVersion: number | null
   setLiveVersion(v: number | null): void
+  paused: boolean
+  setPaused(paused: boolean): void
   reload(): Promise<void>
 }) {
   const readOnly = useReadOnly()
@@ -101,10 +115,12 @@ function EditorLayout({
   const connected = useConnectedChannels()
   const [versionsKey, setVersionsKey] = useState(0)
   const [showMap, setShowMap] = useState(false)
+  const [versionPreview, setVersionPreview] = useState<VersionPreviewState | null>(null)
   const selectedCount = useEditor((s) => s.nodes.reduce((n, node) => n + (node.selected ? 1 : 0), 0))
 
   useEffect(() => {
-    if (publishMessage?.kind !== 'ok') return
+    // A plain success goes away by itself; one with warnings stays until read.
+    if (publishMessage?.kind !== 'ok' || publishMessage.reasons || publishMessage.overlaps) return
     const t = setTimeout(() => setPublishMessage(null), 4000)
     return () => clearTimeout(t)
   }, [publishMessage])
@@ -113,7 +129,27 @@ function EditorLayout({
     if (selectedCount > 0) setTab((t) => (t === 'history' ? 'inspect' : t))
   }, [selectedCount])
 
-  const publish = async () => {
+  // The preview belongs to the history tab: leaving it puts the draft back on the canvas.
+  useEffect(() => {
+    if (tab !== 'history') setVersionPreview(null)
+  }, [tab])
+
+  const togglePause = async () => {
+    try {
+      const flow = paused ? await api.flows.resume(flowId) : await api.flows.pause(flowId)
+      setPaused(flow.paused)
+      setPublishMessage({
+        kind: 'ok',
+        text: flow.paused
+          ? 'Paused: no new conversations start. Those already going carry on.'
+          : 'Resumed: new conversations start again.',
+      })
+    } catch (e) {
+      setPublishMessage({ kind: 'error', text: errorMessage(e) })
+    }
+  }
+
+  const publish = async (anyway = false) => {
     runValidation()
     const errors = editorStore.getState().issues.filter((i) => i.severity === 'error')
     if (errors.length > 0) {
@@ -128,6 +164,20 @@ function EditorLayout({
     setPublishMessage(null)
     try {
       await autosave.save()
+      if (!anyway) {
+        // Other live flows starting on the same words or event: say so, and let the merchant decide.
+        const { overlaps } = await api.flows.validate(flowId)
+        if (overlaps.length > 0) {
+          setPublishMessage({
+            kind: 'warning',
+            text:
+              overlaps.length === 1 ? 'Another flow starts the same way' : 'Other flows start the same way',
+            overlaps,
+            confirm: true,
+          })
+          return
+        }
+      }
       const result = await api.flows.publish(flowId)
       setLiveVersion(result.version.version)
       setVersionsKey((k) => k + 1)
@@ -136,8 +186,11 @@ function EditorLayout({
         : []
       setPublishMessage({
         kind: 'ok',
-        text: `Published v${result.version.version}`,
+        text: result.flow.paused
+          ? `Published v${result.version.version}. The flow is still paused.`
+          : `Published v${result.version.version}`,
         ...(warnings.length > 0 ? { reasons: warnings } : {}),
+        ...(result.overlaps.length > 0 ? { overlaps: result.overlaps } : {}),
       })
     } catch (e) {
       const details =
@@ -160,9 +213,10 @@ function EditorLayout({
       <TopBar
         save={autosave.state}
         onRetrySave={() => autosave.save().catch(() => {})}
-        publish={{ busy: publishing, message: publishMessage, liveVersion }}
+        publish={{ busy: publishing, message: publishMessage, liveVersion, paused }}
         onPublish={publish}
         onDismissPublish={() => setPublishMessage(null)}
+        onTogglePause={togglePause}
       />
       {readOnly ? <ReadOnlyBanner /> : null}
       <div className="editor-body">
@@ -171,6 +225,11 @@ function EditorLayout({
           <div className="canvas-stage">
             <FlowCanvas untouched={untouched} showMap={showMap} />
             <EmptyCanvasHint />
+            {versionPreview ? (
+              <Suspense fallback={null}>
+                <VersionPreviewCanvas preview={versionPreview} onClose={() => setVersionPreview(null)} />
+              </Suspense>
+            ) : null}
             <Notice />
           </div>
           {/* Below the canvas, not over it: nothing here ever covers a card. */}
@@ -219,6 +278,8 @@ function EditorLayout({
               <VersionsPanel
                 flowId={flowId}
                 refreshKey={versionsKey}
+                preview={versionPreview}
+                onPreview={setVersionPreview}
                 onRolledBack={() => {
                   reload().then(() => {
                     autosave.markSaved()

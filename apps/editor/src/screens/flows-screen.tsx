@@ -3,6 +3,7 @@
 import type { FlowSummary, StarterFlowSummary } from '@parley/api'
 import { useCallback, useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
+import { PAUSED_WORDS } from '../editor/paused-words.ts'
 import { navigate } from '../shell/routing.ts'
 import { useCan } from '../shell/session-context.ts'
 import { relativeTime } from '../ui/relative-time.ts'
@@ -94,7 +95,11 @@ export function FlowsScreen() {
                 {flow.name}
               </a>
               <span>
-                {flow.publishedVersion ? (
+                {flow.publishedVersion && flow.paused ? (
+                  <span className="status paused" title={`Version ${flow.publishedVersion} is published`}>
+                    {PAUSED_WORDS}
+                  </span>
+                ) : flow.publishedVersion ? (
                   <span className="status published">Published v{flow.publishedVersion}</span>
                 ) : (
                   <span className="status draft">Draft</span>
@@ -116,6 +121,18 @@ export function FlowsScreen() {
                   >
                     Duplicate
                   </button>
+                  {flow.publishedVersion ? (
+                    <button
+                      type="button"
+                      className="button ghost sm"
+                      aria-label={`${flow.paused ? 'Resume' : 'Pause'} ${flow.name}`}
+                      onClick={() =>
+                        act(() => (flow.paused ? api.flows.resume(flow.id) : api.flows.pause(flow.id)))
+                      }
+                    >
+                      {flow.paused ? 'Resume' : 'Pause'}
+                    </button>
+                  ) : null}
                   <button
                     type="button"
                     className="button ghost sm danger"

@@ -2,6 +2,7 @@
 // stepper, effect handlers and policy rules as the runtime — in the store's world (`GET /api/simulation-world`:
 // the merchant's catalogue, carts, orders and send-policy settings), and keeps a view for the panel: the chat
 // with the reason a send was held back or skipped, the timers, what staff can do, and a log in plain words.
+
 import {
   type FlowDocument,
   getNodeKind,
@@ -15,6 +16,7 @@ import {
   type TimerSet,
   WorldSimulation,
 } from '@parley/flow'
+import { endingWords } from './ending-words.ts'
 
 export interface ChatMessage {
   id: number
@@ -225,7 +227,7 @@ export class SimulatorHost {
     const status = this.sim.status
     // Logged here, after what staff did to end it (a hand-back is noted before the step it causes).
     if (status === 'done' && this.view.status !== 'done') {
-      this.addLog('done', `Run ended: ${this.sim.outcome ?? 'completed'}`)
+      this.addLog('done', endingWords(this.sim.outcome))
     }
     this.view = {
       ...this.view,

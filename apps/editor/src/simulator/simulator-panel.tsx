@@ -1,11 +1,13 @@
 // The simulator: a phone-style chat running the current draft in the browser with a simulated clock, in the
 // store's world (its catalogue, carts, orders and send rules), showing why a send would be held back or skipped.
+
 import type { SimulationWorldResponse } from '@parley/api'
 import { type FlowDocument, getNodeKind, isTriggerKind, parseFlowDocument } from '@parley/flow'
 import { useReactFlow } from '@xyflow/react'
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { editorStore, selectDocument, useEditor } from '../store/editor-store.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
+import { endingWords } from './ending-words.ts'
 import { chatChannels, useSimulationWorld } from './simulation-world.ts'
 import {
   atLocalTime,
@@ -313,7 +315,7 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
               {m.from !== 'system' ? <time>{shopperClock(m.at, zone)}</time> : null}
             </div>
           ))}
-          {view?.status === 'done' ? <div className="sim-msg system">Run ended · {view.outcome}</div> : null}
+          {view?.status === 'done' ? <div className="sim-msg system">{endingWords(view.outcome)}</div> : null}
           <div ref={chatEnd} />
         </div>
         {view?.status === 'active' &&

@@ -392,3 +392,24 @@ describe('loading', () => {
     expect(get().nodes.find((node) => node.id === 'bad')?.data.config).toEqual({ duration: 'soon' })
   })
 })
+
+describe('replaceDocument (restoring a version as the draft)', () => {
+  it('replaces the draft in one undo step, and undo brings the draft back exactly', () => {
+    const { get, docOf } = setup(base)
+    get().renameNode('m', 'Reminder')
+    const draft = docOf()
+    const version: RawFlowDocument = {
+      ...structuredClone(base),
+      name: 'Recovery v1',
+      nodes: base.nodes.slice(0, 1),
+      edges: [],
+    }
+    get().replaceDocument(version)
+    expect(docOf().name).toBe('Recovery v1')
+    expect(docOf().nodes.map((n) => n.id)).toEqual(['t'])
+    get().undo()
+    expect(docOf()).toEqual(draft)
+    get().redo()
+    expect(docOf().nodes.map((n) => n.id)).toEqual(['t'])
+  })
+})

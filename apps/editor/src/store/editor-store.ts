@@ -76,6 +76,8 @@ export interface EditorState {
   renameNode(nodeId: string, name: string): void
   setFlowName(name: string): void
   setMeta(meta: Partial<FlowMeta>): void
+  /** Replaces the whole draft (e.g. with a published version restored from history) as one undo step. */
+  replaceDocument(doc: RawFlowDocument): void
   /** Arranges every step with ELK, as one undo step. */
   autoLayout(): Promise<void>
   /**
@@ -365,6 +367,11 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
 
       setMeta(meta) {
         commit({ meta: { ...get().meta, ...meta } })
+      },
+
+      replaceDocument(doc) {
+        const upgraded = upgradeFlowDocument(doc)
+        commit(restore(get(), upgraded.ok ? (upgraded.json as RawFlowDocument) : doc))
       },
 
       async autoLayout() {

@@ -68,6 +68,8 @@ async function findCandidates(trx: Db, cache: FlowVersionCache, req: StartRunsRe
     .select(['flow_versions.id as versionId'])
     .where('flows.merchant_id', '=', req.merchantId)
     .where('flows.deleted_at', 'is', null)
+    // A paused flow starts nothing; its runs already going carry on (they are stepped, not started, here).
+    .where('flows.paused_at', 'is', null)
     .where(sql<boolean>`${req.trigger} = any(flow_versions.trigger_kinds)`)
     .orderBy('flow_versions.published_at', 'desc')
     .orderBy('flows.id')

@@ -1,7 +1,8 @@
 // Flows and their published versions in the database. Every function takes db | trx first and a merchant id;
 // a flow of another merchant is simply not found.
-import type { FlowDetail, FlowDocumentJson, FlowSummary, FlowVersion } from '@parley/api'
+import type { FlowDetail, FlowDocumentJson, FlowSummary, FlowVersion, FlowVersionDetail } from '@parley/api'
 import type { Database, JsonObject } from '@parley/db'
+import type { RawFlowDocument } from '@parley/flow'
 import { type Kysely, sql } from 'kysely'
 
 function summaryQuery(db: Kysely<Database>, merchantId: string) {
@@ -17,6 +18,7 @@ function summaryQuery(db: Kysely<Database>, merchantId: string) {
       'flows.name',
       'flows.created_at',
       'flows.updated_at',
+      'flows.paused_at',
       'live.version as live_version',
       'live.trigger_kinds as live_trigger_kinds',
       sql<boolean>`live.id is null or flows.document is distinct from live.document`.as(
@@ -37,6 +39,7 @@ function toSummary(row: SummaryRow): FlowSummary {
     publishedVersion: row.live_version,
     hasUnpublishedChanges: Boolean(row.has_unpublished_changes),
     triggerKinds: row.live_trigger_kinds ?? [],
+    paused: row.paused_at !== null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
@@ -164,6 +167,14 @@ export async function insertLiveVersion(
     })
     .returning(['id', 'version', 'published_at', 'published_by', 'trigger_kinds'])
     .executeTakeFirstOrThrow()
+  const author = input.publishedBy
+    ? await trx
+        .selectFrom('users')
+        .select(['name', 'email'])
+        .where('merchant_id', '=', input.merchantId)
+        .where('id', '=', input.publishedBy)
+        .executeTakeFirst()
+    : undefined
   await trx
     .updateTable('flows')
     .set({ published_version_id: row.id })
@@ -175,6 +186,7 @@ export async function insertLiveVersion(
     version: row.version,
     publishedAt: row.published_at.toISOString(),
     publishedBy: row.published_by,
+    publishedByName: author?.name.trim() || author?.email || null,
     triggerKinds: row.trigger_kinds,
     live: true,
   }
@@ -186,20 +198,101 @@ export async function listVersions(
   flowId: string,
   liveVersionId: string | null,
 ): Promise<FlowVersion[]> {
-  const rows = await db
+  const rows = await versionQuery(db, merchantId, flowId).orderBy('flow_versions.version', 'desc').execute()
+  return rows.map((row) => toVersion(row, liveVersionId))
+}
+
+/** A version with who published it: the user's name, or their email while they have not set one. */
+function versionQuery(db: Kysely<Database>, merchantId: string, flowId: string) {
+  return db
     .selectFrom('flow_versions')
-    .select(['id', 'version', 'published_at', 'published_by', 'trigger_kinds'])
-    .where('merchant_id', '=', merchantId)
-    .where('flow_id', '=', flowId)
-    .orderBy('version', 'desc')
-    .execute()
-  return rows.map((row) => ({
+    .leftJoin('users', (join) =>
+      join
+        .onRef('users.merchant_id', '=', 'flow_versions.merchant_id')
+        .onRef('users.id', '=', 'flow_versions.published_by'),
+    )
+    .select([
+      'flow_versions.id',
+      'flow_versions.version',
+      'flow_versions.published_at',
+      'flow_versions.published_by',
+      'flow_versions.trigger_kinds',
+      'users.name as author_name',
+      'users.email as author_email',
+    ])
+    .where('flow_versions.merchant_id', '=', merchantId)
+    .where('flow_versions.flow_id', '=', flowId)
+}
+
+type VersionRow = Awaited<ReturnType<ReturnType<typeof versionQuery>['executeTakeFirstOrThrow']>>
+
+function toVersion(row: VersionRow, liveVersionId: string | null): FlowVersion {
+  return {
     id: row.id,
     version: row.version,
     publishedAt: row.published_at.toISOString(),
     publishedBy: row.published_by,
+    publishedByName: row.author_name?.trim() || row.author_email || null,
     triggerKinds: row.trigger_kinds,
     live: row.id === liveVersionId,
+  }
+}
+
+/** One version with its document (the history's read-only preview and diff). */
+export async function findVersion(
+  db: Kysely<Database>,
+  merchantId: string,
+  flowId: string,
+  version: number,
+  liveVersionId: string | null,
+): Promise<FlowVersionDetail | null> {
+  const row = await versionQuery(db, merchantId, flowId)
+    .select('flow_versions.document')
+    .where('flow_versions.version', '=', version)
+    .executeTakeFirst()
+  return row ? { ...toVersion(row, liveVersionId), document: row.document as FlowDocumentJson } : null
+}
+
+/** Pauses (a time) or resumes (null) the undeleted flow; false when there is no such flow. */
+export async function setFlowPaused(
+  db: Kysely<Database>,
+  merchantId: string,
+  id: string,
+  pausedAt: Date | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('flows')
+    .set({ paused_at: pausedAt })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/**
+ * The other flows that start conversations now (published, not paused, not deleted) with their live
+ * documents, for the trigger-overlap warning.
+ */
+export async function listOtherLiveFlows(db: Kysely<Database>, merchantId: string, exceptFlowId: string) {
+  const rows = await db
+    .selectFrom('flows')
+    .innerJoin('flow_versions as live', (join) =>
+      join
+        .onRef('live.merchant_id', '=', 'flows.merchant_id')
+        .onRef('live.id', '=', 'flows.published_version_id'),
+    )
+    .select(['flows.id', 'flows.name', 'live.document'])
+    .where('flows.merchant_id', '=', merchantId)
+    .where('flows.id', '!=', exceptFlowId)
+    .where('flows.deleted_at', 'is', null)
+    .where('flows.paused_at', 'is', null)
+    .orderBy('flows.name')
+    .execute()
+  return rows.map((row) => ({
+    flowId: row.id,
+    name: row.name,
+    document: row.document as unknown as { nodes: RawFlowDocument['nodes'] },
   }))
 }
 

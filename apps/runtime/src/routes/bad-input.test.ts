@@ -763,6 +763,26 @@ const cases: BadInputCase[] = [
   bad('POST', `/api/flows/${UNKNOWN_ID}/versions/1/rollback`, 'session', 404, 'not_found'),
   bad('PATCH', '/api/flows/{flowId}', 'session', 404, 'not_found', { name: 'wrong method', body: {} }),
 
+  // ── flows: one version's document, pause and resume (authoring) ─────────────────────────────────────────
+  bad('GET', '/api/flows/{flowId}/versions/1', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/flows/{flowId}/versions/1', 'wrong-merchant', 404, 'not_found'),
+  bad('GET', '/api/flows/{flowId}/versions/99', 'session', 404, 'not_found'),
+  bad('GET', '/api/flows/{flowId}/versions/abc', 'session', 404, 'not_found'),
+  bad('GET', '/api/flows/{flowId}/versions/0', 'session', 404, 'not_found'),
+  bad('GET', `/api/flows/${UNKNOWN_ID}/versions/1`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/pause', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/pause', 'apikey', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/pause', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/flows/{flowId}/pause', 'agent', 403, 'forbidden'),
+  bad('POST', '/api/flows/{flowId}/pause', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/pause`, 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/not-a-uuid/pause', 'session', 404, 'not_found'),
+  bad('POST', '/api/flows/{flowId}/resume', 'none', 401, 'unauthorized'),
+  bad('POST', '/api/flows/{flowId}/resume', 'no-csrf', 403, 'csrf_failed'),
+  bad('POST', '/api/flows/{flowId}/resume', 'agent', 403, 'forbidden'),
+  bad('POST', '/api/flows/{flowId}/resume', 'wrong-merchant', 404, 'not_found'),
+  bad('POST', `/api/flows/${UNKNOWN_ID}/resume`, 'session', 404, 'not_found'),
+
   // ── static files: a wrong method ────────────────────────────────────────────────────────────────────────
   bad('POST', '/widget.js', 'none', 404, 'not_found'),
   bad('DELETE', '/', 'none', 404, 'not_found'),

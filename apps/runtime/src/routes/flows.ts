@@ -6,6 +6,8 @@ import {
   type FlowDocumentJson,
   flowDetailSchema,
   flowListSchema,
+  flowSummarySchema,
+  flowVersionDetailSchema,
   flowVersionListSchema,
   flowVersionParamsSchema,
   idParamsSchema,
@@ -14,6 +16,7 @@ import {
   updateFlowRequestSchema,
   validateFlowResultSchema,
 } from '@parley/api'
+import { type RawFlowDocument, triggerOverlaps } from '@parley/flow'
 import type { Context } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
 import { blankFlowDocument, DEFAULT_FLOW_NAME, triggerKindsOf } from '../flows/flow-documents.ts'
@@ -21,12 +24,15 @@ import {
   findFlow,
   findFlowSummary,
   findLiveVersionId,
+  findVersion,
   findVersionDocument,
   insertFlow,
   insertLiveVersion,
   listFlows,
+  listOtherLiveFlows,
   listVersions,
   lockFlow,
+  setFlowPaused,
   softDeleteFlow,
   updateDraft,
 } from '../flows/flow-store.ts'
@@ -145,6 +151,36 @@ const routes = {
     request: { params: idParamsSchema },
     responses: { 200: json(flowVersionListSchema, 'Versions'), ...errorResponses },
   }),
+  version: createRoute({
+    method: 'get',
+    path: '/{id}/versions/{version}',
+    tags,
+    security,
+    summary: 'One published version with its document (for a read-only preview and a diff)',
+    middleware: [requireSession],
+    request: { params: flowVersionParamsSchema },
+    responses: { 200: json(flowVersionDetailSchema, 'Version'), ...errorResponses },
+  }),
+  pause: createRoute({
+    method: 'post',
+    path: '/{id}/pause',
+    tags,
+    security,
+    summary: 'Pause the flow: no new runs start from it; runs already going carry on',
+    middleware: [requireSession, canEditFlows],
+    request: { params: idParamsSchema },
+    responses: { 200: json(flowSummarySchema, 'Paused'), ...errorResponses },
+  }),
+  resume: createRoute({
+    method: 'post',
+    path: '/{id}/resume',
+    tags,
+    security,
+    summary: 'Resume a paused flow: new runs start from its live version again',
+    middleware: [requireSession, canEditFlows],
+    request: { params: idParamsSchema },
+    responses: { 200: json(flowSummarySchema, 'Resumed'), ...errorResponses },
+  }),
   rollback: createRoute({
     method: 'post',
     path: '/{id}/versions/{version}/rollback',
@@ -175,6 +211,18 @@ function named(document: FlowDocumentJson, name: string): FlowDocumentJson {
 export function flowRoutes(deps: RuntimeDeps) {
   const { db, clock } = deps
   const now = () => new Date(clock.now())
+
+  /** Other live flows starting on the same words or event as `document` (warnings, never refusals). */
+  async function overlapsOf(merchantId: string, flowId: string, document: unknown) {
+    const others = await listOtherLiveFlows(db, merchantId, flowId)
+    return triggerOverlaps(document as Pick<RawFlowDocument, 'nodes'>, others)
+  }
+
+  async function summary(merchantId: string, id: string) {
+    const flow = await findFlowSummary(db, merchantId, id)
+    if (!flow) throw notFound('Flow')
+    return flow
+  }
 
   async function detail(merchantId: string, id: string) {
     const flow = await findFlow(db, merchantId, id)
@@ -211,11 +259,11 @@ export function flowRoutes(deps: RuntimeDeps) {
         const name = typeof document.name === 'string' && document.name.trim() ? document.name : flow.name
         await updateDraft(trx, caller.merchantId, flowId, { name, document, now: now() })
       }
-      return published
+      return { published, document: check.doc }
     })
-    const flow = await findFlowSummary(db, caller.merchantId, flowId)
-    if (!flow) throw notFound('Flow')
-    return c.json({ flow, version }, 201)
+    const flow = await summary(caller.merchantId, flowId)
+    const overlaps = await overlapsOf(caller.merchantId, flowId, version.document)
+    return c.json({ flow, version: version.published, overlaps }, 201)
   }
 
   const flows = createRouter()
@@ -290,6 +338,7 @@ export function flowRoutes(deps: RuntimeDeps) {
         {
           ok: !check.hasErrors,
           issues: check.issues,
+          overlaps: check.parsed ? await overlapsOf(merchantId, flow.id, check.doc) : [],
           analysis,
         },
         200,
@@ -302,6 +351,29 @@ export function flowRoutes(deps: RuntimeDeps) {
       const flow = await findLiveVersionId(db, merchantId, id)
       if (!flow) throw notFound('Flow')
       return c.json({ versions: await listVersions(db, merchantId, id, flow.liveVersionId) }, 200)
+    })
+    .openapi(routes.version, async (c) => {
+      const { merchantId } = getSessionCaller(c)
+      const { id, version } = c.req.valid('param')
+      const flow = await findLiveVersionId(db, merchantId, id)
+      if (!flow) throw notFound('Flow')
+      const found = await findVersion(db, merchantId, id, version, flow.liveVersionId)
+      if (!found) throw notFound('Version')
+      return c.json(found, 200)
+    })
+    .openapi(routes.pause, async (c) => {
+      const { merchantId } = getSessionCaller(c)
+      const { id } = c.req.valid('param')
+      // Pausing twice keeps the first time: it says since when the flow has not been starting conversations.
+      const flow = await summary(merchantId, id)
+      if (!flow.paused) await setFlowPaused(db, merchantId, id, now())
+      return c.json(await summary(merchantId, id), 200)
+    })
+    .openapi(routes.resume, async (c) => {
+      const { merchantId } = getSessionCaller(c)
+      const { id } = c.req.valid('param')
+      if (!(await setFlowPaused(db, merchantId, id, null))) throw notFound('Flow')
+      return c.json(await summary(merchantId, id), 200)
     })
     .openapi(routes.rollback, (c) => {
       const { id, version } = c.req.valid('param')

@@ -14,6 +14,7 @@ import * as catalogueSearch from './202611300605_catalogue_search.ts'
 import * as handoff from './202611300610_handoff.ts'
 import * as inbox from './202611300615_inbox.ts'
 import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
+import * as flowPause from './202611300635_flow_pause.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '202611300610_handoff': handoff,
   '202611300615_inbox': inbox,
   '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
+  '202611300635_flow_pause': flowPause,
 }

@@ -10,6 +10,8 @@ export interface FlowsTable {
   document: Json<JsonObject>
   /** The live version; publishing or rolling back points it at a version. Null = not published. */
   published_version_id: string | null
+  /** Set while the merchant has paused the flow: no new runs start; runs already going carry on. */
+  paused_at: NullableTimestamp
   deleted_at: NullableTimestamp
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp

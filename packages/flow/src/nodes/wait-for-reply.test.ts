@@ -70,3 +70,26 @@ describe('wait-for-reply', () => {
     expect(answered.outcome).toBe('yes')
   })
 })
+
+describe('wait for reply outputs', () => {
+  it('has an output per answer, "Anything else" and "No reply", named in words, never by id', () => {
+    const handles = waitForReply.handles({
+      branches: [
+        { id: 'b_yes', title: 'Yes please', keywords: [] },
+        { id: 'b_size', title: '', keywords: ['size', 'fit'] },
+        { id: 'b_x9', title: ' ', keywords: [] },
+      ],
+      timeout: { amount: 23, unit: 'hours' },
+    })
+    expect(handles.map((h) => [h.id, h.label])).toEqual([
+      ['b_yes', 'Yes please'],
+      ['b_size', '“size”, “fit”'],
+      ['b_x9', 'Answer 3'],
+      ['anything', 'Anything else'],
+      ['timeout', 'No reply'],
+    ])
+    expect(waitForReply.handles({ branches: [], timeout: null }).map((h) => h.label)).toEqual([
+      'Anything else',
+    ])
+  })
+})

@@ -28,6 +28,12 @@ export const waitForReplyDefaults = {
   timeout: { amount: 1, unit: 'days' },
 } as const satisfies WaitForReplyConfig
 
+function branchLabel(branch: { title: string; keywords: string[] }, index: number): string {
+  if (branch.title.trim()) return branch.title.trim()
+  const words = branch.keywords.map((k) => k.trim()).filter(Boolean)
+  return words.length > 0 ? words.map((w) => `“${w}”`).join(', ') : `Answer ${index + 1}`
+}
+
 export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
   kind: 'wait-for-reply',
   title: 'Wait for reply',
@@ -36,7 +42,8 @@ export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
   configSchema: waitForReplyConfigSchema,
   defaults: waitForReplyDefaults,
   handles: (config) => {
-    const handles: OutputHandle[] = config.branches.map((b) => ({ id: b.id, label: b.title || b.id }))
+    // Named by its title, else by its words; never by its id, which the merchant never sees.
+    const handles: OutputHandle[] = config.branches.map((b, i) => ({ id: b.id, label: branchLabel(b, i) }))
     handles.push({ id: 'anything', label: 'Anything else' })
     if (config.timeout) handles.push({ id: 'timeout', label: 'No reply' })
     return handles
