@@ -56,7 +56,9 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
   order: {
     type: 'object',
     fields: {
-      number: value('Order number'),
+      // `name` is how the shopper knows it (#1004); `number` the store's key, with or without '#'.
+      name: value('Order number'),
+      number: value('Order number as the store keeps it', false),
       status: value('Order status'),
       total: value('Order total'),
       currency: value('Order currency'),
@@ -76,7 +78,11 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
   trigger: {
     type: 'object',
     open: true,
-    fields: { text: value('What the shopper wrote first'), buttonId: value('Button tapped', false) },
+    fields: {
+      text: value('What the shopper wrote first'),
+      orderNumber: value('Order number in their first message'),
+      buttonId: value('Button tapped', false),
+    },
   },
   reply: value("The shopper's last answer"),
   answer: value('Answer from the catalogue'),

@@ -1,13 +1,17 @@
 // The `order.lookup` effect, answered from our own orders table inside the step: by the number the shopper
-// gave, or the contact's latest order. Another shopper's order is never revealed (the same rule as
-// `findOrder` in packages/flow, which the simulator applies to its world's orders).
+// gave, or the contact's latest order. Only the shopper's own orders are revealed: placed by this contact, or
+// by a contact with the same email or phone (the shopper writing on WhatsApp who ordered with that number on
+// Shopify). Another shopper's order, or a guest order matched to no one, is "not found" — the same rule as
+// `findOrder` in packages/flow, which the simulator applies to its world's orders.
 import type { Database, Order } from '@parley/db'
-import { normaliseOrderNumber } from '@parley/flow'
-import type { Kysely } from 'kysely'
+import { normaliseOrderNumber, orderDisplayName } from '@parley/flow'
+import { type Kysely, sql } from 'kysely'
 
 export interface OrderView {
   id: string
   number: string
+  /** How the shopper knows it (#1004). */
+  name: string
   status: string
   total: number
   currency: string
@@ -23,6 +27,7 @@ export function orderView(order: Order): OrderView {
   return {
     id: order.id,
     number: order.number,
+    name: orderDisplayName(order.number),
     status: order.status,
     total: Number(order.total),
     currency: order.currency,
@@ -41,15 +46,30 @@ export async function lookupOrder(
   contactId: string,
   orderNumber?: string,
 ): Promise<OrderView | null> {
-  let query = db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId)
+  // The contacts who are this shopper: the one asking, and any other with their email or phone.
+  const sameShopper = db
+    .selectFrom('contacts as other')
+    .innerJoin('contacts as me', (join) =>
+      join.onRef('me.merchant_id', '=', 'other.merchant_id').on('me.id', '=', contactId),
+    )
+    .select('other.id')
+    .where('other.merchant_id', '=', merchantId)
+    .where((eb) =>
+      eb.or([
+        eb('other.id', '=', contactId),
+        eb.and([eb('me.email', 'is not', null), eb(sql`lower(other.email)`, '=', sql`lower(me.email)`)]),
+        eb.and([eb('me.phone', 'is not', null), eb('other.phone', '=', eb.ref('me.phone'))]),
+      ]),
+    )
+  let query = db
+    .selectFrom('orders')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('contact_id', 'in', sameShopper)
   if (orderNumber !== undefined && orderNumber.trim() !== '') {
     const n = normaliseOrderNumber(orderNumber)
     query = query.where('number', 'in', [n, `#${n}`])
-  } else {
-    query = query.where('contact_id', '=', contactId).orderBy('created_at', 'desc')
   }
-  const order = await query.executeTakeFirst()
-  if (!order) return null
-  if (order.contact_id !== null && order.contact_id !== contactId) return null
-  return orderView(order)
+  const order = await query.orderBy('created_at', 'desc').executeTakeFirst()
+  return order ? orderView(order) : null
 }

@@ -6,6 +6,7 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
+import { messageTriggerVars } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
@@ -281,7 +282,7 @@ async function route(
     vars: {
       contact: contactVars(contact),
       store: { name: merchant.name },
-      trigger: { type: 'message.received', text: msg.text, buttonId: msg.buttonId ?? null },
+      trigger: messageTriggerVars(msg.text, msg.buttonId ?? null),
     },
     text: msg.text,
     mode: 'first',

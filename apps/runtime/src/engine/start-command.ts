@@ -3,6 +3,7 @@
 // an "any message" flow (which would take "/start" for a question and hand it to staff) nor to a run waiting for
 // a reply. The deep-link payload is the run's {{trigger.startPayload}}.
 import type { Contact, Conversation, Merchant } from '@parley/db'
+import { messageTriggerVars } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import type { StepBatch } from './step-batch.ts'
@@ -27,12 +28,7 @@ export async function startWelcomeFlow(
     vars: {
       contact: contactVars(contact),
       store: { name: merchant.name },
-      trigger: {
-        type: 'message.received',
-        text: msg.text,
-        buttonId: null,
-        startPayload: msg.command.payload ?? null,
-      },
+      trigger: messageTriggerVars(msg.text, null, { startPayload: msg.command.payload ?? null }),
     },
     text: START_KEYWORD,
     mode: 'first',

@@ -5,7 +5,7 @@
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
 import type { Cart, Contact, Database, Order, Product } from '@parley/db'
-import { pickTimeZone } from '@parley/flow'
+import { orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import { orderView } from '../effects/order-lookup.ts'
 import { cartVars, contactVars, orderVars } from '../engine/vars.ts'
@@ -66,7 +66,7 @@ export async function buildSimulationWorld(
       carts.length > 0
         ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
         : catalogueCart(products),
-    orders: orders.map((order) => worldOrder(order, base?.id ?? null)),
+    orders: orders.map((order) => worldOrder(order, anonymise ? null : (base?.id ?? null))),
     contact: {
       label: anonymise ? 'Sample shopper' : (base?.name ?? base?.email ?? 'Chosen shopper'),
       anonymised: anonymise,
@@ -144,11 +144,16 @@ function catalogueCart(products: Product[]): World['carts'] {
   return [{ label: `${product.title} · ${money(price, product.currency)} (from your catalogue)`, vars }]
 }
 
+/**
+ * A sampled order as the simulation sees it. Played as a chosen contact, only their own orders are theirs;
+ * played as the anonymous sample shopper (`contactId` null), the shopper stands in for each sampled order's
+ * customer, so "where is my order" can be played against the store's real orders.
+ */
 function worldOrder(order: Order, contactId: string | null): World['orders'][number] {
   return {
-    label: `Order #${order.number.replace(/^#/, '')} · ${order.status}`,
+    label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
     number: order.number,
-    owner: order.contact_id === null ? 'nobody' : order.contact_id === contactId ? 'contact' : 'other',
+    owner: contactId === null || order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),
     view: { ...orderView(order) },
     vars: orderVars(order),

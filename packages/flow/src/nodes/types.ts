@@ -28,6 +28,8 @@ export type TriggerSpec =
   | { event: 'cart.abandoned' }
   | { event: 'order.created' }
   | { event: 'order.shipped' }
+  | { event: 'order.delivered' }
+  | { event: 'order.delivery_problem' }
   | { event: 'message.received'; match: 'any' }
   | { event: 'message.received'; match: 'keyword'; keywords: string[] }
   | { event: 'manual' }
