@@ -61,9 +61,11 @@ export const shippingUpdatesFlow: FlowDocument = {
       { col: 2, row: 1 },
       {
         text: `Sorry, ${firstName}: {{order.carrier | default: "the carrier"}} could not deliver order {{order.name}}. Would you like someone from our team to sort it out?`,
+        // "No" first: its branch (the tracking link) sits left of the team that "Yes" and a typed answer share,
+        // so the canvas draws no crossing lines.
         buttons: [
-          { id: 'help', title: 'Yes, please' },
           { id: 'fine', title: "No, I'll check" },
+          { id: 'help', title: 'Yes, please' },
         ],
         replyTimeout: { amount: 2, unit: 'days' },
         purpose: 'transactional',
