@@ -31,6 +31,8 @@ export type TriggerSpec =
   | { event: 'order.delivered' }
   | { event: 'order.delivery_problem' }
   | { event: 'message.received'; match: 'any' }
+  /** Only a greeting ("hi", "hallo"): ranks with keywords, above "any message". */
+  | { event: 'message.received'; match: 'greeting' }
   | { event: 'message.received'; match: 'keyword'; keywords: string[] }
   | { event: 'manual' }
 
