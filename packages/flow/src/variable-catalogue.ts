@@ -66,6 +66,8 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
       trackingNumber: value('Tracking number'),
       trackingUrl: value('Tracking link'),
       shippedAt: value('Shipping date', false),
+      returnable: value('Can still be returned'),
+      returnBy: value('Last day to return it', false),
       createdAt: value('Order date', false),
       id: value('Order reference', false),
       cartToken: value('Cart reference', false),
@@ -74,7 +76,10 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
       recommendations: { type: 'list', label: 'suggested product', item: cartItem },
     },
   },
-  store: { type: 'object', fields: { name: value('Store name') } },
+  store: {
+    type: 'object',
+    fields: { name: value('Store name'), returnWindowDays: value('Days to return an order') },
+  },
   trigger: {
     type: 'object',
     open: true,

@@ -17,7 +17,7 @@ import { findActiveRunIds } from '../engine/run-store.ts'
 import { startTriggeredRuns } from '../engine/start-runs.ts'
 import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
-import { contactVars, orderEventPayload, orderVars } from '../engine/vars.ts'
+import { contactVars, orderEventPayload, orderVars, storeVarsOf } from '../engine/vars.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -105,10 +105,10 @@ async function resolveContact(
 async function storeVars(trx: Db, merchantId: string) {
   const merchant = await trx
     .selectFrom('merchants')
-    .select(['name', 'cart_abandon_after_minutes'])
+    .select(['name', 'cart_abandon_after_minutes', 'return_window_days'])
     .where('id', '=', merchantId)
     .executeTakeFirstOrThrow()
-  return { merchant, store: { name: merchant.name } }
+  return { merchant, store: storeVarsOf(merchant) }
 }
 
 async function cartUpdated(
@@ -321,6 +321,7 @@ async function orderShipment(
       ...(event.order.carrier ? { tracking_carrier: event.order.carrier } : {}),
       ...(event.order.trackingUrl ? { tracking_url: event.order.trackingUrl } : {}),
       ...(event.type === 'order.shipped' ? { shipped_at: now } : {}),
+      ...(event.type === 'order.delivered' ? { delivered_at: now } : {}),
       updated_at: now,
     })
     .where('merchant_id', '=', merchantId)

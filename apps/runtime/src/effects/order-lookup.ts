@@ -4,7 +4,7 @@
 // Shopify). Another shopper's order, or a guest order matched to no one, is "not found" — the same rule as
 // `findOrder` in packages/flow, which the simulator applies to its world's orders.
 import type { Database, Order } from '@parley/db'
-import { normaliseOrderNumber, orderDisplayName } from '@parley/flow'
+import { normaliseOrderNumber, orderDisplayName, returnWindow } from '@parley/flow'
 import { type Kysely, sql } from 'kysely'
 
 export interface OrderView {
@@ -20,10 +20,18 @@ export interface OrderView {
   carrier: string | null
   trackingUrl: string | null
   shippedAt: string | null
+  deliveredAt: string | null
   createdAt: string
+  /** Inside the merchant's return window (counted from delivery, else shipping, else the order). */
+  returnable: boolean
+  returnBy: string
 }
 
-export function orderView(order: Order): OrderView {
+/** The order as flows read it (`order.*`), with its return window as of `now`. */
+export function orderView(order: Order, returns: { windowDays: number; now: number }): OrderView {
+  const createdAt = order.created_at.toISOString()
+  const shippedAt = order.shipped_at ? order.shipped_at.toISOString() : null
+  const deliveredAt = order.delivered_at ? order.delivered_at.toISOString() : null
   return {
     id: order.id,
     number: order.number,
@@ -35,8 +43,10 @@ export function orderView(order: Order): OrderView {
     trackingNumber: order.tracking_number,
     carrier: order.tracking_carrier,
     trackingUrl: order.tracking_url,
-    shippedAt: order.shipped_at ? order.shipped_at.toISOString() : null,
-    createdAt: order.created_at.toISOString(),
+    shippedAt,
+    deliveredAt,
+    createdAt,
+    ...returnWindow({ createdAt, shippedAt, deliveredAt }, returns.windowDays, returns.now),
   }
 }
 
@@ -44,7 +54,8 @@ export async function lookupOrder(
   db: Kysely<Database>,
   merchantId: string,
   contactId: string,
-  orderNumber?: string,
+  orderNumber: string | undefined,
+  now: number,
 ): Promise<OrderView | null> {
   // The contacts who are this shopper: the one asking, and any other with their email or phone.
   const sameShopper = db
@@ -71,5 +82,11 @@ export async function lookupOrder(
     query = query.where('number', 'in', [n, `#${n}`])
   }
   const order = await query.orderBy('created_at', 'desc').executeTakeFirst()
-  return order ? orderView(order) : null
+  if (!order) return null
+  const merchant = await db
+    .selectFrom('merchants')
+    .select('return_window_days')
+    .where('id', '=', merchantId)
+    .executeTakeFirstOrThrow()
+  return orderView(order, { windowDays: merchant.return_window_days, now })
 }

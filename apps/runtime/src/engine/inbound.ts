@@ -28,7 +28,7 @@ import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
-import { contactVars } from './vars.ts'
+import { contactVars, storeVarsOf } from './vars.ts'
 
 export type InboundRoute = 'duplicate' | 'opt_out' | 'opt_in' | 'staff' | 'run' | 'flow' | 'none'
 
@@ -281,7 +281,7 @@ async function route(
     correlationKey: `conversation:${conversation.id}`,
     vars: {
       contact: contactVars(contact),
-      store: { name: merchant.name },
+      store: storeVarsOf(merchant),
       trigger: messageTriggerVars(msg.text, msg.buttonId ?? null),
     },
     text: msg.text,

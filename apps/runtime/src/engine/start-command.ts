@@ -7,7 +7,7 @@ import { messageTriggerVars } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import type { StepBatch } from './step-batch.ts'
-import { contactVars } from './vars.ts'
+import { contactVars, storeVarsOf } from './vars.ts'
 
 export const START_KEYWORD = '/start'
 
@@ -27,7 +27,7 @@ export async function startWelcomeFlow(
     correlationKey: `conversation:${conversation.id}`,
     vars: {
       contact: contactVars(contact),
-      store: { name: merchant.name },
+      store: storeVarsOf(merchant),
       trigger: messageTriggerVars(msg.text, null, { startPayload: msg.command.payload ?? null }),
     },
     text: START_KEYWORD,

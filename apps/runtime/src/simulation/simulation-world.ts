@@ -49,7 +49,11 @@ export async function buildSimulationWorld(
   const windowStart = options.now - merchant.frequency_cap_window_minutes * 60_000
   const timeZone = pickTimeZone(base?.timezone, merchant.timezone)
   return {
-    store: { name: merchant.name, timeZone: pickTimeZone(merchant.timezone) },
+    store: {
+      name: merchant.name,
+      timeZone: pickTimeZone(merchant.timezone),
+      returnWindowDays: merchant.return_window_days,
+    },
     policy: {
       quietHours:
         merchant.quiet_hours_start_minute !== null && merchant.quiet_hours_end_minute !== null
@@ -66,7 +70,12 @@ export async function buildSimulationWorld(
       carts.length > 0
         ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
         : catalogueCart(products),
-    orders: orders.map((order) => worldOrder(order, anonymise ? null : (base?.id ?? null))),
+    orders: orders.map((order) =>
+      worldOrder(order, anonymise ? null : (base?.id ?? null), {
+        windowDays: merchant.return_window_days,
+        now: options.now,
+      }),
+    ),
     contact: {
       label: anonymise ? 'Sample shopper' : (base?.name ?? base?.email ?? 'Chosen shopper'),
       anonymised: anonymise,
@@ -149,13 +158,17 @@ function catalogueCart(products: Product[]): World['carts'] {
  * played as the anonymous sample shopper (`contactId` null), the shopper stands in for each sampled order's
  * customer, so "where is my order" can be played against the store's real orders.
  */
-function worldOrder(order: Order, contactId: string | null): World['orders'][number] {
+function worldOrder(
+  order: Order,
+  contactId: string | null,
+  returns: { windowDays: number; now: number },
+): World['orders'][number] {
   return {
     label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
     number: order.number,
     owner: contactId === null || order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),
-    view: { ...orderView(order) },
+    view: { ...orderView(order, returns) },
     vars: orderVars(order),
   }
 }

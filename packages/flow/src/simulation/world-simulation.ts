@@ -152,7 +152,12 @@ export class WorldSimulation {
       const order = this.world.orders[from.order ?? 0]
       if (order) vars.order = structuredClone(order.vars)
     }
-    vars.store = { name: this.world.store.name }
+    vars.store = {
+      name: this.world.store.name,
+      ...(this.world.store.returnWindowDays === undefined
+        ? {}
+        : { returnWindowDays: this.world.store.returnWindowDays }),
+    }
     if (trigger?.event === 'message.received') {
       const text = from.text ?? ''
       this.inbound(text)

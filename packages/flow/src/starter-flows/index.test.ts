@@ -119,6 +119,13 @@ describe('returns triage', () => {
     })
     expect(run.sends().map((s) => s.effect.nodeId)).toEqual(['policy', 'order-number'])
     run.send({ type: 'message.received', text: '#2001' })
+    expect(run.last.effects).toEqual([{ type: 'order.lookup', nodeId: 'find-order', orderNumber: '2001' }])
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: true,
+      data: { name: '#2001', returnable: true },
+    })
     expect(run.last.effects[0]).toMatchObject({
       type: 'send',
       message: { buttons: [{ title: 'Arrived damaged' }, {}, {}] },
@@ -139,6 +146,46 @@ describe('returns triage', () => {
     })
     // No refund is promised by the bot: the decision stays with the team.
     expect(texts(run).join(' ')).not.toMatch(/refund (is|has been) (approved|issued)/i)
+  })
+
+  const returnOf = (order: Record<string, unknown> | null) => {
+    const run = runFlow('returns-triage', {
+      trigger: { type: 'message.received', text: 'I want to return order 2001', orderNumber: '2001' },
+      store: { name: 'North Thread', returnWindowDays: 14 },
+    })
+    expect(texts(run)).toHaveLength(1)
+    expect(texts(run)[0]).toContain('within 14 days of delivery')
+    expect(run.last.effects).toContainEqual({
+      type: 'order.lookup',
+      nodeId: 'find-order',
+      orderNumber: '2001',
+    })
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: order !== null,
+      ...(order ? { data: order } : {}),
+    })
+    return run
+  }
+
+  it('hands an order past the return window to the team with a note, without asking for a reason', () => {
+    const run = returnOf({ name: '#2001', returnable: false, returnBy: '2026-11-15T10:00:00.000Z' })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'returns',
+      fields: { 'Order number': '#2001', 'Return window ended': '2026-11-15T10:00:00.000Z' },
+    })
+    expect(texts(run).join(' ')).toContain('past our 14-day return window')
+  })
+
+  it('hands an order that is not among theirs to the team', () => {
+    const run = returnOf(null)
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'returns',
+      fields: { 'Order number given': '2001' },
+    })
   })
 })
 
