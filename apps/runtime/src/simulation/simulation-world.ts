@@ -71,7 +71,7 @@ export async function buildSimulationWorld(
         ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
         : catalogueCart(products),
     orders: orders.map((order) =>
-      worldOrder(order, anonymise ? null : (base?.id ?? null), {
+      worldOrder(order, base?.id ?? null, {
         windowDays: merchant.return_window_days,
         now: options.now,
       }),
@@ -154,9 +154,9 @@ function catalogueCart(products: Product[]): World['carts'] {
 }
 
 /**
- * A sampled order as the simulation sees it. Played as a chosen contact, only their own orders are theirs;
- * played as the anonymous sample shopper (`contactId` null), the shopper stands in for each sampled order's
- * customer, so "where is my order" can be played against the store's real orders.
+ * A sampled order as the simulation sees it, owned as it is live: by the contact the simulation plays (the
+ * chosen one, or the sampled one behind the anonymised shopper), by another shopper, or by nobody (a guest
+ * order, which a look-up never reveals).
  */
 function worldOrder(
   order: Order,
@@ -166,7 +166,7 @@ function worldOrder(
   return {
     label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
     number: order.number,
-    owner: contactId === null || order.contact_id === contactId ? 'contact' : 'other',
+    owner: order.contact_id === null ? 'nobody' : order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),
     view: { ...orderView(order, returns) },
     vars: orderVars(order),
