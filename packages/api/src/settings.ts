@@ -139,6 +139,13 @@ export const settingsSchema = z
     frequencyCap: frequencyCapSchema,
     keywords: keywordSettingsSchema,
     templates: templateSettingsSchema,
+    /** Days after delivery (else shipping, else the order) within which the returns flow accepts a return. */
+    returnWindowDays: z
+      .number()
+      .int('Use whole days')
+      .min(1, 'Allow at least 1 day for returns')
+      .max(365, 'A return window can be at most 365 days')
+      .default(30),
   })
   .meta({ id: 'Settings' })
 export type Settings = z.infer<typeof settingsSchema>

@@ -62,7 +62,12 @@ export const simulationContactSchema = z
 
 export const simulationWorldSchema = z
   .object({
-    store: z.object({ name: z.string(), timeZone: z.string() }),
+    store: z.object({
+      name: z.string(),
+      timeZone: z.string(),
+      /** Days after delivery within which returns are accepted (`store.returnWindowDays`). */
+      returnWindowDays: z.number().int().optional(),
+    }),
     policy: z.object({
       quietHours: z.object({ startMinute: z.number().int(), endMinute: z.number().int() }).nullable(),
       frequencyCap: z.object({ limit: z.number().int(), windowMinutes: z.number().int() }),

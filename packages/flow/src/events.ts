@@ -21,6 +21,8 @@ export interface OrderEventPayload {
   total: number
   currency: string
   cartToken?: string
+  /** How the shopper knows the order (#1004); see orderDisplayName. */
+  name?: string
   status?: string
   trackingNumber?: string
   carrier?: string
@@ -36,6 +38,20 @@ export interface OrderCreatedEvent {
 
 export interface OrderShippedEvent {
   type: 'order.shipped'
+  order: OrderEventPayload
+  at: number
+}
+
+/** The carrier reports the parcel delivered. */
+export interface OrderDeliveredEvent {
+  type: 'order.delivered'
+  order: OrderEventPayload
+  at: number
+}
+
+/** The carrier reports a problem: a failed delivery attempt, a lost or returned parcel. */
+export interface OrderDeliveryProblemEvent {
+  type: 'order.delivery_problem'
   order: OrderEventPayload
   at: number
 }
@@ -81,6 +97,8 @@ export type FlowEvent =
   | MessageReceivedEvent
   | OrderCreatedEvent
   | OrderShippedEvent
+  | OrderDeliveredEvent
+  | OrderDeliveryProblemEvent
   | EffectResultEvent
   | StaffHandbackEvent
   | StaffUnclaimedEvent

@@ -56,7 +56,9 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
   order: {
     type: 'object',
     fields: {
-      number: value('Order number'),
+      // `name` is how the shopper knows it (#1004); `number` the store's key, with or without '#'.
+      name: value('Order number'),
+      number: value('Order number as the store keeps it', false),
       status: value('Order status'),
       total: value('Order total'),
       currency: value('Order currency'),
@@ -64,6 +66,8 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
       trackingNumber: value('Tracking number'),
       trackingUrl: value('Tracking link'),
       shippedAt: value('Shipping date', false),
+      returnable: value('Can still be returned'),
+      returnBy: value('Last day to return it', false),
       createdAt: value('Order date', false),
       id: value('Order reference', false),
       cartToken: value('Cart reference', false),
@@ -72,11 +76,18 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
       recommendations: { type: 'list', label: 'suggested product', item: cartItem },
     },
   },
-  store: { type: 'object', fields: { name: value('Store name') } },
+  store: {
+    type: 'object',
+    fields: { name: value('Store name'), returnWindowDays: value('Days to return an order') },
+  },
   trigger: {
     type: 'object',
     open: true,
-    fields: { text: value('What the shopper wrote first'), buttonId: value('Button tapped', false) },
+    fields: {
+      text: value('What the shopper wrote first'),
+      orderNumber: value('Order number in their first message'),
+      buttonId: value('Button tapped', false),
+    },
   },
   reply: value("The shopper's last answer"),
   answer: value('Answer from the catalogue'),

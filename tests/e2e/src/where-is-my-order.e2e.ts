@@ -145,7 +145,7 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
         return doc.nodes.find((n) => n.kind === 'send-message')?.config.text
       })
       .toBe(
-        'Hi {{contact.first_name | default: "there"}}, order {{order.number}} is {{order.status}}. Follow it here: {{order.trackingUrl}}',
+        'Hi {{contact.first_name | default: "there"}}, order {{order.name}} is {{order.status}}. Follow it here: {{order.trackingUrl}}',
       )
   })
 

@@ -40,6 +40,8 @@ const TRIGGER_ROOTS: Record<string, { label: string; roots: string[] }> = {
   'cart.abandoned': { label: 'The shopper and their cart', roots: ['contact', 'cart', 'store'] },
   'order.created': { label: 'The shopper and their order', roots: ['contact', 'order', 'store'] },
   'order.shipped': { label: 'The shopper and their order', roots: ['contact', 'order', 'store'] },
+  'order.delivered': { label: 'The shopper and their order', roots: ['contact', 'order', 'store'] },
+  'order.delivery_problem': { label: 'The shopper and their order', roots: ['contact', 'order', 'store'] },
   'message.received': { label: 'The shopper and their message', roots: ['contact', 'trigger', 'store'] },
   manual: { label: 'The shopper', roots: ['contact', 'store'] },
 }

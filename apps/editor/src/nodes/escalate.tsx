@@ -33,7 +33,7 @@ export const escalateUi: NodeUi<'escalate'> = {
               onClick={() =>
                 onChange({
                   ...config,
-                  summaryFields: [...config.summaryFields, { label: 'Order number', path: 'order.number' }],
+                  summaryFields: [...config.summaryFields, { label: 'Order number', path: 'order.name' }],
                 })
               }
             >

@@ -17,6 +17,8 @@ import { triggerCartAbandonedUi } from './trigger-cart-abandoned.tsx'
 import { triggerManualUi } from './trigger-manual.tsx'
 import { triggerMessageUi } from './trigger-message.tsx'
 import { triggerOrderCreatedUi } from './trigger-order-created.tsx'
+import { triggerOrderDeliveredUi } from './trigger-order-delivered.tsx'
+import { triggerOrderDeliveryProblemUi } from './trigger-order-delivery-problem.tsx'
 import { triggerOrderShippedUi } from './trigger-order-shipped.tsx'
 import { waitForReplyUi } from './wait-for-reply.tsx'
 
@@ -24,6 +26,8 @@ export const nodeUis: { [K in NodeKindId]: NodeUi<K> } = {
   'trigger-cart-abandoned': triggerCartAbandonedUi,
   'trigger-order-created': triggerOrderCreatedUi,
   'trigger-order-shipped': triggerOrderShippedUi,
+  'trigger-order-delivered': triggerOrderDeliveredUi,
+  'trigger-order-delivery-problem': triggerOrderDeliveryProblemUi,
   'trigger-message': triggerMessageUi,
   'trigger-manual': triggerManualUi,
   'send-message': sendMessageUi,

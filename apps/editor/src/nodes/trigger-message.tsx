@@ -7,6 +7,8 @@ export const triggerMessageUi: NodeUi<'trigger-message'> = {
   Summary: ({ config }) =>
     config.match === 'any' ? (
       <span>Any message from a shopper</span>
+    ) : config.match === 'greeting' ? (
+      <span>The shopper says hello (hi, hallo, bonjour…)</span>
     ) : (
       <span>
         Message contains{' '}
@@ -29,6 +31,7 @@ export const triggerMessageUi: NodeUi<'trigger-message'> = {
         options={[
           ['any', 'Any message'],
           ['keyword', 'Messages with keywords'],
+          ['greeting', 'A greeting (hi, hello, hallo, bonjour, hola, olá, ciao)'],
         ]}
         onChange={(match) => onChange({ ...config, match })}
       />

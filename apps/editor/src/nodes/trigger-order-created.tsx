@@ -3,7 +3,7 @@ import type { NodeUi } from './node-ui.tsx'
 import { TriggerExplanation, TriggerSummary } from './trigger-forms.tsx'
 
 const explanation = 'When a shopper places an order'
-const data = '{{order.number}}, {{order.total}}'
+const data = '{{order.name}}, {{order.total}}'
 
 export const triggerOrderCreatedUi: NodeUi<'trigger-order-created'> = {
   icon: '⚡',

@@ -3,7 +3,7 @@ import type { NodeUi } from './node-ui.tsx'
 import { TriggerExplanation, TriggerSummary } from './trigger-forms.tsx'
 
 const explanation = 'When an order ships'
-const data = '{{order.number}}, {{order.carrier}}, {{order.trackingUrl}}'
+const data = '{{order.name}}, {{order.carrier}}, {{order.trackingUrl}}'
 
 export const triggerOrderShippedUi: NodeUi<'trigger-order-shipped'> = {
   icon: '⚡',

@@ -189,6 +189,32 @@ export function RulesForm() {
       </fieldset>
 
       <fieldset className="settings-group">
+        <legend>Returns</legend>
+        <div className="field">
+          <span className="label">Return window</span>
+          <div className="row">
+            <span>Accept returns up to</span>
+            <input
+              aria-label="Days to return an order"
+              className="input input-sm"
+              type="number"
+              min={1}
+              max={365}
+              value={draft.returnWindowDays}
+              onChange={(e) => change({ ...draft, returnWindowDays: e.target.valueAsNumber })}
+            />
+            <span>days after delivery</span>
+          </div>
+          <FieldMessage error={errorAt(errors, 'returnWindowDays')} />
+          <p className="field-hint">
+            Default: {defaults.returnWindowDays} days. The returns flow checks an order against it (from
+            delivery, else shipping, else the order date) and hands late requests to your team instead of
+            refusing them.
+          </p>
+        </div>
+      </fieldset>
+
+      <fieldset className="settings-group">
         <legend>Unsubscribe and resubscribe words</legend>
         <div className="field">
           <span className="label">Languages</span>

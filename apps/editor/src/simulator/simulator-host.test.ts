@@ -54,8 +54,14 @@ function world(overrides: Partial<SimulationWorldResponse['contact']> = {}): Sim
         number: '1001',
         owner: 'contact',
         createdAt: '2026-01-01T10:00:00.000Z',
-        view: { number: '1001', status: 'shipped', trackingUrl: 'https://track.example/1', carrier: 'DHL' },
-        vars: { number: '1001', status: 'shipped' },
+        view: {
+          number: '1001',
+          name: '#1001',
+          status: 'shipped',
+          trackingUrl: 'https://track.example/1',
+          carrier: 'DHL',
+        },
+        vars: { number: '1001', name: '#1001', status: 'shipped' },
       },
     ],
     contact: {

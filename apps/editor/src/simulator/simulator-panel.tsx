@@ -43,6 +43,16 @@ function minuteOfDay(value: string): number {
   return (h ?? 0) * 60 + (m ?? 0)
 }
 
+/** The triggers that start a run with an order in `order`: the simulator offers the store's orders for them. */
+function startsWithOrder(event: string | null | undefined): boolean {
+  return (
+    event === 'order.created' ||
+    event === 'order.shipped' ||
+    event === 'order.delivered' ||
+    event === 'order.delivery_problem'
+  )
+}
+
 export function SimulatorPanel() {
   const world = useSimulationWorld()
   if (world.kind === 'loading') {
@@ -153,7 +163,7 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
       h.start({
         triggerNodeId: selectedTrigger,
         ...(triggerEvent === 'cart.abandoned' ? { cart } : {}),
-        ...(triggerEvent === 'order.created' || triggerEvent === 'order.shipped' ? { order } : {}),
+        ...(startsWithOrder(triggerEvent) ? { order } : {}),
         ...(triggerEvent === 'message.received' ? { text: opening } : {}),
       }),
     )
@@ -240,7 +250,7 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
             </p>
           )
         ) : null}
-        {triggerEvent === 'order.created' || triggerEvent === 'order.shipped' ? (
+        {startsWithOrder(triggerEvent) ? (
           world.orders.length > 0 ? (
             <div className="field-inline">
               <label htmlFor={ids.order}>Order</label>

@@ -8,7 +8,7 @@ import type { RuntimeDeps } from '../deps.ts'
 import { startTriggeredRuns } from '../engine/start-runs.ts'
 import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import { isRetryableDbError } from '../engine/step-transaction.ts'
-import { cartVars, contactVars } from '../engine/vars.ts'
+import { cartVars, contactVars, storeVarsOf } from '../engine/vars.ts'
 
 export interface AbandonResult {
   abandoned: number
@@ -96,7 +96,7 @@ async function abandonCart(batch: StepBatch, cart: Cart): Promise<number> {
     .executeTakeFirstOrThrow()
   const merchant = await trx
     .selectFrom('merchants')
-    .select('name')
+    .select(['name', 'return_window_days'])
     .where('id', '=', cart.merchant_id)
     .executeTakeFirstOrThrow()
   const started = await startTriggeredRuns(batch, {
@@ -106,7 +106,7 @@ async function abandonCart(batch: StepBatch, cart: Cart): Promise<number> {
     conversationId: await latestConversationId(trx, cart.merchant_id, contact.id),
     correlationKey: cart.token,
     cartToken: cart.token,
-    vars: { contact: contactVars(contact), cart: cartVars(updated), store: { name: merchant.name } },
+    vars: { contact: contactVars(contact), cart: cartVars(updated), store: storeVarsOf(merchant) },
     // The sequence counts from when the cart went quiet, not from when the sweep noticed.
     machineNow: abandonedAt.getTime(),
   })

@@ -1,4 +1,5 @@
-// POST /api/events: the commerce events a store sends (cart.updated, order.created, order.shipped), as zod
+// POST /api/events: the commerce events a store sends (cart.updated, order.created, order.shipped,
+// order.delivered, order.delivery_problem), as zod
 // schemas first, types inferred. `id` is the store's event id: a repeated delivery is processed once.
 import { z } from 'zod'
 
@@ -106,12 +107,41 @@ export const orderShippedSchema = z.object({
   }),
 })
 
+/** What the carrier reports after shipping: the order, and its tracking when the store has it. */
+const deliveryOrder = z.object({
+  number: z.string().min(1).max(64),
+  trackingNumber: z.string().min(1).max(200).optional(),
+  carrier: z.string().min(1).max(100).optional(),
+  trackingUrl: url.nullish(),
+})
+
+export const orderDeliveredSchema = z.object({
+  id: eventId,
+  type: z.literal('order.delivered'),
+  contact: storeContactSchema.optional(),
+  order: deliveryOrder,
+})
+
+export const orderDeliveryProblemSchema = z.object({
+  id: eventId,
+  type: z.literal('order.delivery_problem'),
+  contact: storeContactSchema.optional(),
+  order: deliveryOrder,
+})
+
 export const storeEventSchema = z.discriminatedUnion('type', [
   cartUpdatedSchema,
   orderCreatedSchema,
   orderShippedSchema,
+  orderDeliveredSchema,
+  orderDeliveryProblemSchema,
 ])
 export type StoreEvent = z.infer<typeof storeEventSchema>
 export type CartUpdatedEvent = z.infer<typeof cartUpdatedSchema>
 export type OrderCreatedStoreEvent = z.infer<typeof orderCreatedSchema>
 export type OrderShippedStoreEvent = z.infer<typeof orderShippedSchema>
+/** After shipping: shipped (with tracking), delivered, or a delivery problem. */
+export type ShipmentStoreEvent =
+  | OrderShippedStoreEvent
+  | z.infer<typeof orderDeliveredSchema>
+  | z.infer<typeof orderDeliveryProblemSchema>

@@ -1,5 +1,6 @@
 // Commerce events from the store (POST /api/events, and the Shopify adapter): carts drive abandonment
-// detection, orders end recovery runs as `recovered` and record revenue, shipments start shipping updates.
+// detection, orders end recovery runs as `recovered` and record revenue, shipments (shipped, delivered, a
+// delivery problem) start shipping updates.
 // Each event is one step transaction, deduplicated on the store's event id.
 import { type Contact, jsonb } from '@parley/db'
 import { recommendProducts } from '../catalogue/recommendations.ts'
@@ -17,11 +18,11 @@ import { findActiveRunIds } from '../engine/run-store.ts'
 import { startTriggeredRuns } from '../engine/start-runs.ts'
 import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
-import { contactVars, orderEventPayload, orderVars } from '../engine/vars.ts'
+import { contactVars, orderEventPayload, orderVars, storeVarsOf } from '../engine/vars.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
-  OrderShippedStoreEvent,
+  ShipmentStoreEvent,
   StoreContact,
   StoreEvent,
 } from './store-event-schema.ts'
@@ -60,7 +61,9 @@ export async function processStoreEvent(
       case 'order.created':
         return orderCreated(batch, merchantId, event)
       case 'order.shipped':
-        return orderShipped(batch, merchantId, event)
+      case 'order.delivered':
+      case 'order.delivery_problem':
+        return orderShipment(batch, merchantId, event)
     }
   })
 }
@@ -103,10 +106,10 @@ async function resolveContact(
 async function storeVars(trx: Db, merchantId: string) {
   const merchant = await trx
     .selectFrom('merchants')
-    .select(['name', 'cart_abandon_after_minutes'])
+    .select(['name', 'cart_abandon_after_minutes', 'return_window_days'])
     .where('id', '=', merchantId)
     .executeTakeFirstOrThrow()
-  return { merchant, store: { name: merchant.name } }
+  return { merchant, store: storeVarsOf(merchant) }
 }
 
 async function cartUpdated(
@@ -291,21 +294,39 @@ async function orderCreated(
   return { duplicate: false, contactId: resolved?.contact.id, stepped, started: started.map((r) => r.id) }
 }
 
-async function orderShipped(
+/** What each shipment event does to the order: its status, and the key one shipping-update run holds. */
+const SHIPMENT: Record<
+  ShipmentStoreEvent['type'],
+  { status: string; correlation: (number: string, event: ShipmentStoreEvent) => string }
+> = {
+  'order.shipped': {
+    status: 'shipped',
+    correlation: (number, event) => `shipment:${number}:${event.order.trackingNumber ?? ''}`,
+  },
+  'order.delivered': { status: 'delivered', correlation: (number) => `delivered:${number}` },
+  'order.delivery_problem': {
+    status: 'delivery_problem',
+    correlation: (number) => `delivery-problem:${number}`,
+  },
+}
+
+async function orderShipment(
   batch: StepBatch,
   merchantId: string,
-  event: OrderShippedStoreEvent,
+  event: ShipmentStoreEvent,
 ): Promise<StoreEventResult> {
   const { trx, ctx } = batch
   const now = new Date(ctx.now)
+  const shipment = SHIPMENT[event.type]
   const order = await trx
     .updateTable('orders')
     .set({
-      status: 'shipped',
-      tracking_number: event.order.trackingNumber,
-      tracking_carrier: event.order.carrier,
-      tracking_url: event.order.trackingUrl ?? null,
-      shipped_at: now,
+      status: shipment.status,
+      ...(event.order.trackingNumber ? { tracking_number: event.order.trackingNumber } : {}),
+      ...(event.order.carrier ? { tracking_carrier: event.order.carrier } : {}),
+      ...(event.order.trackingUrl ? { tracking_url: event.order.trackingUrl } : {}),
+      ...(event.type === 'order.shipped' ? { shipped_at: now } : {}),
+      ...(event.type === 'order.delivered' ? { delivered_at: now } : {}),
       updated_at: now,
     })
     .where('merchant_id', '=', merchantId)
@@ -326,23 +347,22 @@ async function orderShipped(
       conversationId: await latestConversationId(trx, merchantId, order.contact_id),
     }
   }
-  const flowOrder = orderVars(order)
   const stepped = await stepRuns(
     batch,
     merchantId,
     await findActiveRunIds(trx, merchantId, { correlationKey: `order:${order.number}` }),
-    { type: 'order.shipped', order: orderEventPayload(order) },
+    { type: event.type, order: orderEventPayload(order) },
   )
   const started = resolved
     ? await startTriggeredRuns(batch, {
         merchantId,
-        trigger: 'order.shipped',
+        trigger: event.type,
         contactId: resolved.contact.id,
         conversationId: resolved.conversationId,
-        correlationKey: `shipment:${order.number}:${event.order.trackingNumber}`,
+        correlationKey: shipment.correlation(order.number, event),
         vars: {
           contact: contactVars(resolved.contact),
-          order: flowOrder,
+          order: orderVars(order),
           store: (await storeVars(trx, merchantId)).store,
         },
       })

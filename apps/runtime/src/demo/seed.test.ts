@@ -13,7 +13,7 @@ describe.each(testDatabases())('seedDemo on %s', (kind) => {
   })
   afterAll(() => t.close())
 
-  it('creates the demo merchant once; the owner signs in and sees six published flows', async () => {
+  it('creates the demo merchant once; the owner signs in and sees the seven starter flows published', async () => {
     const first = await seedDemo(t.deps.db, { password: 'demo-password-123' })
     expect(first).toMatchObject({
       created: true,
@@ -21,7 +21,7 @@ describe.each(testDatabases())('seedDemo on %s', (kind) => {
       productCount: loadDemoCatalogue().length,
     })
     expect(first.apiKey).toMatch(/^pk_live_/)
-    expect(first.flowIds).toHaveLength(6)
+    expect(first.flowIds).toHaveLength(7)
 
     const before = await snapshotDatabase(t.deps.db)
     const second = await seedDemo(t.deps.db)
@@ -36,7 +36,7 @@ describe.each(testDatabases())('seedDemo on %s', (kind) => {
     const { flows } = (await (await app.request('/api/flows', { headers: owner.read })).json()) as {
       flows: { status: string; publishedVersion: number }[]
     }
-    expect(flows).toHaveLength(6)
+    expect(flows).toHaveLength(7)
     expect(flows.every((f) => f.status === 'published' && f.publishedVersion === 1)).toBe(true)
     const products = await t.deps.db
       .selectFrom('products')

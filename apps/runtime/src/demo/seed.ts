@@ -1,5 +1,5 @@
 // The demo merchant: "Demo Store" with an owner, an editor and an agent, a web-chat channel, a store API key,
-// a small catalogue (catalogue.json) and the six starter flows published. Idempotent: a second run adds nothing.
+// a small catalogue (catalogue.json) and the starter flows published. Idempotent: a second run adds nothing.
 //   node --import tsx src/demo/seed.ts        (DATABASE_URL or PGlite in DATA_DIR, like the server)
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'

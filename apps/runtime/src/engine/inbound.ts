@@ -6,6 +6,7 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
+import { messageTriggerVars } from '@parley/flow'
 import { NoResultError } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
@@ -29,7 +30,7 @@ import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
-import { contactVars } from './vars.ts'
+import { contactVars, storeVarsOf } from './vars.ts'
 
 export type InboundRoute = 'duplicate' | 'opt_out' | 'opt_in' | 'staff' | 'run' | 'flow' | 'none'
 
@@ -304,8 +305,8 @@ async function route(
     correlationKey: `conversation:${conversation.id}`,
     vars: {
       contact: contactVars(contact),
-      store: { name: merchant.name },
-      trigger: { type: 'message.received', text: msg.text, buttonId: msg.buttonId ?? null },
+      store: storeVarsOf(merchant),
+      trigger: messageTriggerVars(msg.text, msg.buttonId ?? null),
     },
     text: msg.text,
     mode: 'first',

@@ -3,10 +3,11 @@
 // an "any message" flow (which would take "/start" for a question and hand it to staff) nor to a run waiting for
 // a reply. The deep-link payload is the run's {{trigger.startPayload}}.
 import type { Contact, Conversation, Merchant } from '@parley/db'
+import { messageTriggerVars } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import type { StepBatch } from './step-batch.ts'
-import { contactVars } from './vars.ts'
+import { contactVars, storeVarsOf } from './vars.ts'
 
 export const START_KEYWORD = '/start'
 
@@ -26,13 +27,8 @@ export async function startWelcomeFlow(
     correlationKey: `conversation:${conversation.id}`,
     vars: {
       contact: contactVars(contact),
-      store: { name: merchant.name },
-      trigger: {
-        type: 'message.received',
-        text: msg.text,
-        buttonId: null,
-        startPayload: msg.command.payload ?? null,
-      },
+      store: storeVarsOf(merchant),
+      trigger: messageTriggerVars(msg.text, null, { startPayload: msg.command.payload ?? null }),
     },
     text: START_KEYWORD,
     mode: 'first',

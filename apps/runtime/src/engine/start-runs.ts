@@ -3,7 +3,7 @@
 // correlation key — and plan its first step (timers, visits, effects) into the caller's batch.
 import { randomUUID } from 'node:crypto'
 import type { Run } from '@parley/db'
-import { type FlowVars, getNodeKind, start, type TriggerSpec } from '@parley/flow'
+import { type FlowVars, getNodeKind, isGreeting, start, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
 import { type FlowVersionCache, type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
@@ -50,6 +50,10 @@ export function matchTrigger(version: LoadedFlowVersion, trigger: TriggerEvent, 
       const said = (text ?? '').toLowerCase()
       const hit = spec.keywords.some((k) => k.trim() !== '' && said.includes(k.trim().toLowerCase()))
       if (!hit) continue
+      rank = 2
+    }
+    if (spec.event === 'message.received' && spec.match === 'greeting') {
+      if (!isGreeting(text ?? '')) continue
       rank = 2
     }
     if (!best || rank > best.rank) best = { nodeId: node.id, rank }

@@ -323,7 +323,8 @@ export class StepBatch {
         this.addMessage(note)
         await this.#acknowledgeEscalation(run, conversationId, effect, alreadyWithSomeone)
       },
-      lookupOrder: (effect) => lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber),
+      lookupOrder: (effect) =>
+        lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber, this.ctx.now),
       answerProductQuestion: (effect, productIds) =>
         answerProductQuestion(this.trx, run.merchant_id, effect.question, productIds),
       requestHttp: async (effect) => {

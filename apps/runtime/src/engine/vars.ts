@@ -1,7 +1,7 @@
 // The variables a run starts with, shaped the way flow templates read them ({{contact.first_name}},
 // {{cart.items[0].title}}, {{cart.url}}, {{order.number}}).
-import type { Cart, Contact, JsonObject, Order } from '@parley/db'
-import type { OrderEventPayload } from '@parley/flow'
+import type { Cart, Contact, JsonObject, Merchant, Order } from '@parley/db'
+import { type OrderEventPayload, orderDisplayName } from '@parley/flow'
 
 export function contactVars(contact: Contact): JsonObject {
   const name = contact.name ?? ''
@@ -41,6 +41,7 @@ export function orderVars(order: Order): JsonObject {
   return {
     id: order.id,
     number: order.number,
+    name: orderDisplayName(order.number),
     status: order.status,
     total: Number(order.total),
     currency: order.currency,
@@ -57,6 +58,7 @@ export function orderEventPayload(order: Order): OrderEventPayload {
   return {
     id: order.id,
     number: order.number,
+    name: orderDisplayName(order.number),
     status: order.status,
     total: Number(order.total),
     currency: order.currency,
@@ -73,4 +75,9 @@ export function orderEventPayload(order: Order): OrderEventPayload {
       ...(typeof item.productId === 'string' ? { productId: item.productId } : {}),
     })),
   }
+}
+
+/** `store.*` as templates read it: the store's name and its return window. */
+export function storeVarsOf(merchant: Pick<Merchant, 'name' | 'return_window_days'>): JsonObject {
+  return { name: merchant.name, returnWindowDays: merchant.return_window_days }
 }

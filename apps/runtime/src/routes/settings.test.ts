@@ -44,6 +44,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
         prices: { marketing: 0.06, utility: 0.02, authentication: 0.03 },
         monthlyBudget: 40,
       },
+      returnWindowDays: 14,
     }
     const res = await app.request('/api/settings', {
       method: 'PUT',
@@ -67,6 +68,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
       keyword_languages: ['de', 'en'],
       opt_in_confirmation: null,
       budget_currency: 'EUR',
+      return_window_days: 14,
     })
     expect(Number(row.monthly_template_budget)).toBe(40)
   })

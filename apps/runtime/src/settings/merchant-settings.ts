@@ -28,6 +28,7 @@ export const DEFAULT_SETTINGS = {
     optInConfirmation: OPT_IN_CONFIRMATION,
   },
   templates: { currency: 'USD', prices: listPrices('USD'), monthlyBudget: null },
+  returnWindowDays: 30,
 } as const satisfies Settings
 
 const minuteToClock = (minute: number) =>
@@ -83,6 +84,7 @@ export function settingsOf(merchant: Merchant): Settings {
       monthlyBudget:
         merchant.monthly_template_budget === null ? null : Number(merchant.monthly_template_budget),
     },
+    returnWindowDays: merchant.return_window_days,
   }
 }
 
@@ -110,5 +112,6 @@ export function merchantUpdateOf(settings: Settings): MerchantUpdate {
     budget_currency: templates.currency,
     template_prices: samePrices(templates.prices, listPrices(templates.currency)) ? null : templates.prices,
     monthly_template_budget: templates.monthlyBudget,
+    return_window_days: settings.returnWindowDays,
   }
 }

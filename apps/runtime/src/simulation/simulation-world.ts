@@ -5,7 +5,7 @@
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
 import type { Cart, Contact, Database, Order, Product } from '@parley/db'
-import { pickTimeZone } from '@parley/flow'
+import { orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import { orderView } from '../effects/order-lookup.ts'
 import { cartVars, contactVars, orderVars } from '../engine/vars.ts'
@@ -49,7 +49,11 @@ export async function buildSimulationWorld(
   const windowStart = options.now - merchant.frequency_cap_window_minutes * 60_000
   const timeZone = pickTimeZone(base?.timezone, merchant.timezone)
   return {
-    store: { name: merchant.name, timeZone: pickTimeZone(merchant.timezone) },
+    store: {
+      name: merchant.name,
+      timeZone: pickTimeZone(merchant.timezone),
+      returnWindowDays: merchant.return_window_days,
+    },
     policy: {
       quietHours:
         merchant.quiet_hours_start_minute !== null && merchant.quiet_hours_end_minute !== null
@@ -66,7 +70,12 @@ export async function buildSimulationWorld(
       carts.length > 0
         ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
         : catalogueCart(products),
-    orders: orders.map((order) => worldOrder(order, base?.id ?? null)),
+    orders: orders.map((order) =>
+      worldOrder(order, base?.id ?? null, {
+        windowDays: merchant.return_window_days,
+        now: options.now,
+      }),
+    ),
     contact: {
       label: anonymise ? 'Sample shopper' : (base?.name ?? base?.email ?? 'Chosen shopper'),
       anonymised: anonymise,
@@ -144,13 +153,22 @@ function catalogueCart(products: Product[]): World['carts'] {
   return [{ label: `${product.title} · ${money(price, product.currency)} (from your catalogue)`, vars }]
 }
 
-function worldOrder(order: Order, contactId: string | null): World['orders'][number] {
+/**
+ * A sampled order as the simulation sees it, owned as it is live: by the contact the simulation plays (the
+ * chosen one, or the sampled one behind the anonymised shopper), by another shopper, or by nobody (a guest
+ * order, which a look-up never reveals).
+ */
+function worldOrder(
+  order: Order,
+  contactId: string | null,
+  returns: { windowDays: number; now: number },
+): World['orders'][number] {
   return {
-    label: `Order #${order.number.replace(/^#/, '')} · ${order.status}`,
+    label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
     number: order.number,
     owner: order.contact_id === null ? 'nobody' : order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),
-    view: { ...orderView(order) },
+    view: { ...orderView(order, returns) },
     vars: orderVars(order),
   }
 }

@@ -48,6 +48,8 @@ type Action =
 
 interface Scenario {
   name: string
+  /** The trigger step to start at, in a flow with several; else the first. */
+  trigger?: string
   channel: 'webchat' | 'whatsapp'
   /** The trigger's local hour in the shopper's zone (Europe/Berlin): quiet hours are 21:00–08:00. */
   startHour: number
@@ -123,6 +125,15 @@ const scenarios: Record<string, Scenario[]> = {
       ],
     },
     {
+      name: 'the first message names the order: answered without asking',
+      channel: 'webchat',
+      startHour: 10,
+      actions: [
+        { do: 'start', text: 'where is my order 1001?' },
+        { do: 'tap', title: 'No, all good' },
+      ],
+    },
+    {
       name: "another shopper's order is not revealed",
       channel: 'webchat',
       startHour: 11,
@@ -163,6 +174,37 @@ const scenarios: Record<string, Scenario[]> = {
       actions: [{ do: 'start', text: 'Do you ship to Iceland?' }, { do: 'resolve' }],
     },
   ],
+  'shipping-updates': [
+    {
+      name: 'shipped, with the tracking link',
+      trigger: 'shipped',
+      channel: 'webchat',
+      startHour: 10,
+      actions: [{ do: 'start' }, { do: 'wait', ms: DAY }],
+    },
+    {
+      name: 'delivered',
+      trigger: 'delivered',
+      channel: 'webchat',
+      startHour: 15,
+      actions: [{ do: 'start' }, { do: 'wait', ms: DAY }],
+    },
+    {
+      name: 'a delivery problem: the shopper wants a person, the team resolves it',
+      trigger: 'problem',
+      channel: 'webchat',
+      startHour: 11,
+      actions: [{ do: 'start' }, { do: 'tap', title: 'Yes, please' }, { do: 'resolve' }],
+    },
+    {
+      // Outside the 24-hour window on WhatsApp the update goes as its utility template.
+      name: 'shipped, on WhatsApp outside the service window',
+      trigger: 'shipped',
+      channel: 'whatsapp',
+      startHour: 9,
+      actions: [{ do: 'start' }, { do: 'wait', ms: DAY }],
+    },
+  ],
   'post-purchase-cross-sell': [
     {
       name: 'three days after the order',
@@ -173,10 +215,10 @@ const scenarios: Record<string, Scenario[]> = {
   ],
 }
 
-function triggerEvent(flow: StarterFlow) {
+function triggerEvent(flow: StarterFlow, nodeId?: string) {
   for (const node of flow.doc.nodes) {
     const trigger = getNodeKind(node.kind)?.facts(node.config).trigger
-    if (trigger) return { nodeId: node.id, trigger }
+    if (trigger && (nodeId === undefined || node.id === nodeId)) return { nodeId: node.id, trigger }
   }
   throw new Error(`${flow.id} has no trigger`)
 }
@@ -379,7 +421,7 @@ describe.each(testDatabases())('simulator and runtime give the same transcript o
     if (!doc.ok) throw new Error(`${flow.id} does not parse`)
     await publishFlowDocument(t.deps.db, merchant.merchantId, doc.doc)
     const key = await apiKey(owner)
-    const { nodeId: triggerNodeId, trigger } = triggerEvent(flow)
+    const { nodeId: triggerNodeId, trigger } = triggerEvent(flow, scenario.trigger)
 
     // The shopper: a web-chat visitor (or a WhatsApp number) whose cart the store reports 30 minutes before
     // the trigger's hour. The cart is what a cart-recovery run is about; for other flows it is just there.
@@ -425,7 +467,12 @@ describe.each(testDatabases())('simulator and runtime give the same transcript o
             await advanceTo(merchant.merchantId, startAt)
             sim = newSim(world, startAt)
             sim.start({ triggerNodeId })
-          } else if (trigger.event === 'order.created') {
+          } else if (
+            trigger.event === 'order.created' ||
+            trigger.event === 'order.shipped' ||
+            trigger.event === 'order.delivered' ||
+            trigger.event === 'order.delivery_problem'
+          ) {
             await advanceTo(merchant.merchantId, startAt)
             const res = await postEvent(key, {
               id: `evt-${kind}-${n}-order`,
@@ -440,6 +487,19 @@ describe.each(testDatabases())('simulator and runtime give the same transcript o
               },
             })
             expect(res.status).toBe(202)
+            if (trigger.event !== 'order.created') {
+              const shipment = await postEvent(key, {
+                id: `evt-${kind}-${n}-${trigger.event}`,
+                type: trigger.event,
+                order: {
+                  number: `20${n}`,
+                  trackingNumber: `JD0${n}`,
+                  carrier: 'DHL',
+                  trackingUrl: `https://track.example/JD0${n}`,
+                },
+              })
+              expect(shipment.status).toBe(202)
+            }
             await runDueWork(t.deps)
             // The editor's merchant picks the order from the world, as it now is.
             world = await fetchWorld(owner, contactId)

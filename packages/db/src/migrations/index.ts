@@ -15,6 +15,7 @@ import * as handoff from './202611300610_handoff.ts'
 import * as inbox from './202611300615_inbox.ts'
 import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
+import * as returns from './202611300640_returns.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '202611300615_inbox': inbox,
   '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
   '202611300635_flow_pause': flowPause,
+  '202611300640_returns': returns,
 }

@@ -14,6 +14,8 @@ export interface MerchantsTable {
   quiet_hours_end_minute: ColumnType<number | null, number | null | undefined, number | null>
   /** Frequency cap: at most `count` bot-initiated messages per contact in any `window_minutes`. */
   frequency_cap_count: Generated<number>
+  /** Days after delivery (else shipping, else the order) within which returns are accepted (default 30). */
+  return_window_days: Generated<number>
   frequency_cap_window_minutes: Generated<number>
   /** WhatsApp template spend allowed per calendar month (merchant time zone); null = unlimited. */
   monthly_template_budget: NullableNumeric

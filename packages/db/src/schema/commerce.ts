@@ -61,6 +61,8 @@ export interface OrdersTable {
   tracking_carrier: string | null
   tracking_url: string | null
   shipped_at: NullableTimestamp
+  /** When the carrier reported it delivered (order.delivered). */
+  delivered_at: NullableTimestamp
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }

@@ -17,6 +17,8 @@ import { triggerCartAbandoned } from './trigger-cart-abandoned.ts'
 import { triggerManual } from './trigger-manual.ts'
 import { triggerMessage } from './trigger-message.ts'
 import { triggerOrderCreated } from './trigger-order-created.ts'
+import { triggerOrderDelivered } from './trigger-order-delivered.ts'
+import { triggerOrderDeliveryProblem } from './trigger-order-delivery-problem.ts'
 import { triggerOrderShipped } from './trigger-order-shipped.ts'
 import type { NodeKind } from './types.ts'
 import { waitForReply } from './wait-for-reply.ts'
@@ -25,6 +27,8 @@ export const nodeKinds = {
   'trigger-cart-abandoned': triggerCartAbandoned,
   'trigger-order-created': triggerOrderCreated,
   'trigger-order-shipped': triggerOrderShipped,
+  'trigger-order-delivered': triggerOrderDelivered,
+  'trigger-order-delivery-problem': triggerOrderDeliveryProblem,
   'trigger-message': triggerMessage,
   'trigger-manual': triggerManual,
   'send-message': sendMessage,
@@ -65,6 +69,8 @@ export const triggerKindIds = [
   'trigger-cart-abandoned',
   'trigger-order-created',
   'trigger-order-shipped',
+  'trigger-order-delivered',
+  'trigger-order-delivery-problem',
   'trigger-message',
   'trigger-manual',
 ] as const satisfies NodeKindId[]

@@ -1,11 +1,12 @@
-// Trigger: the shopper writes to the store, any message or one containing a keyword. The message
-// text becomes the `reply` variable, so the next node can answer it.
+// Trigger: the shopper writes to the store: any message, one containing a keyword, or one that is only a
+// greeting ("hi", "hallo", "bonjour"; see greeting.ts). The message text becomes the `reply` variable, so the
+// next node can answer it.
 import { z } from 'zod'
 import { triggerFacts, triggerHandles } from './trigger-parts.ts'
 import type { NodeKind } from './types.ts'
 
 export const triggerMessageConfigSchema = z.object({
-  match: z.enum(['any', 'keyword']),
+  match: z.enum(['any', 'keyword', 'greeting']),
   /** Matched case-insensitively anywhere in the message ("where is my order"). */
   keywords: z.array(z.string().max(100)).max(50),
 })
@@ -26,16 +27,16 @@ function triggerText(trigger: unknown): string | undefined {
 export const triggerMessage: NodeKind<'trigger-message', TriggerMessageConfig> = {
   kind: 'trigger-message',
   title: 'Message received',
-  description: 'Starts when the shopper writes, any message or one with a keyword.',
+  description: 'Starts when the shopper writes: any message, one with a keyword, or a greeting.',
   group: 'triggers',
   configSchema: triggerMessageConfigSchema,
   defaults: triggerMessageDefaults,
   handles: () => triggerHandles,
   facts: (config) =>
     triggerFacts(
-      config.match === 'any'
-        ? { event: 'message.received', match: 'any' }
-        : { event: 'message.received', match: 'keyword', keywords: [...config.keywords] },
+      config.match === 'keyword'
+        ? { event: 'message.received', match: 'keyword', keywords: [...config.keywords] }
+        : { event: 'message.received', match: config.match },
       ['reply'],
       true,
     ),

@@ -28,7 +28,11 @@ export type TriggerSpec =
   | { event: 'cart.abandoned' }
   | { event: 'order.created' }
   | { event: 'order.shipped' }
+  | { event: 'order.delivered' }
+  | { event: 'order.delivery_problem' }
   | { event: 'message.received'; match: 'any' }
+  /** Only a greeting ("hi", "hallo"): ranks with keywords, above "any message". */
+  | { event: 'message.received'; match: 'greeting' }
   | { event: 'message.received'; match: 'keyword'; keywords: string[] }
   | { event: 'manual' }
 

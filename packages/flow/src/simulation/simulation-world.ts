@@ -43,7 +43,7 @@ export interface SimulationPolicy {
 }
 
 export interface SimulationWorld {
-  store: { name: string; timeZone: string }
+  store: { name: string; timeZone: string; returnWindowDays?: number }
   policy: SimulationPolicy
   /** The kinds of channel the merchant has connected (the simulator offers these). */
   channels: SendChannelKind[]

@@ -29,6 +29,7 @@ import { SimulatedRun } from '../simulated-run.ts'
 import type { StepResult, TimerSet } from '../stepper.ts'
 import { answerFromCatalogue } from '../store-answers/catalogue-answer.ts'
 import { findOrder } from '../store-answers/order-lookup.ts'
+import { messageTriggerVars } from '../trigger-vars.ts'
 import type { SimulationWorld } from './simulation-world.ts'
 
 /** What became of a bot message: sent (now), deferred by quiet hours, or skipped by policy; with the reason. */
@@ -88,6 +89,13 @@ export interface WorldStart {
 }
 
 const MINUTE = 60_000
+/** The triggers that start with an order in `order`. */
+const ORDER_TRIGGERS: ReadonlySet<string> = new Set([
+  'order.created',
+  'order.shipped',
+  'order.delivered',
+  'order.delivery_problem',
+])
 
 export class WorldSimulation {
   readonly machine: FlowMachine
@@ -152,15 +160,20 @@ export class WorldSimulation {
         cartToken = typeof cart.vars.token === 'string' ? cart.vars.token : undefined
       }
     }
-    if (trigger?.event === 'order.created' || trigger?.event === 'order.shipped') {
+    if (trigger && ORDER_TRIGGERS.has(trigger.event)) {
       const order = this.world.orders[from.order ?? 0]
       if (order) vars.order = structuredClone(order.vars)
     }
-    vars.store = { name: this.world.store.name }
+    vars.store = {
+      name: this.world.store.name,
+      ...(this.world.store.returnWindowDays === undefined
+        ? {}
+        : { returnWindowDays: this.world.store.returnWindowDays }),
+    }
     if (trigger?.event === 'message.received') {
       const text = from.text ?? ''
       this.inbound(text)
-      vars.trigger = { type: 'message.received', text, buttonId: from.buttonId ?? null }
+      vars.trigger = messageTriggerVars(text, from.buttonId ?? null)
     }
     const { onStep, onTimerFired } = this.options
     this.run = new SimulatedRun(

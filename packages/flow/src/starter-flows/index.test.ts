@@ -17,10 +17,11 @@ function runFlow(id: string, vars: FlowVars) {
 const texts = (run: SimulatedRun) => run.sends().map((s) => s.effect.message.text)
 
 describe('starter flows', () => {
-  it('are six, with unique ids, and each parses to itself and validates clean', () => {
+  it('are seven, with unique ids, and each parses to itself and validates clean', () => {
     expect(starterFlows.map((f) => f.id)).toEqual([
       'cart-recovery',
       'where-is-my-order',
+      'shipping-updates',
       'returns-triage',
       'product-questions',
       'post-purchase-cross-sell',
@@ -56,6 +57,7 @@ describe('where is my order', () => {
       ok: true,
       data: {
         number: '1042',
+        name: '#1042',
         status: 'shipped',
         carrier: 'DHL',
         trackingNumber: 'JD01',
@@ -70,6 +72,21 @@ describe('where is my order', () => {
     run.send({ type: 'message.received', text: 'No, all good', buttonId: 'all-good' })
     expect(texts(run)[3]).toBe('Glad I could help. Have a lovely day!')
     expect(run.outcome).toBe('answered')
+  })
+
+  it('uses the order number the first message already gave, without asking for it', () => {
+    const run = runFlow('where-is-my-order', {
+      trigger: { type: 'message.received', text: 'where is my order 1234?', orderNumber: '1234' },
+    })
+    expect(texts(run)).toEqual([])
+    expect(run.last.effects).toEqual([{ type: 'order.lookup', nodeId: 'find-order', orderNumber: '1234' }])
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: true,
+      data: { number: '#1234', name: '#1234', status: 'paid' },
+    })
+    expect(texts(run)[0]).toBe("Order #1234 is paid. You'll get a tracking link here as soon as it ships.")
   })
 
   it('hands a shopper who wants a person, or types another question, to support', () => {
@@ -102,6 +119,13 @@ describe('returns triage', () => {
     })
     expect(run.sends().map((s) => s.effect.nodeId)).toEqual(['policy', 'order-number'])
     run.send({ type: 'message.received', text: '#2001' })
+    expect(run.last.effects).toEqual([{ type: 'order.lookup', nodeId: 'find-order', orderNumber: '2001' }])
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: true,
+      data: { name: '#2001', returnable: true },
+    })
     expect(run.last.effects[0]).toMatchObject({
       type: 'send',
       message: { buttons: [{ title: 'Arrived damaged' }, {}, {}] },
@@ -122,6 +146,46 @@ describe('returns triage', () => {
     })
     // No refund is promised by the bot: the decision stays with the team.
     expect(texts(run).join(' ')).not.toMatch(/refund (is|has been) (approved|issued)/i)
+  })
+
+  const returnOf = (order: Record<string, unknown> | null) => {
+    const run = runFlow('returns-triage', {
+      trigger: { type: 'message.received', text: 'I want to return order 2001', orderNumber: '2001' },
+      store: { name: 'North Thread', returnWindowDays: 14 },
+    })
+    expect(texts(run)).toHaveLength(1)
+    expect(texts(run)[0]).toContain('within 14 days of delivery')
+    expect(run.last.effects).toContainEqual({
+      type: 'order.lookup',
+      nodeId: 'find-order',
+      orderNumber: '2001',
+    })
+    run.send({
+      type: 'effect.result',
+      nodeId: 'find-order',
+      ok: order !== null,
+      ...(order ? { data: order } : {}),
+    })
+    return run
+  }
+
+  it('hands an order past the return window to the team with a note, without asking for a reason', () => {
+    const run = returnOf({ name: '#2001', returnable: false, returnBy: '2026-11-15T10:00:00.000Z' })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'returns',
+      fields: { 'Order number': '#2001', 'Return window ended': '2026-11-15T10:00:00.000Z' },
+    })
+    expect(texts(run).join(' ')).toContain('past our 14-day return window')
+  })
+
+  it('hands an order that is not among theirs to the team', () => {
+    const run = returnOf(null)
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'returns',
+      fields: { 'Order number given': '2001' },
+    })
   })
 })
 
@@ -220,5 +284,59 @@ describe('welcome', () => {
     expect(run.last.effects).toEqual([
       { type: 'product.answer', nodeId: 'typed-answer', question: 'Is the jacket waterproof?' },
     ])
+  })
+})
+
+describe('shipping updates', () => {
+  const order = {
+    number: '#1004',
+    name: '#1004',
+    carrier: 'DHL',
+    trackingUrl: 'https://t.example/JD01',
+  }
+  const start = (triggerNodeId: string) =>
+    new SimulatedRun(
+      compile(getStarterFlow('shipping-updates')!.doc),
+      { triggerNodeId, vars: { contact: { first_name: 'Ana' }, order }, seed: 'seed' },
+      0,
+    )
+
+  it('tells the shopper it shipped, with the tracking link, as a utility message', () => {
+    const run = start('shipped')
+    expect(texts(run)).toEqual([
+      'Good news, Ana! Your order #1004 is on its way with DHL. Follow it here: https://t.example/JD01',
+    ])
+    const send = run.sends()[0]!.effect
+    expect(send.purpose).toBe('transactional')
+    expect(send.template).toMatchObject({ name: 'order_shipped', category: 'utility' })
+    expect(run.outcome).toBe('notified')
+  })
+
+  it('tells the shopper it arrived', () => {
+    const run = start('delivered')
+    expect(texts(run)).toEqual([
+      "Your order #1004 has been delivered, Ana. Enjoy! If anything isn't right, just reply here.",
+    ])
+    expect(run.outcome).toBe('notified')
+  })
+
+  it('offers a person when delivery fails, and hands over with the tracking', () => {
+    const run = start('problem')
+    expect(texts(run)[0]).toBe(
+      'Sorry, Ana: DHL could not deliver order #1004. Would you like someone from our team to sort it out?',
+    )
+    run.send({ type: 'message.received', text: 'Yes, please', buttonId: 'help' })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'escalate',
+      queue: 'support',
+      fields: { 'Order number': '#1004', Carrier: 'DHL', 'Tracking link': 'https://t.example/JD01' },
+    })
+  })
+
+  it('gives the tracking link to a shopper who will check it themselves', () => {
+    const run = start('problem')
+    run.send({ type: 'message.received', text: "No, I'll check", buttonId: 'fine' })
+    expect(texts(run)[1]).toBe('No problem. You can follow the parcel here: https://t.example/JD01')
+    expect(run.outcome).toBe('notified')
   })
 })

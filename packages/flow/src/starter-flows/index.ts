@@ -4,6 +4,7 @@ import { cartRecoveryFlow } from './cart-recovery.ts'
 import { postPurchaseCrossSellFlow } from './post-purchase-cross-sell.ts'
 import { productQuestionsFlow } from './product-questions.ts'
 import { returnsTriageFlow } from './returns-triage.ts'
+import { shippingUpdatesFlow } from './shipping-updates.ts'
 import { welcomeFlow } from './welcome.ts'
 import { whereIsMyOrderFlow } from './where-is-my-order.ts'
 
@@ -27,6 +28,13 @@ export const starterFlows: StarterFlow[] = [
     title: 'Where is my order?',
     description: 'Answers order status and tracking questions instantly from your store data.',
     doc: whereIsMyOrderFlow,
+  },
+  {
+    id: 'shipping-updates',
+    title: 'Shipping updates',
+    description:
+      'Tells shoppers when their order ships (with tracking), when it arrives, and offers help if delivery fails.',
+    doc: shippingUpdatesFlow,
   },
   {
     id: 'returns-triage',
@@ -64,6 +72,7 @@ export {
   postPurchaseCrossSellFlow,
   productQuestionsFlow,
   returnsTriageFlow,
+  shippingUpdatesFlow,
   welcomeFlow,
   whereIsMyOrderFlow,
 }

@@ -1,5 +1,7 @@
-// Starter flow: returns and refund triage. The bot explains the policy and collects the order number,
-// the reason and photos; a person on the returns team decides on the refund.
+// Starter flow: returns and refund triage. The bot explains the policy, finds the order among the shopper's
+// own (a number in the first message is used as it is), checks it against the store's return window, and
+// collects the reason (buttons) and photos; a person on the returns team decides on the refund. An order that
+// is not theirs or past the window goes to the team with a note, never refused by the bot.
 import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
@@ -29,15 +31,29 @@ export const returnsTriageFlow: FlowDocument = {
       'Return policy',
       { col: 0, row: 1 },
       {
-        text: 'You can return unworn items within 30 days of delivery for a refund or an exchange. I will collect a few details so our returns team can help you quickly.',
+        text: 'You can return unworn items within {{store.returnWindowDays | default: "30"}} days of delivery for a refund or an exchange. I will collect a few details so our returns team can help you quickly.',
         purpose: 'service',
       },
+    ),
+    flowNode(
+      'condition',
+      'gave-number',
+      'Order number in their message?',
+      { col: 0, row: 2 },
+      { group: { match: 'all', rules: [{ path: 'trigger.orderNumber', operator: 'is_set' }] } },
+    ),
+    flowNode(
+      'set-variable',
+      'use-given-number',
+      'Use the number they gave',
+      { col: 1, row: 3 },
+      { name: 'order_number', value: '{{trigger.orderNumber}}' },
     ),
     flowNode(
       'collect-input',
       'order-number',
       'Order number',
-      { col: 0, row: 2 },
+      { col: 0, row: 3 },
       {
         prompt: "What's the order number? It's in your confirmation email, e.g. #1042.",
         inputType: 'order_number',
@@ -50,7 +66,7 @@ export const returnsTriageFlow: FlowDocument = {
       'collect-input',
       'reason',
       'Reason',
-      { col: 0, row: 3 },
+      { col: 0, row: 6 },
       {
         prompt: 'What is the reason for the return?',
         inputType: 'text',
@@ -68,7 +84,7 @@ export const returnsTriageFlow: FlowDocument = {
       'collect-input',
       'photos',
       'Photos',
-      { col: 0, row: 4 },
+      { col: 0, row: 7 },
       {
         prompt: 'Please send one or two photos of the item (and the label, if you still have it).',
         inputType: 'photo',
@@ -81,7 +97,7 @@ export const returnsTriageFlow: FlowDocument = {
       'escalate',
       'returns-team',
       'Hand to the returns team',
-      { col: 0, row: 5 },
+      { col: 0, row: 8 },
       {
         queue: 'returns',
         summaryFields: [
@@ -92,13 +108,73 @@ export const returnsTriageFlow: FlowDocument = {
         note: 'Thank you! Our returns team has everything they need and will reply here, usually within one business day.',
       },
     ),
-    flowNode('end', 'handed-back', 'Done', { col: 0, row: 6 }, { outcome: 'handed_back' }),
+    flowNode('end', 'handed-back', 'Done', { col: 0, row: 9 }, { outcome: 'handed_back' }),
+    flowNode(
+      'lookup-order',
+      'find-order',
+      'Find their order',
+      { col: 0, row: 4 },
+      { source: 'variable', variable: 'order_number' },
+    ),
+    flowNode(
+      'condition',
+      'in-window',
+      'Inside the return window?',
+      { col: 0, row: 5 },
+      { group: { match: 'all', rules: [{ path: 'order.returnable', operator: 'equals', value: true }] } },
+    ),
+    flowNode(
+      'escalate',
+      'late-return',
+      'Late return to the team',
+      { col: 1, row: 6 },
+      {
+        queue: 'returns',
+        summaryFields: [
+          { label: 'Order number', path: 'order.name' },
+          { label: 'Return window ended', path: 'order.returnBy' },
+          { label: 'Shopper wrote', path: 'reply' },
+        ],
+        note: 'Order {{order.name}} is past our {{store.returnWindowDays | default: "30"}}-day return window, so I have asked the returns team to look at it. They will reply here.',
+      },
+    ),
+    flowNode('end', 'late-handed-back', 'Done (late)', { col: 1, row: 7 }, { outcome: 'handed_back' }),
+    flowNode(
+      'escalate',
+      'unknown-order',
+      'Unknown order to the team',
+      { col: 2, row: 5 },
+      {
+        queue: 'returns',
+        summaryFields: [
+          { label: 'Order number given', path: 'order_number' },
+          { label: 'Shopper wrote', path: 'reply' },
+        ],
+        note: "I couldn't find that order among yours, so I've passed your request to our returns team. They will reply here.",
+      },
+    ),
+    flowNode(
+      'end',
+      'unknown-handed-back',
+      'Done (not found)',
+      { col: 2, row: 6 },
+      { outcome: 'handed_back' },
+    ),
   ],
   edges: [
     edge('asks', 'policy'),
-    edge('policy', 'order-number'),
-    edge('order-number', 'reason'),
+    edge('policy', 'gave-number'),
+    edge('gave-number', 'use-given-number', 'yes'),
+    edge('gave-number', 'order-number', 'no'),
+    edge('use-given-number', 'find-order'),
+    edge('order-number', 'find-order'),
     edge('order-number', 'returns-team', 'failed'),
+    edge('find-order', 'in-window', 'found'),
+    edge('find-order', 'unknown-order', 'not_found'),
+    edge('in-window', 'reason', 'yes'),
+    edge('in-window', 'late-return', 'no'),
+    edge('late-return', 'late-handed-back'),
+    edge('unknown-order', 'unknown-handed-back'),
     edge('reason', 'photos'),
     edge('reason', 'returns-team', 'failed'),
     edge('photos', 'returns-team'),

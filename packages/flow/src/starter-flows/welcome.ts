@@ -1,5 +1,5 @@
 // Starter flow: the welcome a shopper gets when they open the chat (Telegram's /start, with or without a
-// deep-link payload): a greeting and three quick replies, each its own branch — track an order, ask about a
+// deep-link payload) or just say hello ("hi", "hallo"): a greeting and three quick replies, each its own branch — track an order, ask about a
 // product, or talk to a person. Typed text instead of a tap is taken as a product question.
 import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
@@ -19,6 +19,14 @@ export const welcomeFlow: FlowDocument = {
       'Shopper starts the chat',
       { col: 1, row: 0 },
       { match: 'keyword', keywords: ['/start'] },
+    ),
+    // A plain "hi" is welcomed with the menu, not taken for a product question the team must answer.
+    flowNode(
+      'trigger-message',
+      'says-hello',
+      'Shopper says hello',
+      { col: 2, row: 0 },
+      { match: 'greeting' },
     ),
     flowNode(
       'send-message',
@@ -64,7 +72,7 @@ export const welcomeFlow: FlowDocument = {
       'Order status',
       { col: 0, row: 4 },
       {
-        text: 'Order #{{order.number}} is {{order.status | default: "being prepared"}}. {{order.trackingUrl | default: "You\'ll get a tracking link here as soon as it ships."}}',
+        text: 'Order {{order.name}} is {{order.status | default: "being prepared"}}. {{order.trackingUrl | default: "You\'ll get a tracking link here as soon as it ships."}}',
         purpose: 'transactional',
       },
     ),
@@ -146,6 +154,7 @@ export const welcomeFlow: FlowDocument = {
   ],
   edges: [
     edge('starts', 'greeting'),
+    edge('says-hello', 'greeting'),
     edge('greeting', 'order-number', 'track'),
     edge('greeting', 'question', 'product'),
     edge('greeting', 'to-person', 'person'),

@@ -1,5 +1,6 @@
 // Starter flow: "Where is my order?" answered at once from the store's order and tracking data; an
-// order that cannot be found goes to a person with what the shopper said.
+// order that cannot be found goes to a person with what the shopper said. A number in the first message
+// ("where is my order 1234?") is used as it is, not asked for again.
 import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
@@ -23,10 +24,26 @@ export const whereIsMyOrderFlow: FlowDocument = {
       },
     ),
     flowNode(
+      'condition',
+      'gave-number',
+      'Order number in their message?',
+      { col: 0, row: 1 },
+      {
+        group: { match: 'all', rules: [{ path: 'trigger.orderNumber', operator: 'is_set' }] },
+      },
+    ),
+    flowNode(
+      'set-variable',
+      'use-given-number',
+      'Use the number they gave',
+      { col: 1, row: 2 },
+      { name: 'order_number', value: '{{trigger.orderNumber}}' },
+    ),
+    flowNode(
       'collect-input',
       'order-number',
       'Ask for the order number',
-      { col: 0, row: 1 },
+      { col: 0, row: 2 },
       {
         prompt: "Happy to check! What's your order number? It's in your confirmation email, e.g. #1042.",
         inputType: 'order_number',
@@ -41,7 +58,7 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'lookup-order',
       'find-order',
       'Find the order',
-      { col: 0, row: 2 },
+      { col: 0, row: 3 },
       {
         source: 'variable',
         variable: 'order_number',
@@ -51,7 +68,7 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'condition',
       'has-tracking',
       'Has tracking?',
-      { col: 0, row: 3 },
+      { col: 0, row: 4 },
       {
         group: { match: 'all', rules: [{ path: 'order.trackingUrl', operator: 'is_set' }] },
       },
@@ -60,9 +77,9 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'send-message',
       'status-tracking',
       'Status with tracking',
-      { col: 0, row: 4 },
+      { col: 0, row: 5 },
       {
-        text: 'Order #{{order.number}} is {{order.status | default: "on its way"}}. {{order.carrier}} tracking number {{order.trackingNumber}}, follow it here: {{order.trackingUrl}}',
+        text: 'Order {{order.name}} is {{order.status | default: "on its way"}}. {{order.carrier}} tracking number {{order.trackingNumber}}, follow it here: {{order.trackingUrl}}',
         purpose: 'transactional',
       },
     ),
@@ -70,9 +87,9 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'send-message',
       'status-only',
       'Status',
-      { col: 1, row: 4 },
+      { col: 1, row: 5 },
       {
-        text: 'Order #{{order.number}} is {{order.status | default: "being prepared"}}. You\'ll get a tracking link here as soon as it ships.',
+        text: 'Order {{order.name}} is {{order.status | default: "being prepared"}}. You\'ll get a tracking link here as soon as it ships.',
         purpose: 'transactional',
       },
     ),
@@ -81,7 +98,7 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'send-message',
       'anything-else',
       'Anything else?',
-      { col: 0, row: 5 },
+      { col: 0, row: 6 },
       {
         text: 'Anything else I can help with?',
         buttons: [
@@ -96,15 +113,15 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'send-message',
       'goodbye',
       'Goodbye',
-      { col: 0, row: 6 },
+      { col: 0, row: 7 },
       { text: 'Glad I could help. Have a lovely day!', purpose: 'service' },
     ),
-    flowNode('end', 'answered', 'Answered', { col: 0, row: 7 }, { outcome: 'answered' }),
+    flowNode('end', 'answered', 'Answered', { col: 0, row: 8 }, { outcome: 'answered' }),
     flowNode(
       'escalate',
       'hand-to-support',
       'Hand to support',
-      { col: 2, row: 3 },
+      { col: 2, row: 4 },
       {
         queue: 'support',
         summaryFields: [
@@ -114,18 +131,18 @@ export const whereIsMyOrderFlow: FlowDocument = {
         note: "I couldn't find that order, so I've passed your question to our team. They'll reply right here.",
       },
     ),
-    flowNode('end', 'handed-back', 'Helped by the team', { col: 2, row: 4 }, { outcome: 'handed_back' }),
+    flowNode('end', 'handed-back', 'Helped by the team', { col: 2, row: 5 }, { outcome: 'handed_back' }),
     // A question after the answer goes to the team from here, not back up to the "not found" hand-off: the
     // summary is different (the order was found), and the canvas reads top to bottom without a loop back.
     flowNode(
       'escalate',
       'more-help',
       'Hand over for more help',
-      { col: 1, row: 6 },
+      { col: 1, row: 7 },
       {
         queue: 'support',
         summaryFields: [
-          { label: 'Order number', path: 'order.number' },
+          { label: 'Order number', path: 'order.name' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
         note: "I've passed this to our team, who can see your order. They'll reply right here.",
@@ -135,14 +152,17 @@ export const whereIsMyOrderFlow: FlowDocument = {
       'end',
       'helped-after-answer',
       'Helped by the team',
-      { col: 1, row: 7 },
+      { col: 1, row: 8 },
       { outcome: 'handed_back' },
     ),
-    flowNode('end', 'no-more-questions', 'No more questions', { col: 2, row: 7 }, { outcome: 'answered' }),
-    flowNode('end', 'no-reply', 'No reply', { col: 1, row: 2 }, { outcome: 'no_reply' }),
+    flowNode('end', 'no-more-questions', 'No more questions', { col: 2, row: 8 }, { outcome: 'answered' }),
+    flowNode('end', 'no-reply', 'No reply', { col: 1, row: 3 }, { outcome: 'no_reply' }),
   ],
   edges: [
-    edge('asks', 'order-number'),
+    edge('asks', 'gave-number'),
+    edge('gave-number', 'use-given-number', 'yes'),
+    edge('gave-number', 'order-number', 'no'),
+    edge('use-given-number', 'find-order'),
     edge('order-number', 'find-order'),
     edge('order-number', 'hand-to-support', 'failed'),
     edge('order-number', 'no-reply', 'timeout'),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { findOrder, type LookupOrder, normaliseOrderNumber } from './order-lookup.ts'
+import {
+  findOrder,
+  findOrderNumber,
+  type LookupOrder,
+  normaliseOrderNumber,
+  orderDisplayName,
+} from './order-lookup.ts'
 
 const order = (
   number: string,
@@ -26,19 +32,48 @@ describe('the order look-up rule', () => {
     expect(normaliseOrderNumber('It is #A-77')).toBe('A-77')
   })
 
-  it("finds the shopper's order, and one nobody owns, by number with or without #", () => {
+  it("finds the shopper's order by number with or without #", () => {
     expect(findOrder(orders, '1001')).toBe('order 1001')
     expect(findOrder(orders, 'order 1002')).toBe('order #1002')
-    expect(findOrder(orders, '#1004')).toBe('order 1004')
   })
 
-  it("never reveals another shopper's order, and an unknown number is not found", () => {
+  it("never reveals another shopper's order or a guest order matched to no one; an unknown number is not found", () => {
     expect(findOrder(orders, '1003')).toBeNull()
+    expect(findOrder(orders, '#1004')).toBeNull()
     expect(findOrder(orders, '1042')).toBeNull()
   })
 
   it("without a number, answers the shopper's latest order", () => {
     expect(findOrder(orders)).toBe('order #1002')
     expect(findOrder(orders.filter((o) => o.owner !== 'contact'))).toBeNull()
+  })
+})
+
+describe('order numbers in what shoppers write', () => {
+  it.each([
+    ['where is my order 1234?', '1234'],
+    ['Where is my order #1004', '1004'],
+    ['order 1004 please', '1004'],
+    ['Order no. 1004', '1004'],
+    ['order number: 1004', '1004'],
+    ['my order NT-1004 has not arrived', 'NT-1004'],
+    ['It is # 1042.', '1042'],
+    ['1004', '1004'],
+    ['(1004)', '1004'],
+  ])('%s → %s', (text, expected) => {
+    expect(findOrderNumber(text)).toBe(expected)
+  })
+
+  it.each(['where is my order?', 'I bought 2 shirts', 'it cost 12.99', 'delivered on 12/03', 'hi', ''])(
+    'finds none in %j',
+    (text) => {
+      expect(findOrderNumber(text)).toBeNull()
+    },
+  )
+
+  it('names an order as shoppers know it, with one # at most', () => {
+    expect(orderDisplayName('#1004')).toBe('#1004')
+    expect(orderDisplayName('1004')).toBe('#1004')
+    expect(orderDisplayName('NT-1004')).toBe('NT-1004')
   })
 })

@@ -1,5 +1,6 @@
-// Which order a shopper's "order.lookup" finds: by the number they gave, or their latest order; another
-// shopper's order is never revealed. The runtime applies this rule in SQL over its orders table
+// Which order a shopper's "order.lookup" finds: by the number they gave, or their latest order; only the
+// shopper's own orders are revealed (theirs by contact, or placed with their email or phone), never another
+// shopper's and never a guest order nobody can be matched to. The runtime applies this rule in SQL over its orders table
 // (`apps/runtime/src/effects/order-lookup.ts`, with `normaliseOrderNumber` from here); the simulator applies it
 // to the orders of its simulation world with `findOrder`.
 
@@ -9,7 +10,39 @@ export function normaliseOrderNumber(input: string): string {
   return (digits?.[0] ?? input).replace(/^#/, '').trim()
 }
 
-/** An order as the lookup sees it: whose it is (`contact`: the shopper asking) and when it was placed. */
+/**
+ * The order number in a shopper's free text, or null: "#1004", "order 1004", "order no. 1004", "where is my
+ * order 1004?", "NT-1004". A bare number counts only with 3–12 digits standing alone (not "2 shirts", not a
+ * price like 12.99 or a date like 12/03).
+ *
+ * @example findOrderNumber('where is my order 1234?') // '1234'
+ */
+export function findOrderNumber(text: string): string | null {
+  const hashed = text.match(/#\s?([A-Za-z0-9-]*\d[A-Za-z0-9-]*)/)
+  if (hashed?.[1]) return hashed[1]
+  const named = text.match(
+    /\border\s*(?:number|nr\.?|no\.?|num\.?)?\s*:?\s*([A-Za-z]{0,6}-?\d{3,}[A-Za-z0-9-]*)/i,
+  )
+  if (named?.[1]) return named[1]
+  const prefixed = text.match(/(?:^|[\s(])([A-Za-z]{1,6}-\d{3,12})(?=$|[\s.,!?)])/)
+  if (prefixed?.[1]) return prefixed[1]
+  const bare = text.match(/(?:^|[\s(])(\d{3,12})(?=$|[\s,!?)]|\.(?:\s|$))/)
+  return bare?.[1] ?? null
+}
+
+/**
+ * The order's name as the shopper knows it: Shopify's "#1004" as it is, a bare "1004" as "#1004", a store's
+ * own "NT-1004" as it is. Messages write `Order {{order.name}}`, never "#{{order.number}}" ("##1004").
+ */
+export function orderDisplayName(number: string): string {
+  const trimmed = number.trim()
+  return /^\d/.test(trimmed) ? `#${trimmed}` : trimmed
+}
+
+/**
+ * An order as the lookup sees it: whose it is (`contact`: the shopper asking, or placed with their email or
+ * phone; `other`: someone else's; `nobody`: a guest order matched to no one) and when it was placed.
+ */
 export interface LookupOrder<T> {
   number: string
   owner: 'contact' | 'other' | 'nobody'
@@ -30,6 +63,6 @@ export function findOrder<T>(orders: readonly LookupOrder<T>[], orderNumber?: st
       .filter((o) => o.owner === 'contact')
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
   }
-  if (!order || order.owner === 'other') return null
+  if (!order || order.owner !== 'contact') return null
   return order.view
 }

@@ -84,6 +84,43 @@ describe('translateShopifyWebhook', () => {
     ).toMatchObject({ ignored: expect.stringContaining('no tracking number') })
   })
 
+  it("turns the carrier's delivered / failed shipment status into order.delivered / order.delivery_problem", () => {
+    expect(
+      translateShopifyWebhook('fulfillments/update', 'wh-4', {
+        ...fulfillmentPayload,
+        shipment_status: 'delivered',
+      }),
+    ).toEqual({
+      event: {
+        id: 'wh-4',
+        type: 'order.delivered',
+        order: {
+          number: '#9999',
+          trackingNumber: '1Z2345',
+          carrier: 'UPS',
+          trackingUrl: fulfillmentPayload.tracking_url,
+        },
+      },
+    })
+    for (const status of ['failure', 'attempted_delivery']) {
+      expect(
+        translateShopifyWebhook('fulfillments/update', 'wh-5', {
+          ...fulfillmentPayload,
+          shipment_status: status,
+        }),
+      ).toMatchObject({ event: { type: 'order.delivery_problem', order: { number: '#9999' } } })
+    }
+    // In transit is still "shipped"; a status named like an object's own property is nothing special.
+    for (const status of ['in_transit', 'constructor']) {
+      expect(
+        translateShopifyWebhook('fulfillments/update', 'wh-6', {
+          ...fulfillmentPayload,
+          shipment_status: status,
+        }),
+      ).toMatchObject({ event: { type: 'order.shipped' } })
+    }
+  })
+
   it('ignores other topics and malformed payloads without throwing', () => {
     expect(translateShopifyWebhook('products/update', 'w', {})).toEqual({
       ignored: 'topic products/update is not handled',

@@ -2,7 +2,9 @@
 // the engine's schema, so both doors into the engine accept exactly the same events.
 //   checkouts/create|update     → cart.updated (the checkout token is the cart token orders refer to)
 //   orders/create               → order.created (checkout_token links it to the cart: recovery)
-//   fulfillments/create|update  → order.shipped (when it carries a tracking number)
+//   fulfillments/create|update  → order.shipped (when it carries a tracking number); with the carrier's
+//                                 shipment_status `delivered` → order.delivered, `failure` or
+//                                 `attempted_delivery` → order.delivery_problem
 import { type StoreEvent, storeEventSchema } from '../../commerce/store-event-schema.ts'
 
 export const SHOPIFY_TOPICS = [
@@ -21,6 +23,13 @@ const isObj = (value: unknown): value is Obj =>
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined
 const list = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isObj) : [])
+
+/** The carrier's shipment_status on a fulfillment that ends or troubles a delivery, as our event. */
+const DELIVERY_EVENTS: Record<string, 'order.delivered' | 'order.delivery_problem'> = {
+  delivered: 'order.delivered',
+  failure: 'order.delivery_problem',
+  attempted_delivery: 'order.delivery_problem',
+}
 
 /**
  * @example translateShopifyWebhook('orders/create', 'b54557e4-...', order) → { event: { type: 'order.created', ... } }
@@ -85,6 +94,29 @@ export function translateShopifyWebhook(
     }
     case 'fulfillments/create':
     case 'fulfillments/update': {
+      const shipmentStatus = str(payload.shipment_status)
+      const delivery =
+        shipmentStatus && Object.hasOwn(DELIVERY_EVENTS, shipmentStatus)
+          ? DELIVERY_EVENTS[shipmentStatus]
+          : undefined
+      if (delivery) {
+        const number = str(payload.name)?.replace(/\.\d+$/, '')
+        if (!number) return { ignored: 'fulfillment does not name its order' }
+        const trackingNumber =
+          str(payload.tracking_number) ??
+          (Array.isArray(payload.tracking_numbers) ? str(payload.tracking_numbers[0]) : undefined)
+        event = {
+          id: webhookId,
+          type: delivery,
+          order: {
+            number,
+            ...(trackingNumber ? { trackingNumber } : {}),
+            ...(str(payload.tracking_company) ? { carrier: str(payload.tracking_company) } : {}),
+            ...(str(payload.tracking_url) ? { trackingUrl: str(payload.tracking_url) } : {}),
+          },
+        }
+        break
+      }
       const trackingNumber =
         str(payload.tracking_number) ??
         (Array.isArray(payload.tracking_numbers) ? str(payload.tracking_numbers[0]) : undefined)

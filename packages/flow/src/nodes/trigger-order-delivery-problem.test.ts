@@ -1,0 +1,3 @@
+import { describeSettinglessTrigger } from './trigger-test-kit.ts'
+
+describeSettinglessTrigger('trigger-order-delivery-problem', { event: 'order.delivery_problem' }, ['order'])
