@@ -101,7 +101,7 @@ export const triggerOverlapSchema = z
   .object({
     flowId: z.uuid(),
     flowName: z.string(),
-    kind: z.enum(['keyword', 'any-message', 'event']),
+    kind: z.enum(['keyword', 'greeting', 'any-message', 'event']),
     words: z.array(z.string()),
     message: z.string(),
   })

@@ -75,4 +75,16 @@ describe('triggerOverlaps', () => {
       ]),
     ).toEqual([])
   })
+
+  it('warns when both flows start on a greeting, and names the new shipping events', () => {
+    const hello = flowDocument([node('t', 'trigger-message', { match: 'greeting' })], [])
+    const [greeting] = triggerOverlaps(hello, [{ flowId: 'w', name: 'Welcome', document: hello }])
+    expect(greeting).toMatchObject({ kind: 'greeting', flowName: 'Welcome' })
+    expect(greeting?.message).toContain('also starts when a shopper says hello')
+    const delivered = flowDocument([node('t', 'trigger-order-delivered', {})], [])
+    const [event] = triggerOverlaps(delivered, [
+      { flowId: 's', name: 'Shipping updates', document: delivered },
+    ])
+    expect(event?.message).toContain('when an order is delivered')
+  })
 })

@@ -16,8 +16,11 @@ export interface OtherLiveFlow {
 export interface TriggerOverlap {
   flowId: string
   flowName: string
-  /** keyword: both start on these words; any-message: both start on every message; event: both start on it. */
-  kind: 'keyword' | 'any-message' | 'event'
+  /**
+   * keyword: both start on these words; greeting: both start on a plain hello; any-message: both start on every
+   * message; event: both start on it.
+   */
+  kind: 'keyword' | 'greeting' | 'any-message' | 'event'
   /** The shared words as this flow spells them (keyword overlaps only). */
   words: string[]
   /** The overlap and what the runtime does about it, in plain words. */
@@ -28,6 +31,8 @@ const EVENT_WORDS: Record<string, string> = {
   'cart.abandoned': 'when a cart is abandoned',
   'order.created': 'when an order is placed',
   'order.shipped': 'when an order ships',
+  'order.delivered': 'when an order is delivered',
+  'order.delivery_problem': 'when a delivery fails',
 }
 
 function triggersOf(document: Pick<RawFlowDocument, 'nodes'>): TriggerSpec[] {
@@ -106,6 +111,19 @@ export function triggerOverlaps(
           `${name} also starts on ${listWords(words)}. A message with ${those} starts only one flow: ` +
           `the one published most recently, which is this one once you publish it, so ${name} stops ` +
           'starting on it. Use different words, or pause one of the flows.',
+      })
+    }
+    const greets = (t: TriggerSpec) => t.event === 'message.received' && t.match === 'greeting'
+    if (mine.some(greets) && theirs.some(greets)) {
+      overlaps.push({
+        flowId: other.flowId,
+        flowName: other.name,
+        kind: 'greeting',
+        words: [],
+        message:
+          `${name} also starts when a shopper says hello. A greeting starts only one flow: the one published ` +
+          `most recently, which is this one once you publish it, so ${name} stops greeting shoppers. Pause one ` +
+          'of the flows, or start one on keywords instead.',
       })
     }
     if (myAny && theirs.some((t) => t.event === 'message.received' && t.match === 'any')) {
