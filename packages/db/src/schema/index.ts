@@ -8,7 +8,13 @@ import type {
   UsersTable,
 } from './accounts.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
-import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
+import type {
+  CartEpisodesTable,
+  CartsTable,
+  MessageLinksTable,
+  OrdersTable,
+  ProductsTable,
+} from './commerce.ts'
 import type {
   ContactIdentitiesTable,
   ContactsTable,
@@ -54,6 +60,8 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  cart_episodes: CartEpisodesTable
+  message_links: MessageLinksTable
 }
 
 export type TableName = keyof Database
