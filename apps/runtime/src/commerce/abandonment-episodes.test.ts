@@ -55,7 +55,12 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     t = await createTestDeps(kind, {
       channels: { webchat },
       random: () => chance,
-      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://parley.test' }),
+      config: loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PUBLIC_URL: 'https://parley.test',
+        RATE_LIMIT_LINK_CLICKS_PER_IP_PER_MINUTE: '8',
+      }),
     })
     app = createApp(t.deps)
   }, 60_000)
@@ -169,6 +174,40 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     expect(abandoned[0]!.first_message_at).toEqual(abandoned[0]!.last_message_at)
     expect(abandoned[0]!.flow_id).not.toBeNull()
 
+    // The reminder's links went out as redirects (text and product card), recorded for the episode.
+    const sent = s.sentTo()[0]!.payload.message
+    const cartUrl = `https://shop.example/cart/${s.token}`
+    expect(sent.text).not.toContain(cartUrl)
+    const [redirect] = /https:\/\/parley\.test\/r\/[A-Za-z0-9_-]{22}/.exec(sent.text) ?? []
+    expect(redirect).toBeDefined()
+    expect(sent.product?.url).toMatch(/^https:\/\/parley\.test\/r\//)
+    const links = await t.deps.db
+      .selectFrom('message_links')
+      .selectAll()
+      .where('merchant_id', '=', s.merchant.merchantId)
+      .execute()
+    expect(links).toHaveLength(2)
+    expect(links.every((l) => l.episode_id === abandoned[0]!.id)).toBe(true)
+    // The transcript shows what the shopper got.
+    const transcript = await t.deps.db
+      .selectFrom('messages')
+      .select('body')
+      .where('id', '=', links[0]!.message_id)
+      .executeTakeFirstOrThrow()
+    expect((transcript.body as { text: string }).text).toBe(sent.text)
+
+    // The shopper comes back through the link: the click is counted and forwarded.
+    const click = await app.request(new URL(redirect!).pathname)
+    expect(click.status).toBe(302)
+    expect(click.headers.get('location')).toBe(cartUrl)
+    const clicked = await t.deps.db
+      .selectFrom('message_links')
+      .selectAll()
+      .where('id', '=', new URL(redirect!).pathname.slice(3))
+      .executeTakeFirstOrThrow()
+    expect(clicked).toMatchObject({ clicks: 1, target_url: cartUrl })
+    expect(clicked.first_clicked_at).not.toBeNull()
+
     // Shipping address added at checkout: Shopify's checkouts/update arrives as a cart update of the same token.
     await advance(s.owner, 10 * MINUTE)
     await s.cart(110)
@@ -190,6 +229,19 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     })
     expect(credited(episode!)).toBe(true)
     expect(episode!.ordered_at!.getTime() - episode!.last_message_at!.getTime()).toBe(15 * MINUTE)
+  })
+
+  it('an unknown or malformed link id is a plain 404 page; clicks are limited per address', async () => {
+    for (const path of ['/r/AAAAAAAAAAAAAAAAAAAAAA', '/r/short', '/r/%3Cscript%3E']) {
+      const res = await app.request(path)
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toMatch(/text\/html/)
+      expect(await res.text()).toContain('Link not found')
+    }
+    let status = 0
+    for (let i = 0; i < 10 && status !== 429; i++)
+      status = (await app.request('/r/BBBBBBBBBBBBBBBBBBBBBB')).status
+    expect(status).toBe(429)
   })
 
   it('an order after the attribution window: ordered after the window, not credited', async () => {
