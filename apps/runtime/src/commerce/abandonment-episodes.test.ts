@@ -7,6 +7,7 @@ import type { CreatedApiKey, FlowDetail } from '@parley/api'
 import type { CartEpisode } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RecoveryReport } from '../analytics/recovery-report.ts'
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { cartUpdated, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
@@ -141,6 +142,12 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     await advanceDevClock(t.deps, ms)
   }
 
+  const report = async (owner: SignedIn) => {
+    const res = await app.request('/api/analytics/recovery', { headers: owner.read })
+    expect(res.status).toBe(200)
+    return (await res.json()) as RecoveryReport
+  }
+
   const credited = (e: CartEpisode) => e.status === 'recovered' && !e.holdout
 
   it('an order 36 min after abandonment, before any message: shown as without messages, not credited', async () => {
@@ -161,6 +168,11 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     // The order ended it: no reminder goes out at +1 h.
     await advance(s.owner, 2 * HOUR)
     expect(s.sentTo()).toHaveLength(0)
+    expect(await report(s.owner)).toMatchObject({
+      cartsAbandoned: 1,
+      cartsRecovered: 0,
+      recoveredRevenue: [],
+    })
   })
 
   it('reminder at +1 h, shopper back with checkouts/update, then the order: credited with its 110 USD', async () => {
@@ -229,6 +241,11 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     })
     expect(credited(episode!)).toBe(true)
     expect(episode!.ordered_at!.getTime() - episode!.last_message_at!.getTime()).toBe(15 * MINUTE)
+    expect(await report(s.owner)).toMatchObject({
+      cartsAbandoned: 1,
+      cartsRecovered: 1,
+      recoveredRevenue: [{ currency: 'USD', amount: 110 }],
+    })
   })
 
   it('an unknown or malformed link id is a plain 404 page; clicks are limited per address', async () => {
