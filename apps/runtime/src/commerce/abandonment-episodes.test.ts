@@ -64,7 +64,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
       }),
     })
     app = createApp(t.deps)
-  }, 60_000)
+  })
   afterAll(() => t.close())
 
   let n = 0
