@@ -37,6 +37,8 @@ const everyTable = {
   conversation_reads: true,
   canned_replies: true,
   webchat_photos: true,
+  cart_episodes: true,
+  message_links: true,
 } as const satisfies Record<TableName, true>
 
 /**

@@ -11,7 +11,7 @@ import {
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { apiFieldErrors, errorAt, type FieldErrors, zodFieldErrors } from './field-errors.ts'
-import { Field, FieldMessage } from './rules-form.tsx'
+import { Field, FieldMessage } from './settings-field.tsx'
 
 const dayNames: Record<Weekday, string> = {
   mon: 'Mon',

@@ -14,9 +14,11 @@ import {
   type Weekday,
   weekdaySchema,
 } from '@parley/api'
-import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useState } from 'react'
+import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { apiFieldErrors, errorAt, type FieldErrors, zodFieldErrors } from './field-errors.ts'
+import { MeasuringResults } from './measuring-results.tsx'
+import { Field, FieldMessage } from './settings-field.tsx'
 
 const dayNames: Record<Weekday, string> = {
   mon: 'Mon',
@@ -320,6 +322,8 @@ export function RulesForm() {
 
       <TemplateCosts loaded={loaded} draft={draft} change={change} errors={errors} />
 
+      <MeasuringResults defaults={loaded.defaults} draft={draft} change={change} errors={errors} />
+
       <div className="settings-actions">
         <button type="submit" className="button primary" disabled={status?.kind === 'saving'}>
           Save settings
@@ -332,38 +336,6 @@ export function RulesForm() {
       </div>
     </form>
   )
-}
-
-export function Field({
-  label,
-  hint,
-  error,
-  children,
-}: {
-  label: string
-  hint?: ReactNode
-  error?: string | undefined
-  children(id: string): ReactNode
-}) {
-  const id = useId()
-  return (
-    <div className="field">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      {children(id)}
-      <FieldMessage error={error} />
-      {hint ? <p className="field-hint">{hint}</p> : null}
-    </div>
-  )
-}
-
-export function FieldMessage({ error }: { error: string | undefined }) {
-  return error ? (
-    <p className="field-error" role="alert">
-      {error}
-    </p>
-  ) : null
 }
 
 interface GroupProps {

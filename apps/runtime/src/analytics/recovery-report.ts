@@ -1,14 +1,18 @@
 // The cart-recovery report (the product brief's numbers): carts abandoned, messages sent, carts recovered,
 // recovery rate, recovered revenue, template cost and skipped sends by reason, for one merchant and period.
+// Abandoned and recovered count abandonment episodes (commerce/abandonment-episodes.ts) that began in the period;
+// recovered = credited to Parley (README "How recovery is counted"): status recovered, not in the holdout.
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
 
 export interface RecoveryReport {
   from: string
   to: string
+  /** Abandonment episodes that began in the period (a cart abandoned twice counts twice). */
   cartsAbandoned: number
   /** Bot messages of cart-recovery runs that reached the provider. */
   messagesSent: number
+  /** Episodes credited to Parley: ordered after a recovery message, within the attribution window. */
   cartsRecovered: number
   /** cartsRecovered / cartsAbandoned, 0–1 (0 when nothing was abandoned). */
   recoveryRate: number
@@ -32,29 +36,25 @@ export async function recoveryReport(
   const { from, to } = period
   const [carts, revenue, sent, cost, skipped] = await Promise.all([
     db
-      .selectFrom('carts')
+      .selectFrom('cart_episodes')
       .select([
         (eb) => eb.fn.countAll<number>().as('abandoned'),
-        sql<number>`count(*) filter (where status = 'recovered')`.as('recovered'),
+        sql<number>`count(*) filter (where status = 'recovered' and not holdout)`.as('recovered'),
       ])
       .where('merchant_id', '=', merchantId)
       .where('abandoned_at', '>=', from)
       .where('abandoned_at', '<', to)
       .executeTakeFirstOrThrow(),
     db
-      .selectFrom('carts')
-      .innerJoin('orders', (join) =>
-        join
-          .onRef('orders.merchant_id', '=', 'carts.merchant_id')
-          .onRef('orders.id', '=', 'carts.recovered_order_id'),
-      )
-      .select(['orders.currency', sql<string>`sum(orders.total)`.as('amount')])
-      .where('carts.merchant_id', '=', merchantId)
-      .where('carts.status', '=', 'recovered')
-      .where('carts.abandoned_at', '>=', from)
-      .where('carts.abandoned_at', '<', to)
-      .groupBy('orders.currency')
-      .orderBy('orders.currency')
+      .selectFrom('cart_episodes')
+      .select(['order_currency as currency', sql<string>`sum(order_total)`.as('amount')])
+      .where('merchant_id', '=', merchantId)
+      .where('status', '=', 'recovered')
+      .where('holdout', '=', false)
+      .where('abandoned_at', '>=', from)
+      .where('abandoned_at', '<', to)
+      .groupBy('order_currency')
+      .orderBy('order_currency')
       .execute(),
     db
       .selectFrom('messages')
@@ -100,7 +100,7 @@ export async function recoveryReport(
     messagesSent: Number(sent.n),
     cartsRecovered: recovered,
     recoveryRate: abandoned === 0 ? 0 : recovered / abandoned,
-    recoveredRevenue: revenue.map((r) => ({ currency: r.currency, amount: Number(r.amount) })),
+    recoveredRevenue: revenue.map((r) => ({ currency: r.currency ?? 'USD', amount: Number(r.amount) })),
     templateCost: cost.map((r) => ({ currency: r.cost_currency ?? 'USD', amount: Number(r.amount) })),
     skippedSends: Object.fromEntries(skipped.map((r) => [r.skip_reason ?? 'unknown', Number(r.n)])),
   }

@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS = {
   },
   templates: { currency: 'USD', prices: listPrices('USD'), monthlyBudget: null },
   returnWindowDays: 30,
+  measurement: { holdoutPercent: 10, attributionWindowDays: 7 },
 } as const satisfies Settings
 
 const minuteToClock = (minute: number) =>
@@ -85,6 +86,10 @@ export function settingsOf(merchant: Merchant): Settings {
         merchant.monthly_template_budget === null ? null : Number(merchant.monthly_template_budget),
     },
     returnWindowDays: merchant.return_window_days,
+    measurement: {
+      holdoutPercent: merchant.holdout_percent,
+      attributionWindowDays: merchant.attribution_window_days,
+    },
   }
 }
 
@@ -113,5 +118,11 @@ export function merchantUpdateOf(settings: Settings): MerchantUpdate {
     template_prices: samePrices(templates.prices, listPrices(templates.currency)) ? null : templates.prices,
     monthly_template_budget: templates.monthlyBudget,
     return_window_days: settings.returnWindowDays,
+    ...(settings.measurement
+      ? {
+          holdout_percent: settings.measurement.holdoutPercent,
+          attribution_window_days: settings.measurement.attributionWindowDays,
+        }
+      : {}),
   }
 }

@@ -14,6 +14,7 @@ import * as catalogueSearch from './202611300605_catalogue_search.ts'
 import * as handoff from './202611300610_handoff.ts'
 import * as inbox from './202611300615_inbox.ts'
 import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
+import * as attribution from './202611300625_attribution.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
 import * as returns from './202611300640_returns.ts'
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '202611300610_handoff': handoff,
   '202611300615_inbox': inbox,
   '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
+  '202611300625_attribution': attribution,
   '202611300635_flow_pause': flowPause,
   '202611300640_returns': returns,
 }

@@ -8,7 +8,13 @@ import type {
   UsersTable,
 } from './accounts.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
-import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
+import type {
+  CartEpisodesTable,
+  CartsTable,
+  MessageLinksTable,
+  OrdersTable,
+  ProductsTable,
+} from './commerce.ts'
 import type {
   ContactIdentitiesTable,
   ContactsTable,
@@ -61,6 +67,8 @@ export interface Database {
   conversation_reads: ConversationReadsTable
   canned_replies: CannedRepliesTable
   webchat_photos: WebchatPhotosTable
+  cart_episodes: CartEpisodesTable
+  message_links: MessageLinksTable
 }
 
 export type TableName = keyof Database
