@@ -7,6 +7,7 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
+import type { AnalyticsHourlyTable } from './analytics.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
 import type {
@@ -54,11 +55,13 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  analytics_hourly: AnalyticsHourlyTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
+export * from './analytics.ts'
 export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'
