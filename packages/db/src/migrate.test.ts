@@ -33,6 +33,8 @@ const everyTable = {
   product_variants: true,
   catalogue_imports: true,
   catalogue_import_chunks: true,
+  cart_episodes: true,
+  message_links: true,
 } as const satisfies Record<TableName, true>
 
 /**

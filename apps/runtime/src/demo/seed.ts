@@ -124,6 +124,8 @@ export async function seedDemo(db: Kysely<Database>, options: SeedDemoOptions = 
         // Marketing sends wait out the night (21:00–08:00 in the shopper's zone), as a careful store sets it.
         quiet_hours_start_minute: 21 * 60,
         quiet_hours_end_minute: 8 * 60,
+        // The demo shows every abandoned cart being worked; a control group would hide half the story.
+        holdout_percent: 0,
       })
       .returning('id')
       .executeTakeFirstOrThrow()

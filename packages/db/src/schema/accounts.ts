@@ -29,6 +29,10 @@ export interface MerchantsTable {
   /** The merchant's own price per template category in budget_currency; null = Meta's list price. */
   template_prices: ColumnType<TemplatePrices | null, TemplatePrices | null | undefined, TemplatePrices | null>
   /** Opening hours in the store's zone; null = none set. */
+  /** Percent (0–50) of abandoned carts drawn into the control group that gets no recovery messages. */
+  holdout_percent: Generated<number>
+  /** An order this many days (1–30) after the last recovery message still counts as recovered by Parley. */
+  attribution_window_days: Generated<number>
   business_hours: ColumnType<
     BusinessHoursRow | null,
     BusinessHoursRow | null | undefined,

@@ -105,6 +105,56 @@ export interface ProductImage {
   alt: string | null
 }
 
+/**
+ * How an abandonment episode ended (README "How recovery is counted"): `recovered` = ordered after ≥ 1 recovery
+ * message and within the attribution window after the last one (credited unless holdout); the other endings are
+ * shown, never credited.
+ */
+export type EpisodeStatus =
+  | 'open'
+  | 'recovered'
+  | 'ordered_without_messages'
+  | 'ordered_after_window'
+  | 'expired'
+
+/** One abandonment of a cart, from the moment it was abandoned until it is ordered or expires (30 days). */
+export interface CartEpisodesTable {
+  merchant_id: string
+  id: Id
+  cart_id: string
+  contact_id: string | null
+  abandoned_at: Timestamp
+  /** abandoned_at + 30 days: an open episode past it is expired by the sweep. */
+  expires_at: Timestamp
+  /** Drawn at random when the episode opens, before any message: the control group gets no recovery messages. */
+  holdout: boolean
+  messages_sent: Generated<number>
+  first_message_at: NullableTimestamp
+  last_message_at: NullableTimestamp
+  status: ColumnType<EpisodeStatus, EpisodeStatus | undefined, EpisodeStatus>
+  order_id: string | null
+  ordered_at: NullableTimestamp
+  order_total: NullableNumeric
+  order_currency: string | null
+  /** The flow whose run sent the first recovery message. */
+  flow_id: string | null
+  created_at: DefaultTimestamp
+}
+
+/** One link in a sent message, served as `/r/<id>`: the click is counted, then the shopper is forwarded. */
+export interface MessageLinksTable {
+  /** Random, url-safe, no personal data. */
+  id: string
+  merchant_id: string
+  message_id: string
+  episode_id: string | null
+  target_url: string
+  clicks: Generated<number>
+  first_clicked_at: NullableTimestamp
+  last_clicked_at: NullableTimestamp
+  created_at: DefaultTimestamp
+}
+
 export type Cart = Selectable<CartsTable>
 export type NewCart = Insertable<CartsTable>
 export type CartUpdate = Updateable<CartsTable>
@@ -114,3 +164,8 @@ export type OrderUpdate = Updateable<OrdersTable>
 export type Product = Selectable<ProductsTable>
 export type NewProduct = Insertable<ProductsTable>
 export type ProductUpdate = Updateable<ProductsTable>
+export type CartEpisode = Selectable<CartEpisodesTable>
+export type NewCartEpisode = Insertable<CartEpisodesTable>
+export type CartEpisodeUpdate = Updateable<CartEpisodesTable>
+export type MessageLink = Selectable<MessageLinksTable>
+export type NewMessageLink = Insertable<MessageLinksTable>

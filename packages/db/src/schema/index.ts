@@ -9,7 +9,13 @@ import type {
 } from './accounts.ts'
 import type { AnalyticsHourlyTable } from './analytics.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
-import type { CartsTable, OrdersTable, ProductsTable } from './commerce.ts'
+import type {
+  CartEpisodesTable,
+  CartsTable,
+  MessageLinksTable,
+  OrdersTable,
+  ProductsTable,
+} from './commerce.ts'
 import type {
   ContactIdentitiesTable,
   ContactsTable,
@@ -55,6 +61,8 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  cart_episodes: CartEpisodesTable
+  message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
 }
 
