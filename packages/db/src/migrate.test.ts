@@ -12,6 +12,7 @@ const everyTable = {
   sessions: true,
   api_keys: true,
   invites: true,
+  escalation_queues: true,
   channels: true,
   contacts: true,
   contact_identities: true,

@@ -10,6 +10,7 @@ import * as providerContracts from './202611300225_provider_contracts.ts'
 import * as merchantSettings from './202611300230_merchant_settings.ts'
 import * as teamInvites from './202611300231_team_invites.ts'
 import * as catalogue from './202611300235_catalogue.ts'
+import * as handoff from './202611300610_handoff.ts'
 import * as attribution from './202611300625_attribution.ts'
 import * as analyticsRollup from './202611300630_analytics_rollup.ts'
 
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '202611300230_merchant_settings': merchantSettings,
   '202611300231_team_invites': teamInvites,
   '202611300235_catalogue': catalogue,
+  '202611300610_handoff': handoff,
   '202611300625_attribution': attribution,
   '202611300630_analytics_rollup': analyticsRollup,
 }

@@ -58,9 +58,41 @@ export interface ConversationsTable {
   last_inbound_at: NullableTimestamp
   last_message_at: NullableTimestamp
   resolved_at: NullableTimestamp
+  /** The first staff reply after the escalation: time to first human reply = this − escalated_at. */
+  first_staff_reply_at: NullableTimestamp
+  /** When nobody claimed the escalation within its queue's timeout, the fallback went out and the bot took it back. */
+  unclaimed_at: NullableTimestamp
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
 }
+
+/**
+ * A merchant's escalation queue: what the shopper is told when a chat is handed to it, and what happens when
+ * nobody takes it. Text may use {{reply_time}} (inside business hours) and {{opens_at}} (outside).
+ */
+export interface EscalationQueuesTable {
+  merchant_id: string
+  key: string
+  name: string
+  position: Generated<number>
+  /** Null = the store's business hours (merchants.business_hours). */
+  business_hours: ColumnType<
+    QueueBusinessHoursRow | null,
+    QueueBusinessHoursRow | null | undefined,
+    QueueBusinessHoursRow | null
+  >
+  /** The reply time promised inside business hours. */
+  reply_within_minutes: number
+  acknowledgement: string
+  acknowledgement_closed: string
+  unclaimed_timeout_minutes: number
+  fallback_message: string
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+export type QueueBusinessHoursRow = { days: string[]; open: string; close: string }
+export type EscalationQueue = Selectable<EscalationQueuesTable>
+export type NewEscalationQueue = Insertable<EscalationQueuesTable>
 
 export type MessageDirection = 'in' | 'out'
 export type MessageAuthor = 'shopper' | 'bot' | 'staff' | 'system'

@@ -20,6 +20,7 @@ import type {
   ContactIdentitiesTable,
   ContactsTable,
   ConversationsTable,
+  EscalationQueuesTable,
   MessagesTable,
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
@@ -61,6 +62,7 @@ export interface Database {
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
   catalogue_import_chunks: CatalogueImportChunksTable
+  escalation_queues: EscalationQueuesTable
   cart_episodes: CartEpisodesTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable

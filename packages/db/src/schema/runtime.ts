@@ -54,7 +54,8 @@ export interface TimersTable {
   created_at: DefaultTimestamp
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown'
+/** `held`: a marketing send waiting while staff have the conversation; hand-back releases or ends it. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown' | 'held'
 
 /**
  * A send to perform after commit. pending → sending (lease) → sent | failed | unknown. `unknown` means the
