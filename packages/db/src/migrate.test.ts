@@ -36,6 +36,7 @@ const everyTable = {
   catalogue_import_chunks: true,
   cart_episodes: true,
   message_links: true,
+  analytics_hourly: true,
 } as const satisfies Record<TableName, true>
 
 /**
