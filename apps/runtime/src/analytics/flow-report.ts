@@ -65,7 +65,11 @@ export async function flowReport(
       .execute(),
     db
       .selectFrom('runs')
-      .select(['flow_version_id', sql<string>`coalesce(outcome, status)`.as('outcome'), sql<string>`count(*)`.as('n')])
+      .select([
+        'flow_version_id',
+        sql<string>`coalesce(outcome, status)`.as('outcome'),
+        sql<string>`count(*)`.as('n'),
+      ])
       .where('merchant_id', '=', merchantId)
       .where('ended_at', '>=', period.start)
       .where('ended_at', '<', period.end)
@@ -152,7 +156,9 @@ export async function flowReport(
     })),
     edges: edges.map((e) => {
       const continued =
-        (incoming.get(e.target) ?? 0) > 1 ? (both.get(`${e.source}>${e.target}`) ?? 0) : (reached.get(e.target) ?? 0)
+        (incoming.get(e.target) ?? 0) > 1
+          ? (both.get(`${e.source}>${e.target}`) ?? 0)
+          : (reached.get(e.target) ?? 0)
       return {
         edgeId: e.id,
         source: e.source,

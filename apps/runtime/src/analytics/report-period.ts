@@ -2,8 +2,8 @@
 // end at, and the same number of days just before (the comparison).
 import type { ReportPeriod, ReportPeriodQuery } from '@parley/api'
 import { sql } from 'kysely'
-import { badRequest } from '../http/errors.ts'
 import type { Db } from '../engine/step-transaction.ts'
+import { badRequest } from '../http/errors.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 /** Longer ranges would be slow and unreadable as a chart. */
@@ -18,9 +18,12 @@ export interface ResolvedPeriod extends ReportPeriod {
 
 /** The calendar date of `instant` in `timeZone`, 'YYYY-MM-DD'. */
 export function dateIn(instant: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  )
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant)
 }
 
 /** 'YYYY-MM-DD' plus `days` (calendar arithmetic, no zone involved). */

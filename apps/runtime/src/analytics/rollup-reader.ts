@@ -35,7 +35,14 @@ export async function readRollup(
     .where('metric', 'in', [...metrics])
     .where('hour', '>=', period.start)
     .where('hour', '<', period.end)
-  if (options.dimPrefix) query = query.where('dim', 'like', `${options.dimPrefix.replace(/[%_\\]/g, '\\$&')}%`)
+  if (options.dimPrefix)
+    query = query.where('dim', 'like', `${options.dimPrefix.replace(/[%_\\]/g, '\\$&')}%`)
   const rows = await query.groupBy(['day', 'metric', 'dim']).execute()
-  return rows.map((r) => ({ day: r.day, metric: r.metric, dim: r.dim, n: Number(r.n), amount: Number(r.amount) }))
+  return rows.map((r) => ({
+    day: r.day,
+    metric: r.metric,
+    dim: r.dim,
+    n: Number(r.n),
+    amount: Number(r.amount),
+  }))
 }
