@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import {
+  changeWords,
+  formatDuration,
+  formatMoneyList,
+  liftSentence,
+  presetRange,
+  skipReasonWords,
+} from './analytics-words.ts'
+
+describe('analytics words', () => {
+  it('turns presets into date ranges ending today', () => {
+    expect(presetRange('7d', '2026-01-10')).toEqual({ from: '2026-01-04', to: '2026-01-10' })
+    expect(presetRange('90d', '2026-03-31')).toEqual({ from: '2026-01-01', to: '2026-03-31' })
+    expect(presetRange('month', '2026-03-15')).toEqual({ from: '2026-03-01', to: '2026-03-15' })
+    expect(presetRange('last-month', '2026-03-15')).toEqual({ from: '2026-02-01', to: '2026-02-28' })
+    expect(presetRange('last-month', '2026-01-15')).toEqual({ from: '2025-12-01', to: '2025-12-31' })
+  })
+
+  it('says how a number moved against the previous period', () => {
+    expect(changeWords(125, 100, 30)).toBe('+25 % vs previous 30 days')
+    expect(changeWords(50, 100, 7)).toBe('−50 % vs previous 7 days')
+    expect(changeWords(3, 0, 7)).toBe('new vs previous 7 days')
+    expect(changeWords(0, 0, 7)).toBeNull()
+  })
+
+  it('keeps currencies apart', () => {
+    expect(
+      formatMoneyList([
+        { currency: 'EUR', amount: 80 },
+        { currency: 'USD', amount: 110 },
+      ]),
+    ).toBe('€80.00 + $110.00')
+    expect(formatMoneyList([])).toBe('—')
+  })
+
+  it('puts the lift into words, or says it is too early', () => {
+    const groups = {
+      messagedGroup: { carts: 900, ordered: 200, rate: 0.22 },
+      controlGroup: { carts: 100, ordered: 16, rate: 0.16 },
+    }
+    expect(
+      liftSentence({
+        ...groups,
+        incremental: { rate: 0.062, rateLow: 0.021, rateHigh: 0.103, revenue: [] },
+        note: null,
+      }),
+    ).toBe('Parley recovered 6.2 % more carts than the control group (95 % interval 2.1–10.3 %).')
+    expect(
+      liftSentence({
+        ...groups,
+        incremental: { rate: 0.01, rateLow: -0.02, rateHigh: 0.04, revenue: [] },
+        note: null,
+      }),
+    ).toBe('No clear difference from the control group yet: +1.0 % (95 % interval -2.0–4.0 %).')
+    expect(liftSentence({ ...groups, incremental: null, note: 'Too few carts to tell yet.' })).toBe(
+      'Too few carts to tell yet.',
+    )
+  })
+
+  it('writes durations and skip reasons in plain words', () => {
+    expect(formatDuration(42)).toBe('42 s')
+    expect(formatDuration(720)).toBe('12 min')
+    expect(formatDuration(5400)).toBe('1.5 h')
+    expect(formatDuration(null)).toBe('—')
+    expect(skipReasonWords('frequency_cap').heading).toBe('Message limit reached')
+    expect(skipReasonWords('frequency_cap').detail).toMatch(/^the shopper already got/)
+    expect(skipReasonWords('something_new')).toEqual({ heading: 'Other reasons', detail: null })
+  })
+})
