@@ -3,6 +3,7 @@ import {
   changeWords,
   formatDuration,
   formatMoneyList,
+  keyNumberWords,
   liftSentence,
   presetRange,
   skipReasonWords,
@@ -66,5 +67,20 @@ describe('analytics words', () => {
     expect(skipReasonWords('frequency_cap').heading).toBe('Message limit reached')
     expect(skipReasonWords('frequency_cap').detail).toMatch(/^the shopper already got/)
     expect(skipReasonWords('something_new')).toEqual({ heading: 'Other reasons', detail: null })
+  })
+
+  it("words each live flow's key number", () => {
+    const base = {
+      flowId: '00000000-0000-4000-8000-000000000001',
+      recovered: 0,
+      revenue: [],
+      runsFinished: 0,
+    }
+    expect(
+      keyNumberWords({ ...base, kind: 'revenue', recovered: 1, revenue: [{ currency: 'USD', amount: 110 }] }),
+    ).toBe('$110.00 recovered · 1 cart')
+    expect(keyNumberWords({ ...base, kind: 'revenue' })).toBe('No carts recovered yet')
+    expect(keyNumberWords({ ...base, kind: 'runs', runsFinished: 12 })).toBe('12 conversations finished')
+    expect(keyNumberWords(undefined)).toBe('—')
   })
 })

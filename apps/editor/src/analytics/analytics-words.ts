@@ -1,6 +1,6 @@
 // The Analytics screen's words and numbers: date presets, money, rates, changes against the previous period, the
 // holdout lift as a sentence, durations and skipped-send reasons in plain language.
-import type { Money, RecoveryLift } from '@parley/api'
+import type { FlowKeyNumbers, Money, RecoveryLift } from '@parley/api'
 import { describeSkip, type SkipReason } from '@parley/flow'
 
 export type PresetId = '7d' | '30d' | '90d' | 'month' | 'last-month'
@@ -112,4 +112,14 @@ export function dayLabel(date: string): string {
   return new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
     Date.parse(`${date}T00:00:00Z`),
   )
+}
+
+/** A live flow's key number for the flows list: "$110.00 recovered · 1 cart" or "12 conversations finished". */
+export function keyNumberWords(n: FlowKeyNumbers['flows'][number] | undefined): string {
+  if (!n) return '—'
+  if (n.kind === 'revenue') {
+    if (n.recovered === 0) return 'No carts recovered yet'
+    return `${formatMoneyList(n.revenue)} recovered · ${formatCount(n.recovered)} ${n.recovered === 1 ? 'cart' : 'carts'}`
+  }
+  return `${formatCount(n.runsFinished)} ${n.runsFinished === 1 ? 'conversation' : 'conversations'} finished`
 }
