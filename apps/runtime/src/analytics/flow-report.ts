@@ -93,7 +93,9 @@ export async function flowReport(
       .where('status', '=', 'active')
       .groupBy(sql`snapshot->>'value'`)
       .execute(),
-    readRollup(db, merchantId, period, ['node.reached', 'step.sent'], { dimPrefix: `${selected.id} ` }),
+    readRollup(db, merchantId, period, ['node.reached', 'step.sent', 'edge.taken'], {
+      dimPrefix: `${selected.id} `,
+    }),
     db
       .selectFrom('flow_versions')
       .select('document')
@@ -104,35 +106,18 @@ export async function flowReport(
 
   const reached = new Map<string, number>()
   const sent = new Map<string, number>()
+  /** Moves from one step to the next, keyed 'source>target'. */
+  const taken = new Map<string, number>()
   for (const row of rollup) {
-    const nodeId = row.dim.slice(selected.id.length + 1)
-    const into = row.metric === 'node.reached' ? reached : sent
-    into.set(nodeId, (into.get(nodeId) ?? 0) + row.n)
+    const key = row.dim.slice(selected.id.length + 1)
+    const into = row.metric === 'node.reached' ? reached : row.metric === 'step.sent' ? sent : taken
+    into.set(key, (into.get(key) ?? 0) + row.n)
   }
   const waitingAt = new Map(waiting.filter((w) => w.node_id).map((w) => [w.node_id as string, Number(w.n)]))
   const edges = edgesOf(document.document)
   const nodeIds = new Set<string>()
   for (const node of (document.document as { nodes?: { id?: unknown }[] }).nodes ?? [])
     if (typeof node?.id === 'string') nodeIds.add(node.id)
-
-  // Into a step with one way in, every run that reached it came along that edge; where ways merge, count the
-  // runs that reached both ends (a run's visits within one step share a timestamp, so order cannot tell).
-  const incoming = new Map<string, number>()
-  for (const e of edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1)
-  const merging = edges.filter((e) => (incoming.get(e.target) ?? 0) > 1)
-  const both = new Map<string, number>()
-  if (merging.length > 0) {
-    const rows = await sql<{ source: string; target: string; n: string }>`
-      with pairs as (select * from jsonb_to_recordset(${JSON.stringify(merging)}::jsonb) as p(source text, target text))
-      select p.source, p.target, count(distinct s.run_id) as n
-      from pairs p
-      join node_visits s on s.merchant_id = ${merchantId} and s.flow_version_id = ${selected.id}
-        and s.node_id = p.source and s.at >= ${period.start} and s.at < ${period.end}
-      join node_visits t on t.merchant_id = s.merchant_id and t.run_id = s.run_id and t.node_id = p.target
-        and t.at >= s.at
-      group by p.source, p.target`.execute(db)
-    for (const r of rows.rows) both.set(`${r.source}>${r.target}`, Number(r.n))
-  }
 
   const startedBy = new Map(started.map((r) => [r.flow_version_id, Number(r.n)]))
   const activeBy = new Map(active.map((r) => [r.flow_version_id, Number(r.n)]))
@@ -155,10 +140,8 @@ export async function flowReport(
       messagesSent: sent.get(nodeId) ?? 0,
     })),
     edges: edges.map((e) => {
-      const continued =
-        (incoming.get(e.target) ?? 0) > 1
-          ? (both.get(`${e.source}>${e.target}`) ?? 0)
-          : (reached.get(e.target) ?? 0)
+      // Two edges between the same pair of steps (two buttons leading to one step) share the count.
+      const continued = taken.get(`${e.source}>${e.target}`) ?? 0
       return {
         edgeId: e.id,
         source: e.source,

@@ -47,14 +47,21 @@ function clickFacts(table: string, sign: number): string {
     from ${table} where first_clicked_at is not null and episode_id is not null`
 }
 
-// The first time a run enters a node (a loop back into it is not a second run reaching it).
-const firstVisits = `select n.merchant_id, date_trunc('hour', n.at) as hour, 'node.reached' as metric,
+// The first time a run enters a node (a loop back into it is not a second run reaching it), and every move along
+// an edge: the run's visit just before this one (by `seq`, insertion order: a step's visits share a timestamp).
+const visitFacts = `select n.merchant_id, date_trunc('hour', n.at) as hour, 'node.reached' as metric,
     n.flow_version_id::text || ' ' || n.node_id as dim, 1::bigint as n, 0::numeric as amount
   from (select distinct on (merchant_id, run_id, node_id) * from new_rows
-    order by merchant_id, run_id, node_id, at) n
+    order by merchant_id, run_id, node_id, seq) n
   where not exists (select 1 from node_visits v
-    where v.merchant_id = n.merchant_id and v.run_id = n.run_id and v.node_id = n.node_id
-      and not exists (select 1 from new_rows x where x.id = v.id))`
+    where v.merchant_id = n.merchant_id and v.run_id = n.run_id and v.node_id = n.node_id and v.seq < n.seq)
+  union all
+  select n.merchant_id, date_trunc('hour', n.at), 'edge.taken', n.flow_version_id::text || ' ' || p.node_id || '>' || n.node_id,
+    1::bigint, 0::numeric
+  from new_rows n
+  cross join lateral (select v.node_id from node_visits v
+    where v.merchant_id = n.merchant_id and v.run_id = n.run_id and v.seq < n.seq
+    order by v.seq desc limit 1) p`
 
 /** Sums the facts per bucket and adds them, in key order so concurrent writers lock rows in the same order. */
 function upsert(facts: string): string {
@@ -89,6 +96,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   const statements = [
+    // Insertion order of a run's visits (the engine writes a step's visits in the order they were entered).
+    'alter table node_visits add column seq bigint generated always as identity',
+    'create index node_visits_run_seq_idx on node_visits (merchant_id, run_id, seq)',
     triggerFunction(
       'analytics_messages_inserted',
       upsert(`${messageFacts('new_rows', 1)} union all ${replies}`),
@@ -102,7 +112,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       'analytics_links_updated',
       upsert(`${clickFacts('new_rows', 1)} union all ${clickFacts('old_rows', -1)}`),
     ),
-    triggerFunction('analytics_visits_inserted', upsert(firstVisits)),
+    triggerFunction('analytics_visits_inserted', upsert(visitFacts)),
     // Deletes (a shopper's erasure) keep the counts: they are history, not personal data.
     `create trigger analytics_messages_inserted after insert on messages
       referencing new table as new_rows for each statement execute function analytics_messages_inserted()`,
@@ -123,7 +133,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     `insert into analytics_hourly (merchant_id, hour, metric, dim, n, amount)
       select merchant_id, date_trunc('hour', at), 'node.reached', flow_version_id::text || ' ' || node_id, count(*), 0
       from (select distinct on (merchant_id, run_id, node_id) * from node_visits
-        order by merchant_id, run_id, node_id, at) v
+        order by merchant_id, run_id, node_id, seq) v
+      group by 1, 2, 3, 4`,
+    `insert into analytics_hourly (merchant_id, hour, metric, dim, n, amount)
+      select merchant_id, date_trunc('hour', at), 'edge.taken', flow_version_id::text || ' ' || prev || '>' || node_id,
+        count(*), 0
+      from (select *, lag(node_id) over (partition by merchant_id, run_id order by seq) as prev from node_visits) v
+      where prev is not null
       group by 1, 2, 3, 4`,
     // Report range scans: runs started / ended in a period, and the conversation numbers.
     'create index runs_started_idx on runs (merchant_id, started_at)',
@@ -159,6 +175,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     'drop function if exists analytics_messages_updated()',
     'drop function if exists analytics_messages_inserted()',
     'drop table if exists analytics_hourly',
+    'drop index if exists node_visits_run_seq_idx',
+    'alter table node_visits drop column if exists seq',
   ])
     await sql.raw(statement).execute(db)
 }
