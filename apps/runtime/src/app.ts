@@ -25,6 +25,7 @@ import { devClockRoutes } from './routes/dev-clock.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes, starterFlowRoutes } from './routes/flows.ts'
 import { inviteRoutes } from './routes/invites.ts'
+import { linkRedirectRoutes } from './routes/link-redirect.ts'
 import { privacyRoutes } from './routes/privacy.ts'
 import { settingsRoutes } from './routes/settings.ts'
 import { simulationWorldRoutes } from './routes/simulation-world.ts'
@@ -103,6 +104,8 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   app.route('/api/conversations', conversationRoutes(deps))
   // Shopify privacy requests and their exports (provider-contracts helper)
   app.route('/api/privacy', privacyRoutes(deps))
+  // message-link redirects that count clicks (attribution helper)
+  app.route('/', linkRedirectRoutes(deps))
   // demo store, the widget bundle and the editor SPA: last, so they only see what nothing else answered. The demo
   // store exists only with the dev clock on (never in production): otherwise /demo is a plain 404.
   if (deps.config.devClock) app.route('/', demoRoutes())

@@ -83,6 +83,8 @@ export const configSchema = z
     RATE_LIMIT_WEBCHAT_VISITORS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(200),
     RATE_LIMIT_WEBCHAT_VISITORS_PER_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WEBHOOKS_PER_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(20_000),
+    /** Message-link clicks (/r/<id>) counted per client address (attribution). */
+    RATE_LIMIT_LINK_CLICKS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** Live sockets one web-chat visitor may hold (tabs); the oldest is closed past it. */
     WS_SOCKETS_PER_VISITOR: z.coerce.number().int().min(1).default(5),
     /** Live sockets (web chat and inbox together) one address may hold on this replica; more are refused. */

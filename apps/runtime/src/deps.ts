@@ -43,6 +43,11 @@ export interface RuntimeDeps {
   instanceId: string
   /** The scrypt cost new password hashes are made with (PASSWORD_HASHING; tests pass a cheaper one). */
   passwordHashing: PasswordHashing
+  /**
+   * Chance, in [0, 1): which abandoned carts fall in the holdout (commerce/abandonment-episodes.ts). Absent:
+   * Math.random. Tests pass their own (test deps: one that never holds a cart out), so runs are reproducible.
+   */
+  random?: () => number
   /** Notified after a commit that queued outbox rows; the background loops listen (absent: they poll). */
   relayWake?: WakeSignal
   // Per-process state (process-state.ts builds it with the deps; a second set of deps gets its own).

@@ -129,6 +129,19 @@ export const templateSettingsSchema = z.object({
 })
 export type TemplateSettings = z.infer<typeof templateSettingsSchema>
 
+/** Measuring results (README "How recovery is counted"): the control group and how long a message gets credit. */
+export const measurementSchema = z.object({
+  /** Share of abandoned carts that get no recovery messages, so the lift can be measured; 0 = none held out. */
+  holdoutPercent: z.number().int('Use a whole number').min(0, 'Use 0 or more').max(50, 'At most 50 %'),
+  /** An order up to this many days after the last recovery message counts as recovered by Parley. */
+  attributionWindowDays: z
+    .number()
+    .int('Use a whole number of days')
+    .min(1, 'At least 1 day')
+    .max(30, 'At most 30 days'),
+})
+export type MeasurementSettings = z.infer<typeof measurementSchema>
+
 export const settingsSchema = z
   .object({
     timeZone: timeZoneSchema,
@@ -139,6 +152,8 @@ export const settingsSchema = z
     frequencyCap: frequencyCapSchema,
     keywords: keywordSettingsSchema,
     templates: templateSettingsSchema,
+    /** Always in a response; a request without it leaves the stored values as they are. */
+    measurement: measurementSchema.optional(),
   })
   .meta({ id: 'Settings' })
 export type Settings = z.infer<typeof settingsSchema>

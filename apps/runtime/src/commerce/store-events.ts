@@ -1,5 +1,6 @@
 // Commerce events from the store (POST /api/events, and the Shopify adapter): carts drive abandonment
-// detection, orders end recovery runs as `recovered` and record revenue, shipments start shipping updates.
+// detection, orders end recovery runs as `recovered` and their abandonment episode (abandonment-episodes.ts:
+// credited or not), shipments start shipping updates.
 // Each event is one step transaction, deduplicated on the store's event id.
 import { type Contact, jsonb } from '@parley/db'
 import {
@@ -17,6 +18,7 @@ import { startTriggeredRuns } from '../engine/start-runs.ts'
 import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { contactVars, orderEventPayload, orderVars } from '../engine/vars.ts'
+import { endEpisodeForOrder } from './abandonment-episodes.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -163,7 +165,9 @@ async function cartUpdated(
       .where('id', '=', existing.id)
       .execute()
   } else {
-    // Activity again (even after abandonment) restarts the inactivity clock.
+    // Activity again (even after abandonment) restarts the inactivity clock. It does not end the cart's
+    // abandonment episode: the shopper coming back through a reminder's link is how recovery usually looks, and
+    // the order that follows must still be attributed to it.
     await trx
       .updateTable('carts')
       .set({ ...values, status: 'active', abandon_at: abandonAt })
@@ -243,13 +247,23 @@ async function orderCreated(
     event,
     now,
   )
+  // By the cart's token; an order without a known cart by the shopper and the items.
+  const episodeEnded = await endEpisodeForOrder(
+    trx,
+    merchantId,
+    { cartId: cart?.id ?? null, contactId: cart ? null : order.contact_id },
+    { id: order.id, total: order.total, currency: order.currency, items: event.order.items },
+    now,
+  )
   if (cart && cart.status !== 'recovered') {
+    // Ordered after it was abandoned, even if the shopper was active on it again since (an episode was open).
+    const afterAbandonment = cart.status === 'abandoned' || episodeEnded !== null
     await trx
       .updateTable('carts')
       .set({
         // Only a cart that was abandoned is recovered; one bought in time simply stops being watched.
-        status: cart.status === 'abandoned' ? 'recovered' : 'active',
-        recovered_at: cart.status === 'abandoned' ? now : null,
+        status: afterAbandonment ? 'recovered' : 'active',
+        recovered_at: afterAbandonment ? now : null,
         recovered_order_id: order.id,
         abandon_at: null,
         updated_at: now,

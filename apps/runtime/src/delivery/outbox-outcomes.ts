@@ -49,8 +49,8 @@ export interface ChangedMessage {
 /**
  * Writes a batch's outcomes in one statement (atomic on its own, so no transaction): the outbox rows still
  * `sending` or `unknown` (sent / pending again with its next attempt / failed / unknown), their transcript
- * messages unless a receipt already moved them past `queued` (a retry leaves them queued), and the
- * conversations of the sent ones. Returns the transcript rows it changed.
+ * messages unless a receipt already moved them past `queued` (a retry leaves them queued), the conversations of
+ * the sent ones, and the abandonment episodes of sent recovery messages. Returns the transcript rows it changed.
  */
 export async function recordSendOutcomes(
   db: Db,
@@ -90,6 +90,26 @@ export async function recordSendOutcomes(
         updated_at = ${at}
       from outcome o
       where outbox.merchant_id = o.merchant_id and outbox.id = o.id and outbox.status in ('sending', 'unknown')
+      returning outbox.merchant_id, outbox.run_id, outbox.status
+    ), episode_sends as (
+      -- Recovery messages actually sent, counted on their cart's open abandonment episode (README "How recovery
+      -- is counted"): sends of cart-abandoned runs, whose correlation key is the cart's token. Only rows this
+      -- statement moved to sent, so a message counts once.
+      select e.merchant_id, e.id, count(*)::int as n, (array_agg(r.flow_id))[1] as flow_id
+      from outbox_rows s
+      join runs r on r.merchant_id = s.merchant_id and r.id = s.run_id
+      join carts c on c.merchant_id = r.merchant_id and c.token = r.correlation_key
+      join cart_episodes e on e.merchant_id = c.merchant_id and e.cart_id = c.id and e.status = 'open'
+      where s.status = 'sent' and r.trigger_kind = 'cart.abandoned'
+      group by e.merchant_id, e.id
+    ), episode_rows as (
+      update cart_episodes set
+        messages_sent = cart_episodes.messages_sent + es.n,
+        first_message_at = coalesce(cart_episodes.first_message_at, ${at}),
+        last_message_at = ${at},
+        flow_id = coalesce(cart_episodes.flow_id, es.flow_id)
+      from episode_sends es
+      where cart_episodes.merchant_id = es.merchant_id and cart_episodes.id = es.id
     ), conversations_locked as materialized (
       -- Locked in id order first: a step's batch write updates conversations too, in the same order, so the two
       -- never wait on each other in a cycle (a deadlock costs a second before Postgres detects it).

@@ -26,6 +26,7 @@ import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send
 import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { withRetries } from '../time/backoff.ts'
 import { admissible, advance, readyAt, toleranceMs } from './gcra.ts'
+import { applyLinkRedirects } from './message-links.ts'
 import {
   type BucketRef,
   channelBucketKey,
@@ -191,6 +192,12 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
     }
     claimed.push({ row, channel: target.channel, job })
   }
+  // Links become /r/<id> redirects that count clicks, in what is sent and in the transcript (message-links.ts).
+  await applyLinkRedirects(
+    trx,
+    { publicUrl: ctx.deps.config.PUBLIC_URL, secret: ctx.deps.config.secret, now: ctx.now },
+    claimed.map((c) => ({ merchantId: c.row.merchant_id, runId: c.row.run_id, job: c.job })),
+  )
   if (claimed.length > 0) {
     await trx
       .updateTable('outbox')

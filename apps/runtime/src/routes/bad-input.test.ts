@@ -349,6 +349,10 @@ const cases: BadInputCase[] = [
       templates: { ...VALID_SETTINGS.templates, prices: { marketing: -1, utility: 0, authentication: 0 } },
     },
   }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'a holdout above 50 % and a 31-day attribution window',
+    body: { ...VALID_SETTINGS, measurement: { holdoutPercent: 60, attributionWindowDays: 31 } },
+  }),
   bad('PUT', '/api/settings', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
   bad('PUT', '/api/settings', 'no-csrf', 403, 'csrf_failed', { body: VALID_SETTINGS }),
   bad('PUT', '/api/settings', 'editor', 403, 'forbidden', { body: VALID_SETTINGS }),

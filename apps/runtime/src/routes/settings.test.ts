@@ -44,6 +44,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
         prices: { marketing: 0.06, utility: 0.02, authentication: 0.03 },
         monthlyBudget: 40,
       },
+      measurement: { holdoutPercent: 20, attributionWindowDays: 14 },
     }
     const res = await app.request('/api/settings', {
       method: 'PUT',
@@ -67,8 +68,41 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
       keyword_languages: ['de', 'en'],
       opt_in_confirmation: null,
       budget_currency: 'EUR',
+      holdout_percent: 20,
+      attribution_window_days: 14,
     })
     expect(Number(row.monthly_template_budget)).toBe(40)
+  })
+
+  it('keeps the measurement settings when a document leaves them out, and refuses them out of range', async () => {
+    const m = await seedMerchant(t.deps.db)
+    const owner = await signIn(app, m)
+    const put = (body: object) =>
+      app.request('/api/settings', { method: 'PUT', headers: owner.write, body: JSON.stringify(body) })
+    const { measurement: _, ...withoutMeasurement } = DEFAULT_SETTINGS
+    expect(
+      (await put({ ...DEFAULT_SETTINGS, measurement: { holdoutPercent: 0, attributionWindowDays: 30 } }))
+        .status,
+    ).toBe(200)
+    const kept = (await (await put(withoutMeasurement)).json()) as SettingsResponse
+    expect(kept.settings.measurement).toEqual({ holdoutPercent: 0, attributionWindowDays: 30 })
+
+    const refused = await put({
+      ...DEFAULT_SETTINGS,
+      measurement: { holdoutPercent: 51, attributionWindowDays: 0 },
+    })
+    expect(refused.status).toBe(400)
+    const body = (await refused.json()) as { error: { details: { path: string; message: string }[] } }
+    expect(Object.fromEntries(body.error.details.map((d) => [d.path, d.message]))).toMatchObject({
+      'measurement.holdoutPercent': 'At most 50 %',
+      'measurement.attributionWindowDays': 'At least 1 day',
+    })
+    const row = await t.deps.db
+      .selectFrom('merchants')
+      .select(['holdout_percent', 'attribution_window_days'])
+      .where('id', '=', m.merchantId)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ holdout_percent: 0, attribution_window_days: 30 })
   })
 
   it('answers bad values with a message per field and writes nothing', async () => {

@@ -15,6 +15,7 @@ const windows = {
   webchatVisitorsPerIp: (c: RuntimeConfig) => [c.RATE_LIMIT_WEBCHAT_VISITORS_PER_IP_PER_HOUR, 3600],
   webchatVisitorsPerChannel: (c: RuntimeConfig) => [c.RATE_LIMIT_WEBCHAT_VISITORS_PER_CHANNEL_PER_MINUTE, 60],
   webhooksPerChannel: (c: RuntimeConfig) => [c.RATE_LIMIT_WEBHOOKS_PER_CHANNEL_PER_MINUTE, 60],
+  linkClicksPerIp: (c: RuntimeConfig) => [c.RATE_LIMIT_LINK_CLICKS_PER_IP_PER_MINUTE, 60],
 } satisfies Record<string, (config: RuntimeConfig) => [points: number, seconds: number]>
 
 export type RateLimitName = keyof typeof windows
@@ -25,6 +26,7 @@ const messages: Record<RateLimitName, string> = {
   webchatVisitorsPerIp: 'Too many new chat visitors from this address; try again later',
   webchatVisitorsPerChannel: 'Too many new chat visitors on this channel; try again shortly',
   webhooksPerChannel: 'Too many webhook deliveries for this channel; retry later',
+  linkClicksPerIp: 'Too many link clicks from this address; wait a moment',
 }
 
 export class RateLimits {

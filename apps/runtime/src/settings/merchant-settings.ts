@@ -28,6 +28,7 @@ export const DEFAULT_SETTINGS = {
     optInConfirmation: OPT_IN_CONFIRMATION,
   },
   templates: { currency: 'USD', prices: listPrices('USD'), monthlyBudget: null },
+  measurement: { holdoutPercent: 10, attributionWindowDays: 7 },
 } as const satisfies Settings
 
 const minuteToClock = (minute: number) =>
@@ -83,6 +84,10 @@ export function settingsOf(merchant: Merchant): Settings {
       monthlyBudget:
         merchant.monthly_template_budget === null ? null : Number(merchant.monthly_template_budget),
     },
+    measurement: {
+      holdoutPercent: merchant.holdout_percent,
+      attributionWindowDays: merchant.attribution_window_days,
+    },
   }
 }
 
@@ -110,5 +115,11 @@ export function merchantUpdateOf(settings: Settings): MerchantUpdate {
     budget_currency: templates.currency,
     template_prices: samePrices(templates.prices, listPrices(templates.currency)) ? null : templates.prices,
     monthly_template_budget: templates.monthlyBudget,
+    ...(settings.measurement
+      ? {
+          holdout_percent: settings.measurement.holdoutPercent,
+          attribution_window_days: settings.measurement.attributionWindowDays,
+        }
+      : {}),
   }
 }

@@ -1,0 +1,174 @@
+// Click tracking (README "How recovery is counted"): when the relay claims a message to send, every link in it —
+// in the text, the product card, a button, a template's parameters — becomes `<PUBLIC_URL>/r/<id>`, one
+// message_links row per link; GET /r/<id> (routes/link-redirect.ts) counts the click and forwards. The id is an
+// HMAC of the message id and the link's position: unguessable, no personal data, and the same when a send is
+// retried, so a retry neither mints new links nor changes the text. Without PUBLIC_URL links go out unchanged
+// (there is no address the shopper could reach us at). Images are never rewritten: they must load directly.
+import { createHmac } from 'node:crypto'
+import type { OutboundMessage, TemplateRef } from '@parley/flow'
+import { sql } from 'kysely'
+import type { MessageJob } from '../effects/send.ts'
+import { messageBody } from '../effects/send.ts'
+import type { Db } from '../engine/step-transaction.ts'
+
+/** 22 base64url characters (132 bits). */
+const LINK_ID_LENGTH = 22
+export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
+/** http(s) URLs in running text; trailing punctuation belongs to the sentence, not the link. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/
+
+/** The link id of the `index`-th link of a message. */
+export function linkId(secret: string, merchantId: string, messageId: string, index: number): string {
+  return createHmac('sha256', secret)
+    .update(`link:${merchantId}:${messageId}:${index}`)
+    .digest('base64url')
+    .slice(0, LINK_ID_LENGTH)
+}
+
+export interface RewrittenLinks {
+  message: OutboundMessage
+  template?: TemplateRef
+  fallbackTemplate?: TemplateRef
+  /** The original targets, in the order their ids were given (index = position). */
+  targets: string[]
+}
+
+/**
+ * Replaces every link of a message with its redirect. `redirect(target, index)` gives the new URL.
+ * @example rewriteLinks({ text: 'Back: https://shop.example/cart/1.' }, redirect).message.text // 'Back: https://parley.example/r/….'
+ */
+export function rewriteLinks(
+  parts: { message: OutboundMessage; template?: TemplateRef; fallbackTemplate?: TemplateRef },
+  redirect: (target: string, index: number) => string,
+  isRedirect: (url: string) => boolean,
+): RewrittenLinks {
+  const targets: string[] = []
+  const swap = (url: string) => {
+    if (isRedirect(url)) return url
+    targets.push(url)
+    return redirect(url, targets.length - 1)
+  }
+  const inText = (text: string) =>
+    text.replace(URL_IN_TEXT, (match) => {
+      const trailing = TRAILING_PUNCTUATION.exec(match)?.[0] ?? ''
+      const url = match.slice(0, match.length - trailing.length)
+      return `${swap(url)}${trailing}`
+    })
+  const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\//.test(value)
+  const message: OutboundMessage = { ...parts.message, text: inText(parts.message.text) }
+  if (parts.message.product && isUrl(parts.message.product.url)) {
+    message.product = { ...parts.message.product, url: swap(parts.message.product.url) }
+  }
+  if (parts.message.buttons) {
+    // Link buttons carry a url beside their title (quick replies do not).
+    message.buttons = parts.message.buttons.map((button) => {
+      const url = (button as { url?: unknown }).url
+      return isUrl(url) ? { ...button, url: swap(url) } : button
+    })
+  }
+  const inTemplate = (template: TemplateRef | undefined) =>
+    template && { ...template, params: template.params.map(inText) }
+  const template = inTemplate(parts.template)
+  const fallbackTemplate = inTemplate(parts.fallbackTemplate)
+  return {
+    message,
+    ...(template ? { template } : {}),
+    ...(fallbackTemplate ? { fallbackTemplate } : {}),
+    targets,
+  }
+}
+
+export interface LinkedSend {
+  merchantId: string
+  /** The run that sent it, if any: its cart's open abandonment episode gets the links. */
+  runId: string | null
+  job: MessageJob
+}
+
+/**
+ * Rewrites the links of claimed sends in place (their jobs), records the links and the rewritten transcript
+ * body, in the claim's transaction. A few statements per batch, none when no message has a link.
+ */
+export async function applyLinkRedirects(
+  trx: Db,
+  options: { publicUrl: string | undefined; secret: string; now: number },
+  sends: readonly LinkedSend[],
+): Promise<void> {
+  if (!options.publicUrl) return
+  const base = `${options.publicUrl.replace(/\/+$/, '')}/r/`
+  const rows: {
+    merchant_id: string
+    id: string
+    message_id: string
+    run_id: string | null
+    target_url: string
+  }[] = []
+  const bodies: { merchant_id: string; id: string; body: string }[] = []
+  for (const send of sends) {
+    const { job } = send
+    const rewritten = rewriteLinks(
+      {
+        message: job.message,
+        ...(job.template ? { template: job.template } : {}),
+        ...(job.fallbackTemplate ? { fallbackTemplate: job.fallbackTemplate } : {}),
+      },
+      (_, index) => `${base}${linkId(options.secret, send.merchantId, job.messageId, index)}`,
+      (url) => url.startsWith(base),
+    )
+    if (rewritten.targets.length === 0) continue
+    job.message = rewritten.message
+    if (rewritten.template) job.template = rewritten.template
+    if (rewritten.fallbackTemplate) job.fallbackTemplate = rewritten.fallbackTemplate
+    rewritten.targets.forEach((target, index) => {
+      rows.push({
+        merchant_id: send.merchantId,
+        id: linkId(options.secret, send.merchantId, job.messageId, index),
+        message_id: job.messageId,
+        run_id: send.runId,
+        target_url: target,
+      })
+    })
+    bodies.push({
+      merchant_id: send.merchantId,
+      id: job.messageId,
+      body: JSON.stringify(messageBody(job.message, job.mode === 'template' ? job.template : undefined)),
+    })
+  }
+  if (rows.length === 0) return
+  const at = new Date(options.now)
+  // The episode: the open one of the cart whose token keys the sending cart-recovery run.
+  await sql`
+    insert into message_links (merchant_id, id, message_id, episode_id, target_url, created_at)
+    select l.merchant_id, l.id, l.message_id, e.id, l.target_url, ${at}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as l(merchant_id uuid, id text, message_id uuid, run_id uuid, target_url text)
+    left join runs r on r.merchant_id = l.merchant_id and r.id = l.run_id and r.trigger_kind = 'cart.abandoned'
+    left join carts c on c.merchant_id = r.merchant_id and c.token = r.correlation_key
+    left join cart_episodes e on e.merchant_id = c.merchant_id and e.cart_id = c.id and e.status = 'open'
+    on conflict (merchant_id, id) do nothing`.execute(trx)
+  // The transcript shows what the shopper got (web chat delivers the transcript row itself).
+  await sql`
+    update messages set body = b.body::jsonb
+    from jsonb_to_recordset(${JSON.stringify(bodies)}::jsonb) as b(merchant_id uuid, id uuid, body text)
+    where messages.merchant_id = b.merchant_id and messages.id = b.id`.execute(trx)
+}
+
+/**
+ * Counts a click on a link and returns where it goes; null for an unknown id. Nothing else happens: no message,
+ * no consent change, so it is safe for a shopper who opted out.
+ */
+export async function recordLinkClick(db: Db, id: string, now: number): Promise<string | null> {
+  const at = new Date(now)
+  const link = await db
+    .updateTable('message_links')
+    .set((eb) => ({
+      clicks: eb('clicks', '+', 1),
+      first_clicked_at: eb.fn.coalesce('first_clicked_at', eb.val(at)),
+      last_clicked_at: at,
+    }))
+    .where('id', '=', id)
+    .returning('target_url')
+    .executeTakeFirst()
+  return link?.target_url ?? null
+}
