@@ -75,13 +75,14 @@ export const liftGroupSchema = z
   .meta({ id: 'LiftGroup' })
 
 /**
- * The holdout comparison: carts that got messages vs the control group that got none. `incremental` is null while
- * there are too few carts to tell.
+ * The holdout comparison (apps/runtime/src/analytics/lift.ts): carts that got messages vs the control group that got
+ * none. `incremental` is null while there is no control group or too few carts to tell.
  */
 export const recoveryLiftSchema = z
   .object({
     messagedGroup: liftGroupSchema,
     controlGroup: liftGroupSchema,
+    verdict: z.enum(['no_control_group', 'too_few_carts', 'lift', 'no_clear_difference', 'fewer_orders']),
     incremental: z
       .object({
         /** Difference of the two groups' rates, with its 95 % interval (absolute, 0–1). */
@@ -92,8 +93,8 @@ export const recoveryLiftSchema = z
         revenue: z.array(moneySchema.extend({ low: z.number(), high: z.number() })),
       })
       .nullable(),
-    /** Why `incremental` is missing, in words; null when it is there. */
-    note: z.string().nullable(),
+    /** The verdict in plain words. */
+    summary: z.string(),
   })
   .meta({ id: 'RecoveryLift' })
 export type RecoveryLift = z.infer<typeof recoveryLiftSchema>

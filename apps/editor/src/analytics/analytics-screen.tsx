@@ -11,7 +11,6 @@ import {
   formatMoney,
   formatMoneyList,
   formatRate,
-  liftSentence,
   PRESETS,
   type PresetId,
   presetRange,
@@ -261,7 +260,19 @@ function Report({ data }: { data: Loaded }) {
 
       <section className="card lift" aria-labelledby="lift-heading">
         <h2 id="lift-heading">Would these carts have come back anyway?</h2>
-        <p className="lift-sentence">{liftSentence(recovery.lift)}</p>
+        <p className="lift-sentence">{recovery.lift.summary}</p>
+        {recovery.lift.incremental && recovery.lift.incremental.revenue.length > 0 ? (
+          <p>
+            Revenue the messages added beyond what would have come anyway:{' '}
+            {recovery.lift.incremental.revenue
+              .map(
+                (r) =>
+                  `${formatMoney(r)} (95 % interval ${formatMoney({ currency: r.currency, amount: r.low })} to ${formatMoney({ currency: r.currency, amount: r.high })})`,
+              )
+              .join(', ')}
+            .
+          </p>
+        ) : null}
         <p className="muted">
           Carts that got messages: {formatRate(recovery.lift.messagedGroup.rate)} ordered (
           {formatCount(recovery.lift.messagedGroup.ordered)} of{' '}

@@ -4,7 +4,6 @@ import {
   formatDuration,
   formatMoneyList,
   keyNumberWords,
-  liftSentence,
   presetRange,
   skipReasonWords,
 } from './analytics-words.ts'
@@ -33,30 +32,6 @@ describe('analytics words', () => {
       ]),
     ).toBe('€80.00 + $110.00')
     expect(formatMoneyList([])).toBe('—')
-  })
-
-  it('puts the lift into words, or says it is too early', () => {
-    const groups = {
-      messagedGroup: { carts: 900, ordered: 200, rate: 0.22 },
-      controlGroup: { carts: 100, ordered: 16, rate: 0.16 },
-    }
-    expect(
-      liftSentence({
-        ...groups,
-        incremental: { rate: 0.062, rateLow: 0.021, rateHigh: 0.103, revenue: [] },
-        note: null,
-      }),
-    ).toBe('Parley recovered 6.2 % more carts than the control group (95 % interval 2.1–10.3 %).')
-    expect(
-      liftSentence({
-        ...groups,
-        incremental: { rate: 0.01, rateLow: -0.02, rateHigh: 0.04, revenue: [] },
-        note: null,
-      }),
-    ).toBe('No clear difference from the control group yet: +1.0 % (95 % interval -2.0–4.0 %).')
-    expect(liftSentence({ ...groups, incremental: null, note: 'Too few carts to tell yet.' })).toBe(
-      'Too few carts to tell yet.',
-    )
   })
 
   it('writes durations and skip reasons in plain words', () => {

@@ -1,6 +1,6 @@
-// The Analytics screen's words and numbers: date presets, money, rates, changes against the previous period, the
-// holdout lift as a sentence, durations and skipped-send reasons in plain language.
-import type { FlowKeyNumbers, Money, RecoveryLift } from '@parley/api'
+// The Analytics screen's words and numbers: date presets, money, rates, changes against the previous period,
+// durations and skipped-send reasons in plain language. (The lift's sentence comes from the server: lift.ts.)
+import type { FlowKeyNumbers, Money } from '@parley/api'
 import { describeSkip, type SkipReason } from '@parley/flow'
 
 export type PresetId = '7d' | '30d' | '90d' | 'month' | 'last-month'
@@ -63,20 +63,6 @@ export function changeWords(current: number, previous: number, days: number): st
   const change = (current - previous) / previous
   if (Math.abs(change) < 0.0005) return `same as previous ${days} days`
   return `${change > 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(0)} % vs previous ${days} days`
-}
-
-/** The holdout comparison in one sentence. */
-export function liftSentence(lift: RecoveryLift): string {
-  const inc = lift.incremental
-  if (!inc) {
-    return lift.note ?? 'Too few carts to tell yet.'
-  }
-  const interval = `95 % interval ${(inc.rateLow * 100).toFixed(1)}–${(inc.rateHigh * 100).toFixed(1)} %`
-  const size = `${Math.abs(inc.rate * 100).toFixed(1)} %`
-  if (inc.rateLow > 0) return `Parley recovered ${size} more carts than the control group (${interval}).`
-  if (inc.rateHigh < 0)
-    return `Carts that got messages ordered ${size} less often than the control group (${interval}).`
-  return `No clear difference from the control group yet: ${inc.rate >= 0 ? '+' : '−'}${size} (${interval}).`
 }
 
 /** Seconds as "45 s", "12 min", "3.5 h", "2.1 days". */

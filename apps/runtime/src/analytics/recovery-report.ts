@@ -12,6 +12,7 @@ import type {
 } from '@parley/api'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
+import { computeLift, type RevenueByCurrency } from './lift.ts'
 import { datesOf, publicPeriod, type ResolvedPeriod } from './report-period.ts'
 import { readRollup } from './rollup-reader.ts'
 
@@ -29,7 +30,8 @@ const FUNNEL_METRICS = {
 export interface GroupCounts {
   carts: number
   ordered: number
-  revenue: Money[]
+  /** The group's ordered carts per currency: how many and their total. */
+  revenue: RevenueByCurrency[]
 }
 
 interface PeriodNumbers {
@@ -95,8 +97,8 @@ async function periodNumbers(db: Db, merchantId: string, period: ResolvedPeriod)
         sql<string>`coalesce(sum(order_total) filter (where status = 'recovered' and not holdout), 0)`.as(
           'credited',
         ),
-        sql<string>`coalesce(sum(order_total) filter (where holdout), 0)`.as('control'),
         sql<string>`coalesce(sum(order_total) filter (where not holdout), 0)`.as('messaged'),
+        sql<string>`count(*) filter (where not holdout)`.as('messaged_orders'),
       ])
       .where('merchant_id', '=', merchantId)
       .where('abandoned_at', '>=', period.start)
@@ -130,8 +132,14 @@ async function periodNumbers(db: Db, merchantId: string, period: ResolvedPeriod)
     const credited = Number(row.credited)
     const d = dayOf(row.day)
     if (d && credited > 0) addMoney(d.revenue, currency, credited)
-    if (Number(row.control) > 0) addMoney(controlGroup.revenue, currency, Number(row.control))
-    if (Number(row.messaged) > 0) addMoney(messagedGroup.revenue, currency, Number(row.messaged))
+    const orders = Number(row.messaged_orders)
+    if (orders > 0) {
+      const group = messagedGroup.revenue.find((r) => r.currency === currency)
+      if (group) {
+        group.orders += orders
+        group.amount += Number(row.messaged)
+      } else messagedGroup.revenue.push({ currency, orders, amount: Number(row.messaged) })
+    }
   }
   const costByCategory = new Map<string, RecoveryTotals['templateCostByCategory'][number]>()
   for (const row of rollup) {
@@ -205,14 +213,30 @@ function sumDays(days: RecoveryDay[]): RecoveryCounts {
   return total
 }
 
-/** The two groups' rates; the incremental estimate and its interval come from `lift.ts` (attribution). */
+/** Both groups' order rates and the incremental lift with its 95 % interval, in numbers and words (lift.ts). */
 function holdoutLift(messaged: GroupCounts, control: GroupCounts): RecoveryLift {
-  const rate = (g: GroupCounts) => (g.carts > 0 ? g.ordered / g.carts : 0)
+  const lift = computeLift({ messaged, control, messagedRevenue: messaged.revenue })
+  const rated =
+    lift.incrementalRate !== null && lift.verdict !== 'too_few_carts' && lift.verdict !== 'no_control_group'
   return {
-    messagedGroup: { carts: messaged.carts, ordered: messaged.ordered, rate: rate(messaged) },
-    controlGroup: { carts: control.carts, ordered: control.ordered, rate: rate(control) },
-    incremental: null,
-    note: 'Too few carts to tell yet.',
+    messagedGroup: { carts: messaged.carts, ordered: messaged.ordered, rate: lift.messagedRate ?? 0 },
+    controlGroup: { carts: control.carts, ordered: control.ordered, rate: lift.controlRate ?? 0 },
+    verdict: lift.verdict,
+    incremental:
+      rated && lift.incrementalRate
+        ? {
+            rate: lift.incrementalRate.estimate,
+            rateLow: lift.incrementalRate.low,
+            rateHigh: lift.incrementalRate.high,
+            revenue: lift.incrementalRevenue.map((r) => ({
+              currency: r.currency,
+              amount: round2(r.estimate),
+              low: round2(r.low),
+              high: round2(r.high),
+            })),
+          }
+        : null,
+    summary: lift.summary,
   }
 }
 

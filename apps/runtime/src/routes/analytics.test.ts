@@ -380,6 +380,8 @@ describe.each(testDatabases())('analytics API on %s', (kind) => {
     // The holdout cart that ordered counts in the control group's rate, never as credited.
     expect(report.lift.messagedGroup).toEqual({ carts: 3, ordered: 3, rate: 1 })
     expect(report.lift.controlGroup).toEqual({ carts: 2, ordered: 1, rate: 0.5 })
+    expect(report.lift).toMatchObject({ verdict: 'too_few_carts', incremental: null })
+    expect(report.lift.summary).toMatch(/^Too few carts to tell yet/)
   })
 
   it('defaults to the 30 days up to today and lets an editor read it', async () => {
