@@ -54,7 +54,7 @@ describe('analytics after the demo cart-recovery scenario', () => {
     expect(webchat).toBeDefined()
     const channelId = webchat?.id as string
     const visitor = await request.post(`${baseUrl}/api/webchat/${channelId}/session`, { data: {} })
-    expect(visitor.status()).toBe(200)
+    expect(visitor.status()).toBe(201)
     const { token } = (await visitor.json()) as { token: string }
     const asShopper = { authorization: `Bearer ${token}` }
     const cart = { cartToken: `analytics-e2e-${Date.now()}`, items: [{ sku: 'hoodie-classic', quantity: 2 }] }

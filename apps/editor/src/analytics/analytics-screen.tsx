@@ -232,7 +232,7 @@ function Report({ data }: { data: Loaded }) {
           label="Carts recovered by Parley"
           value={formatCount(totals.recoveredByParley)}
           change={changeWords(totals.recoveredByParley, previousTotals.recoveredByParley, days)}
-          hint={`of ${formatCount(totals.abandoned - totals.inHoldout)} abandoned carts that could get messages`}
+          hint={`of ${formatCount(totals.abandoned - totals.inHoldout)} abandoned ${totals.abandoned - totals.inHoldout === 1 ? 'cart' : 'carts'} that could get messages`}
         />
         <Kpi
           label="Recovered revenue"
@@ -396,7 +396,8 @@ function Funnel({ recovery }: { recovery: RecoveryReport }) {
       </ol>
       <p className="muted small">
         {formatCount(t.inHoldout)} {t.inHoldout === 1 ? 'cart was' : 'carts were'} kept in the control group
-        and got no messages. {formatCount(t.sent)} recovery messages were sent in this period.
+        and got no messages. {formatCount(t.sent)} recovery {t.sent === 1 ? 'message was' : 'messages were'}{' '}
+        sent in this period.
       </p>
     </>
   )
