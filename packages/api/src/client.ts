@@ -1,6 +1,14 @@
 // A small typed client for the runtime's API. Every response is parsed with the same schema the server
 // answers with; failures throw ApiError carrying the server's { code, message, details }.
 import type { z } from 'zod'
+import {
+  conversationReportSchema,
+  type FlowReportQuery,
+  flowKeyNumbersSchema,
+  flowReportSchema,
+  type ReportPeriodQuery,
+  recoveryReportSchema,
+} from './analytics.ts'
 import { apiKeyListSchema, type CreateApiKeyRequest, createdApiKeySchema } from './api-keys.ts'
 import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
 import { type CannedReplyInput, cannedReplyListSchema, cannedReplySchema } from './canned-replies.ts'
@@ -281,6 +289,19 @@ export function createApiClient(options: ApiClientOptions = {}) {
       update: (id: string, input: CannedReplyInput) =>
         call('PUT', `/api/canned-replies/${encodeURIComponent(id)}`, cannedReplySchema, input),
       remove: (id: string) => call('DELETE', `/api/canned-replies/${encodeURIComponent(id)}`, null),
+    },
+    analytics: {
+      recovery: (query: ReportPeriodQuery = {}) =>
+        call('GET', `/api/analytics/recovery${queryString(query)}`, recoveryReportSchema),
+      /** Where the browser downloads the same report as CSV (one row per day). */
+      recoveryCsvUrl: (query: ReportPeriodQuery = {}) =>
+        `${baseUrl}/api/analytics/recovery.csv${queryString(query)}`,
+      flow: (id: string, query: FlowReportQuery = {}) =>
+        call('GET', `/api/analytics/flows/${encodeURIComponent(id)}${queryString(query)}`, flowReportSchema),
+      conversations: (query: ReportPeriodQuery = {}) =>
+        call('GET', `/api/analytics/conversations${queryString(query)}`, conversationReportSchema),
+      /** Each live flow's key number over the last 30 days. */
+      flowKeyNumbers: () => call('GET', '/api/analytics/flow-numbers', flowKeyNumbersSchema),
     },
     catalogue: {
       search: (query: ProductSearchQuery = {}) =>

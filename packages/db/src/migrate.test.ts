@@ -39,6 +39,7 @@ const everyTable = {
   webchat_photos: true,
   cart_episodes: true,
   message_links: true,
+  analytics_hourly: true,
 } as const satisfies Record<TableName, true>
 
 /**

@@ -5,6 +5,7 @@
 // connection, so Delete or Backspace removes it through the canvas's own delete key.
 import { BaseEdge, type EdgeProps, getSmoothStepPath, ViewportPortal } from '@xyflow/react'
 import { memo } from 'react'
+import { EdgeNumbers } from '../analytics/flow-numbers-bar.tsx'
 import type { FlowCanvasEdge } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
 import type { EdgeRoute } from '../store/layout.ts'
@@ -66,6 +67,7 @@ export const FlowEdge = memo(function FlowEdge({
           onClick={() => editorStore.getState().selectEdges([id])}
         >
           {label ? <span aria-hidden="true">{label}</span> : null}
+          <EdgeNumbers edgeId={id} />
         </button>
       </ViewportPortal>
     </>

@@ -5,6 +5,7 @@
 import { getNodeKind, isTriggerKind, type NodeGroup, type OutputHandle } from '@parley/flow'
 import { Handle, type NodeProps, Position } from '@xyflow/react'
 import { memo } from 'react'
+import { StepNumbers } from '../analytics/flow-numbers-bar.tsx'
 import { useReadOnly } from '../editor/read-only.ts'
 import { nodeUiOf } from '../nodes/registry.ts'
 import type { FlowCanvasNode } from '../store/convert.ts'
@@ -84,6 +85,7 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
       {firstIssue ? (
         <div className={`flow-card-issue ${firstIssue.severity}`}>{firstIssue.message}</div>
       ) : null}
+      <StepNumbers nodeId={id} />
       {single ? (
         <div className="output-single">
           <Handle type="source" position={Position.Bottom} id="next" className="handle handle-out" />

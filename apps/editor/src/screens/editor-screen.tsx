@@ -3,7 +3,8 @@
 import { ApiError } from '@parley/api'
 import type { RawFlowDocument } from '@parley/flow'
 import { ReactFlowProvider, useReactFlow, useStore } from '@xyflow/react'
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react'
+import { FlowNumbersBar, ShowNumbersToggle } from '../analytics/flow-numbers-bar.tsx'
 import { api, errorMessage } from '../api/api.ts'
 import { FlowCanvas } from '../canvas/flow-canvas.tsx'
 import { Palette } from '../canvas/palette.tsx'
@@ -106,6 +107,7 @@ function EditorLayout({
   reload(): Promise<void>
 }) {
   const readOnly = useReadOnly()
+  const canReadNumbers = useCan('owner', 'editor')
   useLiveValidation()
   useEditorShortcuts(!readOnly)
   const autosave = useAutosave(flowId, !readOnly)
@@ -222,6 +224,7 @@ function EditorLayout({
       <div className="editor-body">
         {readOnly ? null : <Palette />}
         <div className="canvas-column">
+          <FlowNumbersBar />
           <div className="canvas-stage">
             <FlowCanvas untouched={untouched} showMap={showMap} />
             <EmptyCanvasHint />
@@ -235,7 +238,11 @@ function EditorLayout({
           {/* Below the canvas, not over it: nothing here ever covers a card. */}
           <div className="canvas-footer">
             <IssuesBar />
-            <CanvasToolbar showMap={showMap} onToggleMap={() => setShowMap((v) => !v)} />
+            <CanvasToolbar
+              showMap={showMap}
+              onToggleMap={() => setShowMap((v) => !v)}
+              numbers={canReadNumbers ? <ShowNumbersToggle flowId={flowId} /> : null}
+            />
           </div>
         </div>
         <aside className="side-panel">
@@ -319,7 +326,16 @@ function EmptyCanvasHint() {
   )
 }
 
-function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap(): void }) {
+function CanvasToolbar({
+  showMap,
+  onToggleMap,
+  numbers,
+}: {
+  showMap: boolean
+  onToggleMap(): void
+  /** The "Show numbers" toggle, for those who may read analytics. */
+  numbers: ReactNode
+}) {
   const zoom = useStore((s) => Math.round(s.transform[2] * 100))
   const { zoomIn, zoomOut, fitView } = useReactFlow()
   const [arranging, setArranging] = useState(false)
@@ -349,6 +365,7 @@ function CanvasToolbar({ showMap, onToggleMap }: { showMap: boolean; onToggleMap
       <button type="button" className="button sm" aria-pressed={showMap} onClick={onToggleMap}>
         Map
       </button>
+      {numbers}
       {readOnly ? null : (
         <button
           type="button"

@@ -1,7 +1,8 @@
 // The flows list: create (blank or from a starter flow), open, rename, duplicate, delete. Support agents see
 // the list and open flows to read them; the controls that change flows are not shown to them.
-import type { FlowSummary, StarterFlowSummary } from '@parley/api'
+import type { FlowKeyNumbers, FlowSummary, StarterFlowSummary } from '@parley/api'
 import { useCallback, useEffect, useState } from 'react'
+import { keyNumberWords } from '../analytics/analytics-words.ts'
 import { api, errorMessage } from '../api/api.ts'
 import { PAUSED_WORDS } from '../editor/paused-words.ts'
 import { navigate } from '../shell/routing.ts'
@@ -13,6 +14,19 @@ export function FlowsScreen() {
   const [error, setError] = useState<string | null>(null)
   const [creating, setCreating] = useState(false)
   const canEdit = useCan('owner', 'editor')
+  /** Each live flow's key number (owners and editors read analytics); a failure only leaves the column blank. */
+  const [numbers, setNumbers] = useState<Map<string, FlowKeyNumbers['flows'][number]> | null>(null)
+  useEffect(() => {
+    if (!canEdit) return
+    let stale = false
+    api.analytics.flowKeyNumbers().then(
+      (r) => !stale && setNumbers(new Map(r.flows.map((f) => [f.flowId, f]))),
+      () => {},
+    )
+    return () => {
+      stale = true
+    }
+  }, [canEdit])
 
   const load = useCallback(() => {
     api.flows.list().then(
@@ -82,10 +96,11 @@ export function FlowsScreen() {
           )}
         </div>
       ) : (
-        <div className="flow-table">
+        <div className={canEdit ? 'flow-table with-numbers' : 'flow-table'}>
           <div className="flow-row head">
             <span>Name</span>
             <span>Status</span>
+            {canEdit ? <span>Last 30 days</span> : null}
             <span>Last edited</span>
             <span />
           </div>
@@ -108,6 +123,15 @@ export function FlowsScreen() {
                   <span className="status-note">edited</span>
                 ) : null}
               </span>
+              {canEdit ? (
+                <span className="flow-key-number" data-testid={`key-number-${flow.id}`}>
+                  {flow.publishedVersion ? (
+                    keyNumberWords(numbers?.get(flow.id))
+                  ) : (
+                    <span className="muted">Not live</span>
+                  )}
+                </span>
+              ) : null}
               <span className="muted">{relativeTime(flow.updatedAt)}</span>
               {canEdit ? (
                 <span className="row-actions">

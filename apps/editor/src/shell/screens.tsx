@@ -2,6 +2,7 @@
 // built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
 import type { UserRole } from '@parley/api'
 import type { ComponentType } from 'react'
+import { AnalyticsEntry } from '../analytics/analytics-entry.tsx'
 import { InboxScreen } from '../inbox/inbox-screen.tsx'
 import { CatalogueScreen } from '../screens/catalogue-screen.tsx'
 import { ChannelsScreen } from '../screens/channels-screen.tsx'
@@ -24,6 +25,7 @@ export const screens: readonly ScreenDefinition[] = [
   { path: '/channels', label: 'Channels', roles: ['owner'], component: ChannelsScreen },
   { path: '/settings', label: 'Settings', roles: ['owner'], component: SettingsScreen },
   { path: '/catalogue', label: 'Catalogue', roles: ['owner', 'editor'], component: CatalogueScreen },
+  { path: '/analytics', label: 'Analytics', roles: ['owner', 'editor'], component: AnalyticsEntry },
 ]
 
 export function screensFor(role: UserRole): ScreenDefinition[] {

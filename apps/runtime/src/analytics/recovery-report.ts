@@ -1,107 +1,263 @@
-// The cart-recovery report (the product brief's numbers): carts abandoned, messages sent, carts recovered,
-// recovery rate, recovered revenue, template cost and skipped sends by reason, for one merchant and period.
-// Abandoned and recovered count abandonment episodes (commerce/abandonment-episodes.ts) that began in the period;
-// recovered = credited to Parley (README "How recovery is counted"): status recovered, not in the holdout.
+// The cart-recovery report (README "How recovery is counted"): per day of the merchant's zone and in total, carts
+// abandoned (by the day they were abandoned: abandonment episodes), the message funnel (the rollup), carts
+// recovered by Parley and their revenue, template cost, cost per recovered cart and ROI; the previous period's
+// totals; and the holdout comparison.
+import type {
+  Money,
+  RecoveryCounts,
+  RecoveryDay,
+  RecoveryLift,
+  RecoveryReport,
+  RecoveryTotals,
+} from '@parley/api'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
+import { computeLift, type RevenueByCurrency } from './lift.ts'
+import { datesOf, publicPeriod, type ResolvedPeriod } from './report-period.ts'
+import { readRollup } from './rollup-reader.ts'
 
-export interface RecoveryReport {
-  from: string
-  to: string
-  /** Abandonment episodes that began in the period (a cart abandoned twice counts twice). */
-  cartsAbandoned: number
-  /** Bot messages of cart-recovery runs that reached the provider. */
-  messagesSent: number
-  /** Episodes credited to Parley: ordered after a recovery message, within the attribution window. */
-  cartsRecovered: number
-  /** cartsRecovered / cartsAbandoned, 0–1 (0 when nothing was abandoned). */
-  recoveryRate: number
-  recoveredRevenue: { currency: string; amount: number }[]
-  /** WhatsApp template spend of messages sent in the period. */
-  templateCost: { currency: string; amount: number }[]
-  /** Sends policy skipped, by reason (opted_out, outside_window_no_template, frequency_cap, ...). */
-  skippedSends: Record<string, number>
+/** Episode endings in which the cart was ordered (whoever gets the credit). */
+const ORDERED = ['recovered', 'ordered_without_messages', 'ordered_after_window'] as const
+
+const FUNNEL_METRICS = {
+  'recovery.sent': 'sent',
+  'recovery.delivered': 'delivered',
+  'recovery.read': 'read',
+  'recovery.clicked': 'clicked',
+  'recovery.replied': 'replied',
+} as const
+
+export interface GroupCounts {
+  carts: number
+  ordered: number
+  /** The group's ordered carts per currency: how many and their total. */
+  revenue: RevenueByCurrency[]
 }
 
-const SENT = ['sent', 'delivered', 'read'] as const
+interface PeriodNumbers {
+  days: RecoveryDay[]
+  totals: RecoveryTotals
+  messagedGroup: GroupCounts
+  controlGroup: GroupCounts
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100
+
+function emptyCounts(): RecoveryCounts {
+  return {
+    abandoned: 0,
+    inHoldout: 0,
+    messaged: 0,
+    sent: 0,
+    delivered: 0,
+    read: 0,
+    clicked: 0,
+    replied: 0,
+    recoveredByParley: 0,
+    recoveredWithoutMessages: 0,
+    revenue: [],
+    templateCost: [],
+  }
+}
+
+function addMoney(list: Money[], currency: string, amount: number): void {
+  const found = list.find((m) => m.currency === currency)
+  if (found) found.amount = round2(found.amount + amount)
+  else list.push({ currency, amount: round2(amount) })
+  list.sort((a, b) => a.currency.localeCompare(b.currency))
+}
+
+async function periodNumbers(db: Db, merchantId: string, period: ResolvedPeriod): Promise<PeriodNumbers> {
+  const day = sql<string>`to_char(abandoned_at at time zone ${period.timezone}, 'YYYY-MM-DD')`
+  const ordered = sql.join(ORDERED.map((s) => sql.lit(s)))
+  const [episodes, revenue, rollup] = await Promise.all([
+    db
+      .selectFrom('cart_episodes')
+      .select([
+        day.as('day'),
+        sql<string>`count(*)`.as('abandoned'),
+        sql<string>`count(*) filter (where holdout)`.as('in_holdout'),
+        sql<string>`count(*) filter (where messages_sent > 0)`.as('messaged'),
+        sql<string>`count(*) filter (where status = 'recovered' and not holdout)`.as('recovered'),
+        sql<string>`count(*) filter (where status = 'ordered_without_messages')`.as('without_messages'),
+        sql<string>`count(*) filter (where holdout and status in (${ordered}))`.as('control_ordered'),
+        sql<string>`count(*) filter (where not holdout and status in (${ordered}))`.as('messaged_ordered'),
+      ])
+      .where('merchant_id', '=', merchantId)
+      .where('abandoned_at', '>=', period.start)
+      .where('abandoned_at', '<', period.end)
+      .groupBy('day')
+      .execute(),
+    // Revenue per day and currency: credited (recovered, not holdout) and each group's orders for the lift.
+    db
+      .selectFrom('cart_episodes')
+      .select([
+        day.as('day'),
+        'order_currency',
+        sql<string>`coalesce(sum(order_total) filter (where status = 'recovered' and not holdout), 0)`.as(
+          'credited',
+        ),
+        sql<string>`coalesce(sum(order_total) filter (where not holdout), 0)`.as('messaged'),
+        sql<string>`count(*) filter (where not holdout)`.as('messaged_orders'),
+      ])
+      .where('merchant_id', '=', merchantId)
+      .where('abandoned_at', '>=', period.start)
+      .where('abandoned_at', '<', period.end)
+      .where('status', 'in', [...ORDERED])
+      .where('order_currency', 'is not', null)
+      .groupBy(['day', 'order_currency'])
+      .execute(),
+    readRollup(db, merchantId, period, [...Object.keys(FUNNEL_METRICS), 'template.cost']),
+  ])
+
+  const byDay = new Map(datesOf(period).map((date) => [date, { date, ...emptyCounts() } as RecoveryDay]))
+  const dayOf = (date: string) => byDay.get(date)
+  const messagedGroup: GroupCounts = { carts: 0, ordered: 0, revenue: [] }
+  const controlGroup: GroupCounts = { carts: 0, ordered: 0, revenue: [] }
+  for (const row of episodes) {
+    const d = dayOf(row.day)
+    if (!d) continue
+    d.abandoned = Number(row.abandoned)
+    d.inHoldout = Number(row.in_holdout)
+    d.messaged = Number(row.messaged)
+    d.recoveredByParley = Number(row.recovered)
+    d.recoveredWithoutMessages = Number(row.without_messages)
+    controlGroup.carts += d.inHoldout
+    controlGroup.ordered += Number(row.control_ordered)
+    messagedGroup.carts += d.abandoned - d.inHoldout
+    messagedGroup.ordered += Number(row.messaged_ordered)
+  }
+  for (const row of revenue) {
+    const currency = row.order_currency as string
+    const credited = Number(row.credited)
+    const d = dayOf(row.day)
+    if (d && credited > 0) addMoney(d.revenue, currency, credited)
+    const orders = Number(row.messaged_orders)
+    if (orders > 0) {
+      const group = messagedGroup.revenue.find((r) => r.currency === currency)
+      if (group) {
+        group.orders += orders
+        group.amount += Number(row.messaged)
+      } else messagedGroup.revenue.push({ currency, orders, amount: Number(row.messaged) })
+    }
+  }
+  const costByCategory = new Map<string, RecoveryTotals['templateCostByCategory'][number]>()
+  for (const row of rollup) {
+    const d = dayOf(row.day)
+    if (!d) continue
+    if (row.metric === 'template.cost') {
+      const [category = 'service', currency = 'USD'] = row.dim.split(' ')
+      addMoney(d.templateCost, currency, row.amount)
+      const key = `${category} ${currency}`
+      const entry = costByCategory.get(key) ?? { category, currency, amount: 0, messages: 0 }
+      entry.amount = round2(entry.amount + row.amount)
+      entry.messages += row.n
+      costByCategory.set(key, entry)
+    } else {
+      const field = FUNNEL_METRICS[row.metric as keyof typeof FUNNEL_METRICS]
+      if (field) d[field] += row.n
+    }
+  }
+
+  const days = [...byDay.values()]
+  const totals = sumDays(days)
+  return {
+    days,
+    messagedGroup,
+    controlGroup,
+    totals: {
+      ...totals,
+      recoveryRate:
+        totals.abandoned - totals.inHoldout > 0
+          ? totals.recoveredByParley / (totals.abandoned - totals.inHoldout)
+          : 0,
+      templateCostByCategory: [...costByCategory.values()].sort(
+        (a, b) => a.category.localeCompare(b.category) || a.currency.localeCompare(b.currency),
+      ),
+      costPerRecoveredCart:
+        totals.recoveredByParley > 0
+          ? totals.templateCost.map((m) => ({
+              currency: m.currency,
+              amount: round2(m.amount / totals.recoveredByParley),
+            }))
+          : [],
+      roi: totals.templateCost
+        .filter((m) => m.amount > 0)
+        .map((cost) => {
+          const earned = totals.revenue.find((r) => r.currency === cost.currency)?.amount ?? 0
+          return { currency: cost.currency, value: round2((earned - cost.amount) / cost.amount) }
+        }),
+    },
+  }
+}
+
+function sumDays(days: RecoveryDay[]): RecoveryCounts {
+  const total = emptyCounts()
+  for (const d of days) {
+    for (const key of [
+      'abandoned',
+      'inHoldout',
+      'messaged',
+      'sent',
+      'delivered',
+      'read',
+      'clicked',
+      'replied',
+      'recoveredByParley',
+      'recoveredWithoutMessages',
+    ] as const)
+      total[key] += d[key]
+    for (const m of d.revenue) addMoney(total.revenue, m.currency, m.amount)
+    for (const m of d.templateCost) addMoney(total.templateCost, m.currency, m.amount)
+  }
+  return total
+}
+
+/** Both groups' order rates and the incremental lift with its 95 % interval, in numbers and words (lift.ts). */
+function holdoutLift(messaged: GroupCounts, control: GroupCounts): RecoveryLift {
+  const lift = computeLift({ messaged, control, messagedRevenue: messaged.revenue })
+  const rated =
+    lift.incrementalRate !== null && lift.verdict !== 'too_few_carts' && lift.verdict !== 'no_control_group'
+  return {
+    messagedGroup: { carts: messaged.carts, ordered: messaged.ordered, rate: lift.messagedRate ?? 0 },
+    controlGroup: { carts: control.carts, ordered: control.ordered, rate: lift.controlRate ?? 0 },
+    verdict: lift.verdict,
+    incremental:
+      rated && lift.incrementalRate
+        ? {
+            rate: lift.incrementalRate.estimate,
+            rateLow: lift.incrementalRate.low,
+            rateHigh: lift.incrementalRate.high,
+            revenue: lift.incrementalRevenue.map((r) => ({
+              currency: r.currency,
+              amount: round2(r.estimate),
+              low: round2(r.low),
+              high: round2(r.high),
+            })),
+          }
+        : null,
+    summary: lift.summary,
+  }
+}
 
 /**
- * @example await recoveryReport(db, merchantId, { from: new Date(now - 30 * DAY), to: new Date(now) })
+ * @example await recoveryReport(db, merchantId, await resolvePeriods(db, merchantId, { from: '2026-11-01' }, now))
  */
 export async function recoveryReport(
   db: Db,
   merchantId: string,
-  period: { from: Date; to: Date },
+  periods: { current: ResolvedPeriod; previous: ResolvedPeriod },
 ): Promise<RecoveryReport> {
-  const { from, to } = period
-  const [carts, revenue, sent, cost, skipped] = await Promise.all([
-    db
-      .selectFrom('cart_episodes')
-      .select([
-        (eb) => eb.fn.countAll<number>().as('abandoned'),
-        sql<number>`count(*) filter (where status = 'recovered' and not holdout)`.as('recovered'),
-      ])
-      .where('merchant_id', '=', merchantId)
-      .where('abandoned_at', '>=', from)
-      .where('abandoned_at', '<', to)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('cart_episodes')
-      .select(['order_currency as currency', sql<string>`sum(order_total)`.as('amount')])
-      .where('merchant_id', '=', merchantId)
-      .where('status', '=', 'recovered')
-      .where('holdout', '=', false)
-      .where('abandoned_at', '>=', from)
-      .where('abandoned_at', '<', to)
-      .groupBy('order_currency')
-      .orderBy('order_currency')
-      .execute(),
-    db
-      .selectFrom('messages')
-      .innerJoin('runs', (join) =>
-        join.onRef('runs.merchant_id', '=', 'messages.merchant_id').onRef('runs.id', '=', 'messages.run_id'),
-      )
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('messages.merchant_id', '=', merchantId)
-      .where('runs.trigger_kind', '=', 'cart.abandoned')
-      .where('messages.direction', '=', 'out')
-      .where('messages.author', '=', 'bot')
-      .where('messages.status', 'in', [...SENT])
-      .where('messages.created_at', '>=', from)
-      .where('messages.created_at', '<', to)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('messages')
-      .select(['cost_currency', sql<string>`sum(cost)`.as('amount')])
-      .where('merchant_id', '=', merchantId)
-      .where('status', 'in', [...SENT])
-      .where('cost', '>', '0')
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .groupBy('cost_currency')
-      .orderBy('cost_currency')
-      .execute(),
-    db
-      .selectFrom('messages')
-      .select(['skip_reason', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('merchant_id', '=', merchantId)
-      .where('status', '=', 'skipped')
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .groupBy('skip_reason')
-      .execute(),
+  const [current, previous] = await Promise.all([
+    periodNumbers(db, merchantId, periods.current),
+    periodNumbers(db, merchantId, periods.previous),
   ])
-  const abandoned = Number(carts.abandoned)
-  const recovered = Number(carts.recovered)
   return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    cartsAbandoned: abandoned,
-    messagesSent: Number(sent.n),
-    cartsRecovered: recovered,
-    recoveryRate: abandoned === 0 ? 0 : recovered / abandoned,
-    recoveredRevenue: revenue.map((r) => ({ currency: r.currency ?? 'USD', amount: Number(r.amount) })),
-    templateCost: cost.map((r) => ({ currency: r.cost_currency ?? 'USD', amount: Number(r.amount) })),
-    skippedSends: Object.fromEntries(skipped.map((r) => [r.skip_reason ?? 'unknown', Number(r.n)])),
+    period: publicPeriod(periods.current),
+    previousPeriod: publicPeriod(periods.previous),
+    totals: current.totals,
+    previousTotals: previous.totals,
+    days: current.days,
+    lift: holdoutLift(current.messagedGroup, current.controlGroup),
   }
 }

@@ -3,11 +3,10 @@
 // reminder, the shopper back through its link with checkouts/update, then the order: credited with its 110 USD),
 // an order after the attribution window, a second abandonment of the same cart, an order in another currency,
 // an order matched by shopper and items, and a holdout cart that orders (control group, never credited).
-import type { CreatedApiKey, FlowDetail } from '@parley/api'
+import type { CreatedApiKey, FlowDetail, RecoveryReport } from '@parley/api'
 import type { CartEpisode } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RecoveryReport } from '../analytics/recovery-report.ts'
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { cartUpdated, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
@@ -168,10 +167,11 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     // The order ended it: no reminder goes out at +1 h.
     await advance(s.owner, 2 * HOUR)
     expect(s.sentTo()).toHaveLength(0)
-    expect(await report(s.owner)).toMatchObject({
-      cartsAbandoned: 1,
-      cartsRecovered: 0,
-      recoveredRevenue: [],
+    expect((await report(s.owner)).totals).toMatchObject({
+      abandoned: 1,
+      recoveredByParley: 0,
+      recoveredWithoutMessages: 1,
+      revenue: [],
     })
   })
 
@@ -241,10 +241,10 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     })
     expect(credited(episode!)).toBe(true)
     expect(episode!.ordered_at!.getTime() - episode!.last_message_at!.getTime()).toBe(15 * MINUTE)
-    expect(await report(s.owner)).toMatchObject({
-      cartsAbandoned: 1,
-      cartsRecovered: 1,
-      recoveredRevenue: [{ currency: 'USD', amount: 110 }],
+    expect((await report(s.owner)).totals).toMatchObject({
+      abandoned: 1,
+      recoveredByParley: 1,
+      revenue: [{ currency: 'USD', amount: 110 }],
     })
   })
 

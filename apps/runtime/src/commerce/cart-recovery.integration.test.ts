@@ -1,10 +1,9 @@
 // Acceptance 1 (issue 3): the full cart-recovery story through app.request, on PGlite and real Postgres.
 // cart.updated → 30 min quiet → abandoned → web-chat messages at +1 h, +24 h, +72 h with the product name and
 // image; and a second story where order.created at +30 h stops it and the revenue shows in analytics.
-import type { CreatedApiKey, FlowDetail } from '@parley/api'
+import type { CreatedApiKey, FlowDetail, RecoveryReport } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RecoveryReport } from '../analytics/recovery-report.ts'
 import { createApp } from '../app.ts'
 import { cartUpdated, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { type SignedIn, signIn } from '../testing/sign-in.ts'
@@ -188,12 +187,12 @@ describe.each(testDatabases())('cart recovery end to end on %s', (kind) => {
 
     const report = await app.request('/api/analytics/recovery', { headers: owner.read })
     expect(report.status).toBe(200)
-    expect((await report.json()) as RecoveryReport).toMatchObject({
-      cartsAbandoned: 1,
-      cartsRecovered: 1,
+    expect(((await report.json()) as RecoveryReport).totals).toMatchObject({
+      abandoned: 1,
+      recoveredByParley: 1,
       recoveryRate: 1,
-      messagesSent: 2,
-      recoveredRevenue: [{ currency: 'EUR', amount: 89 }],
+      sent: 2,
+      revenue: [{ currency: 'EUR', amount: 89 }],
     })
   })
 

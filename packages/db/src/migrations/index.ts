@@ -15,6 +15,7 @@ import * as handoff from './202611300610_handoff.ts'
 import * as inbox from './202611300615_inbox.ts'
 import * as staffProfileWebchatPhotos from './202611300620_staff_profile_webchat_photos.ts'
 import * as attribution from './202611300625_attribution.ts'
+import * as analyticsRollup from './202611300630_analytics_rollup.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
 import * as returns from './202611300640_returns.ts'
 
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '202611300615_inbox': inbox,
   '202611300620_staff_profile_webchat_photos': staffProfileWebchatPhotos,
   '202611300625_attribution': attribution,
+  '202611300630_analytics_rollup': analyticsRollup,
   '202611300635_flow_pause': flowPause,
   '202611300640_returns': returns,
 }

@@ -7,6 +7,7 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
+import type { AnalyticsHourlyTable } from './analytics.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,
@@ -69,11 +70,13 @@ export interface Database {
   webchat_photos: WebchatPhotosTable
   cart_episodes: CartEpisodesTable
   message_links: MessageLinksTable
+  analytics_hourly: AnalyticsHourlyTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
+export * from './analytics.ts'
 export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'

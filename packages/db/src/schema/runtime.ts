@@ -115,6 +115,8 @@ export interface NodeVisitsTable {
   flow_version_id: string
   node_id: string
   at: Timestamp
+  /** Insertion order (identity, never written): a step's visits share `at`; this tells which came first. */
+  seq: GeneratedAlways<number>
 }
 
 /**

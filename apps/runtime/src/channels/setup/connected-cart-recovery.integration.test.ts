@@ -3,10 +3,9 @@
 // signed Shopify checkout → abandoned → reminder through the fake Graph API / Bot API → the shopper replies →
 // signed Shopify order → recovered. The test writes nothing to the database (its one seed is the owner's account).
 import { createHmac } from 'node:crypto'
-import type { ChannelSummary, FlowDetail } from '@parley/api'
+import type { ChannelSummary, FlowDetail, RecoveryReport } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RecoveryReport } from '../../analytics/recovery-report.ts'
 import { createApp } from '../../app.ts'
 import { loadConfig } from '../../config.ts'
 import { signShopifyBody } from '../../security/signatures.ts'
@@ -182,7 +181,7 @@ describe.each(testDatabases())('cart recovery on connected channels on %s', (kin
   const recovery = async () => {
     const res = await app.request('/api/analytics/recovery', { headers: owner.read })
     expect(res.status).toBe(200)
-    return (await res.json()) as RecoveryReport
+    return ((await res.json()) as RecoveryReport).totals
   }
 
   /** Abandon a checkout for `phone`, wait for the first reminder, let `reply` answer it, then order. */
@@ -244,8 +243,8 @@ describe.each(testDatabases())('cart recovery on connected channels on %s', (kin
       reply: () => whatsAppInbound(waId, 'wamid.in-2', 'Thanks, buying it now'),
     })
     const after = await recovery()
-    expect(after.cartsRecovered - before.cartsRecovered).toBe(1)
-    expect(after.messagesSent - before.messagesSent).toBe(1)
+    expect(after.recoveredByParley - before.recoveredByParley).toBe(1)
+    expect(after.sent - before.sent).toBe(1)
     const [whatsapp] = (
       (await (await app.request('/api/channels', { headers: owner.read })).json()) as {
         channels: ChannelSummary[]
@@ -287,7 +286,7 @@ describe.each(testDatabases())('cart recovery on connected channels on %s', (kin
         }),
     })
     const after = await recovery()
-    expect(after.cartsRecovered - before.cartsRecovered).toBe(1)
-    expect(after.messagesSent - before.messagesSent).toBe(1)
+    expect(after.recoveredByParley - before.recoveredByParley).toBe(1)
+    expect(after.sent - before.sent).toBe(1)
   })
 })
