@@ -3,7 +3,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import type { RuntimeDeps } from '../deps.ts'
-import { runDueWork } from '../engine/due-work.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi-responses.ts'

@@ -63,6 +63,6 @@ export function findOrder<T>(orders: readonly LookupOrder<T>[], orderNumber?: st
       .filter((o) => o.owner === 'contact')
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
   }
-  if (!order || order.owner !== 'contact') return null
+  if (order?.owner !== 'contact') return null
   return order.view
 }
