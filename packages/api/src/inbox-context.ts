@@ -55,6 +55,8 @@ export const inboxContextSchema = z
     /** The newest flow run of this conversation. */
     bot: z
       .object({
+        /** The flow, to open it read-only from the inbox (agents reach flows only this way). */
+        flowId: z.uuid(),
         flowName: z.string(),
         version: z.number().int(),
         status: z.string(),

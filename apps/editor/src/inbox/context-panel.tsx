@@ -136,7 +136,10 @@ export function ContextPanel({ context, error }: { context: InboxContext | null;
         {bot ? (
           <>
             <p>
-              {bot.flowName} (version {bot.version}) · {RUN_WORDS[bot.status] ?? 'Stopped'}
+              <a href={`#/flows/${bot.flowId}`} title="Opens the flow to read">
+                {bot.flowName}
+              </a>{' '}
+              (version {bot.version}) · {RUN_WORDS[bot.status] ?? 'Stopped'}
             </p>
             <ol className="inbox-context-steps">
               {bot.steps.map((s, i) => (

@@ -21,7 +21,8 @@ export interface ScreenDefinition {
 export const screens: readonly ScreenDefinition[] = [
   // First: support agents land in the inbox.
   { path: '/inbox', label: 'Inbox', roles: ['owner', 'editor', 'agent'], component: InboxScreen },
-  { path: '/flows', label: 'Flows', roles: ['owner', 'editor', 'agent'], component: FlowsScreen },
+  // Agents see only the Inbox; the flow behind a conversation opens read-only from its context panel.
+  { path: '/flows', label: 'Flows', roles: ['owner', 'editor'], component: FlowsScreen },
   { path: '/channels', label: 'Channels', roles: ['owner'], component: ChannelsScreen },
   { path: '/settings', label: 'Settings', roles: ['owner'], component: SettingsScreen },
   { path: '/catalogue', label: 'Catalogue', roles: ['owner', 'editor'], component: CatalogueScreen },

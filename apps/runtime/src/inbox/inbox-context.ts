@@ -122,7 +122,7 @@ async function loadBotActivity(
     .innerJoin('flows as f', (j) =>
       j.onRef('f.merchant_id', '=', 'r.merchant_id').onRef('f.id', '=', 'r.flow_id'),
     )
-    .select(['r.id', 'r.status', 'r.outcome', 'v.version', 'v.document', 'f.name'])
+    .select(['r.id', 'r.status', 'r.outcome', 'v.version', 'v.document', 'f.id as flow_id', 'f.name'])
     .where('r.merchant_id', '=', merchantId)
     .where('r.conversation_id', '=', conversationId)
     .orderBy('r.started_at', 'desc')
@@ -159,6 +159,7 @@ async function loadBotActivity(
     ).map((n) => [n.id, n]),
   )
   return {
+    flowId: run.flow_id,
     flowName: run.name,
     version: run.version,
     status: run.status,
