@@ -6,9 +6,14 @@ const message = {
   conversationId: '0e2b7c0e-1f6f-4a55-9a59-2b0f8d5e6c22',
   direction: 'out',
   author: 'bot',
-  body: { text: 'Here it is', product: { title: 'Linen shirt', price: '49.00' }, media: [{ url: 'x' }] },
+  body: {
+    text: 'Here it is',
+    product: { title: 'Linen shirt', price: '49.00' },
+    media: [{ url: 'x', mimeType: 'image/jpeg' }],
+  },
   status: 'delivered',
   createdAt: '2026-11-30T10:00:00.000Z',
+  seq: 3,
 }
 
 describe('web-chat contracts', () => {
