@@ -40,7 +40,8 @@ describe('analytics after the demo cart-recovery scenario', () => {
   let recoveryFlowId = ''
 
   it('signs in as the demo owner', async () => {
-    await page.goto(baseUrl)
+    // Owners land in the Inbox; these steps start from the flows list.
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()

@@ -150,7 +150,7 @@ describe('the owner connects channels from the Channels screen', () => {
       .poll(() => store.locator('.header').evaluate((el) => getComputedStyle(el).backgroundColor))
       .toBe('rgb(170, 51, 0)')
     await store.getByRole('textbox', { name: 'Type a message' }).fill('Where is my order?')
-    await store.getByRole('button', { name: 'Send' }).click()
+    await store.getByRole('button', { name: 'Send', exact: true }).click()
     // The demo's published "Where is my order?" flow asks for the order number.
     await store
       .getByText("Happy to check! What's your order number?", { exact: false })

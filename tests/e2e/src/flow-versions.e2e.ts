@@ -87,7 +87,8 @@ describe('across flows: overlapping triggers, pause and resume, version history'
     })
 
   it('signs in and drafts a flow starting on words the demo’s live “Where is my order?” also starts on', async () => {
-    await page.goto(baseUrl)
+    // Owners land in the Inbox; these steps start from the flows list.
+    await page.goto(`${baseUrl}/#/flows`)
     await page.getByLabel('Email').fill(DEMO_OWNER_EMAIL)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
