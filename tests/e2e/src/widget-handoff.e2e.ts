@@ -75,8 +75,20 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     await page.goto(`${baseUrl}/demo`)
     await widget().locator('.launcher').click()
     await panel().waitFor()
-    const box = await panel().boundingBox()
-    expect(box).toEqual({ x: 0, y: 0, width: 390, height: 844 })
+    // The sheet slides in: wait for it to settle, to the pixel.
+    await expect
+      .poll(async () => {
+        const box = await panel().boundingBox()
+        return (
+          box && {
+            x: Math.round(box.x),
+            y: Math.round(box.y),
+            w: Math.round(box.width),
+            h: Math.round(box.height),
+          }
+        )
+      })
+      .toEqual({ x: 0, y: 0, w: 390, h: 844 })
     const input = widget().locator('.composer input[type="text"]')
     expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px')
   })
