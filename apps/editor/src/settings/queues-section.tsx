@@ -5,23 +5,12 @@ import {
   type EscalationQueueSetting,
   type EscalationQueuesResponse,
   escalationQueuesSchema,
-  type Weekday,
-  weekdaySchema,
 } from '@parley/api'
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { apiFieldErrors, errorAt, type FieldErrors, zodFieldErrors } from './field-errors.ts'
 import { Field, FieldMessage } from './settings-field.tsx'
-
-const dayNames: Record<Weekday, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-}
+import { dayNames, WeeklyHoursInput } from './weekly-hours-input.tsx'
 
 function hoursInWords(hours: EscalationQueuesResponse['storeBusinessHours']): string {
   if (!hours) return 'the store has no business hours set, so the team counts as always in'
@@ -211,7 +200,7 @@ export function QueuesSection() {
                 <span className="label">Own business hours</span>
               </label>
               {queue.businessHours ? (
-                <QueueHours
+                <WeeklyHoursInput
                   hours={queue.businessHours}
                   onChange={(businessHours) => set({ businessHours })}
                 />
@@ -275,55 +264,5 @@ export function QueuesSection() {
         ) : null}
       </div>
     </form>
-  )
-}
-
-function QueueHours({
-  hours,
-  onChange,
-}: {
-  hours: NonNullable<EscalationQueueSetting['businessHours']>
-  onChange(hours: NonNullable<EscalationQueueSetting['businessHours']>): void
-}) {
-  return (
-    <>
-      <div className="checks inline">
-        {weekdaySchema.options.map((day) => (
-          <label key={day} className="check">
-            <input
-              type="checkbox"
-              checked={hours.days.includes(day)}
-              onChange={() =>
-                onChange({
-                  ...hours,
-                  days: hours.days.includes(day)
-                    ? hours.days.filter((d) => d !== day)
-                    : weekdaySchema.options.filter((d) => d === day || hours.days.includes(d)),
-                })
-              }
-            />
-            {dayNames[day]}
-          </label>
-        ))}
-      </div>
-      <div className="row">
-        <span>Open from</span>
-        <input
-          aria-label="Opening time"
-          className="input input-sm"
-          type="time"
-          value={hours.open}
-          onChange={(e) => onChange({ ...hours, open: e.target.value })}
-        />
-        <span>to</span>
-        <input
-          aria-label="Closing time"
-          className="input input-sm"
-          type="time"
-          value={hours.close}
-          onChange={(e) => onChange({ ...hours, close: e.target.value })}
-        />
-      </div>
-    </>
   )
 }

@@ -11,24 +11,14 @@ import {
   type SettingsResponse,
   settingsSchema,
   type TemplateCategorySetting,
-  type Weekday,
-  weekdaySchema,
 } from '@parley/api'
 import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { api, errorMessage } from '../api/api.ts'
 import { apiFieldErrors, errorAt, type FieldErrors, zodFieldErrors } from './field-errors.ts'
 import { MeasuringResults } from './measuring-results.tsx'
 import { Field, FieldMessage } from './settings-field.tsx'
+import { WeeklyHoursInput } from './weekly-hours-input.tsx'
 
-const dayNames: Record<Weekday, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-}
 const categoryNames: Record<TemplateCategorySetting, string> = {
   marketing: 'Marketing',
   utility: 'Utility (order updates)',
@@ -364,48 +354,7 @@ function BusinessHoursField({ draft, change, errors }: GroupProps) {
         <span className="label">Business hours</span>
       </label>
       {hours ? (
-        <>
-          <div className="checks inline">
-            {weekdaySchema.options.map((day) => (
-              <label key={day} className="check">
-                <input
-                  type="checkbox"
-                  checked={hours.days.includes(day)}
-                  onChange={() =>
-                    change({
-                      ...draft,
-                      businessHours: {
-                        ...hours,
-                        days: hours.days.includes(day)
-                          ? hours.days.filter((d) => d !== day)
-                          : weekdaySchema.options.filter((d) => d === day || hours.days.includes(d)),
-                      },
-                    })
-                  }
-                />
-                {dayNames[day]}
-              </label>
-            ))}
-          </div>
-          <div className="row">
-            <span>Open from</span>
-            <input
-              aria-label="Opening time"
-              className="input input-sm"
-              type="time"
-              value={hours.open}
-              onChange={(e) => change({ ...draft, businessHours: { ...hours, open: e.target.value } })}
-            />
-            <span>to</span>
-            <input
-              aria-label="Closing time"
-              className="input input-sm"
-              type="time"
-              value={hours.close}
-              onChange={(e) => change({ ...draft, businessHours: { ...hours, close: e.target.value } })}
-            />
-          </div>
-        </>
+        <WeeklyHoursInput hours={hours} onChange={(next) => change({ ...draft, businessHours: next })} />
       ) : null}
       <FieldMessage error={errorAt(errors, 'businessHours')} />
       <p className="field-hint">
