@@ -40,6 +40,8 @@ const everyTable = {
   cart_episodes: true,
   message_links: true,
   analytics_hourly: true,
+  product_sales_daily: true,
+  product_pairs: true,
 } as const satisfies Record<TableName, true>
 
 /**
