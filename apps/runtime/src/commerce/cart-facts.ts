@@ -22,14 +22,22 @@ export interface ProductFacts {
   stockLeft: number | null
 }
 
-/** The sentence a message may use, from facts only; '' when they say nothing worth saying. Pure. */
-export function socialProof(facts: ProductFacts | undefined): string {
-  if (!facts) return ''
+/**
+ * The sentence a message may use, from facts only; '' when they say nothing worth saying. Pure.
+ * @example socialProof('Linen Shirt', { unitsLastWeek: 12, stockLeft: 3 })
+ *   // 'Linen Shirt is popular: 12 sold in the last 7 days. Only 3 left in stock.'
+ */
+export function socialProof(title: string, facts: ProductFacts): string {
   const sentences: string[] = []
-  if (facts.unitsLastWeek >= MIN_UNITS_FOR_PROOF)
-    sentences.push(`${facts.unitsLastWeek} sold in the last 7 days.`)
+  if (facts.unitsLastWeek >= MIN_UNITS_FOR_PROOF) {
+    sentences.push(`${title} is popular: ${facts.unitsLastWeek} sold in the last 7 days.`)
+  }
   if (facts.stockLeft !== null && facts.stockLeft > 0 && facts.stockLeft <= LOW_STOCK) {
-    sentences.push(`Only ${facts.stockLeft} left in stock.`)
+    sentences.push(
+      sentences.length > 0
+        ? `Only ${facts.stockLeft} left in stock.`
+        : `${title} is selling out: only ${facts.stockLeft} left.`,
+    )
   }
   return sentences.join(' ')
 }
@@ -91,7 +99,7 @@ export async function cartVarsWithFacts(db: Db, cart: Cart, now: Date): Promise<
   })
   const first = keys[0]
   vars.proof = first
-    ? socialProof({
+    ? socialProof(cart.items[0]!.title, {
         unitsLastWeek: sold.get(first) ?? 0,
         stockLeft: catalogue.get(first)?.stock_left ?? null,
       })

@@ -145,7 +145,8 @@ export function renderSend(
   purpose: SendEffect['purpose'],
   vars: FlowVars,
 ): SendEffect {
-  const message: OutboundMessage = { text: renderTemplate(parts.text, vars) }
+  // Trimmed: a variable that renders empty at the end ("… waiting. {{cart.proof}}") leaves no stray space.
+  const message: OutboundMessage = { text: renderTemplate(parts.text, vars).trim() }
   const imageUrl = parts.imageUrl ? renderOptional(parts.imageUrl, vars) : undefined
   if (imageUrl) message.imageUrl = imageUrl
   if (parts.product) message.product = renderProductCard(parts.product, vars)
