@@ -56,7 +56,7 @@ async function catalogueMatches(
 ): Promise<Map<string, CatalogueMatch>> {
   if (keys.length === 0) return new Map()
   const rows = await db
-    .selectFrom(sql<{ key: string }>`unnest(${keys}::text[])`.as('k'))
+    .selectFrom(sql<{ key: string }>`(select unnest(${keys}::text[]) as key)`.as('k'))
     .innerJoinLateral(
       (eb) =>
         eb
