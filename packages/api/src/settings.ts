@@ -2,6 +2,8 @@
 // marketing sends, opt-out/opt-in keywords with language packs, WhatsApp template prices and the monthly budget.
 import { z } from 'zod'
 
+export { BURST_MAX_WAIT_MS } from './typing-timing.ts'
+
 /** 24-hour "HH:MM". */
 export const clockTimeSchema = z
   .string()
@@ -152,8 +154,6 @@ export const burstWindowMsSchema = z
 
 /** The default quiet window for a new merchant. */
 export const DEFAULT_BURST_WINDOW_MS = 2500
-/** However long the shopper keeps typing, a burst is answered at most this long after its first message. */
-export const BURST_MAX_WAIT_MS = 10_000
 
 export const settingsSchema = z
   .object({
