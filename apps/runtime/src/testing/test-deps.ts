@@ -125,9 +125,10 @@ export async function seedMerchant(
     name?: string
     /**
      * Burst merge's quiet window (engine/burst-merge.ts). Tests answer each message at once (0) unless they test
-     * the window: a new merchant's 2.5 s would need the clock moved after every message.
+     * the window: a new merchant's 2.5 s would need the clock moved after every message. 'default': the
+     * column's default, as a store that signs up gets it.
      */
-    burstWindowMs?: number
+    burstWindowMs?: number | 'default'
   } = {},
 ): Promise<SeededMerchant> {
   seedCounter += 1
@@ -139,7 +140,7 @@ export async function seedMerchant(
     .insertInto('merchants')
     .values({
       name: options.name ?? `Test merchant ${seedCounter}`,
-      burst_window_ms: options.burstWindowMs ?? 0,
+      ...(options.burstWindowMs === 'default' ? {} : { burst_window_ms: options.burstWindowMs ?? 0 }),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
