@@ -59,8 +59,11 @@ describe.each(testDatabases())('burst merge through the HTTP API on %s', (kind) 
     // One step: one run, which saw all three texts as one message.
     expect(runs).toHaveLength(1)
     expect(JSON.stringify(runs[0]?.snapshot)).toContain(JSON.stringify(['hi', ...QUESTIONS].join('\n')))
+    // One answer from the catalogue to the size question (its wording is the product-answer code's), not the
+    // welcome flow's greeting and not a handoff.
     const answer = shopper.texts().join('\n')
-    expect(answer).toContain('Linen Shirt')
+    expect(answer).toMatch(/\bM\b/)
+    expect(answer).not.toContain('welcome to North Thread')
     expect(answer).not.toContain('checking with the team')
     expect((await conversationOf(store.merchantId)).status).toBe('bot')
     // Nothing is left to answer later.
