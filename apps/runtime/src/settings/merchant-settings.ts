@@ -3,8 +3,8 @@
 // saved setting changes what the runtime does with no second copy of it.
 import {
   type BudgetCurrency,
-  DEFAULT_BURST_WINDOW_MS,
   budgetCurrencySchema,
+  DEFAULT_BURST_WINDOW_MS,
   type KeywordLanguage,
   keywordLanguageSchema,
   type Settings,
