@@ -8,6 +8,7 @@ import type {
   UsersTable,
 } from './accounts.ts'
 import type { AnalyticsHourlyTable } from './analytics.ts'
+import type { InboundBurstsTable } from './bursts.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,
@@ -75,12 +76,14 @@ export interface Database {
   product_pairs: ProductPairsTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
+  inbound_bursts: InboundBurstsTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
 export * from './analytics.ts'
+export * from './bursts.ts'
 export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'
