@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely'
 import { orderView } from '../effects/order-lookup.ts'
 import { cartVars, contactVars, orderVars } from '../engine/vars.ts'
 import { notFound } from '../http/errors.ts'
+import { llmAnswersEnabled } from '../llm/llm-settings.ts'
 import { marketingSendTimesSince } from '../policy/frequency-cap.ts'
 import {
   readCatalogue,
@@ -53,6 +54,7 @@ export async function buildSimulationWorld(
       name: merchant.name,
       timeZone: pickTimeZone(merchant.timezone),
       returnWindowDays: merchant.return_window_days,
+      aiAnswers: await llmAnswersEnabled(db, merchantId),
     },
     policy: {
       quietHours:
