@@ -8,6 +8,7 @@ import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { conversationReport } from '../analytics/conversation-report.ts'
 import { loadConfig } from '../config.ts'
 import { runDueHttpJobs } from '../delivery/http-lane.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
@@ -316,5 +317,14 @@ describe.each(testDatabases())('AI product answers against a fake endpoint on %s
       cost: 0.65,
       currency: 'EUR',
     })
+    // The conversations report carries the same numbers for its period.
+    const report = await conversationReport(db, shop.merchantId, {
+      from: '2026-01-01',
+      to: '2026-01-31',
+      timezone: 'UTC',
+      start: new Date(0),
+      end: new Date(t.clock.now() + 1),
+    })
+    expect(report.aiAnswers).toEqual({ attempts: 2, answered: 1, fallbacks: 1, cost: 0.65, currency: 'EUR' })
   })
 })
