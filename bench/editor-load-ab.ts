@@ -1,7 +1,8 @@
 // Editor load, two builds back to back: one runtime serves the editor from a symlink that is pointed at build A,
 // then B, then A..., one load at a time, each build in its own browser context (its own cache), so both see the
 // same machine load. With EDITOR_PROFILE=<file> it instead records one Chromium CPU profile of a load of the
-// first build (open it in Chrome DevTools' Performance panel) and prints where the main thread's time went.
+// first build (open it in Chrome DevTools' Performance panel) and prints where the main thread's time went
+// (EDITOR_SCREENSHOT=<png> also saves what the canvas shows after that first pan).
 //   EDITOR_BUILDS=/tmp/dist-a,/tmp/dist-b [EDITOR_SIZE=1000] [EDITOR_RUNS=7] node --import tsx editor-load-ab.ts
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -104,6 +105,10 @@ try {
         })
       },
       async after(page) {
+        if (process.env.EDITOR_SCREENSHOT) {
+          await page.waitForTimeout(500)
+          await page.screenshot({ path: process.env.EDITOR_SCREENSHOT })
+        }
         const timeline = await page.evaluate(() => ({
           requests: performance
             .getEntriesByType('resource')
