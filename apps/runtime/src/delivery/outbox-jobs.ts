@@ -7,20 +7,22 @@ import type { MessageJob } from '../effects/send.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import type { LlmAnswerJob } from '../llm/llm-answer-job.ts'
 
+const productCardSchema = z.object({
+  title: z.string(),
+  imageUrl: z.string().optional(),
+  price: z.number().optional(),
+  currency: z.string().optional(),
+  url: z.string().optional(),
+  productId: z.string().optional(),
+})
+
 const messageSchema = z.object({
   text: z.string(),
   imageUrl: z.string().optional(),
-  product: z
-    .object({
-      title: z.string(),
-      imageUrl: z.string().optional(),
-      price: z.number().optional(),
-      currency: z.string().optional(),
-      url: z.string().optional(),
-      productId: z.string().optional(),
-    })
-    .optional(),
+  product: productCardSchema.optional(),
+  products: z.array(productCardSchema).optional(),
   buttons: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
+  link: z.object({ title: z.string(), url: z.string() }).optional(),
 })
 
 const templateSchema = z.object({
