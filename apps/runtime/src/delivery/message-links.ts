@@ -60,6 +60,14 @@ export function rewriteLinks(
   if (parts.message.product && isUrl(parts.message.product.url)) {
     message.product = { ...parts.message.product, url: swap(parts.message.product.url) }
   }
+  if (parts.message.products) {
+    message.products = parts.message.products.map((card) =>
+      isUrl(card.url) ? { ...card, url: swap(card.url) } : card,
+    )
+  }
+  if (parts.message.link && isUrl(parts.message.link.url)) {
+    message.link = { ...parts.message.link, url: swap(parts.message.link.url) }
+  }
   if (parts.message.buttons) {
     // Link buttons carry a url beside their title (quick replies do not).
     message.buttons = parts.message.buttons.map((button) => {
