@@ -4,6 +4,7 @@
 // through the same triggers that keep the rollup in production.
 //   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx analytics.bench.ts'
 // BENCH_ANALYTICS_SCALE=0.1 seeds a tenth (a quick look); BENCH_ANALYTICS_RUNS sets the timed runs per report.
+import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import type { Database } from '@parley/db'
 import { createTestDatabase } from '@parley/db/testing'
@@ -22,6 +23,9 @@ const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 40)
 const DAYS_OF_DATA = 180
 const OTHER_MERCHANTS = 9
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0)
+
+/** Seconds spent per seeding statement kind (summed over merchants), to see what seeding costs. */
+const seedSteps = new Map<string, number>()
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -67,7 +71,13 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
   const now = new Date(NOW).toISOString()
   const span = `${DAYS_OF_DATA} days`
   const m = merchantId
-  const run = (query: ReturnType<typeof sql>) => query.execute(db)
+  const run = async (query: ReturnType<typeof sql>) => {
+    const started = performance.now()
+    await query.execute(db)
+    const text = query.compile(db).sql.trim().replace(/\s+/g, ' ')
+    const label = /^(insert into \w+|create temp table \w+|\w+ \w+)/.exec(text)?.[0] ?? text
+    seedSteps.set(label, (seedSteps.get(label) ?? 0) + (performance.now() - started) / 1000)
+  }
 
   await run(sql`insert into contacts (merchant_id, id, name, opted_out_at, created_at)
     select ${m}::uuid, gen_random_uuid(), 'Shopper ' || g,
@@ -148,9 +158,14 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     from bench_carts c
     join bench_conversations v on v.contact_id = c.contact_id
     where c.n % 10 <> 0`)
+  // Each run with its cart's episode (the links below name it), joined once here by hash, not per message.
   await run(sql`create temp table bench_runs on commit preserve rows as
-    select id, conversation_id, contact_id, started_at, row_number() over (order by started_at) as n
-    from runs where merchant_id = ${m}`)
+    select r.id, r.conversation_id, r.contact_id, r.started_at, e.id as episode_id,
+      row_number() over (order by r.started_at) as n
+    from runs r
+    join bench_carts c on r.correlation_key = 'bench-' || c.n
+    join cart_episodes e on e.merchant_id = ${m} and e.cart_id = c.id
+    where r.merchant_id = ${m}`)
   await run(sql`analyze bench_runs`)
   const runs = Number(
     (await sql<{ n: string }>`select count(*) as n from bench_runs`.execute(db)).rows[0]?.n ?? 0,
@@ -187,34 +202,64 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
   // A link in every fifth recovery message; one in four clicked.
   await run(sql`insert into message_links (id, merchant_id, message_id, episode_id, target_url, clicks, first_clicked_at,
       last_clicked_at, created_at)
-    select md5(random()::text || msg.id::text), ${m}::uuid, msg.id, e.id, 'https://shop.example/cart',
+    select md5(random()::text || msg.id::text), ${m}::uuid, msg.id, r.episode_id, 'https://shop.example/cart',
       case when msg.seq % 20 = 0 then 1 else 0 end,
       case when msg.seq % 20 = 0 then msg.created_at + interval '10 minutes' end,
       case when msg.seq % 20 = 0 then msg.created_at + interval '10 minutes' end,
       msg.created_at
     from messages msg
-    join runs r on r.merchant_id = msg.merchant_id and r.id = msg.run_id
-    join carts c on c.merchant_id = r.merchant_id and c.token = r.correlation_key
-    join cart_episodes e on e.merchant_id = c.merchant_id and e.cart_id = c.id
+    join bench_runs r on r.id = msg.run_id
     where msg.merchant_id = ${m} and msg.author = 'bot' and msg.seq % 5 = 0`)
   for (const table of ['bench_contacts', 'bench_conversations', 'bench_carts', 'bench_runs'])
     await sql.raw(`drop table ${table}`).execute(db)
   return flow.id
 }
 
+/**
+ * CPU milliseconds used so far by this database's Postgres backends (from /proc: the cluster of
+ * scripts/with-postgres.mjs runs on this machine), or null (PGlite, or another machine's server). With the
+ * machine shared, CPU per report is the figure that does not depend on how busy the other processes keep it.
+ */
+async function postgresCpuMs(): Promise<number | null> {
+  if (kind !== 'postgres') return null
+  const backends = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db)
+  let ticks = 0
+  for (const { pid } of backends.rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100 per second)
+    } catch {
+      return null
+    }
+  }
+  return ticks * 10
+}
+
 async function time(label: string, fn: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await fn()
   const times: number[] = []
+  const load = loadavg()[0] as number
+  const pgBefore = await postgresCpuMs()
+  const nodeBefore = process.cpuUsage()
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now()
     await fn()
     times.push(performance.now() - t0)
   }
+  const node = process.cpuUsage(nodeBefore)
+  const pgAfter = await postgresCpuMs()
   return {
     report: label,
     p50ms: +percentile(times, 50).toFixed(1),
     p95ms: +percentile(times, 95).toFixed(1),
     maxMs: +Math.max(...times).toFixed(1),
+    cpuMsPerReport: {
+      node: +((node.user + node.system) / 1000 / RUNS).toFixed(1),
+      postgres: pgBefore === null || pgAfter === null ? null : +((pgAfter - pgBefore) / RUNS).toFixed(1),
+    },
+    loadAverage: [+load.toFixed(1), +(loadavg()[0] as number).toFixed(1)],
   }
 }
 
@@ -274,6 +319,9 @@ try {
       scale: SCALE,
       loadAverage: loadavg().map((l) => +l.toFixed(1)),
       seedSeconds: +seedSeconds.toFixed(1),
+      seedStepSeconds: Object.fromEntries(
+        [...seedSteps].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +v.toFixed(1)]),
+      ),
       rows,
       mainMerchantMessages: Number(mainRows.rows[0]?.n),
       runsPerReport: RUNS,

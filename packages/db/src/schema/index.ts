@@ -7,7 +7,7 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
-import type { AnalyticsHourlyTable } from './analytics.ts'
+import type { AnalyticsEpisodesHourlyTable, AnalyticsHourlyTable } from './analytics.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,
@@ -71,6 +71,7 @@ export interface Database {
   cart_episodes: CartEpisodesTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
+  analytics_episodes_hourly: AnalyticsEpisodesHourlyTable
 }
 
 export type TableName = keyof Database
