@@ -58,7 +58,10 @@ export async function flowReport(
   const versionIds = versions.map((v) => v.id)
   const [runRollup, active, waiting, rollup, document] = await Promise.all([
     // Runs started and ended in the period, per version: rollup rows (dims 'flow version[ outcome]').
-    readRollup(db, merchantId, period, ['run.started', 'run.ended'], { dimPrefix: `${flowId} ` }),
+    readRollup(db, merchantId, period, ['run.started', 'run.ended'], {
+      dimPrefix: `${flowId} `,
+      byDay: false,
+    }),
     db
       .selectFrom('runs')
       .select(['flow_version_id', sql<string>`count(*)`.as('n')])
@@ -78,6 +81,7 @@ export async function flowReport(
       .execute(),
     readRollup(db, merchantId, period, ['node.reached', 'step.sent', 'edge.taken'], {
       dimPrefix: `${selected.id} `,
+      byDay: false,
     }),
     db
       .selectFrom('flow_versions')

@@ -356,7 +356,9 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
     await expectInStep(db)
     const ended = await actualHourly(db)
     expect(
-      ended.filter((r) => r.metric === 'run.ended').map((r) => [r.dim.split(' ').slice(2).join(' '), r.n]),
+      ended
+        .filter((r) => r.metric === 'run.ended')
+        .map((r) => [String(r.dim).split(' ').slice(2).join(' '), r.n]),
     ).toEqual(
       expect.arrayContaining([
         ['bought it after all', 1],

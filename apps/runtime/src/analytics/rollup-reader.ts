@@ -5,7 +5,7 @@ import type { Db } from '../engine/step-transaction.ts'
 import type { ResolvedPeriod } from './report-period.ts'
 
 export interface RollupRow {
-  /** 'YYYY-MM-DD' in the period's zone. */
+  /** 'YYYY-MM-DD' in the period's zone ('' with `byDay: false`). */
   day: string
   metric: string
   dim: string
@@ -14,6 +14,7 @@ export interface RollupRow {
 }
 
 /**
+ * Sums per day, metric and dim; `byDay: false` sums over the whole period (cheaper: no zone conversion per row).
  * @example await readRollup(db, merchantId, period, ['recovery.sent', 'template.cost'])
  */
 export async function readRollup(
@@ -21,12 +22,15 @@ export async function readRollup(
   merchantId: string,
   period: ResolvedPeriod,
   metrics: readonly string[],
-  options: { dimPrefix?: string } = {},
+  options: { dimPrefix?: string; byDay?: boolean } = {},
 ): Promise<RollupRow[]> {
+  const byDay = options.byDay ?? true
   let query = db
     .selectFrom('analytics_hourly')
     .select([
-      sql<string>`to_char(hour at time zone ${period.timezone}, 'YYYY-MM-DD')`.as('day'),
+      (byDay ? sql<string>`to_char(hour at time zone ${period.timezone}, 'YYYY-MM-DD')` : sql<string>`''`).as(
+        'day',
+      ),
       'metric',
       'dim',
       sql<string>`sum(n)`.as('n'),
@@ -38,7 +42,7 @@ export async function readRollup(
     .where('hour', '<', period.end)
   if (options.dimPrefix)
     query = query.where('dim', 'like', `${options.dimPrefix.replace(/[%_\\]/g, '\\$&')}%`)
-  const rows = await query.groupBy(['day', 'metric', 'dim']).execute()
+  const rows = await query.groupBy(byDay ? ['day', 'metric', 'dim'] : ['metric', 'dim']).execute()
   return rows.map((r) => ({
     day: r.day,
     metric: r.metric,

@@ -98,9 +98,11 @@ function episodeChange(newRows: string | null, oldRows: string | null): string {
   return `${upsertEpisodes(parts(episodeFacts))}; ${upsertHourly(parts(recoveredByFlowFacts))}`
 }
 
-function triggerFunction(name: string, body: string): string {
+/** `skipWhenEmpty`: a transition table that, when empty, means the statement changed nothing to count. */
+function triggerFunction(name: string, body: string, skipWhenEmpty?: string): string {
   return `create function ${name}() returns trigger language plpgsql as $$
     begin
+      ${skipWhenEmpty ? `if not exists (select from ${skipWhenEmpty}) then return null; end if;` : ''}
       ${body};
       return null;
     end $$`
@@ -127,7 +129,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // the expiry sweep each change episodes in one statement). An update that changes no counted column (a second
     // message, an expiry) sums to zero and writes nothing.
     triggerFunction('analytics_episodes_inserted', episodeChange('new_rows', null)),
-    triggerFunction('analytics_episodes_updated', episodeChange('new_rows', 'old_rows')),
+    // The outbox's outcome write updates the open episodes of the carts its recovery messages were for, in every
+    // outcome statement, most often none: the trigger then returns at once.
+    triggerFunction('analytics_episodes_updated', episodeChange('new_rows', 'old_rows'), 'new_rows'),
     triggerFunction('analytics_episodes_deleted', episodeChange(null, 'old_rows')),
     `create trigger analytics_episodes_inserted after insert on cart_episodes
       referencing new table as new_rows for each statement execute function analytics_episodes_inserted()`,
