@@ -40,6 +40,7 @@ const everyTable = {
   cart_episodes: true,
   message_links: true,
   analytics_hourly: true,
+  analytics_episodes_hourly: true,
 } as const satisfies Record<TableName, true>
 
 /**
