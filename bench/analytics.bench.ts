@@ -121,6 +121,7 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     from generate_series(1, ${size.orders}) g
     join bench_carts c on c.n = 1 + ((g - 1) * 2) % ${size.carts}`)
 
+  await run(sql`analyze orders`)
   // Episodes: 10 % holdout; ordered carts split into recovered / ordered before a message / after the window.
   await run(sql`insert into cart_episodes (merchant_id, cart_id, contact_id, abandoned_at, expires_at, holdout,
       messages_sent, first_message_at, last_message_at, status, order_id, ordered_at, order_total, order_currency,
@@ -138,28 +139,27 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     from bench_carts c
     left join orders o on o.merchant_id = ${m} and o.cart_token = 'bench-' || c.n`)
 
-  // A run per messaged cart; the last three days' still going, resting at a wait.
-  await run(sql`insert into runs (merchant_id, id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
-      correlation_key, snapshot, status, outcome, started_at, updated_at, ended_at)
-    select ${m}::uuid, gen_random_uuid(), ${flow.id}::uuid, ${version.id}::uuid, c.contact_id, v.id, 'cart.abandoned',
-      'bench-' || c.n,
-      jsonb_build_object('status', 'active', 'value', (array['wait-1h', 'wait-23h', 'wait-48h'])[1 + c.n % 3]),
-      case when c.abandoned_at > ${now}::timestamptz - interval '3 days' then 'active' else 'done' end,
-      case when c.abandoned_at > ${now}::timestamptz - interval '3 days' then null
-        when c.n % 3 = 0 then 'recovered' else 'not_recovered' end,
-      c.abandoned_at, c.abandoned_at,
-      case when c.abandoned_at <= ${now}::timestamptz - interval '3 days' then c.abandoned_at + interval '72 hours' end
+  // A run per messaged cart; the last three days' still going, resting at a wait. Each run's id, conversation and
+  // episode (the links below name it) are drawn first, joined by hash on ids (never by an expression per row).
+  await run(sql`analyze cart_episodes`)
+  await run(sql`create temp table bench_runs on commit preserve rows as
+    select gen_random_uuid() as id, v.id as conversation_id, c.contact_id, c.abandoned_at as started_at,
+      c.n as cart_n, e.id as episode_id, row_number() over (order by c.abandoned_at) as n
     from bench_carts c
     join bench_conversations v on v.contact_id = c.contact_id
-    where c.n % 10 <> 0`)
-  // Each run with its cart's episode (the links below name it), joined once here by hash, not per message.
-  await run(sql`create temp table bench_runs on commit preserve rows as
-    select r.id, r.conversation_id, r.contact_id, r.started_at, e.id as episode_id,
-      row_number() over (order by r.started_at) as n
-    from runs r
-    join bench_carts c on r.correlation_key = 'bench-' || c.n
     join cart_episodes e on e.merchant_id = ${m} and e.cart_id = c.id
-    where r.merchant_id = ${m}`)
+    where c.n % 10 <> 0`)
+  await run(sql`insert into runs (merchant_id, id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
+      correlation_key, snapshot, status, outcome, started_at, updated_at, ended_at)
+    select ${m}::uuid, r.id, ${flow.id}::uuid, ${version.id}::uuid, r.contact_id, r.conversation_id, 'cart.abandoned',
+      'bench-' || r.cart_n,
+      jsonb_build_object('status', 'active', 'value', (array['wait-1h', 'wait-23h', 'wait-48h'])[1 + r.cart_n % 3]),
+      case when r.started_at > ${now}::timestamptz - interval '3 days' then 'active' else 'done' end,
+      case when r.started_at > ${now}::timestamptz - interval '3 days' then null
+        when r.cart_n % 3 = 0 then 'recovered' else 'not_recovered' end,
+      r.started_at, r.started_at,
+      case when r.started_at <= ${now}::timestamptz - interval '3 days' then r.started_at + interval '72 hours' end
+    from bench_runs r`)
   await run(sql`analyze bench_runs`)
   const runs = Number(
     (await sql<{ n: string }>`select count(*) as n from bench_runs`.execute(db)).rows[0]?.n ?? 0,
