@@ -41,6 +41,8 @@ const everyTable = {
   message_links: true,
   analytics_hourly: true,
   analytics_episodes_hourly: true,
+  product_sales_daily: true,
+  product_pairs: true,
 } as const satisfies Record<TableName, true>
 
 /**
