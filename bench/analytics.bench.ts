@@ -1,20 +1,15 @@
 // Analytics reports at scale (issue 13): one merchant with 100,000 abandoned carts, 1,000,000 messages and 50,000
 // orders over 180 days, and 9 other merchants with a tenth of that each beside it; every report timed over a
 // 90-day range (and the previous 90 days it compares with). Seeded set-based (insert … select generate_series),
-// through the same triggers that keep the rollup in production.
+// through the same triggers that keep the rollups in production (foreign-key checks skipped while seeding).
 //   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx analytics.bench.ts'
 // BENCH_ANALYTICS_SCALE=0.1 seeds a tenth (a quick look); BENCH_ANALYTICS_RUNS sets the timed runs per report.
+import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import type { Database } from '@parley/db'
 import { createTestDatabase } from '@parley/db/testing'
 import { cartRecoveryFlow } from '@parley/flow'
 import { type Kysely, sql } from 'kysely'
-import { conversationReport } from '../apps/runtime/src/analytics/conversation-report.ts'
-import { flowKeyNumbers } from '../apps/runtime/src/analytics/flow-key-numbers.ts'
-import { flowReport } from '../apps/runtime/src/analytics/flow-report.ts'
-import { recoveryCsv } from '../apps/runtime/src/analytics/recovery-csv.ts'
-import { recoveryReport } from '../apps/runtime/src/analytics/recovery-report.ts'
-import { addDays, dateIn, resolvePeriods } from '../apps/runtime/src/analytics/report-period.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 
 const SCALE = Number(process.env.BENCH_ANALYTICS_SCALE ?? 1)
@@ -22,6 +17,9 @@ const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 40)
 const DAYS_OF_DATA = 180
 const OTHER_MERCHANTS = 9
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0)
+
+/** Seconds spent per seeding statement kind (summed over merchants), to see what seeding costs. */
+const seedSteps = new Map<string, number>()
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -67,7 +65,13 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
   const now = new Date(NOW).toISOString()
   const span = `${DAYS_OF_DATA} days`
   const m = merchantId
-  const run = (query: ReturnType<typeof sql>) => query.execute(db)
+  const run = async (query: ReturnType<typeof sql>) => {
+    const started = performance.now()
+    await query.execute(db)
+    const text = query.compile(db).sql.trim().replace(/\s+/g, ' ')
+    const label = /^(insert into \w+|create temp table \w+|\w+ \w+)/.exec(text)?.[0] ?? text
+    seedSteps.set(label, (seedSteps.get(label) ?? 0) + (performance.now() - started) / 1000)
+  }
 
   await run(sql`insert into contacts (merchant_id, id, name, opted_out_at, created_at)
     select ${m}::uuid, gen_random_uuid(), 'Shopper ' || g,
@@ -117,6 +121,7 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     from generate_series(1, ${size.orders}) g
     join bench_carts c on c.n = 1 + ((g - 1) * 2) % ${size.carts}`)
 
+  await run(sql`analyze orders`)
   // Episodes: 10 % holdout; ordered carts split into recovered / ordered before a message / after the window.
   await run(sql`insert into cart_episodes (merchant_id, cart_id, contact_id, abandoned_at, expires_at, holdout,
       messages_sent, first_message_at, last_message_at, status, order_id, ordered_at, order_total, order_currency,
@@ -134,23 +139,27 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     from bench_carts c
     left join orders o on o.merchant_id = ${m} and o.cart_token = 'bench-' || c.n`)
 
-  // A run per messaged cart; the last three days' still going, resting at a wait.
-  await run(sql`insert into runs (merchant_id, id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
-      correlation_key, snapshot, status, outcome, started_at, updated_at, ended_at)
-    select ${m}::uuid, gen_random_uuid(), ${flow.id}::uuid, ${version.id}::uuid, c.contact_id, v.id, 'cart.abandoned',
-      'bench-' || c.n,
-      jsonb_build_object('status', 'active', 'value', (array['wait-1h', 'wait-23h', 'wait-48h'])[1 + c.n % 3]),
-      case when c.abandoned_at > ${now}::timestamptz - interval '3 days' then 'active' else 'done' end,
-      case when c.abandoned_at > ${now}::timestamptz - interval '3 days' then null
-        when c.n % 3 = 0 then 'recovered' else 'not_recovered' end,
-      c.abandoned_at, c.abandoned_at,
-      case when c.abandoned_at <= ${now}::timestamptz - interval '3 days' then c.abandoned_at + interval '72 hours' end
+  // A run per messaged cart; the last three days' still going, resting at a wait. Each run's id, conversation and
+  // episode (the links below name it) are drawn first, joined by hash on ids (never by an expression per row).
+  await run(sql`analyze cart_episodes`)
+  await run(sql`create temp table bench_runs on commit preserve rows as
+    select gen_random_uuid() as id, v.id as conversation_id, c.contact_id, c.abandoned_at as started_at,
+      c.n as cart_n, e.id as episode_id, row_number() over (order by c.abandoned_at) as n
     from bench_carts c
     join bench_conversations v on v.contact_id = c.contact_id
+    join cart_episodes e on e.merchant_id = ${m} and e.cart_id = c.id
     where c.n % 10 <> 0`)
-  await run(sql`create temp table bench_runs on commit preserve rows as
-    select id, conversation_id, contact_id, started_at, row_number() over (order by started_at) as n
-    from runs where merchant_id = ${m}`)
+  await run(sql`insert into runs (merchant_id, id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
+      correlation_key, snapshot, status, outcome, started_at, updated_at, ended_at)
+    select ${m}::uuid, r.id, ${flow.id}::uuid, ${version.id}::uuid, r.contact_id, r.conversation_id, 'cart.abandoned',
+      'bench-' || r.cart_n,
+      jsonb_build_object('status', 'active', 'value', (array['wait-1h', 'wait-23h', 'wait-48h'])[1 + r.cart_n % 3]),
+      case when r.started_at > ${now}::timestamptz - interval '3 days' then 'active' else 'done' end,
+      case when r.started_at > ${now}::timestamptz - interval '3 days' then null
+        when r.cart_n % 3 = 0 then 'recovered' else 'not_recovered' end,
+      r.started_at, r.started_at,
+      case when r.started_at <= ${now}::timestamptz - interval '3 days' then r.started_at + interval '72 hours' end
+    from bench_runs r`)
   await run(sql`analyze bench_runs`)
   const runs = Number(
     (await sql<{ n: string }>`select count(*) as n from bench_runs`.execute(db)).rows[0]?.n ?? 0,
@@ -187,34 +196,64 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
   // A link in every fifth recovery message; one in four clicked.
   await run(sql`insert into message_links (id, merchant_id, message_id, episode_id, target_url, clicks, first_clicked_at,
       last_clicked_at, created_at)
-    select md5(random()::text || msg.id::text), ${m}::uuid, msg.id, e.id, 'https://shop.example/cart',
+    select md5(random()::text || msg.id::text), ${m}::uuid, msg.id, r.episode_id, 'https://shop.example/cart',
       case when msg.seq % 20 = 0 then 1 else 0 end,
       case when msg.seq % 20 = 0 then msg.created_at + interval '10 minutes' end,
       case when msg.seq % 20 = 0 then msg.created_at + interval '10 minutes' end,
       msg.created_at
     from messages msg
-    join runs r on r.merchant_id = msg.merchant_id and r.id = msg.run_id
-    join carts c on c.merchant_id = r.merchant_id and c.token = r.correlation_key
-    join cart_episodes e on e.merchant_id = c.merchant_id and e.cart_id = c.id
+    join bench_runs r on r.id = msg.run_id
     where msg.merchant_id = ${m} and msg.author = 'bot' and msg.seq % 5 = 0`)
   for (const table of ['bench_contacts', 'bench_conversations', 'bench_carts', 'bench_runs'])
     await sql.raw(`drop table ${table}`).execute(db)
   return flow.id
 }
 
+/**
+ * CPU milliseconds used so far by this database's Postgres backends (from /proc: the cluster of
+ * scripts/with-postgres.mjs runs on this machine), or null (PGlite, or another machine's server). With the
+ * machine shared, CPU per report is the figure that does not depend on how busy the other processes keep it.
+ */
+async function postgresCpuMs(): Promise<number | null> {
+  if (kind !== 'postgres') return null
+  const backends = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db)
+  let ticks = 0
+  for (const { pid } of backends.rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100 per second)
+    } catch {
+      return null
+    }
+  }
+  return ticks * 10
+}
+
 async function time(label: string, fn: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await fn()
   const times: number[] = []
+  const load = loadavg()[0] as number
+  const pgBefore = await postgresCpuMs()
+  const nodeBefore = process.cpuUsage()
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now()
     await fn()
     times.push(performance.now() - t0)
   }
+  const node = process.cpuUsage(nodeBefore)
+  const pgAfter = await postgresCpuMs()
   return {
     report: label,
     p50ms: +percentile(times, 50).toFixed(1),
     p95ms: +percentile(times, 95).toFixed(1),
     maxMs: +Math.max(...times).toFixed(1),
+    cpuMsPerReport: {
+      node: +((node.user + node.system) / 1000 / RUNS).toFixed(1),
+      postgres: pgBefore === null || pgAfter === null ? null : +((pgAfter - pgBefore) / RUNS).toFixed(1),
+    },
+    loadAverage: [+load.toFixed(1), +(loadavg()[0] as number).toFixed(1)],
   }
 }
 
@@ -233,11 +272,43 @@ try {
     orders: Math.round(main.orders / 10),
   }
   const seedStarted = performance.now()
-  const merchant = await seedMerchant(db)
-  const flowId = await seedStore(db, merchant.merchantId, main)
-  for (let i = 0; i < OTHER_MERCHANTS; i++) await seedStore(db, (await seedMerchant(db)).merchantId, other)
+  const seedCpuBefore = { node: process.cpuUsage(), postgres: await postgresCpuMs() }
+  // Seeding skips foreign-key checks (session_replication_role = replica, on one pinned connection: the rows are
+  // generated consistent) but not the rollup: the analytics triggers are set to fire always, so the rollup is
+  // built by the same triggers as in production.
+  await sql`do $$ declare t record; begin
+      for t in select tgname, tgrelid::regclass as rel from pg_trigger where tgname like 'analytics\_%' loop
+        execute format('alter table %s enable always trigger %I', t.rel, t.tgname);
+      end loop;
+    end $$`.execute(db)
+  const { merchant, flowId } = await db.connection().execute(async (conn) => {
+    await sql`set session_replication_role = replica`.execute(conn)
+    const merchant = await seedMerchant(conn)
+    const flowId = await seedStore(conn, merchant.merchantId, main)
+    for (let i = 0; i < OTHER_MERCHANTS; i++)
+      await seedStore(conn, (await seedMerchant(conn)).merchantId, other)
+    await sql`set session_replication_role = origin`.execute(conn)
+    return { merchant, flowId }
+  })
   await sql`analyze`.execute(db)
   const seedSeconds = (performance.now() - seedStarted) / 1000
+  const seedPostgresCpu = await postgresCpuMs()
+  const seedNodeCpu = process.cpuUsage(seedCpuBefore.node)
+  const seedCpuSeconds = {
+    node: +((seedNodeCpu.user + seedNodeCpu.system) / 1e6).toFixed(1),
+    // The seeding connection's backend may have ended by now: then only the backends still open are counted.
+    postgres:
+      seedPostgresCpu === null || seedCpuBefore.postgres === null
+        ? null
+        : +((seedPostgresCpu - seedCpuBefore.postgres) / 1000).toFixed(1),
+  }
+  // The reports are loaded only now, after the long seeding (the code timed is the code at this moment).
+  const { conversationReport } = await import('../apps/runtime/src/analytics/conversation-report.ts')
+  const { flowKeyNumbers } = await import('../apps/runtime/src/analytics/flow-key-numbers.ts')
+  const { flowReport } = await import('../apps/runtime/src/analytics/flow-report.ts')
+  const { recoveryCsv } = await import('../apps/runtime/src/analytics/recovery-csv.ts')
+  const { recoveryReport } = await import('../apps/runtime/src/analytics/recovery-report.ts')
+  const { addDays, dateIn, resolvePeriods } = await import('../apps/runtime/src/analytics/report-period.ts')
   const counts = await sql<{ t: string; n: string }>`
     select 'carts' as t, count(*) as n from carts union all select 'messages', count(*) from messages
     union all select 'orders', count(*) from orders union all select 'cart_episodes', count(*) from cart_episodes
@@ -274,6 +345,10 @@ try {
       scale: SCALE,
       loadAverage: loadavg().map((l) => +l.toFixed(1)),
       seedSeconds: +seedSeconds.toFixed(1),
+      seedCpuSeconds,
+      seedStepSeconds: Object.fromEntries(
+        [...seedSteps].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +v.toFixed(1)]),
+      ),
       rows,
       mainMerchantMessages: Number(mainRows.rows[0]?.n),
       runsPerReport: RUNS,

@@ -41,6 +41,7 @@ const everyTable = {
   message_links: true,
   analytics_hourly: true,
   inbound_bursts: true,
+  analytics_episodes_hourly: true,
   product_sales_daily: true,
   product_pairs: true,
   llm_settings: true,

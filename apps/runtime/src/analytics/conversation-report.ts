@@ -65,7 +65,7 @@ export async function conversationReport(
       .where('unreachable_at', '>=', period.start)
       .where('unreachable_at', '<', period.end)
       .executeTakeFirstOrThrow(),
-    readRollup(db, merchantId, period, ['send.skipped']),
+    readRollup(db, merchantId, period, ['send.skipped'], { byDay: false }),
   ])
   const byReason = new Map<string, number>()
   for (const row of skipped) byReason.set(row.dim, (byReason.get(row.dim) ?? 0) + row.n)

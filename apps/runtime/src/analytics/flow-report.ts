@@ -1,5 +1,8 @@
 // Per flow and version: runs started, ended by outcome, still going; and for one version the canvas numbers —
 // runs that reached each step, runs resting there now, messages it sent, and how many went on along each edge.
+// Period numbers come from the rollup (analytics_hourly: run.started / run.ended, node.reached, step.sent,
+// edge.taken); "still going" and "resting here now" are current state, counted from the active runs of the flow's
+// versions (index runs_flow_version_idx: merchant, version, status).
 import type { FlowReport } from '@parley/api'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
@@ -53,29 +56,12 @@ export async function flowReport(
   if (!selected) return { ...base, version: null, versions: [], nodes: [], edges: [] }
 
   const versionIds = versions.map((v) => v.id)
-  const [started, ended, active, waiting, rollup, document] = await Promise.all([
-    db
-      .selectFrom('runs')
-      .select(['flow_version_id', sql<string>`count(*)`.as('n')])
-      .where('merchant_id', '=', merchantId)
-      .where('started_at', '>=', period.start)
-      .where('started_at', '<', period.end)
-      .where('flow_id', '=', flowId)
-      .groupBy('flow_version_id')
-      .execute(),
-    db
-      .selectFrom('runs')
-      .select([
-        'flow_version_id',
-        sql<string>`coalesce(outcome, status)`.as('outcome'),
-        sql<string>`count(*)`.as('n'),
-      ])
-      .where('merchant_id', '=', merchantId)
-      .where('ended_at', '>=', period.start)
-      .where('ended_at', '<', period.end)
-      .where('flow_id', '=', flowId)
-      .groupBy(['flow_version_id', sql`coalesce(outcome, status)`])
-      .execute(),
+  const [runRollup, active, waiting, rollup, document] = await Promise.all([
+    // Runs started and ended in the period, per version: rollup rows (dims 'flow version[ outcome]').
+    readRollup(db, merchantId, period, ['run.started', 'run.ended'], {
+      dimPrefix: `${flowId} `,
+      byDay: false,
+    }),
     db
       .selectFrom('runs')
       .select(['flow_version_id', sql<string>`count(*)`.as('n')])
@@ -95,6 +81,7 @@ export async function flowReport(
       .execute(),
     readRollup(db, merchantId, period, ['node.reached', 'step.sent', 'edge.taken'], {
       dimPrefix: `${selected.id} `,
+      byDay: false,
     }),
     db
       .selectFrom('flow_versions')
@@ -119,7 +106,22 @@ export async function flowReport(
   for (const node of (document.document as { nodes?: { id?: unknown }[] }).nodes ?? [])
     if (typeof node?.id === 'string') nodeIds.add(node.id)
 
-  const startedBy = new Map(started.map((r) => [r.flow_version_id, Number(r.n)]))
+  const startedBy = new Map<string, number>()
+  /** Per version, runs ended per outcome. */
+  const endedBy = new Map<string, Map<string, number>>()
+  for (const row of runRollup) {
+    const rest = row.dim.slice(flowId.length + 1)
+    const space = rest.indexOf(' ')
+    if (row.metric === 'run.started') startedBy.set(rest, (startedBy.get(rest) ?? 0) + row.n)
+    else if (space > 0) {
+      // The outcome is last: it may contain spaces (an end step's outcome is the merchant's words).
+      const versionId = rest.slice(0, space)
+      const outcome = rest.slice(space + 1)
+      const outcomes = endedBy.get(versionId) ?? new Map<string, number>()
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + row.n)
+      endedBy.set(versionId, outcomes)
+    }
+  }
   const activeBy = new Map(active.map((r) => [r.flow_version_id, Number(r.n)]))
   return {
     ...base,
@@ -127,9 +129,9 @@ export async function flowReport(
     versions: versions.map((v) => ({
       version: v.version,
       runsStarted: startedBy.get(v.id) ?? 0,
-      ended: ended
-        .filter((r) => r.flow_version_id === v.id)
-        .map((r) => ({ outcome: r.outcome, runs: Number(r.n) }))
+      ended: [...(endedBy.get(v.id) ?? [])]
+        .filter(([, runs]) => runs !== 0)
+        .map(([outcome, runs]) => ({ outcome, runs }))
         .sort((a, b) => b.runs - a.runs || a.outcome.localeCompare(b.outcome)),
       active: activeBy.get(v.id) ?? 0,
     })),

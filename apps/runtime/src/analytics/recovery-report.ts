@@ -1,7 +1,8 @@
 // The cart-recovery report (README "How recovery is counted"): per day of the merchant's zone and in total, carts
-// abandoned (by the day they were abandoned: abandonment episodes), the message funnel (the rollup), carts
-// recovered by Parley and their revenue, template cost, cost per recovered cart and ROI; the previous period's
-// totals; and the holdout comparison.
+// abandoned (by the day they were abandoned: abandonment episodes), the message funnel, carts recovered by Parley
+// and their revenue, template cost, cost per recovered cart and ROI; the previous period's totals; and the holdout
+// comparison. Reads only rollup rows: analytics_episodes_hourly (episodes, kept by triggers on cart_episodes) and
+// analytics_hourly (the message funnel and template cost).
 import type {
   Money,
   RecoveryCounts,
@@ -10,14 +11,10 @@ import type {
   RecoveryReport,
   RecoveryTotals,
 } from '@parley/api'
-import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
 import { computeLift, type RevenueByCurrency } from './lift.ts'
 import { datesOf, publicPeriod, type ResolvedPeriod } from './report-period.ts'
-import { readRollup } from './rollup-reader.ts'
-
-/** Episode endings in which the cart was ordered (whoever gets the credit). */
-const ORDERED = ['recovered', 'ordered_without_messages', 'ordered_after_window'] as const
+import { readEpisodeRollup, readRollup } from './rollup-reader.ts'
 
 const FUNNEL_METRICS = {
   'recovery.sent': 'sent',
@@ -68,45 +65,10 @@ function addMoney(list: Money[], currency: string, amount: number): void {
 }
 
 async function periodNumbers(db: Db, merchantId: string, period: ResolvedPeriod): Promise<PeriodNumbers> {
-  const day = sql<string>`to_char(abandoned_at at time zone ${period.timezone}, 'YYYY-MM-DD')`
-  const ordered = sql.join(ORDERED.map((s) => sql.lit(s)))
-  const [episodes, revenue, rollup] = await Promise.all([
-    db
-      .selectFrom('cart_episodes')
-      .select([
-        day.as('day'),
-        sql<string>`count(*)`.as('abandoned'),
-        sql<string>`count(*) filter (where holdout)`.as('in_holdout'),
-        sql<string>`count(*) filter (where messages_sent > 0)`.as('messaged'),
-        sql<string>`count(*) filter (where status = 'recovered' and not holdout)`.as('recovered'),
-        sql<string>`count(*) filter (where status = 'ordered_without_messages')`.as('without_messages'),
-        sql<string>`count(*) filter (where holdout and status in (${ordered}))`.as('control_ordered'),
-        sql<string>`count(*) filter (where not holdout and status in (${ordered}))`.as('messaged_ordered'),
-      ])
-      .where('merchant_id', '=', merchantId)
-      .where('abandoned_at', '>=', period.start)
-      .where('abandoned_at', '<', period.end)
-      .groupBy('day')
-      .execute(),
-    // Revenue per day and currency: credited (recovered, not holdout) and each group's orders for the lift.
-    db
-      .selectFrom('cart_episodes')
-      .select([
-        day.as('day'),
-        'order_currency',
-        sql<string>`coalesce(sum(order_total) filter (where status = 'recovered' and not holdout), 0)`.as(
-          'credited',
-        ),
-        sql<string>`coalesce(sum(order_total) filter (where not holdout), 0)`.as('messaged'),
-        sql<string>`count(*) filter (where not holdout)`.as('messaged_orders'),
-      ])
-      .where('merchant_id', '=', merchantId)
-      .where('abandoned_at', '>=', period.start)
-      .where('abandoned_at', '<', period.end)
-      .where('status', 'in', [...ORDERED])
-      .where('order_currency', 'is not', null)
-      .groupBy(['day', 'order_currency'])
-      .execute(),
+  // Rollup rows only (a 90-day period is ~2,200 hours): episodes by the hour they were abandoned and the message
+  // funnel by the hour it happened, both kept by triggers in the writers' transactions.
+  const [episodes, rollup] = await Promise.all([
+    readEpisodeRollup(db, merchantId, period),
     readRollup(db, merchantId, period, [...Object.keys(FUNNEL_METRICS), 'template.cost']),
   ])
 
@@ -117,28 +79,29 @@ async function periodNumbers(db: Db, merchantId: string, period: ResolvedPeriod)
   for (const row of episodes) {
     const d = dayOf(row.day)
     if (!d) continue
-    d.abandoned = Number(row.abandoned)
-    d.inHoldout = Number(row.in_holdout)
-    d.messaged = Number(row.messaged)
-    d.recoveredByParley = Number(row.recovered)
-    d.recoveredWithoutMessages = Number(row.without_messages)
-    controlGroup.carts += d.inHoldout
-    controlGroup.ordered += Number(row.control_ordered)
-    messagedGroup.carts += d.abandoned - d.inHoldout
-    messagedGroup.ordered += Number(row.messaged_ordered)
-  }
-  for (const row of revenue) {
-    const currency = row.order_currency as string
-    const credited = Number(row.credited)
-    const d = dayOf(row.day)
-    if (d && credited > 0) addMoney(d.revenue, currency, credited)
-    const orders = Number(row.messaged_orders)
-    if (orders > 0) {
-      const group = messagedGroup.revenue.find((r) => r.currency === currency)
+    d.abandoned += row.abandoned
+    d.inHoldout += row.inHoldout
+    d.messaged += row.messaged
+    d.recoveredByParley += row.recovered
+    d.recoveredWithoutMessages += row.withoutMessages
+    controlGroup.carts += row.inHoldout
+    controlGroup.ordered += row.controlOrdered
+    messagedGroup.carts += row.abandoned - row.inHoldout
+    messagedGroup.ordered += row.messagedOrdered
+    if (row.currency === '') continue
+    // Revenue per currency: credited on the day, and the messaged group's orders for the lift.
+    if (row.creditedRevenue > 0) addMoney(d.revenue, row.currency, row.creditedRevenue)
+    if (row.messagedOrdered > 0) {
+      const group = messagedGroup.revenue.find((r) => r.currency === row.currency)
       if (group) {
-        group.orders += orders
-        group.amount += Number(row.messaged)
-      } else messagedGroup.revenue.push({ currency, orders, amount: Number(row.messaged) })
+        group.orders += row.messagedOrdered
+        group.amount += row.messagedRevenue
+      } else
+        messagedGroup.revenue.push({
+          currency: row.currency,
+          orders: row.messagedOrdered,
+          amount: row.messagedRevenue,
+        })
     }
   }
   const costByCategory = new Map<string, RecoveryTotals['templateCostByCategory'][number]>()

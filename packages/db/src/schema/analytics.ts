@@ -16,3 +16,28 @@ export interface AnalyticsHourlyTable {
   n: ColumnType<number, number | undefined, number>
   amount: Numeric
 }
+
+/** bigint counts (int8 reads as a number on both drivers). */
+type Count = ColumnType<number, number | undefined, number>
+
+/**
+ * Abandonment episodes per merchant, UTC hour of abandonment and order currency ('' when not ordered), kept by
+ * triggers on cart_episodes (migration 202611300900). `recovered` = credited (recovered, not holdout);
+ * `control_ordered` / `messaged_ordered` = any ordered ending in the holdout / messaged group; revenues in
+ * `currency`. Also in analytics_hourly: episode.recovered (dim 'flow currency'), run.started (dim 'flow
+ * version'), run.ended (dim 'flow version outcome').
+ */
+export interface AnalyticsEpisodesHourlyTable {
+  merchant_id: string
+  hour: Timestamp
+  currency: string
+  abandoned: Count
+  in_holdout: Count
+  messaged: Count
+  recovered: Count
+  without_messages: Count
+  control_ordered: Count
+  messaged_ordered: Count
+  credited_revenue: Numeric
+  messaged_revenue: Numeric
+}

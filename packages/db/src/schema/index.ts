@@ -7,8 +7,8 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
-import type { AnalyticsHourlyTable } from './analytics.ts'
 import type { InboundBurstsTable } from './bursts.ts'
+import type { AnalyticsEpisodesHourlyTable, AnalyticsHourlyTable } from './analytics.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,
@@ -80,6 +80,7 @@ export interface Database {
   inbound_bursts: InboundBurstsTable
   llm_settings: LlmSettingsTable
   llm_answers: LlmAnswersTable
+  analytics_episodes_hourly: AnalyticsEpisodesHourlyTable
 }
 
 export type TableName = keyof Database
