@@ -7,6 +7,7 @@ import type { SimulationWorldResponse } from '@parley/api'
 import type { Cart, Contact, Database, JsonObject, Order, Product } from '@parley/db'
 import { listSummary, orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import { recommendProducts } from '../catalogue/recommendations.ts'
 import { cartVarsWithFacts } from '../commerce/cart-facts.ts'
 import { orderView } from '../effects/order-lookup.ts'
 import { contactVars, orderVars } from '../engine/vars.ts'
@@ -81,11 +82,16 @@ export async function buildSimulationWorld(
             ),
           )
         : catalogueCart(products),
-    orders: orders.map((order) =>
-      worldOrder(order, base?.id ?? null, {
-        windowDays: merchant.return_window_days,
-        now: options.now,
-      }),
+    orders: await Promise.all(
+      orders.map(async (order) =>
+        worldOrder(
+          order,
+          base?.id ?? null,
+          { windowDays: merchant.return_window_days, now: options.now },
+          // What a post-purchase flow would suggest for it, by the same rule as live.
+          await recommendProducts(db, merchantId, order.items, { now: new Date(options.now) }),
+        ),
+      ),
     ),
     contact: {
       label: anonymise ? 'Sample shopper' : (base?.name ?? base?.email ?? 'Chosen shopper'),
@@ -174,6 +180,7 @@ function worldOrder(
   order: Order,
   contactId: string | null,
   returns: { windowDays: number; now: number },
+  recommendations: JsonObject[],
 ): World['orders'][number] {
   return {
     label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
@@ -181,7 +188,7 @@ function worldOrder(
     owner: order.contact_id === null ? 'nobody' : order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),
     view: { ...orderView(order, returns) },
-    vars: orderVars(order),
+    vars: { ...orderVars(order), recommendations },
   }
 }
 

@@ -375,6 +375,16 @@ describe.each(testDatabases())('simulator and runtime give the same transcript o
           currency: 'USD',
           in_stock: false,
         },
+        // In stock and not bought: what the post-purchase flow can suggest.
+        {
+          merchant_id: merchantId,
+          external_id: 'shop-beanie',
+          title: 'Merino Beanie',
+          description: 'Soft merino wool.',
+          price: '29.00',
+          currency: 'USD',
+          image_url: 'https://cdn.example/beanie.jpg',
+        },
       ])
       .execute()
     const other = await t.deps.db
