@@ -117,7 +117,9 @@ const table: Record<ReplyIntent, string[]> = {
 }
 
 describe('reply intents by rules', () => {
-  const cases = Object.entries(table).flatMap(([intent, texts]) => texts.map((text) => [text, intent] as const))
+  const cases = Object.entries(table).flatMap(([intent, texts]) =>
+    texts.map((text) => [text, intent] as const),
+  )
   it.each(cases)('%j → %s', (text, intent) => {
     expect(classifyIntentByRules(text)).toBe(intent)
   })

@@ -56,7 +56,8 @@ const WANTS_RETURN = [
 // English and German separately: German "oder" is "or", not a misspelt order.
 const ORDER_NOUNS_EN =
   '(?:order|orders|oder|ordr|odrer|parcel|parcels|parcle|package|packages|pakage|packge|packet|delivery|shipment|purchase)'
-const ORDER_NOUNS_DE = '(?:bestellung|bestellungen|bestelung|bestellug|paket|pakete|packet|lieferung|sendung|ware)'
+const ORDER_NOUNS_DE =
+  '(?:bestellung|bestellungen|bestelung|bestellug|paket|pakete|packet|lieferung|sendung|ware)'
 
 const ORDER_STATUS = [
   new RegExp(
@@ -75,8 +76,33 @@ const NOT_INTERESTED = [
 ]
 
 /** A whole reply that is only a no ("no", "nope!", "nein danke 🙏"), once politeness words are set aside. */
-const NO_WORDS = new Set(['no', 'nope', 'nah', 'naw', 'nay', 'never', 'nein', 'noe', 'nee', 'ne', 'nix', 'not really'])
-const POLITENESS = new Set(['thanks', 'thank', 'you', 'thx', 'ty', 'sorry', 'please', 'pls', 'danke', 'bitte', 'sry'])
+const NO_WORDS = new Set([
+  'no',
+  'nope',
+  'nah',
+  'naw',
+  'nay',
+  'never',
+  'nein',
+  'noe',
+  'nee',
+  'ne',
+  'nix',
+  'not really',
+])
+const POLITENESS = new Set([
+  'thanks',
+  'thank',
+  'you',
+  'thx',
+  'ty',
+  'sorry',
+  'please',
+  'pls',
+  'danke',
+  'bitte',
+  'sry',
+])
 
 const QUESTION_STARTERS = new Set([
   'is',
@@ -155,7 +181,8 @@ export function classifyIntentByRules(text: string, options: IntentRuleOptions =
   const productWords = matchesAny(said, PRODUCT_QUESTION)
   // "1004" or "it's #1004" on its own is an order being asked about; "under 150 euros in blue?" is not.
   if (!productWords && findOrderNumber(raw) !== null) return 'order_status'
-  if (productWords || raw.includes('?') || QUESTION_STARTERS.has(said.trim().split(' ')[0] ?? '')) return 'question'
+  if (productWords || raw.includes('?') || QUESTION_STARTERS.has(said.trim().split(' ')[0] ?? ''))
+    return 'question'
   return 'unknown'
 }
 
