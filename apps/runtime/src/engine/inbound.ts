@@ -22,6 +22,7 @@ import {
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
+import { replyIntentOf } from './reply-intent.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
@@ -273,6 +274,7 @@ async function route(
     text: msg.text,
     ...(msg.buttonId ? { buttonId: msg.buttonId } : {}),
     ...(msg.media ? { media: msg.media } : {}),
+    intent: replyIntentOf(merchant, msg.text),
   }
   // The run waiting for this shopper's reply here, else anywhere: the most recently active one answers.
   if (known) {
