@@ -168,9 +168,31 @@ describe('specific inspectors', () => {
         { id: 'b1', title: 'Yes', keywords: ['yes', 'sure', 'ok'] },
         { id: 'b2', title: 'Answer 2', keywords: [] },
       ],
+      intents: [],
       timeout: null,
     })
     expect(form.valid()).toBe(true)
+  })
+
+  it('wait for reply: ticks intents in plain words, each becomes an output in a fixed order', () => {
+    const form = renderControlled('wait-for-reply')
+    expect(screen.queryByText(/wants_person|not_interested/)).toBeNull()
+    fireEvent.click(screen.getByLabelText('Says no or not interested'))
+    fireEvent.click(screen.getByLabelText('Wants to talk to a person'))
+    fireEvent.click(screen.getByLabelText('Asks where their order is'))
+    expect(form.config()).toMatchObject({ intents: ['wants_person', 'order_status', 'not_interested'] })
+    expect(form.valid()).toBe(true)
+    const handles = getNodeKind('wait-for-reply')!.handles(form.config() as never)
+    expect(handles.map((h) => h.label)).toEqual([
+      'Wants to talk to a person',
+      'Asks where their order is',
+      'Says no or not interested',
+      'Anything else',
+      'No reply',
+    ])
+    fireEvent.click(screen.getByLabelText('Asks where their order is'))
+    expect(form.config()).toMatchObject({ intents: ['wants_person', 'not_interested'] })
+    expect((screen.getByLabelText('Wants to talk to a person') as HTMLInputElement).checked).toBe(true)
   })
 
   it('condition: adds a rule and edits variable, comparison and value', () => {
