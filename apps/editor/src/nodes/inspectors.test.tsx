@@ -174,6 +174,20 @@ describe('specific inspectors', () => {
     expect(form.valid()).toBe(true)
   })
 
+  it('send message: a button can also take typed replies that want it, chosen in plain words', () => {
+    const form = renderControlled('send-message')
+    fireEvent.click(screen.getByText('+ Add button'))
+    const select = screen.getByLabelText('Button 1 also taken when the shopper writes') as HTMLSelectElement
+    expect([...select.options].map((o) => o.text)).toContain('says no or not interested')
+    expect([...select.options].map((o) => o.value).join(' ')).not.toMatch(/[A-Z]/)
+    fireEvent.change(select, { target: { value: 'not_interested' } })
+    expect(form.config()).toMatchObject({ buttons: [{ title: 'Option 1', intent: 'not_interested' }] })
+    fireEvent.change(screen.getByLabelText('Button 1 title'), { target: { value: 'No, all good' } })
+    expect(form.config()).toMatchObject({ buttons: [{ title: 'No, all good', intent: 'not_interested' }] })
+    fireEvent.change(select, { target: { value: '' } })
+    expect((form.config() as { buttons: object[] }).buttons[0]).not.toHaveProperty('intent')
+  })
+
   it('wait for reply: ticks intents in plain words, each becomes an output in a fixed order', () => {
     const form = renderControlled('wait-for-reply')
     expect(screen.queryByText(/wants_person|not_interested/)).toBeNull()

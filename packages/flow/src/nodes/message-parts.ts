@@ -91,7 +91,9 @@ export function renderSend(
   const imageUrl = parts.imageUrl ? renderOptional(parts.imageUrl, vars) : undefined
   if (imageUrl) message.imageUrl = imageUrl
   if (parts.product) message.product = renderProductCard(parts.product, vars)
-  if (parts.buttons && parts.buttons.length > 0) message.buttons = parts.buttons.map((b) => ({ ...b }))
+  // Only what the shopper sees: a button's intent is the flow's business.
+  if (parts.buttons && parts.buttons.length > 0)
+    message.buttons = parts.buttons.map((b) => ({ id: b.id, title: b.title }))
   const effect: SendEffect = { type: 'send', nodeId, message, purpose }
   if (parts.whatsappTemplate) effect.template = renderTemplateFallback(parts.whatsappTemplate, vars)
   return effect
