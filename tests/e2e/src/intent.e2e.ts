@@ -100,7 +100,8 @@ describe('a Wait for reply that branches on what the shopper wants', () => {
         }
       })
       .toEqual({ intents: ['wants_person'], edge: true })
-    await page.locator('.react-flow__pane').click({ position: { x: 900, y: 40 } })
+    await page.getByRole('button', { name: 'Tidy up' }).click()
+    await expect.poll(() => page.locator('.canvas-area').getAttribute('data-edge-crossings')).toBe('0')
     await wait.click()
     await session.shot('intent-wait-for-reply-branch')
   })

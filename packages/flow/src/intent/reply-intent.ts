@@ -47,7 +47,7 @@ export const branchIntentExamples: Record<BranchIntent, string> = {
   return: '“I want to send it back”, “Rücksendung”',
   question: '“is this in blue?”, “gibt es das in M?”',
   not_interested: '“no thanks”, “not interested”, “kein Interesse”',
-  greeting: '“hi”, “hallo 👋”',
+  greeting: '“hi”, “guten Morgen”',
 }
 
 const INTENT_HANDLE_PREFIX = 'intent-'
