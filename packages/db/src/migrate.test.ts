@@ -40,6 +40,8 @@ const everyTable = {
   cart_episodes: true,
   message_links: true,
   analytics_hourly: true,
+  llm_settings: true,
+  llm_answers: true,
 } as const satisfies Record<TableName, true>
 
 /**

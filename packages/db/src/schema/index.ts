@@ -25,6 +25,7 @@ import type {
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
 import type { CannedRepliesTable, ConversationReadsTable } from './inbox.ts'
+import type { LlmAnswersTable, LlmSettingsTable } from './llm.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
@@ -71,6 +72,8 @@ export interface Database {
   cart_episodes: CartEpisodesTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
+  llm_settings: LlmSettingsTable
+  llm_answers: LlmAnswersTable
 }
 
 export type TableName = keyof Database
@@ -83,5 +86,6 @@ export * from './commerce.ts'
 export * from './conversations.ts'
 export * from './flows.ts'
 export * from './inbox.ts'
+export * from './llm.ts'
 export * from './runtime.ts'
 export * from './webchat.ts'
