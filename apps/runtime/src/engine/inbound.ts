@@ -14,6 +14,7 @@ import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { NotFoundError } from '../domain-errors.ts'
+import { withLlmReplyIntent } from '../llm/reply-intent-llm.ts'
 import {
   optInConfirmationOf,
   optInKeywordsOf,
@@ -22,10 +23,10 @@ import {
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
-import { replyIntentOf } from './reply-intent.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
+import { replyIntentOf } from './reply-intent.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
@@ -59,8 +60,9 @@ export function inboundReceiptSource(channelId: string): string {
  * retried message by message, so one bad message fails alone.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
-export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
-  return deps.inbound.submit(msg)
+export async function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
+  // The optional LLM's reading of a reply the rules cannot place, asked before the step (no network inside it).
+  return deps.inbound.submit(await withLlmReplyIntent(deps, msg))
 }
 
 /** The process's group commit for inbound messages (deps.inbound). */
@@ -274,7 +276,7 @@ async function route(
     text: msg.text,
     ...(msg.buttonId ? { buttonId: msg.buttonId } : {}),
     ...(msg.media ? { media: msg.media } : {}),
-    intent: replyIntentOf(merchant, msg.text),
+    intent: replyIntentOf(merchant, msg),
   }
   // The run waiting for this shopper's reply here, else anywhere: the most recently active one answers.
   if (known) {
