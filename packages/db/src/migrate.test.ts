@@ -42,6 +42,8 @@ const everyTable = {
   analytics_hourly: true,
   llm_settings: true,
   llm_answers: true,
+  product_sales_daily: true,
+  product_pairs: true,
 } as const satisfies Record<TableName, true>
 
 /**

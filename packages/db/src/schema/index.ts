@@ -14,6 +14,8 @@ import type {
   CartsTable,
   MessageLinksTable,
   OrdersTable,
+  ProductPairsTable,
+  ProductSalesDailyTable,
   ProductsTable,
 } from './commerce.ts'
 import type {
@@ -70,6 +72,8 @@ export interface Database {
   canned_replies: CannedRepliesTable
   webchat_photos: WebchatPhotosTable
   cart_episodes: CartEpisodesTable
+  product_sales_daily: ProductSalesDailyTable
+  product_pairs: ProductPairsTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
   llm_settings: LlmSettingsTable
