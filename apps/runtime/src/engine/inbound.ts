@@ -60,9 +60,8 @@ export function inboundReceiptSource(channelId: string): string {
  * retried message by message, so one bad message fails alone.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
-export async function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
-  // The optional LLM's reading of a reply the rules cannot place, asked before the step (no network inside it).
-  return deps.inbound.submit(await withLlmReplyIntent(deps, msg))
+export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
+  return deps.inbound.submit(msg)
 }
 
 /** The process's group commit for inbound messages (deps.inbound). */
@@ -73,7 +72,12 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
   return new GroupCommit({
     // One shopper's messages are processed one after another, in the order they came.
     keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
-    process: (msgs) => inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, msgs)),
+    process: async (msgs) => {
+      // The optional LLM's reading of replies the rules cannot place: per batch, in order, before the step
+      // transaction (no network inside it); submission stays synchronous, so one shopper's messages keep their order.
+      const classified = await Promise.all(msgs.map((m) => withLlmReplyIntent(deps(), m)))
+      return inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
+    },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
   })

@@ -52,7 +52,7 @@ describe.each(testDatabases())('reply intents with the optional LLM on %s', (kin
     })
     t = await createTestDeps(kind, { channels: { webchat }, config })
     db = t.deps.db
-  }, 120_000)
+  }, 300_000)
   afterAll(async () => {
     await t?.close()
     await fake?.close()

@@ -34,7 +34,7 @@ describe.each(testDatabases())('reply intents through the HTTP API on %s', (kind
   beforeAll(async () => {
     world = await createScenarioWorld(kind)
     store = await world.store({ flows: [{ name: 'Help desk', document: helpDesk }] })
-  }, 120_000)
+  }, 300_000)
   afterAll(() => world?.close())
 
   async function conversation(answer: string) {
