@@ -80,7 +80,7 @@ describe('a Wait for reply that branches on what the shopper wants', () => {
     await output.waitFor()
     expect(await output.textContent()).toContain('Wants to talk to a person')
 
-    const person = await dropStep('send-message', 140, 520)
+    const person = await dropStep('send-message', 700, 640)
     await person.click()
     const box = page.getByRole('textbox', { name: 'Message' })
     await box.click()
