@@ -1,5 +1,6 @@
 // The events a flow run reacts to. Every event carries `at` (epoch ms from the host's clock), so
 // time-of-day delays and recorded variables never read a wall clock inside the machine.
+import type { ReplyIntent } from './intent/reply-intent.ts'
 
 export interface InboundMedia {
   url: string
@@ -12,6 +13,11 @@ export interface MessageReceivedEvent {
   /** Set when the shopper tapped a quick-reply button: the button's id. */
   buttonId?: string
   media?: InboundMedia[]
+  /**
+   * What the reply wants, when the host classified it (the runtime does once per reply, with the rules and, when the
+   * merchant configured it and the rules could not tell, the LLM). Left out, `Wait for reply` asks the rules itself.
+   */
+  intent?: ReplyIntent
   at: number
 }
 

@@ -3,7 +3,7 @@
 import { evaluateConditionGroup } from './condition.ts'
 import type { FlowEvent } from './events.ts'
 import { parseInput } from './nodes/input-parse.ts'
-import { replyMatches } from './nodes/reply-match.ts'
+import { replyIntentOf, replyMatches } from './nodes/reply-match.ts'
 import { splitBucket } from './nodes/split.ts'
 import type { GuardSpec } from './nodes/types.ts'
 import type { MachineArgs } from './run-context.ts'
@@ -30,6 +30,10 @@ export const machineGuards = {
   replyMatches: (args: MachineArgs, params: GuardParams<'replyMatches'>) => {
     const event = messageEvent(args)
     return event !== null && replyMatches(event, params)
+  },
+  replyIntentIs: (args: MachineArgs, params: GuardParams<'replyIntentIs'>) => {
+    const event = messageEvent(args)
+    return event !== null && params.intents.includes(replyIntentOf(event))
   },
   effectResultFor: ({ event }: MachineArgs, params: GuardParams<'effectResultFor'>) =>
     event.type === 'effect.result' &&

@@ -235,6 +235,46 @@ describe('validate: connections', () => {
   })
 })
 
+describe('validate: intent outputs of a wait for reply', () => {
+  const nodes = [
+    node('t', 'trigger-manual'),
+    node('w', 'wait-for-reply', { intents: ['wants_person', 'not_interested'], timeout: null }, 'Ask'),
+    node('esc', 'escalate', {}, 'Hand over'),
+    node('e', 'end'),
+  ]
+
+  it('follows the rules for outputs: an intent left open warns once another output is connected', () => {
+    const open = validate(flowDocument(nodes, [edge('t', 'w'), edge('w', 'esc', 'intent-wants_person')]))
+    expect(only(open, 'unconnected_output')).toEqual([
+      {
+        severity: 'warning',
+        code: 'unconnected_output',
+        message:
+          'Nothing is connected to "Says no or not interested" of \'Ask\'; the conversation ends there',
+        nodeId: 'w',
+      },
+      {
+        severity: 'warning',
+        code: 'unconnected_output',
+        message: 'Nothing is connected to "Anything else" of \'Ask\'; the conversation ends there',
+        nodeId: 'w',
+      },
+    ])
+  })
+
+  it('finds nothing wrong once every output leads somewhere, and refuses an edge from an intent not ticked', () => {
+    const edges = [
+      edge('t', 'w'),
+      edge('w', 'esc', 'intent-wants_person'),
+      edge('w', 'e', 'intent-not_interested'),
+      edge('w', 'e', 'anything'),
+    ]
+    expect(validate(flowDocument(nodes, edges))).toEqual([])
+    const stale = validate(flowDocument(nodes, [...edges, edge('w', 'e', 'intent-return')]))
+    expect(stale.map((i) => i.severity)).toContain('error')
+  })
+})
+
 describe('validate: loops', () => {
   it('reports a loop with no wait', () => {
     const doc = flowDocument(

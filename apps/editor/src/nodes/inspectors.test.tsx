@@ -168,9 +168,45 @@ describe('specific inspectors', () => {
         { id: 'b1', title: 'Yes', keywords: ['yes', 'sure', 'ok'] },
         { id: 'b2', title: 'Answer 2', keywords: [] },
       ],
+      intents: [],
       timeout: null,
     })
     expect(form.valid()).toBe(true)
+  })
+
+  it('send message: a button can also take typed replies that want it, chosen in plain words', () => {
+    const form = renderControlled('send-message')
+    fireEvent.click(screen.getByText('+ Add button'))
+    const select = screen.getByLabelText('Button 1 also taken when the shopper writes') as HTMLSelectElement
+    expect([...select.options].map((o) => o.text)).toContain('says no or not interested')
+    expect([...select.options].map((o) => o.value).join(' ')).not.toMatch(/[A-Z]/)
+    fireEvent.change(select, { target: { value: 'not_interested' } })
+    expect(form.config()).toMatchObject({ buttons: [{ title: 'Option 1', intent: 'not_interested' }] })
+    fireEvent.change(screen.getByLabelText('Button 1 title'), { target: { value: 'No, all good' } })
+    expect(form.config()).toMatchObject({ buttons: [{ title: 'No, all good', intent: 'not_interested' }] })
+    fireEvent.change(select, { target: { value: '' } })
+    expect((form.config() as { buttons: object[] }).buttons[0]).not.toHaveProperty('intent')
+  })
+
+  it('wait for reply: ticks intents in plain words, each becomes an output in a fixed order', () => {
+    const form = renderControlled('wait-for-reply')
+    expect(screen.queryByText(/wants_person|not_interested/)).toBeNull()
+    fireEvent.click(screen.getByLabelText('Says no or not interested'))
+    fireEvent.click(screen.getByLabelText('Wants to talk to a person'))
+    fireEvent.click(screen.getByLabelText('Asks where their order is'))
+    expect(form.config()).toMatchObject({ intents: ['wants_person', 'order_status', 'not_interested'] })
+    expect(form.valid()).toBe(true)
+    const handles = getNodeKind('wait-for-reply')!.handles(form.config() as never)
+    expect(handles.map((h) => h.label)).toEqual([
+      'Wants to talk to a person',
+      'Asks where their order is',
+      'Says no or not interested',
+      'Anything else',
+      'No reply',
+    ])
+    fireEvent.click(screen.getByLabelText('Asks where their order is'))
+    expect(form.config()).toMatchObject({ intents: ['wants_person', 'not_interested'] })
+    expect((screen.getByLabelText('Wants to talk to a person') as HTMLInputElement).checked).toBe(true)
   })
 
   it('condition: adds a rule and edits variable, comparison and value', () => {

@@ -1,6 +1,6 @@
 // Editors shared by the kinds that talk to the shopper: quick-reply buttons, a product card and the
 // WhatsApp template used outside the 24-hour window.
-import type { NodeConfig } from '@parley/flow'
+import { type BranchIntent, branchIntentLabels, branchIntents, type NodeConfig } from '@parley/flow'
 import { useId } from 'react'
 import { chooseTemplate, useApprovedTemplates } from '../channels/whatsapp-templates.ts'
 import {
@@ -13,7 +13,7 @@ import {
   Toggle,
 } from '../inspector/fields.tsx'
 
-type Button = { id: string; title: string }
+type Button = { id: string; title: string; intent?: BranchIntent }
 type ProductCardConfig = NonNullable<NodeConfig<'send-message'>['product']>
 type LinkButtonConfig = NonNullable<NodeConfig<'send-message'>['link']>
 type CardListConfig = NonNullable<NodeConfig<'send-message'>['cards']>
@@ -25,12 +25,15 @@ export function ButtonsEditor({
   max = 3,
   title = 'Quick-reply buttons',
   hint,
+  intents = false,
 }: {
   buttons: readonly Button[]
   onChange(buttons: Button[]): void
   max?: number
   title?: string
   hint?: string | undefined
+  /** Offer, per button, an intent whose typed replies take the button too ("no thanks" for "No, all good"). */
+  intents?: boolean
 }) {
   const set = (i: number, title: string) => onChange(buttons.map((b, j) => (j === i ? { ...b, title } : b)))
   return (
@@ -61,23 +64,40 @@ export function ButtonsEditor({
     >
       {buttons.length === 0 ? <p className="field-hint">No buttons: the shopper answers by typing.</p> : null}
       {buttons.map((button, i) => (
-        <div key={button.id} className="list-row">
-          <input
-            className="input"
-            aria-label={`Button ${i + 1} title`}
-            value={button.title}
-            maxLength={80}
-            onChange={(e) => set(i, e.target.value)}
-          />
-          <span className={`char-count ${[...button.title].length > 20 ? 'over' : ''}`}>
-            {[...button.title].length}/20
-          </span>
-          <IconButton
-            label={`Remove button ${i + 1}`}
-            onClick={() => onChange(buttons.filter((_, j) => j !== i))}
-          >
-            ×
-          </IconButton>
+        <div key={button.id} className="button-box">
+          <div className="list-row">
+            <input
+              className="input"
+              aria-label={`Button ${i + 1} title`}
+              value={button.title}
+              maxLength={80}
+              onChange={(e) => set(i, e.target.value)}
+            />
+            <span className={`char-count ${[...button.title].length > 20 ? 'over' : ''}`}>
+              {[...button.title].length}/20
+            </span>
+            <IconButton
+              label={`Remove button ${i + 1}`}
+              onClick={() => onChange(buttons.filter((_, j) => j !== i))}
+            >
+              ×
+            </IconButton>
+          </div>
+          {intents ? (
+            <ButtonIntentSelect
+              index={i}
+              value={button.intent}
+              onChange={(intent) =>
+                onChange(
+                  buttons.map((b, j) => {
+                    if (j !== i) return b
+                    const { intent: _old, ...rest } = b
+                    return intent ? { ...rest, intent } : rest
+                  }),
+                )
+              }
+            />
+          ) : null}
         </div>
       ))}
       {buttons.length > 0 ? (
@@ -85,6 +105,37 @@ export function ButtonsEditor({
       ) : null}
       {hint ? <p className="field-hint">{hint}</p> : null}
     </Section>
+  )
+}
+
+function ButtonIntentSelect({
+  index,
+  value,
+  onChange,
+}: {
+  index: number
+  value: BranchIntent | undefined
+  onChange(intent: BranchIntent | undefined): void
+}) {
+  const id = useId()
+  return (
+    <div className="button-intent">
+      <label htmlFor={id}>Also when the shopper writes</label>
+      <select
+        id={id}
+        className="input"
+        aria-label={`Button ${index + 1} also taken when the shopper writes`}
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : (e.target.value as BranchIntent))}
+      >
+        <option value="">Only its title</option>
+        {branchIntents.map((intent) => (
+          <option key={intent} value={intent}>
+            {branchIntentLabels[intent].charAt(0).toLowerCase() + branchIntentLabels[intent].slice(1)}
+          </option>
+        ))}
+      </select>
+    </div>
   )
 }
 

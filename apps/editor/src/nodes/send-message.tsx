@@ -84,10 +84,11 @@ export const sendMessageUi: NodeUi<'send-message'> = {
       />
       <ButtonsEditor
         buttons={config.buttons}
+        intents
         onChange={(buttons) => onChange({ ...config, buttons })}
         hint={
           config.buttons.length > 0
-            ? 'Each button is its own path on the canvas: connect it to what should happen next. A typed answer goes to “Anything else”.'
+            ? 'Each button is its own path on the canvas: connect it to what should happen next. A typed answer goes to “Anything else”, unless it says what a button stands for.'
             : undefined
         }
       />

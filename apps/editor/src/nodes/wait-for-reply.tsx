@@ -1,5 +1,14 @@
-// Wait for reply: branches per button or keywords, "anything else" and a timeout.
-import { durationToMs, formatDuration } from '@parley/flow'
+// Wait for reply: branches per button or keywords, per intent ("Wants to talk to a person"), "anything else" and a
+// timeout.
+import {
+  type BranchIntent,
+  branchIntentExamples,
+  branchIntentLabels,
+  branchIntents,
+  durationToMs,
+  formatDuration,
+} from '@parley/flow'
+import { useId } from 'react'
 import { freshId, IconButton, KeywordsInput, OptionalDuration, Section } from '../inspector/fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
 
@@ -71,6 +80,27 @@ export const waitForReplyUi: NodeUi<'wait-for-reply'> = {
             </div>
           ))}
         </Section>
+        <Section title="What the reply wants">
+          <p className="field-hint">
+            Tick what should get its own path. Buttons and keywords above are checked first; opt-out words
+            such as STOP always unsubscribe the shopper.
+          </p>
+          <div className="intent-choices">
+            {branchIntents.map((intent) => (
+              <IntentChoice
+                key={intent}
+                intent={intent}
+                checked={config.intents?.includes(intent) ?? false}
+                onChange={(checked) => {
+                  const chosen = new Set(config.intents ?? [])
+                  if (checked) chosen.add(intent)
+                  else chosen.delete(intent)
+                  onChange({ ...config, intents: branchIntents.filter((i) => chosen.has(i)) })
+                }}
+              />
+            ))}
+          </div>
+        </Section>
         <OptionalDuration
           label="Timeout"
           toggleLabel="Stop waiting after a while"
@@ -80,4 +110,31 @@ export const waitForReplyUi: NodeUi<'wait-for-reply'> = {
       </div>
     )
   },
+}
+
+function IntentChoice({
+  intent,
+  checked,
+  onChange,
+}: {
+  intent: BranchIntent
+  checked: boolean
+  onChange(checked: boolean): void
+}) {
+  const id = useId()
+  return (
+    <div className="intent-choice">
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={`${id}-example`}
+      />
+      <label htmlFor={id}>{branchIntentLabels[intent]}</label>
+      <p id={`${id}-example`} className="field-hint">
+        {branchIntentExamples[intent]}
+      </p>
+    </div>
+  )
 }

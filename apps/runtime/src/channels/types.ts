@@ -1,7 +1,7 @@
 // The channel-adapter contract. An adapter turns provider webhooks into channel-neutral inbound messages
 // (handed to the engine) and outbox payloads into provider calls (made by the outbox relay after commit).
 import type { Channel } from '@parley/db'
-import type { OutboundMessage, TemplateRef } from '@parley/flow'
+import type { OutboundMessage, ReplyIntent, TemplateRef } from '@parley/flow'
 
 /** What an outbox row carries for the adapter: the message, or the template used outside the WhatsApp window. */
 export interface OutboundPayload {
@@ -69,4 +69,6 @@ export interface InboundMessage {
    */
   command?: { name: 'start'; payload?: string }
   media?: { url: string; mimeType: string }[]
+  /** What the reply wants, when the optional LLM read it before the step (llm/reply-intent-llm.ts). */
+  intent?: ReplyIntent
 }

@@ -14,6 +14,7 @@ import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { NotFoundError } from '../domain-errors.ts'
+import { withLlmReplyIntent } from '../llm/reply-intent-llm.ts'
 import {
   optInConfirmationOf,
   optInKeywordsOf,
@@ -26,6 +27,7 @@ import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
+import { replyIntentOf } from './reply-intent.ts'
 import { findActiveRunIds } from './run-store.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
@@ -72,7 +74,12 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
   return new GroupCommit({
     // One shopper's messages are processed one after another, in the order they came.
     keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
-    process: (msgs) => inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, msgs)),
+    process: async (msgs) => {
+      // The optional LLM's reading of replies the rules cannot place: per batch, in order, before the step
+      // transaction (no network inside it); submission stays synchronous, so one shopper's messages keep their order.
+      const classified = await Promise.all(msgs.map((m) => withLlmReplyIntent(deps(), m)))
+      return inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
+    },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
   })
@@ -288,6 +295,7 @@ export async function route(
     text: msg.text,
     ...(msg.buttonId ? { buttonId: msg.buttonId } : {}),
     ...(msg.media ? { media: msg.media } : {}),
+    intent: replyIntentOf(merchant, msg),
   }
   // The run waiting for this shopper's reply here, else anywhere: the most recently active one answers.
   if (known) {

@@ -1,37 +1,11 @@
-// Opt-out (STOP, UNSUBSCRIBE and the merchant's words) and opt-in (START) keywords: the whole trimmed message,
-// case-insensitive, so "stop sending me the blue one" is a question, not an opt-out.
-
-export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'UNSUBSCRIBE']
-export const DEFAULT_OPT_IN_KEYWORDS = ['START']
-
-export function normaliseKeyword(text: string): string {
-  return withoutTrailingPunctuation(text.trim()).replace(/\s+/gu, ' ').toUpperCase()
-}
-
-/** One character at a time a regex may be asked about: linear however long the message. */
-const TRAILING = /^[.!\s]$/u
-
-/**
- * The text without its trailing dots, exclamation marks and white space. Written as a loop from the end because
- * `/[.!\s]+$/` is quadratic: on a long run of spaces followed by anything else, the regex engine tries every
- * start in the run and scans to its end each time (100,000 spaces took seconds of the event loop).
- */
-export function withoutTrailingPunctuation(text: string): string {
-  let end = text.length
-  while (end > 0 && TRAILING.test(text[end - 1] as string)) end -= 1
-  return text.slice(0, end)
-}
-
-export function matchesKeyword(text: string, keywords: readonly string[]): boolean {
-  const said = normaliseKeyword(text)
-  return said !== '' && keywords.some((k) => normaliseKeyword(k) === said)
-}
-
-/** STOP and UNSUBSCRIBE always count, whatever the merchant configured. */
-export function isOptOutMessage(text: string, merchantKeywords: readonly string[]): boolean {
-  return matchesKeyword(text, [...DEFAULT_OPT_OUT_KEYWORDS, ...merchantKeywords])
-}
-
-export function isOptInMessage(text: string, merchantKeywords: readonly string[]): boolean {
-  return matchesKeyword(text, [...DEFAULT_OPT_IN_KEYWORDS, ...merchantKeywords])
-}
+// The opt-out / opt-in keyword rule lives in @parley/flow (send-policy/opt-out-keywords.ts), so the runtime's policy
+// and the flow's reply intents ("stop") decide with the same function.
+export {
+  DEFAULT_OPT_IN_KEYWORDS,
+  DEFAULT_OPT_OUT_KEYWORDS,
+  isOptInMessage,
+  isOptOutMessage,
+  matchesKeyword,
+  normaliseKeyword,
+  withoutTrailingPunctuation,
+} from '@parley/flow'

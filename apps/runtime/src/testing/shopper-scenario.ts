@@ -31,6 +31,8 @@ export interface StoreOptions {
   name?: string
   /** Config of the WhatsApp channel (e.g. approved templates). */
   whatsappConfig?: Record<string, unknown>
+  /** Flows of the test's own, each created blank, saved with this document and published (after the starter flows). */
+  flows?: { name: string; document: unknown }[]
 }
 
 export interface ScenarioStore {
@@ -113,6 +115,27 @@ export async function createScenarioWorld(
       })
       if (published.status !== 201) throw new Error(`publishing ${starterFlowId}: ${await published.text()}`)
       flows.push(flow)
+    }
+    for (const own of options.flows ?? []) {
+      const created = await app.request('/api/flows', {
+        method: 'POST',
+        headers: owner.write,
+        body: JSON.stringify({ name: own.name }),
+      })
+      if (created.status !== 201) throw new Error(`creating ${own.name}: ${await created.text()}`)
+      const { id } = (await created.json()) as FlowDetail
+      const saved = await app.request(`/api/flows/${id}`, {
+        method: 'PUT',
+        headers: owner.write,
+        body: JSON.stringify({ name: own.name, document: own.document }),
+      })
+      if (saved.status !== 200) throw new Error(`saving ${own.name}: ${await saved.text()}`)
+      const published = await app.request(`/api/flows/${id}/publish`, {
+        method: 'POST',
+        headers: owner.write,
+      })
+      if (published.status !== 201) throw new Error(`publishing ${own.name}: ${await published.text()}`)
+      flows.push((await saved.json()) as FlowDetail)
     }
     const keyRes = await app.request('/api/api-keys', {
       method: 'POST',

@@ -156,7 +156,9 @@ export function renderSend(
     if (cards.length === 1 && !message.product) message.product = cards[0]
     else if (cards.length > 1) message.products = cards
   }
-  if (parts.buttons && parts.buttons.length > 0) message.buttons = parts.buttons.map((b) => ({ ...b }))
+  // Only what the shopper sees: a button's intent is the flow's business.
+  if (parts.buttons && parts.buttons.length > 0)
+    message.buttons = parts.buttons.map((b) => ({ id: b.id, title: b.title }))
   if (parts.link) {
     const url = renderOptional(parts.link.url, vars)
     const title = renderTemplate(parts.link.title, vars).trim()

@@ -46,7 +46,8 @@ export function runNode(
         id: `to-${h.id}`,
         kind: 'end',
         position: { x: i * 200, y: 200 },
-        config: { outcome: h.id.toLowerCase() },
+        // An outcome is letters, digits and "_": a handle such as "intent-return" ends as "intent_return".
+        config: { outcome: h.id.toLowerCase().replace(/-/g, '_') },
       })),
     ],
     edges: [

@@ -2,6 +2,8 @@
 // button title exactly (ignoring case, spaces and punctuation around it), a keyword as a whole word
 // or phrase anywhere in the message.
 import type { MessageReceivedEvent } from '../events.ts'
+import { classifyIntentByRules } from '../intent/intent-rules.ts'
+import type { ReplyIntent } from '../intent/reply-intent.ts'
 import type { ActionSpec } from './types.ts'
 
 export function normalizeText(text: string): string {
@@ -28,6 +30,14 @@ export function replyMatches(event: MessageReceivedEvent, criteria: ReplyCriteri
     const k = normalizeText(keyword)
     return k !== '' && padded.includes(` ${k} `)
   })
+}
+
+/**
+ * The reply's intent: the host's when it classified the reply (the runtime, with the merchant's opt-out words and
+ * perhaps the LLM), else the rules' (the simulator, and hosts that never classify).
+ */
+export function replyIntentOf(event: MessageReceivedEvent): ReplyIntent {
+  return event.intent ?? classifyIntentByRules(typeof event.text === 'string' ? event.text : '')
 }
 
 /** Keeps the answer's text in the `reply` variable, wherever a reply is branched on. */

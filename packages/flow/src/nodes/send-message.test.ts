@@ -164,3 +164,38 @@ describe('send-message', () => {
     expect(sendMessage.templates(config)).toEqual(['Hi {{contact.name}}', '{{cart.image}}'])
   })
 })
+
+describe('send message buttons that also take a typed intent', () => {
+  const buttons = [
+    { id: 'done', title: 'No, all good', intent: 'not_interested' },
+    { id: 'person', title: 'Talk to a person', intent: 'wants_person' },
+  ]
+
+  it('takes the button for a typed reply that wants it, after every tap and title, else "Anything else"', () => {
+    const no = runNode('send-message', { text: 'Anything else?', buttons })
+    no.send({ type: 'message.received', text: 'nah thanks' })
+    expect(no.outcome).toBe('done')
+    const person = runNode('send-message', { text: 'Anything else?', buttons })
+    person.send({ type: 'message.received', text: 'Kann ich mit einem Mitarbeiter sprechen?' })
+    expect(person.outcome).toBe('person')
+    // The title typed out is the tap, whatever its intent would be.
+    const title = runNode('send-message', { text: 'Anything else?', buttons })
+    title.send({ type: 'message.received', text: 'talk to a person' })
+    expect(title.outcome).toBe('person')
+    const other = runNode('send-message', { text: 'Anything else?', buttons })
+    other.send({ type: 'message.received', text: 'is the hoodie warm?' })
+    expect(other.outcome).toBe('anything')
+    expect(no.sends()[0]!.effect.message.buttons).toEqual([
+      { id: 'done', title: 'No, all good' },
+      { id: 'person', title: 'Talk to a person' },
+    ])
+  })
+
+  it('refuses the same intent on two buttons', () => {
+    const issues = checkNode('send-message', {
+      text: 'Anything else?',
+      buttons: [buttons[0], { id: 'b2', title: 'Nope', intent: 'not_interested' }],
+    })
+    expect(issues.map((i) => i.code)).toEqual(['duplicate_button_intent'])
+  })
+})

@@ -3,6 +3,7 @@
 // for the answer: each button is its own output, typed text goes to "Anything else".
 import { z } from 'zod'
 import { durationSchema, durationToMs } from '../duration.ts'
+import { branchIntentLabels, branchIntentSchema } from '../intent/reply-intent.ts'
 import {
   buttonSchema,
   cardListSchema,
@@ -19,13 +20,19 @@ import {
 import { storeReply } from './reply-match.ts'
 import type { ActionSpec, NodeKind, OutputHandle, TimeRange, TransitionSpec } from './types.ts'
 
+/**
+ * A quick-reply button of a message. With an intent, a typed reply that wants it ("no thanks" for "No, all good")
+ * takes the button too, instead of "Anything else".
+ */
+export const sendButtonSchema = buttonSchema.extend({ intent: branchIntentSchema.optional() })
+
 export const sendMessageConfigSchema = z.object({
   text: z.string().max(4096),
   imageUrl: z.string().max(2000),
   product: productCardSchema.nullable(),
   /** A card for each entry of a list, e.g. every item in the cart (side by side where the channel can). */
   cards: cardListSchema.nullable(),
-  buttons: z.array(buttonSchema).max(MAX_BUTTONS),
+  buttons: z.array(sendButtonSchema).max(MAX_BUTTONS),
   /** A button that opens a page ("Return to cart"). */
   link: linkButtonSchema.nullable(),
   purpose: sendPurposeSchema,
@@ -106,6 +113,16 @@ export const sendMessage: NodeKind<'send-message', SendMessageConfig> = {
         nodeId: ctx.nodeId,
       })
     }
+    const intents = config.buttons.flatMap((b) => (b.intent ? [b.intent] : []))
+    const twice = intents.find((intent, i) => intents.indexOf(intent) !== i)
+    if (twice) {
+      issues.push({
+        severity: 'error',
+        code: 'duplicate_button_intent',
+        message: `Two buttons of '${ctx.nodeLabel}' both take replies that are “${branchIntentLabels[twice].toLowerCase()}”; keep it on one`,
+        nodeId: ctx.nodeId,
+      })
+    }
     if (asksForReply(config) && config.replyTimeout && !(durationToMs(config.replyTimeout) > 0)) {
       issues.push({
         severity: 'error',
@@ -134,6 +151,15 @@ export const sendMessage: NodeKind<'send-message', SendMessageConfig> = {
       target: ctx.target(button.id),
       actions: [storeReply],
     }))
+    // Typed replies by intent only after every tap and typed title had its chance.
+    for (const button of config.buttons) {
+      if (!button.intent) continue
+      onMessage.push({
+        guard: { type: 'replyIntentIs', params: { intents: [button.intent] } },
+        target: ctx.target(button.id),
+        actions: [storeReply],
+      })
+    }
     onMessage.push({ target: ctx.target('anything'), actions: [storeReply] })
     const timeout = config.replyTimeout
     return {

@@ -5,6 +5,7 @@ import type { ConditionGroup } from '../condition.ts'
 import type { ChannelKind, FlowSettings } from '../document.ts'
 import type { Effect } from '../effects.ts'
 import type { EgressAllowEntry } from '../egress-rules.ts'
+import type { ReplyIntent } from '../intent/reply-intent.ts'
 import type { MachineArgs } from '../run-context.ts'
 
 export type NodeGroup = 'triggers' | 'messages' | 'timing' | 'logic' | 'actions' | 'people'
@@ -119,6 +120,8 @@ export type GuardSpec =
   | { type: 'conditionHolds'; params: { group: ConditionGroup } }
   /** A message whose button id, text or keywords match. Empty criteria never match. */
   | { type: 'replyMatches'; params: { buttonIds: string[]; titles: string[]; keywords: string[] } }
+  /** A message whose intent (the host's, else the rules') is one of these. */
+  | { type: 'replyIntentIs'; params: { intents: ReplyIntent[] } }
   /** An effect.result addressed to the node; `ok` narrows to success or failure. */
   | { type: 'effectResultFor'; params: { nodeId: string; ok?: boolean } }
   /** The run's deterministic bucket (0–99, from seed + node id) falls in [from, to). */

@@ -93,3 +93,68 @@ describe('wait for reply outputs', () => {
     ])
   })
 })
+
+describe('wait for reply on intents', () => {
+  const intents = ['not_interested', 'wants_person'] as const
+
+  it('has an output per ticked intent, labelled in words and in one fixed order, after the answers', () => {
+    const handles = waitForReply.handles({ branches, intents: [...intents], timeout: null })
+    expect(handles.map((h) => [h.id, h.label])).toEqual([
+      ['yes', 'Yes please'],
+      ['no', 'No thanks'],
+      ['intent-wants_person', 'Wants to talk to a person'],
+      ['intent-not_interested', 'Says no or not interested'],
+      ['anything', 'Anything else'],
+    ])
+    const facts = waitForReply.facts({ branches: [], intents: [...intents], timeout: null })
+    expect(facts.opensWindow).toEqual(['intent-wants_person', 'intent-not_interested', 'anything'])
+    expect(facts.timing['intent-wants_person']).toEqual({ min: 0, max: Number.POSITIVE_INFINITY })
+  })
+
+  it('accepts documents from before intents and refuses an intent twice or one it cannot branch on', () => {
+    const schema = waitForReply.configSchema
+    expect(schema.safeParse({ branches: [], timeout: null }).success).toBe(true)
+    expect(schema.safeParse({ branches: [], intents: ['return', 'return'], timeout: null }).success).toBe(
+      false,
+    )
+    expect(schema.safeParse({ branches: [], intents: ['stop'], timeout: null }).success).toBe(false)
+    expect(schema.safeParse({ branches: [], intents: ['unknown'], timeout: null }).success).toBe(false)
+  })
+
+  it('flags a branch whose id is an intent output', () => {
+    const issues = checkNode('wait-for-reply', {
+      branches: [{ id: 'intent-return', title: 'Return', keywords: [] }],
+      intents: ['return'],
+      timeout: null,
+    })
+    expect(issues.map((i) => i.code)).toEqual(['duplicate_branch'])
+  })
+
+  it('branches on what the reply wants, by the rules when the host did not classify it', () => {
+    const person = runNode('wait-for-reply', { branches, intents: [...intents] })
+    person.send({ type: 'message.received', text: 'can I talk to a human please' })
+    expect(person.outcome).toBe('intent_wants_person')
+    expect((person.snapshot.context as { vars: Record<string, unknown> }).vars.reply).toBe(
+      'can I talk to a human please',
+    )
+    const no = runNode('wait-for-reply', { branches: [], intents: [...intents] })
+    no.send({ type: 'message.received', text: 'nah, not interested 👎' })
+    expect(no.outcome).toBe('intent_not_interested')
+    // An intent nobody ticked goes to "Anything else".
+    const order = runNode('wait-for-reply', { branches: [], intents: [...intents] })
+    order.send({ type: 'message.received', text: 'where is my parcel' })
+    expect(order.outcome).toBe('anything')
+  })
+
+  it("takes the host's intent over the rules' (the LLM may know better), and buttons and keywords first", () => {
+    const hosted = runNode('wait-for-reply', { branches: [], intents: ['return'] })
+    hosted.send({ type: 'message.received', text: 'the zip came off on day two', intent: 'return' })
+    expect(hosted.outcome).toBe('intent_return')
+    const keyword = runNode('wait-for-reply', { branches, intents: ['not_interested'] })
+    keyword.send({ type: 'message.received', text: 'no thanks' })
+    expect(keyword.outcome).toBe('no')
+    const tapped = runNode('wait-for-reply', { branches, intents: ['wants_person'] })
+    tapped.send({ type: 'message.received', text: 'a person', buttonId: 'yes' })
+    expect(tapped.outcome).toBe('yes')
+  })
+})

@@ -1,11 +1,18 @@
-// Wait for reply: branch on what the shopper answers (a button, keywords), anything else, or no
-// answer in time. The reply text is kept in the `reply` variable.
+// Wait for reply: branch on what the shopper answers (a button, keywords, what the reply wants: a person, their
+// order...), anything else, or no answer in time. The reply text is kept in the `reply` variable.
 import { z } from 'zod'
 import { durationSchema, durationToMs } from '../duration.ts'
+import {
+  type BranchIntent,
+  branchIntentLabels,
+  branchIntentSchema,
+  branchIntents,
+  intentHandleId,
+} from '../intent/reply-intent.ts'
 import { storeReply } from './reply-match.ts'
 import type { NodeKind, OutputHandle, TimeRange, TransitionSpec } from './types.ts'
 
-const RESERVED_HANDLES = ['anything', 'timeout'] as const
+const RESERVED_HANDLES: readonly string[] = ['anything', 'timeout', ...branchIntents.map(intentHandleId)]
 
 export const waitForReplyConfigSchema = z.object({
   branches: z
@@ -18,6 +25,15 @@ export const waitForReplyConfigSchema = z.object({
       }),
     )
     .max(20),
+  /**
+   * What a reply may want that gets its own output ("Wants to talk to a person"), checked after the buttons and
+   * keywords. Documents from before intents have none.
+   */
+  intents: z
+    .array(branchIntentSchema)
+    .max(branchIntents.length)
+    .refine((intents) => new Set(intents).size === intents.length, 'Each intent once')
+    .optional(),
   /** No timeout: waits for as long as the run lives. */
   timeout: durationSchema.nullable(),
 })
@@ -25,6 +41,7 @@ export type WaitForReplyConfig = z.infer<typeof waitForReplyConfigSchema>
 
 export const waitForReplyDefaults = {
   branches: [],
+  intents: [],
   timeout: { amount: 1, unit: 'days' },
 } as const satisfies WaitForReplyConfig
 
@@ -32,6 +49,12 @@ function branchLabel(branch: { title: string; keywords: string[] }, index: numbe
   if (branch.title.trim()) return branch.title.trim()
   const words = branch.keywords.map((k) => k.trim()).filter(Boolean)
   return words.length > 0 ? words.map((w) => `“${w}”`).join(', ') : `Answer ${index + 1}`
+}
+
+/** The ticked intents in one fixed order, so the card's outputs do not move with the order they were ticked. */
+function chosenIntents(config: WaitForReplyConfig): BranchIntent[] {
+  const chosen = new Set(config.intents ?? [])
+  return branchIntents.filter((intent) => chosen.has(intent))
 }
 
 export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
@@ -44,6 +67,8 @@ export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
   handles: (config) => {
     // Named by its title, else by its words; never by its id, which the merchant never sees.
     const handles: OutputHandle[] = config.branches.map((b, i) => ({ id: b.id, label: branchLabel(b, i) }))
+    for (const intent of chosenIntents(config))
+      handles.push({ id: intentHandleId(intent), label: branchIntentLabels[intent] })
     handles.push({ id: 'anything', label: 'Anything else' })
     if (config.timeout) handles.push({ id: 'timeout', label: 'No reply' })
     return handles
@@ -53,12 +78,14 @@ export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
     const replyWindow: TimeRange = { min: 0, max: timeoutMs }
     const timing: Record<string, TimeRange> = { anything: replyWindow }
     for (const branch of config.branches) timing[branch.id] = replyWindow
+    const intentHandles = chosenIntents(config).map(intentHandleId)
+    for (const handle of intentHandles) timing[handle] = replyWindow
     if (config.timeout) timing.timeout = { min: timeoutMs, max: timeoutMs }
     return {
       sends: 0,
       marketing: false,
       timing,
-      opensWindow: [...config.branches.map((b) => b.id), 'anything'],
+      opensWindow: [...config.branches.map((b) => b.id), ...intentHandles, 'anything'],
       waits: true,
       terminal: false,
       writes: ['reply'],
@@ -77,7 +104,7 @@ export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
     }
     const seen = new Set<string>()
     for (const branch of config.branches) {
-      if ((RESERVED_HANDLES as readonly string[]).includes(branch.id) || seen.has(branch.id)) {
+      if (RESERVED_HANDLES.includes(branch.id) || seen.has(branch.id)) {
         issues.push({
           severity: 'error' as const,
           code: 'duplicate_branch',
@@ -107,6 +134,13 @@ export const waitForReply: NodeKind<'wait-for-reply', WaitForReplyConfig> = {
       target: ctx.target(branch.id),
       actions: [storeReply],
     }))
+    for (const intent of chosenIntents(config)) {
+      onMessage.push({
+        guard: { type: 'replyIntentIs', params: { intents: [intent] } },
+        target: ctx.target(intentHandleId(intent)),
+        actions: [storeReply],
+      })
+    }
     onMessage.push({ target: ctx.target('anything'), actions: [storeReply] })
     const timeout = config.timeout
     return {

@@ -104,3 +104,51 @@ describe('a simulated run in the store’s world', () => {
     ])
   })
 })
+
+describe('a simulated reply branched on its intent', () => {
+  function helpDesk() {
+    const parsed = parseFlowDocument({
+      version: 2,
+      name: 'Help desk',
+      settings: { description: '', channels: ['webchat'], exitEvents: [] },
+      nodes: [
+        { id: 't', kind: 'trigger-manual', position: { x: 0, y: 0 }, config: {} },
+        { id: 'ask', kind: 'send-message', position: { x: 0, y: 0 }, config: { text: 'How can I help?' } },
+        {
+          id: 'w',
+          kind: 'wait-for-reply',
+          position: { x: 0, y: 0 },
+          config: { branches: [], intents: ['wants_person', 'order_status'], timeout: null },
+        },
+        {
+          id: 'person',
+          kind: 'send-message',
+          position: { x: 0, y: 0 },
+          config: { text: 'A person is coming.' },
+        },
+        { id: 'order', kind: 'send-message', position: { x: 0, y: 0 }, config: { text: 'Your order…' } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'ask' },
+        { id: 'e2', source: 'ask', sourceHandle: 'next', target: 'w' },
+        { id: 'e3', source: 'w', sourceHandle: 'intent-wants_person', target: 'person' },
+        { id: 'e4', source: 'w', sourceHandle: 'intent-order_status', target: 'order' },
+      ],
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
+    return parsed.doc
+  }
+
+  it.each([
+    ['can I talk to someone?', 'A person is coming.'],
+    ['wo ist mein Paket', 'Your order…'],
+  ])('the simulator takes the same path as the runtime for %j, by the rules alone', (text, answer) => {
+    const sim = new WorldSimulation(helpDesk(), world(), { channel: 'webchat', startAt: MORNING })
+    sim.start({ triggerNodeId: 't' })
+    sim.reply(text)
+    expect(sim.messages.filter((m) => m.from === 'bot').map((m) => m.message.text)).toEqual([
+      'How can I help?',
+      answer,
+    ])
+  })
+})

@@ -99,6 +99,27 @@ describe('where is my order', () => {
     }
   })
 
+  it('reads a typed answer to "Anything else?" like the taps: a no ends politely, a wish for a person escalates', () => {
+    for (const text of ['no thanks', 'nope 👍', 'Nein danke']) {
+      const run = runFlow('where-is-my-order', { trigger })
+      run.send({ type: 'message.received', text: '#1042' })
+      run.send({ type: 'effect.result', nodeId: 'find-order', ok: true, data: { number: '1042' } })
+      run.send({ type: 'message.received', text })
+      expect(texts(run).at(-1)).toBe('Glad I could help. Have a lovely day!')
+      expect(run.outcome).toBe('answered')
+    }
+    const person = runFlow('where-is-my-order', { trigger })
+    person.send({ type: 'message.received', text: '#1042' })
+    person.send({ type: 'effect.result', nodeId: 'find-order', ok: true, data: { number: '1042' } })
+    person.send({ type: 'message.received', text: 'can I speak to someone please' })
+    expect(person.last.activeNodeIds).toEqual(['more-help'])
+    // The shopper is shown the buttons' titles only.
+    expect(person.sends().at(-2)?.effect.message.buttons).toEqual([
+      { id: 'all-good', title: 'No, all good' },
+      { id: 'person', title: 'Talk to a person' },
+    ])
+  })
+
   it('hands an order it cannot find to support', () => {
     const run = runFlow('where-is-my-order', { trigger })
     run.send({ type: 'message.received', text: '#999' })

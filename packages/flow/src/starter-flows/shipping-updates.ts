@@ -64,8 +64,8 @@ export const shippingUpdatesFlow: FlowDocument = {
         // "No" first: its branch (the tracking link) sits left of the team that "Yes" and a typed answer share,
         // so the canvas draws no crossing lines.
         buttons: [
-          { id: 'fine', title: "No, I'll check" },
-          { id: 'help', title: 'Yes, please' },
+          { id: 'fine', title: "No, I'll check", intent: 'not_interested' },
+          { id: 'help', title: 'Yes, please', intent: 'wants_person' },
         ],
         replyTimeout: { amount: 2, unit: 'days' },
         purpose: 'transactional',

@@ -38,7 +38,8 @@ export const welcomeFlow: FlowDocument = {
         buttons: [
           { id: 'track', title: 'Track my order' },
           { id: 'product', title: 'Product question' },
-          { id: 'person', title: 'Talk to a person' },
+          // "can I speak to someone?" typed goes to a person, not to the catalogue answer for typed questions.
+          { id: 'person', title: 'Talk to a person', intent: 'wants_person' },
         ],
         replyTimeout: { amount: 1, unit: 'days' },
         purpose: 'service',

@@ -102,8 +102,9 @@ export const whereIsMyOrderFlow: FlowDocument = {
       {
         text: 'Anything else I can help with?',
         buttons: [
-          { id: 'all-good', title: 'No, all good' },
-          { id: 'person', title: 'Talk to a person' },
+          // A typed "no thanks" ends politely and "can I speak to someone?" goes to the team, like the taps.
+          { id: 'all-good', title: 'No, all good', intent: 'not_interested' },
+          { id: 'person', title: 'Talk to a person', intent: 'wants_person' },
         ],
         replyTimeout: { amount: 1, unit: 'hours' },
         purpose: 'service',

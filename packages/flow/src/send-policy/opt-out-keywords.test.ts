@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isOptInMessage, isOptOutMessage, withoutTrailingPunctuation } from './keywords.ts'
+import { isOptInMessage, isOptOutMessage, withoutTrailingPunctuation } from './opt-out-keywords.ts'
 
 describe('opt-out and opt-in keywords', () => {
   it('matches the whole message, any case, trailing punctuation allowed', () => {

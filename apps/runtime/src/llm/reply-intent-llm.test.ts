@@ -1,0 +1,151 @@
+// The optional LLM for reply intents against a fake OpenAI-compatible endpoint on loopback: a reply the rules cannot
+// place takes the path the model names; the rules' replies never reach the model; with the model slow, down,
+// rate-limited or answering nonsense the reply goes to "Anything else" within the deadline; no AI configured and
+// no waiting run means no call at all. On both backends.
+import type { AiAnswersSettingsInput } from '@parley/api'
+import type { Database } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import { edge, flowDocument, node } from '@parley/flow/test-support'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config.ts'
+import { relayOutbox } from '../delivery/outbox-relay.ts'
+import { processInboundMessage } from '../engine/inbound.ts'
+import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { saveLlmSettings } from './llm-settings.ts'
+import { LLM_INTENT_DEADLINE_MS } from './reply-intent-llm.ts'
+import { type FakeOpenAi, startFakeOpenAi } from './testing/fake-openai-server.ts'
+
+const returnsDesk = flowDocument(
+  [
+    node('t', 'trigger-message', { match: 'keyword', keywords: ['help'] }),
+    node('ask', 'send-message', { text: 'What can I do for you?' }),
+    node('w', 'wait-for-reply', { intents: ['return', 'wants_person'], timeout: null }),
+    node('ret', 'send-message', { text: 'Let us start your return.' }),
+    node('person', 'send-message', { text: 'A person will take over.' }),
+    node('other', 'send-message', { text: 'Noted.' }),
+  ],
+  [
+    edge('t', 'ask'),
+    edge('ask', 'w'),
+    edge('w', 'ret', 'intent-return'),
+    edge('w', 'person', 'intent-wants_person'),
+    edge('w', 'other', 'anything'),
+  ],
+)
+
+describe.each(testDatabases())('reply intents with the optional LLM on %s', (kind) => {
+  let t: TestDeps
+  let db: Kysely<Database>
+  let fake: FakeOpenAi
+  const webchat = new RecordingAdapter('webchat')
+  let sender = 0
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi()
+    // Loopback is refused by the egress policy; the operator's allow-list lets the fake endpoint through.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      EGRESS_ALLOW_LIST: `127.0.0.1:${fake.port}`,
+    })
+    t = await createTestDeps(kind, { channels: { webchat }, config })
+    db = t.deps.db
+  }, 300_000)
+  afterAll(async () => {
+    await t?.close()
+    await fake?.close()
+  })
+
+  const ai: AiAnswersSettingsInput = {
+    enabled: true,
+    baseUrl: '',
+    model: 'tiny-model',
+    apiKey: 'sk-merchant-secret-9f3a',
+    inputPricePer1k: 0.5,
+    outputPricePer1k: 1.5,
+    currency: 'EUR',
+    stream: false,
+  }
+
+  async function store(withAi: boolean) {
+    const { merchantId } = await seedMerchant(db, { name: 'North Thread' })
+    const channel = await seedChannel(db, merchantId)
+    await publishFlowDocument(db, merchantId, returnsDesk)
+    if (withAi)
+      await saveLlmSettings(
+        db,
+        t.deps.config.keyring,
+        merchantId,
+        { ...ai, baseUrl: fake.baseUrl },
+        new Date(t.clock.now()),
+      )
+    return { merchantId, channelId: channel.id }
+  }
+
+  /** One shopper: "help", then the answer; what the bot said after the answer, and how long the answer took. */
+  async function converse(shop: { merchantId: string; channelId: string }, answer: string) {
+    sender += 1
+    const say = async (text: string, n: number) => {
+      await processInboundMessage(t.deps, {
+        merchantId: shop.merchantId,
+        channelId: shop.channelId,
+        externalId: `m-${sender}-${n}`,
+        sender: { externalId: `visitor-${sender}` },
+        text,
+      })
+      await relayOutbox(t.deps)
+    }
+    await say('help', 1)
+    const before = webchat.sends.length
+    const started = performance.now()
+    await say(answer, 2)
+    const ms = performance.now() - started
+    return { texts: webchat.sends.slice(before).map((s) => s.payload.message.text), ms }
+  }
+
+  it('asks the model about a reply the rules cannot place, and takes the path it names', async () => {
+    const shop = await store(true)
+    fake.behave({ kind: 'json', text: 'return' })
+    const asked = fake.requests.length
+    expect((await converse(shop, 'the zip came off on day two')).texts).toEqual(['Let us start your return.'])
+    expect(fake.requests.length).toBe(asked + 1)
+    const request = fake.requests.at(-1)!
+    expect(request.body.model).toBe('tiny-model')
+    expect(request.body.messages?.at(-1)).toEqual({ role: 'user', content: 'the zip came off on day two' })
+    expect(request.body.messages?.[0]?.content).toContain('- wants_person:')
+  })
+
+  it('never asks about replies the rules place, nor when no run waits for the reply', async () => {
+    const shop = await store(true)
+    fake.behave({ kind: 'json', text: 'return' })
+    const asked = fake.requests.length
+    expect((await converse(shop, 'can I talk to a human please')).texts).toEqual(['A person will take over.'])
+    // "help" itself starts the flow: nothing was waiting, so the model was not asked about it either.
+    expect(fake.requests.length).toBe(asked)
+  })
+
+  it('keeps the reply "unknown" (Anything else) when the model is slow, rate-limited or talks nonsense', async () => {
+    const shop = await store(true)
+    for (const behaviour of [
+      { kind: 'hang' as const },
+      { kind: 'status' as const, status: 429, body: '{"error":{"message":"slow down"}}' },
+      { kind: 'json' as const, text: 'I think the shopper wants a refund, probably.' },
+      { kind: 'garbage' as const },
+    ]) {
+      fake.behave(behaviour)
+      const { texts, ms } = await converse(shop, 'the zip came off on day two')
+      expect(texts, behaviour.kind).toEqual(['Noted.'])
+      // The deadline holds whatever the endpoint does (generous margin for a loaded machine).
+      expect(ms).toBeLessThan(LLM_INTENT_DEADLINE_MS + 5_000)
+    }
+  }, 60_000)
+
+  it('never calls a model the merchant did not configure', async () => {
+    const shop = await store(false)
+    const asked = fake.requests.length
+    expect((await converse(shop, 'the zip came off on day two')).texts).toEqual(['Noted.'])
+    expect(fake.requests.length).toBe(asked)
+  })
+})

@@ -1,0 +1,83 @@
+// The optional LLM for reply intents: when the rules cannot place a shopper's reply ("the zip came off on day
+// two"), a run is waiting for that shopper's reply and the merchant has AI answers configured, the endpoint is
+// asked once, before the step transaction (the step never waits on the network), under a short deadline. Slow,
+// down, rate-limited or unreadable: the reply stays `unknown` ("Anything else"), exactly as without the LLM.
+import {
+  classifyIntentByRules,
+  INTENT_MAX_TOKENS,
+  intentFromAnswer,
+  intentPrompt,
+  type ReplyIntent,
+} from '@parley/flow'
+import type { InboundMessage } from '../channels/types.ts'
+import type { RuntimeDeps } from '../deps.ts'
+import { replyIntentOf } from '../engine/reply-intent.ts'
+import type { Db } from '../engine/step-transaction.ts'
+import { requestChatCompletion } from './chat-completion.ts'
+import { llmAnswersEnabled, loadLlmAnswerConfig } from './llm-settings.ts'
+
+/** The shopper is waiting on our reply meanwhile: a second and a half, then the rules' `unknown` stands. */
+export const LLM_INTENT_DEADLINE_MS = 1_500
+
+/** Does a run wait for this sender's reply on this channel? One indexed read through their identity. */
+async function replyAwaited(db: Db, msg: InboundMessage): Promise<boolean> {
+  const row = await db
+    .selectFrom('contact_identities as i')
+    .innerJoin('runs as r', (join) =>
+      join.onRef('r.merchant_id', '=', 'i.merchant_id').onRef('r.contact_id', '=', 'i.contact_id'),
+    )
+    .select('r.id')
+    .where('i.merchant_id', '=', msg.merchantId)
+    .where('i.channel_id', '=', msg.channelId)
+    .where('i.external_id', '=', msg.sender.externalId)
+    .where('r.status', '=', 'active')
+    .where('r.waiting_for', '=', 'reply')
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/**
+ * The message with the intent the LLM found, when the rules alone say `unknown` and asking is worth it; otherwise
+ * the message as it came (the step then applies the rules, inbound.ts).
+ */
+export async function withLlmReplyIntent(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundMessage> {
+  if (msg.intent || msg.buttonId || msg.command || msg.text.trim() === '') return msg
+  const db: Db = deps.db
+  // Cheapest first: most replies the rules place without reading anything; then no AI configured, no LLM (one
+  // indexed read); then the merchant's own opt-out words and a run waiting for the reply.
+  if (classifyIntentByRules(msg.text) !== 'unknown') return msg
+  if (!(await llmAnswersEnabled(db, msg.merchantId))) return msg
+  const merchant = await db
+    .selectFrom('merchants')
+    .select(['keyword_languages', 'opt_out_keywords', 'opt_in_keywords'])
+    .where('id', '=', msg.merchantId)
+    .executeTakeFirst()
+  if (!merchant || replyIntentOf(merchant, msg) !== 'unknown') return msg
+  if (!(await replyAwaited(db, msg))) return msg
+  const intent = await askLlmForIntent(deps, msg.merchantId, msg.text)
+  return intent === 'unknown' ? msg : { ...msg, intent }
+}
+
+export async function askLlmForIntent(
+  deps: RuntimeDeps,
+  merchantId: string,
+  text: string,
+): Promise<ReplyIntent> {
+  const settings = await loadLlmAnswerConfig(deps.db, deps.config, merchantId)
+  if (!settings) return 'unknown'
+  const outcome = await requestChatCompletion(
+    deps.egress,
+    settings.endpoint,
+    { messages: intentPrompt(text), stream: false, maxTokens: INTENT_MAX_TOKENS, temperature: 0 },
+    AbortSignal.timeout(LLM_INTENT_DEADLINE_MS),
+  )
+  if (!outcome.ok) {
+    deps.logger.info('reply intent: the LLM gave no answer, the rules stand', {
+      merchantId,
+      failure: outcome.failure,
+    })
+    return 'unknown'
+  }
+  return intentFromAnswer(outcome.text)
+}
