@@ -51,6 +51,10 @@ export interface WebchatVisitor {
   token: string
   /** Sends a message the way the widget does; resolves once it was stepped and the replies delivered. */
   say(text: string): Promise<{ status: number; body: unknown }>
+  /** Taps a quick-reply button the bot sent (the widget sends its title with its id). */
+  tap(button: { id: string; title: string }): Promise<{ status: number; body: unknown }>
+  /** Uploads a photo the way the widget's "Send a photo" does. */
+  sendPhoto(bytes: Uint8Array, contentType: string): Promise<{ status: number; body: unknown }>
   /** Every payload delivered to this visitor, oldest first. */
   received(): OutboundPayload['message'][]
   /** The texts delivered to this visitor, oldest first. */
@@ -119,18 +123,34 @@ export async function createScenarioWorld(kind: DatabaseKind): Promise<ScenarioW
       const session = await app.request(`/api/webchat/${channels.webchat.id}/session`, { method: 'POST' })
       if (session.status !== 201) throw new Error(`web-chat session: ${await session.text()}`)
       const { token, visitorId } = (await session.json()) as { token: string; visitorId: string }
+      async function sendMessage(body: { text: string; buttonId?: string }) {
+        messages += 1
+        const res = await app.request(`/api/webchat/${channels.webchat.id}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ clientMessageId: `scenario-${messages}`, ...body }),
+        })
+        const answer = await json(res)
+        await runDueWork(t.deps)
+        return answer
+      }
       const received = () =>
         adapters.webchat.sends.filter((s) => s.payload.to === visitorId).map((s) => s.payload.message)
       return {
         visitorId,
         token,
-        async say(text: string) {
+        say: (text: string) => sendMessage({ text }),
+        tap: (button) => sendMessage({ text: button.title, buttonId: button.id }),
+        async sendPhoto(bytes, contentType) {
           messages += 1
-          const res = await app.request(`/api/webchat/${channels.webchat.id}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientMessageId: `scenario-${messages}`, text }),
-          })
+          const res = await app.request(
+            `/api/webchat/${channels.webchat.id}/photos?clientMessageId=scenario-${messages}`,
+            {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+              body: bytes,
+            },
+          )
           const answer = await json(res)
           await runDueWork(t.deps)
           return answer
