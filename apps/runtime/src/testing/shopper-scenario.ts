@@ -38,7 +38,7 @@ export interface ScenarioStore {
   apiKey: string
   channels: Record<ScenarioChannel, { id: string }>
   flows: FlowDetail[]
-  /** POST /api/events with the store's API key; the response's status and JSON. */
+  /** POST /api/events with the store's API key; the response's status and JSON, once what it queued was delivered. */
   event(body: unknown): Promise<{ status: number; body: unknown }>
   /** Moves the dev clock (which runs every due timer and delivers what they queued). */
   advance(ms: number): Promise<void>
@@ -166,14 +166,17 @@ export async function createScenarioWorld(kind: DatabaseKind): Promise<ScenarioW
       apiKey,
       channels,
       flows,
-      event: async (body) =>
-        json(
+      async event(body) {
+        const answer = await json(
           await app.request('/api/events', {
             method: 'POST',
             headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
             body: JSON.stringify(body),
           }),
-        ),
+        )
+        await runDueWork(t.deps)
+        return answer
+      },
       advance,
       visitor,
     }
