@@ -23,8 +23,10 @@ export async function recommendProducts(
     return id === '' ? [] : /^\d+$/.test(id) ? [id, productGid(id)] : [id]
   })
   const titles = items.flatMap((item) => (typeof item.title === 'string' ? [item.title] : []))
-  const bought = sql<boolean>`(p.external_id = any(${ids}::text[]) or p.handle = any(${ids}::text[])
-    or p.title = any(${titles}::text[]))`
+  // coalesce: a product without an external id (a CSV import) makes `external_id = any(...)` null, and
+  // `not (null or false)` is null, which would silently drop every such product from the suggestions.
+  const bought = sql<boolean>`coalesce(p.external_id = any(${ids}::text[]) or p.handle = any(${ids}::text[])
+    or p.title = any(${titles}::text[]), false)`
   const rows = await db
     .selectFrom('products as p')
     .select(['p.id', 'p.external_id', 'p.title', 'p.price', 'p.currency', 'p.image_url', 'p.url'])

@@ -242,6 +242,16 @@ describe('post-purchase cross-sell', () => {
     })
     expect(run.outcome).toBe('recommended')
   })
+
+  it('ends without a message when the catalogue has nothing to recommend (never "also love ." with an empty card)', () => {
+    const run = runFlow('post-purchase-cross-sell', {
+      contact: { first_name: 'Rui' },
+      order: { currency: 'EUR', items: [{ title: 'Linen Overshirt' }], recommendations: [] },
+    })
+    run.advanceTo(4 * DAY)
+    expect(run.sends()).toEqual([])
+    expect(run.outcome).toBe('nothing_to_recommend')
+  })
 })
 
 describe('welcome', () => {

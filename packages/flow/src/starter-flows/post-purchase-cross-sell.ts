@@ -15,11 +15,27 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
   },
   nodes: [
     flowNode('trigger-order-created', 'ordered', 'Order placed', { col: 0, row: 0 }),
+    // Nothing in stock to suggest (a small catalogue, everything bought): end here, never "also love ." with an
+    // empty card.
+    flowNode(
+      'condition',
+      'has-pick',
+      'Anything to recommend?',
+      { col: 0, row: 1 },
+      { group: { match: 'all', rules: [{ path: `${pick}.title`, operator: 'is_set' }] } },
+    ),
+    flowNode(
+      'end',
+      'nothing-to-recommend',
+      'Nothing to recommend',
+      { col: 1, row: 2 },
+      { outcome: 'nothing_to_recommend' },
+    ),
     flowNode(
       'delay',
       'wait-3d',
       'Wait 3 days',
-      { col: 0, row: 1 },
+      { col: 0, row: 2 },
       {
         mode: 'duration',
         duration: { amount: 3, unit: 'days' },
@@ -29,7 +45,7 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
       'send-message',
       'recommendation',
       'Recommendation',
-      { col: 0, row: 2 },
+      { col: 0, row: 3 },
       {
         text: `Hi {{contact.first_name | default: "there"}}, we hope you're enjoying {{order.items[0].title}}! Shoppers who bought it also love {{${pick}.title}}.`,
         product: {
@@ -53,7 +69,13 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
         },
       },
     ),
-    flowNode('end', 'sent', 'Recommended', { col: 0, row: 3 }, { outcome: 'recommended' }),
+    flowNode('end', 'sent', 'Recommended', { col: 0, row: 4 }, { outcome: 'recommended' }),
   ],
-  edges: [edge('ordered', 'wait-3d'), edge('wait-3d', 'recommendation'), edge('recommendation', 'sent')],
+  edges: [
+    edge('ordered', 'has-pick'),
+    edge('has-pick', 'wait-3d', 'yes'),
+    edge('has-pick', 'nothing-to-recommend', 'no'),
+    edge('wait-3d', 'recommendation'),
+    edge('recommendation', 'sent'),
+  ],
 }
