@@ -79,5 +79,6 @@ export function isTriggerKind(kind: string): boolean {
   return (triggerKindIds as readonly string[]).includes(kind)
 }
 
+export { collectInputButtons } from './collect-input.ts'
 export { asksForReply } from './send-message.ts'
 export type { NodeKind } from './types.ts'
