@@ -133,8 +133,9 @@ export function ContextPanel({
           {escalation.photos.length ? (
             <CasePhotos conversationId={conversationId} photos={escalation.photos} />
           ) : null}
-          {escalation.summary ? <p>{escalation.summary}</p> : null}
-          {Object.keys(escalation.fields).length ? (
+          {/* The summary keeps the flow's order of its lines (the fields' keys come back sorted): one line each. */}
+          {escalation.summary ? <p className="inbox-context-summary">{escalation.summary}</p> : null}
+          {!escalation.summary && Object.keys(escalation.fields).length ? (
             <dl className="inbox-context-fields">
               {Object.entries(escalation.fields).map(([k, v]) => (
                 <div key={k}>
