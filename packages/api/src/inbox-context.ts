@@ -50,6 +50,20 @@ export const inboxContextSchema = z
         summary: z.string(),
         fields: z.record(z.string(), z.string()),
         escalatedAt: isoDateTime.nullable(),
+        /** The order the hand-over is about (a return case): its items and where it stands in the return window. */
+        order: z
+          .object({
+            name: z.string(),
+            items: z.array(z.object({ title: z.string(), quantity: z.number() })),
+            /** Inside the store's return window when the bot checked; null when it did not check. */
+            returnable: z.boolean().nullable(),
+            returnBy: isoDateTime.nullable(),
+            /** Whole days from delivery to the hand-over; null when no delivery was reported. */
+            daysSinceDelivery: z.number().int().nullable(),
+          })
+          .nullable(),
+        /** The shopper's photos the bot collected, as transcript media (GET /api/conversations/{id}/messages/{messageId}/media/{index}). */
+        photos: z.array(z.object({ messageId: z.uuid(), index: z.number().int().min(0) })),
       })
       .nullable(),
     /** The newest flow run of this conversation. */

@@ -64,6 +64,20 @@ export interface EscalateEffect {
   /** A human-readable summary of what the bot collected, for the staff inbox. */
   summary: string
   fields: Record<string, string>
+  /** The order the run was about (a return's order), for the case staff see; absent when the run had none. */
+  order?: EscalationOrder
+  /** Photos the shopper sent that the summary lists (their media references), for thumbnails in the inbox. */
+  photos?: string[]
+}
+
+/** What staff need to know about the order behind an escalation (a return case). */
+export interface EscalationOrder {
+  name: string
+  items: { title: string; quantity: number }[]
+  /** Inside the store's return window, when the run looked it up. */
+  returnable?: boolean
+  returnBy?: string
+  daysSinceDelivery?: number | null
 }
 
 export interface HttpRequestEffect {

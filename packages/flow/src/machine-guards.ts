@@ -2,7 +2,7 @@
 // flow's branching is data (conditions, keywords, percentages), never merchant code.
 import { evaluateConditionGroup } from './condition.ts'
 import type { FlowEvent } from './events.ts'
-import { parseInput } from './nodes/input-parse.ts'
+import { isSkip, parseInput } from './nodes/input-parse.ts'
 import { replyIntentOf, replyMatches } from './nodes/reply-match.ts'
 import { splitBucket } from './nodes/split.ts'
 import type { GuardSpec } from './nodes/types.ts'
@@ -46,6 +46,10 @@ export const machineGuards = {
   inputValid: (args: MachineArgs, params: GuardParams<'inputValid'>) => {
     const event = messageEvent(args)
     return event !== null && parseInput(params.inputType, event).ok
+  },
+  inputSkipped: (args: MachineArgs, params: GuardParams<'inputSkipped'>) => {
+    const event = messageEvent(args)
+    return event !== null && isSkip(params.skipButton, event)
   },
   retriesLeft: ({ context }: MachineArgs, params: GuardParams<'retriesLeft'>) =>
     (context.retries[params.nodeId] ?? 0) < params.max,

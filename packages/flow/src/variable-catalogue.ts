@@ -70,6 +70,7 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
       shippedAt: value('Shipping date', false),
       returnable: value('Can still be returned'),
       returnBy: value('Last day to return it', false),
+      daysSinceDelivery: value('Days since it was delivered', false),
       createdAt: value('Order date', false),
       id: value('Order reference', false),
       cartToken: value('Cart reference', false),

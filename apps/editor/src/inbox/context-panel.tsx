@@ -18,7 +18,75 @@ const date = (iso: string) =>
     minute: '2-digit',
   })
 
-export function ContextPanel({ context, error }: { context: InboxContext | null; error: string | null }) {
+type Escalation = NonNullable<InboxContext['escalation']>
+
+/** The order behind a hand-over, in plain words: what was bought and where it stands in the return window. */
+function CaseOrder({ order }: { order: NonNullable<Escalation['order']> }) {
+  const days = order.daysSinceDelivery
+  const delivered =
+    days === null
+      ? 'No delivery reported yet'
+      : days === 0
+        ? 'Delivered today'
+        : `Delivered ${days} ${days === 1 ? 'day' : 'days'} ago`
+  return (
+    <div className="inbox-case-order">
+      <p>
+        <strong>Order {order.name}</strong>
+      </p>
+      {order.items.length ? (
+        <ul className="inbox-context-list">
+          {order.items.map((item, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: an order's lines as the store sent them
+            <li key={i}>
+              {item.quantity} × {item.title}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p>{delivered}</p>
+      {order.returnable === true ? (
+        <p className="pill ok">
+          Inside the return window
+          {order.returnBy ? ` (until ${new Date(order.returnBy).toLocaleDateString()})` : ''}
+        </p>
+      ) : order.returnable === false ? (
+        <p className="pill warn">
+          Past the return window
+          {order.returnBy ? ` (it ended ${new Date(order.returnBy).toLocaleDateString()})` : ''}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** The shopper's photos as thumbnails; each opens full size in a new tab. */
+function CasePhotos({ conversationId, photos }: { conversationId: string; photos: Escalation['photos'] }) {
+  return (
+    <ul className="inbox-case-photos" aria-label="Photos from the shopper">
+      {photos.map((photo, i) => {
+        const src = `/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(photo.messageId)}/media/${photo.index}`
+        return (
+          <li key={`${photo.messageId}:${photo.index}`}>
+            <a href={src} target="_blank" rel="noreferrer" title="Open the photo full size">
+              <img src={src} alt={`Sent by the shopper (${i + 1} of ${photos.length})`} loading="lazy" />
+            </a>
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+export function ContextPanel({
+  conversationId,
+  context,
+  error,
+}: {
+  conversationId: string
+  context: InboxContext | null
+  error: string | null
+}) {
   if (error)
     return (
       <aside className="inbox-context" aria-label="About this shopper">
@@ -59,10 +127,15 @@ export function ContextPanel({ context, error }: { context: InboxContext | null;
       </section>
       {escalation ? (
         <section>
-          <h3>Why a person was asked</h3>
+          <h3>{escalation.queue === 'returns' ? 'Return request' : 'Why a person was asked'}</h3>
           {escalation.queue ? <p className="muted">Queue: {escalation.queue}</p> : null}
-          {escalation.summary ? <p>{escalation.summary}</p> : null}
-          {Object.keys(escalation.fields).length ? (
+          {escalation.order ? <CaseOrder order={escalation.order} /> : null}
+          {escalation.photos.length ? (
+            <CasePhotos conversationId={conversationId} photos={escalation.photos} />
+          ) : null}
+          {/* The summary keeps the flow's order of its lines (the fields' keys come back sorted): one line each. */}
+          {escalation.summary ? <p className="inbox-context-summary">{escalation.summary}</p> : null}
+          {!escalation.summary && Object.keys(escalation.fields).length ? (
             <dl className="inbox-context-fields">
               {Object.entries(escalation.fields).map(([k, v]) => (
                 <div key={k}>

@@ -354,7 +354,7 @@ export function ConversationPane({
           onSend={send}
         />
       </section>
-      <ContextPanel context={context} error={contextError} />
+      <ContextPanel conversationId={conversationId} context={context} error={contextError} />
     </>
   )
 }

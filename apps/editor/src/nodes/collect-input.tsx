@@ -1,4 +1,5 @@
 // Collect input: ask, check the answer's type, retry, save it in a variable.
+import { collectInputButtons } from '@parley/flow'
 import { NumberInput, OptionalDuration, SelectInput, TemplateInput, TextInput } from '../inspector/fields.tsx'
 import { MessagePreview } from '../inspector/message-preview.tsx'
 import { ButtonsEditor, TemplateFallbackEditor } from './message-fields.tsx'
@@ -20,7 +21,7 @@ export const collectInputUi: NodeUi<'collect-input'> = {
   Summary: ({ config }) => (
     <MessageSummary
       text={config.prompt}
-      buttons={config.buttons}
+      buttons={collectInputButtons(config)}
       extras={[`Expects: ${TYPE_WORDS[config.inputType]}`]}
     />
   ),
@@ -51,7 +52,14 @@ export const collectInputUi: NodeUi<'collect-input'> = {
         buttons={config.buttons}
         onChange={(buttons) => onChange({ ...config, buttons })}
       />
-      <MessagePreview message={{ text: config.prompt, buttons: config.buttons }} />
+      <TextInput
+        label="Let them skip (button text)"
+        value={config.skipButton}
+        onChange={(skipButton) => onChange({ ...config, skipButton })}
+        placeholder="Skip"
+        hint="Leave empty to require an answer. A tap on it goes on to “Answered” without saving anything."
+      />
+      <MessagePreview message={{ text: config.prompt, buttons: collectInputButtons(config) }} />
       <NumberInput
         label="Retries after an invalid answer"
         value={config.retries}

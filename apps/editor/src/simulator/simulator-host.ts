@@ -137,6 +137,12 @@ export class SimulatorHost {
     this.sync()
   }
 
+  /** The shopper sends a sample photo. */
+  sendPhoto(): void {
+    this.sim.sendPhoto()
+    this.sync()
+  }
+
   /** The store reports an order for the run's cart. */
   placeOrder(): void {
     const cart = this.world.carts[this.cart]?.vars as

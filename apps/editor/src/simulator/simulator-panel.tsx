@@ -370,6 +370,15 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
           <button type="submit" className="button sm" disabled={view?.status !== 'active'}>
             Send
           </button>
+          <button
+            type="button"
+            className="button sm"
+            disabled={view?.status !== 'active'}
+            onClick={() => run((h) => h.sendPhoto())}
+            title="The shopper sends a sample photo"
+          >
+            Send a photo
+          </button>
         </form>
       </div>
       <div className="sim-time">

@@ -148,4 +148,25 @@ describe.each(testDatabases())('recommendProducts on %s', (kind) => {
     )
     expect(forLiner.map((p) => p.title)).toEqual(['Field Jacket', 'Waxed Coat'])
   })
+
+  it('suggests products a CSV import wrote without an external id (found by handle, productId the row id)', async () => {
+    const csvMerchant = (await seedMerchant(t.deps.db)).merchantId
+    await writeProducts(
+      t.deps.db,
+      csvMerchant,
+      [
+        draft(201, 'Linen Shirt', 'Tops', { externalId: null }),
+        draft(202, 'Cotton Tee', 'Tops', { externalId: null }),
+      ],
+      new Date(),
+    )
+    const picks = await recommendProducts(
+      t.deps.db,
+      csvMerchant,
+      [{ title: 'Linen shirt (M)', productId: 'linen-shirt' }],
+      { now },
+    )
+    expect(picks.map((p) => p.title)).toEqual(['Cotton Tee'])
+    expect(picks[0]?.productId).toMatch(/^[0-9a-f-]{36}$/)
+  })
 })

@@ -22,6 +22,7 @@ import {
   newStepContext,
   type StepContext,
 } from '../engine/step-transaction.ts'
+import { saidBeforeHandover } from '../handoff/said-before-handover.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { recheckBeforeSend } from '../policy/send-policy.ts'
 import { withRetries } from '../time/backoff.ts'
@@ -170,7 +171,13 @@ async function claimDue(trx: Db, ctx: StepContext, limit: number, result: RelayR
       target,
       {
         purpose: job.purpose,
-        exemption: job.exemption,
+        // A service message queued with the hand-over is the bot's last word, not the bot talking over staff.
+        exemption:
+          job.exemption === 'none' &&
+          job.purpose !== 'marketing' &&
+          saidBeforeHandover(row, target.conversation)
+            ? 'handoff'
+            : job.exemption,
         hasTemplate: job.template !== undefined,
         now: ctx.now,
       },

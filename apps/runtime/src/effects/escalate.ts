@@ -1,7 +1,7 @@
 // The `escalate` effect: the conversation goes to a staff queue ('waiting') with the bot's summary, shown in
 // the inbox as a system note in the transcript. The run waits for staff to hand back.
 import { randomUUID } from 'node:crypto'
-import type { NewMessage } from '@parley/db'
+import type { JsonObject, NewMessage } from '@parley/db'
 import type { EscalateEffect } from '@parley/flow'
 import type { ConversationTouch } from '../engine/step-writes.ts'
 
@@ -23,7 +23,15 @@ export function escalationRows(
       reopen: false,
       escalation: {
         queue: effect.queue,
-        details: { summary: effect.summary, fields: effect.fields, runId: run.id, nodeId: effect.nodeId },
+        details: {
+          summary: effect.summary,
+          fields: effect.fields,
+          runId: run.id,
+          nodeId: effect.nodeId,
+          // The case staff see in the inbox (a return's order and photos), when the run had them.
+          ...(effect.order ? { order: { ...effect.order } as JsonObject } : {}),
+          ...(effect.photos ? { photos: effect.photos } : {}),
+        },
       },
     },
     note: {

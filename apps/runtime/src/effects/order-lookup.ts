@@ -25,6 +25,8 @@ export interface OrderView {
   /** Inside the merchant's return window (counted from delivery, else shipping, else the order). */
   returnable: boolean
   returnBy: string
+  /** Whole days since the carrier reported it delivered; null before that. */
+  daysSinceDelivery: number | null
 }
 
 /** The order as flows read it (`order.*`), with its return window as of `now`. */

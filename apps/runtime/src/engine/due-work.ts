@@ -37,7 +37,9 @@ export async function runDueWork(deps: RuntimeDeps): Promise<DueWorkResult> {
     for (let batch = 0; batch < MAX_ROUNDS; batch++) {
       const relayed = await relayOutbox(deps)
       total.messagesSent += relayed.sent
-      if (relayed.claimed === 0 && !relayed.more) break
+      // A batch whose head send was skipped (or deferred) unblocks the conversation's next one: go again.
+      const settled = relayed.claimed + relayed.skipped + relayed.deferred + relayed.failed
+      if (settled === 0 && !relayed.more) break
     }
     if ((await runDueHttpJobs(deps)) === 0) break
   }

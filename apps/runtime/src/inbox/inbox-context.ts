@@ -6,6 +6,7 @@ import type { Database } from '@parley/db'
 import { getNodeKind } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import { NotFoundError } from '../domain-errors.ts'
+import { escalationOrder, escalationPhotos } from './escalation-case.ts'
 
 type Db = Kysely<Database>
 
@@ -57,7 +58,8 @@ export async function loadInboxContext(
       .execute(),
     loadBotActivity(db, merchantId, conversationId),
   ])
-  const escalation = conversation.escalation as { summary?: unknown; fields?: unknown } | null
+  const escalation = conversation.escalation as Record<string, unknown> | null
+  const casePhotos = await escalationPhotos(db, merchantId, conversationId, escalation)
   return {
     contact: {
       name: contact.name,
@@ -103,6 +105,8 @@ export async function loadInboxContext(
             summary: typeof escalation?.summary === 'string' ? escalation.summary : '',
             fields: stringFields(escalation?.fields),
             escalatedAt: conversation.escalated_at?.toISOString() ?? null,
+            order: escalationOrder(escalation),
+            photos: casePhotos,
           }
         : null,
     bot,

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import { type FakeProvider, startFakeProvider } from '../channels/testing/fake-provider.ts'
+import { loadConfig } from '../config.ts'
+import { fetchInboundMedia, MAX_MEDIA_BYTES } from '../inbox/inbox-media.ts'
 import { signWhatsAppBody } from '../security/signatures.ts'
 import { signIn } from '../testing/sign-in.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
@@ -24,7 +26,10 @@ describe.each(testDatabases())('inbox media on %s', (kind) => {
   let provider: FakeProvider
 
   beforeAll(async () => {
-    t = await createTestDeps(kind)
+    // The fake Graph API listens on loopback, which the egress policy refuses unless allowed.
+    t = await createTestDeps(kind, {
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', EGRESS_ALLOW_LIST: '127.0.0.1:*' }),
+    })
     app = createApp(t.deps)
     provider = await startFakeProvider((request) => {
       if (request.headers.authorization !== 'Bearer EAAG-token')
@@ -37,6 +42,11 @@ describe.each(testDatabases())('inbox media on %s', (kind) => {
       }
       if (request.path === '/lookaside/abc')
         return { status: 200, body: 'JPEG-BYTES', headers: { 'content-type': 'image/jpeg' } }
+      // A file over the cap, and a "media URL" pointing at the cloud metadata address.
+      if (request.path === '/big') return { status: 200, body: { url: `${provider.url}/lookaside/big` } }
+      if (request.path === '/lookaside/big') return { status: 200, body: 'x'.repeat(MAX_MEDIA_BYTES + 10) }
+      if (request.path === '/metadata')
+        return { status: 200, body: { url: 'http://169.254.169.254/latest/meta-data/' } }
       return { status: 404, body: { error: { message: 'unknown' } } }
     })
   })
@@ -111,5 +121,20 @@ describe.each(testDatabases())('inbox media on %s', (kind) => {
     const other = await signIn(app, await seedMerchant(t.deps.db))
     expect((await app.request(path, { headers: other.read })).status).toBe(404)
     expect((await app.request(path)).status).toBe(401)
+  })
+
+  it('drops a file over the size cap while it streams, and refuses a media URL at a private address', async () => {
+    const merchant = await seedMerchant(t.deps.db)
+    const { id } = await createChannel(t.deps, merchant.merchantId, 'whatsapp', config, provider.url)
+    const channel = await t.deps.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(await fetchInboundMedia(t.deps, channel, 'whatsapp-media:1479537139650973')).not.toBeNull()
+    expect(await fetchInboundMedia(t.deps, channel, 'whatsapp-media:big')).toBeNull()
+    expect(await fetchInboundMedia(t.deps, channel, 'whatsapp-media:metadata')).toBeNull()
+    // Nothing was ever asked of the metadata address (refused before connecting).
+    expect(provider.requests.some((r) => r.path.includes('latest'))).toBe(false)
   })
 })

@@ -41,7 +41,7 @@ export interface ScenarioStore {
   apiKey: string
   channels: Record<ScenarioChannel, { id: string }>
   flows: FlowDetail[]
-  /** POST /api/events with the store's API key; the response's status and JSON. */
+  /** POST /api/events with the store's API key; the response's status and JSON, once what it queued was delivered. */
   event(body: unknown): Promise<{ status: number; body: unknown }>
   /** Moves the dev clock (which runs every due timer and delivers what they queued). */
   advance(ms: number): Promise<void>
@@ -58,6 +58,10 @@ export interface WebchatVisitor {
   say(text: string): Promise<{ status: number; body: unknown }>
   /** The widget's typing signal (POST /api/webchat/:channelId/typing); the response's status. */
   typing(): Promise<number>
+  /** Taps a quick-reply button the bot sent (the widget sends its title with its id). */
+  tap(button: { id: string; title: string }): Promise<{ status: number; body: unknown }>
+  /** Uploads a photo the way the widget's "Send a photo" does. */
+  sendPhoto(bytes: Uint8Array, contentType: string): Promise<{ status: number; body: unknown }>
   /** Every payload delivered to this visitor, oldest first. */
   received(): OutboundPayload['message'][]
   /** The texts delivered to this visitor, oldest first. */
@@ -158,18 +162,34 @@ export async function createScenarioWorld(
       const session = await app.request(`/api/webchat/${channels.webchat.id}/session`, { method: 'POST' })
       if (session.status !== 201) throw new Error(`web-chat session: ${await session.text()}`)
       const { token, visitorId } = (await session.json()) as { token: string; visitorId: string }
+      async function sendMessage(body: { text: string; buttonId?: string }) {
+        messages += 1
+        const res = await app.request(`/api/webchat/${channels.webchat.id}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ clientMessageId: `scenario-${messages}`, ...body }),
+        })
+        const answer = await json(res)
+        await runDueWork(t.deps)
+        return answer
+      }
       const received = () =>
         adapters.webchat.sends.filter((s) => s.payload.to === visitorId).map((s) => s.payload.message)
       return {
         visitorId,
         token,
-        async say(text: string) {
+        say: (text: string) => sendMessage({ text }),
+        tap: (button) => sendMessage({ text: button.title, buttonId: button.id }),
+        async sendPhoto(bytes, contentType) {
           messages += 1
-          const res = await app.request(`/api/webchat/${channels.webchat.id}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ clientMessageId: `scenario-${messages}`, text }),
-          })
+          const res = await app.request(
+            `/api/webchat/${channels.webchat.id}/photos?clientMessageId=scenario-${messages}`,
+            {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+              body: bytes,
+            },
+          )
           const answer = await json(res)
           await runDueWork(t.deps)
           return answer
@@ -205,14 +225,17 @@ export async function createScenarioWorld(
       apiKey,
       channels,
       flows,
-      event: async (body) =>
-        json(
+      async event(body) {
+        const answer = await json(
           await app.request('/api/events', {
             method: 'POST',
             headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
             body: JSON.stringify(body),
           }),
-        ),
+        )
+        await runDueWork(t.deps)
+        return answer
+      },
       advance,
       visitor,
     }

@@ -84,6 +84,33 @@ describe('collect-input', () => {
     expect(vars(number).count).toBe(3.5)
   })
 
+  it('offers a skip button that goes on without an answer; without one the answer is required', () => {
+    const config = {
+      prompt: 'A photo?',
+      inputType: 'photo',
+      variable: 'photos',
+      skipButton: 'Skip',
+      retries: 0,
+    }
+    const run = runNode('collect-input', config)
+    expect(run.last.effects[0]).toMatchObject({
+      message: { text: 'A photo?', buttons: [{ id: 'skip', title: 'Skip' }] },
+    })
+    run.send({ type: 'message.received', text: 'Skip', buttonId: 'skip' })
+    expect(run.outcome).toBe('next')
+    expect(vars(run)).not.toHaveProperty('photos')
+    // Another button's tap is not a skip; typing the skip word is.
+    const other = runNode('collect-input', { ...config, buttons: [{ id: 'later', title: 'Skip' }] })
+    other.send({ type: 'message.received', text: 'Skip', buttonId: 'later' })
+    expect(other.outcome).toBe('failed')
+    const typed = runNode('collect-input', config)
+    typed.send({ type: 'message.received', text: 'skip' })
+    expect(typed.outcome).toBe('next')
+    const required = runNode('collect-input', { ...config, skipButton: '' })
+    required.send({ type: 'message.received', text: 'skip' })
+    expect(required.outcome).toBe('failed')
+  })
+
   it('gives up after its timeout', () => {
     const run = runNode('collect-input', { prompt: 'Email?', timeout: { amount: 2, unit: 'hours' } })
     run.advanceTo(T0 + 2 * HOUR)

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { durationSchema, durationToMs } from '../duration.ts'
 import type { MessageReceivedEvent } from '../events.ts'
-import { parseInput } from './input-parse.ts'
+import { parseInput, SKIP_BUTTON_ID } from './input-parse.ts'
 import {
   buttonSchema,
   checkButtons,
@@ -19,6 +19,11 @@ export const collectInputConfigSchema = z.object({
   inputType: z.enum(['text', 'number', 'order_number', 'email', 'photo']),
   /** Quick answers offered with the prompt (e.g. return reasons); a tap sends the button's title. */
   buttons: z.array(buttonSchema).max(MAX_BUTTONS),
+  /**
+   * When set, the title of a button that lets the shopper go on without answering ("Skip" a photo): a tap, or
+   * typing it, continues on "Answered" with the variable left unset. Empty: the answer is required.
+   */
+  skipButton: z.string().max(80),
   /** How many more tries after the first invalid answer. */
   retries: z.number().int().min(0).max(5),
   retryText: z.string().max(4096),
@@ -37,6 +42,7 @@ export const collectInputDefaults = {
   prompt: '',
   inputType: 'text',
   buttons: [],
+  skipButton: '',
   retries: 2,
   retryText: "Sorry, I didn't get that. Could you try again?",
   variable: 'answer',
@@ -45,6 +51,12 @@ export const collectInputDefaults = {
 } as const satisfies CollectInputConfig
 
 const RESERVED_VARIABLES = ['contact', 'cart', 'order', 'store', 'trigger']
+
+/** The buttons sent with the question: the suggested answers, then the skip button when there is one. */
+export function collectInputButtons(config: Pick<CollectInputConfig, 'buttons' | 'skipButton'>) {
+  const skip = config.skipButton.trim()
+  return skip === '' ? config.buttons : [...config.buttons, { id: SKIP_BUTTON_ID, title: skip }]
+}
 
 export const collectInput: NodeKind<'collect-input', CollectInputConfig> = {
   kind: 'collect-input',
@@ -81,7 +93,7 @@ export const collectInput: NodeKind<'collect-input', CollectInputConfig> = {
   check: (config, ctx) => {
     const issues: FlowIssue[] = [
       ...checkMessageText(config.prompt, ctx, 'question'),
-      ...checkButtons(config.buttons, ctx),
+      ...checkButtons(collectInputButtons(config), ctx),
     ]
     if (config.timeout && !(durationToMs(config.timeout) > 0)) {
       issues.push({
@@ -113,7 +125,11 @@ export const collectInput: NodeKind<'collect-input', CollectInputConfig> = {
           params: ({ context }) =>
             renderSend(
               nodeId,
-              { text: config.prompt, buttons: config.buttons, whatsappTemplate: config.whatsappTemplate },
+              {
+                text: config.prompt,
+                buttons: collectInputButtons(config),
+                whatsappTemplate: config.whatsappTemplate,
+              },
               'service',
               context.vars,
             ),
@@ -121,6 +137,14 @@ export const collectInput: NodeKind<'collect-input', CollectInputConfig> = {
       ],
       on: {
         'message.received': [
+          ...(config.skipButton.trim() === ''
+            ? []
+            : [
+                {
+                  guard: { type: 'inputSkipped' as const, params: { skipButton: config.skipButton } },
+                  target: ctx.target('next'),
+                },
+              ]),
           {
             guard: { type: 'inputValid', params: { inputType: config.inputType } },
             target: ctx.target('next'),
@@ -146,7 +170,7 @@ export const collectInput: NodeKind<'collect-input', CollectInputConfig> = {
                       params: ({ context }: { context: { vars: Record<string, unknown> } }) =>
                         renderSend(
                           nodeId,
-                          { text: config.retryText, buttons: config.buttons },
+                          { text: config.retryText, buttons: collectInputButtons(config) },
                           'service',
                           context.vars,
                         ),

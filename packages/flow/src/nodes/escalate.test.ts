@@ -48,8 +48,10 @@ describe('escalate', () => {
         type: 'escalate',
         nodeId: 'n',
         queue: 'returns',
-        summary: 'Order number: A1\nPhotos: https://m/1.jpg, https://m/2.jpg\nEmail: —',
-        fields: { 'Order number': 'A1', Photos: 'https://m/1.jpg, https://m/2.jpg', Email: '' },
+        // Photos are listed for the inbox's thumbnails; the summary says how many.
+        summary: 'Order number: A1\nPhotos: 2 photos\nEmail: —',
+        fields: { 'Order number': 'A1', Photos: '2 photos', Email: '' },
+        photos: ['https://m/1.jpg', 'https://m/2.jpg'],
       },
       {
         type: 'send',

@@ -2,7 +2,7 @@
 // then wait. Staff hand back → 'next'; staff resolve the conversation → the run ends. Nobody takes it within the
 // queue's timeout (the runtime's `staff.unclaimed`) → 'unclaimed' when wired, else the run ends as unclaimed.
 import { z } from 'zod'
-import type { EscalateEffect } from '../effects.ts'
+import type { EscalateEffect, EscalationOrder } from '../effects.ts'
 import { resolvePath } from '../path.ts'
 import type { FlowVars } from '../run-context.ts'
 import { renderSend } from './message-parts.ts'
@@ -36,11 +36,63 @@ function displayValue(value: unknown): string {
   return String(value)
 }
 
+/** A photo answer (collect input "photo"): a list of media references like `webchat-photo:<id>` or URLs. */
+function isPhotoList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(v))
+  )
+}
+
+/** The order in the run's variables (`order`, filled by a look-up or an order trigger), for staff. */
+function escalationOrder(value: unknown): EscalationOrder | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const order = value as Record<string, unknown>
+  const name =
+    typeof order.name === 'string' ? order.name : typeof order.number === 'string' ? order.number : ''
+  if (name === '') return undefined
+  const items = Array.isArray(order.items)
+    ? order.items.flatMap((item) => {
+        const i = (item ?? {}) as Record<string, unknown>
+        return typeof i.title === 'string'
+          ? [{ title: i.title, quantity: typeof i.quantity === 'number' ? i.quantity : 1 }]
+          : []
+      })
+    : []
+  return {
+    name,
+    items,
+    ...(typeof order.returnable === 'boolean' ? { returnable: order.returnable } : {}),
+    ...(typeof order.returnBy === 'string' ? { returnBy: order.returnBy } : {}),
+    ...(typeof order.daysSinceDelivery === 'number' || order.daysSinceDelivery === null
+      ? { daysSinceDelivery: order.daysSinceDelivery as number | null }
+      : {}),
+  }
+}
+
 export function escalationOf(nodeId: string, config: EscalateConfig, vars: FlowVars): EscalateEffect {
   const fields: Record<string, string> = {}
-  for (const field of config.summaryFields) fields[field.label] = displayValue(resolvePath(vars, field.path))
+  const photos: string[] = []
+  for (const field of config.summaryFields) {
+    const value = resolvePath(vars, field.path)
+    if (isPhotoList(value)) {
+      // Staff see the photos themselves in the inbox; the summary line says how many.
+      photos.push(...value)
+      fields[field.label] = value.length === 1 ? '1 photo' : `${value.length} photos`
+    } else fields[field.label] = displayValue(value)
+  }
   const summary = config.summaryFields.map((f) => `${f.label}: ${fields[f.label] || '—'}`).join('\n')
-  return { type: 'escalate', nodeId, queue: config.queue.trim() || 'support', summary, fields }
+  const order = escalationOrder(vars.order)
+  return {
+    type: 'escalate',
+    nodeId,
+    queue: config.queue.trim() || 'support',
+    summary,
+    fields,
+    ...(order ? { order } : {}),
+    ...(photos.length > 0 ? { photos } : {}),
+  }
 }
 
 export const escalate: NodeKind<'escalate', EscalateConfig> = {

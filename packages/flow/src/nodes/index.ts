@@ -80,5 +80,6 @@ export function isTriggerKind(kind: string): boolean {
 }
 
 export { type CardListConfig, renderCardList } from './message-parts.ts'
+export { collectInputButtons } from './collect-input.ts'
 export { asksForReply } from './send-message.ts'
 export type { NodeKind } from './types.ts'

@@ -36,3 +36,14 @@ export function parseInput(type: InputType, event: MessageReceivedEvent): Parsed
     }
   }
 }
+
+/** The id a collect-input's skip button carries. */
+export const SKIP_BUTTON_ID = 'skip'
+
+/** Whether a reply skips the question: the skip button tapped, or its title typed ("skip"). */
+export function isSkip(skipButton: string, event: MessageReceivedEvent): boolean {
+  const skip = skipButton.trim().toLowerCase()
+  if (skip === '') return false
+  if (event.buttonId !== undefined) return event.buttonId === SKIP_BUTTON_ID
+  return typeof event.text === 'string' && event.text.trim().toLowerCase() === skip
+}

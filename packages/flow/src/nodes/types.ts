@@ -127,6 +127,8 @@ export type GuardSpec =
   /** The run's deterministic bucket (0–99, from seed + node id) falls in [from, to). */
   | { type: 'bucketIn'; params: { nodeId: string; from: number; to: number } }
   | { type: 'inputValid'; params: { inputType: InputType } }
+  /** The shopper tapped (or typed) a collect-input's skip button. */
+  | { type: 'inputSkipped'; params: { skipButton: string } }
   | { type: 'retriesLeft'; params: { nodeId: string; max: number } }
 
 export type InputType = 'text' | 'number' | 'order_number' | 'email' | 'photo'

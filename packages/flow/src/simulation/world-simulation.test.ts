@@ -152,3 +152,32 @@ describe('a simulated reply branched on its intent', () => {
     ])
   })
 })
+
+describe('the simulator plays a return with a photo', () => {
+  it('asks for a photo after the reason, takes the one the shopper sends, and hands the case over', () => {
+    const parsed = parseFlowDocument(structuredClone(getStarterFlow('returns-triage')!.doc))
+    if (!parsed.ok) throw new Error('returns-triage does not parse')
+    const order = { name: '#2001', returnable: true, items: [{ title: 'Waxed Jacket', quantity: 1 }] }
+    const w = world()
+    w.orders = [
+      {
+        label: '#2001',
+        number: '#2001',
+        owner: 'contact',
+        createdAt: '2026-01-01T10:00:00Z',
+        view: order,
+        vars: order,
+      },
+    ]
+    const sim = new WorldSimulation(parsed.doc, w, { channel: 'webchat', startAt: MORNING })
+    sim.start({ triggerNodeId: 'asks', text: 'I want to return order #2001' })
+    sim.reply('Wrong size', 'wrong-size')
+    expect(sim.messages.at(-1)?.message).toMatchObject({
+      text: 'Send a photo of the item (or tap Skip).',
+      buttons: [{ id: 'skip', title: 'Skip' }],
+    })
+    sim.sendPhoto()
+    expect(sim.messages.find((m) => m.from === 'shopper' && m.message.imageUrl)).toBeDefined()
+    expect(sim.messages.at(-1)?.message.text).toMatch(/Our returns team has everything they need/)
+  })
+})

@@ -97,6 +97,9 @@ const ORDER_TRIGGERS: ReadonlySet<string> = new Set([
   'order.delivery_problem',
 ])
 
+/** The picture the simulator's shopper sends when asked for a photo. */
+export const SAMPLE_PHOTO_URL = 'https://picsum.photos/seed/parley-return/600/400'
+
 export class WorldSimulation {
   readonly machine: FlowMachine
   readonly messages: SimulatedMessage[] = []
@@ -200,6 +203,13 @@ export class WorldSimulation {
     this.send(buttonId ? { type: 'message.received', text, buttonId } : { type: 'message.received', text })
   }
 
+  /** The shopper sends a photo (a return's "photo of the item"): a Collect input for a photo takes it. */
+  sendPhoto(url = SAMPLE_PHOTO_URL): void {
+    this.inbound('', url)
+    if (this.conversationStatus === 'waiting' || this.conversationStatus === 'assigned') return
+    this.send({ type: 'message.received', text: '', media: [{ url, mimeType: 'image/jpeg' }] })
+  }
+
   /** The store reports an order (e.g. for the run's cart: a cart-recovery run ends recovered). */
   orderCreated(order: OrderEventPayload): void {
     this.send({ type: 'order.created', order })
@@ -267,12 +277,12 @@ export class WorldSimulation {
     run.send(event)
   }
 
-  private inbound(text: string): void {
+  private inbound(text: string, imageUrl?: string): void {
     this.now = this.clock
     this.lastInboundAt = this.now
     // A resolved conversation reopens for the bot when the shopper writes again, as it does live.
     if (this.conversationStatus === 'resolved') this.conversationStatus = 'bot'
-    this.messages.push({ from: 'shopper', at: this.now, message: { text } })
+    this.messages.push({ from: 'shopper', at: this.now, message: imageUrl ? { text, imageUrl } : { text } })
   }
 
   private note(kind: SimulatedNote['kind'], text: string): void {

@@ -145,13 +145,23 @@ describe('returns triage', () => {
       type: 'effect.result',
       nodeId: 'find-order',
       ok: true,
-      data: { name: '#2001', returnable: true },
+      data: {
+        name: '#2001',
+        returnable: true,
+        returnBy: '2026-12-30T10:00:00.000Z',
+        daysSinceDelivery: 3,
+        items: [{ title: 'Waxed Jacket', quantity: 1, price: 120 }],
+      },
     })
     expect(run.last.effects[0]).toMatchObject({
       type: 'send',
       message: { buttons: [{ title: 'Arrived damaged' }, {}, {}] },
     })
     run.send({ type: 'message.received', text: 'Arrived damaged', buttonId: 'damaged' })
+    expect(run.last.effects[0]).toMatchObject({
+      type: 'send',
+      message: { text: 'Send a photo of the item (or tap Skip).', buttons: [{ id: 'skip', title: 'Skip' }] },
+    })
     run.send({
       type: 'message.received',
       text: '',
@@ -162,11 +172,42 @@ describe('returns triage', () => {
       type: 'escalate',
       nodeId: 'returns-team',
       queue: 'returns',
-      summary: 'Order number: 2001\nReason: Arrived damaged\nPhotos: https://m/p1.jpg',
-      fields: { 'Order number': '2001', Reason: 'Arrived damaged', Photos: 'https://m/p1.jpg' },
+      summary: 'Order number: #2001\nReason: Arrived damaged\nPhotos: 1 photo',
+      fields: { 'Order number': '#2001', Reason: 'Arrived damaged', Photos: '1 photo' },
+      // The case: the order with its items and return window, and the photo for thumbnails.
+      order: {
+        name: '#2001',
+        items: [{ title: 'Waxed Jacket', quantity: 1 }],
+        returnable: true,
+        returnBy: '2026-12-30T10:00:00.000Z',
+        daysSinceDelivery: 3,
+      },
+      photos: ['https://m/p1.jpg'],
     })
     // No refund is promised by the bot: the decision stays with the team.
     expect(texts(run).join(' ')).not.toMatch(/refund (is|has been) (approved|issued)/i)
+  })
+
+  it('goes on without a photo when the shopper taps Skip (or types it)', () => {
+    for (const skip of [{ text: 'Skip', buttonId: 'skip' }, { text: ' skip ' }]) {
+      const run = runFlow('returns-triage', {
+        trigger: { type: 'message.received', text: 'return order 2001', orderNumber: '2001' },
+      })
+      run.send({
+        type: 'effect.result',
+        nodeId: 'find-order',
+        ok: true,
+        data: { name: '#2001', returnable: true },
+      })
+      run.send({ type: 'message.received', text: 'Wrong size', buttonId: 'wrong-size' })
+      run.send({ type: 'message.received', ...skip })
+      expect(run.last.effects[0]).toMatchObject({
+        type: 'escalate',
+        queue: 'returns',
+        fields: { 'Order number': '#2001', Reason: 'Wrong size', Photos: '' },
+      })
+      expect(run.last.effects[0]).not.toHaveProperty('photos')
+    }
   })
 
   const returnOf = (order: Record<string, unknown> | null) => {

@@ -1,7 +1,8 @@
 // Starter flow: returns and refund triage. The bot explains the policy, finds the order among the shopper's
 // own (a number in the first message is used as it is), checks it against the store's return window, and
-// collects the reason (buttons) and photos; a person on the returns team decides on the refund. An order that
-// is not theirs or past the window goes to the team with a note, never refused by the bot.
+// collects the reason (buttons) and a photo (or Skip); a person on the returns team decides on the refund, with
+// the case (order, items, window, days since delivery, photos) in front of them. An order past the window is
+// told plainly and goes to the team; an order that is not theirs is never revealed.
 import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
@@ -86,11 +87,12 @@ export const returnsTriageFlow: FlowDocument = {
       'Photos',
       { col: 0, row: 7 },
       {
-        prompt: 'Please send one or two photos of the item (and the label, if you still have it).',
+        prompt: 'Send a photo of the item (or tap Skip).',
         inputType: 'photo',
         variable: 'photos',
+        skipButton: 'Skip',
         retries: 1,
-        retryText: 'I need a photo to pass this on. Could you attach one?',
+        retryText: 'Please attach a photo of the item, or tap Skip to go on without one.',
       },
     ),
     flowNode(
@@ -100,8 +102,9 @@ export const returnsTriageFlow: FlowDocument = {
       { col: 0, row: 8 },
       {
         queue: 'returns',
+        // The case staff see: the order (items, return window, days since delivery) comes with the hand-over.
         summaryFields: [
-          { label: 'Order number', path: 'order_number' },
+          { label: 'Order number', path: 'order.name' },
           { label: 'Reason', path: 'return_reason' },
           { label: 'Photos', path: 'photos' },
         ],

@@ -14,6 +14,7 @@ describe('the return window', () => {
     ).toEqual({
       returnable: true,
       returnBy: '2026-12-05T10:00:00.000Z',
+      daysSinceDelivery: 30,
     })
     expect(
       returnWindow(
@@ -26,5 +27,11 @@ describe('the return window', () => {
       true,
     )
     expect(returnWindow({ createdAt: ordered }, 14, at(ordered, 15)).returnable).toBe(false)
+  })
+
+  it('says how many whole days ago it was delivered, and nothing when no delivery was reported', () => {
+    const now = Date.parse(delivered) + 12 * DAY + 5 * 60 * 60 * 1000
+    expect(returnWindow({ createdAt: ordered, deliveredAt: delivered }, 30, now).daysSinceDelivery).toBe(12)
+    expect(returnWindow({ createdAt: ordered, shippedAt: shipped }, 30, now).daysSinceDelivery).toBeNull()
   })
 })

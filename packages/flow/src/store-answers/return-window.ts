@@ -9,6 +9,8 @@ export interface ReturnWindow {
   returnable: boolean
   /** The last instant a return is accepted (ISO 8601). */
   returnBy: string
+  /** Whole days since the carrier reported it delivered; null when no delivery was reported. */
+  daysSinceDelivery: number | null
 }
 
 /**
@@ -21,5 +23,10 @@ export function returnWindow(
 ): ReturnWindow {
   const from = Date.parse(order.deliveredAt ?? order.shippedAt ?? order.createdAt)
   const by = from + windowDays * DAY
-  return { returnable: now <= by, returnBy: new Date(by).toISOString() }
+  const delivered = order.deliveredAt ? Date.parse(order.deliveredAt) : Number.NaN
+  return {
+    returnable: now <= by,
+    returnBy: new Date(by).toISOString(),
+    daysSinceDelivery: Number.isNaN(delivered) ? null : Math.max(0, Math.floor((now - delivered) / DAY)),
+  }
 }
