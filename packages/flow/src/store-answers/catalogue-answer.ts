@@ -3,17 +3,9 @@
 // attribute matching. No model, no network. Pure, so the runtime (over the merchant's products table) and the
 // editor's simulator (over the catalogue in its simulation world) answer with the same words.
 
-/** A product as the answer reads it; prices are decimal strings as the store sent them. */
-export interface CatalogueProduct {
-  id: string
-  externalId: string | null
-  title: string
-  description: string
-  price: string
-  currency: string
-  inStock: boolean
-  attributes: Record<string, unknown>
-}
+import type { CatalogueProduct } from './catalogue-product.ts'
+
+export type { CatalogueProduct } from './catalogue-product.ts'
 
 export interface ProductAnswer {
   text: string
