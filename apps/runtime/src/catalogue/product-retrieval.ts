@@ -46,7 +46,7 @@ export async function retrieveProducts(
   ])
   const ids = [...new Set([...matched, ...fromContext])]
   if (ids.length === 0) return []
-  return loadProducts(db, merchantId, ids)
+  return readRetrievedProducts(db, merchantId, ids)
 }
 
 async function candidateIds(
@@ -96,7 +96,12 @@ async function contextIds(db: Db, merchantId: string, keys: string[]): Promise<s
   return rows.map((r) => r.id)
 }
 
-async function loadProducts(db: Db, merchantId: string, ids: string[]): Promise<RetrievedProduct[]> {
+/** Products by id, in that order, as retrieval returns them (the simulator's world reads its catalogue so too). */
+export async function readRetrievedProducts(
+  db: Db,
+  merchantId: string,
+  ids: string[],
+): Promise<RetrievedProduct[]> {
   const [products, variants] = await Promise.all([
     db
       .selectFrom('products')

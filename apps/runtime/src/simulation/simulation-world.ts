@@ -4,9 +4,10 @@
 // on a real contact (time zone, consent, window) with no name, email, phone or custom attributes, and carts
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
-import type { Cart, Contact, Database, Order, Product } from '@parley/db'
+import type { Cart, Contact, Database, Order } from '@parley/db'
 import { orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import type { RetrievedProduct } from '../catalogue/product-retrieval.ts'
 import { orderView } from '../effects/order-lookup.ts'
 import { cartVars, contactVars, orderVars } from '../engine/vars.ts'
 import { notFound } from '../http/errors.ts'
@@ -65,7 +66,8 @@ export async function buildSimulationWorld(
       },
     },
     channels,
-    products: products.map(worldProduct),
+    // As product answers read them live (catalogue/product-retrieval.ts), variants included.
+    products,
     carts:
       carts.length > 0
         ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
@@ -95,21 +97,6 @@ function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null
 }
 
-function worldProduct(product: Product): World['products'][number] {
-  return {
-    id: product.id,
-    externalId: product.external_id,
-    title: product.title,
-    description: product.description,
-    price: product.price,
-    currency: product.currency,
-    inStock: product.in_stock,
-    attributes: product.attributes,
-    imageUrl: product.image_url,
-    url: product.url,
-  }
-}
-
 function money(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`
 }
@@ -127,8 +114,8 @@ function worldCart(cart: Cart, sampleToken: string | null): World['carts'][numbe
 }
 
 /** A store with no carts yet still simulates with its own goods: a cart holding its first product in stock. */
-function catalogueCart(products: Product[]): World['carts'] {
-  const product = products.find((p) => p.in_stock) ?? products[0]
+function catalogueCart(products: RetrievedProduct[]): World['carts'] {
+  const product = products.find((p) => p.inStock) ?? products[0]
   if (!product) return []
   const price = Number(product.price)
   const vars = {
@@ -143,10 +130,10 @@ function catalogueCart(products: Product[]): World['carts'] {
         title: product.title,
         quantity: 1,
         price,
-        imageUrl: product.image_url,
-        image: product.image_url,
+        imageUrl: product.imageUrl,
+        image: product.imageUrl,
         url: product.url,
-        productId: product.external_id ?? product.id,
+        productId: product.externalId ?? product.id,
       },
     ],
   }

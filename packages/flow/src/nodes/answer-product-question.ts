@@ -1,6 +1,8 @@
 // Answer product question: the runtime answers the shopper's last message from the catalogue ("is this
-// in blue?"); the answer is saved in `answer` and, optionally, sent straight away.
+// in blue?"); the answer is saved in `answer` and, optionally, sent straight away with the card of the product
+// it is about.
 import { z } from 'zod'
+import type { ProductCard } from '../effects.ts'
 import { EFFECT_RESULT_TIMEOUT_MS, effectWaitState, resultData } from './effect-wait.ts'
 import type { ActionSpec, NodeKind } from './types.ts'
 
@@ -13,6 +15,15 @@ export type AnswerProductQuestionConfig = z.infer<typeof answerProductQuestionCo
 export const answerProductQuestionDefaults = {
   sendAnswer: true,
 } as const satisfies AnswerProductQuestionConfig
+
+/** The card of the first product the answer is about (`{ cards: [...] }`), shown with the answer. */
+export function answerCardOf(data: unknown): ProductCard | undefined {
+  if (typeof data !== 'object' || data === null) return undefined
+  const cards = (data as { cards?: unknown }).cards
+  if (!Array.isArray(cards)) return undefined
+  const card = cards[0] as Partial<ProductCard> | undefined
+  return card && typeof card.title === 'string' ? (card as ProductCard) : undefined
+}
 
 /** The answer text from an effect result: a string, or `{ text }`. */
 export function answerText(data: unknown): string {
@@ -57,12 +68,15 @@ export const answerProductQuestion: NodeKind<'answer-product-question', AnswerPr
     if (config.sendAnswer) {
       onOk.push({
         type: 'emit',
-        params: ({ context }) => ({
-          type: 'send',
-          nodeId: ctx.nodeId,
-          message: { text: String(context.vars.answer ?? '') },
-          purpose: 'service',
-        }),
+        params: (args) => {
+          const product = answerCardOf(resultData(args))
+          return {
+            type: 'send',
+            nodeId: ctx.nodeId,
+            message: { text: String(args.context.vars.answer ?? ''), ...(product ? { product } : {}) },
+            purpose: 'service',
+          }
+        },
       })
     }
     return effectWaitState(
