@@ -66,14 +66,8 @@ export function availabilityAnswer(
   const available = matching.filter(variantAvailable)
   const prices = new Set(available.map((v) => Number(v.price).toFixed(2)))
   const priceNote = prices.size === 1 ? ` (${money([...prices][0] ?? '0', product.currency)})` : ''
-  if (rest.length === 0 || matching.length === 1) {
-    const label =
-      matching.length === 1
-        ? valuesOf(
-            matching[0] as CatalogueVariant,
-            options.map((_, i) => i),
-          )
-        : askedLabel
+  if (rest.length === 0) {
+    const label = askedLabel
     return available.length > 0
       ? { text: `Yes, the ${product.title} in ${label} is in stock${priceNote}.`, variants: available }
       : { text: `Sorry, the ${product.title} in ${label} is sold out right now.`, variants: [] }
