@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { productDraft } from '../testing/catalogue-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { writeProducts } from './catalogue-writer.ts'
-import { retrieveProducts } from './product-retrieval.ts'
+import { atLeastQuery, retrieveProducts } from './product-retrieval.ts'
 
 describe.each(testDatabases())('retrieveProducts on %s', (kind) => {
   let t: TestDeps
@@ -85,5 +85,13 @@ describe.each(testDatabases())('retrieveProducts on %s', (kind) => {
   it('caps the candidates', async () => {
     const found = await retrieveProducts(t.deps.db, merchantId, 'hoodie tote shirt', { limit: 2 })
     expect(found).toHaveLength(2)
+  })
+})
+
+describe('atLeastQuery', () => {
+  it('asks for at least k of the words', () => {
+    expect(atLeastQuery(['a', 'b', 'c'], 3)).toBe('(a & b & c)')
+    expect(atLeastQuery(['a', 'b', 'c'], 2)).toBe('(a & b) | (a & c) | (b & c)')
+    expect(atLeastQuery(['a', 'b'], 1)).toBe('a | b')
   })
 })

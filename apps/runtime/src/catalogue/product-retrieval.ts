@@ -1,11 +1,17 @@
 // Retrieval for product questions: the few products of one merchant a question can be about, with their variants
 // (option values, price, stock), read from the database per question — never the whole catalogue, so a 50,000-
-// variant store answers as fast as a small one (bench/product-answer.bench.ts). Candidates come from two indexes:
-// the full-text index over title, options, SKUs, tags (exact words) and the trigram index on titles (typos:
-// "hodie" finds "Hoodie"); ranked by how much of the title the question contains. The answer rule in packages/flow
+// variant store answers as fast as a small one (bench/product-answer.bench.ts). A question names a product by its
+// title, so candidates come from two title indexes: its words (exact) and its trigrams (typos: "hodie" finds
+// "Hoodie"); ranked by how much of the title the question contains. The answer rule in packages/flow
 // (`answerFromCatalogue`) then decides, over these candidates only, which one is meant and what is asked.
 import type { Database } from '@parley/db'
-import { type CatalogueProduct, type CatalogueVariant, productSearchTerms } from '@parley/flow'
+import {
+  type CatalogueProduct,
+  type CatalogueVariant,
+  namedProducts,
+  productSearchTerms,
+  questionWords,
+} from '@parley/flow'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { isUuid } from '../channels/channel-lookup.ts'
 
@@ -49,36 +55,97 @@ export async function retrieveProducts(
   return readRetrievedProducts(db, merchantId, ids)
 }
 
+/** "at least k of these words" as a tsquery: (a & b) | (a & c) | (b & c). Words only, never tsquery syntax. */
+export function atLeastQuery(terms: readonly string[], k: number): string {
+  const combos: string[][] = []
+  const pick = (from: number, chosen: string[]) => {
+    if (chosen.length === k) {
+      combos.push(chosen)
+      return
+    }
+    for (let i = from; i < terms.length; i++) pick(i + 1, [...chosen, terms[i] as string])
+  }
+  pick(0, [])
+  return combos.map((c) => (c.length === 1 ? c[0] : `(${c.join(' & ')})`)).join(' | ')
+}
+
+/** Questions name a product with a few words; more terms than this are not combined (the first ones count). */
+const MAX_COMBINED_TERMS = 5
+
+/**
+ * Candidates from index probes, cheapest first. Exact title words (the title vector's GIN index): products with
+ * all the question's words in their title, else all but one, and so on — each probe touches only titles holding
+ * that many, so a named product costs one or two probes, not a read of every title sharing "Hoodie". Then, only
+ * for words no candidate title has (a typo, or a word naming nothing) and unless a title is already named in
+ * full, titles with a whole word like it (the trigram index, strict word similarity ≥ 0.5: "hodie" finds
+ * "Hoodie", "ship" not "Shirt"). One OR of all of it made the planner read every product (240 ms at 2,000).
+ */
 async function candidateIds(
   db: Db,
   merchantId: string,
   question: string,
-  terms: string[],
+  allTerms: string[],
   limit: number,
 ): Promise<string[]> {
-  // Words only (productSearchTerms), so the shopper's text never reaches tsquery syntax.
-  const anyWord = terms.join(' | ')
-  const rows = await db
-    .selectFrom('products as p')
-    .select('p.id')
-    .where('p.merchant_id', '=', merchantId)
-    .where('p.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`p.search_vector @@ to_tsquery('simple', ${anyWord})`,
-        // Whole words of the title like the term (strict word similarity ≥ 0.5): "hodie" finds "Hoodie",
-        // "ship" does not find "Shirt".
-        ...terms.map((term) => sql<boolean>`${term} <<% p.title`),
-      ]),
-    )
-    // How much of the title the question holds (typos allowed), then how many of its words the product has.
-    .orderBy(sql`word_similarity(p.title, ${question.toLowerCase()})`, 'desc')
-    .orderBy(sql`ts_rank(p.search_vector, to_tsquery('simple', ${anyWord}))`, 'desc')
-    .orderBy('p.title')
-    .orderBy('p.id')
-    .limit(limit)
-    .execute()
-  return rows.map((r) => r.id)
+  const terms = allTerms.slice(0, MAX_COMBINED_TERMS)
+  const titled = (tsquery: string) =>
+    db
+      .selectFrom('products as p')
+      .select(['p.id', 'p.title'])
+      .where('p.merchant_id', '=', merchantId)
+      .where('p.status', '=', 'active')
+      .where(sql<boolean>`p.title_vector @@ to_tsquery('simple', ${tsquery})`)
+      // Most of the title named (rank over the title's length), then alphabetically for a stable order.
+      .orderBy(sql`ts_rank(p.title_vector, to_tsquery('simple', ${tsquery}), 2)`, 'desc')
+      .orderBy('p.title')
+      .orderBy('p.id')
+      .limit(limit)
+      .execute()
+  let exact: { id: string; title: string }[] = []
+  for (let k = terms.length; k >= 1 && exact.length === 0; k--) exact = await titled(atLeastQuery(terms, k))
+  const namedInFull = namedProducts(question, stubs(exact)).some((n) => n.coverage === 1)
+  const known = new Set(exact.flatMap((r) => questionWords(r.title)))
+  const unknown = namedInFull ? [] : allTerms.filter((term) => !known.has(term)).slice(0, 3)
+  const fuzzy = await Promise.all(
+    unknown.map((term) =>
+      db
+        .selectFrom('products as p')
+        .select(['p.id', 'p.title'])
+        .where('p.merchant_id', '=', merchantId)
+        .where('p.status', '=', 'active')
+        .where(sql<boolean>`${term} <<% p.title`)
+        .orderBy(sql`strict_word_similarity(${term}, p.title)`, 'desc')
+        .orderBy('p.title')
+        .orderBy('p.id')
+        .limit(limit)
+        .execute(),
+    ),
+  )
+  if (fuzzy.flat().length === 0) return exact.map((r) => r.id)
+  const rows = [...exact, ...fuzzy.flat()].filter(
+    (row, i, all) => all.findIndex((r) => r.id === row.id) === i,
+  )
+  return rankByTitle(question, rows).slice(0, limit)
+}
+
+/** Just enough of a product for the answer rule to say whether the question names its title. */
+function stubs(rows: readonly { id: string; title: string }[]): CatalogueProduct[] {
+  return rows.map((r) => ({
+    id: r.id,
+    externalId: null,
+    title: r.title,
+    description: '',
+    price: '0',
+    currency: '',
+    inStock: true,
+    attributes: {},
+  }))
+}
+
+/** Rows ordered by the answer rule's measure of how much of each title the question names; unnamed ones last. */
+function rankByTitle(question: string, rows: { id: string; title: string }[]): string[] {
+  const named = namedProducts(question, stubs(rows)).map((n) => n.product.id)
+  return [...named, ...rows.map((r) => r.id).filter((id) => !named.includes(id))]
 }
 
 /** The context's products by our id or the store's (as carts carry them). */

@@ -2,5 +2,6 @@
 export * from './catalogue-answer.ts'
 export * from './catalogue-product.ts'
 export * from './order-lookup.ts'
+export * from './question-match.ts'
 export * from './question-terms.ts'
 export * from './return-window.ts'
