@@ -1,6 +1,6 @@
 // The shopper's side of a handoff in the widget: who joined, staff names and avatars, typing both ways (throttled
 // out, expiring in), day separators, transcript order, photos checked before upload, reconnect without duplicates.
-import { TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parley/api/typing-timing'
+import { BURST_MAX_WAIT_MS, TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parley/api/typing-timing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ChatWidget, dayLabel } from './chat-widget.ts'
 import { checkPhotoFile } from './photo-check.ts'
@@ -117,6 +117,25 @@ describe('ChatWidget during a handoff', () => {
     vi.advanceTimersByTime(TYPING_THROTTLE_MS)
     type()
     expect(client.typing).toHaveBeenCalledTimes(2)
+  })
+
+  it('tells the bot the shopper is typing shortly after a message, so it waits for the follow-up', async () => {
+    vi.useFakeTimers()
+    const { widget, client } = mount()
+    const input = widget.root.querySelector<HTMLInputElement>('input[type="text"]')!
+    const form = widget.root.querySelector('form')!
+    const type = () => input.dispatchEvent(new Event('input'))
+    input.value = 'hi'
+    form.dispatchEvent(new Event('submit', { cancelable: true }))
+    await vi.waitFor(() => expect(client.send).toHaveBeenCalledWith('hi'))
+    await vi.waitFor(() => expect(input.value).toBe(''))
+    type()
+    expect(client.typing).toHaveBeenCalledTimes(1) // still with the bot, which waits for what comes next
+    type()
+    expect(client.typing).toHaveBeenCalledTimes(1) // throttled
+    vi.advanceTimersByTime(BURST_MAX_WAIT_MS)
+    type()
+    expect(client.typing).toHaveBeenCalledTimes(1) // long after the message: the bot has answered
   })
 
   it('orders by time then transcript seq, with a separator per day', () => {

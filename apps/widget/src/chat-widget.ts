@@ -2,7 +2,7 @@
 // replies, "Sam is typing…", composer with a photo button). A full-screen sheet at phone widths (styles.ts).
 // Accessible: the launcher says whether the panel is open, Esc closes it and returns focus, the transcript is a
 // polite live region.
-import { TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parley/api/typing-timing'
+import { BURST_MAX_WAIT_MS, TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parley/api/typing-timing'
 import { connectLiveUpdates } from './live-updates.ts'
 import { checkPhotoFile, PHOTO_ACCEPT } from './photo-check.ts'
 import { renderAvatar, renderMessage } from './render-message.ts'
@@ -55,6 +55,8 @@ export class ChatWidget {
   readonly #typing: HTMLDivElement
   #typingTimer: ReturnType<typeof setTimeout> | undefined
   #typingSentAt = Number.NEGATIVE_INFINITY
+  /** When the shopper last sent a message: the bot may be waiting for their follow-up (burst merge). */
+  #messageSentAt = Number.NEGATIVE_INFINITY
   readonly #photoInput: HTMLInputElement
   readonly #photoButton: HTMLButtonElement
   /** Photo id → object URL: each photo is fetched once (it needs the visitor token). */
@@ -343,10 +345,14 @@ export class ChatWidget {
     )
   }
 
-  /** Tells the team the shopper is typing, at most once per throttle window, only while a person is involved. */
+  /**
+   * Tells the runtime the shopper is typing, at most once per throttle window: the team sees it while a person is
+   * involved; the bot, shortly after a message, waits for the follow-up being typed (burst merge).
+   */
   #noteTyping(): void {
-    if (this.#status !== 'waiting' && this.#status !== 'assigned') return
     const now = Date.now()
+    const withPerson = this.#status === 'waiting' || this.#status === 'assigned'
+    if (!withPerson && now - this.#messageSentAt >= BURST_MAX_WAIT_MS) return
     if (now - this.#typingSentAt < TYPING_THROTTLE_MS) return
     this.#typingSentAt = now
     this.#client.typing().catch(() => {})
@@ -363,6 +369,9 @@ export class ChatWidget {
     this.#send.disabled = true
     try {
       await this.#client.send(text)
+      // The message ends the typing the bot waited for: the next keystroke is news again.
+      this.#messageSentAt = Date.now()
+      this.#typingSentAt = Number.NEGATIVE_INFINITY
       this.#input.value = ''
       await this.refresh()
     } catch {

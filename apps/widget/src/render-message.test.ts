@@ -87,6 +87,36 @@ describe('renderMessage', () => {
     expect(node.querySelector('.product-card img')).toBeNull()
   })
 
+  it('shows several products side by side as a labelled list, each with its picture, price and link', () => {
+    const node = render(
+      message({
+        text: 'You left these behind',
+        products: [
+          {
+            title: 'Jeans',
+            imageUrl: 'https://cdn.example/jeans.png',
+            price: 80,
+            currency: 'USD',
+            url: '/p/jeans',
+          },
+          { title: 'Cap', price: 20, currency: 'USD', url: 'javascript:alert(1)' },
+        ],
+        link: { title: 'Return to cart', url: '/cart/abc' },
+      }),
+    )
+    const carousel = node.querySelector('.product-carousel')!
+    expect(carousel.getAttribute('role')).toBe('list')
+    expect(carousel.getAttribute('aria-label')).toBe('2 products')
+    const cards = [...carousel.querySelectorAll('[role="listitem"]')]
+    expect(cards.map((c) => c.querySelector('.product-title')?.textContent)).toEqual(['Jeans', 'Cap'])
+    expect(cards[0]!.querySelector('img')?.getAttribute('src')).toBe('https://cdn.example/jeans.png')
+    expect(cards[0]!.querySelector('a')?.getAttribute('href')).toBe('https://store.example/p/jeans')
+    expect(cards[1]!.querySelector('a')).toBeNull()
+    expect(
+      node.querySelector('.link-button, a[href="https://store.example/cart/abc"]')?.textContent,
+    ).toContain('Return to cart')
+  })
+
   it('drops a javascript: product link', () => {
     const node = render(message({ product: { title: 'X', url: 'javascript:alert(1)' } }))
     expect(node.querySelector('a')).toBeNull()

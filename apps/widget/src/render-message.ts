@@ -93,6 +93,18 @@ export function renderMessage(message: WidgetMessage, options: RenderOptions): H
   // The flow often sends the product's picture as the image too: show it once, large.
   if (body.product)
     bubble.append(renderProduct(body.product, options.baseUrl, body.imageUrl !== body.product.imageUrl))
+  // Several products (every item in the cart): side by side, scrolled sideways on a phone.
+  if (body.products?.length) {
+    const row = el('div', 'product-carousel')
+    row.setAttribute('role', 'list')
+    row.setAttribute('aria-label', `${body.products.length} products`)
+    for (const product of body.products) {
+      const card = renderProduct(product, options.baseUrl, true)
+      card.setAttribute('role', 'listitem')
+      row.append(card)
+    }
+    bubble.append(row)
+  }
   const link = body.link ?? trailing?.link
   const linkButton = link ? renderLinkButton(link, options.baseUrl) : null
   if (linkButton) bubble.append(linkButton)

@@ -30,6 +30,9 @@ button { font: inherit; }
 .from-staff .bubble { border-color: #b6d4fe; background: #eef5ff; }
 .message-text { margin: 0; white-space: pre-wrap; }
 .message-image { display: block; max-width: 100%; border-radius: 10px; margin-bottom: 6px; }
+.product-carousel { display: flex; gap: 8px; overflow-x: auto; scroll-snap-type: x mandatory; margin-top: 8px; padding-bottom: 4px; }
+.product-carousel .product-card { flex: 0 0 150px; flex-direction: column; align-items: stretch; margin-top: 0; scroll-snap-align: start; }
+.product-carousel .product-image { width: 100%; height: 110px; }
 .product-card { display: flex; gap: 10px; align-items: center; margin-top: 8px; padding: 8px; border-radius: 10px; background: #f6f7f9; color: #1f2328; }
 .product-image { width: 64px; height: 64px; object-fit: cover; border-radius: 8px; flex: none; background: #eee; }
 .product-info { min-width: 0; }

@@ -2,6 +2,8 @@
 // marketing sends, opt-out/opt-in keywords with language packs, WhatsApp template prices and the monthly budget.
 import { z } from 'zod'
 
+export { BURST_MAX_WAIT_MS } from './typing-timing.ts'
+
 /** 24-hour "HH:MM". */
 export const clockTimeSchema = z
   .string()
@@ -142,6 +144,17 @@ export const measurementSchema = z.object({
 })
 export type MeasurementSettings = z.infer<typeof measurementSchema>
 
+/** Burst merge's quiet window, in ms: whole tenths of a second up to 10 s (typing may extend it to BURST_MAX_WAIT_MS). */
+export const burstWindowMsSchema = z
+  .number()
+  .int('Use whole milliseconds')
+  .min(0, 'Use 0 (answer at once) or more')
+  .max(10_000, 'Wait at most 10 seconds')
+  .refine((ms) => ms % 100 === 0, 'Use tenths of a second, such as 2.5 seconds')
+
+/** The default quiet window for a new merchant. */
+export const DEFAULT_BURST_WINDOW_MS = 2500
+
 export const settingsSchema = z
   .object({
     timeZone: timeZoneSchema,
@@ -161,6 +174,12 @@ export const settingsSchema = z
       .default(30),
     /** Always in a response; a request without it leaves the stored values as they are. */
     measurement: measurementSchema.optional(),
+    /**
+     * Burst merge: how long the bot waits for a shopper's follow-up messages before answering, so "hi" and two
+     * quick questions get one answer; 0 = answer each message at once. Always in a response; a request without it
+     * leaves the stored value as it is.
+     */
+    burstWindowMs: burstWindowMsSchema.optional(),
   })
   .meta({ id: 'Settings' })
 export type Settings = z.infer<typeof settingsSchema>

@@ -6,3 +6,9 @@ export const TYPING_THROTTLE_MS = 2_500
 
 /** An indicator with no fresh signal for this long disappears (a closed tab sends no "stopped typing"). */
 export const TYPING_EXPIRES_MS = 6_000
+
+/**
+ * Burst merge: however long the shopper keeps typing, the bot answers a burst of quick messages at most this long
+ * after its first one. The widget tells the runtime about typing to the bot only this long after a message.
+ */
+export const BURST_MAX_WAIT_MS = 10_000

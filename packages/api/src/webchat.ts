@@ -84,6 +84,8 @@ export const visitorMessageBodySchema = z.looseObject({
   text: z.string().optional(),
   imageUrl: z.string().optional(),
   product: productCardSchema.optional(),
+  /** Several products at once (every item in a cart), shown side by side. */
+  products: z.array(productCardSchema).optional(),
   buttons: z.array(quickReplyButtonSchema).optional(),
   /** On the shopper's own message: the quick reply they tapped. */
   buttonId: z.string().optional(),

@@ -40,6 +40,9 @@ const everyTable = {
   cart_episodes: true,
   message_links: true,
   analytics_hourly: true,
+  inbound_bursts: true,
+  product_sales_daily: true,
+  product_pairs: true,
 } as const satisfies Record<TableName, true>
 
 /**

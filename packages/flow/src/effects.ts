@@ -15,11 +15,20 @@ export interface QuickReplyButton {
   title: string
 }
 
+/** A button that opens a page ("Return to cart"), shown instead of a raw link where the channel can. */
+export interface LinkButton {
+  title: string
+  url: string
+}
+
 export interface OutboundMessage {
   text: string
   imageUrl?: string
   product?: ProductCard
+  /** Two or more cards side by side (a carousel where the channel has one, else a list). */
+  products?: ProductCard[]
   buttons?: QuickReplyButton[]
+  link?: LinkButton
 }
 
 /** WhatsApp category of an approved template; it decides the per-message price. */

@@ -1,10 +1,11 @@
 // Message templates: `Hi {{contact.first_name | default: "there"}}, {{cart.items[0].title}} is waiting`.
 // A template is data: paths are resolved against the run's scope and a closed set of filters applies;
 // nothing a merchant writes is ever evaluated as code.
+import { listSummary } from './item-list.ts'
 import { formatMoney } from './money.ts'
 import { type PathSegment, parsePath, resolvePath } from './path.ts'
 
-export const TEMPLATE_FILTERS = ['money', 'default', 'upper', 'lower'] as const
+export const TEMPLATE_FILTERS = ['money', 'default', 'upper', 'lower', 'list'] as const
 export type TemplateFilterName = (typeof TEMPLATE_FILTERS)[number]
 
 export interface TemplateFilter {
@@ -30,6 +31,7 @@ const FILTERS_WITH_ARG: Record<TemplateFilterName, 'required' | 'optional' | 'no
   default: 'required',
   upper: 'none',
   lower: 'none',
+  list: 'none',
 }
 
 function parseFilter(source: string): TemplateFilter | string {
@@ -214,6 +216,10 @@ function renderVariable(
         break
       case 'lower':
         text = text.toLowerCase()
+        break
+      case 'list':
+        // "Linen Shirt and 2 more" from a list of items; anything else is left as it is.
+        if (Array.isArray(value)) text = listSummary(value)
         break
     }
   }

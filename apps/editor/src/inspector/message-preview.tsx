@@ -1,6 +1,13 @@
 // How a message will look to the shopper, rendered with packages/flow's renderTemplate against sample
 // data (Maya, a cart with a Linen Overshirt and a Merino Beanie).
-import { type FlowVars, formatMoney, parseTemplate, renderTemplate } from '@parley/flow'
+import {
+  type CardListConfig,
+  type FlowVars,
+  formatMoney,
+  parseTemplate,
+  renderCardList,
+  renderTemplate,
+} from '@parley/flow'
 import { previewVars } from '../simulator/sample-data.ts'
 import { SafeImage } from '../ui/safe-image.tsx'
 
@@ -8,7 +15,9 @@ export interface PreviewMessage {
   text: string
   imageUrl?: string
   product?: { title: string; imageUrl: string; price: string; currency: string; url: string } | null
+  cards?: CardListConfig | null
   buttons?: readonly { id: string; title: string }[]
+  link?: { title: string; url: string } | null
 }
 
 function render(template: string, vars: FlowVars): string {
@@ -23,6 +32,7 @@ export function MessagePreview({ message, vars }: { message: PreviewMessage; var
   const product = message.product
   const price = product ? Number(render(product.price, scope)) : Number.NaN
   const currency = product ? render(product.currency, scope).trim() : ''
+  const cards = message.cards ? renderCardList(message.cards, scope) : []
   return (
     <div className="preview">
       <div className="preview-label">Preview · as Maya will see it</div>
@@ -45,6 +55,23 @@ export function MessagePreview({ message, vars }: { message: PreviewMessage; var
               </div>
             </div>
           ) : null}
+          {cards.length > 0 ? (
+            <div className="preview-carousel">
+              {cards.map((card, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a preview list, rebuilt on every change
+                <div key={i} className="product-card">
+                  <SafeImage src={card.imageUrl ?? ''} />
+                  <div>
+                    <div className="product-title">{card.title}</div>
+                    {card.price !== undefined && card.currency ? (
+                      <div className="product-price">{formatMoney(card.price, card.currency)}</div>
+                    ) : null}
+                  </div>
+                </div>
+              ))}
+            </div>
+          ) : null}
+          {message.link?.title ? <span className="preview-link-button">{message.link.title}</span> : null}
         </div>
         {message.buttons && message.buttons.length > 0 ? (
           <div className="quick-replies">

@@ -15,6 +15,8 @@ import {
 
 type Button = { id: string; title: string }
 type ProductCardConfig = NonNullable<NodeConfig<'send-message'>['product']>
+type LinkButtonConfig = NonNullable<NodeConfig<'send-message'>['link']>
+type CardListConfig = NonNullable<NodeConfig<'send-message'>['cards']>
 type TemplateFallbackConfig = NonNullable<NodeConfig<'send-message'>['whatsappTemplate']>
 
 export function ButtonsEditor({
@@ -137,6 +139,83 @@ export function ProductCardEditor({
             above are used otherwise.
           </p>
         </>
+      ) : null}
+    </Section>
+  )
+}
+
+const DEFAULT_LINK: LinkButtonConfig = { title: 'Return to cart', url: '{{cart.url}}' }
+
+/** A button that opens a page, e.g. "Return to cart", instead of a raw link in the text. */
+export function LinkButtonEditor({
+  link,
+  onChange,
+}: {
+  link: LinkButtonConfig | null
+  onChange(link: LinkButtonConfig | null): void
+}) {
+  return (
+    <Section title="Link button">
+      <Toggle
+        label="Add a button that opens a page"
+        checked={link !== null}
+        onChange={(on) => onChange(on ? DEFAULT_LINK : null)}
+        hint="Shoppers tap it instead of a long link. WhatsApp shows it as a button when the message has no quick replies."
+      />
+      {link ? (
+        <>
+          <TextInput
+            label="Button text"
+            value={link.title}
+            maxLength={40}
+            onChange={(title) => onChange({ ...link, title })}
+          />
+          <TemplateInput label="Opens" value={link.url} onChange={(url) => onChange({ ...link, url })} />
+        </>
+      ) : null}
+    </Section>
+  )
+}
+
+const CARD_LISTS = [
+  ['cart.items', 'Every item in the cart'],
+  ['order.items', 'Every item in the order'],
+  ['order.recommendations', 'Suggested products'],
+] as const satisfies readonly (readonly [CardListConfig['from'], string])[]
+
+/** A card for each entry of a list: side by side in web chat, one after the other elsewhere. */
+export function CardListEditor({
+  cards,
+  onChange,
+}: {
+  cards: CardListConfig | null
+  onChange(cards: CardListConfig | null): void
+}) {
+  return (
+    <Section title="Product cards from a list">
+      <Toggle
+        label="Show a card for each product"
+        checked={cards !== null}
+        onChange={(on) => onChange(on ? { from: 'cart.items', max: 3 } : null)}
+        hint="Side by side in web chat; on WhatsApp and Telegram the first picture with every product listed."
+      />
+      {cards ? (
+        <div className="row">
+          <SelectInput
+            label="Products"
+            value={cards.from}
+            options={CARD_LISTS}
+            onChange={(from) => onChange({ ...cards, from })}
+          />
+          <SelectInput
+            label="At most"
+            value={String(cards.max)}
+            options={[1, 2, 3, 4, 5, 6, 8, 10].map(
+              (n) => [String(n), `${n} card${n === 1 ? '' : 's'}`] as const,
+            )}
+            onChange={(max) => onChange({ ...cards, max: Number(max) })}
+          />
+        </div>
       ) : null}
     </Section>
   )

@@ -2,7 +2,7 @@
 import { NumberInput, SelectInput, TemplateInput, TextInput } from '../inspector/fields.tsx'
 import { MessagePreview } from '../inspector/message-preview.tsx'
 import { previewVars } from '../simulator/sample-data.ts'
-import { ProductCardEditor, TemplateFallbackEditor } from './message-fields.tsx'
+import { LinkButtonEditor, ProductCardEditor, TemplateFallbackEditor } from './message-fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
 import { MessageSummary } from './send-message.tsx'
 
@@ -63,6 +63,7 @@ export const offerIncentiveUi: NodeUi<'offer-incentive'> = {
           product={config.product}
           onChange={(product) => onChange({ ...config, product })}
         />
+        <LinkButtonEditor link={config.link} onChange={(link) => onChange({ ...config, link })} />
         <TemplateFallbackEditor
           template={config.whatsappTemplate}
           onChange={(whatsappTemplate) => onChange({ ...config, whatsappTemplate })}

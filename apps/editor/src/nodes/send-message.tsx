@@ -2,7 +2,13 @@
 import { variableLabel } from '@parley/flow'
 import { OptionalDuration, SelectInput, TemplateInput } from '../inspector/fields.tsx'
 import { MessagePreview } from '../inspector/message-preview.tsx'
-import { ButtonsEditor, ProductCardEditor, TemplateFallbackEditor } from './message-fields.tsx'
+import {
+  ButtonsEditor,
+  CardListEditor,
+  LinkButtonEditor,
+  ProductCardEditor,
+  TemplateFallbackEditor,
+} from './message-fields.tsx'
 import type { NodeUi } from './node-ui.tsx'
 
 export const PURPOSES = [
@@ -55,6 +61,8 @@ export const sendMessageUi: NodeUi<'send-message'> = {
       extras={[
         config.imageUrl ? 'Image' : '',
         config.product ? 'Product card' : '',
+        config.cards ? 'Product cards' : '',
+        config.link ? `“${config.link.title}” button` : '',
         config.whatsappTemplate ? 'WhatsApp template' : '',
       ].filter(Boolean)}
     />
@@ -93,6 +101,8 @@ export const sendMessageUi: NodeUi<'send-message'> = {
       ) : null}
       <MessagePreview message={config} />
       <ProductCardEditor product={config.product} onChange={(product) => onChange({ ...config, product })} />
+      <CardListEditor cards={config.cards} onChange={(cards) => onChange({ ...config, cards })} />
+      <LinkButtonEditor link={config.link} onChange={(link) => onChange({ ...config, link })} />
       <SelectInput
         label="Purpose"
         value={config.purpose}

@@ -1,6 +1,7 @@
 // The store's messaging rules: time zone and business hours, quiet hours and the frequency cap for marketing
-// messages, opt-out and opt-in words, WhatsApp template prices and the monthly budget. Checked with the same
-// schema the server uses before it is sent; the server's field messages show beside the fields too.
+// messages, how long to wait for a shopper's follow-up messages, opt-out and opt-in words, WhatsApp template
+// prices and the monthly budget. Checked with the same schema the server uses before it is sent; the server's
+// field messages show beside the fields too.
 import {
   type BudgetCurrency,
   budgetCurrencySchema,
@@ -202,6 +203,38 @@ export function RulesForm() {
             Default: {defaults.returnWindowDays} days. The returns flow checks an order against it (from
             delivery, else shipping, else the order date) and hands late requests to your team instead of
             refusing them.
+          </p>
+        </div>
+      </fieldset>
+
+      <fieldset className="settings-group">
+        <legend>Quick messages</legend>
+        <div className="field">
+          <span className="label">Wait for follow-up messages</span>
+          <div className="row">
+            <span>Wait</span>
+            <input
+              aria-label="Seconds to wait for follow-up messages"
+              className="input input-sm"
+              type="number"
+              min={0}
+              max={10}
+              step={0.1}
+              value={
+                draft.burstWindowMs === undefined || Number.isNaN(draft.burstWindowMs)
+                  ? ''
+                  : draft.burstWindowMs / 1000
+              }
+              onChange={(e) => change({ ...draft, burstWindowMs: Math.round(e.target.valueAsNumber * 1000) })}
+            />
+            <span>seconds for follow-up messages before answering</span>
+          </div>
+          <FieldMessage error={errorAt(errors, 'burstWindowMs')} />
+          <p className="field-hint">
+            Default: {(defaults.burstWindowMs ?? 0) / 1000} seconds. A shopper who writes "hi" and then two
+            quick questions gets one answer to all of them. In web chat the assistant also waits while the
+            shopper is still typing, at most 10 seconds. Taps on buttons are answered at once; 0 answers every
+            message at once.
           </p>
         </div>
       </fieldset>

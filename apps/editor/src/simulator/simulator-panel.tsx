@@ -309,16 +309,20 @@ function WorldSimulator({ world }: { world: SimulationWorldResponse }) {
             <div key={m.id} className={`sim-msg ${m.from}${deliveryClass(m)}`}>
               <SafeImage src={m.message.imageUrl ?? ''} />
               <p>{m.message.text}</p>
-              {m.message.product ? (
-                <div className="product-card small">
-                  <div className="product-title">{m.message.product.title}</div>
-                  {m.message.product.price !== undefined ? (
-                    <div className="product-price">
-                      {m.message.product.price} {m.message.product.currency}
-                    </div>
-                  ) : null}
-                </div>
-              ) : null}
+              {[...(m.message.product ? [m.message.product] : []), ...(m.message.products ?? [])].map(
+                (product, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a message's cards never reorder
+                  <div key={i} className="product-card small">
+                    <div className="product-title">{product.title}</div>
+                    {product.price !== undefined ? (
+                      <div className="product-price">
+                        {product.price} {product.currency}
+                      </div>
+                    ) : null}
+                  </div>
+                ),
+              )}
+              {m.message.link ? <span className="preview-link-button">{m.message.link.title}</span> : null}
               {m.delivery && m.delivery.kind !== 'sent' ? (
                 <p className="sim-reason">{m.delivery.reason}</p>
               ) : null}

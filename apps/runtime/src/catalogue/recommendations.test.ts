@@ -2,6 +2,7 @@
 // shaped like cart items so the card finds the product again.
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { countOrderSales } from '../commerce/product-sales.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { writeProducts } from './catalogue-writer.ts'
 import type { ProductDraft } from './product-draft.ts'
@@ -46,6 +47,9 @@ function draft(
   }
 }
 
+const now = new Date('2026-11-30T12:00:00Z')
+const DAY = 86_400_000
+
 describe.each(testDatabases())('recommendProducts on %s', (kind) => {
   let t: TestDeps
   let merchantId: string
@@ -70,7 +74,12 @@ describe.each(testDatabases())('recommendProducts on %s', (kind) => {
   afterAll(() => t?.close())
 
   it('suggests in-stock active products not bought, the bought types first', async () => {
-    const picks = await recommendProducts(t.deps.db, merchantId, [{ title: 'Waxed Coat', productId: '101' }])
+    const picks = await recommendProducts(
+      t.deps.db,
+      merchantId,
+      [{ title: 'Waxed Coat', productId: '101' }],
+      { now },
+    )
     expect(picks.map((p) => p.title)).toEqual(['Quilted Liner', 'Canvas Tote', 'Wool Scarf'])
     expect(picks[0]).toEqual({
       title: 'Quilted Liner',
@@ -85,9 +94,58 @@ describe.each(testDatabases())('recommendProducts on %s', (kind) => {
   })
 
   it('knows the bought product by title when the order carries no id, and suggests nothing from an empty catalogue', async () => {
-    const picks = await recommendProducts(t.deps.db, merchantId, [{ title: 'Canvas Tote' }], 5)
+    const picks = await recommendProducts(t.deps.db, merchantId, [{ title: 'Canvas Tote' }], {
+      now,
+      limit: 5,
+    })
     expect(picks.map((p) => p.title)).toEqual(['Quilted Liner', 'Waxed Coat', 'Wool Scarf'])
     const other = (await seedMerchant(t.deps.db)).merchantId
-    expect(await recommendProducts(t.deps.db, other, [{ title: 'Canvas Tote' }])).toEqual([])
+    expect(await recommendProducts(t.deps.db, other, [{ title: 'Canvas Tote' }], { now })).toEqual([])
+  })
+
+  it('puts what was most often bought together first, then best-sellers of the same type, from orders counted once', async () => {
+    const shop = (await seedMerchant(t.deps.db)).merchantId
+    await writeProducts(
+      t.deps.db,
+      shop,
+      [
+        draft(201, 'Waxed Coat', 'Outerwear'),
+        draft(202, 'Wool Scarf', 'Accessories'),
+        draft(203, 'Quilted Liner', 'Outerwear'),
+        draft(204, 'Field Jacket', 'Outerwear'),
+        draft(205, 'Canvas Tote', 'Bags'),
+        draft(206, 'Leather Gloves', 'Accessories', {}, 0),
+      ],
+      now,
+    )
+    const coat = { title: 'Waxed Coat', productId: '201', quantity: 1 }
+    // The scarf was bought with the coat twice, the tote once; the gloves (out of stock) three times.
+    await countOrderSales(t.deps.db, shop, [coat, { title: 'Wool Scarf', productId: '202' }], now)
+    await countOrderSales(t.deps.db, shop, [coat, { title: 'Wool Scarf', productId: '202' }], now)
+    await countOrderSales(t.deps.db, shop, [coat, { title: 'Canvas Tote', productId: '205' }], now)
+    for (let i = 0; i < 3; i++) {
+      await countOrderSales(t.deps.db, shop, [coat, { title: 'Leather Gloves', productId: '206' }], now)
+    }
+    // Alone, the field jacket sold 7 in the last 90 days (the coat 6); the liner 9, but 100 days ago.
+    await countOrderSales(t.deps.db, shop, [{ title: 'Field Jacket', productId: '204', quantity: 7 }], now)
+    await countOrderSales(
+      t.deps.db,
+      shop,
+      [{ title: 'Quilted Liner', productId: '203', quantity: 9 }],
+      new Date(now.getTime() - 100 * DAY),
+    )
+    const picks = await recommendProducts(t.deps.db, shop, [coat], { now })
+    expect(picks.map((p) => p.title)).toEqual(['Wool Scarf', 'Canvas Tote', 'Field Jacket'])
+    // Without pair counts for what was bought: the same type, best-seller first.
+    const forLiner = await recommendProducts(
+      t.deps.db,
+      shop,
+      [{ title: 'Quilted Liner', productId: '203' }],
+      {
+        now,
+        limit: 2,
+      },
+    )
+    expect(forLiner.map((p) => p.title)).toEqual(['Field Jacket', 'Waxed Coat'])
   })
 })

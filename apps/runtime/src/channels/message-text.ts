@@ -22,13 +22,22 @@ export function productLines(product: ProductCard): string {
   return `${product.title}${price}${product.url ? `\n${product.url}` : ''}`
 }
 
-/** The message's text with its product card (if any) appended. */
-export function messageText(message: OutboundMessage): string {
-  if (!message.product) return message.text
-  return [message.text, productLines(message.product)].filter((part) => part.trim() !== '').join('\n\n')
+/** How a provider shows the message's link button: as a real button, or (without one) as a line of text. */
+export interface TextOptions {
+  linkAsButton: boolean
 }
 
-/** The image to show: the message's own, else the product's. */
+/**
+ * The message's text with its product card(s) (if any) appended, and its link as "Return to cart: https://…"
+ * when the provider cannot show it as a button.
+ */
+export function messageText(message: OutboundMessage, options: TextOptions = { linkAsButton: false }): string {
+  const cards = [...(message.product ? [message.product] : []), ...(message.products ?? [])]
+  const link = message.link && !options.linkAsButton ? `${message.link.title}: ${message.link.url}` : ''
+  return [message.text, ...cards.map(productLines), link].filter((part) => part.trim() !== '').join('\n\n')
+}
+
+/** The image to show: the message's own, else the (first) product's. */
 export function messageImage(message: OutboundMessage): string | undefined {
-  return message.imageUrl ?? message.product?.imageUrl
+  return message.imageUrl ?? message.product?.imageUrl ?? message.products?.[0]?.imageUrl
 }

@@ -8,8 +8,9 @@ import type { RuntimeDeps } from '../deps.ts'
 import { startTriggeredRuns } from '../engine/start-runs.ts'
 import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import { isRetryableDbError } from '../engine/step-transaction.ts'
-import { cartVars, contactVars, storeVarsOf } from '../engine/vars.ts'
+import { contactVars, storeVarsOf } from '../engine/vars.ts'
 import { expireDueEpisodes, openEpisode } from './abandonment-episodes.ts'
+import { cartVarsWithFacts } from './cart-facts.ts'
 
 export interface AbandonResult {
   abandoned: number
@@ -132,7 +133,11 @@ async function abandonCart(batch: StepBatch, cart: Cart): Promise<number | 'held
     conversationId: await latestConversationId(trx, cart.merchant_id, contact.id),
     correlationKey: cart.token,
     cartToken: cart.token,
-    vars: { contact: contactVars(contact), cart: cartVars(updated), store: storeVarsOf(merchant) },
+    vars: {
+      contact: contactVars(contact),
+      cart: await cartVarsWithFacts(trx, updated, new Date(ctx.now)),
+      store: storeVarsOf(merchant),
+    },
     // The sequence counts from when the cart went quiet, not from when the sweep noticed.
     machineNow: abandonedAt.getTime(),
   })

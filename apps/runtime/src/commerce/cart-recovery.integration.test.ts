@@ -126,9 +126,9 @@ describe.each(testDatabases())('cart recovery end to end on %s', (kind) => {
       const last = messages[count - 1]!
       expect(last.status).toBe('sent')
       sentAt.push(last.created_at.getTime() - abandonedAt)
-      const body = last.body as { text: string; imageUrl?: string }
+      const body = last.body as { text: string; imageUrl?: string; product?: { imageUrl?: string } }
       expect(body.text).toContain('Linen Overshirt')
-      expect(body.imageUrl).toBe('https://cdn.example/linen-overshirt.jpg')
+      expect(body.imageUrl ?? body.product?.imageUrl).toBe('https://cdn.example/linen-overshirt.jpg')
     }
     expect(sentAt).toEqual([1 * HOUR, 24 * HOUR, 72 * HOUR])
     const delivered = webchat.sends.filter((s) => s.payload.to === visitor)

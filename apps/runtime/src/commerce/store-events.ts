@@ -3,6 +3,7 @@
 // credited or not), shipments (shipped, delivered, a delivery problem) start shipping updates.
 // Each event is one step transaction, deduplicated on the store's event id.
 import { type Contact, jsonb } from '@parley/db'
+import { sql } from 'kysely'
 import { recommendProducts } from '../catalogue/recommendations.ts'
 import {
   latestConversationId,
@@ -20,6 +21,7 @@ import { inStepBatch, type StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { contactVars, orderEventPayload, orderVars, storeVarsOf } from '../engine/vars.ts'
 import { endEpisodeForOrder } from './abandonment-episodes.ts'
+import { countOrderSales } from './product-sales.ts'
 import type {
   CartUpdatedEvent,
   OrderCreatedStoreEvent,
@@ -205,12 +207,16 @@ async function upsertOrder(
     status: order.status,
     updated_at: now,
   }
-  return trx
-    .insertInto('orders')
-    .values({ merchant_id: merchantId, number: order.number, ...values, created_at: now })
-    .onConflict((oc) => oc.columns(['merchant_id', 'number']).doUpdateSet(values))
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return (
+    trx
+      .insertInto('orders')
+      .values({ merchant_id: merchantId, number: order.number, ...values, created_at: now })
+      .onConflict((oc) => oc.columns(['merchant_id', 'number']).doUpdateSet(values))
+      .returningAll()
+      // True when this statement inserted the row (not an update of an order seen before).
+      .returning(sql<boolean>`xmax = 0`.as('inserted'))
+      .executeTakeFirstOrThrow()
+  )
 }
 
 async function orderCreated(
@@ -250,6 +256,8 @@ async function orderCreated(
     event,
     now,
   )
+  // Best-sellers, bought-together and social proof count each order once, when it first arrives.
+  if (order.inserted) await countOrderSales(trx, merchantId, event.order.items, now)
   // By the cart's token; an order without a known cart by the shopper and the items.
   const episodeEnded = await endEpisodeForOrder(
     trx,
@@ -298,7 +306,7 @@ async function orderCreated(
           // The catalogue's suggestions for post-purchase flows (catalogue/recommendations.ts).
           order: {
             ...orderVars(order),
-            recommendations: await recommendProducts(trx, merchantId, order.items),
+            recommendations: await recommendProducts(trx, merchantId, order.items, { now }),
           },
           ...(await storeVars(trx, merchantId).then((s) => ({ store: s.store }))),
         },

@@ -6,6 +6,7 @@ import { abandonDueCarts } from '../commerce/cart-abandonment.ts'
 import { runDueHttpJobs } from '../delivery/http-lane.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { stepDueBursts } from './burst-poller.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
 export interface DueWorkResult {
@@ -23,10 +24,12 @@ export async function runDueWork(deps: RuntimeDeps): Promise<DueWorkResult> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const carts = await abandonDueCarts(deps)
     const timers = await fireDueTimers(deps)
+    // Bursts whose quiet window has passed (engine/burst-poller.ts).
+    const bursts = await stepDueBursts(deps)
     total.cartsAbandoned += carts.abandoned
     total.timersFired += timers.fired
     total.timersDropped += timers.dropped
-    if (carts.abandoned === 0 && timers.claimed === 0) break
+    if (carts.abandoned === 0 && timers.claimed === 0 && bursts.claimed === 0) break
   }
   // HTTP-request jobs run to their answers here (the clock's caller waits for a fixed point); an answer steps
   // its run, which may queue sends: those are relayed in the next round.

@@ -22,6 +22,7 @@ import {
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
+import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
@@ -32,7 +33,8 @@ import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
 import { contactVars, storeVarsOf } from './vars.ts'
 
-export type InboundRoute = 'duplicate' | 'opt_out' | 'opt_in' | 'staff' | 'run' | 'flow' | 'none'
+/** `held`: waiting in its conversation's burst for the shopper's next words (engine/burst-merge.ts). */
+export type InboundRoute = 'duplicate' | 'opt_out' | 'opt_in' | 'staff' | 'run' | 'flow' | 'none' | 'held'
 
 export interface InboundResult {
   duplicate: boolean
@@ -225,13 +227,26 @@ async function routeFreshMessage(
       externalId: msg.sender.externalId,
     })
   }
-  const routed = await route(batch, merchant, contact, conversation, msg, shopper ? known : null)
+  // Typed text may wait for the shopper's next words; a message that may not ends the burst and carries its texts.
+  const burst = await settleInBurst(trx, merchant, conversation, msg, messageId, ctx.now)
+  if (burst.held) {
+    return {
+      duplicate: false,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      messageId,
+      route: 'held',
+      runIds: [],
+    }
+  }
+  const routed = await route(batch, merchant, contact, conversation, burst.message, shopper ? known : null)
   if (routed.route === 'none')
     ctx.deps.logger.info('inbound message not routed', { messageId, conversationId: conversation.id })
   return { duplicate: false, contactId: contact.id, conversationId: conversation.id, messageId, ...routed }
 }
 
-async function route(
+/** Routes one message (or a burst's texts as one, engine/burst-poller.ts) whose transcript rows are written. */
+export async function route(
   batch: StepBatch,
   merchant: Merchant,
   contact: Contact,

@@ -10,6 +10,7 @@ import { pruneIdleBuckets } from '../delivery/outbox-claim.ts'
 import { countPendingOutbox, relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { syncClockOffset } from '../time/clock-offset.ts'
+import { pollBursts } from './burst-poller.ts'
 import { countDueTimers, fireDueTimers, nextTimerDueAt } from './timer-poller.ts'
 
 /** How stale the database gauges on /metrics may be. */
@@ -149,6 +150,12 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   const http: Loop = startLoop('http-request lane', config.OUTBOX_POLL_INTERVAL_MS, deps, () =>
     lane.dispatch(),
   )
+  // Bursts of quick messages whose quiet window has passed (engine/burst-poller.ts): their steps queue replies.
+  const bursts = startLoop('burst poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
+    const { more, claimed } = await pollBursts(deps)
+    if (claimed > 0) outbox?.wake()
+    return { more }
+  })
   const unsubscribe = deps.relayWake?.subscribe((lanes) => {
     if (lanes.messages) outbox?.wake()
     if (lanes.httpJobs) http.wake()
@@ -156,12 +163,13 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
   return {
     wake: () => {
       timers.wake()
+      bursts.wake()
       outbox?.wake()
       http.wake()
     },
     stop: async () => {
       unsubscribe?.()
-      await Promise.all([timers.stop(), outbox?.stop(), http.stop()])
+      await Promise.all([timers.stop(), bursts.stop(), outbox?.stop(), http.stop()])
       await lane.drain()
     },
   }

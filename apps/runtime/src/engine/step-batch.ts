@@ -238,14 +238,18 @@ export class StepBatch {
     return recordSendRows(this.ctx, req, rows)
   }
 
-  /** The one place a message's product card takes the catalogue's image, price and link (catalogue/product-cards.ts). */
+  /** The one place a message's product cards take the catalogue's image, price and link (catalogue/product-cards.ts). */
   async #withCatalogueCard(req: SendRequest): Promise<SendRequest> {
-    const card = req.message.product
-    if (!card?.productId) return req
-    return {
-      ...req,
-      message: { ...req.message, product: await catalogueCard(this.trx, req.merchantId, card) },
+    const { product, products } = req.message
+    if (!product?.productId && !products?.some((card) => card.productId)) return req
+    const message = { ...req.message }
+    if (product) message.product = await catalogueCard(this.trx, req.merchantId, product)
+    if (products) {
+      const cards = []
+      for (const card of products) cards.push(await catalogueCard(this.trx, req.merchantId, card))
+      message.products = cards
     }
+    return { ...req, message }
   }
 
   /**

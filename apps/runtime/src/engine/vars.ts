@@ -1,7 +1,7 @@
 // The variables a run starts with, shaped the way flow templates read them ({{contact.first_name}},
 // {{cart.items[0].title}}, {{cart.url}}, {{order.number}}).
 import type { Cart, Contact, JsonObject, Merchant, Order } from '@parley/db'
-import { type OrderEventPayload, orderDisplayName } from '@parley/flow'
+import { listSummary, type OrderEventPayload, orderDisplayName } from '@parley/flow'
 
 export function contactVars(contact: Contact): JsonObject {
   const name = contact.name ?? ''
@@ -19,6 +19,8 @@ export function contactVars(contact: Contact): JsonObject {
 
 export function cartVars(cart: Cart): JsonObject {
   return {
+    // "Linen Shirt and 2 more"
+    summary: listSummary(cart.items),
     token: cart.token,
     url: cart.checkout_url,
     checkoutUrl: cart.checkout_url,

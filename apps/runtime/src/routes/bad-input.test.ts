@@ -366,6 +366,23 @@ const cases: BadInputCase[] = [
     name: 'a holdout above 50 % and a 31-day attribution window',
     body: { ...VALID_SETTINGS, measurement: { holdoutPercent: 60, attributionWindowDays: 31 } },
   }),
+  // Burst merge's quiet window (issue 14): 0–10 s, in tenths of a second.
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'a negative wait for follow-up messages',
+    body: { ...VALID_SETTINGS, burstWindowMs: -100 },
+  }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'a wait for follow-up messages over 10 seconds',
+    body: { ...VALID_SETTINGS, burstWindowMs: 10_100 },
+  }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'a wait for follow-up messages that is not in tenths of a second',
+    body: { ...VALID_SETTINGS, burstWindowMs: 2550 },
+  }),
+  bad('PUT', '/api/settings', 'session', 400, 'validation_failed', {
+    name: 'a wait for follow-up messages given as text',
+    body: { ...VALID_SETTINGS, burstWindowMs: '2.5s' },
+  }),
   bad('PUT', '/api/settings', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
   bad('PUT', '/api/settings', 'no-csrf', 403, 'csrf_failed', { body: VALID_SETTINGS }),
   bad('PUT', '/api/settings', 'editor', 403, 'forbidden', { body: VALID_SETTINGS }),

@@ -17,7 +17,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
   afterAll(() => t.close())
 
   it('shows the defaults on a new store and saves every group', async () => {
-    const m = await seedMerchant(t.deps.db)
+    const m = await seedMerchant(t.deps.db, { burstWindowMs: 'default' })
     const owner = await signIn(app, m)
     const fresh = (await (
       await app.request('/api/settings', { headers: owner.read })
@@ -46,6 +46,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
       },
       returnWindowDays: 14,
       measurement: { holdoutPercent: 20, attributionWindowDays: 14 },
+      burstWindowMs: 1500,
     }
     const res = await app.request('/api/settings', {
       method: 'PUT',
@@ -72,6 +73,7 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
       return_window_days: 14,
       holdout_percent: 20,
       attribution_window_days: 14,
+      burst_window_ms: 1500,
     })
     expect(Number(row.monthly_template_budget)).toBe(40)
   })
@@ -105,6 +107,33 @@ describe.each(testDatabases())('settings API on %s', (kind) => {
       .where('id', '=', m.merchantId)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({ holdout_percent: 0, attribution_window_days: 30 })
+  })
+
+  it('keeps the wait for follow-up messages when a document leaves it out, and refuses it out of range', async () => {
+    const m = await seedMerchant(t.deps.db, { burstWindowMs: 'default' })
+    const owner = await signIn(app, m)
+    const put = (body: object) =>
+      app.request('/api/settings', { method: 'PUT', headers: owner.write, body: JSON.stringify(body) })
+    const { burstWindowMs: _, ...withoutBurst } = DEFAULT_SETTINGS
+    expect((await put({ ...DEFAULT_SETTINGS, burstWindowMs: 0 })).status).toBe(200)
+    const kept = (await (await put(withoutBurst)).json()) as SettingsResponse
+    expect(kept.settings.burstWindowMs).toBe(0)
+    for (const [value, message] of [
+      [10_500, 'Wait at most 10 seconds'],
+      [-100, 'Use 0 (answer at once) or more'],
+      [1250, 'Use tenths of a second, such as 2.5 seconds'],
+    ] as const) {
+      const refused = await put({ ...DEFAULT_SETTINGS, burstWindowMs: value })
+      expect(refused.status).toBe(400)
+      const body = (await refused.json()) as { error: { details: { path: string; message: string }[] } }
+      expect(body.error.details).toContainEqual(expect.objectContaining({ path: 'burstWindowMs', message }))
+    }
+    const row = await t.deps.db
+      .selectFrom('merchants')
+      .select('burst_window_ms')
+      .where('id', '=', m.merchantId)
+      .executeTakeFirstOrThrow()
+    expect(row.burst_window_ms).toBe(0)
   })
 
   it('answers bad values with a message per field and writes nothing', async () => {

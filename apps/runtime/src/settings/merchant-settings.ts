@@ -4,6 +4,7 @@
 import {
   type BudgetCurrency,
   budgetCurrencySchema,
+  DEFAULT_BURST_WINDOW_MS,
   type KeywordLanguage,
   keywordLanguageSchema,
   type Settings,
@@ -30,6 +31,7 @@ export const DEFAULT_SETTINGS = {
   templates: { currency: 'USD', prices: listPrices('USD'), monthlyBudget: null },
   returnWindowDays: 30,
   measurement: { holdoutPercent: 10, attributionWindowDays: 7 },
+  burstWindowMs: DEFAULT_BURST_WINDOW_MS,
 } as const satisfies Settings
 
 const minuteToClock = (minute: number) =>
@@ -90,6 +92,7 @@ export function settingsOf(merchant: Merchant): Settings {
       holdoutPercent: merchant.holdout_percent,
       attributionWindowDays: merchant.attribution_window_days,
     },
+    burstWindowMs: merchant.burst_window_ms,
   }
 }
 
@@ -124,5 +127,6 @@ export function merchantUpdateOf(settings: Settings): MerchantUpdate {
           attribution_window_days: settings.measurement.attributionWindowDays,
         }
       : {}),
+    ...(settings.burstWindowMs === undefined ? {} : { burst_window_ms: settings.burstWindowMs }),
   }
 }

@@ -4,12 +4,13 @@
 // on a real contact (time zone, consent, window) with no name, email, phone or custom attributes, and carts
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
-import type { Cart, Contact, Database, Order } from '@parley/db'
-import { orderDisplayName, pickTimeZone } from '@parley/flow'
+import type { Cart, Contact, Database, JsonObject, Order } from '@parley/db'
+import { listSummary, orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import type { RetrievedProduct } from '../catalogue/product-retrieval.ts'
+import { cartVarsWithFacts } from '../commerce/cart-facts.ts'
 import { orderView } from '../effects/order-lookup.ts'
-import { cartVars, contactVars, orderVars } from '../engine/vars.ts'
+import { contactVars, orderVars } from '../engine/vars.ts'
 import { notFound } from '../http/errors.ts'
 import { marketingSendTimesSince } from '../policy/frequency-cap.ts'
 import {
@@ -70,7 +71,15 @@ export async function buildSimulationWorld(
     products,
     carts:
       carts.length > 0
-        ? carts.map((cart, i) => worldCart(cart, anonymise ? `sample-cart-${i + 1}` : null))
+        ? await Promise.all(
+            carts.map(async (cart, i) =>
+              worldCart(
+                cart,
+                await cartVarsWithFacts(db, cart, new Date(options.now)),
+                anonymise ? `sample-cart-${i + 1}` : null,
+              ),
+            ),
+          )
         : catalogueCart(products),
     orders: orders.map((order) =>
       worldOrder(order, base?.id ?? null, {
@@ -102,14 +111,12 @@ function money(amount: number, currency: string): string {
 }
 
 /** `sampleToken`: the token (and the link that carries it) replaced, so a sample cart opens nobody's checkout. */
-function worldCart(cart: Cart, sampleToken: string | null): World['carts'][number] {
-  const vars = cartVars(cart)
+function worldCart(cart: Cart, vars: JsonObject, sampleToken: string | null): World['carts'][number] {
   if (sampleToken) {
     const link = cart.checkout_url ? cart.checkout_url.replaceAll(cart.token, sampleToken) : null
     Object.assign(vars, { token: sampleToken, url: link, checkoutUrl: link })
   }
-  const [first, ...rest] = cart.items
-  const what = first ? `${first.title}${rest.length ? ` and ${rest.length} more` : ''}` : 'Empty cart'
+  const what = listSummary(cart.items) || 'Empty cart'
   return { label: `${what} · ${money(Number(cart.value), cart.currency)}`, vars }
 }
 
@@ -120,6 +127,9 @@ function catalogueCart(products: RetrievedProduct[]): World['carts'] {
   const price = Number(product.price)
   const vars = {
     token: 'sample-cart-1',
+    summary: product.title,
+    // No sales behind a sample cart: the message says nothing it cannot back.
+    proof: '',
     url: product.url,
     checkoutUrl: product.url,
     total: price,

@@ -3,7 +3,7 @@
 // an API key, the shopper talks over the web-chat API, and time moves through `/api/dev/clock/advance`. What the
 // shopper received is read from the recording channel adapters. One world per test file (database start is the
 // slow part); each `store()` is a new merchant, so tests never see each other's data.
-import type { CreatedApiKey, FlowDetail } from '@parley/api'
+import type { CreatedApiKey, FlowDetail, Settings, SettingsResponse } from '@parley/api'
 import type { ChannelKind, DatabaseKind } from '@parley/db'
 import { createApp } from '../app.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
@@ -44,6 +44,8 @@ export interface ScenarioStore {
   advance(ms: number): Promise<void>
   /** A web-chat visitor with a session of their own. */
   visitor(): Promise<WebchatVisitor>
+  /** Changes some of the store's settings as the owner does: GET /api/settings, then PUT with `patch` applied. */
+  updateSettings(patch: Partial<Settings>): Promise<Settings>
 }
 
 export interface WebchatVisitor {
@@ -51,6 +53,8 @@ export interface WebchatVisitor {
   token: string
   /** Sends a message the way the widget does; resolves once it was stepped and the replies delivered. */
   say(text: string): Promise<{ status: number; body: unknown }>
+  /** The widget's typing signal (POST /api/webchat/:channelId/typing); the response's status. */
+  typing(): Promise<number>
   /** Every payload delivered to this visitor, oldest first. */
   received(): OutboundPayload['message'][]
   /** The texts delivered to this visitor, oldest first. */
@@ -135,14 +139,34 @@ export async function createScenarioWorld(kind: DatabaseKind): Promise<ScenarioW
           await runDueWork(t.deps)
           return answer
         },
+        async typing() {
+          const res = await app.request(`/api/webchat/${channels.webchat.id}/typing`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+          })
+          return res.status
+        },
         received,
         texts: () => received().map((m) => m.text ?? ''),
       }
     }
 
+    async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
+      const current = await app.request('/api/settings', { headers: owner.read })
+      const { settings } = (await current.json()) as SettingsResponse
+      const res = await app.request('/api/settings', {
+        method: 'PUT',
+        headers: owner.write,
+        body: JSON.stringify({ ...settings, ...patch }),
+      })
+      if (res.status !== 200) throw new Error(`saving settings: ${await res.text()}`)
+      return ((await res.json()) as SettingsResponse).settings
+    }
+
     return {
       merchantId: merchant.merchantId,
       owner,
+      updateSettings,
       apiKey,
       channels,
       flows,

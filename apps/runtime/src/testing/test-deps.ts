@@ -118,7 +118,18 @@ let seedCounter = 0
 /** A new merchant with one staff user (owner by default). Emails are unique per call unless given. */
 export async function seedMerchant(
   db: Kysely<Database>,
-  options: { email?: string; password?: string; role?: UserRole; name?: string } = {},
+  options: {
+    email?: string
+    password?: string
+    role?: UserRole
+    name?: string
+    /**
+     * Burst merge's quiet window (engine/burst-merge.ts). Tests answer each message at once (0) unless they test
+     * the window: a new merchant's 2.5 s would need the clock moved after every message. 'default': the
+     * column's default, as a store that signs up gets it.
+     */
+    burstWindowMs?: number | 'default'
+  } = {},
 ): Promise<SeededMerchant> {
   seedCounter += 1
   const email = (
@@ -127,7 +138,10 @@ export async function seedMerchant(
   const password = options.password ?? 'correct horse battery staple'
   const merchant = await db
     .insertInto('merchants')
-    .values({ name: options.name ?? `Test merchant ${seedCounter}` })
+    .values({
+      name: options.name ?? `Test merchant ${seedCounter}`,
+      ...(options.burstWindowMs === 'default' ? {} : { burst_window_ms: options.burstWindowMs ?? 0 }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const user = await seedUser(db, merchant.id, { email, password, role: options.role ?? 'owner' })

@@ -19,6 +19,8 @@ import * as analyticsRollup from './202611300630_analytics_rollup.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
 import * as returns from './202611300640_returns.ts'
 import * as productRetrieval from './202611300905_product_retrieval.ts'
+import * as burstMerge from './202611300915_burst_merge.ts'
+import * as productSales from './202611300920_product_sales.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -41,4 +43,6 @@ export const migrations: Record<string, Migration> = {
   '202611300635_flow_pause': flowPause,
   '202611300640_returns': returns,
   '202611300905_product_retrieval': productRetrieval,
+  '202611300915_burst_merge': burstMerge,
+  '202611300920_product_sales': productSales,
 }

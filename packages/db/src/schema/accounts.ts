@@ -16,6 +16,8 @@ export interface MerchantsTable {
   frequency_cap_count: Generated<number>
   /** Days after delivery (else shipping, else the order) within which returns are accepted (default 30). */
   return_window_days: Generated<number>
+  /** Burst merge: the quiet window the bot waits for a shopper's follow-up messages, ms; 0 = off (default 2500). */
+  burst_window_ms: Generated<number>
   frequency_cap_window_minutes: Generated<number>
   /** WhatsApp template spend allowed per calendar month (merchant time zone); null = unlimited. */
   monthly_template_budget: NullableNumeric

@@ -173,3 +173,21 @@ export type NewCartEpisode = Insertable<CartEpisodesTable>
 export type CartEpisodeUpdate = Updateable<CartEpisodesTable>
 export type MessageLink = Selectable<MessageLinksTable>
 export type NewMessageLink = Insertable<MessageLinksTable>
+
+/** Units of a product sold per day, counted as each order first arrives (best-sellers, social proof). */
+export interface ProductSalesDailyTable {
+  merchant_id: string
+  /** The product as orders name it (apps/runtime/src/commerce/product-keys.ts). */
+  product_key: string
+  day: Date
+  units: number
+  orders: number
+}
+
+/** How many orders held both products (recommendations: bought together). */
+export interface ProductPairsTable {
+  merchant_id: string
+  product_key: string
+  other_key: string
+  orders: number
+}

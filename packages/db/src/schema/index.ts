@@ -8,12 +8,15 @@ import type {
   UsersTable,
 } from './accounts.ts'
 import type { AnalyticsHourlyTable } from './analytics.ts'
+import type { InboundBurstsTable } from './bursts.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,
   CartsTable,
   MessageLinksTable,
   OrdersTable,
+  ProductPairsTable,
+  ProductSalesDailyTable,
   ProductsTable,
 } from './commerce.ts'
 import type {
@@ -69,14 +72,18 @@ export interface Database {
   canned_replies: CannedRepliesTable
   webchat_photos: WebchatPhotosTable
   cart_episodes: CartEpisodesTable
+  product_sales_daily: ProductSalesDailyTable
+  product_pairs: ProductPairsTable
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
+  inbound_bursts: InboundBurstsTable
 }
 
 export type TableName = keyof Database
 
 export * from './accounts.ts'
 export * from './analytics.ts'
+export * from './bursts.ts'
 export * from './catalogue.ts'
 export * from './columns.ts'
 export * from './commerce.ts'

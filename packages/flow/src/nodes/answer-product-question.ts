@@ -16,13 +16,14 @@ export const answerProductQuestionDefaults = {
   sendAnswer: true,
 } as const satisfies AnswerProductQuestionConfig
 
-/** The card of the first product the answer is about (`{ cards: [...] }`), shown with the answer. */
-export function answerCardOf(data: unknown): ProductCard | undefined {
-  if (typeof data !== 'object' || data === null) return undefined
+/** The cards of the products the answer is about (`{ cards: [...] }`, 1–3), shown with the answer. */
+export function answerCards(data: unknown): ProductCard[] {
+  if (typeof data !== 'object' || data === null) return []
   const cards = (data as { cards?: unknown }).cards
-  if (!Array.isArray(cards)) return undefined
-  const card = cards[0] as Partial<ProductCard> | undefined
-  return card && typeof card.title === 'string' ? (card as ProductCard) : undefined
+  if (!Array.isArray(cards)) return []
+  return cards
+    .filter((c): c is ProductCard => typeof (c as Partial<ProductCard> | null)?.title === 'string')
+    .slice(0, 3)
 }
 
 /** The answer text from an effect result: a string, or `{ text }`. */
@@ -69,11 +70,14 @@ export const answerProductQuestion: NodeKind<'answer-product-question', AnswerPr
       onOk.push({
         type: 'emit',
         params: (args) => {
-          const product = answerCardOf(resultData(args))
+          const cards = answerCards(resultData(args))
+          // One card as the message's card; two or three side by side (a comparison).
+          const shown =
+            cards.length === 1 ? { product: cards[0] } : cards.length > 1 ? { products: cards } : {}
           return {
             type: 'send',
             nodeId: ctx.nodeId,
-            message: { text: String(args.context.vars.answer ?? ''), ...(product ? { product } : {}) },
+            message: { text: String(args.context.vars.answer ?? ''), ...shown },
             purpose: 'service',
           }
         },

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { ChannelKind } from '../document.ts'
 import type { OutboundMessage, ProductCard, SendEffect, TemplateRef } from '../effects.ts'
+import { parsePath, resolvePath } from '../path.ts'
 import type { FlowVars } from '../run-context.ts'
 import { renderTemplate } from '../template.ts'
 import type { FlowIssue } from './types.ts'
@@ -31,6 +32,23 @@ export const productCardSchema = z.object({
   productId: z.string().max(500).default(''),
 })
 export type ProductCardConfig = z.infer<typeof productCardSchema>
+
+/** A button that opens a page, e.g. "Return to cart" → `{{cart.url}}`; left out when the link renders empty. */
+export const linkButtonSchema = z.object({
+  title: z.string().min(1, 'Give the button a title, e.g. "Return to cart"').max(40),
+  url: z.string().max(2000),
+})
+export type LinkButtonConfig = z.infer<typeof linkButtonSchema>
+
+/** The lists a message can show as cards, one card per entry. */
+export const CARD_LISTS = ['cart.items', 'order.items', 'order.recommendations'] as const
+export const MAX_CARDS = 10
+
+export const cardListSchema = z.object({
+  from: z.enum(CARD_LISTS),
+  max: z.number().int().min(1).max(MAX_CARDS),
+})
+export type CardListConfig = z.infer<typeof cardListSchema>
 
 export const templateFallbackSchema = z.object({
   name: z.string().min(1).max(512),
@@ -76,8 +94,48 @@ export interface MessageParts {
   text: string
   imageUrl?: string
   product?: ProductCardConfig | null
+  /** Cards for the entries of a list (the cart's items, the suggested products). */
+  cards?: CardListConfig | null
   buttons?: { id: string; title: string }[]
+  link?: LinkButtonConfig | null
   whatsappTemplate?: TemplateFallbackConfig | null
+}
+
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+
+/**
+ * One card per entry of the list (at most `max`), from the entry's title, picture, price, link and product code;
+ * the currency is the entry's own, else its list holder's (cart.currency, order.currency).
+ */
+export function renderCardList(list: CardListConfig, vars: FlowVars): ProductCard[] {
+  const segments = parsePath(list.from)
+  const entries = resolvePath(vars, segments)
+  if (!Array.isArray(entries)) return []
+  const holder = resolvePath(vars, segments.slice(0, -1)) as Record<string, unknown> | undefined
+  const cards: ProductCard[] = []
+  for (const entry of entries) {
+    if (cards.length >= list.max) break
+    if (!entry || typeof entry !== 'object') continue
+    const item = entry as Record<string, unknown>
+    const title = nonEmpty(item.title)
+    if (!title) continue
+    const card: ProductCard = { title }
+    const imageUrl = nonEmpty(item.imageUrl) ?? nonEmpty(item.image)
+    if (imageUrl) card.imageUrl = imageUrl
+    const price = typeof item.price === 'number' ? item.price : Number(nonEmpty(item.price) ?? Number.NaN)
+    if (Number.isFinite(price)) {
+      card.price = price
+      const currency = nonEmpty(item.currency) ?? nonEmpty(holder?.currency)
+      if (currency) card.currency = currency
+    }
+    const url = nonEmpty(item.url)
+    if (url) card.url = url
+    const productId = nonEmpty(item.productId)
+    if (productId) card.productId = productId
+    cards.push(card)
+  }
+  return cards
 }
 
 /** The send effect for a message, rendered against the run's variables at the moment it is sent. */
@@ -87,11 +145,23 @@ export function renderSend(
   purpose: SendEffect['purpose'],
   vars: FlowVars,
 ): SendEffect {
-  const message: OutboundMessage = { text: renderTemplate(parts.text, vars) }
+  // Trimmed: a variable that renders empty at the end ("… waiting. {{cart.proof}}") leaves no stray space.
+  const message: OutboundMessage = { text: renderTemplate(parts.text, vars).trim() }
   const imageUrl = parts.imageUrl ? renderOptional(parts.imageUrl, vars) : undefined
   if (imageUrl) message.imageUrl = imageUrl
   if (parts.product) message.product = renderProductCard(parts.product, vars)
+  if (parts.cards) {
+    const cards = renderCardList(parts.cards, vars)
+    // One entry is a single card (unless the message already shows one); two or more go side by side.
+    if (cards.length === 1 && !message.product) message.product = cards[0]
+    else if (cards.length > 1) message.products = cards
+  }
   if (parts.buttons && parts.buttons.length > 0) message.buttons = parts.buttons.map((b) => ({ ...b }))
+  if (parts.link) {
+    const url = renderOptional(parts.link.url, vars)
+    const title = renderTemplate(parts.link.title, vars).trim()
+    if (url && title) message.link = { title, url }
+  }
   const effect: SendEffect = { type: 'send', nodeId, message, purpose }
   if (parts.whatsappTemplate) effect.template = renderTemplateFallback(parts.whatsappTemplate, vars)
   return effect
@@ -105,6 +175,7 @@ export function messageTemplates(parts: MessageParts): string[] {
     const { title, imageUrl, price, currency, url, productId } = parts.product
     templates.push(title, imageUrl, price, currency, url, productId ?? '')
   }
+  if (parts.link) templates.push(parts.link.title, parts.link.url)
   if (parts.whatsappTemplate) templates.push(...parts.whatsappTemplate.params)
   return templates.filter((t) => t !== '')
 }

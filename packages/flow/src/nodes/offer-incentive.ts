@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { IncentiveOfferedEffect } from '../effects.ts'
 import {
   checkMessageText,
+  linkButtonSchema,
   messageTemplates,
   productCardSchema,
   renderSend,
@@ -18,6 +19,8 @@ export const offerIncentiveConfigSchema = z.object({
   text: z.string().max(4096),
   imageUrl: z.string().max(2000),
   product: productCardSchema.nullable(),
+  /** A button that opens a page ("Return to cart"). */
+  link: linkButtonSchema.nullable(),
   whatsappTemplate: templateFallbackSchema.nullable(),
 })
 export type OfferIncentiveConfig = z.infer<typeof offerIncentiveConfigSchema>
@@ -28,6 +31,7 @@ export const offerIncentiveDefaults = {
   text: 'Here is {{incentive.percentOff}}% off your cart with the code {{incentive.code}}.',
   imageUrl: '',
   product: null,
+  link: null,
   whatsappTemplate: null,
 } as const satisfies OfferIncentiveConfig
 

@@ -5,8 +5,10 @@ import { z } from 'zod'
 import { durationSchema, durationToMs } from '../duration.ts'
 import {
   buttonSchema,
+  cardListSchema,
   checkButtons,
   checkMessageText,
+  linkButtonSchema,
   MAX_BUTTONS,
   messageTemplates,
   productCardSchema,
@@ -21,7 +23,11 @@ export const sendMessageConfigSchema = z.object({
   text: z.string().max(4096),
   imageUrl: z.string().max(2000),
   product: productCardSchema.nullable(),
+  /** A card for each entry of a list, e.g. every item in the cart (side by side where the channel can). */
+  cards: cardListSchema.nullable(),
   buttons: z.array(buttonSchema).max(MAX_BUTTONS),
+  /** A button that opens a page ("Return to cart"). */
+  link: linkButtonSchema.nullable(),
   purpose: sendPurposeSchema,
   whatsappTemplate: templateFallbackSchema.nullable(),
   /** With buttons: how long to wait for a tap or an answer before "No reply"; null waits as long as the run lives. */
@@ -33,7 +39,9 @@ export const sendMessageDefaults = {
   text: '',
   imageUrl: '',
   product: null,
+  cards: null,
   buttons: [],
+  link: null,
   purpose: 'service',
   whatsappTemplate: null,
   replyTimeout: { amount: 1, unit: 'days' },

@@ -13,6 +13,8 @@ const vars = {
   cart: {
     token: 'cart-77',
     url: 'https://shop.example/cart/cart-77',
+    summary: 'Linen Overshirt',
+    proof: 'Linen Overshirt is popular: 12 sold in the last 7 days.',
     currency: 'EUR',
     total: 89,
     items: [
@@ -52,12 +54,23 @@ describe('cart recovery starter flow', () => {
     expect(sends.map((s) => s.effect.nodeId)).toEqual(['reminder', 'social-proof', 'personal-offer'])
     for (const { effect } of sends) {
       expect(effect.message.text).toContain('Linen Overshirt')
-      expect(effect.message.imageUrl).toBe('https://cdn.example/linen-overshirt.jpg')
+      // A button back to the cart, never a raw link in the text.
+      expect(effect.message.link).toEqual({ title: 'Return to cart', url: vars.cart.url })
+      expect(effect.message.text).not.toContain('https://')
     }
     const [reminder, socialProof, offer] = sends.map((s) => s.effect)
-    expect(reminder!.message.text).toContain('still available')
-    expect(reminder!.message.text).not.toMatch(/%|discount|code/i)
-    expect(reminder!.message.product).toMatchObject({ title: 'Linen Overshirt', price: 89, currency: 'EUR' })
+    expect(reminder!.message.text).not.toMatch(/%|discount|code|available|rated|out of 5/i)
+    expect(reminder!.message.product).toEqual({
+      title: 'Linen Overshirt',
+      price: 89,
+      currency: 'EUR',
+      imageUrl: 'https://cdn.example/linen-overshirt.jpg',
+    })
+    // Social proof is the store's own data, or nothing.
+    expect(socialProof!.message.text).toBe(
+      'Your cart with Linen Overshirt is still waiting. Linen Overshirt is popular: 12 sold in the last 7 days.',
+    )
+    expect(socialProof!.message.imageUrl).toBe('https://cdn.example/linen-overshirt.jpg')
     expect(socialProof!.template).toMatchObject({
       name: 'cart_social_proof',
       params: ['Maya', 'Linen Overshirt', vars.cart.url],
@@ -75,6 +88,44 @@ describe('cart recovery starter flow', () => {
     expect(run.timers.size).toBe(0)
   })
 
+  it('names every item of a multi-item cart, shows each as a card, and says nothing it cannot back', () => {
+    const cart = {
+      ...vars.cart,
+      summary: 'Slim Jeans and Canvas Cap',
+      proof: '',
+      items: [
+        {
+          title: 'Slim Jeans',
+          price: 80,
+          quantity: 1,
+          imageUrl: 'https://cdn.example/jeans.jpg',
+          productId: 'p-jeans',
+        },
+        { title: 'Canvas Cap', price: 20, quantity: 1, imageUrl: 'https://cdn.example/cap.jpg' },
+      ],
+    }
+    const parsed = parseFlowDocument(JSON.parse(JSON.stringify(cartRecoveryFlow)))
+    if (!parsed.ok) throw new Error('starter flow does not parse')
+    const run = new SimulatedRun(compile(parsed.doc), { vars: { ...vars, cart }, seed: 'run-2' }, T0)
+    run.advanceTo(T0 + 200 * HOUR)
+    const [reminder, socialProof] = run.sends().map((s) => s.effect)
+    expect(reminder!.message.text).toBe(
+      "Hi Maya, you left Slim Jeans and Canvas Cap in your cart. Pick up where you left off whenever you're ready.",
+    )
+    expect(reminder!.message.products).toEqual([
+      {
+        title: 'Slim Jeans',
+        price: 80,
+        currency: 'EUR',
+        imageUrl: 'https://cdn.example/jeans.jpg',
+        productId: 'p-jeans',
+      },
+      { title: 'Canvas Cap', price: 20, currency: 'EUR', imageUrl: 'https://cdn.example/cap.jpg' },
+    ])
+    // No sales or stock facts: the second reminder is a plain reminder, with no claim at all.
+    expect(socialProof!.message.text).toBe('Your cart with Slim Jeans and Canvas Cap is still waiting.')
+  })
+
   it('takes the reply branch on a reply at +2 h: escalation with a summary, no more bot messages', () => {
     const run = startRun()
     run.advanceTo(T0 + 2 * HOUR)
@@ -88,9 +139,9 @@ describe('cart recovery starter flow', () => {
         nodeId: 'hand-to-team',
         queue: 'sales',
         summary:
-          'Product: Linen Overshirt\nCart total: 89\nCart link: https://shop.example/cart/cart-77\nShopper wrote: Does it come in navy?',
+          'Cart: Linen Overshirt\nCart total: 89\nCart link: https://shop.example/cart/cart-77\nShopper wrote: Does it come in navy?',
         fields: {
-          Product: 'Linen Overshirt',
+          Cart: 'Linen Overshirt',
           'Cart total': '89',
           'Cart link': 'https://shop.example/cart/cart-77',
           'Shopper wrote': 'Does it come in navy?',

@@ -1,12 +1,16 @@
-// Starter flow: three-step abandoned-cart recovery. Hour 1 a gentle reminder (exact product, image,
-// "still available", no discount), hour 24 social proof, hour 72 a personal offer. Any reply hands the
-// chat to the team without another bot message; an order for the cart ends the run as recovered.
+// Starter flow: three-step abandoned-cart recovery. Hour 1 a gentle reminder (every item as a card, a
+// "Return to cart" button, no discount), hour 24 a second reminder with social proof from the store's own sales
+// and stock ({{cart.proof}}: empty when the data backs no claim, so nothing unverifiable is ever said), hour 72
+// a personal offer. Any reply hands the chat to the team without another bot message; an order for the cart
+// ends the run as recovered.
 import type { FlowDocument } from '../parse.ts'
 import { edge, flowNode } from './build.ts'
 
 const firstName = '{{contact.first_name | default: "there"}}'
-const product = '{{cart.items[0].title}}'
+/** "Linen Shirt", "Linen Shirt and Cap", "Linen Shirt and 2 more". */
+const items = '{{cart.summary}}'
 const productImage = '{{cart.items[0].imageUrl}}'
+const returnToCart = { title: 'Return to cart', url: '{{cart.url}}' }
 
 export const cartRecoveryFlow: FlowDocument = {
   version: 2,
@@ -34,16 +38,9 @@ export const cartRecoveryFlow: FlowDocument = {
       'Reminder',
       { col: 0, row: 2 },
       {
-        text: `Hi ${firstName}, you left ${product} in your cart. Good news: it's still available. Pick up where you left off: {{cart.url}}`,
-        imageUrl: productImage,
-        product: {
-          title: product,
-          imageUrl: productImage,
-          price: '{{cart.items[0].price}}',
-          currency: '{{cart.currency}}',
-          url: '{{cart.url}}',
-          productId: '{{cart.items[0].productId}}',
-        },
+        text: `Hi ${firstName}, you left ${items} in your cart. Pick up where you left off whenever you're ready.`,
+        cards: { from: 'cart.items', max: 3 },
+        link: returnToCart,
         purpose: 'marketing',
       },
     ),
@@ -62,14 +59,15 @@ export const cartRecoveryFlow: FlowDocument = {
       'Social proof',
       { col: 0, row: 4 },
       {
-        text: `${product} is one of our best-loved picks: shoppers rate it 4.8 out of 5. It's still waiting in your cart: {{cart.url}}`,
+        text: `Your cart with ${items} is still waiting. {{cart.proof}}`,
         imageUrl: productImage,
+        link: returnToCart,
         purpose: 'marketing',
         whatsappTemplate: {
           name: 'cart_social_proof',
           language: 'en',
           category: 'marketing',
-          params: [firstName, product, '{{cart.url}}'],
+          params: [firstName, items, '{{cart.url}}'],
         },
       },
     ),
@@ -90,13 +88,14 @@ export const cartRecoveryFlow: FlowDocument = {
       {
         code: 'COMEBACK10',
         discount: { type: 'percent', value: 10 },
-        text: `${firstName}, ${product} is still yours to take: here is {{incentive.percentOff}}% off, just for you. Use the code {{incentive.code}} at checkout: {{cart.url}}`,
+        text: `${firstName}, here is {{incentive.percentOff}}% off your cart with ${items}, just for you. Use the code {{incentive.code}} at checkout.`,
         imageUrl: productImage,
+        link: returnToCart,
         whatsappTemplate: {
           name: 'cart_personal_offer',
           language: 'en',
           category: 'marketing',
-          params: [firstName, product, '{{incentive.code}}', '{{cart.url}}'],
+          params: [firstName, items, '{{incentive.code}}', '{{cart.url}}'],
         },
       },
     ),
@@ -119,7 +118,7 @@ export const cartRecoveryFlow: FlowDocument = {
       {
         queue: 'sales',
         summaryFields: [
-          { label: 'Product', path: 'cart.items[0].title' },
+          { label: 'Cart', path: 'cart.summary' },
           { label: 'Cart total', path: 'cart.total' },
           { label: 'Cart link', path: 'cart.url' },
           { label: 'Shopper wrote', path: 'reply' },

@@ -210,14 +210,23 @@ describe('product questions', () => {
 })
 
 describe('post-purchase cross-sell', () => {
-  it('recommends a complementary product three days after the order', () => {
+  it('recommends up to three products as cards three days after the order', () => {
     const run = runFlow('post-purchase-cross-sell', {
       contact: { first_name: 'Rui' },
       order: {
         currency: 'EUR',
         items: [{ title: 'Linen Overshirt' }],
         recommendations: [
-          { title: 'Canvas Belt', imageUrl: 'https://cdn/belt.jpg', price: 29, url: 'https://s/belt' },
+          {
+            title: 'Canvas Belt',
+            imageUrl: 'https://cdn/belt.jpg',
+            price: 29,
+            url: 'https://s/belt',
+            productId: 'p-belt',
+          },
+          { title: 'Wool Scarf', price: 35 },
+          { title: 'Linen Cap', price: 19 },
+          { title: 'Fourth', price: 9 },
         ],
       },
     })
@@ -229,18 +238,47 @@ describe('post-purchase cross-sell', () => {
     expect(effect).toMatchObject({
       purpose: 'marketing',
       message: {
-        text: "Hi Rui, we hope you're enjoying Linen Overshirt! Shoppers who bought it also love Canvas Belt.",
-        product: {
-          title: 'Canvas Belt',
-          imageUrl: 'https://cdn/belt.jpg',
-          price: 29,
-          currency: 'EUR',
-          url: 'https://s/belt',
-        },
+        text: "Hi Rui, we hope you're enjoying Linen Overshirt! Shoppers who bought it also love these:",
+        products: [
+          {
+            title: 'Canvas Belt',
+            imageUrl: 'https://cdn/belt.jpg',
+            price: 29,
+            currency: 'EUR',
+            url: 'https://s/belt',
+            productId: 'p-belt',
+          },
+          { title: 'Wool Scarf', price: 35, currency: 'EUR' },
+          { title: 'Linen Cap', price: 19, currency: 'EUR' },
+        ],
       },
-      template: { name: 'post_purchase_recommendation', params: ['Rui', 'Linen Overshirt', 'Canvas Belt'] },
+      template: {
+        name: 'post_purchase_recommendation',
+        params: ['Rui', 'Linen Overshirt', 'Canvas Belt and 3 more'],
+      },
     })
     expect(run.outcome).toBe('recommended')
+  })
+
+  it('sends one card for one suggestion, and nothing at all when there is nothing to suggest', () => {
+    const one = runFlow('post-purchase-cross-sell', {
+      order: {
+        currency: 'EUR',
+        items: [{ title: 'Tee' }],
+        recommendations: [{ title: 'Canvas Belt', price: 29 }],
+      },
+    })
+    one.advanceTo(3 * DAY)
+    const [{ effect }] = one.sends() as [{ at: number; effect: SendEffect }]
+    expect(effect.message.product).toEqual({ title: 'Canvas Belt', price: 29, currency: 'EUR' })
+    expect(effect.message.products).toBeUndefined()
+
+    const none = runFlow('post-purchase-cross-sell', {
+      order: { currency: 'EUR', items: [{ title: 'Tee' }], recommendations: [] },
+    })
+    none.advanceTo(3 * DAY)
+    expect(none.sends()).toEqual([])
+    expect(none.outcome).toBe('nothing_to_suggest')
   })
 })
 

@@ -9,7 +9,7 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
   version: 2,
   name: 'Post-purchase recommendation',
   settings: {
-    description: 'Three days after an order, suggests a product that goes well with it.',
+    description: 'Three days after an order, suggests up to three products often bought with it.',
     channels: ['webchat', 'whatsapp', 'telegram'],
     exitEvents: [],
   },
@@ -25,21 +25,24 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
         duration: { amount: 3, unit: 'days' },
       },
     ),
+    // A store whose catalogue has nothing in stock to suggest sends nothing, rather than an empty card.
+    flowNode(
+      'condition',
+      'has-picks',
+      'Anything to suggest?',
+      { col: 0, row: 2 },
+      {
+        group: { match: 'all', rules: [{ path: `${pick}.title`, operator: 'is_set' }] },
+      },
+    ),
     flowNode(
       'send-message',
       'recommendation',
       'Recommendation',
-      { col: 0, row: 2 },
+      { col: 0, row: 3 },
       {
-        text: `Hi {{contact.first_name | default: "there"}}, we hope you're enjoying {{order.items[0].title}}! Shoppers who bought it also love {{${pick}.title}}.`,
-        product: {
-          title: `{{${pick}.title}}`,
-          imageUrl: `{{${pick}.imageUrl}}`,
-          price: `{{${pick}.price}}`,
-          currency: '{{order.currency}}',
-          url: `{{${pick}.url}}`,
-          productId: `{{${pick}.productId}}`,
-        },
+        text: `Hi {{contact.first_name | default: "there"}}, we hope you're enjoying {{order.items[0].title}}! Shoppers who bought it also love these:`,
+        cards: { from: 'order.recommendations', max: 3 },
         purpose: 'marketing',
         whatsappTemplate: {
           name: 'post_purchase_recommendation',
@@ -48,12 +51,19 @@ export const postPurchaseCrossSellFlow: FlowDocument = {
           params: [
             '{{contact.first_name | default: "there"}}',
             '{{order.items[0].title}}',
-            `{{${pick}.title}}`,
+            '{{order.recommendations | list}}',
           ],
         },
       },
     ),
-    flowNode('end', 'sent', 'Recommended', { col: 0, row: 3 }, { outcome: 'recommended' }),
+    flowNode('end', 'sent', 'Recommended', { col: 0, row: 4 }, { outcome: 'recommended' }),
+    flowNode('end', 'nothing', 'Nothing to suggest', { col: 1, row: 3 }, { outcome: 'nothing_to_suggest' }),
   ],
-  edges: [edge('ordered', 'wait-3d'), edge('wait-3d', 'recommendation'), edge('recommendation', 'sent')],
+  edges: [
+    edge('ordered', 'wait-3d'),
+    edge('wait-3d', 'has-picks'),
+    edge('has-picks', 'recommendation', 'yes'),
+    edge('has-picks', 'nothing', 'no'),
+    edge('recommendation', 'sent'),
+  ],
 }

@@ -12,11 +12,13 @@ export interface TelegramCall {
 type InlineButton = { text: string; callback_data: string } | { text: string; url: string }
 
 export function toTelegramCall(chatId: string, message: OutboundMessage): TelegramCall {
-  const text = messageText(message)
+  // Telegram shows the link as a button under the message.
+  const text = messageText(message, { linkAsButton: true })
   const image = messageImage(message)
   const keyboard: InlineButton[][] = (message.buttons ?? []).map((button) => [
     { text: button.title, callback_data: cutBytes(button.id, TELEGRAM_LIMITS.callbackDataBytes) },
   ])
+  if (message.link) keyboard.push([{ text: message.link.title, url: message.link.url }])
   if (message.product?.url) keyboard.push([{ text: 'View product', url: message.product.url }])
   const replyMarkup = keyboard.length > 0 ? { reply_markup: { inline_keyboard: keyboard } } : {}
   if (image && Array.from(text).length <= TELEGRAM_LIMITS.caption) {

@@ -3,7 +3,8 @@
 //   GET  /api/webchat/:channelId/messages   the visitor's own transcript (Authorization: Bearer <token>)
 //   POST /api/webchat/:channelId/messages   text or a button tap, deduped by the client's message id
 //   GET  /api/webchat/:channelId/socket?token=   WebSocket of live transcript events
-//   POST /api/webchat/:channelId/typing     the visitor is typing (to the inbox, while a person is involved)
+//   POST /api/webchat/:channelId/typing     the visitor is typing (to the inbox while a person is involved; else
+//                                           the bot waits for what they are typing, engine/burst-merge.ts)
 //   POST /api/webchat/:channelId/photos     a photo (JPEG/PNG/WebP/HEIC, ≤ 10 MB) as the raw body
 //   GET  /api/webchat/:channelId/photos/:id the visitor's own photo back
 import { upgradeWebSocket } from '@hono/node-server'
@@ -23,6 +24,7 @@ import {
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { NotFoundError } from '../../domain-errors.ts'
+import { extendBurstWhileTyping } from '../../engine/burst-merge.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { clientAddress } from '../../http/client-ip.ts'
@@ -291,6 +293,9 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     // Typing to the bot is nobody's business: only a chat with (or waiting for) a person tells the inbox.
     const withPerson = latest?.status === 'waiting' || latest?.status === 'assigned'
     const published = withPerson ? await deps.typing.shopperTyping(visitor.merchantId, latest.id) : false
+    // Typing to the bot holds back its answer to what they just sent (engine/burst-merge.ts), within bounds.
+    if (latest && !withPerson)
+      await extendBurstWhileTyping(deps.db, visitor.merchantId, latest.id, deps.clock.now())
     return c.json({ published }, 202)
   })
 

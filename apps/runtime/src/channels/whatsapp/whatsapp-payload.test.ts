@@ -68,4 +68,48 @@ describe('toWhatsAppMessage', () => {
       template: { name: 'hello', language: { code: 'en' } },
     })
   })
+
+  it('shows a link alone as a call-to-action button, and as a text line beside quick replies', () => {
+    const link = { title: 'Return to cart', url: 'https://shop.example/cart/abc' }
+    expect(
+      toWhatsAppMessage('49', { text: 'Your cart is waiting', imageUrl: 'https://cdn/x.jpg', link }),
+    ).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '49',
+      type: 'interactive',
+      interactive: {
+        type: 'cta_url',
+        header: { type: 'image', image: { link: 'https://cdn/x.jpg' } },
+        body: { text: 'Your cart is waiting' },
+        action: { name: 'cta_url', parameters: { display_text: 'Return to cart', url: link.url } },
+      },
+    })
+    const withButtons = toWhatsAppMessage('49', {
+      text: 'Still want it?',
+      link,
+      buttons: [{ id: 'yes', title: 'Yes' }],
+    }) as { interactive: { type: string; body: { text: string } } }
+    expect(withButtons.interactive.type).toBe('button')
+    expect(withButtons.interactive.body.text).toBe('Still want it?\n\nReturn to cart: https://shop.example/cart/abc')
+  })
+
+  it('lists every card of a message with several products, with the first picture', () => {
+    expect(
+      toWhatsAppMessage('49', {
+        text: 'You left these behind',
+        products: [
+          { title: 'Jeans', price: 80, currency: 'USD', imageUrl: 'https://cdn/jeans.jpg' },
+          { title: 'Cap', price: 20, currency: 'USD', url: 'https://shop/cap' },
+        ],
+      }),
+    ).toMatchObject({
+      type: 'image',
+      image: {
+        link: 'https://cdn/jeans.jpg',
+        caption: 'You left these behind\n\nJeans — $80.00\n\nCap — $20.00\nhttps://shop/cap',
+      },
+    })
+  })
 })
+

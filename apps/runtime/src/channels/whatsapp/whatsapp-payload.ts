@@ -36,9 +36,26 @@ export function toWhatsAppMessage(
       },
     }
   }
-  const text = messageText(message)
-  const image = messageImage(message)
   const buttons = message.buttons ?? []
+  // A link alone becomes a call-to-action button; beside quick replies it stays a line of text.
+  const link = buttons.length === 0 ? message.link : undefined
+  const text = messageText(message, { linkAsButton: link !== undefined })
+  const image = messageImage(message)
+  if (link) {
+    return {
+      ...base,
+      type: 'interactive',
+      interactive: {
+        type: 'cta_url',
+        ...(image ? { header: { type: 'image', image: { link: image } } } : {}),
+        body: { text: truncate(text.trim() === '' ? link.title : text, WHATSAPP_LIMITS.interactiveBody) },
+        action: {
+          name: 'cta_url',
+          parameters: { display_text: truncate(link.title, WHATSAPP_LIMITS.buttonTitle), url: link.url },
+        },
+      },
+    }
+  }
   if (buttons.length > 0) {
     const body = {
       text: truncate(

@@ -1,0 +1,241 @@
+// Burst merge (issue 14, acceptance 3): quick messages of one shopper are stepped once, texts joined, after the
+// quiet window; messages further apart are answered each; a button tap, a window of 0 and a keyword do not wait;
+// typing extends the window within its bound; two pollers at once step each burst once. The clock is the
+// ManualClock: nothing here sleeps.
+import type { Database } from '@parley/db'
+import { testDatabases } from '@parley/db/testing'
+import { edge, node } from '@parley/flow/test-support'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InboundMessage } from '../channels/types.ts'
+import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { extendBurstWhileTyping } from './burst-merge.ts'
+import { stepDueBursts } from './burst-poller.ts'
+import { runDueWork } from './due-work.ts'
+import { processInboundMessage } from './inbound.ts'
+
+/** Any message: echo it, wait for the next one, echo that, end. */
+const echoFlow = {
+  version: 1,
+  name: 'Echo',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('echo', 'send-message', { text: 'You said: {{reply}}' }),
+    node('wait', 'wait-for-reply', { branches: [], timeout: null }),
+    node('again', 'send-message', { text: 'And then: {{reply}}' }),
+    node('done', 'end', { outcome: 'echoed' }),
+  ],
+  edges: [
+    edge('start', 'echo'),
+    edge('echo', 'wait'),
+    edge('wait', 'again', 'anything'),
+    edge('again', 'done'),
+  ],
+}
+
+const WINDOW = 2500
+
+describe.each(testDatabases())('burst merge on %s', (kind) => {
+  let t: TestDeps
+  let db: Kysely<Database>
+  const webchat = new RecordingAdapter('webchat')
+  beforeAll(async () => {
+    t = await createTestDeps(kind, { channels: { webchat } })
+    db = t.deps.db
+  })
+  afterAll(() => t.close())
+
+  async function setUp(burstWindowMs = WINDOW) {
+    const { merchantId } = await seedMerchant(db, { burstWindowMs })
+    const channel = await seedChannel(db, merchantId)
+    await publishFlowDocument(db, merchantId, echoFlow)
+    let n = 0
+    const visitor = `visitor-${merchantId}`
+    const say = (text: string, extra: Partial<InboundMessage> = {}) =>
+      processInboundMessage(t.deps, {
+        merchantId,
+        channelId: channel.id,
+        externalId: `m-${++n}`,
+        sender: { externalId: visitor },
+        text,
+        ...extra,
+      })
+    const replies = () =>
+      webchat.sends.filter((s) => s.payload.to === visitor).map((s) => s.payload.message.text)
+    const count = async (table: 'runs' | 'inbound_bursts') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('merchant_id', '=', merchantId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const inboundRows = () =>
+      db
+        .selectFrom('messages')
+        .select('body')
+        .where('merchant_id', '=', merchantId)
+        .where('direction', '=', 'in')
+        .orderBy('created_at')
+        .orderBy('seq')
+        .execute()
+    /** Moves the clock and runs what came due (bursts, timers, the outbox), as the background loops would. */
+    const advance = async (ms: number) => {
+      t.clock.advance(ms)
+      await runDueWork(t.deps)
+    }
+    return { merchantId, channel, visitor, say, replies, count, inboundRows, advance }
+  }
+
+  it('steps three messages 300 ms apart once, texts joined, with one reply', async () => {
+    const { say, replies, count, inboundRows, advance } = await setUp()
+    expect(await say('hi')).toMatchObject({ route: 'held', runIds: [] })
+    await advance(300)
+    expect(await say('is the Classic Hoodie available in M?')).toMatchObject({ route: 'held' })
+    await advance(300)
+    expect(await say('and do you ship to Germany?')).toMatchObject({ route: 'held' })
+    // Each message is in the transcript the moment it was accepted; nothing is stepped yet.
+    expect((await inboundRows()).map((r) => (r.body as { text: string }).text)).toEqual([
+      'hi',
+      'is the Classic Hoodie available in M?',
+      'and do you ship to Germany?',
+    ])
+    await advance(WINDOW - 100)
+    expect(await count('runs')).toBe(0)
+    expect(replies()).toEqual([])
+    await advance(100)
+    expect(await count('runs')).toBe(1)
+    expect(await count('inbound_bursts')).toBe(0)
+    expect(replies()).toEqual([
+      'You said: hi\nis the Classic Hoodie available in M?\nand do you ship to Germany?',
+    ])
+    // Nothing is left to step twice.
+    await advance(60_000)
+    expect(replies()).toHaveLength(1)
+  })
+
+  it('answers two messages 5 s apart each', async () => {
+    const { say, replies, count, advance } = await setUp()
+    await say('hi')
+    await advance(5000)
+    expect(replies()).toEqual(['You said: hi'])
+    await say('where is my order?')
+    await advance(5000)
+    expect(replies()).toEqual(['You said: hi', 'And then: where is my order?'])
+    expect(await count('runs')).toBe(1)
+  })
+
+  it('does not delay a button tap; a tap ends a pending burst and carries its texts', async () => {
+    const alone = await setUp()
+    expect(await alone.say('Yes please', { buttonId: 'yes' })).toMatchObject({ route: 'flow' })
+    await runDueWork(t.deps)
+    expect(alone.replies()).toEqual(['You said: Yes please'])
+
+    const after = await setUp()
+    await after.say('hmm')
+    await after.advance(300)
+    expect(await after.say('Yes please', { buttonId: 'yes' })).toMatchObject({ route: 'flow' })
+    await runDueWork(t.deps)
+    expect(after.replies()).toEqual(['You said: hmm\nYes please'])
+    expect(await after.count('inbound_bursts')).toBe(0)
+  })
+
+  it('answers at once when the window is 0', async () => {
+    const { say, replies, count } = await setUp(0)
+    expect(await say('hi')).toMatchObject({ route: 'flow' })
+    await runDueWork(t.deps)
+    expect(replies()).toEqual(['You said: hi'])
+    expect(await count('inbound_bursts')).toBe(0)
+  })
+
+  it('waits while the shopper types, at most 10 s after the first message', async () => {
+    const { merchantId, say, replies, advance } = await setUp()
+    const result = await say('hi')
+    const conversationId = (
+      await db
+        .selectFrom('conversations')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .executeTakeFirstOrThrow()
+    ).id
+    expect(result.route).toBe('held')
+    await advance(2000)
+    expect(await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())).toBe(true)
+    // Past the plain window: still waiting for what is being typed.
+    await advance(1000)
+    expect(replies()).toEqual([])
+    // They keep typing: the answer still comes 10 s after the first message at the latest.
+    for (let at = 3000; at < 9000; at += 2000) {
+      await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+      await advance(2000)
+      expect(replies()).toEqual([])
+    }
+    await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+    await advance(1000)
+    expect(replies()).toEqual(['You said: hi'])
+    // Typing with nothing pending changes nothing.
+    expect(await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())).toBe(false)
+  })
+
+  it('a message sent ends the typing wait: the window counts from it again', async () => {
+    const { merchantId, say, replies, advance } = await setUp()
+    await say('hi')
+    const { id: conversationId } = await db
+      .selectFrom('conversations')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirstOrThrow()
+    await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+    await advance(500)
+    await say('one more thing')
+    await advance(WINDOW)
+    expect(replies()).toEqual(['You said: hi\none more thing'])
+  })
+
+  it('acts on STOP at once and drops what was held', async () => {
+    const { say, replies, count, advance } = await setUp()
+    await say('hi')
+    expect(await say('STOP')).toMatchObject({ route: 'opt_out' })
+    await advance(WINDOW)
+    expect(await count('inbound_bursts')).toBe(0)
+    expect(await count('runs')).toBe(0)
+    expect(replies()).toHaveLength(1) // the opt-out confirmation only
+  })
+
+  it('two pollers at once step each burst exactly once', async () => {
+    const { merchantId, channel, count } = await setUp()
+    const shoppers = Array.from({ length: 20 }, (_, i) => `crowd-${merchantId}-${i}`)
+    for (const [i, shopper] of shoppers.entries()) {
+      for (const text of ['hi', 'a question']) {
+        await processInboundMessage(t.deps, {
+          merchantId,
+          channelId: channel.id,
+          externalId: `crowd-${i}-${text}`,
+          sender: { externalId: shopper },
+          text,
+        })
+      }
+    }
+    t.clock.advance(WINDOW)
+    const drain = async () => {
+      let claimed = 0
+      for (let round = 0; round < 50; round++) {
+        const stepped = await stepDueBursts(t.deps, 4)
+        claimed += stepped.claimed
+        if (stepped.claimed === 0 && (await count('inbound_bursts')) === 0) break
+      }
+      return claimed
+    }
+    const [a, b] = await Promise.all([drain(), drain()])
+    expect(a + b).toBe(shoppers.length)
+    expect(await count('runs')).toBe(shoppers.length)
+    await runDueWork(t.deps)
+    const texts = webchat.sends
+      .filter((s) => shoppers.includes(s.payload.to))
+      .map((s) => s.payload.message.text)
+    expect(texts).toEqual(shoppers.map(() => 'You said: hi\na question'))
+  })
+})
