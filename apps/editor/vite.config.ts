@@ -25,7 +25,9 @@ export default defineConfig({
           groups: [
             {
               name: 'vendor',
-              test: /node_modules[\\/](react|react-dom|scheduler|@xyflow|d3-[a-z]+|zustand|classcat)[\\/]/,
+              // Only the d3 modules React Flow pans and zooms with: the charts' d3 (scale, shape, time...) stays
+              // with recharts in the Analytics chunk, loaded on first visit.
+              test: /node_modules[\\/](react|react-dom|scheduler|@xyflow|d3-(zoom|drag|selection|transition|interpolate|timer|dispatch|ease|color)|zustand|classcat)[\\/]/,
             },
           ],
         },

@@ -1,7 +1,7 @@
 // The app: checks the session, then shows the screen the route names inside the shell (the flow editor fills the
 // window on its own). A role that may not open a screen is told so in words and offered its own screens.
 import type { Session } from '@parley/api'
-import { useEffect, useState } from 'react'
+import { Suspense, useEffect, useState } from 'react'
 import { api } from './api/api.ts'
 import { EditorScreen } from './screens/editor-screen.tsx'
 import { SignInScreen } from './screens/sign-in-screen.tsx'
@@ -65,7 +65,15 @@ function SignedInApp({ session, route, onSignOut }: { session: Session; route: s
   return (
     <AppShell session={session} current={mayOpen ? screen : undefined} onSignOut={onSignOut}>
       {Screen ? (
-        <Screen />
+        <Suspense
+          fallback={
+            <p className="muted" aria-busy="true">
+              Loading…
+            </p>
+          }
+        >
+          <Screen />
+        </Suspense>
       ) : route === '/' ? null : (
         <div className="empty" role="alert">
           <h2>{screen ? `${screen.label} is not open to you` : 'There is nothing here'}</h2>

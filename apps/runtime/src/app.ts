@@ -15,6 +15,7 @@ import type { AppEnv } from './http/app-env.ts'
 import { AppError, isExpectedError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
 import { securityHeaders } from './http/security-headers.ts'
+import { aiAnswersRoutes } from './routes/ai-answers.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -96,6 +97,7 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
   // settings and team (settings-team helper)
   // escalation queues (handoff helper): before /api/settings so its own router answers
   app.route('/api/settings/queues', queueRoutes(deps))
+  app.route('/api/settings/ai-answers', aiAnswersRoutes(deps))
   app.route('/api/settings', settingsRoutes(deps))
   app.route('/api/team', teamRoutes(deps))
   app.route('/api/invites', inviteRoutes(deps))

@@ -185,6 +185,10 @@ export const conversationReportSchema = z
     unreachableContacts: count,
     /** Sends policy skipped, by reason code (opted_out, frequency_cap, ...). */
     skippedSends: z.array(z.object({ reason: z.string(), count })),
+    /** Optional AI answers in the period: questions sent to the AI, answered by it, and their cost (llm). */
+    aiAnswers: z
+      .object({ attempts: count, answered: count, fallbacks: count, cost: z.number(), currency: z.string() })
+      .optional(),
   })
   .meta({ id: 'ConversationReport' })
 export type ConversationReport = z.infer<typeof conversationReportSchema>

@@ -2,6 +2,12 @@
 // answers with; failures throw ApiError carrying the server's { code, message, details }.
 import type { z } from 'zod'
 import {
+  type AiAnswersSettingsInput,
+  type AiAnswersTestInput,
+  aiAnswersResponseSchema,
+  aiAnswersTestResultSchema,
+} from './ai-answers.ts'
+import {
   conversationReportSchema,
   type FlowReportQuery,
   flowKeyNumbersSchema,
@@ -221,6 +227,14 @@ export function createApiClient(options: ApiClientOptions = {}) {
         get: () => call('GET', '/api/settings/queues', escalationQueuesResponseSchema),
         save: (queues: EscalationQueuesInput) =>
           call('PUT', '/api/settings/queues', escalationQueuesResponseSchema, queues),
+      },
+      /** Optional AI answers: the merchant's OpenAI-compatible endpoint, its key (write-only) and its cost. */
+      aiAnswers: {
+        get: () => call('GET', '/api/settings/ai-answers', aiAnswersResponseSchema),
+        save: (settings: AiAnswersSettingsInput) =>
+          call('PUT', '/api/settings/ai-answers', aiAnswersResponseSchema, settings),
+        test: (request: AiAnswersTestInput) =>
+          call('POST', '/api/settings/ai-answers/test', aiAnswersTestResultSchema, request),
       },
     },
     team: {

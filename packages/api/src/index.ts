@@ -1,5 +1,6 @@
 // @parley/api: the HTTP API's schemas (request and response bodies, the error shape) shared by the runtime,
 // which validates with them and publishes them as /openapi.json, and the editor, which calls through the client.
+export * from './ai-answers.ts'
 export * from './analytics.ts'
 export * from './api-keys.ts'
 export * from './auth.ts'

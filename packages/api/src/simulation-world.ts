@@ -79,6 +79,8 @@ export const simulationWorldSchema = z
       timeZone: z.string(),
       /** Days after delivery within which returns are accepted (`store.returnWindowDays`). */
       returnWindowDays: z.number().int().optional(),
+      /** The merchant has AI answers on: the simulator still answers from the catalogue, and says so. */
+      aiAnswers: z.boolean().optional(),
     }),
     policy: z.object({
       quietHours: z.object({ startMinute: z.number().int(), endMinute: z.number().int() }).nullable(),

@@ -43,6 +43,8 @@ const everyTable = {
   inbound_bursts: true,
   product_sales_daily: true,
   product_pairs: true,
+  llm_settings: true,
+  llm_answers: true,
 } as const satisfies Record<TableName, true>
 
 /**

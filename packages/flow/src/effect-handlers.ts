@@ -31,7 +31,11 @@ export interface EffectPort {
   send(effect: SendEffect, exemption: 'none' | 'handoff'): Awaitable<void>
   escalate(effect: EscalateEffect): Awaitable<void>
   lookupOrder(effect: OrderLookupEffect): Awaitable<unknown | null>
-  answerProductQuestion(effect: ProductAnswerEffect, cartProductIds: string[]): Awaitable<unknown | null>
+  /** The answer, null when there is none, or 'queued' when it comes later (an AI answer, after the network). */
+  answerProductQuestion(
+    effect: ProductAnswerEffect,
+    cartProductIds: string[],
+  ): Awaitable<unknown | null | 'queued'>
   requestHttp(effect: HttpRequestEffect): Awaitable<'queued' | EffectAnswer>
   offerIncentive(effect: IncentiveOfferedEffect): Awaitable<void>
 }
@@ -66,7 +70,9 @@ export const effectHandlers: EffectHandlers = {
   escalate: (effect, port) => then(port.escalate(effect), () => null),
   'order.lookup': (effect, port) => then(port.lookupOrder(effect), answered),
   'product.answer': (effect, port, step) =>
-    then(port.answerProductQuestion(effect, cartProductIds(step.vars)), answered),
+    then(port.answerProductQuestion(effect, cartProductIds(step.vars)), (answer) =>
+      answer === 'queued' ? null : answered(answer),
+    ),
   'http.request': (effect, port) =>
     then(port.requestHttp(effect), (queued) => (queued === 'queued' ? null : queued)),
   'incentive.offered': (effect, port) => then(port.offerIncentive(effect), () => null),

@@ -437,6 +437,19 @@ function Conversations({ report }: { report: ConversationReport }) {
           <dt>Shoppers who blocked the bot</dt>
           <dd>{formatCount(report.unreachableContacts)}</dd>
         </div>
+        {report.aiAnswers && report.aiAnswers.attempts > 0 ? (
+          <div>
+            <dt>AI answers (answered by AI · from the catalogue instead · cost)</dt>
+            <dd>
+              {formatCount(report.aiAnswers.answered)} · {formatCount(report.aiAnswers.fallbacks)} ·{' '}
+              {new Intl.NumberFormat(undefined, {
+                style: 'currency',
+                currency: report.aiAnswers.currency,
+                maximumFractionDigits: 4,
+              }).format(report.aiAnswers.cost)}
+            </dd>
+          </div>
+        ) : null}
       </dl>
       {report.escalations.length > 0 ? (
         <table className="analytics-table">

@@ -1,7 +1,8 @@
 // The editor's one API client (types and schemas shared with the runtime through @parley/api).
 import { ApiError, createApiClient } from '@parley/api'
+import { fetchWithEarlyRequests } from './early-requests.ts'
 
-export const api = createApiClient({ baseUrl: '' })
+export const api = createApiClient({ baseUrl: '', fetch: fetchWithEarlyRequests })
 
 /** A sentence a merchant can act on, from any failure. */
 export function errorMessage(error: unknown): string {

@@ -21,6 +21,7 @@ import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useReadOnly } from '../editor/read-only.ts'
 import type { FlowCanvasEdge, FlowCanvasNode } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
+import { LARGE_FLOW_NODES } from '../store/estimated-size.ts'
 import { connectionProblem } from '../store/graph-ops.ts'
 import { FlowEdge } from './flow-edge.tsx'
 import { FlowNodeCard } from './flow-node-card.tsx'
@@ -44,10 +45,11 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
 }
 
 /**
- * From this many steps on, React Flow mounts only the cards and edges in view (after measuring every card
- * once), so panning and painting a large flow cost what is on screen; small flows keep every card mounted.
+ * From this many steps on, React Flow mounts only the cards and edges in view (cards out of view keep the size
+ * they were estimated at until they come into view: estimated-size.ts), so opening, panning and painting a
+ * large flow cost what is on screen; small flows keep every card mounted.
  */
-export const VISIBLE_ONLY_FROM_NODES = 200
+export const VISIBLE_ONLY_FROM_NODES = LARGE_FLOW_NODES
 
 /** How long after a flow opens its layout's routes are looked for. */
 const ROUTES_AFTER_MS = 1500

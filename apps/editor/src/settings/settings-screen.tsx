@@ -1,6 +1,8 @@
 // Settings (owners): the store's messaging rules, the team, API keys and shoppers' privacy requests, one tab each
-// (#/settings, #/settings/queues, #/settings/team, #/settings/api-keys, #/settings/privacy).
+// (#/settings, #/settings/queues, #/settings/team, #/settings/api-keys, #/settings/privacy), and the optional
+// AI answers (#/settings/ai-answers).
 import { navigate, useHashRoute } from '../shell/routing.ts'
+import { AiAnswersSection } from './ai-answers-section.tsx'
 import { ApiKeysSection } from './api-keys-section.tsx'
 import { PrivacySection } from './privacy-section.tsx'
 import { QueuesSection } from './queues-section.tsx'
@@ -13,6 +15,7 @@ const tabs = [
   { path: '/settings/team', label: 'Team', Component: TeamSection },
   { path: '/settings/api-keys', label: 'API keys', Component: ApiKeysSection },
   { path: '/settings/privacy', label: 'Privacy requests', Component: PrivacySection },
+  { path: '/settings/ai-answers', label: 'AI answers', Component: AiAnswersSection },
 ] as const
 
 export function SettingsScreen() {

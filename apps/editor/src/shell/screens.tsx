@@ -1,13 +1,22 @@
 // The app's screens, in navigation order, with the roles that may open each. A screen appears here when it is
 // built; nothing is listed that only pretends. The first screen a role may open is where that role lands.
 import type { UserRole } from '@parley/api'
-import type { ComponentType } from 'react'
+import { type ComponentType, lazy } from 'react'
 import { AnalyticsEntry } from '../analytics/analytics-entry.tsx'
-import { InboxScreen } from '../inbox/inbox-screen.tsx'
-import { CatalogueScreen } from '../screens/catalogue-screen.tsx'
-import { ChannelsScreen } from '../screens/channels-screen.tsx'
 import { FlowsScreen } from '../screens/flows-screen.tsx'
-import { SettingsScreen } from '../settings/settings-screen.tsx'
+
+// Screens load on first visit (app.tsx shows them inside Suspense): opening a flow's editor straight from a
+// link downloads and parses none of them (the editor-load bench).
+const InboxScreen = lazy(() => import('../inbox/inbox-screen.tsx').then((m) => ({ default: m.InboxScreen })))
+const ChannelsScreen = lazy(() =>
+  import('../screens/channels-screen.tsx').then((m) => ({ default: m.ChannelsScreen })),
+)
+const SettingsScreen = lazy(() =>
+  import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
+)
+const CatalogueScreen = lazy(() =>
+  import('../screens/catalogue-screen.tsx').then((m) => ({ default: m.CatalogueScreen })),
+)
 
 export interface ScreenDefinition {
   /** The route, e.g. `/flows`; a screen also owns every route below it. */

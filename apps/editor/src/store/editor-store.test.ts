@@ -413,3 +413,33 @@ describe('replaceDocument (restoring a version as the draft)', () => {
     expect(docOf().nodes.map((n) => n.id)).toEqual(['t'])
   })
 })
+
+describe('opening a large flow (editor-load)', () => {
+  const large: RawFlowDocument = {
+    ...base,
+    nodes: Array.from({ length: 250 }, (_, i) => ({
+      id: `n${i}`,
+      kind: 'end',
+      position: { x: 0, y: i * 200 },
+      config: {},
+    })),
+    edges: [],
+  }
+
+  it('opens every card with an estimated size, and a card measured for real loses the estimated handles', () => {
+    const { get, docOf } = setup(large)
+    expect(get().nodes.every((n) => n.measured && n.handles)).toBe(true)
+    get().onNodesChange([{ id: 'n3', type: 'dimensions', dimensions: { width: 260, height: 96 } }])
+    const n3 = get().nodes.find((n) => n.id === 'n3')!
+    expect(n3.handles).toBeUndefined()
+    expect(n3.measured).toEqual({ width: 260, height: 96 })
+    expect(get().nodes.find((n) => n.id === 'n4')!.handles).toBeDefined()
+    // Sizes are the canvas's business: the saved document is the same as before.
+    expect(docOf().nodes.map(Object.keys)).toEqual(large.nodes.map(Object.keys))
+  })
+
+  it('opens a small flow without estimates (every card is mounted and measured)', () => {
+    const { get } = setup(base)
+    expect(get().nodes.some((n) => n.handles || n.measured)).toBe(false)
+  })
+})

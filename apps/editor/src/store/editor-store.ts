@@ -23,6 +23,7 @@ import {
   graphToDoc,
 } from './convert.ts'
 import { loadElk } from './elk-loader.ts'
+import { estimateLargeFlow, withoutEstimate } from './estimated-size.ts'
 import * as ops from './graph-ops.ts'
 import { emptyHistory, type History, record, redo, undo } from './history.ts'
 import {
@@ -191,7 +192,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         set({
           flowId,
           meta: { name: doc.name, settings: doc.settings ?? DEFAULT_SETTINGS },
-          nodes: graph.nodes,
+          nodes: estimateLargeFlow(graph.nodes),
           edges: graph.edges,
           history: emptyHistory(),
           dragging: false,
@@ -210,7 +211,10 @@ export function createEditorStore(options: EditorStoreOptions = {}): StoreApi<Ed
         if (applicable.length === 0) return
         const state = get()
         const moves = applicable.filter((c) => c.type === 'position')
-        const nodes = applyNodeChanges(applicable, state.nodes)
+        let nodes = applyNodeChanges(applicable, state.nodes)
+        // A card measured for real no longer needs the estimate it opened with (estimated-size.ts).
+        const measured = new Set(applicable.filter((c) => c.type === 'dimensions').map((c) => c.id))
+        if (measured.size > 0) nodes = nodes.map((n) => (measured.has(n.id) ? withoutEstimate(n) : n))
         if (moves.length === 0) {
           set({ nodes })
           return

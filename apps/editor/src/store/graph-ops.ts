@@ -108,7 +108,7 @@ export function copySelection(graph: EditorGraph): Clipboard | null {
   const ids = new Set(nodes.map((n) => n.id))
   const edges = graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target))
   return structuredClone({
-    nodes: nodes.map(({ measured: _m, ...n }) => n),
+    nodes: nodes.map(({ measured: _m, handles: _h, ...n }) => n),
     edges,
   })
 }

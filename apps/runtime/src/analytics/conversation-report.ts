@@ -3,6 +3,7 @@
 import type { ConversationReport } from '@parley/api'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
+import { llmAnswerUsage } from '../llm/llm-answer-costs.ts'
 import { publicPeriod, type ResolvedPeriod } from './report-period.ts'
 import { readRollup } from './rollup-reader.ts'
 
@@ -68,6 +69,9 @@ export async function conversationReport(
   ])
   const byReason = new Map<string, number>()
   for (const row of skipped) byReason.set(row.dim, (byReason.get(row.dim) ?? 0) + row.n)
+
+  // Optional AI answers (llm/): what they did and cost in the period, beside the rest of the conversation numbers.
+  const ai = await llmAnswerUsage(db, merchantId, period.start, period.end, 'USD')
   return {
     period: publicPeriod(period),
     escalations: queues.map((q) => ({ queue: q.queue, count: Number(q.n) })),
@@ -88,5 +92,12 @@ export async function conversationReport(
       .filter(([, n]) => n > 0)
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    aiAnswers: {
+      attempts: ai.attempts,
+      answered: ai.answered,
+      fallbacks: ai.fallbacks,
+      cost: ai.cost,
+      currency: ai.currency,
+    },
   }
 }

@@ -31,7 +31,10 @@ export interface TextOptions {
  * The message's text with its product card(s) (if any) appended, and its link as "Return to cart: https://…"
  * when the provider cannot show it as a button.
  */
-export function messageText(message: OutboundMessage, options: TextOptions = { linkAsButton: false }): string {
+export function messageText(
+  message: OutboundMessage,
+  options: TextOptions = { linkAsButton: false },
+): string {
   const cards = [...(message.product ? [message.product] : []), ...(message.products ?? [])]
   const link = message.link && !options.linkAsButton ? `${message.link.title}: ${message.link.url}` : ''
   return [message.text, ...cards.map(productLines), link].filter((part) => part.trim() !== '').join('\n\n')

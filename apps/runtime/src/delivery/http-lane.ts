@@ -10,6 +10,7 @@ import type { RuntimeDeps } from '../deps.ts'
 import { performHttpRequest } from '../effects/http-request.ts'
 import { deliverEvent } from '../engine/event-step.ts'
 import type { Db } from '../engine/step-transaction.ts'
+import { runLlmAnswerJob } from '../llm/llm-answer-job.ts'
 import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
 
 export const HTTP_TIMEOUT_DEFAULT_MS = 10_000
@@ -89,6 +90,8 @@ async function markSending(
 /** Calls the endpoint of a claimed job, hands the answer to its run and settles the row. */
 export async function runHttpJob(deps: RuntimeDeps, row: OutboxEntry): Promise<'sent' | 'failed'> {
   const job = readOutboxJob(row.payload)
+  // An AI product answer (llm/): a merchant-influenced call too, with its own deadline and fallback.
+  if (job?.kind === 'llm.answer') return runLlmAnswerJob(deps, row, job)
   if (job?.kind !== 'http.request') {
     await failMalformedJob(deps.db, row, deps.clock.now())
     return 'failed'

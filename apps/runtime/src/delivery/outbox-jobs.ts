@@ -5,21 +5,24 @@ import { z } from 'zod'
 import type { HttpJob } from '../effects/http-request.ts'
 import type { MessageJob } from '../effects/send.ts'
 import type { Db } from '../engine/step-transaction.ts'
+import type { LlmAnswerJob } from '../llm/llm-answer-job.ts'
+
+const productCardSchema = z.object({
+  title: z.string(),
+  imageUrl: z.string().optional(),
+  price: z.number().optional(),
+  currency: z.string().optional(),
+  url: z.string().optional(),
+  productId: z.string().optional(),
+})
 
 const messageSchema = z.object({
   text: z.string(),
   imageUrl: z.string().optional(),
-  product: z
-    .object({
-      title: z.string(),
-      imageUrl: z.string().optional(),
-      price: z.number().optional(),
-      currency: z.string().optional(),
-      url: z.string().optional(),
-      productId: z.string().optional(),
-    })
-    .optional(),
+  product: productCardSchema.optional(),
+  products: z.array(productCardSchema).optional(),
   buttons: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
+  link: z.object({ title: z.string(), url: z.string() }).optional(),
 })
 
 const templateSchema = z.object({
@@ -55,9 +58,39 @@ const httpJobSchema = z.object({
   }),
 }) satisfies z.ZodType<HttpJob>
 
-export const outboxJobSchema = z.discriminatedUnion('kind', [messageJobSchema, httpJobSchema])
+const catalogueAnswerSchema = z.object({ text: z.string(), productIds: z.array(z.string()) })
 
-export type OutboxJob = MessageJob | HttpJob
+// The facts are carried as the step built them and only ever sent back out as JSON: checked for shape, not remade.
+const llmAnswerJobSchema = z.object({
+  kind: z.literal('llm.answer'),
+  runId: z.string(),
+  nodeId: z.string(),
+  question: z.string(),
+  fallback: catalogueAnswerSchema.nullable(),
+  facts: z.object({
+    products: z.array(
+      z.object({
+        title: z.string(),
+        price: z.string(),
+        compareAtPrice: z.string().optional(),
+        currency: z.string(),
+        inStock: z.boolean(),
+        description: z.string(),
+        attributes: z.record(z.string(), z.unknown()),
+        variants: z.array(z.object({ title: z.string(), price: z.string(), inStock: z.boolean() })),
+      }),
+    ),
+    store: z.object({ storeName: z.string(), returnWindowDays: z.number() }),
+  }),
+}) satisfies z.ZodType<LlmAnswerJob>
+
+export const outboxJobSchema = z.discriminatedUnion('kind', [
+  messageJobSchema,
+  httpJobSchema,
+  llmAnswerJobSchema,
+])
+
+export type OutboxJob = MessageJob | HttpJob | LlmAnswerJob
 
 /** The job of a claimed outbox row; throws (a ZodError naming the field) when the payload is not one. */
 export function parseOutboxJob(payload: unknown): OutboxJob {

@@ -19,7 +19,6 @@ import type { RuntimeDeps } from '../deps.ts'
 import { escalationRows } from '../effects/escalate.ts'
 import { httpJobRow } from '../effects/http-request.ts'
 import { lookupOrder } from '../effects/order-lookup.ts'
-import { answerProductQuestion } from '../effects/product-answer.ts'
 import {
   decideAndCharge,
   recordSendRows,
@@ -31,6 +30,7 @@ import {
 import { acknowledgementText } from '../handoff/acknowledgement.ts'
 import { queueSettings } from '../handoff/escalation-queues.ts'
 import { unclaimedTimer } from '../handoff/unclaimed-timeout.ts'
+import { answerProductQuestionInStep } from '../llm/product-answer-in-step.ts'
 import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
 import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
 import { loadFlowVersion } from './flow-versions.ts'
@@ -329,8 +329,9 @@ export class StepBatch {
       },
       lookupOrder: (effect) =>
         lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber, this.ctx.now),
+      // With AI answers on, the answer may be queued (llm/); the catalogue answer is its fallback.
       answerProductQuestion: (effect, productIds) =>
-        answerProductQuestion(this.trx, run.merchant_id, effect.question, productIds),
+        answerProductQuestionInStep(this, run, effect, productIds),
       requestHttp: async (effect) => {
         const target = conversationId ? await this.target(run.merchant_id, conversationId) : null
         if (!target) return { ok: false, data: { error: 'no_channel' } }

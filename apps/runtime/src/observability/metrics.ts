@@ -108,6 +108,13 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}) {
       labelNames: ['method', 'status'] as const,
       registers,
     }),
+    // ── llm (issue 14): optional AI answers ──
+    llmAnswers: new Counter({
+      name: 'parley_llm_answers_total',
+      help: 'AI answer attempts, by outcome (answered, fallback) and the fallback reason (timeout, rate_limited, ...).',
+      labelNames: ['outcome', 'reason'] as const,
+      registers,
+    }),
   }
 }
 export type RuntimeMetrics = ReturnType<typeof createRuntimeMetrics>

@@ -144,6 +144,24 @@ const OVERSIZED_DOCUMENT = JSON.stringify({
   document: { ...validFlowDocument(), padding: 'x'.repeat(MAX_BODY_BYTES) },
 })
 
+/** A valid AI answers form (bad cases change one field); the address is never called by these cases. */
+const VALID_AI_ANSWERS = {
+  enabled: true,
+  baseUrl: 'https://api.example.com/v1',
+  model: 'small-model',
+  apiKey: 'sk-bad-input-0000',
+  inputPricePer1k: 0.15,
+  outputPricePer1k: 0.6,
+  currency: 'USD',
+  stream: true,
+}
+const VALID_AI_TEST = {
+  baseUrl: 'https://api.example.com/v1',
+  model: 'small-model',
+  stream: false,
+  apiKey: 'sk-x',
+}
+
 const cases: BadInputCase[] = [
   // ── system ──────────────────────────────────────────────────────────────────────────────────────────────
   { method: 'GET', path: '/no/such/route', auth: 'none', expectStatus: 404, expectCode: 'not_found' },
@@ -1928,6 +1946,53 @@ const cases: BadInputCase[] = [
   bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', { body: { displayName: 'Sam' } }),
   bad('PUT', '/api/profile', 'agent', 400, 'validation_failed', {
     body: { displayName: 'Sam', avatarUrl: 'data:image/png;base64,AAAA' },
+  }),
+  // ── AI answers settings (issue 14, llm): owner only; the key write-only; on needs an address, model and key ──
+  bad('GET', '/api/settings/ai-answers', 'none', 401, 'unauthorized'),
+  bad('GET', '/api/settings/ai-answers', 'apikey', 401, 'unauthorized'),
+  bad('GET', '/api/settings/ai-answers', 'editor', 403, 'forbidden'),
+  bad('GET', '/api/settings/ai-answers', 'agent', 403, 'forbidden'),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'invalid_json', { rawBody: '{"enabled":' }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', { body: {} }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'switched on without an address or model',
+    body: { ...VALID_AI_ANSWERS, baseUrl: '', model: '' },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'not a web address',
+    body: { ...VALID_AI_ANSWERS, baseUrl: 'file:///etc/passwd' },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'credentials in the address',
+    body: { ...VALID_AI_ANSWERS, baseUrl: 'https://user:pass@api.example.com/v1' },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'a negative price',
+    body: { ...VALID_AI_ANSWERS, outputPricePer1k: -1 },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'an unknown currency',
+    body: { ...VALID_AI_ANSWERS, currency: 'XYZ' },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'an unknown field',
+    body: { ...VALID_AI_ANSWERS, temperature: 2 },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 400, 'validation_failed', {
+    name: 'switched on with no key stored or given',
+    body: { ...VALID_AI_ANSWERS, apiKey: undefined },
+  }),
+  bad('PUT', '/api/settings/ai-answers', 'session', 413, 'payload_too_large', { rawBody: OVERSIZED }),
+  bad('PUT', '/api/settings/ai-answers', 'no-csrf', 403, 'csrf_failed', { body: VALID_AI_ANSWERS }),
+  bad('PUT', '/api/settings/ai-answers', 'editor', 403, 'forbidden', { body: VALID_AI_ANSWERS }),
+  bad('POST', '/api/settings/ai-answers/test', 'none', 401, 'unauthorized', { body: VALID_AI_TEST }),
+  bad('POST', '/api/settings/ai-answers/test', 'no-csrf', 403, 'csrf_failed', { body: VALID_AI_TEST }),
+  bad('POST', '/api/settings/ai-answers/test', 'agent', 403, 'forbidden', { body: VALID_AI_TEST }),
+  bad('POST', '/api/settings/ai-answers/test', 'session', 400, 'invalid_json', { rawBody: '{"baseUrl":' }),
+  bad('POST', '/api/settings/ai-answers/test', 'session', 400, 'validation_failed', { body: {} }),
+  bad('POST', '/api/settings/ai-answers/test', 'session', 400, 'validation_failed', {
+    name: 'no key saved or given',
+    body: { ...VALID_AI_TEST, apiKey: undefined },
   }),
 ]
 

@@ -149,7 +149,12 @@ describe.each(testDatabases())('simulation world on %s', (kind) => {
   it("gives the store's catalogue, carts, orders and policy with an anonymised shopper", async () => {
     const { owner } = await seedStore()
     const body = await world(owner)
-    expect(body.store).toEqual({ name: 'Hoodie Hut', timeZone: 'America/New_York', returnWindowDays: 30 })
+    expect(body.store).toEqual({
+      name: 'Hoodie Hut',
+      timeZone: 'America/New_York',
+      returnWindowDays: 30,
+      aiAnswers: false,
+    })
     expect(body.policy).toEqual({
       quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
       frequencyCap: { limit: 3, windowMinutes: 72 * 60 },

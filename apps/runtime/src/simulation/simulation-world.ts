@@ -12,6 +12,7 @@ import { cartVarsWithFacts } from '../commerce/cart-facts.ts'
 import { orderView } from '../effects/order-lookup.ts'
 import { contactVars, orderVars } from '../engine/vars.ts'
 import { notFound } from '../http/errors.ts'
+import { llmAnswersEnabled } from '../llm/llm-settings.ts'
 import { marketingSendTimesSince } from '../policy/frequency-cap.ts'
 import {
   readCatalogue,
@@ -55,6 +56,7 @@ export async function buildSimulationWorld(
       name: merchant.name,
       timeZone: pickTimeZone(merchant.timezone),
       returnWindowDays: merchant.return_window_days,
+      aiAnswers: await llmAnswersEnabled(db, merchantId),
     },
     policy: {
       quietHours:

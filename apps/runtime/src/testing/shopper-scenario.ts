@@ -8,6 +8,7 @@ import type { ChannelKind, DatabaseKind } from '@parley/db'
 import { createApp } from '../app.ts'
 import { createChannel } from '../channels/testing/channel-fixtures.ts'
 import type { OutboundPayload } from '../channels/types.ts'
+import { loadConfig } from '../config.ts'
 import { runDueWork } from '../engine/due-work.ts'
 import { RecordingAdapter } from './engine-fixtures.ts'
 import { type SignedIn, signIn } from './sign-in.ts'
@@ -61,13 +62,24 @@ export interface WebchatVisitor {
   texts(): string[]
 }
 
-export async function createScenarioWorld(kind: DatabaseKind): Promise<ScenarioWorld> {
+export interface WorldOptions {
+  /** Extra runtime configuration, e.g. `EGRESS_ALLOW_LIST` for a fake endpoint on loopback. */
+  env?: Record<string, string>
+}
+
+export async function createScenarioWorld(
+  kind: DatabaseKind,
+  options: WorldOptions = {},
+): Promise<ScenarioWorld> {
   const adapters: Record<ScenarioChannel, RecordingAdapter> = {
     webchat: new RecordingAdapter('webchat'),
     whatsapp: new RecordingAdapter('whatsapp'),
     telegram: new RecordingAdapter('telegram'),
   }
-  const t = await createTestDeps(kind, { channels: { ...adapters } })
+  const config = options.env
+    ? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env })
+    : undefined
+  const t = await createTestDeps(kind, { channels: { ...adapters }, ...(config ? { config } : {}) })
   const app = createApp(t.deps)
   let messages = 0
 

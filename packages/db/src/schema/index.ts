@@ -28,6 +28,7 @@ import type {
 } from './conversations.ts'
 import type { FlowsTable, FlowVersionsTable } from './flows.ts'
 import type { CannedRepliesTable, ConversationReadsTable } from './inbox.ts'
+import type { LlmAnswersTable, LlmSettingsTable } from './llm.ts'
 import type {
   NodeVisitsTable,
   OutboxTable,
@@ -77,6 +78,8 @@ export interface Database {
   message_links: MessageLinksTable
   analytics_hourly: AnalyticsHourlyTable
   inbound_bursts: InboundBurstsTable
+  llm_settings: LlmSettingsTable
+  llm_answers: LlmAnswersTable
 }
 
 export type TableName = keyof Database
@@ -90,5 +93,6 @@ export * from './commerce.ts'
 export * from './conversations.ts'
 export * from './flows.ts'
 export * from './inbox.ts'
+export * from './llm.ts'
 export * from './runtime.ts'
 export * from './webchat.ts'

@@ -43,7 +43,8 @@ export interface SimulationPolicy {
 }
 
 export interface SimulationWorld {
-  store: { name: string; timeZone: string; returnWindowDays?: number }
+  /** `aiAnswers`: the merchant has AI answers on (the simulator never calls it: catalogue answers, said so). */
+  store: { name: string; timeZone: string; returnWindowDays?: number; aiAnswers?: boolean }
   policy: SimulationPolicy
   /** The kinds of channel the merchant has connected (the simulator offers these). */
   channels: SendChannelKind[]

@@ -73,4 +73,34 @@ describe('a simulated run in the store’s world', () => {
       reason: expect.stringMatching(/^Waiting: your team has this conversation/),
     })
   })
+
+  it('answers product questions from the catalogue, and says so when AI answers are on (no network)', () => {
+    const parsed = parseFlowDocument(structuredClone(getStarterFlow('product-questions')!.doc))
+    if (!parsed.ok) throw new Error('product-questions does not parse')
+    const products = [
+      {
+        id: 'p1',
+        externalId: null,
+        title: 'Classic Hoodie',
+        description: 'Brushed cotton.',
+        price: '59.00',
+        currency: 'USD',
+        inStock: true,
+        attributes: { colours: ['Navy'] },
+      },
+    ]
+    const notesFor = (aiAnswers: boolean) => {
+      const w = { ...world(), products, store: { name: 'Hoodie Hut', timeZone: 'UTC', aiAnswers } }
+      const sim = new WorldSimulation(parsed.doc, w, { channel: 'webchat', startAt: MORNING })
+      sim.start({ triggerNodeId: 'asks', text: 'Does the Classic Hoodie come in navy?' })
+      expect(sim.messages.filter((m) => m.from === 'bot').map((m) => m.message.text)).toEqual([
+        'Yes, the Classic Hoodie comes in navy.',
+      ])
+      return sim.notes.filter((n) => n.kind === 'product-answer').map((n) => n.text)
+    }
+    expect(notesFor(false)).toEqual(['Answered from your catalogue'])
+    expect(notesFor(true)).toEqual([
+      'Answered from your catalogue (AI answers are on: the simulator does not call your AI, so this is the catalogue answer it would reword)',
+    ])
+  })
 })

@@ -362,9 +362,15 @@ export class WorldSimulation {
     },
     answerProductQuestion: (effect, cartProductIds) => {
       const answer = answerFromCatalogue(effect.question, this.world.products, cartProductIds)
+      // The simulator never calls the network: with AI answers on, shoppers would get the AI's wording of this
+      // answer (or this very answer when the AI is slow or down), so the catalogue answer stands in for it.
+      const ai =
+        answer && this.world.store.aiAnswers
+          ? ' (AI answers are on: the simulator does not call your AI, so this is the catalogue answer it would reword)'
+          : ''
       this.note(
         'product-answer',
-        answer ? 'Answered from your catalogue' : 'Your catalogue has no answer to this question',
+        answer ? `Answered from your catalogue${ai}` : 'Your catalogue has no answer to this question',
       )
       return answer
     },

@@ -91,7 +91,9 @@ describe('toWhatsAppMessage', () => {
       buttons: [{ id: 'yes', title: 'Yes' }],
     }) as { interactive: { type: string; body: { text: string } } }
     expect(withButtons.interactive.type).toBe('button')
-    expect(withButtons.interactive.body.text).toBe('Still want it?\n\nReturn to cart: https://shop.example/cart/abc')
+    expect(withButtons.interactive.body.text).toBe(
+      'Still want it?\n\nReturn to cart: https://shop.example/cart/abc',
+    )
   })
 
   it('lists every card of a message with several products, with the first picture', () => {
@@ -112,4 +114,3 @@ describe('toWhatsAppMessage', () => {
     })
   })
 })
-
