@@ -28,6 +28,18 @@ export const simulationProductSchema = z
     attributes: vars,
     imageUrl: z.string().nullable(),
     url: z.string().nullable(),
+    /** Option names in order (Colour, Size); variants' `options` are their values. */
+    optionNames: z.array(z.string()),
+    variants: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        options: z.array(z.string().nullable()),
+        price: z.string(),
+        /** Null: stock not tracked (always available). */
+        inventory: z.number().int().nullable(),
+      }),
+    ),
   })
   .meta({ id: 'SimulationProduct' })
 

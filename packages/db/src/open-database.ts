@@ -1,6 +1,7 @@
 // Opens the database: Postgres through a pg pool when given a URL, otherwise embedded PGlite (in a data
 // directory, or in memory). Both read values the same way (see `columns.ts`) and run the same migrations.
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.ts'
@@ -67,7 +68,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     opened = { db, kind: 'postgres', pool, close: once(() => db.destroy()) }
   } else {
     // PGlite ignores the options argument when the data dir argument is undefined.
-    const pgliteOptions = { parsers: pgliteParsers }
+    // pg_trgm: typo-tolerant product retrieval (migration 202611300905_product_retrieval); a contrib module of
+    // Postgres itself, so both backends run the same SQL.
+    const pgliteOptions = { parsers: pgliteParsers, extensions: { pg_trgm } }
     const pglite = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions)
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     opened = {

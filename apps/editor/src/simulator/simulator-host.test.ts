@@ -34,6 +34,8 @@ function world(overrides: Partial<SimulationWorldResponse['contact']> = {}): Sim
         attributes: { colors: ['grey', 'navy'] },
         imageUrl: null,
         url: null,
+        optionNames: [],
+        variants: [],
       },
     ],
     carts: [

@@ -39,7 +39,8 @@ const productQuestionFlow = {
   ],
 }
 
-const CATALOGUE_ANSWER = 'Yes, the Classic Hoodie comes in navy.'
+// The catalogue's own answer (packages/flow answerFromCatalogue) over the seeded product's attributes.
+const CATALOGUE_ANSWER = 'Yes, the Classic Hoodie comes in Navy (59.00 EUR).'
 const QUESTION = 'Does the Classic Hoodie come in navy?'
 
 describe.each(testDatabases())('AI product answers against a fake endpoint on %s', (kind) => {

@@ -1,7 +1,8 @@
 // The rows the simulator's world is built from, all of one merchant: its settings, connected channels,
 // catalogue, recent carts and orders, and one contact with their conversations and recent marketing sends.
-import type { Cart, ChannelKind, Contact, Database, Merchant, Order, Product } from '@parley/db'
+import type { Cart, ChannelKind, Contact, Database, Merchant, Order } from '@parley/db'
 import type { Kysely } from 'kysely'
+import { type RetrievedProduct, readRetrievedProducts } from '../catalogue/product-retrieval.ts'
 
 /** Enough for a look-up to find recent orders and for questions about most catalogues. */
 export const WORLD_LIMITS = { products: 500, carts: 10, orders: 200 } as const
@@ -22,16 +23,22 @@ export async function readChannelKinds(db: Kysely<Database>, merchantId: string)
   return rows.map((r) => r.kind)
 }
 
-/** In title order, as the runtime's product answers read them. */
-export function readCatalogue(db: Kysely<Database>, merchantId: string): Promise<Product[]> {
-  return db
+/** The first products in title order, each as product answers read it (with its variants). */
+export async function readCatalogue(db: Kysely<Database>, merchantId: string): Promise<RetrievedProduct[]> {
+  const ids = await db
     .selectFrom('products')
-    .selectAll()
+    .select('id')
     .where('merchant_id', '=', merchantId)
+    .where('status', '=', 'active')
     .orderBy('title')
     .orderBy('id')
     .limit(WORLD_LIMITS.products)
     .execute()
+  return readRetrievedProducts(
+    db,
+    merchantId,
+    ids.map((r) => r.id),
+  )
 }
 
 /** The latest carts with items: the contact's when given, else anyone's. */

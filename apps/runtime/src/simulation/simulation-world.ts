@@ -4,9 +4,10 @@
 // on a real contact (time zone, consent, window) with no name, email, phone or custom attributes, and carts
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
-import type { Cart, Contact, Database, JsonObject, Order, Product } from '@parley/db'
+import type { Cart, Contact, Database, JsonObject, Order } from '@parley/db'
 import { listSummary, orderDisplayName, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
+import type { RetrievedProduct } from '../catalogue/product-retrieval.ts'
 import { recommendProducts } from '../catalogue/recommendations.ts'
 import { cartVarsWithFacts } from '../commerce/cart-facts.ts'
 import { orderView } from '../effects/order-lookup.ts'
@@ -69,7 +70,8 @@ export async function buildSimulationWorld(
       },
     },
     channels,
-    products: products.map(worldProduct),
+    // As product answers read them live (catalogue/product-retrieval.ts), variants included.
+    products,
     carts:
       carts.length > 0
         ? await Promise.all(
@@ -112,21 +114,6 @@ function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null
 }
 
-function worldProduct(product: Product): World['products'][number] {
-  return {
-    id: product.id,
-    externalId: product.external_id,
-    title: product.title,
-    description: product.description,
-    price: product.price,
-    currency: product.currency,
-    inStock: product.in_stock,
-    attributes: product.attributes,
-    imageUrl: product.image_url,
-    url: product.url,
-  }
-}
-
 function money(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`
 }
@@ -142,8 +129,8 @@ function worldCart(cart: Cart, vars: JsonObject, sampleToken: string | null): Wo
 }
 
 /** A store with no carts yet still simulates with its own goods: a cart holding its first product in stock. */
-function catalogueCart(products: Product[]): World['carts'] {
-  const product = products.find((p) => p.in_stock) ?? products[0]
+function catalogueCart(products: RetrievedProduct[]): World['carts'] {
+  const product = products.find((p) => p.inStock) ?? products[0]
   if (!product) return []
   const price = Number(product.price)
   const vars = {
@@ -161,10 +148,10 @@ function catalogueCart(products: Product[]): World['carts'] {
         title: product.title,
         quantity: 1,
         price,
-        imageUrl: product.image_url,
-        image: product.image_url,
+        imageUrl: product.imageUrl,
+        image: product.imageUrl,
         url: product.url,
-        productId: product.external_id ?? product.id,
+        productId: product.externalId ?? product.id,
       },
     ],
   }

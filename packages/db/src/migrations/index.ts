@@ -19,6 +19,7 @@ import * as analyticsRollup from './202611300630_analytics_rollup.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
 import * as returns from './202611300640_returns.ts'
 import * as analyticsEpisodesRuns from './202611300900_analytics_episodes_runs.ts'
+import * as productRetrieval from './202611300905_product_retrieval.ts'
 import * as llmAnswers from './202611300910_llm_answers.ts'
 import * as burstMerge from './202611300915_burst_merge.ts'
 import * as productSales from './202611300920_product_sales.ts'
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '202611300635_flow_pause': flowPause,
   '202611300640_returns': returns,
   '202611300900_analytics_episodes_runs': analyticsEpisodesRuns,
+  '202611300905_product_retrieval': productRetrieval,
   '202611300910_llm_answers': llmAnswers,
   '202611300915_burst_merge': burstMerge,
   '202611300920_product_sales': productSales,

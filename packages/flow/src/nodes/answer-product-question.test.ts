@@ -36,6 +36,20 @@ describe('answer-product-question', () => {
     expect(run.outcome).toBe('answered')
   })
 
+  it('sends the card of the product the answer is about with it', () => {
+    const run = runNode('answer-product-question', {}, { vars: { reply: 'Is the hoodie in M?' } })
+    const card = { title: 'Classic Hoodie', productId: 'p1', price: 59, currency: 'USD' }
+    const data = { text: 'M is in stock in Navy.', productIds: ['p1'], cards: [card] }
+    expect(run.send({ type: 'effect.result', nodeId: 'n', ok: true, data }).effects).toEqual([
+      {
+        type: 'send',
+        nodeId: 'n',
+        purpose: 'service',
+        message: { text: 'M is in stock in Navy.', product: card },
+      },
+    ])
+  })
+
   it('stays quiet when not sending, and goes unanswered on failure or timeout', () => {
     const quiet = runNode('answer-product-question', { sendAnswer: false }, { vars: { reply: 'q' } })
     expect(quiet.send({ type: 'effect.result', nodeId: 'n', ok: true, data: 'A' }).effects).toEqual([])

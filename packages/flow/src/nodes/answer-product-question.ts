@@ -1,6 +1,8 @@
 // Answer product question: the runtime answers the shopper's last message from the catalogue ("is this
-// in blue?"); the answer is saved in `answer` and, optionally, sent straight away.
+// in blue?"); the answer is saved in `answer` and, optionally, sent straight away with the card of the product
+// it is about.
 import { z } from 'zod'
+import type { ProductCard } from '../effects.ts'
 import { EFFECT_RESULT_TIMEOUT_MS, effectWaitState, resultData } from './effect-wait.ts'
 import type { ActionSpec, NodeKind } from './types.ts'
 
@@ -13,6 +15,16 @@ export type AnswerProductQuestionConfig = z.infer<typeof answerProductQuestionCo
 export const answerProductQuestionDefaults = {
   sendAnswer: true,
 } as const satisfies AnswerProductQuestionConfig
+
+/** The cards of the products the answer is about (`{ cards: [...] }`, 1–3), shown with the answer. */
+export function answerCards(data: unknown): ProductCard[] {
+  if (typeof data !== 'object' || data === null) return []
+  const cards = (data as { cards?: unknown }).cards
+  if (!Array.isArray(cards)) return []
+  return cards
+    .filter((c): c is ProductCard => typeof (c as Partial<ProductCard> | null)?.title === 'string')
+    .slice(0, 3)
+}
 
 /** The answer text from an effect result: a string, or `{ text }`. */
 export function answerText(data: unknown): string {
@@ -57,12 +69,18 @@ export const answerProductQuestion: NodeKind<'answer-product-question', AnswerPr
     if (config.sendAnswer) {
       onOk.push({
         type: 'emit',
-        params: ({ context }) => ({
-          type: 'send',
-          nodeId: ctx.nodeId,
-          message: { text: String(context.vars.answer ?? '') },
-          purpose: 'service',
-        }),
+        params: (args) => {
+          const cards = answerCards(resultData(args))
+          // One card as the message's card; two or three side by side (a comparison).
+          const shown =
+            cards.length === 1 ? { product: cards[0] } : cards.length > 1 ? { products: cards } : {}
+          return {
+            type: 'send',
+            nodeId: ctx.nodeId,
+            message: { text: String(args.context.vars.answer ?? ''), ...shown },
+            purpose: 'service',
+          }
+        },
       })
     }
     return effectWaitState(

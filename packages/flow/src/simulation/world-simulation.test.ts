@@ -94,7 +94,7 @@ describe('a simulated run in the store’s world', () => {
       const sim = new WorldSimulation(parsed.doc, w, { channel: 'webchat', startAt: MORNING })
       sim.start({ triggerNodeId: 'asks', text: 'Does the Classic Hoodie come in navy?' })
       expect(sim.messages.filter((m) => m.from === 'bot').map((m) => m.message.text)).toEqual([
-        'Yes, the Classic Hoodie comes in navy.',
+        'Yes, the Classic Hoodie comes in Navy (59.00 USD).',
       ])
       return sim.notes.filter((n) => n.kind === 'product-answer').map((n) => n.text)
     }
