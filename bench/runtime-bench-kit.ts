@@ -489,3 +489,55 @@ export function perUnit(byTable: Record<string, number>, per: number): string {
     .map(([table, n]) => `${table} ${(n / per).toFixed(2)}`)
     .join(', ')
 }
+
+export interface StatementCounter {
+  /** Forgets what was counted so far (pg_stat_statements_reset). */
+  reset(): Promise<void>
+  /**
+   * Statements executed in the bench database since the reset: top-level ones (`calls`, what clients sent) and
+   * nested ones (`nested`: foreign-key checks and the statements of triggers, with `pg_stat_statements.track=all`);
+   * the top ones by calls.
+   */
+  read(): Promise<{
+    calls: number
+    nested: number
+    top: { calls: number; toplevel: boolean; query: string }[]
+  }>
+}
+
+/**
+ * Statements per message / firing from pg_stat_statements, when the cluster preloads it
+ * (`shared_preload_libraries=pg_stat_statements`); null otherwise. Counts every backend's statements in the bench
+ * database (the runtime's, and the bench's own: subtract those).
+ */
+export async function statementCounter(db: Kysely<Database>): Promise<StatementCounter | null> {
+  try {
+    await sql`create extension if not exists pg_stat_statements`.execute(db)
+    await sql`select 1 from pg_stat_statements limit 1`.execute(db)
+  } catch {
+    return null
+  }
+  return {
+    reset: async () => {
+      await sql`select pg_stat_statements_reset()`.execute(db)
+    },
+    read: async () => {
+      const { rows } = await sql<{ calls: string; toplevel: boolean; query: string }>`
+        select calls, toplevel, query from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query not like '%pg_stat_statements%'
+        order by calls desc`.execute(db)
+      const sum = (toplevel: boolean) =>
+        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r.calls), 0)
+      return {
+        calls: sum(true),
+        nested: sum(false),
+        top: rows.slice(0, 25).map((r) => ({
+          calls: Number(r.calls),
+          toplevel: r.toplevel,
+          query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+        })),
+      }
+    },
+  }
+}

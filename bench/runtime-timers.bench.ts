@@ -21,6 +21,7 @@ import {
   runtimeCpuMs,
   seedShop,
   startRuntimeChild,
+  statementCounter,
 } from './runtime-bench-kit.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -48,6 +49,7 @@ try {
 
   const runtime = await startRuntimeChild(bench.url)
   const postgresCpuMs = await postgresCpuMeter(bench.db)
+  const statements = await statementCounter(bench.db)
   const rates: number[] = []
   const p99s: number[] = []
   const cpu = { runtime: [] as number[], postgres: [] as number[], rows: [] as number[] }
@@ -62,8 +64,12 @@ try {
       )
       await new Promise((r) => setTimeout(r, Math.max(0, dueAt.getTime() - Date.now())))
       const cpuStart = { runtime: runtimeCpuMs(runtime), postgres: postgresCpuMs() }
+      await statements?.reset()
+      // The bench's own statements in the round, not counted as the runtime's.
+      let benchStatements = 0
       let doneAt = 0
       for (;;) {
+        benchStatements += 1
         const left = await sql<{
           n: string
         }>`select count(*) as n from timers where due_at <= ${dueAt}`.execute(bench.db)
@@ -93,7 +99,11 @@ try {
           `max ${Math.max(...lateness).toFixed(0)} ms`,
       )
       if (lateness.length !== DUE_PER_ROUND) console.log(`  (expected ${DUE_PER_ROUND} sends)`)
-      const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db))
+      benchStatements += 1
+      // After the relay delivered the reminders (as the rows are): the step's statements and the delivery's.
+      await new Promise((r) => setTimeout(r, 11_000))
+      const counted = await statements?.read()
+      const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db, 0))
       // Not the runtime's: the bench's own update that made them due.
       rows.byTable.timers = (rows.byTable.timers ?? 0) - DUE_PER_ROUND
       rows.total -= DUE_PER_ROUND
@@ -103,8 +113,12 @@ try {
       console.log(
         `  per firing: CPU runtime ${perFiring.runtime.toFixed(2)} ms, Postgres ${perFiring.postgres.toFixed(2)} ms ` +
           `(until the last fired); rows written ${(rows.total / DUE_PER_ROUND).toFixed(2)} (the step and the ` +
-          `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}`,
+          `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}` +
+          (counted
+            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers)`
+            : ''),
       )
+      if (counted && process.env.BENCH_VERBOSE) console.table(counted.top)
     }
   } finally {
     await runtime.stop()
