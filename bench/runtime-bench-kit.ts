@@ -188,7 +188,7 @@ export async function seedShop(db: Kysely<Database>, flow: unknown): Promise<See
 }
 
 /**
- * Starts one reminder run through the real engine (contact, identity, conversation, run, timer), then clones it
+ * Starts one reminder run through the real engine (contact, identity, conversation, run, timer, visits), then clones it
  * `count` times in SQL with new ids and timer due times: one `insert … select` per table over a numbered series,
  * every column named (a plain projection; `(jsonb_populate_record(…)).*` evaluated its function once per column
  * of every row and took minutes for 30,000 runs), secondary indexes dropped before and built after it. `transcript` also gives each clone the shopper's first message.
@@ -267,6 +267,9 @@ export async function cloneReminderRuns(
       ...(due.snapshot ? { snapshot: due.snapshot } : {}),
     })
     await copy('timers', `t.run_id = '${runId}'`, { run_id: 'm.run_id', due_at: due.dueAt })
+    // The nodes the run passed (its trigger, the delay): a live shop's history, which the analytics triggers
+    // probe for each new visit (on an empty table the planner would scan it instead).
+    await copy('node_visits', `t.run_id = '${runId}'`, { id: 'gen_random_uuid()', run_id: 'm.run_id' })
     if (due.transcript) {
       await copy('messages', `t.conversation_id = '${template.conversationId}' and t.direction = 'in'`, {
         id: 'gen_random_uuid()',
