@@ -18,7 +18,7 @@ import * as attribution from './202611300625_attribution.ts'
 import * as analyticsRollup from './202611300630_analytics_rollup.ts'
 import * as flowPause from './202611300635_flow_pause.ts'
 import * as returns from './202611300640_returns.ts'
-import * as hotRowForeignKeys from './202611300930_hot_row_foreign_keys.ts'
+import * as writePathKeys from './202611300930_write_path_keys.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -40,5 +40,5 @@ export const migrations: Record<string, Migration> = {
   '202611300630_analytics_rollup': analyticsRollup,
   '202611300635_flow_pause': flowPause,
   '202611300640_returns': returns,
-  '202611300930_hot_row_foreign_keys': hotRowForeignKeys,
+  '202611300930_write_path_keys': writePathKeys,
 }
