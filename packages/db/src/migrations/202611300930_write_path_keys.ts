@@ -1,8 +1,8 @@
 // The write path's keys (issue 9, performance): foreign keys to rows every step shares, and the timer claim's index.
-// Each inserted row's foreign key is checked with `select … for key share` on the row it names: a node visit locked its merchant's row and its
-// flow version's, a transcript row its merchant's, an outbox row its channel's — the same few rows, share-locked
-// by every concurrent step (MultiXacts) — 7 of the 15 checks a timer firing cost. Each of these is implied by
-// another key of the same row, which is kept:
+// Each inserted row's foreign key is checked with `select … for key share` on the row it names: a node visit
+// locked its merchant's row and its flow version's, a transcript row its merchant's, an outbox row its channel's —
+// the same few rows, share-locked by every concurrent step (MultiXacts) — 7 of the 15 checks a timer firing cost.
+// Each of these is implied by another key of the same row, which is kept:
 // - node_visits.merchant_id and .flow_version_id: the visit's run (node_visits_run_fkey, on delete cascade) has
 //   both, and the engine writes the run's own version; a merchant's deletion reaches the visits through the runs.
 // - messages.merchant_id: the message's conversation (messages_conversation_fkey, cascade) is the merchant's.
