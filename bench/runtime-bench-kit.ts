@@ -381,7 +381,8 @@ async function spawnRuntime(
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)
-  const deadline = Date.now() + 60_000
+  // Generous: on a machine whose cores are busy with other work, tsx compiling the runtime takes minutes.
+  const deadline = Date.now() + 300_000
   let baseUrl: string | undefined
   while (!baseUrl) {
     if (child.exitCode !== null) throw new Error(`runtime exited (${child.exitCode}):\n${out.join('')}`)
