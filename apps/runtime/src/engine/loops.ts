@@ -98,37 +98,32 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     { minIntervalMs: METRICS_REFRESH_MS, now: () => deps.clock.now() },
   )
   let outbox: Loop | undefined
-  /** The last tick claimed a full batch: a backlog, worth batches side by side. */
-  let backlog = false
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)
     const carts = await abandonDueCarts(deps)
-    if (carts.runsStarted > 0) {
+    // Batches side by side (each its own transaction; SKIP LOCKED keeps their claims apart, as between
+    // replicas) overlap one batch's round trips with another's work. PGlite has one connection: one batch.
+    const batches = await Promise.all(
+      Array.from({ length: deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1 }, () =>
+        fireDueTimers(deps),
+      ),
+    )
+    if (batches.some((b) => b.fired > 0) || carts.runsStarted > 0) {
       outbox?.wake()
       http?.wake()
     }
-    const cartsMore = carts.abandoned === config.TIMER_BATCH_SIZE
-    // Nothing due: one index probe, not a claim transaction per batch in flight (an idle replica's every tick).
+    const more =
+      carts.abandoned === config.TIMER_BATCH_SIZE ||
+      batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
+    if (more) return { more }
     // Sleep until the next timer is due when that is sooner than the interval.
     const nextDue = await nextTimerDueAt(deps.db)
-    const nextInMs = nextDue === null ? null : nextDue - deps.clock.now()
-    if (nextInMs === null || nextInMs > 0) {
-      backlog = false
-      return { more: cartsMore, nextInMs }
-    }
-    // Batches side by side (each its own transaction; SKIP LOCKED keeps their claims apart, as between
-    // replicas) overlap one batch's round trips with another's work, once a full batch showed a backlog.
-    // PGlite has one connection: one batch.
-    const width = deps.dbKind === 'postgres' && backlog ? config.TIMER_BATCHES_IN_FLIGHT : 1
-    const batches = await Promise.all(Array.from({ length: width }, () => fireDueTimers(deps)))
-    if (batches.some((b) => b.fired > 0)) {
-      outbox?.wake()
-      http?.wake()
-    }
-    backlog = batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
-    // A tick that claimed something goes again (more may have come due meanwhile; the probe says); one that
-    // claimed nothing though a timer was due (held by a step or replica elsewhere) waits an interval, not a spin.
-    return { more: cartsMore || batches.some((b) => b.claimed > 0) }
+    if (nextDue === null) return { more }
+    const nextInMs = nextDue - deps.clock.now()
+    // Due already: came due during this tick (go again), or held by a step or replica elsewhere (this tick
+    // claimed nothing: back at the interval, not in a spin).
+    if (nextInMs <= 0) return { more: batches.some((b) => b.claimed > 0) }
+    return { more, nextInMs }
   })
   let prunedAt = 0
   let settledAt = 0
