@@ -188,8 +188,14 @@ export async function seedShop(db: Kysely<Database>, flow: unknown): Promise<See
 }
 
 /**
- * Starts one reminder run through the real engine (contact, identity, conversation, run, timer), then clones it
- * `count` times in SQL with new ids and timer due times.
+ * Starts one reminder run through the real engine (contact, identity, conversation, run, timer, visits), then clones it
+ * `count` times in SQL with new ids and timer due times: one `insert … select` per table over a numbered series,
+ * every column named (a plain projection; `(jsonb_populate_record(…)).*` evaluated its function once per column
+ * of every row and took minutes for 30,000 runs), secondary indexes dropped before and built after it. `transcript` also gives each clone the shopper's first message.
+ * The clones are copies of rows the engine wrote, so their foreign keys hold by construction: the copy runs with
+ * `session_replication_role = replica` (the bench's superuser connection), which skips the per-row foreign-key
+ * checks and the analytics triggers (the timers bench measures firings, not a rollup of seeded history), then
+ * `analyze`s, as autovacuum would have for a table that size.
  */
 export async function cloneReminderRuns(
   db: Kysely<Database>,
@@ -202,6 +208,8 @@ export async function cloneReminderRuns(
     templateDueAt: Date
     /** SQL for clone `m.n`'s run snapshot, from the template's `t.snapshot` (default: the same). */
     snapshot?: string
+    /** Each clone's transcript holds the shopper's message that started the run, as a live shop's would. */
+    transcript?: boolean
   },
 ): Promise<void> {
   const template = await processInboundMessage(benchDeps(db), {
@@ -215,41 +223,66 @@ export async function cloneReminderRuns(
   if (!runId || !template.contactId || !template.conversationId)
     throw new Error('the template run did not start')
   const map = `clone_${randomBytes(3).toString('hex')}`
-  await sql`create unlogged table ${sql.table(map)} as
-    select n, gen_random_uuid() as contact_id, gen_random_uuid() as conversation_id, gen_random_uuid() as run_id
-    from generate_series(1, ${count}::int) as n`.execute(db)
-  const copy = async (table: string, where: string, overrides: string) => {
-    const started = Date.now()
-    await sql`insert into ${sql.table(table)}
-      select (jsonb_populate_record(null::${sql.table(table)}, to_jsonb(t) || ${sql.raw(overrides)})).*
-      from ${sql.table(table)} t, ${sql.table(map)} m where ${sql.raw(where)}`.execute(db)
-    if (process.env.BENCH_VERBOSE) console.log(`  cloned ${table} in ${Date.now() - started} ms`)
-  }
-  await copy('contacts', `t.id = '${template.contactId}'`, `jsonb_build_object('id', m.contact_id)`)
-  await copy(
-    'contact_identities',
-    `t.contact_id = '${template.contactId}'`,
-    `jsonb_build_object('id', gen_random_uuid(), 'contact_id', m.contact_id, 'external_id', 'bench-visitor-' || m.n)`,
-  )
-  await copy(
-    'conversations',
-    `t.id = '${template.conversationId}'`,
-    `jsonb_build_object('id', m.conversation_id, 'contact_id', m.contact_id)`,
-  )
-  await copy(
-    'runs',
-    `t.id = '${runId}'`,
-    `jsonb_build_object('id', m.run_id, 'contact_id', m.contact_id, 'conversation_id', m.conversation_id,
-      'correlation_key', 'conversation:' || m.conversation_id${due.snapshot ? `, 'snapshot', ${due.snapshot}` : ''})`,
-  )
-  await copy(
-    'timers',
-    `t.run_id = '${runId}'`,
-    `jsonb_build_object('run_id', m.run_id, 'due_at', ${due.dueAt})`,
-  )
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx)
+    await sql`create temporary table ${sql.table(map)} on commit drop as
+      select n, gen_random_uuid() as contact_id, gen_random_uuid() as conversation_id, gen_random_uuid() as run_id
+      from generate_series(1, ${count}::int) as n`.execute(trx)
+    const copy = async (table: string, where: string, overrides: Record<string, string>) => {
+      const started = Date.now()
+      // Stored columns only (not generated, not identity): the rest the insert assigns.
+      const { rows } = await sql<{ column_name: string }>`select column_name from information_schema.columns
+        where table_schema = current_schema() and table_name = ${table}
+          and is_generated = 'NEVER' and is_identity = 'NO'
+        order by ordinal_position`.execute(trx)
+      const columns = rows.map((r) => r.column_name)
+      const values = columns.map((c) => overrides[c] ?? `t.${c}`)
+      // Secondary indexes are built again after the copy: one sort each instead of a million random inserts.
+      const indexes = await sql<{ name: string; def: string }>`select i.indexrelid::regclass::text as name,
+          pg_get_indexdef(i.indexrelid) as def
+        from pg_index i where i.indrelid = ${table}::regclass
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(trx)
+      for (const index of indexes.rows) await sql`drop index ${sql.raw(index.name)}`.execute(trx)
+      await sql`insert into ${sql.table(table)} (${sql.raw(columns.join(', '))})
+        select ${sql.raw(values.join(', '))}
+        from ${sql.table(table)} t, ${sql.table(map)} m where ${sql.raw(where)}`.execute(trx)
+      for (const index of indexes.rows) await sql.raw(index.def).execute(trx)
+      if (process.env.BENCH_VERBOSE) console.log(`  cloned ${table} in ${Date.now() - started} ms`)
+    }
+    await copy('contacts', `t.id = '${template.contactId}'`, { id: 'm.contact_id' })
+    await copy('contact_identities', `t.contact_id = '${template.contactId}'`, {
+      id: 'gen_random_uuid()',
+      contact_id: 'm.contact_id',
+      external_id: `'bench-visitor-' || m.n`,
+    })
+    await copy('conversations', `t.id = '${template.conversationId}'`, {
+      id: 'm.conversation_id',
+      contact_id: 'm.contact_id',
+    })
+    await copy('runs', `t.id = '${runId}'`, {
+      id: 'm.run_id',
+      contact_id: 'm.contact_id',
+      conversation_id: 'm.conversation_id',
+      correlation_key: `'conversation:' || m.conversation_id`,
+      ...(due.snapshot ? { snapshot: due.snapshot } : {}),
+    })
+    await copy('timers', `t.run_id = '${runId}'`, { run_id: 'm.run_id', due_at: due.dueAt })
+    // The nodes the run passed (its trigger, the delay): a live shop's history, which the analytics triggers
+    // probe for each new visit (on an empty table the planner would scan it instead).
+    await copy('node_visits', `t.run_id = '${runId}'`, { id: 'gen_random_uuid()', run_id: 'm.run_id' })
+    if (due.transcript) {
+      await copy('messages', `t.conversation_id = '${template.conversationId}' and t.direction = 'in'`, {
+        id: 'gen_random_uuid()',
+        conversation_id: 'm.conversation_id',
+        contact_id: 'm.contact_id',
+        run_id: 'case when t.run_id is null then null else m.run_id end',
+      })
+    }
+  })
   await sql`update timers set due_at = ${due.templateDueAt} where run_id = ${runId}`.execute(db)
-  await sql`drop table ${sql.table(map)}`.execute(db)
+  const started = Date.now()
   await sql`analyze`.execute(db)
+  if (process.env.BENCH_VERBOSE) console.log(`  analyzed in ${Date.now() - started} ms`)
 }
 
 export interface RuntimeChild {
@@ -348,7 +381,8 @@ async function spawnRuntime(
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk))
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)
-  const deadline = Date.now() + 60_000
+  // Generous: on a machine whose cores are busy with other work, tsx compiling the runtime takes minutes.
+  const deadline = Date.now() + 300_000
   let baseUrl: string | undefined
   while (!baseUrl) {
     if (child.exitCode !== null) throw new Error(`runtime exited (${child.exitCode}):\n${out.join('')}`)
@@ -458,4 +492,56 @@ export function perUnit(byTable: Record<string, number>, per: number): string {
     .sort(([, a], [, b]) => b - a)
     .map(([table, n]) => `${table} ${(n / per).toFixed(2)}`)
     .join(', ')
+}
+
+export interface StatementCounter {
+  /** Forgets what was counted so far (pg_stat_statements_reset). */
+  reset(): Promise<void>
+  /**
+   * Statements executed in the bench database since the reset: top-level ones (`calls`, what clients sent) and
+   * nested ones (`nested`: foreign-key checks and the statements of triggers, with `pg_stat_statements.track=all`);
+   * the top ones by calls.
+   */
+  read(): Promise<{
+    calls: number
+    nested: number
+    top: { calls: number; toplevel: boolean; query: string }[]
+  }>
+}
+
+/**
+ * Statements per message / firing from pg_stat_statements, when the cluster preloads it
+ * (`shared_preload_libraries=pg_stat_statements`); null otherwise. Counts every backend's statements in the bench
+ * database (the runtime's, and the bench's own: subtract those).
+ */
+export async function statementCounter(db: Kysely<Database>): Promise<StatementCounter | null> {
+  try {
+    await sql`create extension if not exists pg_stat_statements`.execute(db)
+    await sql`select 1 from pg_stat_statements limit 1`.execute(db)
+  } catch {
+    return null
+  }
+  return {
+    reset: async () => {
+      await sql`select pg_stat_statements_reset()`.execute(db)
+    },
+    read: async () => {
+      const { rows } = await sql<{ calls: string; toplevel: boolean; query: string }>`
+        select calls, toplevel, query from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query not like '%pg_stat_statements%'
+        order by calls desc`.execute(db)
+      const sum = (toplevel: boolean) =>
+        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r.calls), 0)
+      return {
+        calls: sum(true),
+        nested: sum(false),
+        top: rows.slice(0, 25).map((r) => ({
+          calls: Number(r.calls),
+          toplevel: r.toplevel,
+          query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+        })),
+      }
+    },
+  }
 }

@@ -21,6 +21,7 @@ import {
   runtimeCpuMs,
   seedShop,
   startRuntimeChild,
+  statementCounter,
 } from './runtime-bench-kit.ts'
 
 const CLIENTS = 32
@@ -138,6 +139,8 @@ try {
     // planner takes the transcript for empty and checks foreign keys with sequential scans.
     await sql`analyze`.execute(bench.db)
     const rowsBefore = await rowsWritten(bench.db)
+    const statements = await statementCounter(bench.db)
+    await statements?.reset()
     const sentBefore = visitors.reduce((n, v) => n + v.sent, 0)
     const ratios: number[] = []
     const rates: number[] = []
@@ -174,7 +177,10 @@ try {
       )
     }
     const sent = visitors.reduce((n, v) => n + v.sent, 0)
-    const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db))
+    // After the relay delivered the replies (as the rows are): every statement of the rounds, /healthz's included.
+    await new Promise((r) => setTimeout(r, 11_000))
+    const counted = await statements?.read()
+    const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db, 0))
     const measured = sent - sentBefore
     const replies = await bench.db
       .selectFrom('outbox')
@@ -186,6 +192,15 @@ try {
     console.log(
       `rows written per message (the step and the relay's delivery): ${(rows.total / measured).toFixed(2)} — ${perUnit(rows.byTable, measured)}`,
     )
+    if (counted) {
+      // GET /healthz runs one `select $1` each: not the messages'.
+      const healthz = counted.top.find((t) => t.toplevel && /^select \$1$/i.test(t.query.trim()))?.calls ?? 0
+      console.log(
+        `statements per message (pg_stat_statements, the rounds' /healthz checks left out): ` +
+          `${((counted.calls - healthz) / measured).toFixed(2)} (+ ${(counted.nested / measured).toFixed(2)} nested: foreign-key checks, triggers)`,
+      )
+      if (process.env.BENCH_VERBOSE) console.table(counted.top)
+    }
     console.log(
       `\ninbound web chat (${cpus().length} cores, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s): ` +
         `median ${median(rates).toFixed(0)} msg/s, GET /healthz ${median(ceilings).toFixed(0)} req/s, ` +

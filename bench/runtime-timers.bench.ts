@@ -21,6 +21,7 @@ import {
   runtimeCpuMs,
   seedShop,
   startRuntimeChild,
+  statementCounter,
 } from './runtime-bench-kit.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -39,23 +40,16 @@ try {
     dueAt: `to_timestamp((${far} - case when m.n <= ${ROUNDS * DUE_PER_ROUND}
       then ((m.n - 1) / ${DUE_PER_ROUND} + 1) * ${HOUR} else 0 end) / 1000.0)`,
     templateDueAt: new Date(far),
+    // Each shopper's transcript holds the message that started their run, as a live shop's would.
+    transcript: true,
   })
-  // Each shopper's transcript holds the message that started their run, as a live shop's would; analyzed, so
-  // the planner (foreign-key checks included) sees a table of that size, as autovacuum would have made it see.
-  await sql`insert into messages (merchant_id, id, conversation_id, contact_id, direction, author, body, status,
-      created_at, updated_at)
-    select r.merchant_id, gen_random_uuid(), r.conversation_id, r.contact_id, 'in', 'shopper',
-      '{"text":"hello"}'::jsonb, 'delivered', r.updated_at, r.updated_at
-    from runs r where not exists (select 1 from messages m where m.conversation_id = r.conversation_id)`.execute(
-    bench.db,
-  )
-  await sql`analyze`.execute(bench.db)
   console.log(
     `seeded ${PENDING.toLocaleString('en')} reminder runs with one timer and one transcript message each in ${Date.now() - seedStart} ms`,
   )
 
   const runtime = await startRuntimeChild(bench.url)
   const postgresCpuMs = await postgresCpuMeter(bench.db)
+  const statements = await statementCounter(bench.db)
   const rates: number[] = []
   const p99s: number[] = []
   const cpu = { runtime: [] as number[], postgres: [] as number[], rows: [] as number[] }
@@ -70,8 +64,12 @@ try {
       )
       await new Promise((r) => setTimeout(r, Math.max(0, dueAt.getTime() - Date.now())))
       const cpuStart = { runtime: runtimeCpuMs(runtime), postgres: postgresCpuMs() }
+      await statements?.reset()
+      // The bench's own statements in the round, not counted as the runtime's.
+      let benchStatements = 0
       let doneAt = 0
       for (;;) {
+        benchStatements += 1
         const left = await sql<{
           n: string
         }>`select count(*) as n from timers where due_at <= ${dueAt}`.execute(bench.db)
@@ -101,7 +99,11 @@ try {
           `max ${Math.max(...lateness).toFixed(0)} ms`,
       )
       if (lateness.length !== DUE_PER_ROUND) console.log(`  (expected ${DUE_PER_ROUND} sends)`)
-      const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db))
+      benchStatements += 1
+      // After the relay delivered the reminders (as the rows are): the step's statements and the delivery's.
+      await new Promise((r) => setTimeout(r, 11_000))
+      const counted = await statements?.read()
+      const rows = rowsDelta(rowsBefore, await rowsWritten(bench.db, 0))
       // Not the runtime's: the bench's own update that made them due.
       rows.byTable.timers = (rows.byTable.timers ?? 0) - DUE_PER_ROUND
       rows.total -= DUE_PER_ROUND
@@ -111,8 +113,12 @@ try {
       console.log(
         `  per firing: CPU runtime ${perFiring.runtime.toFixed(2)} ms, Postgres ${perFiring.postgres.toFixed(2)} ms ` +
           `(until the last fired); rows written ${(rows.total / DUE_PER_ROUND).toFixed(2)} (the step and the ` +
-          `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}`,
+          `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}` +
+          (counted
+            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers)`
+            : ''),
       )
+      if (counted && process.env.BENCH_VERBOSE) console.table(counted.top)
     }
   } finally {
     await runtime.stop()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compile } from './compile.ts'
 import { parseFlowDocument } from './parse.ts'
-import { FlowRunError, start, step } from './stepper.ts'
+import { FlowRunError, MachineStepper, start, step } from './stepper.ts'
 
 const HOUR = 3_600_000
 const at = (x: number, y = 0) => ({ x, y })
@@ -151,5 +151,36 @@ describe('step', () => {
     expect(() =>
       step(loopMachine, { ...first.snapshot, value: 'gone' }, { type: 'staff.handback' }, { now: 1 }),
     ).toThrow(FlowRunError)
+  })
+})
+
+describe('MachineStepper', () => {
+  it('steps many runs of one machine with one scope, exactly as fresh calls do', () => {
+    const stepper = new MachineStepper(loopMachine)
+    const runs = ['a', 'b', 'c'].map((seed) => stepper.start({ vars: { seed }, seed }, { now: 0 }))
+    expect(runs).toEqual(
+      ['a', 'b', 'c'].map((seed) => start(loopMachine, { vars: { seed }, seed }, { now: 0 })),
+    )
+    // Interleaved: a reply to one run, a timer of another, a reply again; no action leaks between calls.
+    const replied = stepper.step(runs[0]!.snapshot, { type: 'message.received', text: 'hi' }, { now: HOUR })
+    const fired = stepper.step(runs[1]!.snapshot, runs[1]!.timers.set[0]!.event, { now: 2 * HOUR })
+    const again = stepper.step(
+      replied.snapshot,
+      { type: 'message.received', text: 'more' },
+      { now: 2 * HOUR },
+    )
+    expect(replied).toEqual(
+      step(loopMachine, runs[0]!.snapshot, { type: 'message.received', text: 'hi' }, { now: HOUR }),
+    )
+    expect(fired).toEqual(
+      step(loopMachine, runs[1]!.snapshot, runs[1]!.timers.set[0]!.event, { now: 2 * HOUR }),
+    )
+    expect(fired.effects.map((e) => e.type === 'send' && e.message.text)).toEqual(['Bye'])
+    expect(again.visited).toEqual(['wait'])
+    expect(again.effects).toEqual([])
+    expect(again.snapshot).toEqual(
+      step(loopMachine, replied.snapshot, { type: 'message.received', text: 'more' }, { now: 2 * HOUR })
+        .snapshot,
+    )
   })
 })

@@ -1,7 +1,7 @@
 // The pure stepper: start a run or feed it one event, and get back what the host must do: the new
 // snapshot to store, effects to perform, timers to set or cancel. XState does not persist pending
 // `after` timers, so they are handed to the host here (DESIGN.md, "Compile and step").
-import { initialTransition, transition } from 'xstate'
+import { type AnyActorScope, createActor, type initialTransition } from 'xstate'
 import type { FlowMachine } from './compile.ts'
 import type { Effect } from './effects.ts'
 import type { FlowEvent, FlowEventInput } from './events.ts'
@@ -118,13 +118,76 @@ function summarize(machine: FlowMachine, snapshot: Snapshot, actions: Actions, n
   }
 }
 
+type Scope = AnyActorScope
+
 /**
- * Starts a run: dispatches to the trigger node and runs until the first wait.
+ * Steps one compiled machine, with the inert actor scope XState's pure `transition()` / `initialTransition()`
+ * would build on every call, built once. Building it constructs an actor, whose constructor computes the machine's
+ * initial snapshot (for a flow, the context factory without input: a TypeError XState catches), which cost more
+ * than the step itself; besides building it those functions only call the machine's own `transition` /
+ * `getInitialSnapshot` with it and collect the actions, as here. Keep one per compiled machine (the runtime's
+ * flow-version cache holds it beside the machine). Our machines have no invoked or spawned actors, so the scope's
+ * actor system is never written to and one scope serves every run of the machine.
+ */
+export class MachineStepper {
+  readonly #scope: Scope
+
+  constructor(readonly machine: FlowMachine) {
+    // As XState's createInertActorScope: an actor never started, and no-op hooks.
+    const self = createActor(machine)
+    this.#scope = {
+      self,
+      defer: () => {},
+      id: '',
+      logger: () => {},
+      sessionId: '',
+      stopChild: () => {},
+      system: self.system,
+      emit: () => {},
+      actionExecutor: () => {},
+    }
+  }
+
+  /** A scope that collects the actions of one call (transitions are synchronous: one call at a time). */
+  #collecting(actions: Actions): Scope {
+    return { ...this.#scope, actionExecutor: (action) => void actions.push(action as Actions[number]) }
+  }
+
+  /** Starts a run: dispatches to the trigger node and runs until the first wait. */
+  start(input: StartInput, opts: { now: number }): StepResult {
+    const actions: Actions = []
+    const snapshot = this.machine.getInitialSnapshot(this.#collecting(actions), { ...input, now: opts.now })
+    return summarize(this.machine, snapshot, actions, opts.now)
+  }
+
+  /** Feeds one event to a stored run. Events the current state does not handle change nothing. */
+  step(
+    persisted: PersistedFlowSnapshot,
+    event: FlowEvent | FlowEventInput,
+    opts: { now: number },
+  ): StepResult {
+    const { machine } = this
+    let restored: Snapshot
+    try {
+      restored = machine.resolveState(persisted as unknown as Parameters<FlowMachine['resolveState']>[0])
+    } catch (error) {
+      throw new FlowRunError('The stored run does not fit this flow version', { cause: error })
+    }
+    if (restored.status !== 'active') return summarize(machine, restored, [], opts.now)
+    const stamped = { ...event, at: opts.now } as FlowEvent
+    const actions: Actions = []
+    const snapshot = machine.transition(restored, stamped, this.#collecting(actions))
+    return summarize(machine, snapshot, actions, opts.now)
+  }
+}
+
+/**
+ * Starts a run: dispatches to the trigger node and runs until the first wait. (A `MachineStepper` kept per
+ * machine does this without building XState's actor scope each time.)
  * @example const first = start(machine, { vars: { contact, cart }, seed: runId }, { now: clock.now() })
  */
 export function start(machine: FlowMachine, input: StartInput, opts: { now: number }): StepResult {
-  const [snapshot, actions] = initialTransition(machine, { ...input, now: opts.now })
-  return summarize(machine, snapshot, actions, opts.now)
+  return new MachineStepper(machine).start(input, opts)
 }
 
 /**
@@ -137,14 +200,5 @@ export function step(
   event: FlowEvent | FlowEventInput,
   opts: { now: number },
 ): StepResult {
-  let restored: Snapshot
-  try {
-    restored = machine.resolveState(persisted as unknown as Parameters<FlowMachine['resolveState']>[0])
-  } catch (error) {
-    throw new FlowRunError('The stored run does not fit this flow version', { cause: error })
-  }
-  if (restored.status !== 'active') return summarize(machine, restored, [], opts.now)
-  const stamped = { ...event, at: opts.now } as FlowEvent
-  const [snapshot, actions] = transition(machine, restored, stamped)
-  return summarize(machine, snapshot, actions, opts.now)
+  return new MachineStepper(machine).step(persisted, event, opts)
 }

@@ -8,6 +8,7 @@ import {
   type FlowDocument,
   type FlowMachine,
   type FlowNode,
+  MachineStepper,
   parseFlowDocument,
 } from '@parley/flow'
 import type { Kysely } from 'kysely'
@@ -19,6 +20,8 @@ export interface LoadedFlowVersion {
   version: number
   doc: FlowDocument
   machine: FlowMachine
+  /** Starts and steps the machine's runs, with XState's actor scope built once per version, not per step. */
+  stepper: MachineStepper
   /** Node id → kind, e.g. to tell what a run resting on a node waits for. */
   kinds: Map<string, string>
   /** The published document's JSON size, which the cache's memory bound is estimated from. */
@@ -80,12 +83,14 @@ export async function loadFlowVersion(
       `Flow version ${versionId} does not parse: ${parsed.issues.map((i) => i.message).join('; ')}`,
     )
   }
+  const machine = compile(parsed.doc)
   const loaded: LoadedFlowVersion = {
     id: row.id,
     flowId: row.flow_id,
     version: row.version,
     doc: parsed.doc,
-    machine: compile(parsed.doc),
+    machine,
+    stepper: new MachineStepper(machine),
     kinds: new Map(parsed.doc.nodes.map((n) => [n.id, n.kind])),
     jsonBytes: Buffer.byteLength(JSON.stringify(row.document)),
     waits: waitsByNode(parsed.doc),

@@ -3,7 +3,7 @@
 // correlation key — and plan its first step (timers, visits, effects) into the caller's batch.
 import { randomUUID } from 'node:crypto'
 import type { Run } from '@parley/db'
-import { type FlowVars, getNodeKind, isGreeting, start, type TriggerSpec } from '@parley/flow'
+import { type FlowVars, getNodeKind, isGreeting, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
 import { type FlowVersionCache, type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
@@ -107,8 +107,7 @@ async function startRun(batch: StepBatch, req: StartRunsRequest, candidate: Cand
   const { trx, ctx } = batch
   const { version } = candidate
   const id = randomUUID()
-  const result = start(
-    version.machine,
+  const result = version.stepper.start(
     {
       triggerNodeId: candidate.triggerNodeId,
       vars: req.vars,

@@ -12,7 +12,6 @@ import {
   performEffects,
   type StepResult,
   snapshotVars,
-  step,
 } from '@parley/flow'
 import { catalogueCard } from '../catalogue/product-cards.ts'
 import type { RuntimeDeps } from '../deps.ts'
@@ -85,7 +84,7 @@ export class StepBatch {
         current.merchant_id,
         current.flow_version_id,
       )
-      const result: StepResult = step(version.machine, current.snapshot as PersistedFlowSnapshot, next, {
+      const result: StepResult = version.stepper.step(current.snapshot as PersistedFlowSnapshot, next, {
         now: machineNow,
       })
       current = this.writes.saveRunStep(current, version, result, this.ctx.now)

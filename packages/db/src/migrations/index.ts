@@ -23,6 +23,7 @@ import * as productRetrieval from './202611300905_product_retrieval.ts'
 import * as llmAnswers from './202611300910_llm_answers.ts'
 import * as burstMerge from './202611300915_burst_merge.ts'
 import * as productSales from './202611300920_product_sales.ts'
+import * as writePathKeys from './202611300930_write_path_keys.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '202611300910_llm_answers': llmAnswers,
   '202611300915_burst_merge': burstMerge,
   '202611300920_product_sales': productSales,
+  '202611300930_write_path_keys': writePathKeys,
 }
