@@ -7,8 +7,8 @@ import type {
   SessionsTable,
   UsersTable,
 } from './accounts.ts'
-import type { InboundBurstsTable } from './bursts.ts'
 import type { AnalyticsEpisodesHourlyTable, AnalyticsHourlyTable } from './analytics.ts'
+import type { InboundBurstsTable } from './bursts.ts'
 import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariantsTable } from './catalogue.ts'
 import type {
   CartEpisodesTable,

@@ -79,7 +79,7 @@ export function isTriggerKind(kind: string): boolean {
   return (triggerKindIds as readonly string[]).includes(kind)
 }
 
-export { type CardListConfig, renderCardList } from './message-parts.ts'
 export { collectInputButtons } from './collect-input.ts'
+export { type CardListConfig, renderCardList } from './message-parts.ts'
 export { asksForReply } from './send-message.ts'
 export type { NodeKind } from './types.ts'
