@@ -46,6 +46,8 @@ function world(overrides: Partial<SimulationWorldResponse['contact']> = {}): Sim
           url: 'https://hoodie-hut.example/cart/sample-cart-1',
           total: 59,
           currency: 'USD',
+          summary: 'Classic Hoodie',
+          proof: '',
           items: [{ title: 'Classic Hoodie', price: 59, quantity: 1, productId: 'shop-hoodie' }],
         },
       },
