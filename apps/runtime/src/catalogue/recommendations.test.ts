@@ -7,45 +7,16 @@ import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-dep
 import { writeProducts } from './catalogue-writer.ts'
 import type { ProductDraft } from './product-draft.ts'
 import { recommendProducts } from './recommendations.ts'
+import { singleVariantDraft } from './testing/product-drafts.ts'
 
-function draft(
-  n: number,
-  title: string,
-  type: string,
-  more: Partial<ProductDraft> = {},
-  stock = 4,
-): ProductDraft {
-  return {
-    handle: title.toLowerCase().replace(/\s+/g, '-'),
-    externalId: `gid://shopify/Product/${n}`,
+/** A product of the test catalogue: 30 EUR, `stock` in stock. */
+const draft = (n: number, title: string, type: string, more: Partial<ProductDraft> = {}, stock = 4) =>
+  singleVariantDraft(
+    n,
     title,
-    description: '',
-    vendor: 'Linen & Co',
-    productType: type,
-    tags: [],
-    status: 'active',
-    url: `https://shop.example/products/${n}`,
-    currency: 'EUR',
-    optionNames: [],
-    images: [{ src: `https://cdn.example/${n}.jpg`, position: 1, alt: null }],
-    variants: [
-      {
-        key: 'options:default',
-        externalId: null,
-        sku: null,
-        title: 'Default',
-        options: [null, null, null],
-        price: '30.00',
-        compareAtPrice: null,
-        inventory: stock,
-        imageUrl: null,
-        position: 1,
-      },
-    ],
-    partial: false,
-    ...more,
-  }
-}
+    { type, vendor: 'Linen & Co', currency: 'EUR', price: '30.00', inventory: stock },
+    more,
+  )
 
 const now = new Date('2026-11-30T12:00:00Z')
 const DAY = 86_400_000

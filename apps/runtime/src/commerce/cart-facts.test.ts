@@ -4,7 +4,7 @@ import type { Cart } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeProducts } from '../catalogue/catalogue-writer.ts'
-import type { ProductDraft } from '../catalogue/product-draft.ts'
+import { singleVariantDraft } from '../catalogue/testing/product-drafts.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { cartVarsWithFacts, socialProof } from './cart-facts.ts'
 import { countOrderSales } from './product-sales.ts'
@@ -29,37 +29,8 @@ describe('socialProof', () => {
   })
 })
 
-function draft(n: number, title: string, inventory: number | null, image: string): ProductDraft {
-  return {
-    handle: title.toLowerCase().replace(/\s+/g, '-'),
-    externalId: `gid://shopify/Product/${n}`,
-    title,
-    description: '',
-    vendor: '',
-    productType: 'Apparel',
-    tags: [],
-    status: 'active',
-    url: `https://shop.example/products/${n}`,
-    currency: 'USD',
-    optionNames: [],
-    images: [{ src: image, position: 1, alt: null }],
-    variants: [
-      {
-        key: 'options:default',
-        externalId: null,
-        sku: null,
-        title: 'Default',
-        options: [null, null, null],
-        price: '20.00',
-        compareAtPrice: null,
-        inventory,
-        imageUrl: null,
-        position: 1,
-      },
-    ],
-    partial: false,
-  }
-}
+const draft = (n: number, title: string, inventory: number | null, image: string) =>
+  singleVariantDraft(n, title, { inventory, image })
 
 describe.each(testDatabases())('cart facts on %s', (kind) => {
   let t: TestDeps

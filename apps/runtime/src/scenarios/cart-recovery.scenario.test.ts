@@ -6,43 +6,14 @@
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeProducts } from '../catalogue/catalogue-writer.ts'
-import type { ProductDraft } from '../catalogue/product-draft.ts'
+import { singleVariantDraft } from '../catalogue/testing/product-drafts.ts'
 import { createScenarioWorld, type ScenarioStore, type ScenarioWorld } from '../testing/shopper-scenario.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 
-function product(n: number, title: string, image: string): ProductDraft {
-  return {
-    handle: title.toLowerCase().replace(/\s+/g, '-'),
-    externalId: `gid://shopify/Product/${n}`,
-    title,
-    description: '',
-    vendor: 'North Thread',
-    productType: 'Apparel',
-    tags: [],
-    status: 'active',
-    url: `https://shop.example/products/${n}`,
-    currency: 'USD',
-    optionNames: [],
-    images: [{ src: image, position: 1, alt: null }],
-    variants: [
-      {
-        key: 'options:default',
-        externalId: null,
-        sku: null,
-        title: 'Default',
-        options: [null, null, null],
-        price: n === 1 ? '80.00' : '20.00',
-        compareAtPrice: null,
-        inventory: null,
-        imageUrl: null,
-        position: 1,
-      },
-    ],
-    partial: false,
-  }
-}
+const product = (n: number, title: string, image: string) =>
+  singleVariantDraft(n, title, { vendor: 'North Thread', price: n === 1 ? '80.00' : '20.00', image })
 
 describe.each(testDatabases())('cart recovery through the HTTP API on %s', (kind) => {
   let world: ScenarioWorld
