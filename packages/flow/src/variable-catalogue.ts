@@ -44,8 +44,8 @@ export const VARIABLE_SHAPES: Record<string, VariableShape> = {
     type: 'object',
     fields: {
       url: value('Link back to the cart'),
-      summary: value('What is in the cart ("Linen Shirt and 2 more")'),
-      proof: value('Why shoppers pick it, from your sales and stock (empty when there is nothing to say)'),
+      summary: value('Cart items in words'),
+      proof: value('Sales or stock facts, if any'),
       checkoutUrl: value('Link back to the cart', false),
       total: value('Cart total'),
       value: value('Cart total', false),
