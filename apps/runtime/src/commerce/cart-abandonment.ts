@@ -133,11 +133,11 @@ async function abandonCart(batch: StepBatch, cart: Cart): Promise<number | 'held
     conversationId: await latestConversationId(trx, cart.merchant_id, contact.id),
     correlationKey: cart.token,
     cartToken: cart.token,
-    vars: {
+    vars: async () => ({
       contact: contactVars(contact),
       cart: await cartVarsWithFacts(trx, updated, new Date(ctx.now)),
       store: storeVarsOf(merchant),
-    },
+    }),
     // The sequence counts from when the cart went quiet, not from when the sweep noticed.
     machineNow: abandonedAt.getTime(),
   })

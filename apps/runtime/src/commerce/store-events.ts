@@ -301,7 +301,8 @@ async function orderCreated(
         contactId: resolved.contact.id,
         conversationId: resolved.conversationId,
         correlationKey: `order:${order.number}`,
-        vars: {
+        // Read only when a flow starts on the order: most orders start none.
+        vars: async () => ({
           contact: contactVars(resolved.contact),
           // The catalogue's suggestions for post-purchase flows (catalogue/recommendations.ts).
           order: {
@@ -309,7 +310,7 @@ async function orderCreated(
             recommendations: await recommendProducts(trx, merchantId, order.items, { now }),
           },
           ...(await storeVars(trx, merchantId).then((s) => ({ store: s.store }))),
-        },
+        }),
       })
     : []
   return { duplicate: false, contactId: resolved?.contact.id, stepped, started: started.map((r) => r.id) }

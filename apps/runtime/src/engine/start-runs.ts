@@ -19,8 +19,11 @@ export interface StartRunsRequest {
   conversationId: string | null
   /** At most one active run per flow and key (e.g. the cart token); null = no limit. */
   correlationKey: string | null
-  /** contact, cart, order, store, trigger... as templates and conditions read them. */
-  vars: FlowVars
+  /**
+   * contact, cart, order, store, trigger... as templates and conditions read them. A function when they cost
+   * reads (the cart's sales facts, an order's suggestions): called once, only when some flow starts.
+   */
+  vars: FlowVars | (() => Promise<FlowVars>)
   cartToken?: string
   /** message.received: the text keyword triggers match against. */
   text?: string
@@ -95,15 +98,22 @@ async function findCandidates(trx: Db, cache: FlowVersionCache, req: StartRunsRe
  */
 export async function startTriggeredRuns(batch: StepBatch, req: StartRunsRequest): Promise<Run[]> {
   const started: Run[] = []
-  for (const candidate of await findCandidates(batch.trx, batch.ctx.deps.flowVersions, req)) {
-    const run = await startRun(batch, req, candidate)
+  const candidates = await findCandidates(batch.trx, batch.ctx.deps.flowVersions, req)
+  if (candidates.length === 0) return started
+  const vars = typeof req.vars === 'function' ? await req.vars() : req.vars
+  for (const candidate of candidates) {
+    const run = await startRun(batch, { ...req, vars }, candidate)
     if (run) started.push(run)
     if (run && req.mode === 'first') break
   }
   return started
 }
 
-async function startRun(batch: StepBatch, req: StartRunsRequest, candidate: Candidate): Promise<Run | null> {
+async function startRun(
+  batch: StepBatch,
+  req: StartRunsRequest & { vars: FlowVars },
+  candidate: Candidate,
+): Promise<Run | null> {
   const { trx, ctx } = batch
   const { version } = candidate
   const id = randomUUID()
