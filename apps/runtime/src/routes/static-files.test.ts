@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
@@ -10,6 +10,8 @@ import { staticFileRoutes } from './static-files.ts'
 const dir = mkdtempSync(join(tmpdir(), 'parley-static-'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>')
 writeFileSync(join(dir, 'app.js'), 'console.log(1)')
+mkdirSync(join(dir, 'assets'))
+writeFileSync(join(dir, 'assets', 'index-D_1fWzFK.js'), 'console.log(2)')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function appWith(staticDir?: string) {
@@ -29,6 +31,15 @@ describe('static files', () => {
       const res = await app.request(path)
       expect(res.status).toBe(200)
       expect(await res.text()).toContain('<div id="root">')
+    }
+  })
+
+  it('lets browsers keep hashed assets for good and asks again for index.html and unhashed files', async () => {
+    const asset = await app.request('/assets/index-D_1fWzFK.js')
+    expect(await asset.text()).toBe('console.log(2)')
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    for (const path of ['/', '/index.html', '/app.js', '/flows/123']) {
+      expect((await app.request(path)).headers.get('cache-control'), path).toBe('no-cache')
     }
   })
 

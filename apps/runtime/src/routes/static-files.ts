@@ -15,6 +15,18 @@ export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../../../widget/dist/w
 /** Paths that are never the SPA: an unknown one stays a JSON 404. */
 const NOT_SPA = /^\/(api|webhooks|demo|healthz|metrics|openapi\.json)(\/|$)/
 
+/**
+ * Vite names every file under assets/ after a hash of its content, so a browser may keep it for good: a new
+ * build has new names. Keeping it also keeps V8's compiled code for the scripts, so opening the editor again
+ * skips parsing and compiling them. Everything else (index.html, which names the current assets, and the
+ * unhashed public files) is asked for again on each load.
+ */
+export function cacheControlFor(path: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+$/.test(path)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache'
+}
+
 export function staticFileRoutes(deps: Pick<RuntimeDeps, 'config'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const widgetFile = deps.config.WIDGET_FILE ?? DEFAULT_WIDGET_FILE
@@ -37,9 +49,16 @@ export function staticFileRoutes(deps: Pick<RuntimeDeps, 'config'>): Hono<AppEnv
   const root = deps.config.STATIC_DIR ? resolve(deps.config.STATIC_DIR) : undefined
   if (root) {
     const indexFile = join(root, 'index.html')
+    // The file each request was answered with (onFound runs after the response is built, so the header is set
+    // on that response below).
+    const found = new WeakMap<object, string>()
+    const serveFiles = serveStatic<AppEnv>({ root, onFound: (path, c) => void found.set(c, path) })
     app.use('*', async (c, next) => {
       if (NOT_SPA.test(c.req.path)) return next()
-      return serveStatic<AppEnv>({ root })(c, next)
+      const res = await serveFiles(c, next)
+      const path = found.get(c)
+      if (res && path) res.headers.set('Cache-Control', cacheControlFor(path))
+      return res
     })
     app.get('*', async (c, next) => {
       const path = c.req.path
