@@ -2,7 +2,7 @@
 // connected, and publishing warns when the flow is meant for a channel that is not.
 import type { ChannelList } from '@parley/api'
 import type { ChannelKind } from '@parley/flow'
-import { useEffect, useMemo, useState } from 'react'
+import { createContext, createElement, type ReactNode, useContext, useEffect, useMemo, useState } from 'react'
 import { api } from '../api/api.ts'
 
 const CHANNEL_NAMES: Record<ChannelKind, string> = {
@@ -11,29 +11,77 @@ const CHANNEL_NAMES: Record<ChannelKind, string> = {
   telegram: 'Telegram',
 }
 
-/** The merchant's channels as the API lists them, or null while loading or when they could not be read. */
-export function useChannelList(): ChannelList['channels'] | null {
+/**
+ * The merchant's channels as the API lists them, or null while loading or when they could not be read.
+ * `when: 'idle'` asks once the browser has nothing more urgent to do (the editor: after the canvas is drawn);
+ * `when: 'never'` does not ask (the list comes from a ConnectedChannelsProvider above).
+ */
+export function useChannelList({
+  when = 'now',
+}: {
+  when?: 'now' | 'idle' | 'never'
+} = {}): ChannelList['channels'] | null {
   const [channels, setChannels] = useState<ChannelList['channels'] | null>(null)
   useEffect(() => {
+    if (when === 'never') return
     let live = true
-    api.channels.list().then(
-      (list) => live && setChannels(list.channels),
-      () => {},
-    )
+    const ask = () => {
+      if (!live) return
+      api.channels.list().then(
+        (list) => live && setChannels(list.channels),
+        () => {},
+      )
+    }
+    if (when === 'now') ask()
+    else if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(ask, { timeout: 2000 })
+      return () => {
+        live = false
+        cancelIdleCallback(id)
+      }
+    } else {
+      const t = setTimeout(ask, 0)
+      return () => {
+        live = false
+        clearTimeout(t)
+      }
+    }
     return () => {
       live = false
     }
-  }, [])
+  }, [when])
   return channels
 }
 
-/** The connected kinds, or null while loading or when they could not be read (then nothing is claimed). */
-export function useConnectedChannels(): ReadonlySet<string> | null {
-  const channels = useChannelList()
-  return useMemo(
+type Connected = ReadonlySet<string> | null
+
+// The editor asks once for the whole screen (its publish warnings and the inspector's channel switches).
+const ConnectedChannelsContext = createContext<{ connected: Connected } | undefined>(undefined)
+
+/** Hands one list of connected channels to every useConnectedChannels() below it. */
+export function ConnectedChannelsProvider({
+  connected,
+  children,
+}: {
+  connected: Connected
+  children: ReactNode
+}) {
+  const value = useMemo(() => ({ connected }), [connected])
+  return createElement(ConnectedChannelsContext.Provider, { value }, children)
+}
+
+/**
+ * The connected kinds, or null while loading or when they could not be read (then nothing is claimed): from a
+ * ConnectedChannelsProvider above if there is one, else asked for here (`when` as for useChannelList).
+ */
+export function useConnectedChannels({ when = 'now' }: { when?: 'now' | 'idle' } = {}): Connected {
+  const provided = useContext(ConnectedChannelsContext)
+  const channels = useChannelList({ when: provided ? 'never' : when })
+  const own = useMemo(
     () => channels && new Set(channels.filter((c) => c.state !== 'disconnected').map((c) => c.kind)),
     [channels],
   )
+  return provided ? provided.connected : own
 }
 
 /**

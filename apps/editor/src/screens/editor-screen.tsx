@@ -8,7 +8,11 @@ import { FlowNumbersBar, ShowNumbersToggle } from '../analytics/flow-numbers-bar
 import { api, errorMessage } from '../api/api.ts'
 import { FlowCanvas } from '../canvas/flow-canvas.tsx'
 import { Palette } from '../canvas/palette.tsx'
-import { publishWarnings, useConnectedChannels } from '../channels/connected-channels.ts'
+import {
+  ConnectedChannelsProvider,
+  publishWarnings,
+  useConnectedChannels,
+} from '../channels/connected-channels.ts'
 import { IssuesBar } from '../editor/issues-bar.tsx'
 import { ReadOnlyContext, useReadOnly } from '../editor/read-only.ts'
 import { type PublishState, TopBar } from '../editor/top-bar.tsx'
@@ -114,7 +118,8 @@ function EditorLayout({
   const [tab, setTab] = useState<Tab>('inspect')
   const [publishMessage, setPublishMessage] = useState<PublishState['message']>(null)
   const [publishing, setPublishing] = useState(false)
-  const connected = useConnectedChannels()
+  // Asked once for the screen (the inspector's channel switches read it too), after the canvas is drawn.
+  const connected = useConnectedChannels({ when: 'idle' })
   const [versionsKey, setVersionsKey] = useState(0)
   const [showMap, setShowMap] = useState(false)
   const [versionPreview, setVersionPreview] = useState<VersionPreviewState | null>(null)
@@ -211,94 +216,96 @@ function EditorLayout({
   }
 
   return (
-    <div className="editor">
-      <TopBar
-        save={autosave.state}
-        onRetrySave={() => autosave.save().catch(() => {})}
-        publish={{ busy: publishing, message: publishMessage, liveVersion, paused }}
-        onPublish={publish}
-        onDismissPublish={() => setPublishMessage(null)}
-        onTogglePause={togglePause}
-      />
-      {readOnly ? <ReadOnlyBanner /> : null}
-      <div className="editor-body">
-        {readOnly ? null : <Palette />}
-        <div className="canvas-column">
-          <FlowNumbersBar />
-          <div className="canvas-stage">
-            <FlowCanvas untouched={untouched} showMap={showMap} />
-            <EmptyCanvasHint />
-            {versionPreview ? (
-              <Suspense fallback={null}>
-                <VersionPreviewCanvas preview={versionPreview} onClose={() => setVersionPreview(null)} />
-              </Suspense>
-            ) : null}
-            <Notice />
-          </div>
-          {/* Below the canvas, not over it: nothing here ever covers a card. */}
-          <div className="canvas-footer">
-            <IssuesBar />
-            <CanvasToolbar
-              showMap={showMap}
-              onToggleMap={() => setShowMap((v) => !v)}
-              numbers={canReadNumbers ? <ShowNumbersToggle flowId={flowId} /> : null}
-            />
-          </div>
-        </div>
-        <aside className="side-panel">
-          <div className="tabs" role="tablist">
-            {(
-              [
-                ['inspect', 'Inspector'],
-                ['simulate', 'Simulator'],
-                ['history', 'History'],
-              ] as const
-            ).map(([id, label]) => (
-              <button
-                key={id}
-                type="button"
-                role="tab"
-                aria-selected={tab === id}
-                className={`tab${tab === id ? ' active' : ''}`}
-                onClick={() => setTab(id)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          <div className="side-panel-body">
-            {tab === 'inspect' ? (
-              readOnly ? (
-                <fieldset className="read-only-fields" disabled aria-label="Step settings (view only)">
-                  <InspectorPanel />
-                </fieldset>
-              ) : (
-                <InspectorPanel />
-              )
-            ) : null}
-            {tab === 'simulate' ? (
-              <Suspense fallback={<p className="muted">Loading the simulator…</p>}>
-                <SimulatorPanel />
-              </Suspense>
-            ) : null}
-            {tab === 'history' ? (
-              <VersionsPanel
-                flowId={flowId}
-                refreshKey={versionsKey}
-                preview={versionPreview}
-                onPreview={setVersionPreview}
-                onRolledBack={() => {
-                  reload().then(() => {
-                    autosave.markSaved()
-                    setPublishMessage({ kind: 'ok', text: 'Rolled back' })
-                  })
-                }}
+    <ConnectedChannelsProvider connected={connected}>
+      <div className="editor">
+        <TopBar
+          save={autosave.state}
+          onRetrySave={() => autosave.save().catch(() => {})}
+          publish={{ busy: publishing, message: publishMessage, liveVersion, paused }}
+          onPublish={publish}
+          onDismissPublish={() => setPublishMessage(null)}
+          onTogglePause={togglePause}
+        />
+        {readOnly ? <ReadOnlyBanner /> : null}
+        <div className="editor-body">
+          {readOnly ? null : <Palette />}
+          <div className="canvas-column">
+            <FlowNumbersBar />
+            <div className="canvas-stage">
+              <FlowCanvas untouched={untouched} showMap={showMap} />
+              <EmptyCanvasHint />
+              {versionPreview ? (
+                <Suspense fallback={null}>
+                  <VersionPreviewCanvas preview={versionPreview} onClose={() => setVersionPreview(null)} />
+                </Suspense>
+              ) : null}
+              <Notice />
+            </div>
+            {/* Below the canvas, not over it: nothing here ever covers a card. */}
+            <div className="canvas-footer">
+              <IssuesBar />
+              <CanvasToolbar
+                showMap={showMap}
+                onToggleMap={() => setShowMap((v) => !v)}
+                numbers={canReadNumbers ? <ShowNumbersToggle flowId={flowId} /> : null}
               />
-            ) : null}
+            </div>
           </div>
-        </aside>
+          <aside className="side-panel">
+            <div className="tabs" role="tablist">
+              {(
+                [
+                  ['inspect', 'Inspector'],
+                  ['simulate', 'Simulator'],
+                  ['history', 'History'],
+                ] as const
+              ).map(([id, label]) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === id}
+                  className={`tab${tab === id ? ' active' : ''}`}
+                  onClick={() => setTab(id)}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+            <div className="side-panel-body">
+              {tab === 'inspect' ? (
+                readOnly ? (
+                  <fieldset className="read-only-fields" disabled aria-label="Step settings (view only)">
+                    <InspectorPanel />
+                  </fieldset>
+                ) : (
+                  <InspectorPanel />
+                )
+              ) : null}
+              {tab === 'simulate' ? (
+                <Suspense fallback={<p className="muted">Loading the simulator…</p>}>
+                  <SimulatorPanel />
+                </Suspense>
+              ) : null}
+              {tab === 'history' ? (
+                <VersionsPanel
+                  flowId={flowId}
+                  refreshKey={versionsKey}
+                  preview={versionPreview}
+                  onPreview={setVersionPreview}
+                  onRolledBack={() => {
+                    reload().then(() => {
+                      autosave.markSaved()
+                      setPublishMessage({ kind: 'ok', text: 'Rolled back' })
+                    })
+                  }}
+                />
+              ) : null}
+            </div>
+          </aside>
+        </div>
       </div>
-    </div>
+    </ConnectedChannelsProvider>
   )
 }
 
