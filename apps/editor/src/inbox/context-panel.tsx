@@ -1,7 +1,7 @@
 // Beside the conversation: who the shopper is and where they can be reached, their cart and orders, why the
 // assistant asked for a person, and what it did before.
 import type { InboxContext } from '@parley/api'
-import { orderDisplayName, orderStatusText } from '@parley/flow'
+import { compactTemplate, orderDisplayName, orderStatusText } from '@parley/flow'
 import { CHANNEL_WORDS, RUN_WORDS } from './inbox-words.ts'
 
 const money = (amount: string, currency: string) => {
@@ -221,7 +221,7 @@ export function ContextPanel({
                 // biome-ignore lint/suspicious/noArrayIndexKey: a step can be visited twice
                 <li key={i}>
                   {s.title}
-                  {s.detail ? <span className="muted">: “{s.detail}”</span> : null}
+                  {s.detail ? <span className="muted">: “{compactTemplate(s.detail)}”</span> : null}
                   <span className="muted"> · {date(s.at)}</span>
                 </li>
               ))}
