@@ -113,7 +113,7 @@ describe('a return with a photo, from the shopper’s chat to the returns team�
     await panel.locator('.inbox-context-summary', { hasText: 'Reason: Wrong size' }).waitFor()
     // What the assistant said is shown as the team reads it: variables by name, never template syntax.
     await panel.getByText(/within ‹Days to return an order› days/).waitFor()
-    expect(await panel.innerText()).not.toContain('{{')
+    expect(await panel.textContent()).not.toContain('{{')
     const thumbnail = panel.locator('.inbox-case-photos img')
     await expect.poll(() => thumbnail.count()).toBe(1)
     // The thumbnail really loaded (the inbox media route served the shopper's photo).
