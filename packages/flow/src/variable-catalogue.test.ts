@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parsePath } from './path.ts'
-import { menuVariables, unknownPathReason, variableLabel } from './variable-catalogue.ts'
+import { compactTemplate, menuVariables, unknownPathReason, variableLabel } from './variable-catalogue.ts'
 
 describe('variable catalogue', () => {
   it('names the fields a merchant picks from, without list positions in the names', () => {
@@ -30,5 +30,16 @@ describe('variable catalogue', () => {
     expect(reason('cart.items[0].title')).toBeUndefined()
     expect(reason('contact.loyalty_tier')).toBeUndefined()
     expect(reason('shoe_size.left')).toBeUndefined()
+  })
+})
+
+describe('a template as a person reads it', () => {
+  it('names each variable and drops the fallback syntax', () => {
+    expect(
+      compactTemplate('You can return items within {{store.returnWindowDays | default: "30"}} days.'),
+    ).toBe('You can return items within ‹Days to return an order› days.')
+    expect(compactTemplate('Hi {{ contact.first_name }}, order {{order.name}}')).toBe(
+      "Hi ‹Shopper's first name›, order ‹Order number›",
+    )
   })
 })

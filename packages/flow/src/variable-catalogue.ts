@@ -177,3 +177,13 @@ export function variableLabel(path: string): string {
     .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
+
+/**
+ * A message template as a person reads it, each variable by its name: what a step's card and the inbox's
+ * "What the assistant did" show instead of the template's syntax.
+ *
+ * @example compactTemplate('Hi {{contact.first_name | default: "there"}}') // "Hi ‹Shopper's first name›"
+ */
+export function compactTemplate(text: string): string {
+  return text.replace(/\{\{\s*([^}|]+?)\s*(\|[^}]*)?\}\}/g, (_m, path: string) => `‹${variableLabel(path)}›`)
+}

@@ -104,8 +104,16 @@ describe('a return with a photo, from the shopper’s chat to the returns team�
     const panel = team.locator('.inbox-context')
     await panel.getByRole('heading', { name: 'Return request' }).waitFor()
     await panel.getByText(`Order ${orderNumber}`).waitFor()
+    // The orders list says where the order is in words, never the store's status code.
+    await panel
+      .locator('.inbox-context-list li', { hasText: / · \w+ and being prepared · / })
+      .first()
+      .waitFor()
     await panel.locator('.pill.ok', { hasText: /^Inside the return window/ }).waitFor()
     await panel.locator('.inbox-context-summary', { hasText: 'Reason: Wrong size' }).waitFor()
+    // What the assistant said is shown as the team reads it: variables by name, never template syntax.
+    await panel.getByText(/within ‹Days to return an order› days/).waitFor()
+    expect(await panel.textContent()).not.toContain('{{')
     const thumbnail = panel.locator('.inbox-case-photos img')
     await expect.poll(() => thumbnail.count()).toBe(1)
     // The thumbnail really loaded (the inbox media route served the shopper's photo).

@@ -1,5 +1,5 @@
 // Send message: the text (with variables), image, product card, quick-reply buttons and WhatsApp fallback.
-import { variableLabel } from '@parley/flow'
+import { compactTemplate } from '@parley/flow'
 import { OptionalDuration, SelectInput, TemplateInput } from '../inspector/fields.tsx'
 import { MessagePreview } from '../inspector/message-preview.tsx'
 import {
@@ -16,11 +16,6 @@ export const PURPOSES = [
   ['transactional', 'Transactional (order updates)'],
   ['service', 'Service (answering the shopper)'],
 ] as const
-
-/** `{{contact.first_name | default: "there"}}` reads as `‹Shopper's first name›` on a card. */
-export function compactTemplate(text: string): string {
-  return text.replace(/\{\{\s*([^}|]+?)\s*(\|[^}]*)?\}\}/g, (_m, path: string) => `‹${variableLabel(path)}›`)
-}
 
 export function MessageSummary({
   text,
