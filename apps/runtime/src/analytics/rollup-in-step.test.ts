@@ -341,6 +341,25 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
       .where('id', '=', one.id)
       .execute()
     await expectInStep(db)
+    // ...and rewrites no rollup row (the statement trigger returns before its upsert).
+    const versions = sql<{ v: string }>`select string_agg(xmin::text, ',' order by metric, hour, dim) as v
+      from analytics_hourly`
+    const before = (await versions.execute(db)).rows[0]?.v
+    await db
+      .updateTable('runs')
+      .set({ snapshot: { value: 'again' }, revision: 3 })
+      .where('id', 'in', [one.id, two.id, three.id])
+      .execute()
+    expect((await versions.execute(db)).rows[0]?.v).toBe(before)
+    // One statement that ends one run, only steps another and moves the third to a re-decided start: each row
+    // counts for what changed in it.
+    await sql`update runs set
+        status = case when id = ${one.id} then 'done' else status end,
+        ended_at = case when id = ${one.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else ended_at end,
+        started_at = case when id = ${three.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else started_at end,
+        snapshot = '{"value": "stepped"}'
+      where id in (${one.id}, ${two.id}, ${three.id})`.execute(db)
+    await expectInStep(db)
     await db
       .updateTable('runs')
       .set({ status: 'done', outcome: 'bought it after all', ended_at: new Date(T0 + 5 * HOUR) })
