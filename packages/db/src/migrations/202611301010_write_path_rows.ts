@@ -9,10 +9,12 @@
 // - `runs` gets room on its pages (fillfactor 70): a step rewrites its run's row (snapshot, revision) without
 //   touching an indexed column, so the new version can go on the same page (a HOT update, no index entries);
 //   on full pages about half the step updates were not HOT and wrote all six of its indexes.
-// - Two indexes no query reads any more, each a write per row on the hot path: `node_visits_node_idx` (the flow
-//   report's counts come from the rollup since 202611300630; the inbox reads a run's visits by
-//   `node_visits_run_seq_idx`) and `conversations_inbox_idx` (status, last_message_at: the inbox's views use
-//   the keyset indexes of 202611300615), which every conversation touch rewrote since last_message_at changes.
+// - Node visits (two a step) keep one index instead of three: `node_visits_node_idx` is read by no query any more
+//   (the flow report's counts come from the rollup since 202611300630), and the primary key moves from
+//   (merchant_id, id), a random uuid no query names, to (merchant_id, run_id, seq), the index the rollup trigger
+//   and the inbox read a run's visits by (`node_visits_run_seq_idx`, already unique: `seq` is an identity).
+// - `conversations_inbox_idx` (status, last_message_at) is read by no query (the inbox's views use the keyset
+//   indexes of 202611300615), and every conversation touch rewrote it since last_message_at changes.
 import { type Kysely, sql } from 'kysely'
 
 const COUNTED = ['ended_at', 'outcome', 'status', 'started_at', 'flow_version_id', 'flow_id']
@@ -80,6 +82,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       for each statement execute function analytics_runs_updated()`,
     'alter table runs set (fillfactor = 70)',
     'drop index node_visits_node_idx',
+    'alter table node_visits drop constraint node_visits_pkey',
+    'drop index node_visits_run_seq_idx',
+    'alter table node_visits add constraint node_visits_pkey primary key (merchant_id, run_id, seq)',
     'drop index conversations_inbox_idx',
   ])
     await sql.raw(statement).execute(db)
@@ -89,6 +94,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
     'create index conversations_inbox_idx on conversations (merchant_id, status, last_message_at)',
+    'alter table node_visits drop constraint node_visits_pkey',
+    'create index node_visits_run_seq_idx on node_visits (merchant_id, run_id, seq)',
+    'alter table node_visits add constraint node_visits_pkey primary key (merchant_id, id)',
     'create index node_visits_node_idx on node_visits (merchant_id, flow_version_id, node_id, at)',
     'alter table runs reset (fillfactor)',
     'drop trigger analytics_runs_updated on runs',
