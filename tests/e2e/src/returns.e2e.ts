@@ -104,6 +104,11 @@ describe('a return with a photo, from the shopper’s chat to the returns team�
     const panel = team.locator('.inbox-context')
     await panel.getByRole('heading', { name: 'Return request' }).waitFor()
     await panel.getByText(`Order ${orderNumber}`).waitFor()
+    // The orders list says where the order is in words, never the store's status code.
+    await panel
+      .locator('.inbox-context-list li', { hasText: / · \w+ and being prepared · / })
+      .first()
+      .waitFor()
     await panel.locator('.pill.ok', { hasText: /^Inside the return window/ }).waitFor()
     await panel.locator('.inbox-context-summary', { hasText: 'Reason: Wrong size' }).waitFor()
     const thumbnail = panel.locator('.inbox-case-photos img')

@@ -1,6 +1,7 @@
 // Beside the conversation: who the shopper is and where they can be reached, their cart and orders, why the
 // assistant asked for a person, and what it did before.
 import type { InboxContext } from '@parley/api'
+import { orderDisplayName, orderStatusText } from '@parley/flow'
 import { CHANNEL_WORDS, RUN_WORDS } from './inbox-words.ts'
 
 const money = (amount: string, currency: string) => {
@@ -184,7 +185,8 @@ export function ContextPanel({
           <ul className="inbox-context-list">
             {orders.map((o) => (
               <li key={o.number}>
-                <strong>{o.number}</strong> · {o.status} · {money(o.total, o.currency)}
+                <strong>{orderDisplayName(o.number)}</strong> · {orderStatusText(o.status)} ·{' '}
+                {money(o.total, o.currency)}
                 {o.trackingNumber ? (
                   <div className="muted">
                     {o.trackingCarrier ?? 'Tracking'}{' '}

@@ -4,7 +4,7 @@
 // Shopify). Another shopper's order, or a guest order matched to no one, is "not found" — the same rule as
 // `findOrder` in packages/flow, which the simulator applies to its world's orders.
 import type { Database, Order } from '@parley/db'
-import { normaliseOrderNumber, orderDisplayName, returnWindow } from '@parley/flow'
+import { normaliseOrderNumber, orderDisplayName, orderStatusText, returnWindow } from '@parley/flow'
 import { type Kysely, sql } from 'kysely'
 
 export interface OrderView {
@@ -38,7 +38,7 @@ export function orderView(order: Order, returns: { windowDays: number; now: numb
     id: order.id,
     number: order.number,
     name: orderDisplayName(order.number),
-    status: order.status,
+    status: orderStatusText(order.status),
     total: Number(order.total),
     currency: order.currency,
     items: order.items,

@@ -1,7 +1,7 @@
 // The variables a run starts with, shaped the way flow templates read them ({{contact.first_name}},
 // {{cart.items[0].title}}, {{cart.url}}, {{order.number}}).
 import type { Cart, Contact, JsonObject, Merchant, Order } from '@parley/db'
-import { listSummary, type OrderEventPayload, orderDisplayName } from '@parley/flow'
+import { listSummary, type OrderEventPayload, orderDisplayName, orderStatusText } from '@parley/flow'
 
 export function contactVars(contact: Contact): JsonObject {
   const name = contact.name ?? ''
@@ -44,7 +44,7 @@ export function orderVars(order: Order): JsonObject {
     id: order.id,
     number: order.number,
     name: orderDisplayName(order.number),
-    status: order.status,
+    status: orderStatusText(order.status),
     total: Number(order.total),
     currency: order.currency,
     cartToken: order.cart_token,
@@ -61,7 +61,7 @@ export function orderEventPayload(order: Order): OrderEventPayload {
     id: order.id,
     number: order.number,
     name: orderDisplayName(order.number),
-    status: order.status,
+    status: orderStatusText(order.status),
     total: Number(order.total),
     currency: order.currency,
     ...(order.cart_token ? { cartToken: order.cart_token } : {}),

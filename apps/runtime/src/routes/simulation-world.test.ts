@@ -187,7 +187,7 @@ describe.each(testDatabases())('simulation world on %s', (kind) => {
       ['1001', 'contact'],
       ['1003', 'other'],
     ])
-    expect(body.orders[0]?.view).toMatchObject({ number: '1001', status: 'shipped' })
+    expect(body.orders[0]?.view).toMatchObject({ number: '1001', status: 'on its way' })
   })
 
   it("plays a chosen contact with their own name and cart; another merchant's contact is not found", async () => {

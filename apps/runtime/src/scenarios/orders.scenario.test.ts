@@ -64,7 +64,7 @@ describe.each(testDatabases())('orders, as a shopper asks over web chat, on %s',
     expect((await shopper.say('where is my order 1234?')).status).toBe(202)
     const texts = shopper.texts()
     expect(texts.some((t) => /order number\?/i.test(t))).toBe(false)
-    const answer = texts.find((t) => t.startsWith('Order #1234 is'))
+    const answer = texts.find((t) => t.startsWith('Order #1234 is on its way.'))
     expect(answer, texts.join('\n')).toBeDefined()
     expect(answer).toContain(shipped.order.trackingUrl)
     expect(answer).toContain('DHL')
@@ -128,7 +128,7 @@ describe.each(testDatabases())('orders, as a shopper asks over web chat, on %s',
       cart: { token: `cart-${byEmail.visitorId}`, items: [], value: 0, currency: 'EUR' },
     })
     await byEmail.say('where is my order 7001')
-    expect(byEmail.texts().join('\n')).toContain('Order #7001 is')
+    expect(byEmail.texts().join('\n')).toContain('Order #7001 is confirmed and being prepared.')
 
     await accepted(store, orderPlaced({ phone: '+4915112345678' }, '7002'))
     const byPhone = await store.visitor()

@@ -5,7 +5,7 @@
 // whose tokens and links are replaced; a store with no carts yet gets one made of its own first product.
 import type { SimulationWorldResponse } from '@parley/api'
 import type { Cart, Contact, Database, JsonObject, Order } from '@parley/db'
-import { listSummary, orderDisplayName, pickTimeZone } from '@parley/flow'
+import { listSummary, orderDisplayName, orderStatusText, pickTimeZone } from '@parley/flow'
 import type { Kysely } from 'kysely'
 import type { RetrievedProduct } from '../catalogue/product-retrieval.ts'
 import { recommendProducts } from '../catalogue/recommendations.ts'
@@ -170,7 +170,7 @@ function worldOrder(
   recommendations: JsonObject[],
 ): World['orders'][number] {
   return {
-    label: `Order ${orderDisplayName(order.number)} · ${order.status}`,
+    label: `Order ${orderDisplayName(order.number)} · ${orderStatusText(order.status)}`,
     number: order.number,
     owner: order.contact_id === null ? 'nobody' : order.contact_id === contactId ? 'contact' : 'other',
     createdAt: order.created_at.toISOString(),

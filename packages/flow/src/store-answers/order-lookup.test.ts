@@ -5,6 +5,7 @@ import {
   type LookupOrder,
   normaliseOrderNumber,
   orderDisplayName,
+  orderStatusText,
 } from './order-lookup.ts'
 
 const order = (
@@ -75,5 +76,24 @@ describe('order numbers in what shoppers write', () => {
     expect(orderDisplayName('#1004')).toBe('#1004')
     expect(orderDisplayName('1004')).toBe('#1004')
     expect(orderDisplayName('NT-1004')).toBe('NT-1004')
+  })
+})
+
+describe("an order status in the shopper's words", () => {
+  it.each([
+    ['created', 'confirmed and being prepared'],
+    ['shipped', 'on its way'],
+    ['delivered', 'delivered'],
+    ['delivery_problem', 'held up in delivery'],
+    ['CANCELLED', 'cancelled'],
+    ['on_hold', 'on hold'],
+  ])('%s reads "%s"', (status, text) => {
+    expect(orderStatusText(status)).toBe(text)
+  })
+
+  it('never shows a store code with an underscore', () => {
+    for (const status of ['created', 'paid', 'partially_fulfilled', 'delivery_problem', 'awaiting_pickup']) {
+      expect(orderStatusText(status)).not.toMatch(/_/)
+    }
   })
 })

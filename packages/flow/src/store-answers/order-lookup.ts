@@ -39,6 +39,35 @@ export function orderDisplayName(number: string): string {
   return /^\d/.test(trimmed) ? `#${trimmed}` : trimmed
 }
 
+/** How each status the store reports reads after "Order #1004 is …". */
+const STATUS_TEXT: Record<string, string> = {
+  created: 'confirmed and being prepared',
+  open: 'confirmed and being prepared',
+  pending: 'waiting for payment',
+  paid: 'paid and being prepared',
+  partially_fulfilled: 'partly on its way',
+  fulfilled: 'on its way',
+  shipped: 'on its way',
+  delivered: 'delivered',
+  delivery_problem: 'held up in delivery',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
+  refunded: 'refunded',
+  returned: 'returned',
+}
+
+/**
+ * An order's status in the shopper's words, for `{{order.status}}`: the store's own codes ("created",
+ * "delivery_problem") are never shown as they are. A status we do not know reads with its underscores as spaces.
+ *
+ * @example orderStatusText('created') // 'confirmed and being prepared'
+ * @example orderStatusText('on_hold') // 'on hold'
+ */
+export function orderStatusText(status: string): string {
+  const key = status.trim().toLowerCase()
+  return STATUS_TEXT[key] ?? key.replace(/[_-]+/g, ' ')
+}
+
 /**
  * An order as the lookup sees it: whose it is (`contact`: the shopper asking, or placed with their email or
  * phone; `other`: someone else's; `nobody`: a guest order matched to no one) and when it was placed.
