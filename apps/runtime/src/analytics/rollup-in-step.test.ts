@@ -118,11 +118,20 @@ async function expectedHourly(db: Kysely<Database>): Promise<Row[]> {
 }
 
 async function actualHourly(db: Kysely<Database>): Promise<Row[]> {
+  // A key's value is the sum over its shards (one row per writing backend).
   const rows = await db
     .selectFrom('analytics_hourly')
-    .selectAll()
+    .select([
+      'merchant_id',
+      'hour',
+      'metric',
+      'dim',
+      sql<string>`sum(n)`.as('n'),
+      sql<string>`sum(amount)`.as('amount'),
+    ])
     .where('metric', 'in', ['run.started', 'run.ended', 'episode.recovered'])
-    .where('n', '<>', 0)
+    .groupBy(['merchant_id', 'hour', 'metric', 'dim'])
+    .having(sql`sum(n)`, '<>', 0)
     .execute()
   return rows.map((r) => ({
     merchant: r.merchant_id,
@@ -341,6 +350,25 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
       .where('id', '=', one.id)
       .execute()
     await expectInStep(db)
+    // ...and rewrites no rollup row (the statement trigger returns before its upsert).
+    const versions = sql<{ v: string }>`select string_agg(xmin::text, ',' order by metric, hour, dim) as v
+      from analytics_hourly`
+    const before = (await versions.execute(db)).rows[0]?.v
+    await db
+      .updateTable('runs')
+      .set({ snapshot: { value: 'again' }, revision: 3 })
+      .where('id', 'in', [one.id, two.id, three.id])
+      .execute()
+    expect((await versions.execute(db)).rows[0]?.v).toBe(before)
+    // One statement that ends one run, only steps another and moves the third to a re-decided start: each row
+    // counts for what changed in it.
+    await sql`update runs set
+        status = case when id = ${one.id} then 'done' else status end,
+        ended_at = case when id = ${one.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else ended_at end,
+        started_at = case when id = ${three.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else started_at end,
+        snapshot = '{"value": "stepped"}'
+      where id in (${one.id}, ${two.id}, ${three.id})`.execute(db)
+    await expectInStep(db)
     await db
       .updateTable('runs')
       .set({ status: 'done', outcome: 'bought it after all', ended_at: new Date(T0 + 5 * HOUR) })
@@ -366,6 +394,52 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
       ]),
     )
   }, 120_000)
+
+  // The rollup's hot rows (migration 202611301015): before the shards, the second writer waited for the first to
+  // commit (here: forever, the lock timeout).
+  it.runIf(kind === 'postgres')(
+    'lets two backends add to the same rollup key at once, each to its own shard',
+    async () => {
+      const pool = t.pool
+      if (!pool) throw new Error('no pool')
+      const clients = await Promise.all([1, 2, 3, 4, 5].map(() => pool.connect()))
+      try {
+        // Of five backends, two always have different pids modulo 4.
+        const shards = await Promise.all(
+          clients.map(async (c) => Number((await c.query('select pg_backend_pid() % 4 as s')).rows[0].s)),
+        )
+        const first = clients[0]
+        const second = clients[shards.findIndex((s) => s !== shards[0])]
+        if (!first || !second) throw new Error('no two shards')
+        const startRun = (key: string) => [
+          `insert into runs (merchant_id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
+            correlation_key, snapshot, started_at)
+          values ($1, $2, $3, $4, $5, 'cart.abandoned', $6, '{}', $7)`,
+          [merchantId, flowId, versionId, contactId, conversationId, key, new Date(T0 + 9 * HOUR)],
+        ]
+        await first.query('begin')
+        await first.query(...(startRun('shard-1') as [string, unknown[]]))
+        await second.query('begin')
+        await second.query(`set local lock_timeout = '20s'`)
+        await second.query(...(startRun('shard-2') as [string, unknown[]]))
+        await second.query('commit')
+        await first.query('commit')
+      } finally {
+        for (const c of clients) c.release()
+      }
+      const rows = await db
+        .selectFrom('analytics_hourly')
+        .select(['shard', 'n'])
+        .where('merchant_id', '=', merchantId)
+        .where('metric', '=', 'run.started')
+        .where('hour', '=', new Date(T0 + 9 * HOUR - (T0 % HOUR)))
+        .execute()
+      expect(rows.map((r) => Number(r.n)).sort()).toEqual([1, 1])
+      expect(new Set(rows.map((r) => r.shard)).size).toBe(2)
+      await expectInStep(db)
+    },
+    120_000,
+  )
 
   it('rebuilds the same rows from scratch (the migration backfill)', async () => {
     const before = { episodes: sortRows(await actualEpisodes(db)), hourly: sortRows(await actualHourly(db)) }

@@ -24,6 +24,8 @@ import * as llmAnswers from './202611300910_llm_answers.ts'
 import * as burstMerge from './202611300915_burst_merge.ts'
 import * as productSales from './202611300920_product_sales.ts'
 import * as writePathKeys from './202611300930_write_path_keys.ts'
+import * as writePathRows from './202611301010_write_path_rows.ts'
+import * as analyticsShards from './202611301015_analytics_shards.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -51,4 +53,6 @@ export const migrations: Record<string, Migration> = {
   '202611300915_burst_merge': burstMerge,
   '202611300920_product_sales': productSales,
   '202611300930_write_path_keys': writePathKeys,
+  '202611301010_write_path_rows': writePathRows,
+  '202611301015_analytics_shards': analyticsShards,
 }

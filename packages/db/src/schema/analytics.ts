@@ -1,6 +1,6 @@
 // The reports' rollup: counts per merchant, UTC hour, metric and dimension, kept by triggers on messages,
 // message_links and node_visits (migration 202611300630). Read only by apps/runtime/src/analytics.
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 import type { Numeric, Timestamp } from './columns.ts'
 
 /**
@@ -15,6 +15,11 @@ export interface AnalyticsHourlyTable {
   /** bigint; int8 reads as a number on both drivers (open-database.ts). */
   n: ColumnType<number, number | undefined, number>
   amount: Numeric
+  /**
+   * Which writer's row (the writing backend's pid modulo 4, migration 202611301015): concurrent steps add to
+   * different rows of the same key instead of waiting on one; a key's value is the sum over its shards.
+   */
+  shard: Generated<number>
 }
 
 /** bigint counts (int8 reads as a number on both drivers). */

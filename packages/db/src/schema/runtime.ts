@@ -115,7 +115,10 @@ export interface NodeVisitsTable {
   flow_version_id: string
   node_id: string
   at: Timestamp
-  /** Insertion order (identity, never written): a step's visits share `at`; this tells which came first. */
+  /**
+   * Insertion order (identity, never written): a step's visits share `at`; this tells which came first. The
+   * primary key is (merchant_id, run_id, seq), a run's visits in order (migration 202611301010).
+   */
   seq: GeneratedAlways<number>
 }
 
