@@ -39,6 +39,11 @@ export interface ChannelAdapter {
    * is the delivery). The relay then sends again after a crash mid-send instead of settling the row `unknown`.
    */
   idempotentDelivery?: boolean
+  /**
+   * Present when delivering is writing our own transcript row (web chat): a send that may leave at once is then
+   * written `delivered` in the step's transaction, with no outbox row (delivery/in-step-delivery.ts).
+   */
+  inStepDelivery?: { providerMessageId(messageId: string): string }
   send(channel: Channel, payload: OutboundPayload): Promise<SendResult>
   /**
    * Sends a batch at once: one result per send, in order. Optional; without it the relay calls `send` for each,

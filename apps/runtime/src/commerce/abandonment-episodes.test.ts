@@ -2,12 +2,15 @@
 // ends — the two stories of the issue (an order 36 min after abandonment, before any message: not credited; a
 // reminder, the shopper back through its link with checkouts/update, then the order: credited with its 110 USD),
 // an order after the attribution window, a second abandonment of the same cart, an order in another currency,
-// an order matched by shopper and items, and a holdout cart that orders (control group, never credited).
+// an order matched by shopper and items, and a holdout cart that orders (control group, never credited). Each
+// with web chat's sends delivered in the step and through the relay.
 import type { CreatedApiKey, FlowDetail, RecoveryReport } from '@parley/api'
 import type { CartEpisode } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
+import type { OutboundMessage } from '@parley/flow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.ts'
+import { createWebchatAdapter } from '../channels/webchat/webchat-adapter.ts'
 import { loadConfig } from '../config.ts'
 import { cartUpdated, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { type SignedIn, signIn } from '../testing/sign-in.ts'
@@ -44,16 +47,23 @@ describe('drawHoldout', () => {
   })
 })
 
-describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
+// Web chat's sends go out in the step itself (delivery/in-step-delivery.ts); through the relay they are recorded
+// by the relay's outcome write. Both count a send on its episode and record its links the same way.
+const deliveries = testDatabases().flatMap((kind) => [
+  [kind, 'the step'] as const,
+  [kind, 'the relay'] as const,
+])
+
+describe.each(deliveries)('abandonment episodes on %s, web chat delivered by %s', (kind, deliveredBy) => {
   let t: TestDeps
   let app: ReturnType<typeof createApp>
-  const webchat = new RecordingAdapter('webchat')
   /** What the holdout draw sees: above every percentage (nobody held out) unless a test lowers it. */
   let chance = 0.999
 
   beforeAll(async () => {
     t = await createTestDeps(kind, {
-      channels: { webchat },
+      // Without in-step delivery every send goes through the relay.
+      channels: deliveredBy === 'the relay' ? { webchat: new RecordingAdapter('webchat') } : {},
       random: () => chance,
       config: loadConfig({
         NODE_ENV: 'test',
@@ -62,6 +72,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
         RATE_LIMIT_LINK_CLICKS_PER_IP_PER_MINUTE: '8',
       }),
     })
+    if (deliveredBy === 'the step') t.deps.channels.webchat = createWebchatAdapter(t.deps)
     app = createApp(t.deps)
   })
   afterAll(() => t.close())
@@ -132,7 +143,25 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
         .where('merchant_id', '=', merchant.merchantId)
         .orderBy('abandoned_at')
         .execute()
-    const sentTo = () => webchat.sends.filter((s) => s.payload.to === visitor)
+    /** The bot's messages the visitor got, from the transcript (whichever way they were delivered). */
+    const sentTo = async () => {
+      const rows = await t.deps.db
+        .selectFrom('messages')
+        .innerJoin('contact_identities as i', (j) =>
+          j
+            .onRef('i.merchant_id', '=', 'messages.merchant_id')
+            .onRef('i.contact_id', '=', 'messages.contact_id'),
+        )
+        .select('messages.body')
+        .where('messages.merchant_id', '=', merchant.merchantId)
+        .where('i.external_id', '=', visitor)
+        .where('messages.author', '=', 'bot')
+        .where('messages.status', 'in', ['sent', 'delivered'])
+        .orderBy('messages.seq')
+        .execute()
+      // The body as stored is the message sent (web chat has no template).
+      return rows.map((r): OutboundMessage => JSON.parse(JSON.stringify(r.body)))
+    }
     return { merchant, owner, channel, visitor, token, cart, order, episodes, sentTo }
   }
 
@@ -166,7 +195,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     expect(credited(episode!)).toBe(false)
     // The order ended it: no reminder goes out at +1 h.
     await advance(s.owner, 2 * HOUR)
-    expect(s.sentTo()).toHaveLength(0)
+    expect(await s.sentTo()).toHaveLength(0)
     expect((await report(s.owner)).totals).toMatchObject({
       abandoned: 1,
       recoveredByParley: 0,
@@ -180,7 +209,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     await s.cart(110)
     await advance(s.owner, 30 * MINUTE)
     await advance(s.owner, HOUR)
-    expect(s.sentTo()).toHaveLength(1)
+    expect(await s.sentTo()).toHaveLength(1)
     const abandoned = await s.episodes()
     expect(abandoned).toMatchObject([{ status: 'open', messages_sent: 1, holdout: false }])
     expect(abandoned[0]!.first_message_at).toEqual(abandoned[0]!.last_message_at)
@@ -188,7 +217,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
 
     // The reminder's links went out as redirects (the Return-to-cart button and the product card), recorded for
     // the episode; no raw link is left anywhere in the message.
-    const sent = s.sentTo()[0]!.payload.message
+    const sent = (await s.sentTo())[0]!
     const cartUrl = `https://shop.example/cart/${s.token}`
     expect(JSON.stringify(sent)).not.toContain(cartUrl)
     const redirect = sent.link?.url
@@ -268,7 +297,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     await advance(s.owner, 30 * MINUTE)
     // Reminders at +1 h, +24 h and +72 h; the last one is the one the window counts from.
     await advance(s.owner, 72 * HOUR)
-    expect(s.sentTo()).toHaveLength(3)
+    expect(await s.sentTo()).toHaveLength(3)
     await advance(s.owner, 24 * HOUR + MINUTE)
     await s.order('110.00')
     const [episode] = await s.episodes()
@@ -282,7 +311,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
     await advance(s.owner, 30 * MINUTE)
     // The three reminders first (one clock jump runs the expiry sweep before the timers due on the way).
     await advance(s.owner, 73 * HOUR)
-    expect(s.sentTo()).toHaveLength(3)
+    expect(await s.sentTo()).toHaveLength(3)
     await advance(s.owner, 30 * DAY - 73 * HOUR - MINUTE)
     expect(await s.episodes()).toMatchObject([{ status: 'open' }])
     await advance(s.owner, MINUTE)
@@ -361,7 +390,7 @@ describe.each(testDatabases())('abandonment episodes on %s', (kind) => {
       .execute()
     expect(runs).toEqual([])
     await advance(s.owner, 2 * HOUR)
-    expect(s.sentTo()).toHaveLength(0)
+    expect(await s.sentTo()).toHaveLength(0)
     await s.order('110.00')
     const [episode] = await s.episodes()
     expect(episode).toMatchObject({ status: 'ordered_without_messages', holdout: true, messages_sent: 0 })

@@ -1,4 +1,5 @@
-// Click tracking (README "How recovery is counted"): when the relay claims a message to send, every link in it —
+// Click tracking (README "How recovery is counted"): when a message is about to go out (the relay's claim, or
+// the step itself for a send delivered in it, delivery/in-step-delivery.ts), every link in it —
 // in the text, the product card, a button, a template's parameters — becomes `<PUBLIC_URL>/r/<id>`, one
 // message_links row per link; GET /r/<id> (routes/link-redirect.ts) counts the click and forwards. The id is an
 // HMAC of the message id and the link's position: unguessable, no personal data, and the same when a send is
@@ -94,25 +95,32 @@ export interface LinkedSend {
   job: MessageJob
 }
 
+/** A message_links row to insert (its episode found from the run when written). */
+export interface LinkRow {
+  merchant_id: string
+  id: string
+  message_id: string
+  run_id: string | null
+  target_url: string
+}
+
+export interface LinkOptions {
+  publicUrl: string | undefined
+  secret: string
+}
+
 /**
- * Rewrites the links of claimed sends in place (their jobs), records the links and the rewritten transcript
- * body, in the claim's transaction. A few statements per batch, none when no message has a link.
+ * Rewrites the links of sends in place (their jobs), in memory. Returns the links to record and the sends whose
+ * message changed (their transcript body is due a rewrite when it was written already).
  */
-export async function applyLinkRedirects(
-  trx: Db,
-  options: { publicUrl: string | undefined; secret: string; now: number },
+export function rewriteSendLinks(
+  options: LinkOptions,
   sends: readonly LinkedSend[],
-): Promise<void> {
-  if (!options.publicUrl) return
+): { links: LinkRow[]; rewritten: LinkedSend[] } {
+  const links: LinkRow[] = []
+  const rewrittenSends: LinkedSend[] = []
+  if (!options.publicUrl) return { links, rewritten: rewrittenSends }
   const base = `${options.publicUrl.replace(/\/+$/, '')}/r/`
-  const rows: {
-    merchant_id: string
-    id: string
-    message_id: string
-    run_id: string | null
-    target_url: string
-  }[] = []
-  const bodies: { merchant_id: string; id: string; body: string }[] = []
   for (const send of sends) {
     const { job } = send
     const rewritten = rewriteLinks(
@@ -129,7 +137,7 @@ export async function applyLinkRedirects(
     if (rewritten.template) job.template = rewritten.template
     if (rewritten.fallbackTemplate) job.fallbackTemplate = rewritten.fallbackTemplate
     rewritten.targets.forEach((target, index) => {
-      rows.push({
+      links.push({
         merchant_id: send.merchantId,
         id: linkId(options.secret, send.merchantId, job.messageId, index),
         message_id: job.messageId,
@@ -137,25 +145,45 @@ export async function applyLinkRedirects(
         target_url: target,
       })
     })
-    bodies.push({
-      merchant_id: send.merchantId,
-      id: job.messageId,
-      body: JSON.stringify(messageBody(job.message, job.mode === 'template' ? job.template : undefined)),
-    })
+    rewrittenSends.push(send)
   }
-  if (rows.length === 0) return
-  const at = new Date(options.now)
+  return { links, rewritten: rewrittenSends }
+}
+
+/** Inserts the links (once: a retried send finds its rows), each on its cart's open abandonment episode. */
+export async function recordLinks(trx: Db, links: readonly LinkRow[], now: number): Promise<void> {
+  if (links.length === 0) return
+  const at = new Date(now)
   // The episode: the open one of the cart whose token keys the sending cart-recovery run.
   await sql`
     insert into message_links (merchant_id, id, message_id, episode_id, target_url, created_at)
     select l.merchant_id, l.id, l.message_id, e.id, l.target_url, ${at}
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    from jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
       as l(merchant_id uuid, id text, message_id uuid, run_id uuid, target_url text)
     left join runs r on r.merchant_id = l.merchant_id and r.id = l.run_id and r.trigger_kind = 'cart.abandoned'
     left join carts c on c.merchant_id = r.merchant_id and c.token = r.correlation_key
     left join cart_episodes e on e.merchant_id = c.merchant_id and e.cart_id = c.id and e.status = 'open'
     on conflict (merchant_id, id) do nothing`.execute(trx)
-  // The transcript shows what the shopper got (web chat delivers the transcript row itself).
+}
+
+/**
+ * Rewrites the links of claimed sends in place (their jobs), records the links and the rewritten transcript
+ * body, in the claim's transaction. A few statements per batch, none when no message has a link.
+ */
+export async function applyLinkRedirects(
+  trx: Db,
+  options: LinkOptions & { now: number },
+  sends: readonly LinkedSend[],
+): Promise<void> {
+  const { links, rewritten } = rewriteSendLinks(options, sends)
+  if (links.length === 0) return
+  await recordLinks(trx, links, options.now)
+  const bodies = rewritten.map(({ merchantId, job }) => ({
+    merchant_id: merchantId,
+    id: job.messageId,
+    body: JSON.stringify(messageBody(job.message, job.mode === 'template' ? job.template : undefined)),
+  }))
+  // The transcript shows what the shopper got.
   await sql`
     update messages set body = b.body::jsonb
     from jsonb_to_recordset(${JSON.stringify(bodies)}::jsonb) as b(merchant_id uuid, id uuid, body text)

@@ -159,7 +159,9 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
     const webchatSends: string[] = []
     beforeAll(async () => {
       c = await createTestDeps(kind, { channels: { whatsapp } })
-      const webchat = createWebchatAdapter(c.deps)
+      // The relay's own web-chat path (sends queued behind a waiting one): without in-step delivery
+      // (delivery/in-step-delivery.ts) every web-chat send goes through it.
+      const { inStepDelivery: _, ...webchat } = createWebchatAdapter(c.deps)
       c.deps.channels.webchat = {
         ...webchat,
         send: (channel, payload) => {
@@ -360,7 +362,9 @@ describe.each(testDatabases())('outbox relay on %s', (kind) => {
                 await super.publishMany(events)
               }
             })()
-        w.deps.channels.webchat = createWebchatAdapter(w.deps)
+        // The relay's web-chat path: every send queued, none delivered in the step (in-step-delivery.ts).
+        const { inStepDelivery: _, ...webchat } = createWebchatAdapter(w.deps)
+        w.deps.channels.webchat = webchat
         const roundTrips = async (n: number) => {
           await queuedBatch(
             w,

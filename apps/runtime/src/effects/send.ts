@@ -1,5 +1,6 @@
 // The `send` effect: policy first, then a transcript row (queued, or skipped with the reason) and, when
-// queued, an outbox row the relay sends after commit. Never a network call here.
+// queued, an outbox row the relay sends after commit — or, on a channel that delivers in the step (web chat),
+// the row written delivered with no outbox row (delivery/in-step-delivery.ts). Never a network call here.
 import { randomUUID } from 'node:crypto'
 import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, Run, TemplateCategory } from '@parley/db'
 import type { Effect, OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
@@ -141,8 +142,10 @@ function needsTemplateSpend(
 export interface SendRows {
   messageId: string
   message: NewMessage & { id: string }
-  /** The outbox row when the send is queued. */
+  /** The outbox row when the send is queued (null once delivered in the step). */
   outbox: NewOutboxEntry | null
+  /** What the send carries when it is not skipped (the outbox row's payload). */
+  job: MessageJob | null
   decision: SendDecision
 }
 
@@ -187,7 +190,7 @@ export function sendRows(
     created_at: new Date(now),
     updated_at: new Date(now),
   }
-  if (decision.kind === 'skip') return { messageId, message, outbox: null, decision }
+  if (decision.kind === 'skip') return { messageId, message, outbox: null, job: null, decision }
   const job: MessageJob = {
     kind: 'message',
     to: target.recipient ?? '',
@@ -213,7 +216,7 @@ export function sendRows(
     created_at: new Date(now),
     updated_at: new Date(now),
   }
-  return { messageId, message, outbox, decision }
+  return { messageId, message, outbox, job, decision }
 }
 
 /** After a send's rows are written (or buffered for the step's batch write): notification, log, metrics. */
@@ -237,6 +240,7 @@ export function recordSendRows(ctx: StepContext, req: SendRequest, rows: SendRow
     ctx.deps.logger.info('send held for staff', { merchantId: req.merchantId, runId: req.runId })
     return { status: 'held', messageId: rows.messageId }
   }
-  ctx.queued += 1
+  // Delivered in the step: nothing for the relay.
+  if (rows.outbox) ctx.queued += 1
   return { status: 'queued', messageId: rows.messageId, sendAt: decision.sendAt }
 }

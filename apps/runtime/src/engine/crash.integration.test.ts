@@ -265,7 +265,8 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
     }
   }
 
-  it('delivers every expected message exactly once across ≥ 5 SIGKILLs', { timeout: 300_000 }, async () => {
+  // 597 s at load 25 on 2 cores (2026-11-30): the timeout is for a hung run, not a slow machine.
+  it('delivers every expected message exactly once across ≥ 5 SIGKILLs', { timeout: 900_000 }, async () => {
     const started = Date.now()
     await signIn()
     const base = await clockOffset()
@@ -357,13 +358,15 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
       }
       if (nodes.length !== EXPECTED_NODES.length) wrong.push(`crash-visitor-${n}: ${nodes.join(', ')}`)
     }
-    // A send counts as made once: one outbox row, `sent`, and its transcript row delivered.
+    // A send counts as made once: its transcript row delivered and, when it went through the relay (queued
+    // behind an earlier send of its conversation), one outbox row, `sent`. Web chat delivers the others in the
+    // step's own transaction, with no outbox row (delivery/in-step-delivery.ts).
     const sendKeys = new Map<string, number>()
     for (const m of messages) {
       const key = `${m.run_id}:${m.node_id}`
       sendKeys.set(key, (sendKeys.get(key) ?? 0) + 1)
       const rows = outboxByMessage.get(m.id) ?? []
-      if (rows.length === 0 || !rows.some((r) => r.status === 'sent')) lost += 1
+      if (m.status !== 'delivered' || (rows.length > 0 && !rows.some((r) => r.status === 'sent'))) lost += 1
       duplicated += Math.max(0, rows.length - 1)
     }
     const duplicateSends = [...sendKeys.values()].filter((count) => count > 1).length
@@ -378,6 +381,7 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
       runs: runs.length,
       messages: messages.length,
       outboxRows: outbox.length,
+      deliveredInStep: messages.filter((m) => !outboxByMessage.has(m.id)).length,
       sentAgainAfterLease: outbox.filter((r) => r.last_error?.startsWith('Lease expired')).length,
       lost,
       duplicated,
@@ -394,7 +398,7 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
     expect(messages).toHaveLength(CONTACTS * EXPECTED_NODES.length)
     expect(messages.every((m) => m.status === 'delivered')).toBe(true)
     expect(duplicateSends).toBe(0)
-    expect(outbox).toHaveLength(CONTACTS * EXPECTED_NODES.length)
+    expect(outbox.length).toBeLessThanOrEqual(CONTACTS * EXPECTED_NODES.length)
     expect(count('sent')).toBe(outbox.length)
   })
 })

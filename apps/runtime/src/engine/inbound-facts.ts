@@ -5,6 +5,7 @@
 // (`upsertContactByIdentity`, `openConversation`), which also handles two first messages racing.
 import type { Contact, Conversation, Run } from '@parley/db'
 import { sql } from 'kysely'
+import { sendsWaitingIn } from '../policy/send-facts.ts'
 import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
@@ -18,6 +19,8 @@ export interface KnownShopper {
   contact: Contact
   /** The contact's latest conversation on the channel; undefined when they have none there yet. */
   conversation: Conversation | undefined
+  /** A send of that conversation waits in the outbox: replies queue behind it (policy/send-facts.ts). */
+  sendsWaiting: boolean
   /** They had blocked the bot on this channel (contacts/contact-reachability.ts): writing clears it. */
   unreachable: boolean
   /** Where replies on this channel go: the contact's oldest identity there (usually the sender's own). */
@@ -55,9 +58,11 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
     const contactIds = [...new Set(contacts.map((c) => c.contact.id))]
     const conversations = await latestConversations(trx, merchantId, contactIds)
     for (const { contact, channelId, externalId, unreachable, recipient, withStaff } of contacts) {
+      const latest = conversations.get(`${contact.id}:${channelId}`)
       facts.shoppers.set(senderKey({ merchantId, channelId, externalId }), {
         contact,
-        conversation: conversations.get(`${contact.id}:${channelId}`),
+        conversation: latest?.conversation,
+        sendsWaiting: latest?.sendsWaiting ?? false,
         unreachable,
         recipient,
         withStaff,
@@ -167,11 +172,18 @@ async function latestConversations(
   trx: Db,
   merchantId: string,
   contactIds: readonly string[],
-): Promise<Map<string, Conversation>> {
-  const { rows } = await sql<Conversation>`
-    select distinct on (contact_id, channel_id) *
-    from conversations
-    where merchant_id = ${merchantId} and contact_id = ${anyUuid(contactIds)}
-    order by contact_id, channel_id, created_at desc`.execute(trx)
-  return new Map(rows.map((c) => [`${c.contact_id}:${c.channel_id}`, c]))
+): Promise<Map<string, { conversation: Conversation; sendsWaiting: boolean }>> {
+  // With, in the same read, whether a send waits in its outbox (policy/send-facts.ts `sendsWaitingIn`).
+  const { rows } = await sql<Conversation & { sends_waiting: boolean }>`
+    select c.*, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))}
+    from (select distinct on (contact_id, channel_id) *
+      from conversations
+      where merchant_id = ${merchantId} and contact_id = ${anyUuid(contactIds)}
+      order by contact_id, channel_id, created_at desc) c`.execute(trx)
+  return new Map(
+    rows.map(({ sends_waiting: sendsWaiting, ...c }) => [
+      `${c.contact_id}:${c.channel_id}`,
+      { conversation: c, sendsWaiting },
+    ]),
+  )
 }

@@ -170,11 +170,11 @@ async function readKnownSenders(batch: StepBatch, msgs: InboundMessage[]): Promi
   // The facts hold every row a reply's send target is made of (merchant and channel are read once per
   // transaction anyway): no second read of the same conversations, contacts and identities.
   const targets: SendTarget[] = []
-  for (const { contact, conversation, recipient, withStaff } of facts.shoppers.values()) {
+  for (const { contact, conversation, recipient, withStaff, sendsWaiting } of facts.shoppers.values()) {
     if (!conversation) continue
     const merchant = await readMerchant(batch.trx, contact.merchant_id)
     const channel = await readChannel(batch.trx, contact.merchant_id, conversation.channel_id)
-    targets.push(sendTargetOf(merchant, channel, conversation, contact, recipient, withStaff))
+    targets.push(sendTargetOf(merchant, channel, conversation, contact, recipient, withStaff, sendsWaiting))
   }
   batch.seedTargets(targets)
   return { facts, stepped: new Map() }

@@ -14,6 +14,7 @@ import {
   snapshotVars,
 } from '@parley/flow'
 import { catalogueCard } from '../catalogue/product-cards.ts'
+import { deliversInStep, InStepDeliveries } from '../delivery/in-step-delivery.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { escalationRows } from '../effects/escalate.ts'
 import { httpJobRow } from '../effects/http-request.ts'
@@ -62,17 +63,25 @@ export class StepBatch {
   readonly #contactPatches = new Map<string, Partial<SendTarget['contact']>>()
   /** Work that must see this batch's rows written (e.g. releasing held sends behind the ones just queued). */
   readonly #afterFlush: (() => Promise<unknown>)[] = []
+  /** Conversations this batch queued a send in (outbox): their later sends queue behind it, in order. */
+  readonly #queuedSends = new Set<string>()
+  /** Cart-recovery runs stepped in this batch: their delivered sends count on the cart's episode. */
+  readonly #recoveryRuns = new Map<string, Run>()
+  readonly #deliveries: InStepDeliveries
 
   constructor(
     readonly trx: Db,
     readonly ctx: StepContext,
-  ) {}
+  ) {
+    this.#deliveries = new InStepDeliveries(ctx.deps)
+  }
 
   /**
    * Steps a locked, active run with an event, then any answers its effects produced. Returns the run as it
    * will be stored.
    */
   async step(run: Run, event: FlowEventInput, options: StepOptions): Promise<Run> {
+    this.#noteRun(run)
     let current = run
     const pending: FlowEventInput[] = [event]
     const machineNow = options.machineNow ?? this.ctx.now
@@ -100,6 +109,7 @@ export class StepBatch {
   /** A run just inserted with its first step's result: its timers, visits and effects, then their answers. */
   async started(run: Run, result: StepResult, machineNow: number): Promise<Run> {
     countStep(this.ctx, 'start')
+    this.#noteRun(run)
     this.writes.recordStep(run, result, this.ctx.now)
     let current = run
     for (const answer of await this.#perform(run, result)) {
@@ -107,6 +117,10 @@ export class StepBatch {
       current = await this.step(current, answer, { trigger: 'effect', machineNow })
     }
     return current
+  }
+
+  #noteRun(run: Run): void {
+    if (run.trigger_kind === 'cart.abandoned') this.#recoveryRuns.set(run.id, run)
   }
 
   /** Ends a run that cannot go on. */
@@ -209,7 +223,8 @@ export class StepBatch {
 
   /**
    * Applies policy to a send and plans its rows: the transcript row (queued, or skipped with the reason) and,
-   * when queued, the outbox row the relay sends after commit.
+   * when queued, the outbox row the relay sends after commit — or, when it may leave now on a channel that
+   * delivers in the step, the row written delivered (delivery/in-step-delivery.ts).
    */
   async send(request: SendRequest): Promise<SendOutcome> {
     const target = await this.target(request.merchantId, request.conversationId)
@@ -228,10 +243,27 @@ export class StepBatch {
     )
     const { decision, cost } = await decideAndCharge(this.trx, target, req, facts, now)
     const rows = sendRows(target, req, decision, cost, now)
+    const queuedEarlier = this.#queuedSends.has(req.conversationId)
+    if (deliversInStep(this.ctx.deps, target, rows, { now, queuedEarlier })) {
+      const run = req.runId ? (this.#recoveryRuns.get(req.runId) ?? null) : null
+      this.#deliveries.deliver(target, rows, run, now)
+      // What the relay records for a send it made: the conversation moves up the inbox.
+      this.writes.touchConversation({
+        merchant_id: req.merchantId,
+        id: req.conversationId,
+        last_inbound_at: null,
+        last_message_at: new Date(now),
+        updated_at: new Date(now),
+        reopen: false,
+        escalation: null,
+      })
+      const kind = target.channel.kind
+      this.ctx.deliveredInStep.set(kind, (this.ctx.deliveredInStep.get(kind) ?? 0) + 1)
+    } else if (rows.outbox) this.#queuedSends.add(req.conversationId)
     this.writes.addMessage(rows.message)
     if (rows.outbox) this.writes.addOutbox(rows.outbox)
     // What `countMarketingSendsSince` counts once the row is written.
-    if (rows.message.is_marketing && rows.outbox && (req.author ?? 'bot') === 'bot') {
+    if (rows.message.is_marketing && rows.job && (req.author ?? 'bot') === 'bot') {
       this.#marketingSent.set(target.contact.id, sentInWindow + 1)
     }
     return recordSendRows(this.ctx, req, rows)
@@ -286,6 +318,7 @@ export class StepBatch {
   /** Writes the batch's write set with one statement, then what waited for it. */
   async flush(): Promise<void> {
     await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
+    await this.#deliveries.write(this.trx, this.ctx.now)
     for (const work of this.#afterFlush.splice(0)) await work()
   }
 

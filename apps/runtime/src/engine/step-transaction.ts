@@ -20,6 +20,8 @@ export interface StepContext {
   queued: number
   /** Of those, HTTP-request jobs (the HTTP lane's); the rest are sends (the relay's). */
   queuedHttp: number
+  /** Sends delivered in the step itself, by channel kind (delivery/in-step-delivery.ts): counted as sent. */
+  deliveredInStep: Map<string, number>
 }
 
 const RETRYABLE = new Set(['40P01', '40001'])
@@ -33,7 +35,15 @@ export function isRetryableDbError(error: unknown): boolean {
 }
 
 export function newStepContext(deps: RuntimeDeps, now = deps.clock.now()): StepContext {
-  return { deps, now, notifications: [], steps: new Map(), queued: 0, queuedHttp: 0 }
+  return {
+    deps,
+    now,
+    notifications: [],
+    steps: new Map(),
+    queued: 0,
+    queuedHttp: 0,
+    deliveredInStep: new Map(),
+  }
 }
 
 export function countStep(ctx: StepContext, trigger: string): void {
@@ -77,6 +87,7 @@ export async function inStepTransaction<T>(
 /** Publishes what a committed transaction changed and records its steps. */
 export async function afterCommit(ctx: StepContext): Promise<void> {
   for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
+  for (const [channel, n] of ctx.deliveredInStep) ctx.deps.metrics.outboxSent.inc({ channel }, n)
   if (ctx.queued > 0)
     ctx.deps.relayWake?.notify({ messages: ctx.queued > ctx.queuedHttp, httpJobs: ctx.queuedHttp > 0 })
   const seen = new Set<string>()

@@ -117,7 +117,10 @@ export class StepWrites {
     return timers?.byId.get(timerId)
   }
 
-  /** A transcript row; rows are inserted in the order added, so `seq` follows it. */
+  /**
+   * A transcript row; rows are inserted in the order added, so `seq` follows it. A send delivered in the step
+   * comes already `delivered` (delivery/in-step-delivery.ts), with no outbox row.
+   */
   addMessage(message: NewMessage & { id: string }): void {
     this.#messages.push(message)
   }
@@ -224,15 +227,16 @@ export class StepWrites {
       const rows = this.#messages.map((m, ord) => ({ ...m, ord }))
       parts.push(sql`messages_written as (insert into messages (merchant_id, id, conversation_id, contact_id,
           direction, author, body, status, is_marketing, provider_message_id, template_name, template_category,
-          cost, cost_currency, skip_reason, run_id, node_id, created_at, updated_at)
+          cost, cost_currency, skip_reason, run_id, node_id, sent_at, delivered_at, created_at, updated_at)
         select v.merchant_id, v.id, v.conversation_id, v.contact_id, v.direction, v.author, v.body, v.status,
           coalesce(v.is_marketing, false), v.provider_message_id, v.template_name, v.template_category, v.cost,
-          v.cost_currency, v.skip_reason, v.run_id, v.node_id, v.created_at, v.updated_at
+          v.cost_currency, v.skip_reason, v.run_id, v.node_id, v.sent_at, v.delivered_at, v.created_at,
+          v.updated_at
         from jsonb_to_recordset(${json(rows)}) as v(merchant_id uuid, id uuid, conversation_id uuid,
           contact_id uuid, direction text, author text, body jsonb, status text, is_marketing boolean,
           provider_message_id text, template_name text, template_category text, cost numeric,
-          cost_currency text, skip_reason text, run_id uuid, node_id text, created_at timestamptz,
-          updated_at timestamptz, ord integer)
+          cost_currency text, skip_reason text, run_id uuid, node_id text, sent_at timestamptz,
+          delivered_at timestamptz, created_at timestamptz, updated_at timestamptz, ord integer)
         order by v.ord)`)
     }
     if (this.#outbox.length > 0) {

@@ -2,7 +2,7 @@
 // (opt-out, consent, time zone), the merchant's rules and the contact's recent marketing sends.
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
-import type { Kysely } from 'kysely'
+import { type Expression, type Kysely, sql } from 'kysely'
 import { anyUuid } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
@@ -20,6 +20,11 @@ export interface SendTarget {
   /** One of the contact's conversations (any channel) waits for or is owned by staff: marketing is held. */
   contactWithStaff: boolean
   timeZone: string
+  /**
+   * An earlier send of this conversation waits in the outbox (pending, sending or held), as read with the
+   * conversation: a send that could be delivered in the step queues behind it instead, so order is kept.
+   */
+  sendsWaiting: boolean
 }
 
 /**
@@ -83,13 +88,17 @@ export async function loadSendTargets(
 ): Promise<Map<string, SendTarget>> {
   const targets = new Map<string, SendTarget>()
   if (conversationIds.length === 0) return targets
-  const conversations = await db
+  const rows = await db
     .selectFrom('conversations')
     .selectAll()
+    // In the same read: may a send here skip the outbox (delivery/in-step-delivery.ts)?
+    .select((eb) => sendsWaitingIn(eb.ref('conversations.merchant_id'), eb.ref('conversations.id')))
     .where('merchant_id', '=', merchantId)
     .where('id', '=', anyUuid([...new Set(conversationIds)]))
     .execute()
-  if (conversations.length === 0) return targets
+  if (rows.length === 0) return targets
+  const waiting = new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
+  const conversations = rows.map(({ sends_waiting: _, ...conversation }) => conversation)
   const merchant = await readMerchant(db, merchantId)
   // The contacts (they can change within a step: opt-out, consent) and their ids on the conversations' channels.
   const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
@@ -141,6 +150,7 @@ export async function loadSendTargets(
           unreachable: identity?.unreachable_at != null,
         },
         Boolean(withStaff),
+        waiting.has(conversation.id),
       ),
     )
   }
@@ -158,6 +168,7 @@ export function sendTargetOf(
   contact: Contact,
   recipient: { externalId: string | null; unreachable: boolean },
   contactWithStaff: boolean,
+  sendsWaiting: boolean,
 ): SendTarget {
   return {
     merchant,
@@ -168,7 +179,19 @@ export function sendTargetOf(
     unreachable: recipient.externalId !== null && recipient.unreachable,
     contactWithStaff,
     timeZone: pickTimeZone(contact.timezone, merchant.timezone),
+    sendsWaiting,
   }
+}
+
+/**
+ * `sends_waiting`: does the conversation have a message send in the outbox that is pending, sending or held?
+ * Two probes of the partial indexes `outbox_conversation_head_idx` and `outbox_held_idx`.
+ */
+export function sendsWaitingIn(merchantId: Expression<string>, conversationId: Expression<string>) {
+  return sql<boolean>`(exists (select 1 from outbox w where w.merchant_id = ${merchantId}
+      and w.conversation_id = ${conversationId} and w.status in ('pending', 'sending') and w.lane = 'message')
+    or exists (select 1 from outbox w where w.merchant_id = ${merchantId}
+      and w.conversation_id = ${conversationId} and w.status = 'held'))`.as('sends_waiting')
 }
 
 export interface SendRequestFacts {

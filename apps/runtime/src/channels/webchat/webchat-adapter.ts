@@ -1,7 +1,9 @@
 // The web-chat ChannelAdapter. The message is already in the transcript (the engine wrote it with the send);
 // "sending" marks it delivered and tells the visitor's socket, wherever that socket is held. Doing that twice
 // for one message id is harmless (one transcript row; the widget keys messages by id), so delivery is
-// idempotent: the relay may send again after a crash, and an error here is always safe to retry.
+// idempotent: the relay may send again after a crash, and an error here is always safe to retry. A send that may
+// leave at once does not come here at all: the step writes it delivered (delivery/in-step-delivery.ts); the
+// relay only has the ones queued behind an earlier send, deferred by quiet hours or held for staff.
 import { sql } from 'kysely'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { ChannelAdapter, ChannelSend, SendResult } from '../types.ts'
@@ -23,12 +25,18 @@ export function createWebchatAdapter(deps: WebchatDeps): ChannelAdapter {
   return {
     kind: 'webchat',
     idempotentDelivery: true,
+    inStepDelivery: { providerMessageId: webchatMessageId },
     sendMany,
     async send(channel, payload) {
       const [result] = await sendMany([{ channel, payload }])
       return result!
     },
   }
+}
+
+/** The provider message id of a web-chat message: our own transcript row's id. */
+function webchatMessageId(messageId: string): string {
+  return `webchat:${messageId}`
 }
 
 /** Marks a batch's transcript rows delivered in one statement, then tells their sockets in one notice. */
@@ -39,7 +47,7 @@ async function deliver(deps: WebchatDeps, sends: readonly ChannelSend[]): Promis
     .updateTable('messages')
     .set((eb) => ({
       status: 'delivered',
-      provider_message_id: sql<string>`'webchat:' || id::text`,
+      provider_message_id: sql<string>`${webchatMessageId('')} || id::text`,
       sent_at: eb.fn.coalesce('sent_at', eb.val(now)),
       // A second delivery of the same message (after a crash) keeps the first times.
       delivered_at: eb.fn.coalesce('delivered_at', eb.val(now)),
@@ -67,7 +75,7 @@ async function deliver(deps: WebchatDeps, sends: readonly ChannelSend[]): Promis
   if (events.length > 0) await deps.realtime.publishMany(events).catch(() => {})
   return sends.map(({ channel, payload }) =>
     conversationOf.has(`${channel.merchant_id}:${payload.messageId}`)
-      ? { status: 'sent', providerMessageId: `webchat:${payload.messageId}` }
+      ? { status: 'sent', providerMessageId: webchatMessageId(payload.messageId) }
       : { status: 'failed', error: `transcript message ${payload.messageId} not found` },
   )
 }

@@ -120,8 +120,7 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
       body: JSON.stringify({ clientMessageId: 'hello-1', text: 'hello' }),
     })
     expect(await retried.json()).toMatchObject({ accepted: true, duplicate: true })
-    const relayed = await relayOutbox(t.deps)
-    expect(relayed.sent).toBe(1)
+    // Delivered in the step itself (delivery/in-step-delivery.ts): no outbox row, nothing for the relay.
     expect(await botMessage).toEqual({
       text: 'Hi! Still thinking about the mug?',
       imageUrl: 'https://cdn.example/mug.jpg',
@@ -139,6 +138,21 @@ describe.each(testDatabases())('web chat through the runtime on %s', (kind) => {
       .where('author', '=', 'shopper')
       .execute()
     expect(shopperRows).toHaveLength(1)
+    const botRows = await t.deps.db
+      .selectFrom('messages')
+      .select(['status', 'provider_message_id', 'delivered_at'])
+      .where('merchant_id', '=', merchantId)
+      .where('author', '=', 'bot')
+      .execute()
+    expect(botRows).toEqual([
+      {
+        status: 'delivered',
+        provider_message_id: expect.stringMatching(/^webchat:/),
+        delivered_at: expect.any(Date),
+      },
+    ])
+    expect(await t.deps.db.selectFrom('outbox').select('id').execute()).toEqual([])
+    expect((await relayOutbox(t.deps)).claimed).toBe(0)
     ws.close()
   })
 
