@@ -5,7 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.ts'
-import { PreparedStatements, preparingClient } from './prepared-statements.ts'
+import { PREPARED_STATEMENT_SETTINGS, PreparedStatements, preparingClient } from './prepared-statements.ts'
 import type { Database } from './schema/index.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -70,6 +70,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       max: poolSize,
       types: pgTypes,
       Client: preparingClient(new PreparedStatements()),
+      options: PREPARED_STATEMENT_SETTINGS,
     })
     // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {})

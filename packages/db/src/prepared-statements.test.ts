@@ -73,6 +73,28 @@ describe.each(testDatabases())('statements run again and again on %s', (kind) =>
     })
   })
 
+  it('keep planning with the values: a partial unique index chosen by a parameter stays the ON CONFLICT arbiter', async () => {
+    await sql`create table prepared_arbiter (k text not null, status text not null)`.execute(t.db)
+    await sql`create unique index prepared_arbiter_active on prepared_arbiter (k) where status = 'active'`.execute(
+      t.db,
+    )
+    // A generic plan (Postgres' choice from the sixth execution on) cannot prove the index's predicate from $2.
+    for (let i = 0; i < 12; i++) {
+      await t.db
+        .insertInto('prepared_arbiter' as never)
+        .values({ k: `k${i % 3}`, status: 'active' } as never)
+        .onConflict((oc) =>
+          oc
+            .column('k' as never)
+            .where('status' as never, '=', 'active' as never)
+            .doNothing(),
+        )
+        .execute()
+    }
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from prepared_arbiter`.execute(t.db)
+    expect(rows[0]?.n).toBe(3)
+  })
+
   it('recover when a table changes under a prepared select *', async () => {
     await sql`create table prepared_shape (id integer primary key)`.execute(t.db)
     await sql`insert into prepared_shape values (1)`.execute(t.db)

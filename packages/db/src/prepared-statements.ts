@@ -6,7 +6,11 @@
 // Which texts: the ones with parameters seen twice or more (a statement run once is not worth a cached plan on
 // every connection), up to a bound, so texts that vary (an insert of N value rows per N) cannot grow a
 // connection's prepared statements without limit. A name is the text's hash, so a connection that already holds
-// it (pg remembers per connection) skips the parse. If a table's row type changes under a prepared `select *`
+// it (pg remembers per connection) skips the parse. Plans stay custom (`plan_cache_mode=force_custom_plan` on the
+// pool's connections, PREPARED_STATEMENT_SETTINGS): each execution is planned with its parameters' values, as
+// an unnamed statement is; a generic plan could not use a partial index that a parameter's value selects, nor
+// infer a partial unique index as an ON CONFLICT arbiter (start-runs.ts: "there is no unique or exclusion
+// constraint matching the ON CONFLICT specification"). What is saved is the parse and analysis. If a table's row type changes under a prepared `select *`
 // (a migration run by a newer replica), Postgres answers "cached plan must not change result type": that query
 // fails as any transient error does, and every later one uses new names, so each connection prepares afresh.
 import { createHash } from 'node:crypto'
@@ -18,6 +22,9 @@ export interface PreparedStatementOptions {
   /** Distinct texts counted at most while deciding (a bound on this registry's own memory). */
   maxTracked?: number
 }
+
+/** Connection options for a pool whose clients prepare statements: every plan custom, as unnamed ones are. */
+export const PREPARED_STATEMENT_SETTINGS = '-c plan_cache_mode=force_custom_plan'
 
 /** Postgres' error for a prepared statement whose result row type changed (SQLSTATE 0A000). */
 const RESULT_TYPE_CHANGED = 'cached plan must not change result type'
