@@ -19,6 +19,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean
   /** Postgres only: pool size (default 10). */
   poolSize?: number
+  /** Postgres only: statements run again and again as named prepared statements (prepared-statements.ts). */
+  preparedStatements?: boolean
 }
 
 export interface OpenedDatabase {
@@ -61,16 +63,17 @@ const pgliteParsers = { [DATE]: keepText }
  * const { db, close } = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  const { url, dataDir, migrate = true, poolSize = 10 } = options
+  const { url, dataDir, migrate = true, poolSize = 10, preparedStatements = false } = options
   let opened: OpenedDatabase
   if (url) {
-    // The statements run again and again are prepared once per connection (prepared-statements.ts).
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize,
       types: pgTypes,
-      Client: preparingClient(new PreparedStatements()),
-      options: PREPARED_STATEMENT_SETTINGS,
+      // The statements run again and again parsed once per connection (prepared-statements.ts).
+      ...(preparedStatements
+        ? { Client: preparingClient(new PreparedStatements()), options: PREPARED_STATEMENT_SETTINGS }
+        : {}),
     })
     // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {})

@@ -40,7 +40,7 @@ describe('PreparedStatements', () => {
 describe.each(testDatabases())('statements run again and again on %s', (kind) => {
   let t: TestDatabase
   beforeAll(async () => {
-    t = await createTestDatabase(kind, { migrate: false, poolSize: 3 })
+    t = await createTestDatabase(kind, { migrate: false, poolSize: 3, preparedStatements: true })
   }, 120_000)
   afterAll(async () => {
     await t?.close()

@@ -1,18 +1,19 @@
-// Named prepared statements for the statements a process runs again and again (Postgres through pg only).
-// Kysely sends every query as an unnamed statement, so Postgres parses, analyses and plans the same text on every
-// execution, and pg sends the whole text each time. A pg query with a `name` is parsed once per connection and
-// then only bound and executed: less Postgres CPU per statement and less to write per round trip.
+// Named prepared statements for the statements a process runs again and again (Postgres through pg only; opt-in:
+// openDatabase({ preparedStatements: true }), the runtime's DATABASE_PREPARED_STATEMENTS). Kysely sends every
+// query as an unnamed statement, so Postgres parses and analyses the same text on every execution, and pg sends
+// the whole text each time. A pg query with a `name` is parsed once per connection, then only bound and executed.
 //
-// Which texts: the ones with parameters seen twice or more (a statement run once is not worth a cached plan on
-// every connection), up to a bound, so texts that vary (an insert of N value rows per N) cannot grow a
-// connection's prepared statements without limit. A name is the text's hash, so a connection that already holds
-// it (pg remembers per connection) skips the parse. Plans stay custom (`plan_cache_mode=force_custom_plan` on the
-// pool's connections, PREPARED_STATEMENT_SETTINGS): each execution is planned with its parameters' values, as
-// an unnamed statement is; a generic plan could not use a partial index that a parameter's value selects, nor
-// infer a partial unique index as an ON CONFLICT arbiter (start-runs.ts: "there is no unique or exclusion
-// constraint matching the ON CONFLICT specification"). What is saved is the parse and analysis. If a table's row type changes under a prepared `select *`
-// (a migration run by a newer replica), Postgres answers "cached plan must not change result type": that query
-// fails as any transient error does, and every later one uses new names, so each connection prepares afresh.
+// Which texts: the ones with parameters seen twice or more, up to a bound, so texts that vary (an insert of N
+// value rows per N) cannot grow a connection's prepared statements without limit. A name is the text's hash, so
+// a connection that already holds it (pg remembers per connection) skips the parse.
+// Plans stay custom (`plan_cache_mode=force_custom_plan` on the pool's connections, PREPARED_STATEMENT_SETTINGS):
+// each execution is planned with its parameters' values, as an unnamed statement is. A generic plan (Postgres'
+// choice from a statement's sixth execution on) cannot use a partial index that a parameter's value selects, nor
+// infer a partial unique index as an ON CONFLICT arbiter: start-runs.ts failed with "there is no unique or
+// exclusion constraint matching the ON CONFLICT specification". What is saved is the parse and the analysis.
+// If a table's row type changes under a prepared `select *` (a migration run by a newer replica), Postgres
+// answers "cached plan must not change result type": that query fails as any transient error does, and every
+// later one uses new names, so each connection prepares afresh.
 import { createHash } from 'node:crypto'
 import pg from 'pg'
 

@@ -6,7 +6,7 @@ import type { AiAnswersSettingsInput } from '@parley/api'
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, flowDocument, node } from '@parley/flow/test-support'
-import type { Kysely, KyselyPlugin, RootOperationNode } from 'kysely'
+import { type Kysely, type KyselyPlugin, type RootOperationNode, TableNode } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
@@ -150,7 +150,7 @@ describe.each(testDatabases())('reply intents with the optional LLM on %s', (kin
       transformQuery: ({ node }: { node: RootOperationNode }) => {
         if (node.kind === 'SelectQueryNode')
           for (const from of node.from?.froms ?? [])
-            if (from.kind === 'TableNode') tables.push(from.table.identifier.name)
+            if (TableNode.is(from)) tables.push(from.table.identifier.name)
         return node
       },
       transformResult: async ({ result }) => result,
