@@ -51,9 +51,17 @@ describe('bodyLimit', () => {
           controller.close()
         },
       })
-    const over = await app.request('/echo', { method: 'POST', body: stream(MAX + 1), duplex: 'half' } as RequestInit)
+    const over = await app.request('/echo', {
+      method: 'POST',
+      body: stream(MAX + 1),
+      duplex: 'half',
+    } as RequestInit)
     expect(over.status).toBe(413)
-    const under = await app.request('/echo', { method: 'POST', body: stream(MAX - 1), duplex: 'half' } as RequestInit)
+    const under = await app.request('/echo', {
+      method: 'POST',
+      body: stream(MAX - 1),
+      duplex: 'half',
+    } as RequestInit)
     expect(under.status).toBe(200)
     expect(await under.json()).toEqual({ text: 'z'.repeat(MAX - 1) })
   })
