@@ -1,7 +1,6 @@
 // The Hono app: middleware every request passes through, the JSON error shape, and the route modules.
 // Built from RuntimeDeps only, so tests drive it with app.request(...) and server.ts serves the same thing.
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
@@ -12,6 +11,7 @@ import { demoRoutes } from './demo/demo-routes.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
+import { bodyLimit } from './http/body-limit.ts'
 import { AppError, isExpectedError, toErrorResponse } from './http/errors.ts'
 import { createRouter } from './http/router.ts'
 import { securityHeaders } from './http/security-headers.ts'

@@ -30,6 +30,11 @@ export const configSchema = z
     DATA_DIR: z.string().default('.data/pglite'),
     /** Postgres connections this process opens at most (steps, background loops, the LISTEN connection). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+    /**
+     * Statements run again and again as named prepared statements, plans kept custom (packages/db
+     * prepared-statements.ts). Off until measured on a quiet machine: `DATABASE_PREPARED_STATEMENTS=1` to A/B.
+     */
+    DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(false),
     PUBLIC_URL: z.string().url().optional(),
     /** Signs session cookies and web-chat visitor tokens. Required in production; generated in development. */
     SECRET: z

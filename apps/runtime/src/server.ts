@@ -38,7 +38,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const logger = createLogger(config.LOG_LEVEL)
   const opened = await openDatabase(
     config.DATABASE_URL
-      ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      ? {
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+        }
       : { dataDir: config.DATA_DIR },
   )
   // Channel secrets still in plain text (rows written by hand, or before encryption at rest) are sealed now.

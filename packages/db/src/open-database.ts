@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.ts'
+import { PREPARED_STATEMENT_SETTINGS, PreparedStatements, preparingClient } from './prepared-statements.ts'
 import type { Database } from './schema/index.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -18,6 +19,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean
   /** Postgres only: pool size (default 10). */
   poolSize?: number
+  /** Postgres only: statements run again and again as named prepared statements (prepared-statements.ts). */
+  preparedStatements?: boolean
 }
 
 export interface OpenedDatabase {
@@ -33,6 +36,8 @@ export interface OpenedDatabase {
 
 const INT8 = 20
 const DATE = 1082
+/** pg asks for a column's parser on every result: one function, not a new one each time. */
+const keepText = (value: string) => value
 
 /**
  * pg reads int8 (count(*), sums of integers) as a string and date as a local-midnight Date; PGlite reads int8
@@ -40,12 +45,12 @@ const DATE = 1082
  */
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8) return (value: string) => Number(value)
-    if (oid === DATE) return (value: string) => value
+    if (oid === INT8) return Number
+    if (oid === DATE) return keepText
     return pg.types.getTypeParser(oid, format)
   }) as pg.CustomTypesConfig['getTypeParser'],
 }
-const pgliteParsers = { [DATE]: (value: string) => value }
+const pgliteParsers = { [DATE]: keepText }
 
 /**
  * Opens the database and (by default) migrates it to the latest schema.
@@ -58,10 +63,18 @@ const pgliteParsers = { [DATE]: (value: string) => value }
  * const { db, close } = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  const { url, dataDir, migrate = true, poolSize = 10 } = options
+  const { url, dataDir, migrate = true, poolSize = 10, preparedStatements = false } = options
   let opened: OpenedDatabase
   if (url) {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes })
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      types: pgTypes,
+      // The statements run again and again parsed once per connection (prepared-statements.ts).
+      ...(preparedStatements
+        ? { Client: preparingClient(new PreparedStatements()), options: PREPARED_STATEMENT_SETTINGS }
+        : {}),
+    })
     // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {})
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })

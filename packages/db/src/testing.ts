@@ -54,7 +54,7 @@ export function testDatabaseUrl(): string {
  */
 export async function createTestDatabase(
   kind: DatabaseKind,
-  options: { migrate?: boolean; poolSize?: number } = {},
+  options: { migrate?: boolean; poolSize?: number; preparedStatements?: boolean } = {},
 ): Promise<TestDatabase> {
   if (kind === 'pglite') return openDatabase({ migrate: options.migrate ?? true })
 

@@ -1,5 +1,5 @@
 // Raw webhook bodies: signatures are computed over the exact bytes, so read them once, verify, then parse.
-import { bodyLimit } from 'hono/body-limit'
+import { bodyLimit } from '../http/body-limit.ts'
 import { AppError } from '../http/errors.ts'
 import { findUnsafeText, sanitizeText } from '../http/text-hygiene.ts'
 import type { Logger } from '../observability/logger.ts'

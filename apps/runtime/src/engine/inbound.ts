@@ -14,7 +14,7 @@ import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { NotFoundError } from '../domain-errors.ts'
-import { withLlmReplyIntent } from '../llm/reply-intent-llm.ts'
+import { withLlmReplyIntents } from '../llm/reply-intent-llm.ts'
 import {
   optInConfirmationOf,
   optInKeywordsOf,
@@ -77,7 +77,7 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
     process: async (msgs) => {
       // The optional LLM's reading of replies the rules cannot place: per batch, in order, before the step
       // transaction (no network inside it); submission stays synchronous, so one shopper's messages keep their order.
-      const classified = await Promise.all(msgs.map((m) => withLlmReplyIntent(deps(), m)))
+      const classified = await withLlmReplyIntents(deps(), msgs)
       return inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
     },
     maxBatch: config.INBOUND_BATCH_SIZE,

@@ -6,7 +6,7 @@ import type { AiAnswersSettingsInput } from '@parley/api'
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, flowDocument, node } from '@parley/flow/test-support'
-import type { Kysely } from 'kysely'
+import { type Kysely, type KyselyPlugin, type RootOperationNode, TableNode } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
@@ -14,7 +14,7 @@ import { processInboundMessage } from '../engine/inbound.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { saveLlmSettings } from './llm-settings.ts'
-import { LLM_INTENT_DEADLINE_MS } from './reply-intent-llm.ts'
+import { LLM_INTENT_DEADLINE_MS, withLlmReplyIntents } from './reply-intent-llm.ts'
 import { type FakeOpenAi, startFakeOpenAi } from './testing/fake-openai-server.ts'
 
 const returnsDesk = flowDocument(
@@ -141,6 +141,35 @@ describe.each(testDatabases())('reply intents with the optional LLM on %s', (kin
       expect(ms).toBeLessThan(LLM_INTENT_DEADLINE_MS + 5_000)
     }
   }, 60_000)
+
+  it('reads whether a merchant has AI answers on once per batch, and places each message as alone', async () => {
+    const off = await store(false)
+    const on = await store(true)
+    const tables: string[] = []
+    const counting: KyselyPlugin = {
+      transformQuery: ({ node }: { node: RootOperationNode }) => {
+        if (node.kind === 'SelectQueryNode')
+          for (const from of node.from?.froms ?? [])
+            if (TableNode.is(from)) tables.push(from.table.identifier.name)
+        return node
+      },
+      transformResult: async ({ result }) => result,
+    }
+    const deps = { ...t.deps, db: t.deps.db.withPlugin(counting) }
+    const msgs = [off, on, off, off, on].map((shop, i) => ({
+      merchantId: shop.merchantId,
+      channelId: shop.channelId,
+      externalId: `batch-${i}`,
+      sender: { externalId: `batch-visitor-${i}` },
+      text: 'the zip came off on day two',
+    }))
+    const asked = fake.requests.length
+    const placed = await withLlmReplyIntents(deps, msgs)
+    expect(tables.filter((table) => table === 'llm_settings')).toHaveLength(2)
+    // Nobody's run waits for these replies: no intent, no call, the messages as they came.
+    expect(placed).toEqual(msgs)
+    expect(fake.requests.length).toBe(asked)
+  })
 
   it('never calls a model the merchant did not configure', async () => {
     const shop = await store(false)

@@ -41,13 +41,17 @@ async function replyAwaited(db: Db, msg: InboundMessage): Promise<boolean> {
  * The message with the intent the LLM found, when the rules alone say `unknown` and asking is worth it; otherwise
  * the message as it came (the step then applies the rules, inbound.ts).
  */
-export async function withLlmReplyIntent(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundMessage> {
+export async function withLlmReplyIntent(
+  deps: RuntimeDeps,
+  msg: InboundMessage,
+  enabled: (merchantId: string) => Promise<boolean> = (merchantId) => llmAnswersEnabled(deps.db, merchantId),
+): Promise<InboundMessage> {
   if (msg.intent || msg.buttonId || msg.command || msg.text.trim() === '') return msg
   const db: Db = deps.db
   // Cheapest first: most replies the rules place without reading anything; then no AI configured, no LLM (one
   // indexed read); then the merchant's own opt-out words and a run waiting for the reply.
   if (classifyIntentByRules(msg.text) !== 'unknown') return msg
-  if (!(await llmAnswersEnabled(db, msg.merchantId))) return msg
+  if (!(await enabled(msg.merchantId))) return msg
   const merchant = await db
     .selectFrom('merchants')
     .select(['keyword_languages', 'opt_out_keywords', 'opt_in_keywords'])
@@ -57,6 +61,24 @@ export async function withLlmReplyIntent(deps: RuntimeDeps, msg: InboundMessage)
   if (!(await replyAwaited(db, msg))) return msg
   const intent = await askLlmForIntent(deps, msg.merchantId, msg.text)
   return intent === 'unknown' ? msg : { ...msg, intent }
+}
+
+/**
+ * withLlmReplyIntent for the messages of one inbound batch, in order. Whether a merchant has AI answers on is
+ * read once per merchant in the batch, not once per message: free text the rules cannot place is most of what
+ * shoppers write, so that read was a statement (and a pool checkout) of its own for nearly every message.
+ */
+export function withLlmReplyIntents(deps: RuntimeDeps, msgs: InboundMessage[]): Promise<InboundMessage[]> {
+  const enabled = new Map<string, Promise<boolean>>()
+  const enabledOnce = (merchantId: string) => {
+    let answer = enabled.get(merchantId)
+    if (!answer) {
+      answer = llmAnswersEnabled(deps.db, merchantId)
+      enabled.set(merchantId, answer)
+    }
+    return answer
+  }
+  return Promise.all(msgs.map((msg) => withLlmReplyIntent(deps, msg, enabledOnce)))
 }
 
 export async function askLlmForIntent(

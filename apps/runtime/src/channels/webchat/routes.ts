@@ -22,11 +22,11 @@ import {
   webchatParamsSchema,
 } from '@parley/api'
 import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { NotFoundError } from '../../domain-errors.ts'
 import { extendBurstWhileTyping } from '../../engine/burst-merge.ts'
 import { processInboundMessage } from '../../engine/inbound.ts'
 import type { AppEnv } from '../../http/app-env.ts'
+import { bodyLimit } from '../../http/body-limit.ts'
 import { clientAddress } from '../../http/client-ip.ts'
 import { AppError, notFound, unauthorized } from '../../http/errors.ts'
 import { readJsonBody } from '../../http/json-body.ts'
