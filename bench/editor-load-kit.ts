@@ -1,5 +1,7 @@
 // What the editor-load benches share: saving a generated flow through the runtime's API, and one load of the
 // editor measured from navigation to the first pan that moves the viewport.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { parseFlowDocument } from '@parley/flow'
 import type { BrowserContext, Page } from 'playwright-core'
 import { generateFlow } from './generate-flow.ts'
@@ -79,5 +81,36 @@ export async function measureLoad(
     }
   } finally {
     await page.close()
+  }
+}
+
+/**
+ * The same-run baseline: a static page holding one box on a pannable pane, served from loopback, measured with
+ * `measureLoad` exactly as the editor is. It is what Chromium and the harness cost on this machine for
+ * "navigate, draw a node, answer a drag" with no app at all, so the editor's own share is what lies above it.
+ */
+export async function startBaselinePage(): Promise<{ url: string; close(): Promise<void> }> {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><style>
+  html, body { margin: 0; height: 100%; } .react-flow__pane { position: fixed; inset: 0; }
+  .react-flow__node { position: absolute; left: 600px; top: 400px; width: 260px; height: 80px; border: 1px solid; }
+</style></head><body><div class="react-flow__pane"><div class="react-flow__viewport" style="transform: translate(0px, 0px)">
+<div class="react-flow__node">Trigger</div></div></div><script>
+  const pane = document.querySelector('.react-flow__pane'), viewport = document.querySelector('.react-flow__viewport')
+  let from = null
+  pane.addEventListener('pointerdown', (e) => { from = { x: e.clientX, y: e.clientY } })
+  pane.addEventListener('pointermove', (e) => {
+    if (from) viewport.style.transform = 'translate(' + (e.clientX - from.x) + 'px, ' + (e.clientY - from.y) + 'px)'
+  })
+  pane.addEventListener('pointerup', () => { from = null })
+</script></body></html>`
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+    res.end(html)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

@@ -1,7 +1,8 @@
 // Editor load: a generated 1,000-node flow, saved through the API of the real runtime (which serves the built
 // editor on the same port), opened in headless Chromium. Measures the time from navigation until the canvas is
 // interactive, meaning the first pan responds: a mouse drag on empty canvas changes the viewport's transform.
-// The 10-node flow is measured in the same run as the baseline. Also reports the editor's production bundle.
+// Two baselines in the same run: the 10-node flow (what the flow's size adds), and a static page with one box on a
+// pannable pane (what Chromium and the harness cost on this machine with no app). Also reports the production bundle.
 //   node --import tsx editor-load.bench.ts
 import { readdirSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -9,7 +10,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { launchChromium } from '@parley/e2e/browser'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD, EDITOR_DIST, startRuntime } from '@parley/e2e/runtime-process'
-import { measureLoad, median, saveFlow } from './editor-load-kit.ts'
+import { measureLoad, median, saveFlow, startBaselinePage } from './editor-load-kit.ts'
 
 const SIZES = [10, 1000]
 const WARMUP = 1
@@ -56,6 +57,23 @@ try {
   console.log(`median of ${RUNS} runs after ${WARMUP} warm-up; times from navigation, in ms\n`)
   console.log('| flow                      | first node drawn | interactive (first pan) | runs (interactive)')
   console.log('| ------------------------- | ---------------: | ----------------------: | ------------------')
+  const baseline = await startBaselinePage()
+  let baselineMedian: number
+  try {
+    for (let i = 0; i < WARMUP; i++) await measureLoad(context, baseline.url)
+    const runs = []
+    for (let i = 0; i < RUNS; i++) runs.push(await measureLoad(context, baseline.url))
+    baselineMedian = median(runs.map((r) => r.interactive))
+    console.log(
+      `| ${'static page, one box'.padEnd(25)} | ${median(runs.map((r) => r.firstNode))
+        .toFixed(0)
+        .padStart(
+          16,
+        )} | ${baselineMedian.toFixed(0).padStart(23)} | ${runs.map((r) => r.interactive.toFixed(0)).join(', ')}`,
+    )
+  } finally {
+    await baseline.close()
+  }
   const medians: number[] = []
   for (const size of SIZES) {
     const flow = await saveFlow(context, runtime.baseUrl, csrfToken, size)
@@ -75,6 +93,10 @@ try {
     )
   }
   console.log(`\nratio ${SIZES.at(-1)} / ${SIZES[0]} nodes: ${(medians.at(-1)! / medians[0]!).toFixed(1)}×`)
+  console.log(
+    `ratio to the static page: ${SIZES.map((n, i) => `${n} nodes ${(medians[i]! / baselineMedian).toFixed(1)}×`).join(', ')}; ` +
+      `the editor's own share of the ${SIZES.at(-1)}-node load: ${(medians.at(-1)! - baselineMedian).toFixed(0)} ms`,
+  )
   console.log(
     `goal: 1,000 nodes interactive within 1,200 ms (on a quiet machine) → ${medians.at(-1)! <= 1200 ? 'met' : 'NOT met'}\n`,
   )
