@@ -86,6 +86,10 @@ describe.each(testDatabases())('returns, as a shopper starts one over web chat, 
 
     expect((await shopper.sendPhoto(PHOTO, 'image/png')).status).toBe(202)
     expect(shopper.texts().at(-1)).toMatch(/Our returns team has everything they need/)
+    // One promise of when a person replies (the queue's), never two that disagree.
+    expect(shopper.texts().filter((t) => /reply here|business day/.test(t))).toEqual([
+      "I've asked the team — a person will reply here, usually within 1 hour.",
+    ])
     const conversation = await conversationOf(store)
     expect(conversation).toMatchObject({ status: 'waiting', queue: 'returns' })
 

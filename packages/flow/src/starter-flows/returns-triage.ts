@@ -108,7 +108,8 @@ export const returnsTriageFlow: FlowDocument = {
           { label: 'Reason', path: 'return_reason' },
           { label: 'Photos', path: 'photos' },
         ],
-        note: 'Thank you! Our returns team has everything they need and will reply here, usually within one business day.',
+        // No reply time here: the returns queue's own acknowledgement says when, inside or outside its hours.
+        note: 'Thank you! Our returns team has everything they need.',
       },
     ),
     flowNode('end', 'handed-back', 'Done', { col: 0, row: 9 }, { outcome: 'handed_back' }),
