@@ -67,6 +67,8 @@ export const aiAnswersUsageSchema = z.object({
   answered: z.number().int(),
   /** The catalogue answer was used instead (slow, down, refused, or a claim not in the facts). */
   fallbacks: z.number().int(),
+  /** Shoppers' replies the rules could not place, read by the AI for their intent (their tokens are in the cost). */
+  intentChecks: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   cost: z.number(),

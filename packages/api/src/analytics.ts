@@ -187,7 +187,14 @@ export const conversationReportSchema = z
     skippedSends: z.array(z.object({ reason: z.string(), count })),
     /** Optional AI answers in the period: questions sent to the AI, answered by it, and their cost (llm). */
     aiAnswers: z
-      .object({ attempts: count, answered: count, fallbacks: count, cost: z.number(), currency: z.string() })
+      .object({
+        attempts: count,
+        answered: count,
+        fallbacks: count,
+        intentChecks: count,
+        cost: z.number(),
+        currency: z.string(),
+      })
       .optional(),
   })
   .meta({ id: 'ConversationReport' })

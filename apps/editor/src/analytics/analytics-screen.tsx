@@ -437,11 +437,12 @@ function Conversations({ report }: { report: ConversationReport }) {
           <dt>Shoppers who blocked the bot</dt>
           <dd>{formatCount(report.unreachableContacts)}</dd>
         </div>
-        {report.aiAnswers && report.aiAnswers.attempts > 0 ? (
+        {report.aiAnswers && (report.aiAnswers.attempts > 0 || report.aiAnswers.intentChecks > 0) ? (
           <div>
-            <dt>AI answers (answered by AI · from the catalogue instead · cost)</dt>
+            <dt>AI (answered by AI · from the catalogue instead · replies read for their meaning · cost)</dt>
             <dd>
               {formatCount(report.aiAnswers.answered)} · {formatCount(report.aiAnswers.fallbacks)} ·{' '}
+              {formatCount(report.aiAnswers.intentChecks)} ·{' '}
               {new Intl.NumberFormat(undefined, {
                 style: 'currency',
                 currency: report.aiAnswers.currency,

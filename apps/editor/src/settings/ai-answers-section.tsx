@@ -5,6 +5,7 @@ import {
   type AiAnswersResponse,
   type AiAnswersSettingsInput,
   type AiAnswersTestResult,
+  type AiAnswersUsage,
   aiAnswersSettingsInputSchema,
   type BudgetCurrency,
   budgetCurrencySchema,
@@ -270,11 +271,7 @@ export function AiAnswersSection() {
             />
           )}
         </Field>
-        <p className="ai-usage">
-          {usage.attempts === 0
-            ? 'No AI answers this month yet.'
-            : `This month: ${usage.attempts} ${usage.attempts === 1 ? 'question' : 'questions'} sent to the AI, ${usage.answered} answered by it, ${usage.fallbacks} answered from the catalogue instead; ${usage.inputTokens.toLocaleString()} input and ${usage.outputTokens.toLocaleString()} output tokens, ${money(usage.cost, usage.currency)}.`}
-        </p>
+        <p className="ai-usage">{usageWords(usage)}</p>
       </fieldset>
 
       <div className="settings-actions">
@@ -289,4 +286,19 @@ export function AiAnswersSection() {
       </div>
     </form>
   )
+}
+
+/** The month's AI use in a sentence: answers, replies read for what the shopper meant, tokens and cost. */
+export function usageWords(usage: AiAnswersUsage): string {
+  if (usage.attempts === 0 && usage.intentChecks === 0) return 'No AI answers this month yet.'
+  const parts: string[] = []
+  if (usage.attempts > 0)
+    parts.push(
+      `${usage.attempts} ${usage.attempts === 1 ? 'question' : 'questions'} sent to the AI, ${usage.answered} answered by it, ${usage.fallbacks} answered from the catalogue instead`,
+    )
+  if (usage.intentChecks > 0)
+    parts.push(
+      `${usage.intentChecks} ${usage.intentChecks === 1 ? 'reply' : 'replies'} read by the AI to tell what the shopper meant`,
+    )
+  return `This month: ${parts.join('; ')}; ${usage.inputTokens.toLocaleString()} input and ${usage.outputTokens.toLocaleString()} output tokens, ${money(usage.cost, usage.currency)}.`
 }

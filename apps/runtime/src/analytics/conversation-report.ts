@@ -96,6 +96,7 @@ export async function conversationReport(
       attempts: ai.attempts,
       answered: ai.answered,
       fallbacks: ai.fallbacks,
+      intentChecks: ai.intentChecks,
       cost: ai.cost,
       currency: ai.currency,
     },

@@ -1,12 +1,14 @@
 // SQL of AI-answer costs: one row per answer attempt (tokens, cost, outcome), and their sums over a period for
 // the Settings screen and the conversations report.
 import type { AiAnswersUsage } from '@parley/api'
-import type { LlmAnswerOutcome } from '@parley/db'
+import type { LlmAnswerOutcome, LlmCallPurpose } from '@parley/db'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
 import type { ChatUsage } from './chat-completion.ts'
 
 export interface LlmAnswerRecord {
+  /** An answer to a question (the default), or reading which intent a reply means. */
+  purpose?: LlmCallPurpose
   merchantId: string
   runId: string | null
   conversationId: string | null
@@ -43,6 +45,7 @@ export async function recordLlmAnswer(db: Db, record: LlmAnswerRecord): Promise<
       node_id: record.nodeId,
       model: record.model,
       outcome: record.outcome,
+      purpose: record.purpose ?? 'answer',
       reason: record.reason,
       input_tokens: record.usage?.inputTokens ?? 0,
       output_tokens: record.usage?.outputTokens ?? 0,
@@ -56,7 +59,7 @@ export async function recordLlmAnswer(db: Db, record: LlmAnswerRecord): Promise<
 }
 
 /**
- * Attempts, outcomes, tokens and cost in [from, to). Costs in several currencies (the merchant changed it) are
+ * Answer attempts and outcomes, replies read for their intent, and the tokens and cost of both in [from, to). Costs in several currencies (the merchant changed it) are
  * summed in the latest one's name: a merchant picks one currency for their AI bill.
  */
 export async function llmAnswerUsage(
@@ -69,8 +72,9 @@ export async function llmAnswerUsage(
   const row = await db
     .selectFrom('llm_answers')
     .select([
-      sql<number>`count(*)::int`.as('attempts'),
-      sql<number>`(count(*) filter (where outcome = 'answered'))::int`.as('answered'),
+      sql<number>`(count(*) filter (where purpose = 'answer'))::int`.as('attempts'),
+      sql<number>`(count(*) filter (where purpose = 'answer' and outcome = 'answered'))::int`.as('answered'),
+      sql<number>`(count(*) filter (where purpose = 'intent'))::int`.as('intentChecks'),
       sql<number>`coalesce(sum(input_tokens), 0)::bigint`.as('inputTokens'),
       sql<number>`coalesce(sum(output_tokens), 0)::bigint`.as('outputTokens'),
       sql<string>`coalesce(sum(cost), 0)::text`.as('cost'),
@@ -88,6 +92,7 @@ export async function llmAnswerUsage(
     attempts,
     answered,
     fallbacks: attempts - answered,
+    intentChecks: Number(row?.intentChecks ?? 0),
     inputTokens: Number(row?.inputTokens ?? 0),
     outputTokens: Number(row?.outputTokens ?? 0),
     cost: Math.round(Number(row?.cost ?? 0) * 1e6) / 1e6,

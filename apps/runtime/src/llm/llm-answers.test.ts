@@ -326,6 +326,13 @@ describe.each(testDatabases())('AI product answers against a fake endpoint on %s
       start: new Date(0),
       end: new Date(t.clock.now() + 1),
     })
-    expect(report.aiAnswers).toEqual({ attempts: 2, answered: 1, fallbacks: 1, cost: 0.65, currency: 'EUR' })
+    expect(report.aiAnswers).toEqual({
+      attempts: 2,
+      answered: 1,
+      fallbacks: 1,
+      intentChecks: 0,
+      cost: 0.65,
+      currency: 'EUR',
+    })
   })
 })

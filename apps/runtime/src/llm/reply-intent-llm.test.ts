@@ -13,9 +13,10 @@ import { relayOutbox } from '../delivery/outbox-relay.ts'
 import { processInboundMessage } from '../engine/inbound.ts'
 import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { llmAnswerUsage } from './llm-answer-costs.ts'
 import { saveLlmSettings } from './llm-settings.ts'
 import { LLM_INTENT_DEADLINE_MS, withLlmReplyIntents } from './reply-intent-llm.ts'
-import { type FakeOpenAi, startFakeOpenAi } from './testing/fake-openai-server.ts'
+import { DEFAULT_FAKE_USAGE, type FakeOpenAi, startFakeOpenAi } from './testing/fake-openai-server.ts'
 
 const returnsDesk = flowDocument(
   [
@@ -117,6 +118,41 @@ describe.each(testDatabases())('reply intents with the optional LLM on %s', (kin
     expect(request.body.messages?.[0]?.content).toContain('- wants_person:')
   })
 
+  it('records what reading the reply cost, as an intent check beside the answers, on the waiting run', async () => {
+    const shop = await store(true)
+    fake.behave({ kind: 'json', text: 'return' })
+    await converse(shop, 'the zip came off on day two')
+    const rows = await db
+      .selectFrom('llm_answers')
+      .select(['purpose', 'outcome', 'run_id', 'input_tokens', 'output_tokens', 'cost', 'currency'])
+      .where('merchant_id', '=', shop.merchantId)
+      .execute()
+    const run = await db
+      .selectFrom('runs')
+      .select('id')
+      .where('merchant_id', '=', shop.merchantId)
+      .executeTakeFirstOrThrow()
+    // 420 input tokens at 0.50 and 36 output tokens at 1.50 per 1,000.
+    const cost =
+      (DEFAULT_FAKE_USAGE.prompt_tokens / 1000) * 0.5 + (DEFAULT_FAKE_USAGE.completion_tokens / 1000) * 1.5
+    expect(rows).toEqual([
+      {
+        purpose: 'intent',
+        outcome: 'answered',
+        run_id: run.id,
+        input_tokens: DEFAULT_FAKE_USAGE.prompt_tokens,
+        output_tokens: DEFAULT_FAKE_USAGE.completion_tokens,
+        cost: expect.anything(),
+        currency: 'EUR',
+      },
+    ])
+    expect(Number(rows[0]!.cost)).toBeCloseTo(cost, 6)
+    // The month's bill holds it; the answer counts stay answers.
+    const usage = await llmAnswerUsage(db, shop.merchantId, new Date(0), new Date(t.clock.now() + 1), 'EUR')
+    expect(usage).toMatchObject({ attempts: 0, answered: 0, fallbacks: 0, intentChecks: 1, currency: 'EUR' })
+    expect(usage.cost).toBeCloseTo(cost, 6)
+  })
+
   it('never asks about replies the rules place, nor when no run waits for the reply', async () => {
     const shop = await store(true)
     fake.behave({ kind: 'json', text: 'return' })
@@ -140,6 +176,13 @@ describe.each(testDatabases())('reply intents with the optional LLM on %s', (kin
       // The deadline holds whatever the endpoint does (generous margin for a loaded machine).
       expect(ms).toBeLessThan(LLM_INTENT_DEADLINE_MS + 5_000)
     }
+    // Each attempt is on the bill, none as an intent found.
+    const outcomes = await db
+      .selectFrom('llm_answers')
+      .select(['purpose', 'outcome'])
+      .where('merchant_id', '=', shop.merchantId)
+      .execute()
+    expect(outcomes).toEqual(Array.from({ length: 4 }, () => ({ purpose: 'intent', outcome: 'fallback' })))
   }, 60_000)
 
   it('reads whether a merchant has AI answers on once per batch, and places each message as alone', async () => {

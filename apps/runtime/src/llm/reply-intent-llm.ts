@@ -14,19 +14,23 @@ import type { RuntimeDeps } from '../deps.ts'
 import { replyIntentOf } from '../engine/reply-intent.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { requestChatCompletion } from './chat-completion.ts'
+import { recordLlmAnswer } from './llm-answer-costs.ts'
 import { llmAnswersEnabled, loadLlmAnswerConfig } from './llm-settings.ts'
 
 /** The shopper is waiting on our reply meanwhile: a second and a half, then the rules' `unknown` stands. */
 export const LLM_INTENT_DEADLINE_MS = 1_500
 
-/** Does a run wait for this sender's reply on this channel? One indexed read through their identity. */
-async function replyAwaited(db: Db, msg: InboundMessage): Promise<boolean> {
+/** The run waiting for this sender's reply on this channel, if any. One indexed read through their identity. */
+async function runAwaitingReply(
+  db: Db,
+  msg: InboundMessage,
+): Promise<{ id: string; conversationId: string | null } | null> {
   const row = await db
     .selectFrom('contact_identities as i')
     .innerJoin('runs as r', (join) =>
       join.onRef('r.merchant_id', '=', 'i.merchant_id').onRef('r.contact_id', '=', 'i.contact_id'),
     )
-    .select('r.id')
+    .select(['r.id', 'r.conversation_id'])
     .where('i.merchant_id', '=', msg.merchantId)
     .where('i.channel_id', '=', msg.channelId)
     .where('i.external_id', '=', msg.sender.externalId)
@@ -34,7 +38,7 @@ async function replyAwaited(db: Db, msg: InboundMessage): Promise<boolean> {
     .where('r.waiting_for', '=', 'reply')
     .limit(1)
     .executeTakeFirst()
-  return row !== undefined
+  return row ? { id: row.id, conversationId: row.conversation_id } : null
 }
 
 /**
@@ -58,8 +62,9 @@ export async function withLlmReplyIntent(
     .where('id', '=', msg.merchantId)
     .executeTakeFirst()
   if (!merchant || replyIntentOf(merchant, msg) !== 'unknown') return msg
-  if (!(await replyAwaited(db, msg))) return msg
-  const intent = await askLlmForIntent(deps, msg.merchantId, msg.text)
+  const run = await runAwaitingReply(db, msg)
+  if (!run) return msg
+  const intent = await askLlmForIntent(deps, msg.merchantId, msg.text, run)
   return intent === 'unknown' ? msg : { ...msg, intent }
 }
 
@@ -81,25 +86,48 @@ export function withLlmReplyIntents(deps: RuntimeDeps, msgs: InboundMessage[]): 
   return Promise.all(msgs.map((msg) => withLlmReplyIntent(deps, msg, enabledOnce)))
 }
 
+/**
+ * Asks the merchant's model which intent `text` means. Every call is recorded with its tokens and cost (purpose
+ * `intent`), whatever came of it, so the AI bill on the Settings screen is whole.
+ */
 export async function askLlmForIntent(
   deps: RuntimeDeps,
   merchantId: string,
   text: string,
+  run: { id: string; conversationId: string | null } | null = null,
 ): Promise<ReplyIntent> {
   const settings = await loadLlmAnswerConfig(deps.db, deps.config, merchantId)
   if (!settings) return 'unknown'
+  const started = performance.now()
   const outcome = await requestChatCompletion(
     deps.egress,
     settings.endpoint,
     { messages: intentPrompt(text), stream: false, maxTokens: INTENT_MAX_TOKENS, temperature: 0 },
     AbortSignal.timeout(LLM_INTENT_DEADLINE_MS),
   )
+  const intent = outcome.ok ? intentFromAnswer(outcome.text) : 'unknown'
+  await recordLlmAnswer(deps.db, {
+    purpose: 'intent',
+    merchantId,
+    runId: run?.id ?? null,
+    conversationId: run?.conversationId ?? null,
+    // An intent check belongs to no step of its own: the waiting step takes the path the intent names.
+    nodeId: '',
+    model: settings.endpoint.model,
+    outcome: intent === 'unknown' ? 'fallback' : 'answered',
+    reason: outcome.ok ? (intent === 'unknown' ? 'unknown_intent' : null) : outcome.failure,
+    usage: outcome.ok ? outcome.usage : null,
+    inputPricePer1k: settings.inputPricePer1k,
+    outputPricePer1k: settings.outputPricePer1k,
+    currency: settings.currency,
+    latencyMs: performance.now() - started,
+    at: new Date(deps.clock.now()),
+  })
   if (!outcome.ok) {
     deps.logger.info('reply intent: the LLM gave no answer, the rules stand', {
       merchantId,
       failure: outcome.failure,
     })
-    return 'unknown'
   }
-  return intentFromAnswer(outcome.text)
+  return intent
 }

@@ -26,6 +26,7 @@ import * as productSales from './202611300920_product_sales.ts'
 import * as writePathKeys from './202611300930_write_path_keys.ts'
 import * as writePathRows from './202611301010_write_path_rows.ts'
 import * as analyticsShards from './202611301015_analytics_shards.ts'
+import * as llmIntentCosts from './202611301030_llm_intent_costs.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '202611300930_write_path_keys': writePathKeys,
   '202611301010_write_path_rows': writePathRows,
   '202611301015_analytics_shards': analyticsShards,
+  '202611301030_llm_intent_costs': llmIntentCosts,
 }

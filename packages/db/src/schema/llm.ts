@@ -25,6 +25,9 @@ export interface LlmSettingsTable {
 
 export type LlmAnswerOutcome = 'answered' | 'fallback'
 
+/** What an AI call was for: answering a shopper's question, or reading which intent their reply means. */
+export type LlmCallPurpose = 'answer' | 'intent'
+
 /** An AI answer attempt: what it cost and whether the shopper got the AI's words or the catalogue answer. */
 export interface LlmAnswersTable {
   merchant_id: string
@@ -34,6 +37,7 @@ export interface LlmAnswersTable {
   node_id: string
   model: string
   outcome: LlmAnswerOutcome
+  purpose: ColumnType<LlmCallPurpose, LlmCallPurpose | undefined, LlmCallPurpose>
   reason: string | null
   input_tokens: number
   output_tokens: number
