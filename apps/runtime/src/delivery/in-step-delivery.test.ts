@@ -13,30 +13,11 @@ import { processInboundMessage } from '../engine/inbound.ts'
 import { fireDueTimers } from '../engine/timer-poller.ts'
 import { metricValue } from '../observability/metrics.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
-import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
+import { echoFlow, publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { relayOutbox } from './outbox-relay.ts'
 
 const HOUR = 3_600_000
-
-/** Any message → "You said …" → wait → "And then …" → end. */
-const echoFlow = {
-  version: 1,
-  name: 'Echo',
-  nodes: [
-    node('start', 'trigger-message', { match: 'any', keywords: [] }),
-    node('echo', 'send-message', { text: 'You said: {{reply}}' }),
-    node('wait', 'wait-for-reply', { branches: [], timeout: null }),
-    node('again', 'send-message', { text: 'And then: {{reply}}' }),
-    node('done', 'end', { outcome: 'echoed' }),
-  ],
-  edges: [
-    edge('start', 'echo'),
-    edge('echo', 'wait'),
-    edge('wait', 'again', 'anything'),
-    edge('again', 'done'),
-  ],
-}
 
 /** Any message → wait for the next → a marketing offer, then a service thank-you → end. */
 const offerFlow = {

@@ -7,28 +7,9 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { echoFlow, publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
-
-/** Any message: echo it, wait for the next one, echo that, end. */
-const echoFlow = {
-  version: 1,
-  name: 'Echo',
-  nodes: [
-    node('start', 'trigger-message', { match: 'any', keywords: [] }),
-    node('echo', 'send-message', { text: 'You said: {{reply}}' }),
-    node('wait', 'wait-for-reply', { branches: [], timeout: null }),
-    node('again', 'send-message', { text: 'And then: {{reply}}' }),
-    node('done', 'end', { outcome: 'echoed' }),
-  ],
-  edges: [
-    edge('start', 'echo'),
-    edge('echo', 'wait'),
-    edge('wait', 'again', 'anything'),
-    edge('again', 'done'),
-  ],
-}
 
 const keywordFlow = {
   version: 1,

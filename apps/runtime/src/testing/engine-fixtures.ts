@@ -3,6 +3,7 @@
 import type { ChannelKind, Database } from '@parley/db'
 
 import { type FlowDocument, getNodeKind, parseFlowDocument } from '@parley/flow'
+import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
 
@@ -121,4 +122,23 @@ export function cartUpdated(opts: {
       checkoutUrl: `https://shop.example/cart/${opts.token}`,
     },
   }
+}
+
+/** Any message: echo it, wait for the next one, echo that, end (the engine suites' simplest conversation). */
+export const echoFlow = {
+  version: 1,
+  name: 'Echo',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('echo', 'send-message', { text: 'You said: {{reply}}' }),
+    node('wait', 'wait-for-reply', { branches: [], timeout: null }),
+    node('again', 'send-message', { text: 'And then: {{reply}}' }),
+    node('done', 'end', { outcome: 'echoed' }),
+  ],
+  edges: [
+    edge('start', 'echo'),
+    edge('echo', 'wait'),
+    edge('wait', 'again', 'anything'),
+    edge('again', 'done'),
+  ],
 }
