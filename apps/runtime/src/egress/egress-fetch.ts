@@ -66,6 +66,16 @@ export async function egressFetch(egress: Egress, req: EgressRequest): Promise<E
   }
 }
 
+/**
+ * An address parsed and judged before connecting (scheme, port, IP-literal host; host names are judged at connect
+ * time): for callers that send with their own client through the egress agent, such as the LLM's chat completions.
+ */
+export function checkedEgressUrl(egress: Egress, text: string): URL {
+  const url = parseUrl(text)
+  checkUrl(egress, url)
+  return url
+}
+
 function parseUrl(text: string, base?: URL): URL {
   try {
     return new URL(text, base)

@@ -3,10 +3,9 @@
 // merchant-influenced request (no loopback, private or metadata targets unless the operator allow-lists them).
 // It never retries and never throws: a slow, refusing or garbled endpoint is an outcome the caller falls back
 // on at once, so a shopper is never kept waiting on someone else's outage.
-import { isIP } from 'node:net'
-import { egressRefusal } from '@parley/flow'
 import { request } from 'undici'
-import { type Egress, EgressRefusedError, refusedError } from '../egress/egress-agent.ts'
+import { type Egress, EgressRefusedError } from '../egress/egress-agent.ts'
+import { checkedEgressUrl } from '../egress/egress-fetch.ts'
 
 export interface ChatEndpoint {
   /** e.g. `https://api.openai.com/v1`; `/chat/completions` is appended. */
@@ -88,7 +87,7 @@ async function exchange(
   signal: AbortSignal,
 ): Promise<ChatOutcome> {
   try {
-    const url = checkedUrl(egress, chatCompletionsUrl(endpoint.baseUrl))
+    const url = checkedEgressUrl(egress, chatCompletionsUrl(endpoint.baseUrl))
     const body = JSON.stringify({
       model: endpoint.model,
       messages: chat.messages,
@@ -130,28 +129,6 @@ async function exchange(
       message: error instanceof Error ? error.message : String(error),
     }
   }
-}
-
-/** The scheme, port and IP-literal host judged before connecting; host names are judged at connect time. */
-function checkedUrl(egress: Egress, text: string): URL {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new EgressRefusedError('Refused: not a valid web address')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EgressRefusedError(`Refused: only http and https addresses can be called, not ${url.protocol}`)
-  }
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
-  const bare = url.hostname.replace(/^\[|\]$/g, '')
-  const refusal = egressRefusal(egress.allowList, {
-    hostname: bare,
-    port,
-    address: isIP(bare) ? bare : undefined,
-  })
-  if (refusal) throw refusedError(bare, refusal)
-  return url
 }
 
 function statusFailure(status: number, body: string): { failure: ChatFailure; message: string } {
