@@ -8,9 +8,9 @@ import type { OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import { performHttpRequest } from '../effects/http-request.ts'
-import { deliverEvent } from '../engine/event-step.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { runLlmAnswerJob } from '../llm/llm-answer-job.ts'
+import { answerLaneJob } from './lane-answer.ts'
 import { failMalformedJob, readOutboxJob } from './outbox-jobs.ts'
 
 export const HTTP_TIMEOUT_DEFAULT_MS = 10_000
@@ -101,20 +101,7 @@ export async function runHttpJob(deps: RuntimeDeps, row: OutboxEntry): Promise<'
     performHttpRequest(deps, { ...job.effect, timeoutMs }),
     timeoutMs + DEADLINE_GRACE_MS,
   )
-  await deliverEvent(deps, {
-    merchantId: row.merchant_id,
-    receipt: { source: 'outbox', externalId: row.id },
-    event: { type: 'effect.result', nodeId: job.effect.nodeId, ok: answer.ok, data: answer.data },
-    selectRuns: async () => [job.runId],
-  })
-  const now = new Date(deps.clock.now())
-  await deps.db
-    .updateTable('outbox')
-    .set({ status: answer.ok ? 'sent' : 'failed', sent_at: now, locked_until: null, updated_at: now })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.id)
-    .execute()
-  return answer.ok ? 'sent' : 'failed'
+  return answerLaneJob(deps, row, { runId: job.runId, nodeId: job.effect.nodeId }, answer)
 }
 
 type HttpAnswer = Awaited<ReturnType<typeof performHttpRequest>>

@@ -5,8 +5,8 @@
 // (slow, down, 429, 5xx, garbled, a price or stock claim not in the facts), the catalogue answer: no retries.
 import type { JsonObject, NewOutboxEntry, OutboxEntry } from '@parley/db'
 import type { EffectAnswer } from '@parley/flow'
+import { answerLaneJob } from '../delivery/lane-answer.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { deliverEvent } from '../engine/event-step.ts'
 import type { AnswerFacts } from './answer-facts.ts'
 import { checkGrounding } from './answer-grounding.ts'
 import { requestChatCompletion } from './chat-completion.ts'
@@ -154,18 +154,5 @@ export async function runLlmAnswerJob(
       ? { ok: true, data: { ...job.fallback, source: 'catalogue' } }
       : { ok: false, data: { error: 'no_answer' } }
   }
-  await deliverEvent(deps, {
-    merchantId: row.merchant_id,
-    receipt: { source: 'outbox', externalId: row.id },
-    event: { type: 'effect.result', nodeId: job.nodeId, ok: answer.ok, data: answer.data },
-    selectRuns: async () => [job.runId],
-  })
-  const now = new Date(deps.clock.now())
-  await deps.db
-    .updateTable('outbox')
-    .set({ status: answer.ok ? 'sent' : 'failed', sent_at: now, locked_until: null, updated_at: now })
-    .where('merchant_id', '=', row.merchant_id)
-    .where('id', '=', row.id)
-    .execute()
-  return answer.ok ? 'sent' : 'failed'
+  return answerLaneJob(deps, row, { runId: job.runId, nodeId: job.nodeId }, answer)
 }
