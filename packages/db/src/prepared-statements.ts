@@ -1,11 +1,12 @@
-// Named prepared statements for the statements a process runs again and again (Postgres through pg only; opt-in:
-// openDatabase({ preparedStatements: true }), the runtime's DATABASE_PREPARED_STATEMENTS). Kysely sends every
+// Named prepared statements for the statements a process runs again and again (Postgres through pg only:
+// openDatabase({ preparedStatements: true }); the runtime's DATABASE_PREPARED_STATEMENTS, on). Kysely sends every
 // query as an unnamed statement, so Postgres parses and analyses the same text on every execution, and pg sends
 // the whole text each time. A pg query with a `name` is parsed once per connection, then only bound and executed.
 //
 // Which texts: the ones with parameters seen twice or more, up to a bound, so texts that vary (an insert of N
 // value rows per N) cannot grow a connection's prepared statements without limit. A name is the text's hash, so
 // a connection that already holds it (pg remembers per connection) skips the parse.
+//
 // Plans: Postgres' default (`plan_cache_mode=auto`): the first five executions of a statement on a connection are
 // planned with their values, after that the statement runs a generic plan, planned once, unless that plan costs
 // more than the custom ones did. Most of what this saves is the planning: the step's write statement (one
