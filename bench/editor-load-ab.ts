@@ -133,15 +133,18 @@ try {
       },
     })
     console.log(
-      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms`,
+      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms, ${result.drags} drag(s)`,
     )
   } else {
     const times: number[][] = builds.map(() => [])
+    const drags: number[][] = builds.map(() => [])
     const loads: number[] = []
     for (let r = 0; r < runs; r++) {
       for (const [i, build] of builds.entries()) {
         serve(build)
-        times[i]!.push((await measureLoad(contexts[i]!, url)).interactive)
+        const load = await measureLoad(contexts[i]!, url)
+        times[i]!.push(load.interactive)
+        drags[i]!.push(load.drags)
       }
       loads.push(loadavg()[0]!)
     }
@@ -150,7 +153,9 @@ try {
     )
     for (const [i, build] of builds.entries()) {
       const t = times[i]!
-      console.log(`${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]`)
+      console.log(
+        `${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]  drags [${drags[i]!.join(', ')}]`,
+      )
     }
   }
 } finally {
