@@ -133,15 +133,42 @@ try {
       },
     })
     console.log(
-      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms`,
+      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms, ${result.drags} drag(s)`,
     )
   } else {
     const times: number[][] = builds.map(() => [])
+    const drags: number[][] = builds.map(() => [])
+    // The page's main-thread busy time (CDP Performance.getMetrics TaskDuration): until the first node shows,
+    // and from then until the pan answered. CPU time, so far less sensitive to the machine's load than wall time.
+    const busyToNode: number[][] = builds.map(() => [])
+    const busyToPan: number[][] = builds.map(() => [])
     const loads: number[] = []
     for (let r = 0; r < runs; r++) {
       for (const [i, build] of builds.entries()) {
         serve(build)
-        times[i]!.push((await measureLoad(contexts[i]!, url)).interactive)
+        let cdp: CDPSession | undefined
+        const taskMs = async () => {
+          const { metrics } = (await cdp!.send('Performance.getMetrics')) as {
+            metrics: { name: string; value: number }[]
+          }
+          return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000
+        }
+        let atNode = 0
+        const load = await measureLoad(contexts[i]!, url, {
+          async before(page) {
+            cdp = await page.context().newCDPSession(page)
+            await cdp.send('Performance.enable')
+          },
+          async drawn() {
+            atNode = await taskMs()
+          },
+          async after() {
+            busyToNode[i]!.push(atNode)
+            busyToPan[i]!.push((await taskMs()) - atNode)
+          },
+        })
+        times[i]!.push(load.interactive)
+        drags[i]!.push(load.drags)
       }
       loads.push(loadavg()[0]!)
     }
@@ -150,7 +177,12 @@ try {
     )
     for (const [i, build] of builds.entries()) {
       const t = times[i]!
-      console.log(`${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]`)
+      console.log(
+        `${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]  drags [${drags[i]!.join(', ')}]`,
+      )
+      console.log(
+        `  main thread busy, median: ${median(busyToNode[i]!).toFixed(0)} ms until the first node, ${median(busyToPan[i]!).toFixed(0)} ms from it to the pan  [${busyToPan[i]!.map((v) => v.toFixed(0)).join(', ')}]`,
+      )
     }
   }
 } finally {
