@@ -207,7 +207,8 @@ async function fireRunTimers(
       dropped += 1
       continue
     }
-    const answeredAt = waitsForReply(run) && run.conversation_id ? heldUntil.get(run.conversation_id) : undefined
+    const answeredAt =
+      waitsForReply(run) && run.conversation_id ? heldUntil.get(run.conversation_id) : undefined
     if (answeredAt !== undefined) {
       const { merchant_id, run_id, timer_id } = claimed
       const due_at = new Date(Math.max(answeredAt, now) + 1)
