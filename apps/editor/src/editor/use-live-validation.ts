@@ -1,8 +1,6 @@
 // Live validation: packages/flow's validate() and analyze() on the current document, debounced. In the
 // browser they run in a worker (validation.worker.ts); the first check waits until the canvas has been
-// painted and the browser is idle, so opening a flow draws its cards (and answers the first pan) before the
-// worker is fetched, started and checks them: starting it costs ~0.2 s of CPU on another thread, which on a
-// two-core machine competes with drawing the canvas.
+// painted, so opening a large flow draws its cards before checking them.
 import { useEffect } from 'react'
 import { editorStore, selectDocument } from '../store/editor-store.ts'
 import { checkDocument, type DocumentCheck } from './check-document.ts'
@@ -21,49 +19,39 @@ export function runValidation(): void {
   applyCheck(checkDocument(selectDocument(editorStore.getState())))
 }
 
-/** How long the first check waits at most for the browser to be idle after the first paint. */
-const FIRST_CHECK_IDLE_TIMEOUT_MS = 1000
-
 /**
- * Runs `task` after the next frame has been painted (requestAnimationFrame fires just before the paint, and a
- * task queued from there runs after it), once the browser is idle, or after FIRST_CHECK_IDLE_TIMEOUT_MS at
- * most. Returns a cancel function.
+ * Runs `task` after the next frame has been painted: requestAnimationFrame fires just before the paint, and a
+ * task queued from there runs after it. Returns a cancel function.
  */
-function whenIdleAfterNextPaint(task: () => void): () => void {
+function afterNextPaint(task: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
-  let idle: number | undefined
   const frame = requestAnimationFrame(() => {
-    if (typeof requestIdleCallback === 'function') {
-      idle = requestIdleCallback(task, { timeout: FIRST_CHECK_IDLE_TIMEOUT_MS })
-    } else timer = setTimeout(task, 0)
+    timer = setTimeout(task, 0)
   })
   return () => {
     cancelAnimationFrame(frame)
     clearTimeout(timer)
-    if (idle !== undefined) cancelIdleCallback(idle)
   }
 }
 
 /**
  * Validates the current document in a worker when the browser has workers, else on the main thread (tests).
- * The worker starts with the first check. An answer is applied only if the document has not changed since it
- * was posted; a change always schedules a newer check.
+ * An answer is applied only if the document has not changed since it was posted; a change always schedules
+ * a newer check.
  */
 function createValidator(): { validate(): void; dispose(): void } {
   let worker: Worker | null = null
-  let started = false
-  let lastId = 0
-  /** The newest check posted; older answers are dropped. */
-  let posted: { id: number; revision: number; flowId: string | null } | null = null
-  const start = () => {
-    started = true
-    if (typeof Worker === 'undefined') return
+  if (typeof Worker !== 'undefined') {
     try {
       worker = new Worker(new URL('./validation.worker.ts', import.meta.url), { type: 'module' })
     } catch {
       worker = null
-      return
     }
+  }
+  let lastId = 0
+  /** The newest check posted; older answers are dropped. */
+  let posted: { id: number; revision: number; flowId: string | null } | null = null
+  if (worker) {
     worker.onmessage = (event: MessageEvent<DocumentCheck & { id: number }>) => {
       const { id, ...check } = event.data
       if (posted?.id !== id) return
@@ -82,7 +70,6 @@ function createValidator(): { validate(): void; dispose(): void } {
   }
   return {
     validate() {
-      if (!started) start()
       if (!worker) {
         runValidation()
         return
@@ -104,7 +91,7 @@ export function useLiveValidation(): void {
   useEffect(() => {
     const validator = createValidator()
     let timer: ReturnType<typeof setTimeout> | undefined
-    const cancelFirst = whenIdleAfterNextPaint(validator.validate)
+    const cancelFirst = afterNextPaint(validator.validate)
     const unsubscribe = editorStore.subscribe((state, previous) => {
       if (state.revision === previous.revision && state.flowId === previous.flowId) return
       cancelFirst()
