@@ -133,36 +133,42 @@ try {
       },
     })
     console.log(
-      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms`,
+      `\nprofiled load: first node ${result.firstNode.toFixed(0)} ms, interactive ${result.interactive.toFixed(0)} ms, ${result.drags} drag(s)`,
     )
   } else {
     const times: number[][] = builds.map(() => [])
-    // The page's main-thread CPU time from navigation to the first pan (Chromium's task, script, style and
-    // layout durations counted in thread time), which the other processes on a busy machine inflate far less
-    // than the wall-clock figure.
-    const cpu: Record<'task' | 'script' | 'style' | 'layout', number>[][] = builds.map(() => [])
+    const drags: number[][] = builds.map(() => [])
+    // The page's main-thread busy time (CDP Performance.getMetrics TaskDuration): until the first node shows,
+    // and from then until the pan answered. CPU time, so far less sensitive to the machine's load than wall time.
+    const busyToNode: number[][] = builds.map(() => [])
+    const busyToPan: number[][] = builds.map(() => [])
     const loads: number[] = []
     for (let r = 0; r < runs; r++) {
       for (const [i, build] of builds.entries()) {
         serve(build)
         let cdp: CDPSession | undefined
-        const result = await measureLoad(contexts[i]!, url, {
+        const taskMs = async () => {
+          const { metrics } = (await cdp!.send('Performance.getMetrics')) as {
+            metrics: { name: string; value: number }[]
+          }
+          return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000
+        }
+        let atNode = 0
+        const load = await measureLoad(contexts[i]!, url, {
           async before(page) {
             cdp = await page.context().newCDPSession(page)
-            await cdp.send('Performance.enable', { timeDomain: 'threadTicks' })
+            await cdp.send('Performance.enable')
+          },
+          async drawn() {
+            atNode = await taskMs()
           },
           async after() {
-            const { metrics } = await cdp!.send('Performance.getMetrics')
-            const ms = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000
-            cpu[i]!.push({
-              task: ms('TaskDuration'),
-              script: ms('ScriptDuration'),
-              style: ms('RecalcStyleDuration'),
-              layout: ms('LayoutDuration'),
-            })
+            busyToNode[i]!.push(atNode)
+            busyToPan[i]!.push((await taskMs()) - atNode)
           },
         })
-        times[i]!.push(result.interactive)
+        times[i]!.push(load.interactive)
+        drags[i]!.push(load.drags)
       }
       loads.push(loadavg()[0]!)
     }
@@ -171,11 +177,11 @@ try {
     )
     for (const [i, build] of builds.entries()) {
       const t = times[i]!
-      console.log(`${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]`)
-      const c = cpu[i]!
-      const m = (key: keyof (typeof c)[number]) => median(c.map((x) => x[key])).toFixed(0)
       console.log(
-        `  main-thread CPU: median ${m('task')} ms (script ${m('script')}, style ${m('style')}, layout ${m('layout')})  [${c.map((x) => x.task.toFixed(0)).join(', ')}]`,
+        `${build}: median ${median(t).toFixed(0)} ms  [${t.map((v) => v.toFixed(0)).join(', ')}]  drags [${drags[i]!.join(', ')}]`,
+      )
+      console.log(
+        `  main thread busy, median: ${median(busyToNode[i]!).toFixed(0)} ms until the first node, ${median(busyToPan[i]!).toFixed(0)} ms from it to the pan  [${busyToPan[i]!.map((v) => v.toFixed(0)).join(', ')}]`,
       )
     }
   }

@@ -39,6 +39,10 @@ function bundleSize() {
   return { files, upFront: sum(files.filter((f) => f.upFront)), total: sum(files) }
 }
 
+/** A load's time, with the drags it took when the first one did not move the viewport within 200 ms. */
+const runLabel = (r: { interactive: number; drags: number }) =>
+  `${r.interactive.toFixed(0)}${r.drags > 1 ? ` (${r.drags} drags)` : ''}`
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 
 // E2E_BASE_URL measures an instance that is already running (seeded with the e2e demo password) instead.
@@ -67,9 +71,7 @@ try {
     console.log(
       `| ${'static page, one box'.padEnd(25)} | ${median(runs.map((r) => r.firstNode))
         .toFixed(0)
-        .padStart(
-          16,
-        )} | ${baselineMedian.toFixed(0).padStart(23)} | ${runs.map((r) => r.interactive.toFixed(0)).join(', ')}`,
+        .padStart(16)} | ${baselineMedian.toFixed(0).padStart(23)} | ${runs.map(runLabel).join(', ')}`,
     )
   } finally {
     await baseline.close()
@@ -87,9 +89,7 @@ try {
     console.log(
       `| ${label.padEnd(25)} | ${median(runs.map((r) => r.firstNode))
         .toFixed(0)
-        .padStart(
-          16,
-        )} | ${interactive.toFixed(0).padStart(23)} | ${runs.map((r) => r.interactive.toFixed(0)).join(', ')}`,
+        .padStart(16)} | ${interactive.toFixed(0).padStart(23)} | ${runs.map(runLabel).join(', ')}`,
     )
   }
   console.log(`\nratio ${SIZES.at(-1)} / ${SIZES[0]} nodes: ${(medians.at(-1)! / medians[0]!).toFixed(1)}×`)

@@ -17,7 +17,7 @@ import {
   useReactFlow,
   useStoreApi,
 } from '@xyflow/react'
-import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react'
+import { type DragEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { useReadOnly } from '../editor/read-only.ts'
 import type { FlowCanvasEdge, FlowCanvasNode } from '../store/convert.ts'
 import { editorStore, useEditor } from '../store/editor-store.ts'
@@ -25,7 +25,7 @@ import { LARGE_FLOW_NODES } from '../store/estimated-size.ts'
 import { connectionProblem } from '../store/graph-ops.ts'
 import { FlowEdge } from './flow-edge.tsx'
 import { FlowNodeCard } from './flow-node-card.tsx'
-import { openingViewport } from './opening-view.ts'
+import { openingViewport, type Viewport } from './opening-view.ts'
 import { DRAG_MIME } from './palette.tsx'
 import { StepMenu } from './step-menu.tsx'
 
@@ -93,39 +93,67 @@ const isValidConnection: IsValidConnection<FlowCanvasEdge> = (connection) => {
   )
 }
 
+/** How the canvas opens: at a viewport known before its first render, or hidden until a fresh template is arranged. */
+interface Opening {
+  /** The opening view, or none when arranging first (framed once the layout is done) or nothing to frame. */
+  view?: Viewport
+  arrange: boolean
+}
+
 /**
- * Once the cards are measured: arranges a flow nobody has arranged yet (a fresh template) or picks up the
- * layout's routes, then frames the trigger and its first steps at a readable zoom. Large flows skip the
- * layout, so opening them costs no more than before.
+ * Reads the pane's size before React Flow first renders (a layout effect: nothing is painted in between) and
+ * works out the opening view from the cards' estimated or default sizes, so the canvas renders its cards once,
+ * already framed, and stays put: no fit after measuring that would move the view under a merchant's first drag.
+ * React Flow's store gets the view and the pane's size up front, so the first cards it draws are those in view.
+ * Only a fresh template (small and never arranged) is still arranged first and framed on its measured cards.
  */
-function useOpeningView(untouched: boolean): boolean {
+function useOpening(untouched: boolean) {
+  const area = useRef<HTMLDivElement>(null)
+  const rf = useStoreApi()
+  const [opening, setOpening] = useState<Opening | null>(null)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read once, when the canvas mounts
+  useLayoutEffect(() => {
+    const pane = area.current
+    if (!pane) return
+    const { clientWidth: width, clientHeight: height } = pane
+    const graph = editorStore.getState()
+    const arrange = untouched && graph.nodes.length < VISIBLE_ONLY_FROM_NODES
+    const view = arrange ? null : openingViewport(graph, width, height)
+    if (view) rf.setState({ transform: [view.x, view.y, view.zoom], width, height })
+    setOpening(view ? { view, arrange } : { arrange })
+  }, [])
+  return { area, opening }
+}
+
+/**
+ * Once the cards are measured: arranges a fresh template and frames it, or picks up an arranged small flow's
+ * routes once the page has settled. Large flows skip the layout, so opening them costs no more than before.
+ */
+function useArrangeOnOpen(opening: Opening | null): boolean {
   const initialised = useNodesInitialized()
   const { setViewport } = useReactFlow()
   const rf = useStoreApi()
   const done = useRef(false)
   const routesTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
-  const [ready, setReady] = useState(false)
+  const [arranged, setArranged] = useState(false)
   useEffect(() => {
-    if (!initialised || done.current) return
+    if (!opening || !initialised || done.current) return
     done.current = true
-    const frame = () => {
-      const { width, height } = rf.getState()
-      const view = openingViewport(editorStore.getState(), width, height)
-      if (view) setViewport(view)
-      setReady(true)
-    }
-    const small = editorStore.getState().nodes.length < VISIBLE_ONLY_FROM_NODES
-    if (small && untouched) {
+    if (opening.arrange) {
       // Shown once arranged: no jump from the template's grid to the layout.
       editorStore
         .getState()
         .arrangeOnOpen(true)
         .catch(() => {})
-        .finally(frame)
+        .finally(() => {
+          const { width, height } = rf.getState()
+          const view = openingViewport(editorStore.getState(), width, height)
+          if (view) setViewport(view)
+          setArranged(true)
+        })
       return
     }
-    frame()
-    if (!small) return
+    if (editorStore.getState().nodes.length >= VISIBLE_ONLY_FROM_NODES) return
     // The routes of an arranged flow are picked up once the page has settled, so loading ELK never competes
     // with the first paint and the first pan (the editor-load bench).
     const pickUpRoutes = () =>
@@ -137,9 +165,9 @@ function useOpeningView(untouched: boolean): boolean {
       if ('requestIdleCallback' in window) requestIdleCallback(pickUpRoutes, { timeout: 2000 })
       else pickUpRoutes()
     }, ROUTES_AFTER_MS)
-  }, [initialised, untouched, rf, setViewport])
+  }, [opening, initialised, rf, setViewport])
   useEffect(() => () => clearTimeout(routesTimer.current), [])
-  return ready
+  return opening !== null && (!opening.arrange || arranged)
 }
 
 export function FlowCanvas({
@@ -164,7 +192,8 @@ export function FlowCanvas({
     [onNodesChange, readOnly],
   )
   const { screenToFlowPosition } = useReactFlow()
-  const ready = useOpeningView(untouched)
+  const { area, opening } = useOpening(untouched)
+  const ready = useArrangeOnOpen(opening)
   const crossings = useEditor((s) => s.layoutReport?.crossings)
 
   const onDragOver = useCallback((event: DragEvent) => {
@@ -188,43 +217,47 @@ export function FlowCanvas({
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for palette drags; keyboard users add steps by clicking in the palette
     <div
+      ref={area}
       className={`canvas-area${ready ? '' : ' opening'}`}
       onDragOver={onDragOver}
       onDrop={onDrop}
       data-edge-crossings={crossings ?? undefined}
     >
-      <ReactFlow<FlowCanvasNode, FlowCanvasEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        edgesFocusable={false}
-        defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={onNodesChangeAllowed}
-        onEdgesChange={readOnly ? undefined : onEdgesChange}
-        onConnect={readOnly ? undefined : onConnect}
-        onDelete={readOnly ? undefined : onDelete}
-        isValidConnection={isValidConnection}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        deleteKeyCode={readOnly ? null : DELETE_KEYS}
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionKeyCode="Shift"
-        onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM_NODES}
-        minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-        {showMap ? (
-          <MiniMap<FlowCanvasNode>
-            pannable
-            zoomable
-            nodeColor={minimapColor}
-            nodeStrokeWidth={0}
-            ariaLabel="Map of the whole flow"
-          />
-        ) : null}
-      </ReactFlow>
+      {opening ? (
+        <ReactFlow<FlowCanvasNode, FlowCanvasEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          edgesFocusable={false}
+          defaultEdgeOptions={defaultEdgeOptions}
+          onNodesChange={onNodesChangeAllowed}
+          onEdgesChange={readOnly ? undefined : onEdgesChange}
+          onConnect={readOnly ? undefined : onConnect}
+          onDelete={readOnly ? undefined : onDelete}
+          isValidConnection={isValidConnection}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          deleteKeyCode={readOnly ? null : DELETE_KEYS}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionKeyCode="Shift"
+          onlyRenderVisibleElements={nodes.length >= VISIBLE_ONLY_FROM_NODES}
+          minZoom={0.1}
+          {...(opening.view ? { defaultViewport: opening.view } : {})}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
+          {showMap ? (
+            <MiniMap<FlowCanvasNode>
+              pannable
+              zoomable
+              nodeColor={minimapColor}
+              nodeStrokeWidth={0}
+              ariaLabel="Map of the whole flow"
+            />
+          ) : null}
+        </ReactFlow>
+      ) : null}
       <StepMenu />
     </div>
   )

@@ -1,7 +1,7 @@
 // The editor's state: the flow being edited as React Flow nodes and edges, its history, clipboard,
 // live validation and the simulator's highlight. Edits go through graph-ops.ts; every edit that changes
 // the document records a snapshot first, so undo / redo restore the document exactly.
-import type { FlowAnalysis, FlowIssue, RawFlowDocument } from '@parley/flow'
+import type { FlowIssue, RawFlowDocument } from '@parley/flow'
 import { upgradeFlowDocument } from '@parley/flow'
 import {
   applyEdgeChanges,
@@ -13,6 +13,7 @@ import {
 } from '@xyflow/react'
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { FlowAnalysisSummary } from '../editor/check-document.ts'
 import {
   DEFAULT_SETTINGS,
   docToGraph,
@@ -51,7 +52,7 @@ export interface EditorState {
   notice: { id: number; text: string } | null
   issues: FlowIssue[]
   issuesByNode: Record<string, FlowIssue[]>
-  analysis: FlowAnalysis | null
+  analysis: FlowAnalysisSummary | null
   /** Nodes the simulator is resting on. */
   activeNodeIds: string[]
   /** What the last layout reported about the arrangement on the canvas (null before any layout). */
@@ -89,7 +90,7 @@ export interface EditorState {
   arrangeOnOpen(untouched: boolean): Promise<void>
   selectNodes(nodeIds: string[]): void
   selectEdges(edgeIds: string[]): void
-  setValidation(issues: FlowIssue[], analysis: FlowAnalysis | null): void
+  setValidation(issues: FlowIssue[], analysis: FlowAnalysisSummary | null): void
   setActiveNodes(nodeIds: string[]): void
   notify(text: string): void
 }
