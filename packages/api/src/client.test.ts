@@ -59,6 +59,14 @@ describe('createApiClient', () => {
     await expect(api.flows.list()).rejects.toMatchObject({ status: 502, code: 'internal' })
   })
 
+  it('parses the responses of a resource whose schemas load on first use, and refuses bad ones', async () => {
+    const channel = { id: 1 }
+    const { fetch } = fakeFetch([json({ channels: [channel] }), json({ channels: [] })])
+    const api = createApiClient({ fetch })
+    await expect(api.channels.list()).rejects.toMatchObject({ code: 'internal', status: 200 })
+    await expect(api.channels.list()).resolves.toEqual({ channels: [] })
+  })
+
   it('refuses a response that does not match the schema', async () => {
     const { fetch } = fakeFetch([json({ flows: [{ id: 1 }] })])
     await expect(createApiClient({ fetch }).flows.list()).rejects.toMatchObject({ code: 'internal' })
