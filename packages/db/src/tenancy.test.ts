@@ -188,6 +188,16 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
   it('deletes everything of a merchant with it, and nothing of another', async () => {
     const doomed = await insertMerchant(t.db, { name: 'doomed' })
     await insertChannelAndContact(t.db, doomed)
+    // Receipts go by a trigger on merchants rather than a foreign key (migration 202612010005).
+    const receipt = (merchantId: string) => ({
+      merchant_id: merchantId,
+      source: 'test',
+      external_id: 'same-id',
+    })
+    await t.db
+      .insertInto('receipts')
+      .values([receipt(doomed.id), receipt(a.id)])
+      .execute()
     const survivorsBefore = await t.db
       .selectFrom('contacts')
       .where('merchant_id', '=', a.id)
@@ -202,5 +212,12 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
       .execute()
     expect(left).toEqual([])
     expect(survivorsAfter).toEqual(survivorsBefore)
+    const receipts = await t.db
+      .selectFrom('receipts')
+      .select('merchant_id')
+      .where('merchant_id', 'in', [doomed.id, a.id])
+      .where('source', '=', 'test')
+      .execute()
+    expect(receipts).toEqual([{ merchant_id: a.id }])
   })
 })
