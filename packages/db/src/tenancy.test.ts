@@ -118,6 +118,36 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
     ).rejects.toThrow(/conversations_contact_fkey|conversations_channel_fkey/)
   })
 
+  it("refuses a message whose contact is not its conversation's, and deletes it with the contact", async () => {
+    const { channel, contact } = await insertChannelAndContact(t.db, a)
+    const other = await insertChannelAndContact(t.db, a)
+    const conversation = await t.db
+      .insertInto('conversations')
+      .values({ merchant_id: a.id, contact_id: contact.id, channel_id: channel.id })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const message = (contactId: string, conversationId: string) => ({
+      merchant_id: a.id,
+      conversation_id: conversationId,
+      contact_id: contactId,
+      direction: 'in',
+      author: 'shopper',
+      body: { text: 'hi' },
+      status: 'delivered',
+    })
+    // One key (migration 202612010010) checks both: the conversation exists and the contact is its own.
+    await expect(
+      t.db.insertInto('messages').values(message(other.contact.id, conversation.id)).execute(),
+    ).rejects.toThrow(/messages_conversation_contact_fkey/)
+    await expect(
+      t.db.insertInto('messages').values(message(contact.id, crypto.randomUUID())).execute(),
+    ).rejects.toThrow(/messages_conversation_contact_fkey/)
+    await t.db.insertInto('messages').values(message(contact.id, conversation.id)).execute()
+    await t.db.deleteFrom('contacts').where('id', '=', contact.id).execute()
+    const left = await t.db.selectFrom('messages').select('id').where('contact_id', '=', contact.id).execute()
+    expect(left).toEqual([])
+  })
+
   it('refuses to change a published flow version', async () => {
     const flow = await t.db
       .insertInto('flows')

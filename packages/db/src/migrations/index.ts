@@ -29,6 +29,7 @@ import * as analyticsShards from './202611301015_analytics_shards.ts'
 import * as llmIntentCosts from './202611301030_llm_intent_costs.ts'
 import * as nodeVisitsPerStep from './202612010000_node_visits_per_step.ts'
 import * as receiptsMerchantKey from './202612010005_receipts_merchant_key.ts'
+import * as messagesConversationContactKey from './202612010010_messages_conversation_contact_key.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '202611301030_llm_intent_costs': llmIntentCosts,
   '202612010000_node_visits_per_step': nodeVisitsPerStep,
   '202612010005_receipts_merchant_key': receiptsMerchantKey,
+  '202612010010_messages_conversation_contact_key': messagesConversationContactKey,
 }
