@@ -2,7 +2,7 @@
 // merchant's row (every foreign key is composite with merchant_id).
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database, Merchant } from './schema/index.ts'
+import type { Database, Merchant, NewMessage } from './schema/index.ts'
 import { createTestDatabase, insertMerchant, type TestDatabase, testDatabases } from './testing.ts'
 
 async function insertChannelAndContact(db: Kysely<Database>, merchant: Merchant) {
@@ -126,7 +126,7 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
       .values({ merchant_id: a.id, contact_id: contact.id, channel_id: channel.id })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const message = (contactId: string, conversationId: string) => ({
+    const message = (contactId: string, conversationId: string): NewMessage => ({
       merchant_id: a.id,
       conversation_id: conversationId,
       contact_id: contactId,
