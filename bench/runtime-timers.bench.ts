@@ -70,10 +70,13 @@ try {
       let doneAt = 0
       for (;;) {
         benchStatements += 1
+        // Whether any is left, not how many: a count walked every due timer's index entry and heap row (the
+        // deleted ones too, until vacuumed) every 25 ms, and that Postgres CPU was charged to the firings
+        // (1.9 M buffer hits in a 10,000 round, more than the steps' own writes).
         const left = await sql<{
-          n: string
-        }>`select count(*) as n from timers where due_at <= ${dueAt}`.execute(bench.db)
-        if (Number(left.rows[0]?.n) === 0) {
+          due: boolean
+        }>`select exists (select 1 from timers where due_at <= ${dueAt}) as due`.execute(bench.db)
+        if (!left.rows[0]?.due) {
           doneAt = Date.now()
           break
         }

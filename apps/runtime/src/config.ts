@@ -31,10 +31,11 @@ export const configSchema = z
     /** Postgres connections this process opens at most (steps, background loops, the LISTEN connection). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     /**
-     * Statements run again and again as named prepared statements, plans kept custom (packages/db
-     * prepared-statements.ts). Off until measured on a quiet machine: `DATABASE_PREPARED_STATEMENTS=1` to A/B.
+     * Statements run again and again as named prepared statements: parsed once per connection, and planned once
+     * (a generic plan) where Postgres finds it no costlier than planning with the values (packages/db
+     * prepared-statements.ts; BENCHMARKS.md, session 8). `0` sends every statement unnamed, planned each time.
      */
-    DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(false),
+    DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
     PUBLIC_URL: z.string().url().optional(),
     /** Signs session cookies and web-chat visitor tokens. Required in production; generated in development. */
     SECRET: z

@@ -18,7 +18,12 @@ it('serves over HTTP and finishes in-flight requests on shutdown', async () => {
   const gate = new Promise<void>((resolve) => {
     release = resolve
   })
+  let arrived!: () => void
+  const inFlight = new Promise<void>((resolve) => {
+    arrived = resolve
+  })
   running.app.get('/test/slow', async (c) => {
+    arrived()
     await gate
     return c.json({ finished: true })
   })
@@ -26,7 +31,8 @@ it('serves over HTTP and finishes in-flight requests on shutdown', async () => {
   expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true, database: 'up' })
 
   const slow = fetch(`${base}/test/slow`)
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  // Shut down only once the server is handling it (a fixed pause lost that race on a busy machine).
+  await inFlight
   const stopped = running.stop()
   await new Promise((resolve) => setTimeout(resolve, 50))
   release()

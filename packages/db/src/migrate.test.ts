@@ -30,6 +30,7 @@ const everyTable = {
   carts: true,
   orders: true,
   products: true,
+  deleted_products: true,
   privacy_requests: true,
   product_variants: true,
   catalogue_imports: true,

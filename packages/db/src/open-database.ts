@@ -5,7 +5,12 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.ts'
-import { PREPARED_STATEMENT_SETTINGS, PreparedStatements, preparingClient } from './prepared-statements.ts'
+import {
+  type PlanCacheMode,
+  PreparedStatements,
+  planCacheSettings,
+  preparingClient,
+} from './prepared-statements.ts'
 import type { Database } from './schema/index.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -21,6 +26,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number
   /** Postgres only: statements run again and again as named prepared statements (prepared-statements.ts). */
   preparedStatements?: boolean
+  /** With preparedStatements: Postgres' plan cache mode (default 'auto'; tests force generic plans). */
+  planCacheMode?: PlanCacheMode
 }
 
 export interface OpenedDatabase {
@@ -63,7 +70,14 @@ const pgliteParsers = { [DATE]: keepText }
  * const { db, close } = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  const { url, dataDir, migrate = true, poolSize = 10, preparedStatements = false } = options
+  const {
+    url,
+    dataDir,
+    migrate = true,
+    poolSize = 10,
+    preparedStatements = false,
+    planCacheMode = 'auto',
+  } = options
   let opened: OpenedDatabase
   if (url) {
     const pool = new pg.Pool({
@@ -72,7 +86,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       types: pgTypes,
       // The statements run again and again parsed once per connection (prepared-statements.ts).
       ...(preparedStatements
-        ? { Client: preparingClient(new PreparedStatements()), options: PREPARED_STATEMENT_SETTINGS }
+        ? { Client: preparingClient(new PreparedStatements()), options: planCacheSettings(planCacheMode) }
         : {}),
     })
     // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.

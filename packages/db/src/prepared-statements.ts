@@ -1,16 +1,19 @@
-// Named prepared statements for the statements a process runs again and again (Postgres through pg only; opt-in:
-// openDatabase({ preparedStatements: true }), the runtime's DATABASE_PREPARED_STATEMENTS). Kysely sends every
+// Named prepared statements for the statements a process runs again and again (Postgres through pg only:
+// openDatabase({ preparedStatements: true }); the runtime's DATABASE_PREPARED_STATEMENTS, on). Kysely sends every
 // query as an unnamed statement, so Postgres parses and analyses the same text on every execution, and pg sends
 // the whole text each time. A pg query with a `name` is parsed once per connection, then only bound and executed.
 //
 // Which texts: the ones with parameters seen twice or more, up to a bound, so texts that vary (an insert of N
 // value rows per N) cannot grow a connection's prepared statements without limit. A name is the text's hash, so
 // a connection that already holds it (pg remembers per connection) skips the parse.
-// Plans stay custom (`plan_cache_mode=force_custom_plan` on the pool's connections, PREPARED_STATEMENT_SETTINGS):
-// each execution is planned with its parameters' values, as an unnamed statement is. A generic plan (Postgres'
-// choice from a statement's sixth execution on) cannot use a partial index that a parameter's value selects, nor
-// infer a partial unique index as an ON CONFLICT arbiter: start-runs.ts failed with "there is no unique or
-// exclusion constraint matching the ON CONFLICT specification". What is saved is the parse and the analysis.
+//
+// Plans: Postgres' default (`plan_cache_mode=auto`): the first five executions of a statement on a connection are
+// planned with their values, after that the statement runs a generic plan, planned once, unless that plan costs
+// more than the custom ones did. Most of what this saves is the planning: the step's write statement (one
+// data-modifying CTE per table) took longer to plan than to run. A generic plan cannot use a partial index (or
+// infer one as an ON CONFLICT arbiter) whose predicate a parameter decides, so hot statements write such
+// predicates as literals (`sql.lit('active')`, as start-runs.ts's arbiter must: with a parameter Postgres
+// answered "there is no unique or exclusion constraint matching the ON CONFLICT specification").
 // If a table's row type changes under a prepared `select *` (a migration run by a newer replica), Postgres
 // answers "cached plan must not change result type": that query fails as any transient error does, and every
 // later one uses new names, so each connection prepares afresh.
@@ -24,8 +27,13 @@ export interface PreparedStatementOptions {
   maxTracked?: number
 }
 
-/** Connection options for a pool whose clients prepare statements: every plan custom, as unnamed ones are. */
-export const PREPARED_STATEMENT_SETTINGS = '-c plan_cache_mode=force_custom_plan'
+/** Postgres' plan_cache_mode for the prepared statements: 'auto' is its default (see above); tests force generic. */
+export type PlanCacheMode = 'auto' | 'force_generic_plan' | 'force_custom_plan'
+
+/** Connection options for a pool whose clients prepare statements with this plan mode. */
+export function planCacheSettings(mode: PlanCacheMode): string {
+  return `-c plan_cache_mode=${mode}`
+}
 
 /** Postgres' error for a prepared statement whose result row type changed (SQLSTATE 0A000). */
 const RESULT_TYPE_CHANGED = 'cached plan must not change result type'

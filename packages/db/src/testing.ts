@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import pg from 'pg'
 import { type DatabaseKind, type OpenedDatabase, openDatabase } from './open-database.ts'
+import type { PlanCacheMode } from './prepared-statements.ts'
 import type { Database, Merchant, NewMerchant } from './schema/index.ts'
 
 export type TestDatabase = OpenedDatabase & {
@@ -65,7 +66,7 @@ export async function createTestDatabase(
   url.pathname = `/${name}`
   let opened: OpenedDatabase
   try {
-    opened = await openDatabase({ url: url.toString(), ...options })
+    opened = await openDatabase({ url: url.toString(), ...preparedFromEnv(), ...options })
   } catch (error) {
     await dropDatabase(adminUrl, name)
     throw error
@@ -79,6 +80,18 @@ export async function createTestDatabase(
       return closing
     },
   }
+}
+
+/**
+ * TEST_DATABASE_PREPARED_STATEMENTS=generic runs the Postgres suites as production runs its pool (named prepared
+ * statements, prepared-statements.ts) with every plan generic from the first execution: the strictest check that
+ * no statement needs its parameters' values to be planned (a partial index's predicate, an ON CONFLICT arbiter).
+ */
+function preparedFromEnv(): { preparedStatements?: boolean; planCacheMode?: PlanCacheMode } {
+  const mode = process.env.TEST_DATABASE_PREPARED_STATEMENTS
+  if (mode === 'generic') return { preparedStatements: true, planCacheMode: 'force_generic_plan' }
+  if (mode === '1' || mode === 'true') return { preparedStatements: true }
+  return {}
 }
 
 async function dropDatabase(adminUrl: string, name: string): Promise<void> {

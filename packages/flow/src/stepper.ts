@@ -5,6 +5,7 @@ import { type AnyActorScope, createActor, type initialTransition } from 'xstate'
 import type { FlowMachine } from './compile.ts'
 import type { Effect } from './effects.ts'
 import type { FlowEvent, FlowEventInput } from './events.ts'
+import { toJsonValue } from './json-value.ts'
 import type { FlowVars } from './run-context.ts'
 
 export interface TimerSet {
@@ -108,7 +109,8 @@ function summarize(machine: FlowMachine, snapshot: Snapshot, actions: Actions, n
   const done = snapshot.status === 'done'
   const output = snapshot.output as { outcome?: string } | undefined
   return {
-    snapshot: JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as PersistedFlowSnapshot,
+    // Plain JSON data, as the column gives it back, without writing and parsing the text (json-value.ts).
+    snapshot: toJsonValue(machine.getPersistedSnapshot(snapshot)) as PersistedFlowSnapshot,
     effects,
     timers: { set, cancel },
     status: done ? 'done' : 'active',

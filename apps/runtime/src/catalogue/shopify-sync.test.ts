@@ -308,6 +308,40 @@ describe.each(testDatabases())('Shopify product sync on %s', (kind) => {
     expect(after).toMatchObject({ id: before?.id, handle: 'linen-shirt-five', title: 'Linen Shirt Five' })
   })
 
+  it('webhooks arriving out of order: a late older update is left out, and a deleted product stays deleted', async () => {
+    const at = (time: string) => ({ updated_at: `2026-11-30T${time}:00Z` })
+    const update = (price: string, time: string) =>
+      webhook('products/update', { ...productWebhook(4, { price }), ...at(time) })
+    const priceOf4 = async () =>
+      Number((await products()).find((p) => p.external_id === 'gid://shopify/Product/4')?.price)
+    const newer = await update('45.00', '12:00')
+    expect(await newer.json()).toMatchObject({ written: 'updated' })
+    expect(await priceOf4()).toBe(45)
+
+    // Sent at 11:00, delivered after the 12:00 one: the catalogue keeps the 12:00 prices.
+    const older = await update('1.00', '11:00')
+    expect(await older.json()).toMatchObject({
+      ok: true,
+      ignored: 'a newer version of this product is already in the catalogue',
+    })
+    expect(await priceOf4()).toBe(45)
+    expect(Number((await variantsOf('linen-shirt-4'))[0]?.price)).toBe(45)
+
+    // A later one is applied.
+    const later = await update('44.00', '12:05')
+    expect(await later.json()).toMatchObject({ written: 'updated' })
+    expect(await priceOf4()).toBe(44)
+
+    expect(await (await webhook('products/delete', { id: 4 })).json()).toMatchObject({ written: 'deleted' })
+    // An update the store sent before the deletion, delivered after it, and a create replayed: both left out.
+    const late = await update('45.00', '12:30')
+    expect(await late.json()).toMatchObject({ ignored: expect.stringMatching(/deleted this product/) })
+    const replayed = await webhook('products/create', { ...productWebhook(4), ...at('09:00') })
+    expect(await replayed.json()).toMatchObject({ ignored: expect.stringMatching(/deleted this product/) })
+    expect((await products()).map((p) => p.external_id)).not.toContain('gid://shopify/Product/4')
+    expect(await variantsOf('linen-shirt-4')).toEqual([])
+  })
+
   it('a token Shopify refuses fails the sync in its words', async () => {
     shopify.script({ status: 401, body: { errors: '[API] Invalid API key or access token' } })
     const result = await sync()

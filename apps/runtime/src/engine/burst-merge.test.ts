@@ -4,6 +4,7 @@
 // ManualClock: nothing here sleeps.
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
+import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
@@ -16,6 +17,25 @@ import { processInboundMessage } from './inbound.ts'
 
 const WINDOW = 2500
 
+/** Any message → a question that waits a minute for the answer → the answer, or "No answer" once it is up. */
+const askFlow = {
+  version: 1,
+  name: 'Ask',
+  nodes: [
+    node('start', 'trigger-message', { match: 'any', keywords: [] }),
+    node('ask', 'send-message', { text: 'Which colour?' }),
+    node('wait', 'wait-for-reply', { branches: [], timeout: { amount: 1, unit: 'minutes' } }),
+    node('got', 'send-message', { text: 'Colour: {{reply}}' }),
+    node('none', 'send-message', { text: 'No answer' }),
+  ],
+  edges: [
+    edge('start', 'ask'),
+    edge('ask', 'wait'),
+    edge('wait', 'got', 'anything'),
+    edge('wait', 'none', 'timeout'),
+  ],
+}
+
 describe.each(testDatabases())('burst merge on %s', (kind) => {
   let t: TestDeps
   let db: Kysely<Database>
@@ -26,10 +46,10 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
   })
   afterAll(() => t.close())
 
-  async function setUp(burstWindowMs = WINDOW) {
+  async function setUp(burstWindowMs = WINDOW, flow: object = echoFlow) {
     const { merchantId } = await seedMerchant(db, { burstWindowMs })
     const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, echoFlow)
+    await publishFlowDocument(db, merchantId, flow)
     let n = 0
     const visitor = `visitor-${merchantId}`
     const say = (text: string, extra: Partial<InboundMessage> = {}) =>
@@ -121,6 +141,31 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
     await runDueWork(t.deps)
     expect(after.replies()).toEqual(['You said: hmm\nYes please'])
     expect(await after.count('inbound_bursts')).toBe(0)
+  })
+
+  it('an answer held in a burst when the wait runs out is the answer, not "no reply"', async () => {
+    const { say, replies, advance } = await setUp(WINDOW, askFlow)
+    await say('hi')
+    await advance(WINDOW)
+    expect(replies()).toEqual(['Which colour?'])
+    // The shopper answers 59 s in; the minute is up while the answer is still held in its burst.
+    await advance(59_000 - WINDOW)
+    expect(await say('navy')).toMatchObject({ route: 'held' })
+    await advance(1500)
+    expect(replies()).toEqual(['Which colour?'])
+    await advance(WINDOW)
+    expect(replies()).toEqual(['Which colour?', 'Colour: navy'])
+    // The timeout it replaced never fires later.
+    await advance(120_000)
+    expect(replies()).toEqual(['Which colour?', 'Colour: navy'])
+  })
+
+  it('a wait with no answer held still runs out on time', async () => {
+    const { say, replies, advance } = await setUp(WINDOW, askFlow)
+    await say('hi')
+    await advance(WINDOW)
+    await advance(60_000)
+    expect(replies()).toEqual(['Which colour?', 'No answer'])
   })
 
   it('answers at once when the window is 0', async () => {

@@ -233,6 +233,25 @@ export async function claimDueBursts(
   return rows.map(takenBurstOf)
 }
 
+/**
+ * The conversations among these that hold a shopper's words in a burst, each with the burst's deadline (ms): a
+ * wait for their reply that runs out meanwhile was answered, and waits for the burst instead (engine/timer-poller.ts).
+ */
+export async function heldBurstDeadlines(
+  trx: Db,
+  merchantId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (conversationIds.length === 0) return new Map()
+  const rows = await trx
+    .selectFrom('inbound_bursts')
+    .select(['conversation_id', 'due_at'])
+    .where('merchant_id', '=', merchantId)
+    .where('conversation_id', 'in', [...conversationIds])
+    .execute()
+  return new Map(rows.map((r) => [r.conversation_id, r.due_at.getTime()]))
+}
+
 /** The held messages' texts, oldest first (a row erased meanwhile is left out). */
 export async function heldTexts(trx: Db, burst: TakenBurst): Promise<string[]> {
   if (burst.messageIds.length === 0) return []

@@ -74,8 +74,10 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
       .selectAll()
       .where('merchant_id', '=', merchantId)
       .where('contact_id', '=', anyUuid(contactIds))
-      .where('status', '=', 'active')
-      .where('waiting_for', '=', 'reply')
+      // Literals: runs_contact_active_idx is partial on status = 'active', which a prepared statement's generic
+      // plan (packages/db prepared-statements.ts) can only use when it reads the value in the text.
+      .where('status', '=', sql.lit('active'))
+      .where('waiting_for', '=', sql.lit('reply'))
       .orderBy('id')
       .forUpdate()
       .execute()

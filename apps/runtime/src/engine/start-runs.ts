@@ -141,10 +141,12 @@ async function startRun(
       started_at: new Date(ctx.now),
       ...runFieldsOf(version, result, ctx.now),
     })
+    // The partial unique index's predicate as literals, not parameters: a prepared statement's generic plan
+    // (packages/db prepared-statements.ts) can infer the arbiter only from a predicate it can read.
     .onConflict((oc) =>
       oc
         .columns(['merchant_id', 'correlation_key', 'flow_id'])
-        .where((eb) => eb.and([eb('status', '=', 'active'), eb('correlation_key', 'is not', null)]))
+        .where((eb) => eb.and([eb('status', '=', sql.lit('active')), eb('correlation_key', 'is not', null)]))
         .doNothing(),
     )
     .returningAll()

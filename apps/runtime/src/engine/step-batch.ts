@@ -3,7 +3,7 @@
 // stepped in memory with the pure stepper; its effects go through packages/flow's `effectHandlers` with this
 // file's port, which plans every row into the batch's write set (`StepWrites`) and answers look-ups from our
 // own data at once; `flush` writes the whole set with one statement. A single event is a batch of one.
-import type { NewMessage, Run } from '@parley/db'
+import type { NewMessage, NewTimer, Run } from '@parley/db'
 import {
   type EffectPort,
   type EscalateEffect,
@@ -130,6 +130,11 @@ export class StepBatch {
 
   deleteTimer(merchantId: string, runId: string, timerId: string): void {
     this.writes.deleteTimer(merchantId, runId, timerId)
+  }
+
+  /** Sets (or moves) a timer of a run in this batch's write set. */
+  setTimer(timer: NewTimer): void {
+    this.writes.setTimer(timer)
   }
 
   timerState(runId: string, timerId: string): TimerState | undefined {

@@ -2,11 +2,14 @@
 // their runs in id order (skipping runs a step elsewhere holds), steps them through one StepBatch with each
 // timer's due time, and deletes each timer in the same transaction as its step: a timer fires exactly once or
 // not at all. A timer whose revision no longer matches its run (the run moved on) is dropped. A batch that
-// fails is fired again run by run, each in its own transaction; a run that fails alone is ended.
-import type { Run } from '@parley/db'
+// fails is fired again run by run, each in its own transaction; a run that fails alone is ended. A wait for a
+// reply that runs out while the shopper's answer is held in a burst (engine/burst-merge.ts) was answered: its
+// timer moves to just after the burst's deadline, so the answer is stepped first and cancels it.
+import type { NewTimer, Run } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
 import { fireUnclaimed, isUnclaimedTimer } from '../handoff/unclaimed-timeout.ts'
+import { heldBurstDeadlines } from './burst-merge.ts'
 import { lockRuns } from './run-store.ts'
 import { inStepBatch, type StepBatch } from './step-batch.ts'
 import { type Db, isRetryableDbError } from './step-transaction.ts'
@@ -25,7 +28,7 @@ export interface DueTimer {
   timer_id: string
   due_at: Date
   revision: number
-  event: unknown
+  event: Record<string, unknown>
 }
 
 type RunKey = { merchantId: string; runId: string }
@@ -95,9 +98,9 @@ async function fireClaimed(
       byRun.set(key, [...(byRun.get(key) ?? []), timer])
     }
     onClaimed([...byRun.values()].map(([t]) => ({ merchantId: t!.merchant_id, runId: t!.run_id })))
-    const locked = await lockClaimedRuns(batch, due)
+    const { locked, heldUntil } = await lockClaimedRuns(batch, due)
     for (const [key, timers] of byRun) {
-      const outcome = await fireRunTimers(batch, locked.get(key), timers, lateness)
+      const outcome = await fireRunTimers(batch, locked.get(key), timers, lateness, heldUntil)
       counts.fired += outcome.fired
       counts.dropped += outcome.dropped
       counts.deferred += outcome.deferred
@@ -126,9 +129,13 @@ async function claimDueTimers(trx: Db, now: number, limit: number, only: RunKey 
 
 /**
  * Locks the runs of the claimed timers, one statement per merchant (in id order, skipping runs a step elsewhere
- * holds), and reads their send targets at once. Keyed `merchant:run`.
+ * holds), and reads their send targets at once. Keyed `merchant:run`. Also the deadlines of the bursts held in
+ * the conversations of runs waiting for a reply, keyed by conversation.
  */
-async function lockClaimedRuns(batch: StepBatch, due: DueTimer[]): Promise<Map<string, Run>> {
+async function lockClaimedRuns(
+  batch: StepBatch,
+  due: DueTimer[],
+): Promise<{ locked: Map<string, Run>; heldUntil: Map<string, number> }> {
   const runIdsByMerchant = new Map<string, string[]>()
   for (const timer of due) {
     runIdsByMerchant.set(timer.merchant_id, [
@@ -137,16 +144,23 @@ async function lockClaimedRuns(batch: StepBatch, due: DueTimer[]): Promise<Map<s
     ])
   }
   const locked = new Map<string, Run>()
+  const heldUntil = new Map<string, number>()
   for (const [merchantId, runIds] of [...runIdsByMerchant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const runs = await lockRuns(batch.trx, merchantId, runIds, { skipLocked: true })
     for (const run of runs) locked.set(`${merchantId}:${run.id}`, run)
+    const waiting = runs.flatMap((r) => (waitsForReply(r) && r.conversation_id ? [r.conversation_id] : []))
+    for (const [conversationId, at] of await heldBurstDeadlines(batch.trx, merchantId, waiting)) {
+      heldUntil.set(conversationId, at)
+    }
     await batch.prefetchTargets(
       merchantId,
       runs.flatMap((r) => (r.status === 'active' && r.conversation_id ? [r.conversation_id] : [])),
     )
   }
-  return locked
+  return { locked, heldUntil }
 }
+
+const waitsForReply = (run: Run) => run.status === 'active' && run.waiting_for === 'reply'
 
 /** A run's due timers in due order; a firing may cancel, re-arm or re-stamp the ones after it. */
 async function fireRunTimers(
@@ -154,6 +168,7 @@ async function fireRunTimers(
   locked: Run | undefined,
   timers: DueTimer[],
   lateness: number[],
+  heldUntil: ReadonlyMap<string, number>,
 ): Promise<{ fired: number; dropped: number; deferred: number }> {
   const first = timers[0] as DueTimer
   if (!locked) {
@@ -169,6 +184,7 @@ async function fireRunTimers(
   let run = locked
   let fired = 0
   let dropped = 0
+  let deferred = 0
   const now = batch.ctx.now
   for (const claimed of timers) {
     const timer = timerAsLeft(batch, locked, run, claimed)
@@ -191,6 +207,14 @@ async function fireRunTimers(
       dropped += 1
       continue
     }
+    const answeredAt = waitsForReply(run) && run.conversation_id ? heldUntil.get(run.conversation_id) : undefined
+    if (answeredAt !== undefined) {
+      const { merchant_id, run_id, timer_id } = claimed
+      const due_at = new Date(Math.max(answeredAt, now) + 1)
+      batch.setTimer({ merchant_id, run_id, timer_id, due_at, revision: timer.revision, event: timer.event })
+      deferred += 1
+      continue
+    }
     lateness.push(Math.max(0, now - timer.due_at.getTime()) / 1000)
     run = await batch.step(run, timer.event as FlowEventInput, {
       trigger: 'timer',
@@ -198,7 +222,7 @@ async function fireRunTimers(
     })
     fired += 1
   }
-  return { fired, dropped, deferred: 0 }
+  return { fired, dropped, deferred }
 }
 
 /**
@@ -210,7 +234,7 @@ function timerAsLeft(
   locked: Run | undefined,
   run: Run | undefined,
   claimed: DueTimer,
-): { due_at: Date; revision: number; event: unknown } | null {
+): { due_at: Date; revision: number; event: NewTimer['event'] } | null {
   const state = batch.timerState(claimed.run_id, claimed.timer_id)
   if (state === null) return null
   if (state) return { due_at: new Date(state.due_at), revision: state.revision, event: state.event }

@@ -3,7 +3,7 @@
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
-import { anyUuid } from '../engine/sql-any.ts'
+import { anyUuid, anyUuidProbed } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
 import type { SendExemption, SendFacts } from './send-policy.ts'
@@ -94,7 +94,8 @@ export async function loadSendTargets(
     // In the same read: may a send here skip the outbox (delivery/in-step-delivery.ts)?
     .select((eb) => sendsWaitingIn(eb.ref('conversations.merchant_id'), eb.ref('conversations.id')))
     .where('merchant_id', '=', merchantId)
-    .where('id', '=', anyUuid([...new Set(conversationIds)]))
+    // Probed: a timer batch names 200 conversations (engine/sql-any.ts).
+    .where('id', '=', anyUuidProbed([...new Set(conversationIds)]))
     .execute()
   if (rows.length === 0) return targets
   const waiting = new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
@@ -119,13 +120,13 @@ export async function loadSendTargets(
         .as('with_staff'),
     )
     .where('merchant_id', '=', merchantId)
-    .where('id', '=', anyUuid(contactIds))
+    .where('id', '=', anyUuidProbed(contactIds))
     .execute()
   const identities = await db
     .selectFrom('contact_identities')
     .select(['contact_id', 'channel_id', 'external_id', 'unreachable_at'])
     .where('merchant_id', '=', merchantId)
-    .where('contact_id', '=', anyUuid(contactIds))
+    .where('contact_id', '=', anyUuidProbed(contactIds))
     .where('channel_id', '=', anyUuid([...new Set(conversations.map((c) => c.channel_id))]))
     .orderBy('created_at', 'desc')
     .execute()

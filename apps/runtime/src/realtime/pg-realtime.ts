@@ -3,15 +3,12 @@
 import type { Database, OpenedDatabase } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from '../observability/logger.ts'
-import { backoffDelayMs } from '../time/backoff.ts'
+import { PgListen } from './pg-listen.ts'
 import { InProcessRealtime, type Realtime, type RealtimeEvent, type RealtimeListener } from './realtime.ts'
 
 export const REALTIME_CHANNEL = 'parley_realtime'
 
 type Pool = NonNullable<OpenedDatabase['pool']>
-const connectClient = (pool: Pool) => pool.connect()
-type PoolClient = Awaited<ReturnType<typeof connectClient>>
-type Notification = { channel: string; payload?: string }
 
 export interface PgRealtimeOptions {
   db: Kysely<Database>
@@ -23,36 +20,41 @@ export interface PgRealtimeOptions {
 }
 
 /**
- * Publish = `pg_notify('parley_realtime', json)`; receive = a dedicated connection LISTENing on it (own
- * notifications included, so a replica hears what it published exactly once, through the same path).
- * A lost LISTEN connection is replaced with backoff; events published meanwhile are missed, which is why
- * web-chat clients re-read the transcript when their socket reconnects.
+ * Publish = `pg_notify('parley_realtime', json)`; receive = a dedicated connection LISTENing on it
+ * (realtime/pg-listen.ts; own notifications included, so a replica hears what it published exactly once,
+ * through the same path). A lost LISTEN connection is replaced with backoff; events published meanwhile are
+ * missed, which is why web-chat clients re-read the transcript when their socket reconnects.
  */
 export class PgRealtime implements Realtime {
   readonly #listeners = new Set<RealtimeListener>()
-  readonly #options: PgRealtimeOptions
-  #client: PoolClient | undefined
-  #closed = false
-  #connecting: Promise<void> | undefined
-  #retryTimer: NodeJS.Timeout | undefined
-  /** Reconnect attempts since the connection was last up: the backoff's attempt number. */
-  #reconnects = 0
+  readonly #db: Kysely<Database>
+  readonly #logger: Logger
+  readonly #listen: PgListen
 
   constructor(options: PgRealtimeOptions) {
-    this.#options = options
+    this.#db = options.db
+    this.#logger = options.logger
+    this.#listen = new PgListen({
+      pool: options.pool,
+      channel: REALTIME_CHANNEL,
+      onNotice: (payload) => this.#deliver(payload),
+      logger: options.logger,
+      name: 'realtime',
+      reconnectDelayMs: options.reconnectDelayMs,
+    })
   }
 
   /** Opens the LISTEN connection; resolves once LISTEN is active. */
-  async start(): Promise<void> {
-    await this.#connect()
+  start(): Promise<void> {
+    return this.#listen.start()
   }
 
   async publish(event: RealtimeEvent): Promise<void> {
-    await notifyRealtime(this.#options.db, event)
+    await notifyRealtime(this.#db, event)
   }
 
   async publishMany(events: readonly RealtimeEvent[]): Promise<void> {
-    await notifyRealtimeMany(this.#options.db, events)
+    await notifyRealtimeMany(this.#db, events)
   }
 
   subscribe(listener: RealtimeListener): () => void {
@@ -62,96 +64,26 @@ export class PgRealtime implements Realtime {
 
   /** True while the LISTEN connection is up (for health checks and tests). */
   get listening(): boolean {
-    return this.#client !== undefined
+    return this.#listen.listening
   }
 
   async close(): Promise<void> {
-    this.#closed = true
-    clearTimeout(this.#retryTimer)
-    await this.#connecting?.catch(() => {})
-    const client = this.#client
-    this.#client = undefined
     this.#listeners.clear()
-    if (client) {
-      client.removeAllListeners('notification')
-      try {
-        await client.query(`unlisten ${REALTIME_CHANNEL}`)
-        client.release()
-      } catch (error) {
-        client.release(error instanceof Error ? error : true)
-      }
-    }
+    await this.#listen.close()
   }
 
-  #connect(): Promise<void> {
-    this.#connecting ??= this.#open().finally(() => {
-      this.#connecting = undefined
-    })
-    return this.#connecting
-  }
-
-  async #open(): Promise<void> {
-    const client = await connectClient(this.#options.pool)
-    const onError = (error: Error) => this.#lost(client, error)
-    client.on('error', onError)
-    client.on('end', () => this.#lost(client, new Error('LISTEN connection ended')))
-    client.on('notification', (message: Notification) => this.#deliver(message))
-    try {
-      await client.query(`listen ${REALTIME_CHANNEL}`)
-    } catch (error) {
-      client.off('error', onError)
-      client.release(error instanceof Error ? error : true)
-      throw error
-    }
-    if (this.#closed) {
-      client.release()
-      return
-    }
-    this.#client = client
-    this.#reconnects = 0
-  }
-
-  #lost(client: PoolClient, error: Error): void {
-    if (this.#client !== client) return
-    this.#client = undefined
-    client.removeAllListeners('notification')
-    // Destroy rather than return it to the pool: the connection is broken.
-    try {
-      client.release(error)
-    } catch {}
-    this.#options.logger.warn('realtime LISTEN connection lost; reconnecting', { error })
-    this.#scheduleReconnect()
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#closed) return
-    this.#reconnects += 1
-    // Jittered: every replica loses the database at once, and should not all reconnect in the same instant.
-    const delay = backoffDelayMs(this.#reconnects, {
-      baseMs: this.#options.reconnectDelayMs ?? 250,
-      maxMs: 30_000,
-    })
-    this.#retryTimer = setTimeout(() => {
-      this.#connect().catch((error: unknown) => {
-        this.#options.logger.warn('realtime reconnect failed', { error })
-        this.#scheduleReconnect()
-      })
-    }, delay)
-    this.#retryTimer.unref()
-  }
-
-  #deliver(message: Notification): void {
-    if (message.channel !== REALTIME_CHANNEL || !message.payload) return
-    const event = parseRealtimePayload(message.payload)
+  #deliver(payload: string | undefined): void {
+    if (!payload) return
+    const event = parseRealtimePayload(payload)
     if (!event) {
-      this.#options.logger.warn('realtime: ignoring a malformed notification', { payload: message.payload })
+      this.#logger.warn('realtime: ignoring a malformed notification', { payload })
       return
     }
     for (const listener of this.#listeners) {
       try {
         listener(event)
       } catch (error) {
-        this.#options.logger.error('realtime listener failed', { error })
+        this.#logger.error('realtime listener failed', { error })
       }
     }
   }

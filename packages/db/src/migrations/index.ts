@@ -30,6 +30,7 @@ import * as llmIntentCosts from './202611301030_llm_intent_costs.ts'
 import * as nodeVisitsPerStep from './202612010000_node_visits_per_step.ts'
 import * as receiptsMerchantKey from './202612010005_receipts_merchant_key.ts'
 import * as messagesConversationContactKey from './202612010010_messages_conversation_contact_key.ts'
+import * as productWebhookOrder from './202612010050_product_webhook_order.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '202612010000_node_visits_per_step': nodeVisitsPerStep,
   '202612010005_receipts_merchant_key': receiptsMerchantKey,
   '202612010010_messages_conversation_contact_key': messagesConversationContactKey,
+  '202612010050_product_webhook_order': productWebhookOrder,
 }

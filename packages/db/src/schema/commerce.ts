@@ -96,8 +96,17 @@ export interface ProductsTable {
   search_vector: ColumnType<string, never, never>
   /** to_tsvector('simple', title), generated (never written): product retrieval's exact words. */
   title_vector: ColumnType<string, never, never>
+  /** The store's own `updated_at` of the version last applied from a webhook: an older one arriving later is left out. */
+  source_updated_at: NullableTimestamp
   created_at: DefaultTimestamp
   updated_at: DefaultTimestamp
+}
+
+/** A product the store deleted (its webhook said so): a late update of it must not bring it back. */
+export interface DeletedProductsTable {
+  merchant_id: string
+  external_id: string
+  deleted_at: DefaultTimestamp
 }
 
 export type ProductStatus = 'active' | 'draft' | 'archived'

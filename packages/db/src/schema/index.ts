@@ -13,6 +13,7 @@ import type { CatalogueImportChunksTable, CatalogueImportsTable, ProductVariants
 import type {
   CartEpisodesTable,
   CartsTable,
+  DeletedProductsTable,
   MessageLinksTable,
   OrdersTable,
   ProductPairsTable,
@@ -64,6 +65,7 @@ export interface Database {
   carts: CartsTable
   orders: OrdersTable
   products: ProductsTable
+  deleted_products: DeletedProductsTable
   privacy_requests: PrivacyRequestsTable
   product_variants: ProductVariantsTable
   catalogue_imports: CatalogueImportsTable
