@@ -165,14 +165,15 @@ async function seedStore(db: Kysely<Database>, merchantId: string, size: Size): 
     (await sql<{ n: string }>`select count(*) as n from bench_runs`.execute(db)).rows[0]?.n ?? 0,
   )
 
-  // Node visits: every run enters the trigger, the first wait and the reminder; two in three go further.
-  await run(sql`insert into node_visits (merchant_id, run_id, flow_version_id, node_id, at)
-    select ${m}::uuid, r.id, ${version.id}::uuid, s.node, r.started_at + s.step * interval '1 hour'
+  // Node visits, one row per step with its nodes in the order entered: every run enters the trigger, the first
+  // wait and the reminder; two in three go further.
+  await run(sql`insert into node_visits (merchant_id, run_id, flow_version_id, node_ids, at)
+    select ${m}::uuid, r.id, ${version.id}::uuid, s.nodes, r.started_at + s.step * interval '1 hour'
     from bench_runs r
-    cross join (values ('cart-abandoned', 0, 1), ('wait-1h', 0, 2), ('reminder', 1, 3), ('wait-23h', 1, 4),
-      ('social-proof', 24, 5), ('wait-48h', 24, 6), ('personal-offer', 72, 7)) as s(node, step, ord)
+    cross join (values (array['cart-abandoned', 'wait-1h'], 0), (array['reminder', 'wait-23h'], 1),
+      (array['social-proof', 'wait-48h'], 24), (array['personal-offer'], 72)) as s(nodes, step)
     where s.step <= 1 or r.n % 3 <> 0
-    order by r.n, s.ord`)
+    order by r.n, s.step`)
 
   // Messages: bot sends of the recovery steps (every status), skipped sends and shopper replies.
   await run(sql`insert into messages (merchant_id, id, conversation_id, contact_id, direction, author, body, status,

@@ -269,7 +269,7 @@ export async function cloneReminderRuns(
     await copy('timers', `t.run_id = '${runId}'`, { run_id: 'm.run_id', due_at: due.dueAt })
     // The nodes the run passed (its trigger, the delay): a live shop's history, which the analytics triggers
     // probe for each new visit (on an empty table the planner would scan it instead).
-    await copy('node_visits', `t.run_id = '${runId}'`, { id: 'gen_random_uuid()', run_id: 'm.run_id' })
+    await copy('node_visits', `t.run_id = '${runId}'`, { run_id: 'm.run_id' })
     if (due.transcript) {
       await copy('messages', `t.conversation_id = '${template.conversationId}' and t.direction = 'in'`, {
         id: 'gen_random_uuid()',

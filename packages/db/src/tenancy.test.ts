@@ -2,7 +2,7 @@
 // merchant's row (every foreign key is composite with merchant_id).
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database, Merchant } from './schema/index.ts'
+import type { Database, Merchant, NewMessage } from './schema/index.ts'
 import { createTestDatabase, insertMerchant, type TestDatabase, testDatabases } from './testing.ts'
 
 async function insertChannelAndContact(db: Kysely<Database>, merchant: Merchant) {
@@ -118,6 +118,36 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
     ).rejects.toThrow(/conversations_contact_fkey|conversations_channel_fkey/)
   })
 
+  it("refuses a message whose contact is not its conversation's, and deletes it with the contact", async () => {
+    const { channel, contact } = await insertChannelAndContact(t.db, a)
+    const other = await insertChannelAndContact(t.db, a)
+    const conversation = await t.db
+      .insertInto('conversations')
+      .values({ merchant_id: a.id, contact_id: contact.id, channel_id: channel.id })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const message = (contactId: string, conversationId: string): NewMessage => ({
+      merchant_id: a.id,
+      conversation_id: conversationId,
+      contact_id: contactId,
+      direction: 'in',
+      author: 'shopper',
+      body: { text: 'hi' },
+      status: 'delivered',
+    })
+    // One key (migration 202612010010) checks both: the conversation exists and the contact is its own.
+    await expect(
+      t.db.insertInto('messages').values(message(other.contact.id, conversation.id)).execute(),
+    ).rejects.toThrow(/messages_conversation_contact_fkey/)
+    await expect(
+      t.db.insertInto('messages').values(message(contact.id, crypto.randomUUID())).execute(),
+    ).rejects.toThrow(/messages_conversation_contact_fkey/)
+    await t.db.insertInto('messages').values(message(contact.id, conversation.id)).execute()
+    await t.db.deleteFrom('contacts').where('id', '=', contact.id).execute()
+    const left = await t.db.selectFrom('messages').select('id').where('contact_id', '=', contact.id).execute()
+    expect(left).toEqual([])
+  })
+
   it('refuses to change a published flow version', async () => {
     const flow = await t.db
       .insertInto('flows')
@@ -188,6 +218,16 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
   it('deletes everything of a merchant with it, and nothing of another', async () => {
     const doomed = await insertMerchant(t.db, { name: 'doomed' })
     await insertChannelAndContact(t.db, doomed)
+    // Receipts go by a trigger on merchants rather than a foreign key (migration 202612010005).
+    const receipt = (merchantId: string) => ({
+      merchant_id: merchantId,
+      source: 'test',
+      external_id: 'same-id',
+    })
+    await t.db
+      .insertInto('receipts')
+      .values([receipt(doomed.id), receipt(a.id)])
+      .execute()
     const survivorsBefore = await t.db
       .selectFrom('contacts')
       .where('merchant_id', '=', a.id)
@@ -202,5 +242,12 @@ describe.each(testDatabases())('tenant scoping on %s', (kind) => {
       .execute()
     expect(left).toEqual([])
     expect(survivorsAfter).toEqual(survivorsBefore)
+    const receipts = await t.db
+      .selectFrom('receipts')
+      .select('merchant_id')
+      .where('merchant_id', 'in', [doomed.id, a.id])
+      .where('source', '=', 'test')
+      .execute()
+    expect(receipts).toEqual([{ merchant_id: a.id }])
   })
 })

@@ -181,11 +181,12 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
       expect(timers.map((tm) => [tm.revision, tm.due_at.getTime()])).toEqual([[2, now + DAY]])
       const visits = await db
         .selectFrom('node_visits')
-        .select('node_id')
+        .select('node_ids')
         .where('run_id', '=', s.runId)
         .where('at', '=', new Date(now))
         .execute()
-      expect(visits.map((v) => v.node_id).sort()).toEqual(['ack1', 'wait2'])
+      // One row for the step, its nodes in the order entered.
+      expect(visits.map((v) => v.node_ids)).toEqual([['ack1', 'wait2']])
       const conversation = await db
         .selectFrom('conversations')
         .selectAll()

@@ -80,14 +80,19 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
       .where('run_id', '=', runId)
       .orderBy('timer_id')
       .execute()
-  const visitsOf = (runId: string) =>
+  /** A run's step rows in order (`seq`). */
+  const stepVisitsOf = (runId: string) =>
     db
       .selectFrom('node_visits')
-      .select(['node_id', 'at', 'flow_version_id'])
+      .select(['node_ids', 'at', 'flow_version_id'])
       .where('run_id', '=', runId)
-      .orderBy('at')
-      .orderBy('node_id')
+      .orderBy('seq')
       .execute()
+  /** A run's visits one per node entered, in the order entered. */
+  const visitsOf = async (runId: string) =>
+    (await stepVisitsOf(runId)).flatMap((row) =>
+      row.node_ids.map((node_id) => ({ node_id, at: row.at, flow_version_id: row.flow_version_id })),
+    )
 
   async function stepInMemory(
     trx: Db,
@@ -163,12 +168,13 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     })
     expect(await readRun(run.id)).toMatchObject({ revision: 3, status: 'done', outcome: 'finished' })
     expect(await timersOf(run.id)).toEqual([])
-    expect((await visitsOf(run.id)).filter((v) => v.at.getTime() === now).map((v) => v.node_id)).toEqual([
-      'ack',
-      'bye',
-      'done',
-      'wait2',
-    ])
+    // One row per step, each with its nodes in the order entered.
+    expect((await stepVisitsOf(run.id)).filter((v) => v.at.getTime() === now).map((v) => v.node_ids)).toEqual(
+      [
+        ['ack', 'wait2'],
+        ['bye', 'done'],
+      ],
+    )
   })
 
   it('re-stamps a timer the step did not cancel, and deletes one named by deleteTimer', async () => {
@@ -438,6 +444,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
       .where('created_at', '=', now)
       .execute()
     expect(inbound).toHaveLength(1)
+    expect((await stepVisitsOf(run.id)).filter((v) => v.at.getTime() === now.getTime())).toHaveLength(1)
     expect((await visitsOf(run.id)).filter((v) => v.at.getTime() === now.getTime())).toHaveLength(2)
     expect((await readRun(run.id)).revision).toBe(2)
   })

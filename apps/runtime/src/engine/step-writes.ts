@@ -71,12 +71,13 @@ export class StepWrites {
         })
       }
     }
-    for (const nodeId of result.visited) {
+    // One row for the step's nodes, in the order entered (migration 202612010000).
+    if (result.visited.length > 0) {
       this.#visits.push({
         merchant_id: run.merchant_id,
         run_id: run.id,
         flow_version_id: run.flow_version_id,
-        node_id: nodeId,
+        node_ids: [...result.visited],
         at: new Date(now),
       })
     }
@@ -217,10 +218,13 @@ export class StepWrites {
           revision = excluded.revision, event = excluded.event, locked_until = null, locked_by = null)`)
     }
     if (this.#visits.length > 0) {
-      parts.push(sql`visits as (insert into node_visits (merchant_id, run_id, flow_version_id, node_id, at)
-        select v.merchant_id, v.run_id, v.flow_version_id, v.node_id, v.at
-        from jsonb_to_recordset(${json(this.#visits)}) as v(merchant_id uuid, run_id uuid, flow_version_id uuid,
-          node_id text, at timestamptz))`)
+      // In the order added: `seq` orders a run's steps.
+      const rows = this.#visits.map((v, ord) => ({ ...v, ord }))
+      parts.push(sql`visits as (insert into node_visits (merchant_id, run_id, flow_version_id, node_ids, at)
+        select v.merchant_id, v.run_id, v.flow_version_id, v.node_ids, v.at
+        from jsonb_to_recordset(${json(rows)}) as v(merchant_id uuid, run_id uuid, flow_version_id uuid,
+          node_ids text[], at timestamptz, ord integer)
+        order by v.ord)`)
     }
     if (this.#messages.length > 0) {
       // In the order added: `seq` is assigned as the rows are inserted.

@@ -4,7 +4,7 @@
 import type { InboxContext, InboxOptions } from '@parley/api'
 import type { Database } from '@parley/db'
 import { getNodeKind } from '@parley/flow'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { NotFoundError } from '../domain-errors.ts'
 import { escalationOrder, escalationPhotos } from './escalation-case.ts'
 
@@ -134,14 +134,15 @@ async function loadBotActivity(
     .executeTakeFirst()
   if (!run) return null
   const [visits, messages] = await Promise.all([
-    db
-      .selectFrom('node_visits')
-      .select(['node_id', 'at'])
-      .where('merchant_id', '=', merchantId)
-      .where('run_id', '=', run.id)
-      .orderBy('at', 'desc')
-      .limit(20)
-      .execute(),
+    // The run's last 20 nodes entered, newest first: a row holds a step's nodes in order (one row or more each).
+    sql<{ node_id: string; at: Date }>`select e.node_id, v.at
+      from (select node_ids, at, seq from node_visits where merchant_id = ${merchantId} and run_id = ${run.id}
+        order by seq desc limit 20) v
+      cross join lateral unnest(v.node_ids) with ordinality as e(node_id, ord)
+      order by v.seq desc, e.ord desc
+      limit 20`
+      .execute(db)
+      .then((r) => r.rows),
     db
       .selectFrom('messages')
       .select(['body', 'created_at'])

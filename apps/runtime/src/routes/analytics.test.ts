@@ -175,25 +175,17 @@ async function seedStore(db: Kysely<Database>, merchantId: string) {
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  // A step enters two nodes at once; a later step loops back into `remind` (not a second run reaching it).
+  // A step enters two nodes at once (one row, in the order entered); a later step loops back into `remind` (not a
+  // second run reaching it).
   await db
     .insertInto('node_visits')
-    .values([
-      {
-        merchant_id: merchantId,
-        run_id: run.id,
-        flow_version_id: version.id,
-        node_id: 'start',
-        at: '2026-01-02T15:00:00Z',
-      },
-      {
-        merchant_id: merchantId,
-        run_id: run.id,
-        flow_version_id: version.id,
-        node_id: 'remind',
-        at: '2026-01-02T15:00:00Z',
-      },
-    ])
+    .values({
+      merchant_id: merchantId,
+      run_id: run.id,
+      flow_version_id: version.id,
+      node_ids: ['start', 'remind'],
+      at: '2026-01-02T15:00:00Z',
+    })
     .execute()
   await db
     .insertInto('node_visits')
@@ -201,7 +193,7 @@ async function seedStore(db: Kysely<Database>, merchantId: string) {
       merchant_id: merchantId,
       run_id: run.id,
       flow_version_id: version.id,
-      node_id: 'remind',
+      node_ids: ['remind'],
       at: '2026-01-03T15:00:00Z',
     })
     .execute()

@@ -233,7 +233,7 @@ describe.each(testDatabases())('inbox workspace on %s', (kind) => {
           merchant_id: m,
           run_id: run.id,
           flow_version_id: flow.versionId,
-          node_id: node,
+          node_ids: [node],
           at: new Date(Date.UTC(2026, 10, 30, 9, i)),
         })
         .execute()

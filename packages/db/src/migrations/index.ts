@@ -27,6 +27,9 @@ import * as writePathKeys from './202611300930_write_path_keys.ts'
 import * as writePathRows from './202611301010_write_path_rows.ts'
 import * as analyticsShards from './202611301015_analytics_shards.ts'
 import * as llmIntentCosts from './202611301030_llm_intent_costs.ts'
+import * as nodeVisitsPerStep from './202612010000_node_visits_per_step.ts'
+import * as receiptsMerchantKey from './202612010005_receipts_merchant_key.ts'
+import * as messagesConversationContactKey from './202612010010_messages_conversation_contact_key.ts'
 import * as productWebhookOrder from './202612010050_product_webhook_order.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
@@ -58,5 +61,8 @@ export const migrations: Record<string, Migration> = {
   '202611301010_write_path_rows': writePathRows,
   '202611301015_analytics_shards': analyticsShards,
   '202611301030_llm_intent_costs': llmIntentCosts,
+  '202612010000_node_visits_per_step': nodeVisitsPerStep,
+  '202612010005_receipts_merchant_key': receiptsMerchantKey,
+  '202612010010_messages_conversation_contact_key': messagesConversationContactKey,
   '202612010050_product_webhook_order': productWebhookOrder,
 }

@@ -107,17 +107,20 @@ export interface ReceiptsTable {
   received_at: DefaultTimestamp
 }
 
-/** One row each time a run enters a node (analytics: funnel per node and version). */
+/**
+ * One row per step of a run that entered nodes: the nodes in the order entered (analytics: funnel per node and
+ * version; the inbox's "what the assistant did"). Migration 202612010000; before it, one row per node.
+ */
 export interface NodeVisitsTable {
   merchant_id: string
-  id: Id
   run_id: string
   flow_version_id: string
-  node_id: string
+  /** Never empty (a check constraint). */
+  node_ids: string[]
   at: Timestamp
   /**
-   * Insertion order (identity, never written): a step's visits share `at`; this tells which came first. The
-   * primary key is (merchant_id, run_id, seq), a run's visits in order (migration 202611301010).
+   * Insertion order (identity, never written): this tells a run's steps apart when they share `at`. The
+   * primary key is (merchant_id, run_id, seq), a run's steps in order (migration 202611301010).
    */
   seq: GeneratedAlways<number>
 }

@@ -1,0 +1,186 @@
+// The flow report's node and edge counts (node.reached, edge.taken in analytics_hourly) stay in step with the
+// node-visits rows, one row per step holding the step's nodes in the order entered (migration 202612010000):
+// recomputed here in plain code from the rows (the oracle) after every kind of write the engine makes — a step
+// entering several nodes, a loop inside one step, several steps of one run in one statement, several runs in one
+// statement, a later step of a run written in an earlier statement, steps in another hour.
+import type { Database } from '@parley/db'
+import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedChannel } from '../testing/engine-fixtures.ts'
+import { seedMerchant } from '../testing/test-deps.ts'
+
+const HOUR = 3_600_000
+const T0 = Date.parse('2026-03-01T10:20:00Z')
+
+type Counts = Record<string, number>
+
+/** node.reached and edge.taken per hour and dimension, from the rows in plain code: the runs' visits in order. */
+async function expectedCounts(db: Kysely<Database>, merchantId: string): Promise<Counts> {
+  const rows = await db
+    .selectFrom('node_visits')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('seq')
+    .execute()
+  const counts: Counts = {}
+  const add = (key: string) => {
+    counts[key] = (counts[key] ?? 0) + 1
+  }
+  const byRun = new Map<string, { reached: Set<string>; last: string | null }>()
+  for (const row of rows) {
+    const run = byRun.get(row.run_id) ?? { reached: new Set<string>(), last: null }
+    byRun.set(row.run_id, run)
+    const hour = new Date(Math.floor(row.at.getTime() / HOUR) * HOUR).toISOString()
+    for (const node of row.node_ids) {
+      if (!run.reached.has(node)) add(`${hour} node.reached ${row.flow_version_id} ${node}`)
+      run.reached.add(node)
+      if (run.last !== null) add(`${hour} edge.taken ${row.flow_version_id} ${run.last}>${node}`)
+      run.last = node
+    }
+  }
+  return counts
+}
+
+/** The rollup's rows for those metrics, summed over shards (as the reports read them). */
+async function actualCounts(db: Kysely<Database>, merchantId: string): Promise<Counts> {
+  const rows = await db
+    .selectFrom('analytics_hourly')
+    .select(['hour', 'metric', 'dim', 'n'])
+    .where('merchant_id', '=', merchantId)
+    .where('metric', 'in', ['node.reached', 'edge.taken'])
+    .execute()
+  const counts: Counts = {}
+  for (const r of rows) {
+    const key = `${new Date(r.hour).toISOString()} ${r.metric} ${r.dim}`
+    counts[key] = (counts[key] ?? 0) + Number(r.n)
+  }
+  for (const [key, n] of Object.entries(counts)) if (n === 0) delete counts[key]
+  return counts
+}
+
+describe.each(testDatabases())('node and edge counts in step with the node-visit rows on %s', (kind) => {
+  let t: TestDatabase
+  let db: Kysely<Database>
+  let merchantId: string
+  let versionId: string
+  const runIds: string[] = []
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind)
+    db = t.db
+    merchantId = (await seedMerchant(db)).merchantId
+    const channel = await seedChannel(db, merchantId)
+    const contactId = (
+      await db
+        .insertInto('contacts')
+        .values({ merchant_id: merchantId, name: 'Shopper' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    const conversationId = (
+      await db
+        .insertInto('conversations')
+        .values({ merchant_id: merchantId, contact_id: contactId, channel_id: channel.id })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    const document = { version: 2, name: 'Recovery', nodes: [], edges: [], settings: {} }
+    const flowId = (
+      await db
+        .insertInto('flows')
+        .values({ merchant_id: merchantId, name: 'Recovery', document })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    versionId = (
+      await db
+        .insertInto('flow_versions')
+        .values({
+          merchant_id: merchantId,
+          flow_id: flowId,
+          version: 1,
+          document,
+          trigger_kinds: ['cart.abandoned'],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    for (const key of ['a', 'b', 'c']) {
+      const run = await db
+        .insertInto('runs')
+        .values({
+          merchant_id: merchantId,
+          flow_id: flowId,
+          flow_version_id: versionId,
+          contact_id: contactId,
+          conversation_id: conversationId,
+          trigger_kind: 'cart.abandoned',
+          correlation_key: key,
+          snapshot: { value: 'wait' },
+          started_at: new Date(T0),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      runIds.push(run.id)
+    }
+  }, 120_000)
+  afterAll(() => t?.close())
+
+  const step = (run: number, nodeIds: string[], at: number) => ({
+    merchant_id: merchantId,
+    run_id: runIds[run] as string,
+    flow_version_id: versionId,
+    node_ids: nodeIds,
+    at: new Date(at),
+  })
+
+  it('counts every node entered and every move, within a step and across steps and statements', async () => {
+    // A step entering three nodes.
+    await db
+      .insertInto('node_visits')
+      .values(step(0, ['start', 'ask', 'wait'], T0))
+      .execute()
+    expect(await actualCounts(db, merchantId)).toEqual(await expectedCounts(db, merchantId))
+    expect(await actualCounts(db, merchantId)).toMatchObject({
+      [`2026-03-01T10:00:00.000Z node.reached ${versionId} start`]: 1,
+      [`2026-03-01T10:00:00.000Z edge.taken ${versionId} start>ask`]: 1,
+      [`2026-03-01T10:00:00.000Z edge.taken ${versionId} ask>wait`]: 1,
+    })
+    // A later step of the same run (its first move comes from the last node of the row before), a loop inside
+    // one step back to a node reached before, and two steps of another run in one statement, beside a third run.
+    await db
+      .insertInto('node_visits')
+      .values([
+        step(0, ['ask', 'wait'], T0 + HOUR),
+        step(1, ['start', 'wait'], T0 + HOUR),
+        step(1, ['ask', 'wait', 'ask', 'done'], T0 + HOUR),
+        step(2, ['start'], T0 + 2 * HOUR),
+      ])
+      .execute()
+    expect(await actualCounts(db, merchantId)).toEqual(await expectedCounts(db, merchantId))
+    expect(await actualCounts(db, merchantId)).toMatchObject({
+      [`2026-03-01T11:00:00.000Z edge.taken ${versionId} wait>ask`]: 3,
+      [`2026-03-01T11:00:00.000Z node.reached ${versionId} ask`]: 1,
+      [`2026-03-01T11:00:00.000Z node.reached ${versionId} done`]: 1,
+    })
+    // A step with one node, after a statement with several.
+    await db
+      .insertInto('node_visits')
+      .values(step(2, ['done'], T0 + 3 * HOUR))
+      .execute()
+    expect(await actualCounts(db, merchantId)).toEqual(await expectedCounts(db, merchantId))
+    expect(await actualCounts(db, merchantId)).toMatchObject({
+      [`2026-03-01T13:00:00.000Z edge.taken ${versionId} start>done`]: 1,
+    })
+  })
+
+  it('refuses a step row with no node', async () => {
+    await expect(
+      db
+        .insertInto('node_visits')
+        .values(step(0, [], T0))
+        .execute(),
+    ).rejects.toThrow(/node_visits_node_ids_check/)
+  })
+})
