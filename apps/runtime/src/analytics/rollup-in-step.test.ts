@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { endEpisodeForOrder, expireDueEpisodes, openEpisode } from '../commerce/abandonment-episodes.ts'
-import { seedChannel } from '../testing/engine-fixtures.ts'
+import { seedRecoveryConversation } from '../testing/engine-fixtures.ts'
 import { seedMerchant } from '../testing/test-deps.ts'
 
 const HOUR = 3_600_000
@@ -163,42 +163,11 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
     db = t.db
     merchantId = (await seedMerchant(db)).merchantId
     otherMerchantId = (await seedMerchant(db)).merchantId
-    const channel = await seedChannel(db, merchantId)
-    contactId = (
-      await db
-        .insertInto('contacts')
-        .values({ merchant_id: merchantId, name: 'Shopper' })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    conversationId = (
-      await db
-        .insertInto('conversations')
-        .values({ merchant_id: merchantId, contact_id: contactId, channel_id: channel.id })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    const document = { version: 2, name: 'Recovery', nodes: [], edges: [], settings: {} }
-    flowId = (
-      await db
-        .insertInto('flows')
-        .values({ merchant_id: merchantId, name: 'Recovery', document })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    versionId = (
-      await db
-        .insertInto('flow_versions')
-        .values({
-          merchant_id: merchantId,
-          flow_id: flowId,
-          version: 1,
-          document,
-          trigger_kinds: ['cart.abandoned'],
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+    const seeded = await seedRecoveryConversation(db, merchantId)
+    contactId = seeded.contactId
+    conversationId = seeded.conversationId
+    flowId = seeded.flowId
+    versionId = seeded.versionId
   }, 120_000)
   afterAll(() => t?.close())
 

@@ -7,7 +7,7 @@ import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seedChannel } from '../testing/engine-fixtures.ts'
+import { seedRecoveryConversation } from '../testing/engine-fixtures.ts'
 import { seedMerchant } from '../testing/test-deps.ts'
 
 const HOUR = 3_600_000
@@ -70,42 +70,9 @@ describe.each(testDatabases())('node and edge counts in step with the node-visit
     t = await createTestDatabase(kind)
     db = t.db
     merchantId = (await seedMerchant(db)).merchantId
-    const channel = await seedChannel(db, merchantId)
-    const contactId = (
-      await db
-        .insertInto('contacts')
-        .values({ merchant_id: merchantId, name: 'Shopper' })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    const conversationId = (
-      await db
-        .insertInto('conversations')
-        .values({ merchant_id: merchantId, contact_id: contactId, channel_id: channel.id })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    const document = { version: 2, name: 'Recovery', nodes: [], edges: [], settings: {} }
-    const flowId = (
-      await db
-        .insertInto('flows')
-        .values({ merchant_id: merchantId, name: 'Recovery', document })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-    versionId = (
-      await db
-        .insertInto('flow_versions')
-        .values({
-          merchant_id: merchantId,
-          flow_id: flowId,
-          version: 1,
-          document,
-          trigger_kinds: ['cart.abandoned'],
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+    const seeded = await seedRecoveryConversation(db, merchantId)
+    const { contactId, conversationId, flowId } = seeded
+    versionId = seeded.versionId
     for (const key of ['a', 'b', 'c']) {
       const run = await db
         .insertInto('runs')

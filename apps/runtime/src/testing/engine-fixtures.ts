@@ -15,6 +15,42 @@ export async function seedChannel(db: Kysely<Database>, merchantId: string, kind
     .executeTakeFirstOrThrow()
 }
 
+/**
+ * A shopper's conversation on a new web-chat channel and an empty cart-recovery flow version, written straight
+ * to the tables: for suites that write runs, visits and rollups by hand rather than through the engine.
+ */
+export async function seedRecoveryConversation(db: Kysely<Database>, merchantId: string) {
+  const channel = await seedChannel(db, merchantId)
+  const contact = await db
+    .insertInto('contacts')
+    .values({ merchant_id: merchantId, name: 'Shopper' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const conversation = await db
+    .insertInto('conversations')
+    .values({ merchant_id: merchantId, contact_id: contact.id, channel_id: channel.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const document = { version: 2, name: 'Recovery', nodes: [], edges: [], settings: {} }
+  const flow = await db
+    .insertInto('flows')
+    .values({ merchant_id: merchantId, name: 'Recovery', document })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const version = await db
+    .insertInto('flow_versions')
+    .values({
+      merchant_id: merchantId,
+      flow_id: flow.id,
+      version: 1,
+      document,
+      trigger_kinds: ['cart.abandoned'],
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { contactId: contact.id, conversationId: conversation.id, flowId: flow.id, versionId: version.id }
+}
+
 /** Publishes `doc` as the next version of a flow (a new flow unless `flowId` is given). */
 export async function publishFlowDocument(
   db: Kysely<Database>,
