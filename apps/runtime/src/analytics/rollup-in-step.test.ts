@@ -157,6 +157,7 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
   let versionId: string
   let contactId: string
   let conversationId: string
+  let insertRun: Awaited<ReturnType<typeof seedRecoveryConversation>>['insertRun']
 
   beforeAll(async () => {
     t = await createTestDatabase(kind)
@@ -168,6 +169,7 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
     conversationId = seeded.conversationId
     flowId = seeded.flowId
     versionId = seeded.versionId
+    insertRun = seeded.insertRun
   }, 120_000)
   afterAll(() => t?.close())
 
@@ -292,31 +294,15 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
   }, 120_000)
 
   it('follows runs started, stepped, ended and deleted', async () => {
-    const insertRun = (key: string, startedAt: number) =>
-      db
-        .insertInto('runs')
-        .values({
-          merchant_id: merchantId,
-          flow_id: flowId,
-          flow_version_id: versionId,
-          contact_id: contactId,
-          conversation_id: conversationId,
-          trigger_kind: 'cart.abandoned',
-          correlation_key: key,
-          snapshot: { value: 'wait' },
-          started_at: new Date(startedAt),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    const one = await insertRun('r1', T0)
-    const two = await insertRun('r2', T0 + HOUR)
-    const three = await insertRun('r3', T0 + 2 * HOUR)
+    const one = await insertRun('r1', new Date(T0))
+    const two = await insertRun('r2', new Date(T0 + HOUR))
+    const three = await insertRun('r3', new Date(T0 + 2 * HOUR))
     await expectInStep(db)
     // A step that rewrites the snapshot only (the hot path) changes nothing counted.
     await db
       .updateTable('runs')
       .set({ snapshot: { value: 'next' }, revision: 2 })
-      .where('id', '=', one.id)
+      .where('id', '=', one)
       .execute()
     await expectInStep(db)
     // ...and rewrites no rollup row (the statement trigger returns before its upsert).
@@ -326,30 +312,30 @@ describe.each(testDatabases())('episode and run rollups in step with their rows 
     await db
       .updateTable('runs')
       .set({ snapshot: { value: 'again' }, revision: 3 })
-      .where('id', 'in', [one.id, two.id, three.id])
+      .where('id', 'in', [one, two, three])
       .execute()
     expect((await versions.execute(db)).rows[0]?.v).toBe(before)
     // One statement that ends one run, only steps another and moves the third to a re-decided start: each row
     // counts for what changed in it.
     await sql`update runs set
-        status = case when id = ${one.id} then 'done' else status end,
-        ended_at = case when id = ${one.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else ended_at end,
-        started_at = case when id = ${three.id} then ${new Date(T0 + 3 * HOUR)}::timestamptz else started_at end,
+        status = case when id = ${one} then 'done' else status end,
+        ended_at = case when id = ${one} then ${new Date(T0 + 3 * HOUR)}::timestamptz else ended_at end,
+        started_at = case when id = ${three} then ${new Date(T0 + 3 * HOUR)}::timestamptz else started_at end,
         snapshot = '{"value": "stepped"}'
-      where id in (${one.id}, ${two.id}, ${three.id})`.execute(db)
+      where id in (${one}, ${two}, ${three})`.execute(db)
     await expectInStep(db)
     await db
       .updateTable('runs')
       .set({ status: 'done', outcome: 'bought it after all', ended_at: new Date(T0 + 5 * HOUR) })
-      .where('id', 'in', [one.id, two.id])
+      .where('id', 'in', [one, two])
       .execute()
     await db
       .updateTable('runs')
       .set({ status: 'failed', ended_at: new Date(T0 + 6 * HOUR) })
-      .where('id', '=', three.id)
+      .where('id', '=', three)
       .execute()
     await expectInStep(db)
-    await db.deleteFrom('runs').where('id', '=', two.id).execute()
+    await db.deleteFrom('runs').where('id', '=', two).execute()
     await expectInStep(db)
     const ended = await actualHourly(db)
     expect(

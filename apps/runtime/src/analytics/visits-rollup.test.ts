@@ -71,26 +71,8 @@ describe.each(testDatabases())('node and edge counts in step with the node-visit
     db = t.db
     merchantId = (await seedMerchant(db)).merchantId
     const seeded = await seedRecoveryConversation(db, merchantId)
-    const { contactId, conversationId, flowId } = seeded
     versionId = seeded.versionId
-    for (const key of ['a', 'b', 'c']) {
-      const run = await db
-        .insertInto('runs')
-        .values({
-          merchant_id: merchantId,
-          flow_id: flowId,
-          flow_version_id: versionId,
-          contact_id: contactId,
-          conversation_id: conversationId,
-          trigger_kind: 'cart.abandoned',
-          correlation_key: key,
-          snapshot: { value: 'wait' },
-          started_at: new Date(T0),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      runIds.push(run.id)
-    }
+    for (const key of ['a', 'b', 'c']) runIds.push(await seeded.insertRun(key, new Date(T0)))
   }, 120_000)
   afterAll(() => t?.close())
 

@@ -17,7 +17,8 @@ export async function seedChannel(db: Kysely<Database>, merchantId: string, kind
 
 /**
  * A shopper's conversation on a new web-chat channel and an empty cart-recovery flow version, written straight
- * to the tables: for suites that write runs, visits and rollups by hand rather than through the engine.
+ * to the tables, with `insertRun` for that shopper's runs: for suites that write runs, visits and rollups by hand
+ * rather than through the engine.
  */
 export async function seedRecoveryConversation(db: Kysely<Database>, merchantId: string) {
   const channel = await seedChannel(db, merchantId)
@@ -48,7 +49,32 @@ export async function seedRecoveryConversation(db: Kysely<Database>, merchantId:
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return { contactId: contact.id, conversationId: conversation.id, flowId: flow.id, versionId: version.id }
+  /** A run of that flow for the shopper, resting at a wait, as the engine would have started it. */
+  const insertRun = async (correlationKey: string, startedAt: Date): Promise<string> => {
+    const run = await db
+      .insertInto('runs')
+      .values({
+        merchant_id: merchantId,
+        flow_id: flow.id,
+        flow_version_id: version.id,
+        contact_id: contact.id,
+        conversation_id: conversation.id,
+        trigger_kind: 'cart.abandoned',
+        correlation_key: correlationKey,
+        snapshot: { value: 'wait' },
+        started_at: startedAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return run.id
+  }
+  return {
+    contactId: contact.id,
+    conversationId: conversation.id,
+    flowId: flow.id,
+    versionId: version.id,
+    insertRun,
+  }
 }
 
 /** Publishes `doc` as the next version of a flow (a new flow unless `flowId` is given). */
