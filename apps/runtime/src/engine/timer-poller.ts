@@ -10,7 +10,7 @@ import type { FlowEventInput } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
 import { fireUnclaimed, isUnclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { heldBurstDeadlines } from './burst-merge.ts'
-import { lockRuns } from './run-store.ts'
+import { lockRuns, waitsForReply } from './run-store.ts'
 import { inStepBatch, type StepBatch } from './step-batch.ts'
 import { type Db, isRetryableDbError } from './step-transaction.ts'
 
@@ -159,8 +159,6 @@ async function lockClaimedRuns(
   }
   return { locked, heldUntil }
 }
-
-const waitsForReply = (run: Run) => run.status === 'active' && run.waiting_for === 'reply'
 
 /** A run's due timers in due order; a firing may cancel, re-arm or re-stamp the ones after it. */
 async function fireRunTimers(
