@@ -207,6 +207,8 @@ async function fireRunTimers(
     }
     const answeredAt =
       waitsForReply(run) && run.conversation_id ? heldUntil.get(run.conversation_id) : undefined
+    // Every timer of a run waiting with an answer held moves (none steps it here); a run stepped later in the
+    // batch anyway would carry the moved timer to its new revision at flush (step-writes.ts).
     if (answeredAt !== undefined) {
       const { merchant_id, run_id, timer_id } = claimed
       const due_at = new Date(Math.max(answeredAt, now) + 1)
