@@ -45,7 +45,7 @@ export function waitsForReply(run: Pick<Run, 'status' | 'waiting_for'>): boolean
  */
 export function waitsForReplySql(alias?: string): RawBuilder<boolean> {
   const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name)
-  return sql<boolean>`${column('status')} = ${sql.lit('active')} and ${column('waiting_for')} = ${sql.lit('reply')}`
+  return sql<boolean>`(${column('status')} = ${sql.lit('active')} and ${column('waiting_for')} = ${sql.lit('reply')})`
 }
 
 export interface ActiveRunFilter {
