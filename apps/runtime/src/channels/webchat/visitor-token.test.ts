@@ -25,6 +25,7 @@ describe('verifyVisitorToken with the verified-token cache', () => {
     }
     expect(verified.size).toBe(1)
     expect(verified.get(token)?.claims).toEqual(issued)
+    expect(Object.isFrozen(verifyVisitorToken(token, 'ch_1', SECRET, NOW, verified))).toBe(true)
   })
 
   it('still checks the channel and the expiry of a token it already verified', () => {

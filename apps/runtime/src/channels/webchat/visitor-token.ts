@@ -29,8 +29,9 @@ export function issueVisitorToken(
 /**
  * Tokens whose signature this process already checked, with their claims (per process: process-state.ts). A
  * visitor sends every message with the same token, so only its first request pays the HMAC, the base64 and the
- * JSON parse (~4 % of the runtime's CPU per message). Only tokens that verified are kept, keyed by the whole
- * token and the secret that verified it; expiry and channel are still checked on every use.
+ * JSON parse (≈ 11 µs of CPU; 3.8 % of the runtime's busy samples in the inbound bench's profile). Only tokens
+ * that verified are kept, keyed by the whole token and the secret that verified it; expiry and channel are still
+ * checked on every use.
  */
 export type VerifiedVisitorTokens = LRUCache<string, { secret: string; claims: VisitorClaims }>
 
@@ -69,7 +70,8 @@ function verifySignature(token: string, secret: string): VisitorClaims | null {
     typeof exp !== 'number'
   )
     return null
-  return { merchantId, channelId, visitorId, exp }
+  // Frozen: the cached claims are shared by every request that presents the token.
+  return Object.freeze({ merchantId, channelId, visitorId, exp })
 }
 
 export function newVisitorId(): string {
