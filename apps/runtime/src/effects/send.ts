@@ -3,7 +3,13 @@
 // the row written delivered with no outbox row (delivery/in-step-delivery.ts). Never a network call here.
 import { randomUUID } from 'node:crypto'
 import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, Run, TemplateCategory } from '@parley/db'
-import type { Effect, OutboundMessage, SendPurpose, TemplateRef } from '@parley/flow'
+import {
+  type Effect,
+  type OutboundMessage,
+  type SendPurpose,
+  type TemplateRef,
+  toJsonValue,
+} from '@parley/flow'
 import type { OutboundPayload } from '../channels/types.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
@@ -69,8 +75,9 @@ export type SendOutcome =
   | { status: 'held'; messageId: string }
   | { status: 'skipped'; messageId: string | null; reason: SkipReason }
 
+/** The message as its JSON column holds it (a copy as JSON data, without writing and parsing the text). */
 export function messageBody(message: OutboundMessage, template?: TemplateRef): JsonObject {
-  return JSON.parse(JSON.stringify(template ? { ...message, template } : message)) as JsonObject
+  return toJsonValue(template ? { ...message, template } : message) as JsonObject
 }
 
 /**
@@ -210,7 +217,7 @@ export function sendRows(
     message_id: messageId,
     conversation_id: req.conversationId,
     channel_id: target.channel.id,
-    payload: JSON.parse(JSON.stringify(job)) as JsonObject,
+    payload: toJsonValue(job) as JsonObject,
     ...(decision.kind === 'hold' ? { status: 'held' as const } : {}),
     next_attempt_at: new Date(decision.kind === 'hold' ? now : decision.sendAt),
     created_at: new Date(now),

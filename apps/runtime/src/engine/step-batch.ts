@@ -331,53 +331,60 @@ export class StepBatch {
     return Promise.resolve(performEffects(result.effects, this.#port(run), snapshotVars(result.snapshot)))
   }
 
-  /** The runtime's side of `effectHandlers` for one run. */
+  /**
+   * The runtime's side of `effectHandlers` for one run. Methods, not arrow functions: a port is built per step, and
+   * the runtime runs under tsx, whose `keepNames` wraps each arrow function in a `__name` call (a defineProperty)
+   * every time the object is built.
+   */
   #port(run: Run): EffectPort {
+    const batch = this
     const { ctx } = this
     const conversationId = run.conversation_id
     return {
-      send: async (effect, exemption) => {
+      async send(effect, exemption) {
         if (!conversationId) {
           ctx.deps.logger.warn('send without a conversation', { runId: run.id, nodeId: effect.nodeId })
           return
         }
-        await this.send(runSendRequest(run, conversationId, effect, exemption))
+        await batch.send(runSendRequest(run, conversationId, effect, exemption))
       },
-      escalate: async (effect) => {
-        const target = conversationId ? await this.target(run.merchant_id, conversationId) : null
+      async escalate(effect) {
+        const target = conversationId ? await batch.target(run.merchant_id, conversationId) : null
         if (!conversationId || !target) {
           ctx.deps.logger.warn('escalation without a conversation', { runId: run.id })
           return
         }
         const { touch, note } = escalationRows(run, conversationId, effect, ctx.now)
         const alreadyWithSomeone = target.conversation.status === 'assigned'
-        this.#escalated.add(conversationId)
-        this.#escalatedContacts.add(target.contact.id)
-        this.#returnedToBot.delete(conversationId)
-        this.writes.touchConversation(touch)
+        batch.#escalated.add(conversationId)
+        batch.#escalatedContacts.add(target.contact.id)
+        batch.#returnedToBot.delete(conversationId)
+        batch.writes.touchConversation(touch)
         ctx.notifications.push({
           merchantId: run.merchant_id,
           conversationId,
           kind: 'conversation',
           id: conversationId,
         })
-        this.addMessage(note)
-        await this.#acknowledgeEscalation(run, conversationId, effect, alreadyWithSomeone)
+        batch.addMessage(note)
+        await batch.#acknowledgeEscalation(run, conversationId, effect, alreadyWithSomeone)
       },
-      lookupOrder: (effect) =>
-        lookupOrder(this.trx, run.merchant_id, run.contact_id, effect.orderNumber, this.ctx.now),
+      lookupOrder(effect) {
+        return lookupOrder(batch.trx, run.merchant_id, run.contact_id, effect.orderNumber, ctx.now)
+      },
       // With AI answers on, the answer may be queued (llm/); the catalogue answer is its fallback.
-      answerProductQuestion: (effect, productIds) =>
-        answerProductQuestionInStep(this, run, effect, productIds),
-      requestHttp: async (effect) => {
-        const target = conversationId ? await this.target(run.merchant_id, conversationId) : null
+      answerProductQuestion(effect, productIds) {
+        return answerProductQuestionInStep(batch, run, effect, productIds)
+      },
+      async requestHttp(effect) {
+        const target = conversationId ? await batch.target(run.merchant_id, conversationId) : null
         if (!target) return { ok: false, data: { error: 'no_channel' } }
-        this.writes.addOutbox(httpJobRow(run, target.conversation, effect, ctx.now))
+        batch.writes.addOutbox(httpJobRow(run, target.conversation, effect, ctx.now))
         ctx.queued += 1
         ctx.queuedHttp += 1
         return 'queued'
       },
-      offerIncentive: (effect) => {
+      offerIncentive(effect) {
         // The code and discount are in the run's `incentive` variable; the send that follows carries them.
         ctx.deps.logger.info('incentive offered', { runId: run.id, nodeId: effect.nodeId, code: effect.code })
       },

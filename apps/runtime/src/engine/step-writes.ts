@@ -8,6 +8,7 @@ import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
 import type { CommitNotice } from '../delivery/relay-wake.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
+import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
 import type { Db } from './step-transaction.ts'
 
@@ -161,7 +162,7 @@ export class StepWrites {
    */
   async flush(trx: Db, options: { outboxNotice?: CommitNotice | null } = {}): Promise<void> {
     const parts: RawBuilder<unknown>[] = []
-    const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`
+    const json = (rows: object[]) => sql`${jsonRowsText(rows)}::jsonb`
     if (this.#runs.size > 0) {
       const rows = byId([...this.#runs.values()]).map((r) => ({
         merchant_id: r.merchant_id,

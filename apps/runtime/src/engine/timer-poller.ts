@@ -95,7 +95,9 @@ async function fireClaimed(
     const byRun = new Map<string, DueTimer[]>()
     for (const timer of due) {
       const key = `${timer.merchant_id}:${timer.run_id}`
-      byRun.set(key, [...(byRun.get(key) ?? []), timer])
+      const timers = byRun.get(key)
+      if (timers) timers.push(timer)
+      else byRun.set(key, [timer])
     }
     onClaimed([...byRun.values()].map(([t]) => ({ merchantId: t!.merchant_id, runId: t!.run_id })))
     const { locked, heldUntil } = await lockClaimedRuns(batch, due)
@@ -138,10 +140,9 @@ async function lockClaimedRuns(
 ): Promise<{ locked: Map<string, Run>; heldUntil: Map<string, number> }> {
   const runIdsByMerchant = new Map<string, string[]>()
   for (const timer of due) {
-    runIdsByMerchant.set(timer.merchant_id, [
-      ...(runIdsByMerchant.get(timer.merchant_id) ?? []),
-      timer.run_id,
-    ])
+    const runIds = runIdsByMerchant.get(timer.merchant_id)
+    if (runIds) runIds.push(timer.run_id)
+    else runIdsByMerchant.set(timer.merchant_id, [timer.run_id])
   }
   const locked = new Map<string, Run>()
   const heldUntil = new Map<string, number>()

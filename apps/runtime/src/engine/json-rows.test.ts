@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { jsonRowsText } from './json-rows.ts'
+
+describe('jsonRowsText', () => {
+  it('writes the same text as JSON.stringify for a write set’s rows', () => {
+    const at = new Date('2026-11-30T18:00:00.123Z')
+    const rows = [
+      {
+        merchant_id: 'm1',
+        id: 'a',
+        created_at: at,
+        updated_at: new Date(at.getTime()),
+        sent_at: null,
+        body: { text: 'hi "there"\n', when: new Date(0), nested: [new Date(1), undefined, () => 1] },
+        cost: 0.1,
+        skipped: undefined,
+        ord: 0,
+      },
+      { merchant_id: 'm1', id: 'b', created_at: new Date(at.getTime() + 1), due_at: new Date(-1), ord: 1 },
+      { id: 'c', ended_at: new Date(Number.NaN), at: new Date(8.64e15), list: ['x', null] },
+      { ['__proto__']: new Date(5), id: 'd' },
+      {},
+    ]
+    expect(jsonRowsText(rows)).toBe(JSON.stringify(rows))
+    expect(jsonRowsText([])).toBe('[]')
+  })
+
+  it('formats each instant once and leaves the rows as they were', () => {
+    const at = new Date('2026-11-30T18:00:00.000Z')
+    const formatted: number[] = []
+    const toISOString = at.toISOString.bind(at)
+    at.toISOString = () => {
+      formatted.push(at.getTime())
+      return toISOString()
+    }
+    const rows = [
+      { id: 'a', created_at: at, updated_at: at },
+      { id: 'b', created_at: at, updated_at: at },
+    ]
+    const text = jsonRowsText(rows)
+    expect(JSON.parse(text)).toEqual([
+      { id: 'a', created_at: '2026-11-30T18:00:00.000Z', updated_at: '2026-11-30T18:00:00.000Z' },
+      { id: 'b', created_at: '2026-11-30T18:00:00.000Z', updated_at: '2026-11-30T18:00:00.000Z' },
+    ])
+    expect(formatted).toHaveLength(1)
+    expect(rows[0]?.created_at).toBe(at)
+  })
+})
