@@ -3,7 +3,7 @@
 // waiting longest is answered first); the others newest activity first. Each order has its own index.
 
 import type { InboxList, InboxListQuery, InboxView } from '@parley/api'
-import type { Database } from '@parley/db'
+import type { ConversationStatus, Database } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 import { ValidationError } from '../domain-errors.ts'
 import { baseConversationQuery, lastMessages, toConversation } from './inbox-queries.ts'
@@ -13,7 +13,7 @@ type Db = Kysely<Database>
 
 const waitingKey = sql<string>`coalesce(c.escalated_at, c.created_at)`
 const activityKey = sql<string>`coalesce(c.last_message_at, c.created_at)`
-const resolved = sql.lit('resolved')
+const resolved = sql.lit<ConversationStatus>('resolved')
 
 interface Cursor {
   /** The sort key as Postgres printed it (text keeps its microseconds, which a JS Date would drop). */
