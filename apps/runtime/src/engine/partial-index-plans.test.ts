@@ -1,13 +1,15 @@
-// The write path's partial indexes (migration 202612010100_partial_write_indexes) hold only the rows their readers
-// ask for, so a shopper's message, a bot reply and an ended run write fewer index entries. Each reader must still
-// reach its index as a prepared statement's generic plan, which proves a predicate only from the statement's text:
-// the real functions run on a capturing handle and each statement they sent is explained as a generic plan.
+// The write path's indexes (migrations 202612010100_partial_write_indexes, 202612010105_conversations_contact_index)
+// hold only the rows their readers ask for, and no key twice, so a shopper's message, a bot reply, a conversation touch
+// and an ended run write fewer index entries. Each reader must still reach its index as a prepared statement's
+// generic plan, which proves a partial predicate only from the statement's text: the real functions run on a
+// capturing handle and each statement they sent is explained as a generic plan.
 import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { flowReport } from '../analytics/flow-report.ts'
 import { applyDeliveryStatus } from '../channels/delivery-status.ts'
+import { latestConversationId, openConversation } from '../contacts/contact-repository.ts'
 import { listInbox } from '../inbox/inbox-list.ts'
 import { countMarketingSendsByContact, countMarketingSendsSince } from '../policy/frequency-cap.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
@@ -173,5 +175,24 @@ describe.each(testDatabases())('partial write-path indexes on %s', (kind) => {
       )
       expect(counts, view).toContain('conversations_assignee_idx')
     }
+  })
+
+  it("finds a contact's conversations by conversations_contact_id_key, the one index on the contact", async () => {
+    const channelId = (
+      await t.db
+        .selectFrom('conversations')
+        .select('channel_id')
+        .where('id', '=', shop.conversationId)
+        .executeTakeFirstOrThrow()
+    ).channel_id
+    const opened = await openConversation(t.db, merchantId, shop.contactId, channelId, NOW)
+    expect(opened.id).toBe(shop.conversationId)
+    expect(await latestConversationId(t.db, merchantId, shop.contactId)).toBe(shop.conversationId)
+    const plans = await plansOf(async (db) => {
+      await openConversation(db, merchantId, shop.contactId, channelId, NOW)
+      await latestConversationId(db, merchantId, shop.contactId)
+    })
+    expect(plans).toHaveLength(2)
+    for (const plan of plans) expect(plan).toContain('conversations_contact_id_key')
   })
 })

@@ -32,6 +32,7 @@ import * as receiptsMerchantKey from './202612010005_receipts_merchant_key.ts'
 import * as messagesConversationContactKey from './202612010010_messages_conversation_contact_key.ts'
 import * as productWebhookOrder from './202612010050_product_webhook_order.ts'
 import * as partialWriteIndexes from './202612010100_partial_write_indexes.ts'
+import * as conversationsContactIndex from './202612010105_conversations_contact_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '202612010010_messages_conversation_contact_key': messagesConversationContactKey,
   '202612010050_product_webhook_order': productWebhookOrder,
   '202612010100_partial_write_indexes': partialWriteIndexes,
+  '202612010105_conversations_contact_index': conversationsContactIndex,
 }
