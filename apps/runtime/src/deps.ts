@@ -4,6 +4,7 @@ import type { Database } from '@parley/db'
 import type { Kysely } from 'kysely'
 import type { CatalogueImportWorker } from './catalogue/import-worker.ts'
 import type { ChannelAdapter } from './channels/types.ts'
+import type { VerifiedVisitorTokens } from './channels/webchat/visitor-token.ts'
 import type { WebchatHub } from './channels/webchat/webchat-hub.ts'
 import type { RuntimeConfig } from './config.ts'
 import type { WakeSignal } from './delivery/wake-signal.ts'
@@ -62,6 +63,8 @@ export interface RuntimeDeps {
   inboxHub: InboxHub
   /** "Is typing…" signals both ways, throttled per person and conversation (realtime/typing-signals.ts). */
   typing: TypingSignals
+  /** Web-chat visitor tokens whose signature was checked (channels/webchat/visitor-token.ts). */
+  visitorTokens: VerifiedVisitorTokens
   /**
    * Runs queued catalogue imports in the background (catalogue/import-worker.ts); uploads kick it. server.ts and
    * test deps build one; wiring without it (benchmarks) leaves queued imports to a process that has one.

@@ -1,6 +1,7 @@
 // What one runtime process keeps in memory between requests: the inbound group commit, the hubs of the live
-// sockets it holds and the compiled flow versions. Built with the deps (server.ts, createTestDeps), not as module
+// sockets it holds, the compiled flow versions and the visitor tokens it verified. Built with the deps (server.ts, createTestDeps), not as module
 // singletons, so its lifetime is the deps' and another set of deps (a replica in a test) has its own.
+import { createVerifiedVisitorTokens } from './channels/webchat/visitor-token.ts'
 import { WebchatHub } from './channels/webchat/webchat-hub.ts'
 import type { RuntimeDeps } from './deps.ts'
 import { createFlowVersionCache } from './engine/flow-versions.ts'
@@ -10,7 +11,7 @@ import { TypingSignals } from './realtime/typing-signals.ts'
 
 export type ProcessState = Pick<
   RuntimeDeps,
-  'flowVersions' | 'inbound' | 'webchatHub' | 'inboxHub' | 'typing'
+  'flowVersions' | 'inbound' | 'webchatHub' | 'inboxHub' | 'typing' | 'visitorTokens'
 >
 
 /**
@@ -29,6 +30,7 @@ export function withProcessState(
     webchatHub: new WebchatHub(base),
     inboxHub: new InboxHub(base),
     typing: new TypingSignals(base),
+    visitorTokens: createVerifiedVisitorTokens(),
   }
   return deps
 }

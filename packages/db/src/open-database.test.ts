@@ -95,6 +95,32 @@ describe.each(testDatabases())('openDatabase on %s', (kind) => {
     expect(names.map((n) => n.name)).toEqual(['concurrent-b', 'concurrent-outside'])
   })
 
+  it('reads timestamptz as the same Date in any session time zone, to the millisecond', async () => {
+    const read = (zone: string) =>
+      t.db.transaction().execute(async (trx) => {
+        await sql`select set_config('TimeZone', ${zone}, true)`.execute(trx)
+        const { rows } = await sql<Record<string, Date>>`select
+          '2026-11-30 18:33:22+00'::timestamptz as whole,
+          '2026-11-30 18:33:22.1+00'::timestamptz as tenth,
+          '2026-11-30 18:33:22.123+00'::timestamptz as milli,
+          '2026-11-30 18:33:22.123999+00'::timestamptz as micro,
+          '1999-12-31 23:59:59.5-08'::timestamptz as offset`.execute(trx)
+        return Object.fromEntries(
+          Object.entries(rows[0] as Record<string, Date>).map(([k, v]) => [k, v.toISOString()]),
+        )
+      })
+    const expected = {
+      whole: '2026-11-30T18:33:22.000Z',
+      tenth: '2026-11-30T18:33:22.100Z',
+      milli: '2026-11-30T18:33:22.123Z',
+      micro: '2026-11-30T18:33:22.123Z',
+      offset: '2000-01-01T07:59:59.500Z',
+    }
+    expect(await read('UTC')).toEqual(expected)
+    expect(await read('Asia/Kolkata')).toEqual(expected)
+    expect(await read('America/St_Johns')).toEqual(expected)
+  })
+
   it('reads defaults, numerics, counts, dates, arrays and jsonb the same way', async () => {
     const merchant = await insertMerchant(t.db, { monthly_template_budget: '12.5' })
     expect(merchant.id).toMatch(/^[0-9a-f-]{36}$/)

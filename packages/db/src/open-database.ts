@@ -43,8 +43,31 @@ export interface OpenedDatabase {
 
 const INT8 = 20
 const DATE = 1082
+const TIMESTAMPTZ = 1184
 /** pg asks for a column's parser on every result: one function, not a new one each time. */
 const keepText = (value: string) => value
+
+const pgTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date
+
+/**
+ * timestamptz as Postgres writes it in a UTC session, `2026-11-30 18:33:22.123456+00`, parsed natively as
+ * `2026-11-30T18:33:22.123456Z` (the same Date, microseconds dropped, ~3× faster than pg's parser; every row a
+ * step reads has several). Anything else (another session time zone, BC, infinity, years past 9999) goes to
+ * pg's own parser.
+ */
+function parseTimestamptz(text: string): Date {
+  const n = text.length
+  if (
+    n >= 22 &&
+    n <= 29 &&
+    text.charCodeAt(10) === 32 && // ' '
+    text.charCodeAt(n - 3) === 43 && // '+'
+    text.charCodeAt(n - 2) === 48 && // '0'
+    text.charCodeAt(n - 1) === 48 // '0'
+  )
+    return new Date(`${text.slice(0, 10)}T${text.slice(11, n - 3)}Z`)
+  return pgTimestamptz(text)
+}
 
 /**
  * pg reads int8 (count(*), sums of integers) as a string and date as a local-midnight Date; PGlite reads int8
@@ -54,6 +77,7 @@ const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8) return Number
     if (oid === DATE) return keepText
+    if (oid === TIMESTAMPTZ && format !== 'binary') return parseTimestamptz
     return pg.types.getTypeParser(oid, format)
   }) as pg.CustomTypesConfig['getTypeParser'],
 }

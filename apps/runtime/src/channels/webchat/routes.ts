@@ -72,7 +72,7 @@ const requireVisitorToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearer(c.req.raw)
   visitors.set(
     c.req.raw,
-    verifyVisitorToken(token, channelId, deps.config.secret, deps.clock.now()) ??
+    verifyVisitorToken(token, channelId, deps.config.secret, deps.clock.now(), deps.visitorTokens) ??
       (await authenticateVisitor(deps, channelId, token)),
   )
   await next()
@@ -396,7 +396,13 @@ async function authenticateVisitor(
   token: string | undefined,
 ): Promise<VisitorClaims> {
   const channel = await findPublicChannel(deps.db, channelId, 'webchat')
-  const claims = verifyVisitorToken(token, channel.id, deps.config.secret, deps.clock.now())
+  const claims = verifyVisitorToken(
+    token,
+    channel.id,
+    deps.config.secret,
+    deps.clock.now(),
+    deps.visitorTokens,
+  )
   if (!claims || claims.merchantId !== channel.merchant_id) {
     throw unauthorized('A valid visitor token is required')
   }
