@@ -2,7 +2,7 @@
 // runs that reached each step, runs resting there now, messages it sent, and how many went on along each edge.
 // Period numbers come from the rollup (analytics_hourly: run.started / run.ended, node.reached, step.sent,
 // edge.taken); "still going" and "resting here now" are current state, counted from the active runs of the flow's
-// versions (index runs_flow_version_idx: merchant, version, status).
+// versions (runs_flow_version_active_idx: merchant, version, partial on status 'active', written as a literal).
 import type { FlowReport } from '@parley/api'
 import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
@@ -67,7 +67,7 @@ export async function flowReport(
       .select(['flow_version_id', sql<string>`count(*)`.as('n')])
       .where('merchant_id', '=', merchantId)
       .where('flow_version_id', 'in', versionIds)
-      .where('status', '=', 'active')
+      .where('status', '=', sql.lit('active'))
       .groupBy('flow_version_id')
       .execute(),
     // A resting run's XState state is the node it waits at (packages/flow names states by node id).
@@ -76,7 +76,7 @@ export async function flowReport(
       .select([sql<string | null>`snapshot->>'value'`.as('node_id'), sql<string>`count(*)`.as('n')])
       .where('merchant_id', '=', merchantId)
       .where('flow_version_id', '=', selected.id)
-      .where('status', '=', 'active')
+      .where('status', '=', sql.lit('active'))
       .groupBy(sql`snapshot->>'value'`)
       .execute(),
     readRollup(db, merchantId, period, ['node.reached', 'step.sent', 'edge.taken'], {

@@ -1,7 +1,7 @@
 // Provider delivery receipts → messages.status. Statuses only move forward (a late "delivered" after "read"
 // changes nothing); "failed" is kept unless the message was already delivered or read.
 import type { Database, MessageStatus } from '@parley/db'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Realtime } from '../realtime/realtime.ts'
 
 const RANK: Record<MessageStatus, number> = {
@@ -32,6 +32,8 @@ export async function applyDeliveryStatus(
     .select(['id', 'status', 'conversation_id'])
     .where('merchant_id', '=', merchantId)
     .where('provider_message_id', '=', update.providerMessageId)
+    // Receipts are for our own sends; messages_provider_idx holds only those (a literal, for generic plans).
+    .where('direction', '=', sql.lit('out'))
     .executeTakeFirst()
   if (!row) return false
   const current = row.status

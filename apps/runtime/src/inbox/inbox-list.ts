@@ -3,7 +3,7 @@
 // waiting longest is answered first); the others newest activity first. Each order has its own index.
 
 import type { InboxList, InboxListQuery, InboxView } from '@parley/api'
-import type { Database } from '@parley/db'
+import type { ConversationStatus, Database } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 import { ValidationError } from '../domain-errors.ts'
 import { baseConversationQuery, lastMessages, toConversation } from './inbox-queries.ts'
@@ -13,6 +13,7 @@ type Db = Kysely<Database>
 
 const waitingKey = sql<string>`coalesce(c.escalated_at, c.created_at)`
 const activityKey = sql<string>`coalesce(c.last_message_at, c.created_at)`
+const resolved = sql.lit<ConversationStatus>('resolved')
 
 interface Cursor {
   /** The sort key as Postgres printed it (text keeps its microseconds, which a JS Date would drop). */
@@ -53,13 +54,15 @@ export async function listInbox(
   const key = waitingOrder ? waitingKey : activityKey
 
   let q = baseConversationQuery(db, merchantId).select(sql<string>`${key}::text`.as('sort_key'))
-  if (view === 'waiting') q = q.where('c.status', '=', 'waiting')
-  else if (view === 'mine') q = q.where('c.status', '<>', 'resolved').where('c.assigned_user_id', '=', userId)
-  else if (view === 'open') q = q.where('c.status', '<>', 'resolved')
-  else if (view === 'resolved') q = q.where('c.status', '=', 'resolved')
+  // Statuses as literals: each view's index is partial on its status, which a prepared statement's generic plan
+  // can only use when it reads the value in the text.
+  if (view === 'waiting') q = q.where('c.status', '=', sql.lit('waiting'))
+  else if (view === 'mine') q = q.where('c.status', '<>', resolved).where('c.assigned_user_id', '=', userId)
+  else if (view === 'open') q = q.where('c.status', '<>', resolved)
+  else if (view === 'resolved') q = q.where('c.status', '=', resolved)
   else {
-    if (status === 'open') q = q.where('c.status', '<>', 'resolved')
-    else if (status !== 'all') q = q.where('c.status', '=', status)
+    if (status === 'open') q = q.where('c.status', '<>', resolved)
+    else if (status !== 'all') q = q.where('c.status', '=', sql.lit(status))
     if (query.assigned === 'me') q = q.where('c.assigned_user_id', '=', userId)
   }
   if (query.queue) q = q.where('c.queue', '=', query.queue)
@@ -130,13 +133,13 @@ async function inboxCounts(db: Db, merchantId: string, userId: string) {
         .selectFrom('conversations')
         .select((e) => e.fn.countAll<number>().as('n'))
         .where('merchant_id', '=', merchantId)
-        .where('status', '=', 'waiting')
+        .where('status', '=', sql.lit('waiting'))
         .as('waiting'),
       eb
         .selectFrom('conversations')
         .select((e) => e.fn.countAll<number>().as('n'))
         .where('merchant_id', '=', merchantId)
-        .where('status', '<>', 'resolved')
+        .where('status', '<>', resolved)
         .where('assigned_user_id', '=', userId)
         .as('mine'),
     ])

@@ -31,6 +31,8 @@ import * as nodeVisitsPerStep from './202612010000_node_visits_per_step.ts'
 import * as receiptsMerchantKey from './202612010005_receipts_merchant_key.ts'
 import * as messagesConversationContactKey from './202612010010_messages_conversation_contact_key.ts'
 import * as productWebhookOrder from './202612010050_product_webhook_order.ts'
+import * as partialWriteIndexes from './202612010100_partial_write_indexes.ts'
+import * as conversationsContactIndex from './202612010105_conversations_contact_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -65,4 +67,6 @@ export const migrations: Record<string, Migration> = {
   '202612010005_receipts_merchant_key': receiptsMerchantKey,
   '202612010010_messages_conversation_contact_key': messagesConversationContactKey,
   '202612010050_product_webhook_order': productWebhookOrder,
+  '202612010100_partial_write_indexes': partialWriteIndexes,
+  '202612010105_conversations_contact_index': conversationsContactIndex,
 }
