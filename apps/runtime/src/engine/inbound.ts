@@ -82,6 +82,7 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
     },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
+    minExtraBatch: config.INBOUND_EXTRA_BATCH_MIN,
   })
 }
 
