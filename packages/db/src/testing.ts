@@ -83,15 +83,18 @@ export async function createTestDatabase(
 }
 
 /**
- * TEST_DATABASE_PREPARED_STATEMENTS=generic runs the Postgres suites as production runs its pool (named prepared
- * statements, prepared-statements.ts) with every plan generic from the first execution: the strictest check that
- * no statement needs its parameters' values to be planned (a partial index's predicate, an ON CONFLICT arbiter).
+ * The Postgres suites run as production runs its pool (named prepared statements, prepared-statements.ts), with
+ * every plan generic from the first execution: the strictest check that no statement needs its parameters'
+ * values to be planned (a partial index's predicate, an ON CONFLICT arbiter), which production's plan cache meets
+ * after a statement's fifth execution. TEST_DATABASE_PREPARED_STATEMENTS=auto keeps Postgres' own choice of plan,
+ * =off sends unnamed statements (no plan cache at all).
  */
 function preparedFromEnv(): { preparedStatements?: boolean; planCacheMode?: PlanCacheMode } {
-  const mode = process.env.TEST_DATABASE_PREPARED_STATEMENTS
+  const mode = process.env.TEST_DATABASE_PREPARED_STATEMENTS ?? 'generic'
+  if (mode === 'off' || mode === '0' || mode === 'false') return { preparedStatements: false }
+  if (mode === 'auto' || mode === '1' || mode === 'true') return { preparedStatements: true }
   if (mode === 'generic') return { preparedStatements: true, planCacheMode: 'force_generic_plan' }
-  if (mode === '1' || mode === 'true') return { preparedStatements: true }
-  return {}
+  throw new Error(`TEST_DATABASE_PREPARED_STATEMENTS=${mode}: expected generic, auto or off`)
 }
 
 async function dropDatabase(adminUrl: string, name: string): Promise<void> {

@@ -6,6 +6,7 @@
 import type { Contact, Conversation, Run } from '@parley/db'
 import { sql } from 'kysely'
 import { sendsWaitingIn } from '../policy/send-facts.ts'
+import { waitsForReply, waitsForReplySql } from './run-store.ts'
 import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
@@ -74,10 +75,7 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
       .selectAll()
       .where('merchant_id', '=', merchantId)
       .where('contact_id', '=', anyUuid(contactIds))
-      // Literals: runs_contact_active_idx is partial on status = 'active', which a prepared statement's generic
-      // plan (packages/db prepared-statements.ts) can only use when it reads the value in the text.
-      .where('status', '=', sql.lit('active'))
-      .where('waiting_for', '=', sql.lit('reply'))
+      .where(waitsForReplySql())
       .orderBy('id')
       .forUpdate()
       .execute()
@@ -103,7 +101,7 @@ export function waitingRunFor(
 ): Run | undefined {
   const candidates = facts.waitingOrder
     .map((id) => current(facts.waitingRuns.get(id) as Run))
-    .filter((r) => r.contact_id === contactId && r.status === 'active' && r.waiting_for === 'reply')
+    .filter((r) => r.contact_id === contactId && waitsForReply(r))
   return candidates.find((r) => r.conversation_id === conversationId) ?? candidates[0]
 }
 

@@ -2,6 +2,7 @@
 // (written by the batch's write set, `StepWrites`).
 import type { Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
+import { type RawBuilder, sql } from 'kysely'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { waitingFor } from './flow-versions.ts'
 import { anyUuid } from './sql-any.ts'
@@ -26,6 +27,25 @@ export async function lockRuns(
     .orderBy('id')
     .forUpdate()
   return options.skipLocked ? query.skipLocked().execute() : query.execute()
+}
+
+/**
+ * A run waits for the shopper's reply: it is active and rests on a node that asks (flow-versions.ts
+ * `waitingFor`). The one rule, said twice side by side: on a run in memory here, and on `runs` in SQL below.
+ */
+export function waitsForReply(run: Pick<Run, 'status' | 'waiting_for'>): boolean {
+  return run.status === 'active' && run.waiting_for === 'reply'
+}
+
+/**
+ * `waitsForReply` as a condition on `runs` (or its alias). Literals, not parameters: the partial indexes on
+ * status = 'active' (runs_contact_active_idx) are usable by a prepared statement's generic plan
+ * (packages/db prepared-statements.ts) only when the value is in the text.
+ * @example trx.selectFrom('runs').selectAll().where(waitsForReplySql())
+ */
+export function waitsForReplySql(alias?: string): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name)
+  return sql<boolean>`(${column('status')} = ${sql.lit('active')} and ${column('waiting_for')} = ${sql.lit('reply')})`
 }
 
 export interface ActiveRunFilter {

@@ -213,6 +213,37 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     expect(timers).toHaveLength(2)
   })
 
+  it('a timer set before a later step of its run in the batch is written at the run final revision', async () => {
+    const { merchantId, runs } = await startRuns(1)
+    const run = runs[0] as Run
+    const [timeout] = await timersOf(run.id)
+    t.clock.advance(1000)
+    const movedTo = new Date(t.clock.now() + 5000)
+    await db.transaction().execute(async (trx) => {
+      const writes = new StepWrites()
+      // The timer poller moves wait1's timeout behind a held answer (timer-poller.ts) at the revision it read...
+      writes.setTimer({
+        merchant_id: merchantId,
+        run_id: run.id,
+        timer_id: timeout!.timer_id,
+        due_at: movedTo,
+        revision: run.revision,
+        event: timeout!.event,
+      })
+      // ...then the run is stepped in the same batch by an event its wait ignores (a parallel branch's timer).
+      const { version, result } = await stepInMemory(trx, run, {
+        type: 'other.tick',
+      } as unknown as FlowEventInput)
+      expect(result.timers.cancel).toEqual([])
+      expect(writes.saveRunStep(run, version, result, t.clock.now())).toMatchObject({ revision: 2 })
+      await writes.flush(trx)
+    })
+    // Still pending in the machine, so valid at the run's revision: it fires instead of being dropped.
+    expect(await timersOf(run.id)).toMatchObject([
+      { timer_id: timeout!.timer_id, due_at: movedTo, revision: 2 },
+    ])
+  })
+
   it('deletes every timer of a run that ended', async () => {
     const { merchantId, runs } = await startRuns(1)
     let run = runs[0] as Run

@@ -187,15 +187,17 @@ export class StepWrites {
     const restamps: { merchant_id: string; run_id: string; revision: number; skip: string[] }[] = []
     for (const t of this.#timers.values()) {
       const key = { merchant_id: t.merchant_id, run_id: t.run_id }
+      const run = this.#runs.get(t.run_id)
+      const live = run?.status === 'active' ? run.revision : null
       if (t.deleteAll) deletes.push({ ...key, timer_id: null })
       for (const [timerId, state] of t.byId) {
-        if (state) sets.push(state)
+        // A timer set before a later step of its run in this batch (the poller's moved timeout, a step's own
+        // timer) that no later step cancelled is still pending: valid at the run's final revision, as below.
+        if (state) sets.push(live !== null && state.revision < live ? { ...state, revision: live } : state)
         else deletes.push({ ...key, timer_id: timerId })
       }
-      const run = this.#runs.get(t.run_id)
       // A timer the batch did not touch is still pending in the machine: it stays valid at the new revision.
-      if (run?.status === 'active')
-        restamps.push({ ...key, revision: run.revision, skip: [...t.byId.keys()] })
+      if (live !== null) restamps.push({ ...key, revision: live, skip: [...t.byId.keys()] })
     }
     if (deletes.length > 0) {
       parts.push(sql`timers_deleted as (delete from timers as t

@@ -10,7 +10,7 @@ import type { FlowEventInput } from '@parley/flow'
 import type { RuntimeDeps } from '../deps.ts'
 import { fireUnclaimed, isUnclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { heldBurstDeadlines } from './burst-merge.ts'
-import { lockRuns } from './run-store.ts'
+import { lockRuns, waitsForReply } from './run-store.ts'
 import { inStepBatch, type StepBatch } from './step-batch.ts'
 import { type Db, isRetryableDbError } from './step-transaction.ts'
 
@@ -160,8 +160,6 @@ async function lockClaimedRuns(
   return { locked, heldUntil }
 }
 
-const waitsForReply = (run: Run) => run.status === 'active' && run.waiting_for === 'reply'
-
 /** A run's due timers in due order; a firing may cancel, re-arm or re-stamp the ones after it. */
 async function fireRunTimers(
   batch: StepBatch,
@@ -209,6 +207,8 @@ async function fireRunTimers(
     }
     const answeredAt =
       waitsForReply(run) && run.conversation_id ? heldUntil.get(run.conversation_id) : undefined
+    // Every timer of a run waiting with an answer held moves (none steps it here); a run stepped later in the
+    // batch anyway would carry the moved timer to its new revision at flush (step-writes.ts).
     if (answeredAt !== undefined) {
       const { merchant_id, run_id, timer_id } = claimed
       const due_at = new Date(Math.max(answeredAt, now) + 1)

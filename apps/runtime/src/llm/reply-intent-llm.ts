@@ -12,6 +12,7 @@ import {
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { replyIntentOf } from '../engine/reply-intent.ts'
+import { waitsForReplySql } from '../engine/run-store.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { requestChatCompletion } from './chat-completion.ts'
 import { recordLlmAnswer } from './llm-answer-costs.ts'
@@ -34,8 +35,7 @@ async function runAwaitingReply(
     .where('i.merchant_id', '=', msg.merchantId)
     .where('i.channel_id', '=', msg.channelId)
     .where('i.external_id', '=', msg.sender.externalId)
-    .where('r.status', '=', 'active')
-    .where('r.waiting_for', '=', 'reply')
+    .where(waitsForReplySql('r'))
     .limit(1)
     .executeTakeFirst()
   return row ? { id: row.id, conversationId: row.conversation_id } : null

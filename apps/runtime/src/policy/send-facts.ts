@@ -187,6 +187,20 @@ export function sendTargetOf(
 /**
  * `sends_waiting`: does the conversation have a message send in the outbox that is pending, sending or held?
  * Two probes of the partial indexes `outbox_conversation_head_idx` and `outbox_held_idx`.
+ *
+ * Read before the step holds any lock on the conversation, so it can be stale by the time the step writes.
+ * Queued needlessly (a send it saw waiting is sent meanwhile) only costs the relay a claim. Out of order is
+ * possible (KNOWN FAULT, delivery/in-step-order.test.ts): two steps of different runs of one conversation (a
+ * timer batch beside another timer batch or an inbound batch; two inbound batches of a contact cannot, the
+ * contact lock orders them before this read) where A reads an older send waiting and queues behind it, the relay
+ * sends that older one, then B reads nothing waiting (A is uncommitted) and delivers in the step; if A writes
+ * first, its queued send has the lower `seq` and B's delivered one is shown ahead of it. Every message insert
+ * key-share locks the conversation (the foreign key) and B's write locks it for update, so B waits for A's
+ * commit, but B's decision was already taken. What does not fix it: `for update` in this same read (after the
+ * lock wait the statement still sees its old snapshot); `for key share` here (the relay's sent outcome would
+ * wait for A, but two steps delivering in one conversation would deadlock at their flush, and failed outcomes
+ * take no lock). A fix takes the conversation lock in a statement before this read, on every path that sends
+ * (runs → conversations, id order), or re-checks after the write's lock with the seq taken under it.
  */
 export function sendsWaitingIn(merchantId: Expression<string>, conversationId: Expression<string>) {
   return sql<boolean>`(exists (select 1 from outbox w where w.merchant_id = ${merchantId}
