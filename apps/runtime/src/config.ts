@@ -57,6 +57,11 @@ export const configSchema = z
     INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(64),
     /** Inbound batches processed at once, each on its own database connection. */
     INBOUND_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(2),
+    /**
+     * Messages a second (third…) inbound batch needs to start while one runs; fewer wait for the running one and
+     * join the next (a lone message on an idle runtime still starts at once). 1: any free slot takes what waits.
+     */
+    INBOUND_EXTRA_BATCH_MIN: z.coerce.number().int().min(1).max(1000).default(16),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
     /** How long a claimed send may stay `sending` (database time) before the relay treats its process as dead. */

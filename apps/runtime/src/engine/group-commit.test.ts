@@ -85,6 +85,57 @@ describe('GroupCommit', () => {
     expect(gc.queued).toBe(0)
   })
 
+  it('starts a further batch in flight only with minExtraBatch items; fewer join the next batch', async () => {
+    const p = heldProcess()
+    const gc = new GroupCommit({
+      keyOf: (i: Item) => i.key,
+      process: p.process,
+      maxBatch: 10,
+      maxInFlight: 2,
+      minExtraBatch: 3,
+    })
+    const results = [gc.submit(item('k0', 0))]
+    // Alone on an idle batcher: at once.
+    expect(p.batches.map((b) => b.length)).toEqual([1])
+    results.push(gc.submit(item('k1', 1)), gc.submit(item('k2', 2)))
+    // A slot is free, but two waiting items are not enough for a second batch.
+    expect(p.batches.map((b) => b.length)).toEqual([1])
+    expect(gc.queued).toBe(2)
+    results.push(gc.submit(item('k3', 3)))
+    // The third makes one.
+    expect(p.batches.map((b) => b.length)).toEqual([1, 3])
+    results.push(gc.submit(item('k4', 4)), gc.submit(item('k0', 5)))
+    // Both slots busy. The first batch ends, but the other still runs: k4 and k0's second message (two) wait.
+    p.held.shift()?.release()
+    await flushMicrotasks()
+    expect(p.batches.map((b) => b.length)).toEqual([1, 3])
+    expect(gc.queued).toBe(2)
+    // The second batch ends: nothing in flight, so what waits starts at once, however few.
+    p.held.shift()?.release()
+    await flushMicrotasks()
+    expect(p.batches.map((b) => b.length)).toEqual([1, 3, 2])
+    await p.drain()
+    expect(await Promise.all(results)).toEqual(['k0#0', 'k1#1', 'k2#2', 'k3#3', 'k4#4', 'k0#5'])
+  })
+
+  it('counts only the items a further batch could take: a waiting item whose key is in flight does not count', async () => {
+    const p = heldProcess()
+    const gc = new GroupCommit({
+      keyOf: (i: Item) => i.key,
+      process: p.process,
+      maxBatch: 10,
+      maxInFlight: 2,
+      minExtraBatch: 2,
+    })
+    const results = [gc.submit(item('a', 1)), gc.submit(item('a', 2)), gc.submit(item('b', 3))]
+    // Two wait, but 'a' is in flight: only 'b' could go, so no second batch.
+    expect(p.batches.map((b) => b.length)).toEqual([1])
+    expect(gc.queued).toBe(2)
+    await p.drain()
+    expect(await Promise.all(results)).toEqual(['a#1', 'a#2', 'b#3'])
+    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([[1], [2, 3]])
+  })
+
   it('respects maxInFlight 1: one batch at a time', async () => {
     const p = heldProcess()
     const gc = new GroupCommit({

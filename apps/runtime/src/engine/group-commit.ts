@@ -1,6 +1,7 @@
 // Group commit: work items submitted concurrently (inbound messages from many shoppers) are gathered into
 // batches, each processed in one transaction. A lone item starts at once, so a quiet system adds no latency;
-// under load the items that arrived while a batch ran form the next one. Items with the same key (one shopper)
+// under load the items that arrived while a batch ran form the next one (a further batch in flight starts only
+// with `minExtraBatch` items). Items with the same key (one shopper)
 // never share a batch or overtake each other. A batch that fails is retried item by item, so one bad item
 // fails alone.
 
@@ -12,6 +13,12 @@ export interface GroupCommitOptions<I, O> {
   maxBatch: number
   /** Batches processed at the same time (each holds a database connection). */
   maxInFlight: number
+  /**
+   * Items a batch beyond the first in flight needs to start (default 1: any). Fewer wait for a running batch to
+   * end and go with what gathered meanwhile: a free second slot no longer takes each message as it arrives, a
+   * batch of one paying a whole batch's statements, while a backlog still gets a second connection.
+   */
+  minExtraBatch?: number
 }
 
 interface Pending<I, O> {
@@ -45,9 +52,17 @@ export class GroupCommit<I, O> {
   }
 
   #pump(): void {
+    const minExtra = this.#options.minExtraBatch ?? 1
     while (this.#inFlight < this.#options.maxInFlight && this.#queue.length > 0) {
+      if (this.#inFlight > 0 && this.#queue.length < minExtra) return
+      const queue = this.#queue
       const batch = this.#takeBatch()
       if (batch.length === 0) return
+      if (this.#inFlight > 0 && batch.length < minExtra) {
+        // Some of the waiting items' shoppers are in a running batch: not enough for another one yet.
+        this.#queue = queue
+        return
+      }
       this.#inFlight += 1
       for (const p of batch) this.#busyKeys.add(p.key)
       void this.#run(batch).finally(() => {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import { messageTriggerVars } from '@parley/flow'
-import { NoResultError } from 'kysely'
+import { NoResultError, sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
@@ -82,6 +82,7 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
     },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
+    minExtraBatch: config.INBOUND_EXTRA_BATCH_MIN,
   })
 }
 
@@ -127,27 +128,35 @@ async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<voi
   }
 }
 
-/** Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time. */
+/**
+ * Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time.
+ * The rows go as one array per column (`unnest`), so the statement's text is the same for every batch size: one
+ * prepared statement and, after its first executions on a connection, one generic plan, where a `values` list
+ * made a new text (parsed and planned again, and holding a prepared-statement slot) for each of the 64 sizes.
+ */
 async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number): Promise<Set<number>> {
   const keyOf = (merchantId: string, source: string, externalId: string) =>
     JSON.stringify([merchantId, source, externalId])
-  const rows = msgs.map((msg) => ({
-    merchant_id: msg.merchantId,
-    source: inboundReceiptSource(msg.channelId),
-    external_id: msg.externalId,
-    received_at: new Date(now),
-  }))
+  const merchantIds = msgs.map((msg) => msg.merchantId)
+  const sources = msgs.map((msg) => inboundReceiptSource(msg.channelId))
+  const externalIds = msgs.map((msg) => msg.externalId)
   const claimed = await trx
     .insertInto('receipts')
-    .values(rows)
+    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
+    .expression(
+      sql<never>`select r.merchant_id, r.source, r.external_id, ${new Date(now)}::timestamptz
+        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
+          as r(merchant_id, source, external_id)`,
+    )
     .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
     .returning(['merchant_id', 'source', 'external_id'])
     .execute()
   const unclaimed = new Set(claimed.map((r) => keyOf(r.merchant_id, r.source, r.external_id)))
   const fresh = new Set<number>()
-  rows.forEach((row, index) => {
+  msgs.forEach((msg, index) => {
     // The same message twice in one batch: the first is fresh, the second a duplicate.
-    if (unclaimed.delete(keyOf(row.merchant_id, row.source, row.external_id))) fresh.add(index)
+    if (unclaimed.delete(keyOf(merchantIds[index] as string, sources[index] as string, msg.externalId)))
+      fresh.add(index)
   })
   return fresh
 }
