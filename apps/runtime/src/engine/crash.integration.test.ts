@@ -67,9 +67,10 @@ describe.runIf(onPostgres)('crash test: SIGKILL while 200 recovery runs go throu
     if (!demo.apiKey) throw new Error('the demo seed made no API key')
     apiKey = demo.apiKey
     channelId = demo.webchatChannelId
-    // The demo shop's quiet hours (21:00–08:00) would make the count depend on the hour the test starts: a wave's
-    // send that falls in them waits for the morning, its later delays move with it, and its +72 h message lands
-    // after DRIVE_TO_MS (150 of 600 missing when started near 19:00 UTC). Quiet hours have their own tests.
+    // The demo shop's quiet hours (21:00–08:00 London) would make the count depend on the hour the test starts:
+    // the sends fall at the start's time of day plus 1.5–2.5 h, so when that is after 21:00 they wait for the
+    // morning, and the +72 h ones then leave after DRIVE_TO_MS (started at 19:29 UTC: 200 of 600 not delivered).
+    // Quiet hours have their own tests.
     await db
       .updateTable('merchants')
       .set({ quiet_hours_start_minute: null, quiet_hours_end_minute: null })
