@@ -207,6 +207,21 @@ export function sendsWaitingIn(merchantId: Expression<string>, conversationId: E
       and w.conversation_id = ${conversationId} and w.status = 'held'))`.as('sends_waiting')
 }
 
+/**
+ * The conversations among `keys` where a send waits in the outbox (`sendsWaitingIn`), read now: the caller holds
+ * their locks (in-step delivery's re-check, engine/step-batch.ts `flush`).
+ */
+export async function readSendsWaiting(
+  db: Kysely<Database>,
+  keys: readonly { merchant_id: string; id: string }[],
+): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string; sends_waiting: boolean }>`
+    select c.id, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))} from conversations c
+    where (c.merchant_id, c.id) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[],
+      ${keys.map((k) => k.id)}::uuid[]))`.execute(db)
+  return new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
+}
+
 export interface SendRequestFacts {
   purpose: SendPurpose
   exemption: SendExemption
