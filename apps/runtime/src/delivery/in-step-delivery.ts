@@ -8,9 +8,10 @@
 // sending would see the same facts in the same transaction.
 //
 // Only when the send may leave now, in order: the policy queued it for now (not deferred by quiet hours, not
-// held for staff), and no earlier send of the conversation waits in the outbox (read with the conversation,
-// policy/send-facts.ts `sendsWaiting`) or was queued earlier in this batch. Otherwise it is queued as before and
-// the relay's head-of-line rule keeps the order.
+// held for staff), and no earlier send of the conversation waits in the outbox or was queued earlier in this
+// batch. Waiting sends are looked at twice: with the conversation (policy/send-facts.ts `sendsWaiting`), then
+// under its lock when the batch flushes (engine/step-batch.ts), which alone decides. Otherwise it is queued as
+// before and the relay's head-of-line rule keeps the order.
 import type { Run } from '@parley/db'
 import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'

@@ -36,9 +36,9 @@ describe.runIf(onPostgres)('in-step delivery order under concurrent steps on pos
         where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
     ).rows[0]!.n > 0
 
-  // KNOWN FAULT, left open (policy/send-facts.ts `sendsWaitingIn` says why and what a fix takes). This test pins
-  // down the interleaving and what it does today; a fix makes its last assertion fail: then expect the order.
-  it('KNOWN FAULT: a send decided before a concurrent step commits is delivered ahead of that step’s queued one', async () => {
+  // B's first look finds nothing waiting (A has not committed); B's flush re-checks under the conversation's
+  // lock, which waits for A's commit, and so sees A's queued send (engine/step-batch.ts `flush`).
+  it('a send that looked deliverable before a concurrent step committed queues behind that step’s queued one', async () => {
     const { merchantId } = await seedMerchant(db)
     const channel = await seedChannel(db, merchantId, 'webchat')
     await publishFlowDocument(db, merchantId, echoFlow)
@@ -140,7 +140,7 @@ describe.runIf(onPostgres)('in-step delivery order under concurrent steps on pos
     // The relay sends "Retried" (its retry came due) before A writes anything.
     t.clock.advance(120_000)
     expect((await relayOutbox(t.deps)).sent).toBe(1)
-    // B decides now: nothing of the conversation waits in what it can see (A has not committed).
+    // B plans now: nothing of the conversation waits in what it can see (A has not committed).
     const bDecided = gate()
     const bFlushed = gate()
     const stepB = heldStep('Third', bDecided, bFlushed)
@@ -153,7 +153,7 @@ describe.runIf(onPostgres)('in-step delivery order under concurrent steps on pos
     void bFlushed.reached.then(() => {
       bDone = true
     })
-    // B's write may wait for A's lock on the conversation: A commits once B is done or waits.
+    // B's flush waits for A's lock on the conversation: A commits once B is done or waits.
     while (!bDone && !(await waitsForLock())) await new Promise((resolve) => setTimeout(resolve, 20))
     aFlushed.open()
     await stepA
@@ -174,10 +174,22 @@ describe.runIf(onPostgres)('in-step delivery order under concurrent steps on pos
       'Second',
       'Third',
     ])
-    // B delivered "Third" in the step while "Second", before it in the transcript, still waits in the outbox.
-    // In order would be ['delivered', 'delivered', 'queued', 'queued'] (the relay then sends both in turn).
-    expect(outbound.map((m) => m.status)).toEqual(['delivered', 'delivered', 'queued', 'delivered'])
-    // The relay sends "Second" after "Third" was shown: out of transcript order.
+    // Nothing is delivered ahead of a waiting send: "Third" queues behind "Second".
+    expect(outbound.map((m) => m.status)).toEqual(['delivered', 'delivered', 'queued', 'queued'])
+    // The relay sends them in transcript order: "Second" first, then "Third".
+    const statuses = async () =>
+      (
+        await db
+          .selectFrom('messages')
+          .select('status')
+          .where('merchant_id', '=', merchantId)
+          .where('direction', '=', 'out')
+          .orderBy('seq')
+          .execute()
+      ).map((m) => m.status)
     expect((await relayOutbox(t.deps)).sent).toBe(1)
+    expect(await statuses()).toEqual(['delivered', 'delivered', 'delivered', 'queued'])
+    expect((await relayOutbox(t.deps)).sent).toBe(1)
+    expect(await statuses()).toEqual(['delivered', 'delivered', 'delivered', 'delivered'])
   }, 30_000)
 })

@@ -25,6 +25,7 @@ import {
   runSendRequest,
   type SendOutcome,
   type SendRequest,
+  type SendRows,
   sendRows,
 } from '../effects/send.ts'
 import { acknowledgementText } from '../handoff/acknowledgement.ts'
@@ -32,7 +33,7 @@ import { queueSettings } from '../handoff/escalation-queues.ts'
 import { unclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { answerProductQuestionInStep } from '../llm/product-answer-in-step.ts'
 import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
-import { buildSendFacts, loadSendTargets, type SendTarget } from '../policy/send-facts.ts'
+import { buildSendFacts, loadSendTargets, readSendsWaiting, type SendTarget } from '../policy/send-facts.ts'
 import { loadFlowVersion } from './flow-versions.ts'
 import { countStep, type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
 import { StepWrites, type TimerState } from './step-writes.ts'
@@ -68,6 +69,11 @@ export class StepBatch {
   /** Cart-recovery runs stepped in this batch: their delivered sends count on the cart's episode. */
   readonly #recoveryRuns = new Map<string, Run>()
   readonly #deliveries: InStepDeliveries
+  /**
+   * Sends that may be delivered in the step, planned queued until `flush` re-checks, under the conversations'
+   * locks, that no earlier send of theirs waits in the outbox (policy/send-facts.ts `sendsWaitingIn`).
+   */
+  readonly #deliverable: { target: SendTarget; rows: SendRows; run: Run | null }[] = []
 
   constructor(
     readonly trx: Db,
@@ -249,21 +255,10 @@ export class StepBatch {
     const { decision, cost } = await decideAndCharge(this.trx, target, req, facts, now)
     const rows = sendRows(target, req, decision, cost, now)
     const queuedEarlier = this.#queuedSends.has(req.conversationId)
+    // Queued for now; `flush` delivers it when nothing of the conversation waits by then.
     if (deliversInStep(this.ctx.deps, target, rows, { now, queuedEarlier })) {
       const run = req.runId ? (this.#recoveryRuns.get(req.runId) ?? null) : null
-      this.#deliveries.deliver(target, rows, run, now)
-      // What the relay records for a send it made: the conversation moves up the inbox.
-      this.writes.touchConversation({
-        merchant_id: req.merchantId,
-        id: req.conversationId,
-        last_inbound_at: null,
-        last_message_at: new Date(now),
-        updated_at: new Date(now),
-        reopen: false,
-        escalation: null,
-      })
-      const kind = target.channel.kind
-      this.ctx.deliveredInStep.set(kind, (this.ctx.deliveredInStep.get(kind) ?? 0) + 1)
+      this.#deliverable.push({ target, rows, run })
     } else if (rows.outbox) this.#queuedSends.add(req.conversationId)
     this.writes.addMessage(rows.message)
     if (rows.outbox) this.writes.addOutbox(rows.outbox)
@@ -322,9 +317,48 @@ export class StepBatch {
 
   /** Writes the batch's write set with one statement, then what waited for it. */
   async flush(): Promise<void> {
+    await this.#deliverInStep()
     await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
     await this.#deliveries.write(this.trx, this.ctx.now)
     for (const work of this.#afterFlush.splice(0)) await work()
+  }
+
+  /**
+   * The in-step deliveries' decision, taken under the conversations' locks: `sendsWaiting` was read before
+   * them, and a concurrent step may since have queued a send that must go first. Two statements, and only in
+   * a batch with a deliverable send: the locks (all `flush` takes, in id order, so the lock order is the same),
+   * then the re-read, whose new snapshot sees what the lock waited for.
+   */
+  async #deliverInStep(): Promise<void> {
+    const deliverable = this.#deliverable.splice(0)
+    if (deliverable.length === 0) return
+    const keys = deliverable.map(({ rows }) => ({
+      merchant_id: rows.message.merchant_id,
+      id: rows.message.conversation_id,
+    }))
+    await this.writes.lockConversations(this.trx, keys)
+    const waiting = await readSendsWaiting(this.trx, keys)
+    const now = this.ctx.now
+    for (const { target, rows, run } of deliverable) {
+      const { merchant_id, conversation_id } = rows.message
+      // Stays queued: the relay's head-of-line rule sends it after the older one.
+      if (waiting.has(conversation_id) || !rows.outbox) continue
+      this.writes.dropOutbox(rows.outbox)
+      this.ctx.queued -= 1
+      this.#deliveries.deliver(target, rows, run, now)
+      // What the relay records for a send it made: the conversation moves up the inbox.
+      this.writes.touchConversation({
+        merchant_id,
+        id: conversation_id,
+        last_inbound_at: null,
+        last_message_at: new Date(now),
+        updated_at: new Date(now),
+        reopen: false,
+        escalation: null,
+      })
+      const kind = target.channel.kind
+      this.ctx.deliveredInStep.set(kind, (this.ctx.deliveredInStep.get(kind) ?? 0) + 1)
+    }
   }
 
   #perform(run: Run, result: StepResult): Promise<FlowEventInput[]> {

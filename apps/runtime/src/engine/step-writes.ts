@@ -131,6 +131,24 @@ export class StepWrites {
     this.#outbox.push(entry)
   }
 
+  /** Takes back an outbox row added earlier (the send was delivered in the step after all). */
+  dropOutbox(entry: NewOutboxEntry): void {
+    const index = this.#outbox.indexOf(entry)
+    if (index >= 0) this.#outbox.splice(index, 1)
+  }
+
+  /**
+   * Locks, with a statement of its own, every conversation `flush` will lock plus `also`, in id order (`for
+   * update`, as `flush` does): a read in a later statement sees what any transaction holding one committed.
+   */
+  async lockConversations(trx: Db, also: readonly { merchant_id: string; id: string }[]): Promise<void> {
+    const keys = new Map([...this.#conversations.values(), ...also].map((c) => [c.id, c.merchant_id]))
+    if (keys.size === 0) return
+    await sql`select c.id from conversations c
+      where (c.merchant_id, c.id) in (select * from unnest(${[...keys.values()]}::uuid[], ${[...keys.keys()]}::uuid[]))
+      order by c.id for update of c`.execute(trx)
+  }
+
   touchConversation(touch: ConversationTouch): void {
     const before = this.#conversations.get(touch.id)
     this.#conversations.set(

@@ -22,7 +22,8 @@ export interface SendTarget {
   timeZone: string
   /**
    * An earlier send of this conversation waits in the outbox (pending, sending or held), as read with the
-   * conversation: a send that could be delivered in the step queues behind it instead, so order is kept.
+   * conversation: a send that could be delivered in the step queues behind it instead, so order is kept. Read
+   * without the conversation's lock, so only a first look: the step re-checks under the lock (`sendsWaitingIn`).
    */
   sendsWaiting: boolean
 }
@@ -188,25 +189,37 @@ export function sendTargetOf(
  * `sends_waiting`: does the conversation have a message send in the outbox that is pending, sending or held?
  * Two probes of the partial indexes `outbox_conversation_head_idx` and `outbox_held_idx`.
  *
- * Read before the step holds any lock on the conversation, so it can be stale by the time the step writes.
- * Queued needlessly (a send it saw waiting is sent meanwhile) only costs the relay a claim. Out of order is
- * possible (KNOWN FAULT, delivery/in-step-order.test.ts): two steps of different runs of one conversation (a
- * timer batch beside another timer batch or an inbound batch; two inbound batches of a contact cannot, the
- * contact lock orders them before this read) where A reads an older send waiting and queues behind it, the relay
- * sends that older one, then B reads nothing waiting (A is uncommitted) and delivers in the step; if A writes
- * first, its queued send has the lower `seq` and B's delivered one is shown ahead of it. Every message insert
- * key-share locks the conversation (the foreign key) and B's write locks it for update, so B waits for A's
- * commit, but B's decision was already taken. What does not fix it: `for update` in this same read (after the
- * lock wait the statement still sees its old snapshot); `for key share` here (the relay's sent outcome would
- * wait for A, but two steps delivering in one conversation would deadlock at their flush, and failed outcomes
- * take no lock). A fix takes the conversation lock in a statement before this read, on every path that sends
- * (runs → conversations, id order), or re-checks after the write's lock with the seq taken under it.
+ * Read with the send target, before the step holds the conversation's lock, it can be stale: two steps of
+ * different runs of one conversation (timer batches, an inbound batch beside them) where A sees an older send
+ * waiting and queues behind it, the relay sends that older one, then B sees nothing waiting (A is uncommitted).
+ * Had B delivered on that, A's queued send (written first, lower `seq`) would be shown after B's. So a send it
+ * finds waiting queues at once (queued needlessly only costs the relay a claim), and one it finds free is only
+ * deliverable: engine/step-batch.ts `flush` locks the batch's conversations in a statement of its own (`for
+ * update`, id order, the set its write locks: runs → conversations, as every step) and re-reads this
+ * (`readSendsWaiting`), whose new snapshot sees what the lock waited for; only then is it delivered
+ * (delivery/in-step-order.test.ts). A `for update` on this same read would not do: after a lock wait the
+ * statement still sees its old snapshot.
  */
 export function sendsWaitingIn(merchantId: Expression<string>, conversationId: Expression<string>) {
   return sql<boolean>`(exists (select 1 from outbox w where w.merchant_id = ${merchantId}
       and w.conversation_id = ${conversationId} and w.status in ('pending', 'sending') and w.lane = 'message')
     or exists (select 1 from outbox w where w.merchant_id = ${merchantId}
       and w.conversation_id = ${conversationId} and w.status = 'held'))`.as('sends_waiting')
+}
+
+/**
+ * The conversations among `keys` where a send waits in the outbox (`sendsWaitingIn`), read now: the caller holds
+ * their locks (in-step delivery's re-check, engine/step-batch.ts `flush`).
+ */
+export async function readSendsWaiting(
+  db: Kysely<Database>,
+  keys: readonly { merchant_id: string; id: string }[],
+): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string; sends_waiting: boolean }>`
+    select c.id, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))} from conversations c
+    where (c.merchant_id, c.id) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[],
+      ${keys.map((k) => k.id)}::uuid[]))`.execute(db)
+  return new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
 }
 
 export interface SendRequestFacts {
