@@ -13,7 +13,7 @@ import { processInboundMessage } from '../engine/inbound.ts'
 import { fireDueTimers } from '../engine/timer-poller.ts'
 import { metricValue } from '../observability/metrics.ts'
 import type { RealtimeEvent } from '../realtime/realtime.ts'
-import { echoFlow, publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
+import { echoFlow, insertRetryingSend, publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { relayOutbox } from './outbox-relay.ts'
 
@@ -144,45 +144,18 @@ describe.each(testDatabases())('sends delivered in the step on %s', (kind) => {
         .where('merchant_id', '=', merchantId)
         .executeTakeFirstOrThrow()
     ).id
-    const waitingId = crypto.randomUUID()
-    const at = new Date(t.clock.now())
-    await db
-      .insertInto('messages')
-      .values({
-        merchant_id: merchantId,
-        id: waitingId,
-        conversation_id: first.conversationId as string,
-        contact_id: contact.id,
-        direction: 'out',
-        author: 'bot',
-        body: { text: 'Sent late' },
-        status: 'queued',
-        created_at: at,
-        updated_at: at,
-      })
-      .execute()
-    await db
-      .insertInto('outbox')
-      .values({
-        merchant_id: merchantId,
-        message_id: waitingId,
-        conversation_id: first.conversationId as string,
-        channel_id: channelId,
-        payload: {
-          kind: 'message',
-          to: `visitor-${merchantId}`,
-          message: { text: 'Sent late' },
-          messageId: waitingId,
-          purpose: 'service',
-          exemption: 'none',
-          mode: 'free_form',
-        },
-        attempts: 1,
-        next_attempt_at: new Date(t.clock.now() + 60_000),
-        created_at: at,
-        updated_at: at,
-      })
-      .execute()
+    await insertRetryingSend(
+      db,
+      {
+        merchantId,
+        conversationId: first.conversationId as string,
+        contactId: contact.id,
+        channelId,
+        to: `visitor-${merchantId}`,
+      },
+      'Sent late',
+      new Date(t.clock.now()),
+    )
 
     await processInboundMessage(t.deps, say('more'))
     expect((await outbound()).map((m) => [m.body, m.status])).toEqual([

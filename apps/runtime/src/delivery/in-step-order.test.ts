@@ -12,7 +12,7 @@ import type { SendRequest } from '../effects/send.ts'
 import { processInboundMessage } from '../engine/inbound.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { inStepTransaction } from '../engine/step-transaction.ts'
-import { echoFlow, publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
+import { echoFlow, insertRetryingSend, publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { relayOutbox } from './outbox-relay.ts'
 
@@ -57,45 +57,12 @@ describe.runIf(onPostgres)('in-step delivery order under concurrent steps on pos
       .where('merchant_id', '=', merchantId)
       .executeTakeFirstOrThrow()
     // An older send waiting out a retry: the relay sends it when it is due.
-    const retrying = crypto.randomUUID()
-    const at = new Date(t.clock.now())
-    await db
-      .insertInto('messages')
-      .values({
-        merchant_id: merchantId,
-        id: retrying,
-        conversation_id: conversationId,
-        contact_id: contact.id,
-        direction: 'out',
-        author: 'bot',
-        body: { text: 'Retried' },
-        status: 'queued',
-        created_at: at,
-        updated_at: at,
-      })
-      .execute()
-    await db
-      .insertInto('outbox')
-      .values({
-        merchant_id: merchantId,
-        message_id: retrying,
-        conversation_id: conversationId,
-        channel_id: channel.id,
-        payload: {
-          kind: 'message',
-          to: visitor,
-          message: { text: 'Retried' },
-          messageId: retrying,
-          purpose: 'service',
-          exemption: 'none',
-          mode: 'free_form',
-        },
-        attempts: 1,
-        next_attempt_at: new Date(t.clock.now() + 60_000),
-        created_at: at,
-        updated_at: at,
-      })
-      .execute()
+    await insertRetryingSend(
+      db,
+      { merchantId, conversationId, contactId: contact.id, channelId: channel.id, to: visitor },
+      'Retried',
+      new Date(t.clock.now()),
+    )
     const send = (text: string): SendRequest => ({
       merchantId,
       conversationId,

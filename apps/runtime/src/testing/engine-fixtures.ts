@@ -16,6 +16,57 @@ export async function seedChannel(db: Kysely<Database>, merchantId: string, kind
 }
 
 /**
+ * An older bot send still waiting in the outbox: its transcript row queued and its outbox row tried once, due
+ * again a minute after `at` (a retry), so the relay sends it only when that comes. Returns the message id.
+ */
+export async function insertRetryingSend(
+  db: Kysely<Database>,
+  send: { merchantId: string; conversationId: string; contactId: string; channelId: string; to: string },
+  text: string,
+  at: Date,
+): Promise<string> {
+  const id = crypto.randomUUID()
+  await db
+    .insertInto('messages')
+    .values({
+      merchant_id: send.merchantId,
+      id,
+      conversation_id: send.conversationId,
+      contact_id: send.contactId,
+      direction: 'out',
+      author: 'bot',
+      body: { text },
+      status: 'queued',
+      created_at: at,
+      updated_at: at,
+    })
+    .execute()
+  await db
+    .insertInto('outbox')
+    .values({
+      merchant_id: send.merchantId,
+      message_id: id,
+      conversation_id: send.conversationId,
+      channel_id: send.channelId,
+      payload: {
+        kind: 'message',
+        to: send.to,
+        message: { text },
+        messageId: id,
+        purpose: 'service',
+        exemption: 'none',
+        mode: 'free_form',
+      },
+      attempts: 1,
+      next_attempt_at: new Date(at.getTime() + 60_000),
+      created_at: at,
+      updated_at: at,
+    })
+    .execute()
+  return id
+}
+
+/**
  * A shopper's conversation on a new web-chat channel and an empty cart-recovery flow version, written straight
  * to the tables, with `insertRun` for that shopper's runs: for suites that write runs, visits and rollups by hand
  * rather than through the engine.
