@@ -63,24 +63,22 @@ describe('analytics after the demo cart-recovery scenario', () => {
     expect(
       (await request.post(`${baseUrl}/demo/api/abandon`, { headers: asShopper, data: cart })).status(),
     ).toBe(200)
-    // "Skip to next message": this shopper's 1-hour wait times out into the reminder.
-    expect(
-      (
-        await request.post(`${baseUrl}/demo/api/advance`, { headers: asShopper, data: { next: true } })
-      ).status(),
-    ).toBe(200)
-    await expect
-      .poll(
-        async () => {
-          const res = await request.get(`${baseUrl}/api/webchat/${channelId}/messages`, {
-            headers: asShopper,
-          })
-          const body = (await res.json()) as { messages: { author: string; text?: string | null }[] }
-          return body.messages.filter((m) => m.author === 'bot').length
-        },
-        { timeout: 30_000 },
-      )
-      .toBeGreaterThanOrEqual(1)
+    const botMessages = async () => {
+      const res = await request.get(`${baseUrl}/api/webchat/${channelId}/messages`, { headers: asShopper })
+      const body = (await res.json()) as { messages: { author: string; text?: string | null }[] }
+      return body.messages.filter((m) => m.author === 'bot').length
+    }
+    // "Skip to next message": this shopper's 1-hour wait times out into the reminder; when that falls in the demo
+    // shop's quiet hours (the suite run in the evening), the reminder waits for the morning, and the next skip
+    // goes there, as a merchant trying the demo would press it again.
+    for (let press = 0; press < 3 && (await botMessages()) === 0; press++) {
+      expect(
+        (
+          await request.post(`${baseUrl}/demo/api/advance`, { headers: asShopper, data: { next: true } })
+        ).status(),
+      ).toBe(200)
+    }
+    await expect.poll(botMessages, { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
     // The reminder counts as sent once the relay reports it: then the order credits Parley.
     await expect
       .poll(async () => (await getJson<RecoveryReport>('/api/analytics/recovery')).totals.messaged, {

@@ -100,6 +100,24 @@ describe.each(testDatabases())('demo store (dev only) on %s', (kind) => {
     expect(t.deps.clock.now()).toBe(before)
   })
 
+  it('skips to a reminder that quiet hours put off until the morning', async () => {
+    // 19:45 in London (UTC in winter) on a later day: abandoned at 20:16, the 1 h reminder falls at 21:16, inside
+    // the demo shop's quiet hours (21:00–08:00), and waits in the outbox for 08:00.
+    const day = 86_400_000
+    t.clock.set((Math.floor(t.clock.now() / day) + 1) * day + (19 * 60 + 45) * 60_000)
+    const { token } = await visitor()
+    const cart = { cartToken: 'cart_evening1', items: [{ sku: 'tee-organic', quantity: 1 }] }
+    expect((await app.request('/demo/api/abandon', json(cart, token))).status).toBe(200)
+    const first = await app.request('/demo/api/advance', json({ next: true }, token))
+    const morning = (await first.json()) as { now: string; nextDueAt: string | null }
+    expect(await transcript(token)).toHaveLength(0)
+    expect(morning.nextDueAt?.slice(11, 16)).toBe('08:00')
+
+    const second = await app.request('/demo/api/advance', json({ next: true }, token))
+    expect(((await second.json()) as { now: string }).now.slice(11, 13)).toBe('08')
+    expect(JSON.stringify(await transcript(token))).toContain('Organic Cotton Tee')
+  })
+
   it('advances the clock by hours and reports the virtual time', async () => {
     const before = t.deps.clock.now()
     const res = await app.request('/demo/api/advance', json({ hours: 24 }))

@@ -85,7 +85,7 @@ async function contactOf(deps: RuntimeDeps, store: DemoStore, visitorId: string)
 }
 
 /**
- * The earliest pending timer or cart abandonment: this shopper's when a visitor is given (so one tab's
+ * The earliest pending timer, cart abandonment or deferred send: this shopper's when a visitor is given (so one tab's
  * "Skip to next message" never fires another visitor's timer first), else the whole demo merchant's.
  */
 async function nextDueAt(
@@ -111,8 +111,29 @@ async function nextDueAt(
     .where('merchant_id', '=', merchantId)
     .where('status', '=', 'active')
   if (contactId) carts = carts.where('contact_id', '=', contactId)
-  const [timer, cart] = await Promise.all([timers.executeTakeFirst(), carts.executeTakeFirst()])
-  const times = [timer?.due, cart?.due].filter((d) => d != null).map((d) => new Date(d as Date).getTime())
+  // A send the policy put off (quiet hours) waits in the outbox for its time: skipping to the next message
+  // must reach it, or the evening's demo stops at a reminder that never shows.
+  let deferred = deps.db
+    .selectFrom('outbox')
+    .innerJoin('conversations', (join) =>
+      join
+        .onRef('conversations.merchant_id', '=', 'outbox.merchant_id')
+        .onRef('conversations.id', '=', 'outbox.conversation_id'),
+    )
+    .select((eb) => eb.fn.min('outbox.next_attempt_at').as('due'))
+    .where('outbox.merchant_id', '=', merchantId)
+    .where('outbox.lane', '=', 'message')
+    .where('outbox.status', '=', 'pending')
+    .where('outbox.next_attempt_at', '>', new Date(deps.clock.now()))
+  if (contactId) deferred = deferred.where('conversations.contact_id', '=', contactId)
+  const [timer, cart, send] = await Promise.all([
+    timers.executeTakeFirst(),
+    carts.executeTakeFirst(),
+    deferred.executeTakeFirst(),
+  ])
+  const times = [timer?.due, cart?.due, send?.due]
+    .filter((d) => d != null)
+    .map((d) => new Date(d as Date).getTime())
   return times.length ? Math.min(...times) : null
 }
 
