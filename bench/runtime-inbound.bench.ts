@@ -193,7 +193,7 @@ try {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirst()
     console.log(
-      `${sent} messages sent (${resent} resent after a closed socket), ${replies?.n} replies (one per message ` +
+      `${sent} messages sent (${measured} in the rounds, ${resent} resent after a closed socket), ${replies?.n} replies (one per message ` +
         `expected), ${queued?.n} of them through the outbox`,
     )
     console.log(
