@@ -274,11 +274,17 @@ export class StepWrites {
           created_at timestamptz, updated_at timestamptz))`)
     }
     if (this.#conversations.size > 0) {
-      const rows = byId([...this.#conversations.values()]).map(({ escalation, ...touch }) => ({
-        ...touch,
-        escalated: escalation !== null,
-        queue: escalation?.queue ?? null,
-        escalation: escalation?.details ?? null,
+      // Fields named, not an object rest (`{ escalation, ...touch }`), which V8 copies slowly: ~1.5 % of a firing.
+      const rows = byId([...this.#conversations.values()]).map((t) => ({
+        merchant_id: t.merchant_id,
+        id: t.id,
+        last_inbound_at: t.last_inbound_at,
+        last_message_at: t.last_message_at,
+        updated_at: t.updated_at,
+        reopen: t.reopen,
+        escalated: t.escalation !== null,
+        queue: t.escalation?.queue ?? null,
+        escalation: t.escalation?.details ?? null,
       }))
       const touches = json(rows)
       // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
