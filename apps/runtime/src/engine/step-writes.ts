@@ -10,6 +10,7 @@ import type { CommitNotice } from '../delivery/relay-wake.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
+import { keysProbed } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /** A conversation the batch touched; several touches of one conversation merge. */
@@ -144,9 +145,10 @@ export class StepWrites {
   async lockConversations(trx: Db, also: readonly { merchant_id: string; id: string }[]): Promise<void> {
     const keys = new Map([...this.#conversations.values(), ...also].map((c) => [c.id, c.merchant_id]))
     if (keys.size === 0) return
-    await sql`select c.id from conversations c
-      where (c.merchant_id, c.id) in (select * from unnest(${[...keys.values()]}::uuid[], ${[...keys.keys()]}::uuid[]))
-      order by c.id for update of c`.execute(trx)
+    const pairs = [...keys].map(([id, merchant_id]) => ({ merchant_id, id }))
+    await sql`select c.id from conversations c where ${keysProbed('c', pairs)} order by c.id for update of c`.execute(
+      trx,
+    )
   }
 
   touchConversation(touch: ConversationTouch): void {
@@ -290,9 +292,7 @@ export class StepWrites {
       const touches = json(rows)
       // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
       parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
-        where (c.merchant_id, c.id) in (select v.merchant_id, v.id from jsonb_to_recordset(${touches})
-          as v(merchant_id uuid, id uuid))
-        order by c.id for update of c)`)
+        where ${keysProbed('c', rows)} order by c.id for update of c)`)
       parts.push(sql`conversations_touched as (update conversations as c set
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,
