@@ -155,7 +155,12 @@ try {
       const ceiling = await getRate(`${runtime.baseUrl}/healthz`, 200, Math.min(SECONDS, 5))
       const httpOnly = await getRate(`${runtime.baseUrl}/api/no-such-route`, 404, Math.min(SECONDS, 5))
       const cpuStart = { runtime: runtimeCpuMs(runtime), postgres: postgresCpuMs() }
+      const roundStart = process.hrtime.bigint() / 1000n
       const { rate, latencies } = await httpRound(runtime.baseUrl, shop.channelId, visitors, SECONDS)
+      // The message round's span on the monotonic clock (µs), the clock of --cpu-prof's sample times: a profile
+      // read can keep only the samples of the message rounds.
+      if (process.env.BENCH_VERBOSE)
+        console.log(`round ${round} messages monotonic µs ${roundStart}–${process.hrtime.bigint() / 1000n}`)
       const perMessage = {
         runtime: (runtimeCpuMs(runtime) - cpuStart.runtime) / latencies.length,
         postgres: (postgresCpuMs() - cpuStart.postgres) / latencies.length,
@@ -193,7 +198,7 @@ try {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirst()
     console.log(
-      `${sent} messages sent (${resent} resent after a closed socket), ${replies?.n} replies (one per message ` +
+      `${sent} messages sent (${measured} in the rounds, ${resent} resent after a closed socket), ${replies?.n} replies (one per message ` +
         `expected), ${queued?.n} of them through the outbox`,
     )
     console.log(

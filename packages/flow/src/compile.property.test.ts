@@ -3,6 +3,7 @@
 // or a final state, keep only their current state's timers, and resume identically from JSON.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { initialTransition, transition } from 'xstate'
 import { compile, type FlowMachine } from './compile.ts'
 import { COMPARISON_OPERATORS } from './condition.ts'
 import type { FlowEvent, FlowEventInput } from './events.ts'
@@ -375,6 +376,20 @@ function play(host: Host, a: Action): boolean {
   return true
 }
 
+/** XState's own persisted snapshot of the step `play` would take, through JSON text (what the stepper stored before). */
+function referenceSnapshot(host: Host, a: Action): string | null {
+  const probe: Host = { ...host, timers: new Map(host.timers) }
+  const event = eventFor(probe, a)
+  if (!event) return null
+  const { machine } = host
+  const restored = machine.resolveState(host.snapshot as never)
+  const next =
+    restored.status === 'active'
+      ? transition(machine, restored, { ...event, at: probe.now } as FlowEvent)[0]
+      : restored
+  return JSON.stringify(machine.getPersistedSnapshot(next))
+}
+
 function checkAtRest(doc: FlowDocument, host: Host) {
   const result = host.last
   const nodeIds = new Set(doc.nodes.map((n) => n.id))
@@ -419,6 +434,34 @@ describe('compile + step properties', () => {
               play(host, { t: 'timer', pick: [...host.timers.keys()].indexOf(timers[0]!.id) })
             else play(host, { t: 'result', ok: false, data: null, toActive: true })
             checkAtRest(doc, host)
+          }
+        }),
+        { numRuns: PROPERTY_RUNS },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it(
+    "every step stores XState's own persisted snapshot as JSON data, key order included",
+    () => {
+      fc.assert(
+        fc.property(flow, triggerChoice, fc.array(action, { maxLength: 20 }), (doc, triggerPick, actions) => {
+          const machine = compile(doc)
+          const triggerNodeId = triggerPick === undefined ? undefined : doc.nodes[triggerPick]?.id
+          const host = startHost(machine, triggerNodeId)
+          const [initial] = initialTransition(machine, {
+            ...(triggerNodeId ? { triggerNodeId } : {}),
+            vars,
+            seed: 'seed-7',
+            now: host.now,
+          })
+          expect(JSON.stringify(host.snapshot)).toBe(JSON.stringify(machine.getPersistedSnapshot(initial)))
+          for (const a of actions) {
+            const reference = referenceSnapshot(host, a)
+            if (!play(host, a)) continue
+            expect(JSON.stringify(host.snapshot)).toBe(reference)
+            expect(host.snapshot).toStrictEqual(JSON.parse(reference as string))
           }
         }),
         { numRuns: PROPERTY_RUNS },

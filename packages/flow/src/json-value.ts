@@ -13,6 +13,50 @@ export function toJsonValue(value: unknown): Json {
   return copied
 }
 
+/**
+ * `toJsonValue(value)` for a value derived from `before`, JSON data (a stored run snapshot), without mutating it:
+ * XState's `assign` copies the objects it changes, so an object of `value` that is the very object in the same
+ * place of `before` is JSON data already and is kept as it is; only the paths that changed are copied. A timer's
+ * step changes a few keys of the run's context and keeps its variables (the contact, the cart), which copying
+ * took most of. The result shares those objects with `before`: neither may be mutated afterwards (no caller does:
+ * snapshots are values).
+ * @example const stored = toJsonValueFrom(machine.getPersistedSnapshot(next), previous)
+ */
+export function toJsonValueFrom(value: unknown, before: unknown): Json {
+  const copied = copyFrom(value, before, '')
+  if (copied === undefined) throw new TypeError('The value has no JSON form')
+  return copied
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function copyFrom(value: unknown, before: unknown, key: string): Json | undefined {
+  // Primitives go through `copy` (a -0 or NaN of `before` would not be JSON's).
+  if (value === before && value !== null && typeof value === 'object') return value as Json
+  if (Array.isArray(value) && Array.isArray(before)) {
+    const out: Json[] = new Array(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = copyFrom(value[i], before[i], String(i)) ?? null
+    return out
+  }
+  if (isPlainObject(value) && isPlainObject(before) && typeof value.toJSON !== 'function') {
+    const out: { [key: string]: Json } = {}
+    for (const k of Object.keys(value)) {
+      // `before.__proto__` would be its prototype unless it is an own key: never shared.
+      const v = k === '__proto__' ? copy(value[k], k) : copyFrom(value[k], before[k], k)
+      if (v === undefined) continue
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+      else out[k] = v
+    }
+    return out
+  }
+  return copy(value, key)
+}
+
 function copy(input: unknown, key: string): Json | undefined {
   let value = input
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {

@@ -5,7 +5,7 @@ import { type AnyActorScope, createActor, type initialTransition } from 'xstate'
 import type { FlowMachine } from './compile.ts'
 import type { Effect } from './effects.ts'
 import type { FlowEvent, FlowEventInput } from './events.ts'
-import { toJsonValue } from './json-value.ts'
+import { persistSnapshot } from './persisted-snapshot.ts'
 import type { FlowVars } from './run-context.ts'
 
 export interface TimerSet {
@@ -63,7 +63,13 @@ export class FlowRunError extends Error {
   readonly code = 'flow_run_error'
 }
 
-function summarize(machine: FlowMachine, snapshot: Snapshot, actions: Actions, now: number): StepResult {
+function summarize(
+  machine: FlowMachine,
+  snapshot: Snapshot,
+  actions: Actions,
+  now: number,
+  before?: PersistedFlowSnapshot,
+): StepResult {
   if (snapshot.status === 'error') {
     throw new FlowRunError(`The run stopped with an error: ${String(snapshot.error)}`, {
       cause: snapshot.error,
@@ -109,8 +115,8 @@ function summarize(machine: FlowMachine, snapshot: Snapshot, actions: Actions, n
   const done = snapshot.status === 'done'
   const output = snapshot.output as { outcome?: string } | undefined
   return {
-    // Plain JSON data, as the column gives it back, without writing and parsing the text (json-value.ts).
-    snapshot: toJsonValue(machine.getPersistedSnapshot(snapshot)) as PersistedFlowSnapshot,
+    // Plain JSON data, as the column gives it back, without writing and parsing the text (persisted-snapshot.ts).
+    snapshot: persistSnapshot(machine, snapshot, before) as PersistedFlowSnapshot,
     effects,
     timers: { set, cancel },
     status: done ? 'done' : 'active',
@@ -183,11 +189,11 @@ export class MachineStepper {
     } catch (error) {
       throw new FlowRunError('The stored run does not fit this flow version', { cause: error })
     }
-    if (restored.status !== 'active') return summarize(machine, restored, [], opts.now)
+    if (restored.status !== 'active') return summarize(machine, restored, [], opts.now, persisted)
     const stamped = { ...event, at: opts.now } as FlowEvent
     const actions: Actions = []
     const snapshot = machine.transition(restored, stamped, this.#collecting(actions))
-    return summarize(machine, snapshot, actions, opts.now)
+    return summarize(machine, snapshot, actions, opts.now, persisted)
   }
 }
 

@@ -5,7 +5,7 @@
 // statement, a later step of a run written in an earlier statement, steps in another hour.
 import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedRecoveryConversation } from '../testing/engine-fixtures.ts'
 import { seedMerchant } from '../testing/test-deps.ts'
@@ -122,6 +122,50 @@ describe.each(testDatabases())('node and edge counts in step with the node-visit
     expect(await actualCounts(db, merchantId)).toMatchObject({
       [`2026-03-01T13:00:00.000Z edge.taken ${versionId} start>done`]: 1,
     })
+  })
+
+  // With the table under ~100,000 rows the planner turned a `not exists` over `node_visits` into a hash of the whole
+  // table, built again for every step's insert (migration 202612020000): the trigger's statement, as Postgres plans
+  // it for a step of 16 runs beside 2,400 earlier visits, reads `node_visits` by the run's key only.
+  it("reads only the stepping runs' earlier visits, never the whole table", async () => {
+    const shop = await seedMerchant(db)
+    const seeded = await seedRecoveryConversation(db, shop.merchantId)
+    const runs: string[] = []
+    for (let i = 0; i < 16; i++) runs.push(await seeded.insertRun(`plan-${i}`, new Date(T0)))
+    await sql`insert into node_visits (merchant_id, run_id, flow_version_id, node_ids, at)
+      select ${shop.merchantId}::uuid, r.id, ${seeded.versionId}::uuid,
+        case when s = 1 then array['start', 'ask', 'wait'] else array['answer', 'wait'] end, ${new Date(T0)}
+      from generate_series(1, 150) s cross join unnest(${runs}::uuid[]) as r(id) order by s`.execute(db)
+    await sql`analyze node_visits`.execute(db)
+    const { rows } = await sql<{ def: string }>`
+      select pg_get_functiondef('analytics_visits_inserted'::regproc) as def`.execute(db)
+    const statement = /insert into analytics_hourly[\s\S]*?(?=;\s*return null)/i.exec(rows[0]?.def ?? '')?.[0]
+    expect(statement).toBeDefined()
+    // One connection: the step's rows are a temporary table.
+    const scans = await db.connection().execute(async (conn) => {
+      // The transition table `new_rows` of a 16-row step, as a table of the same shape and size.
+      await sql`create temporary table step_rows as
+        select * from node_visits where merchant_id = ${shop.merchantId} order by seq desc limit 16`.execute(
+        conn,
+      )
+      await sql`analyze step_rows`.execute(conn)
+      const explained = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) ${sql.raw(
+        (statement as string).replace(/\bnew_rows\b/g, 'step_rows'),
+      )}`.execute(conn)
+      await sql`drop table step_rows`.execute(conn)
+      const found: string[] = []
+      const walk = (node: Record<string, unknown>) => {
+        if (node['Relation Name'] === 'node_visits')
+          found.push(`${node['Node Type']} ${node['Index Name'] ?? ''}`)
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child)
+      }
+      const plan = explained.rows[0]?.['QUERY PLAN']
+      walk((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+      return found
+    })
+    // Three reads (the node reached before, the edge's previous node), each by the run's key.
+    expect(scans.length).toBeGreaterThanOrEqual(2)
+    for (const scan of scans) expect(scan).toMatch(/^Index (Only )?Scan node_visits_pkey/)
   })
 
   it('refuses a step row with no node', async () => {

@@ -3,6 +3,7 @@
 import type { OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { SendResult } from '../channels/types.ts'
+import { keysProbed } from '../engine/sql-any.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { type BackoffPolicy, backoffDelayMs } from '../time/backoff.ts'
 
@@ -72,6 +73,9 @@ export async function recordSendOutcomes(
       error: result.status === 'sent' ? null : result.error,
       next_attempt_at: retryAt === undefined ? null : new Date(retryAt).toISOString(),
     }))
+  const sentConversations = rows
+    .filter((r) => r.status === 'sent')
+    .map((r) => ({ merchant_id: r.merchant_id, id: r.conversation_id }))
   // Data-modifying WITH clauses all run to completion whether or not the final statement reads them.
   const changed = await sql<ChangedMessage>`
     with outcome as (
@@ -113,8 +117,9 @@ export async function recordSendOutcomes(
     ), conversations_locked as materialized (
       -- Locked in id order first: a step's batch write updates conversations too, in the same order, so the two
       -- never wait on each other in a cycle (a deadlock costs a second before Postgres detects it).
+      -- Probed by index (keysProbed): matched against the outcome rows, the planner hashed the whole table.
       select c.merchant_id, c.id from conversations c
-      where (c.merchant_id, c.id) in (select merchant_id, conversation_id from outcome where status = 'sent')
+      where ${keysProbed('c', sentConversations)}
       order by c.id
       for update of c
     ), conversation_rows as (

@@ -10,6 +10,7 @@ import type { CommitNotice } from '../delivery/relay-wake.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
+import { keysProbed } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /** A conversation the batch touched; several touches of one conversation merge. */
@@ -144,9 +145,10 @@ export class StepWrites {
   async lockConversations(trx: Db, also: readonly { merchant_id: string; id: string }[]): Promise<void> {
     const keys = new Map([...this.#conversations.values(), ...also].map((c) => [c.id, c.merchant_id]))
     if (keys.size === 0) return
-    await sql`select c.id from conversations c
-      where (c.merchant_id, c.id) in (select * from unnest(${[...keys.values()]}::uuid[], ${[...keys.keys()]}::uuid[]))
-      order by c.id for update of c`.execute(trx)
+    const pairs = [...keys].map(([id, merchant_id]) => ({ merchant_id, id }))
+    await sql`select c.id from conversations c where ${keysProbed('c', pairs)} order by c.id for update of c`.execute(
+      trx,
+    )
   }
 
   touchConversation(touch: ConversationTouch): void {
@@ -239,8 +241,9 @@ export class StepWrites {
           revision = excluded.revision, event = excluded.event, locked_until = null, locked_by = null)`)
     }
     if (this.#visits.length > 0) {
-      // In the order added: `seq` orders a run's steps.
-      const rows = this.#visits.map((v, ord) => ({ ...v, ord }))
+      // In the order added: `seq` orders a run's steps. `ord` before the spread: a key added after a spread makes
+      // V8 build each row slowly (~3 µs a row against ~0.9), and they are read by name.
+      const rows = this.#visits.map((v, ord) => ({ ord, ...v }))
       parts.push(sql`visits as (insert into node_visits (merchant_id, run_id, flow_version_id, node_ids, at)
         select v.merchant_id, v.run_id, v.flow_version_id, v.node_ids, v.at
         from jsonb_to_recordset(${json(rows)}) as v(merchant_id uuid, run_id uuid, flow_version_id uuid,
@@ -248,8 +251,8 @@ export class StepWrites {
         order by v.ord)`)
     }
     if (this.#messages.length > 0) {
-      // In the order added: `seq` is assigned as the rows are inserted.
-      const rows = this.#messages.map((m, ord) => ({ ...m, ord }))
+      // In the order added: `seq` is assigned as the rows are inserted. (`ord` first, as for the visits.)
+      const rows = this.#messages.map((m, ord) => ({ ord, ...m }))
       parts.push(sql`messages_written as (insert into messages (merchant_id, id, conversation_id, contact_id,
           direction, author, body, status, is_marketing, provider_message_id, template_name, template_category,
           cost, cost_currency, skip_reason, run_id, node_id, sent_at, delivered_at, created_at, updated_at)
@@ -274,18 +277,22 @@ export class StepWrites {
           created_at timestamptz, updated_at timestamptz))`)
     }
     if (this.#conversations.size > 0) {
-      const rows = byId([...this.#conversations.values()]).map(({ escalation, ...touch }) => ({
-        ...touch,
-        escalated: escalation !== null,
-        queue: escalation?.queue ?? null,
-        escalation: escalation?.details ?? null,
+      // Fields named, not an object rest (`{ escalation, ...touch }`), which V8 copies slowly: ~1.5 % of a firing.
+      const rows = byId([...this.#conversations.values()]).map((t) => ({
+        merchant_id: t.merchant_id,
+        id: t.id,
+        last_inbound_at: t.last_inbound_at,
+        last_message_at: t.last_message_at,
+        updated_at: t.updated_at,
+        reopen: t.reopen,
+        escalated: t.escalation !== null,
+        queue: t.escalation?.queue ?? null,
+        escalation: t.escalation?.details ?? null,
       }))
       const touches = json(rows)
       // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
       parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
-        where (c.merchant_id, c.id) in (select v.merchant_id, v.id from jsonb_to_recordset(${touches})
-          as v(merchant_id uuid, id uuid))
-        order by c.id for update of c)`)
+        where ${keysProbed('c', rows)} order by c.id for update of c)`)
       parts.push(sql`conversations_touched as (update conversations as c set
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,

@@ -3,7 +3,7 @@
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
-import { anyUuid, anyUuidProbed } from '../engine/sql-any.ts'
+import { anyUuid, anyUuidProbed, keysProbed } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
 import type { SendExemption, SendFacts } from './send-policy.ts'
@@ -217,8 +217,7 @@ export async function readSendsWaiting(
 ): Promise<Set<string>> {
   const { rows } = await sql<{ id: string; sends_waiting: boolean }>`
     select c.id, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))} from conversations c
-    where (c.merchant_id, c.id) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[],
-      ${keys.map((k) => k.id)}::uuid[]))`.execute(db)
+    where ${keysProbed('c', keys)}`.execute(db)
   return new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
 }
 

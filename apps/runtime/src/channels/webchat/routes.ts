@@ -30,6 +30,7 @@ import { bodyLimit } from '../../http/body-limit.ts'
 import { clientAddress } from '../../http/client-ip.ts'
 import { AppError, notFound, unauthorized } from '../../http/errors.ts'
 import { readJsonBody } from '../../http/json-body.ts'
+import { validJsonRequest } from '../../http/json-request.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
@@ -115,13 +116,13 @@ const routes = {
     request: { params: webchatParamsSchema },
     responses: { 200: json(visitorTranscriptSchema, 'Transcript'), ...errorResponses },
   }),
+  // Served by app.post below (validated in the handler, http/json-request.ts: every shopper message takes this
+  // route); this entry is its OpenAPI description.
   send: createRoute({
     method: 'post',
     path: '/api/webchat/{channelId}/messages',
     tags,
     security,
-    // The token before the body: an unauthenticated caller learns nothing about what a valid body is.
-    middleware: [requireVisitorToken],
     summary: 'Send text or a button tap; processed once per clientMessageId',
     request: {
       params: webchatParamsSchema,
@@ -255,10 +256,12 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     )
   })
 
-  app.openapi(routes.send, async (c) => {
+  app.openAPIRegistry.registerPath(routes.send)
+  // The token before the body: an unauthenticated caller learns nothing about what a valid body is.
+  app.post('/api/webchat/:channelId/messages', requireVisitorToken, async (c) => {
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
-    const body = c.req.valid('json')
+    const { body } = await validJsonRequest(c, webchatParamsSchema, visitorMessageRequestSchema)
     // The visitor first: one noisy visitor is refused without spending the budget of others at its address.
     await deps.rateLimits.hit(
       ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
