@@ -34,6 +34,23 @@ describe('loadConfig', () => {
     expect(loadConfig(PRODUCTION).devClock).toBe(false)
   })
 
+  it('takes a dev clock start in development, and refuses it in production, without the dev clock, or malformed', () => {
+    const start = '2026-12-01T10:00:00Z'
+    expect(
+      loadConfig({ NODE_ENV: 'test', DATA_DIR: tempDataDir(), DEV_CLOCK_START: '2026-12-01T10:00:00+00:00' })
+        .DEV_CLOCK_START,
+    ).toBe('2026-12-01T10:00:00+00:00')
+    expect(() => loadConfig({ ...PRODUCTION, DEV_CLOCK_START: start })).toThrow(
+      /DEV_CLOCK_START: The virtual clock is refused in production/,
+    )
+    expect(() => loadConfig({ NODE_ENV: 'test', DEV_CLOCK: 'false', DEV_CLOCK_START: start })).toThrow(
+      /DEV_CLOCK_START: DEV_CLOCK_START needs the dev clock/,
+    )
+    expect(() => loadConfig({ NODE_ENV: 'test', DEV_CLOCK_START: 'tomorrow at ten' })).toThrow(
+      /DEV_CLOCK_START/,
+    )
+  })
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ ...PRODUCTION, PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY })).toThrow(/SECRET/)

@@ -49,6 +49,11 @@ export const configSchema = z
       .optional(),
     /** A virtual clock that can be advanced over HTTP: for demos and tests, never production. */
     DEV_CLOCK: booleanFromEnv.optional(),
+    /**
+     * Where a fresh dev clock starts (ISO instant, e.g. 2026-12-01T10:00:00Z): demos and the browser tests run at
+     * a chosen time of day rather than the hour they happen to start. Only moves the clock forward; never production.
+     */
+    DEV_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
     TIMER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
     TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
     /** Timer batches fired side by side on Postgres (PGlite: always one). */
@@ -130,6 +135,16 @@ export const configSchema = z
         code: 'custom',
         path: ['DEV_CLOCK'],
         message: 'The virtual clock is refused in production',
+      })
+    }
+    if (config.DEV_CLOCK_START && (config.NODE_ENV === 'production' || config.DEV_CLOCK === false)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEV_CLOCK_START'],
+        message:
+          config.NODE_ENV === 'production'
+            ? 'The virtual clock is refused in production'
+            : 'DEV_CLOCK_START needs the dev clock (DEV_CLOCK=false turns it off)',
       })
     }
     const production = config.NODE_ENV === 'production'

@@ -27,8 +27,8 @@ import { createWebSocketServer } from './realtime/websocket-server.ts'
 import { rateLimitStoreFor } from './security/limiter-store.ts'
 import { PASSWORD_HASHING } from './security/password.ts'
 import { RateLimits } from './security/rate-limits.ts'
-import { systemClock, VirtualClock } from './time/clock.ts'
-import { loadClockOffset } from './time/clock-offset.ts'
+import { systemClock } from './time/clock.ts'
+import { openDevClock } from './time/dev-clock-start.ts'
 
 /** Requests still running after this long at shutdown are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -49,7 +49,6 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const resealed = await resealChannelSecrets(opened.db, config.keyring)
   if (resealed.sealed > 0) logger.info('sealed plain-text channel secrets', { ...resealed })
   const realtime = await createRealtime({ db: opened.db, kind: opened.kind, pool: opened.pool, logger })
-  // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time.
   const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`
   // Steps that queue sends wake the relay of this process at once, and other replicas' through LISTEN/NOTIFY.
   const relayWake = new WakeSignal(opened.kind === 'postgres' ? relayWakeNotice(instanceId) : null)
@@ -58,7 +57,15 @@ export async function startServer(env: Record<string, string | undefined> = proc
       ? new RelayWakeListener({ pool: opened.pool, signal: relayWake, instanceId, logger })
       : null
   await relayWakeListener?.start()
-  const clock = config.devClock ? new VirtualClock(await loadClockOffset(opened.db)) : systemClock
+  // The dev clock's offset is persisted (time/clock-offset.ts): a restart resumes at the same virtual time;
+  // DEV_CLOCK_START moves a fresh one on to a chosen instant (time/dev-clock-start.ts).
+  const devClock = config.devClock ? await openDevClock(opened.db, config.DEV_CLOCK_START) : null
+  if (config.DEV_CLOCK_START && devClock && !devClock.movedToStart)
+    logger.info('the dev clock is already past DEV_CLOCK_START: it only moves forward', {
+      devClockStart: config.DEV_CLOCK_START,
+      now: new Date(devClock.clock.now()).toISOString(),
+    })
+  const clock = devClock?.clock ?? systemClock
   // The per-process state (group commit, socket hubs, compiled versions) is built here too (process-state.ts).
   const deps = withProcessState({
     db: opened.db,

@@ -163,6 +163,54 @@ describe('ChatWidget during a handoff', () => {
     expect(dayLabel(new Date('2026-11-20T08:00:00').toISOString(), now)).toMatch(/20/)
   })
 
+  it("labels days against the server's clock, not a device clock that is off", async () => {
+    // The device says 23:30 on the 30th; the server (whose times the messages carry) is past midnight already.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-11-30T23:30:00'))
+    const lastNight = msg({
+      body: { text: 'last night' },
+      createdAt: new Date('2026-11-30T22:00:00').toISOString(),
+    })
+    const justNow = msg({
+      body: { text: 'just now' },
+      createdAt: new Date('2026-12-01T00:40:00').toISOString(),
+    })
+    const client = fakeClient({
+      transcript: vi.fn(async () => ({
+        messages: [lastNight, justNow],
+        status: 'bot',
+        serverNow: new Date('2026-12-01T00:45:00').toISOString(),
+      })),
+    })
+    const { widget } = mount(client)
+    await widget.refresh()
+    expect(texts(widget, '.day')).toEqual(['Yesterday', 'Today'])
+    // Minutes later by the device: still the server's day (a socket message re-renders with the same skew).
+    vi.setSystemTime(new Date('2026-11-30T23:40:00'))
+    widget.handleEvent({
+      type: 'message',
+      message: msg({ body: { text: 'later' }, createdAt: new Date('2026-12-01T00:50:00').toISOString() }),
+    })
+    expect(texts(widget, '.day')).toEqual(['Yesterday', 'Today'])
+  })
+
+  it("labels days by the device's clock when the server gives no time", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-11-30T23:30:00'))
+    const client = fakeClient({
+      transcript: vi.fn(async () => ({
+        messages: [
+          msg({ body: { text: 'tonight' }, createdAt: new Date('2026-11-30T22:00:00').toISOString() }),
+        ],
+        status: 'bot',
+        serverNow: null,
+      })),
+    })
+    const { widget } = mount(client)
+    await widget.refresh()
+    expect(texts(widget, '.day')).toEqual(['Today'])
+  })
+
   it('merges a reconnect re-read with what the socket delivered, without duplicates', async () => {
     const seen = [msg({ body: { text: 'one' } }), msg({ body: { text: 'two' } })]
     const missed = msg({ author: 'staff', body: { text: 'sent while offline' }, staff: sam })

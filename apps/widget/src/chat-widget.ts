@@ -6,6 +6,7 @@ import { BURST_MAX_WAIT_MS, TYPING_EXPIRES_MS, TYPING_THROTTLE_MS } from '@parle
 import { connectLiveUpdates } from './live-updates.ts'
 import { checkPhotoFile, PHOTO_ACCEPT } from './photo-check.ts'
 import { renderAvatar, renderMessage } from './render-message.ts'
+import { ServerClock } from './server-clock.ts'
 import { widgetStyles } from './styles.ts'
 import type {
   ConversationStatus,
@@ -34,6 +35,8 @@ export class ChatWidget {
   readonly root: ShadowRoot
   readonly #client: WebchatClient
   readonly #messages = new Map<string, WidgetMessage>()
+  /** "Today" is the runtime's today, not the device's (server-clock.ts). */
+  readonly #serverClock = new ServerClock()
   readonly #launcher: HTMLButtonElement
   readonly #badge: HTMLSpanElement
   readonly #panel: HTMLDivElement
@@ -209,7 +212,8 @@ export class ChatWidget {
   /** Re-reads the transcript (initial load, reconnect, fallback poll). */
   async refresh(): Promise<void> {
     try {
-      const { messages, status } = await this.#client.transcript()
+      const { messages, status, serverNow } = await this.#client.transcript()
+      this.#serverClock.observe(serverNow)
       this.#status = status
       this.setMessages(messages)
       this.#showError(null)
@@ -312,11 +316,12 @@ export class ChatWidget {
     }
     const items: HTMLElement[] = []
     let day = ''
+    const now = new Date(this.#serverClock.now())
     for (const message of ordered) {
       const thisDay = localDay(message.createdAt)
       if (thisDay !== day) {
         day = thisDay
-        items.push(daySeparator(message.createdAt))
+        items.push(daySeparator(message.createdAt, now))
       }
       items.push(
         renderMessage(message, {
@@ -429,11 +434,11 @@ export function dayLabel(iso: string, now = new Date()): string {
   })
 }
 
-function daySeparator(iso: string): HTMLElement {
+function daySeparator(iso: string, now: Date): HTMLElement {
   const item = document.createElement('li')
   item.className = 'day'
   const label = document.createElement('span')
-  label.textContent = dayLabel(iso)
+  label.textContent = dayLabel(iso, now)
   item.append(label)
   return item
 }

@@ -76,14 +76,23 @@ export class WebchatClient {
     return (await this.transcript()).messages
   }
 
-  /** The transcript and whether a person is involved (status waiting or assigned). */
-  async transcript(): Promise<{ messages: WidgetMessage[]; status: ConversationStatus | null }> {
+  /** The transcript, whether a person is involved (status waiting or assigned), and the server's time then. */
+  async transcript(): Promise<{
+    messages: WidgetMessage[]
+    status: ConversationStatus | null
+    serverNow: string | null
+  }> {
     const response = await this.#authorised('/messages', { method: 'GET' })
     const data = (await response.json()) as {
       messages?: WidgetMessage[]
       conversationStatus?: ConversationStatus | null
+      now?: string
     }
-    return { messages: data.messages ?? [], status: data.conversationStatus ?? null }
+    return {
+      messages: data.messages ?? [],
+      status: data.conversationStatus ?? null,
+      serverNow: data.now ?? null,
+    }
   }
 
   /** Tells the team the shopper is typing (the caller throttles; the runtime drops extras anyway). */

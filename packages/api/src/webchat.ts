@@ -118,6 +118,11 @@ export const visitorTranscriptSchema = z
     messages: z.array(visitorMessageSchema),
     /** bot | waiting | assigned | resolved; null before the first message. */
     conversationStatus: conversationStatusSchema.nullable(),
+    /**
+     * The server's time when it answered: the widget says "Today" / "Yesterday" against it rather than the
+     * device's clock, which may be wrong (and in demos and tests the server runs a clock of its own).
+     */
+    now: isoDateTime,
   })
   .meta({ id: 'VisitorTranscript' })
 export type VisitorTranscript = z.infer<typeof visitorTranscriptSchema>

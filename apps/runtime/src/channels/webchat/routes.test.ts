@@ -169,12 +169,15 @@ describe.each(testDatabases())('web chat routes on %s', (kind) => {
     ).json()) as {
       messages: { author: string; body: { text: string }; status: string }[]
       conversationStatus: string
+      now: string
     }
     expect(aliceView.messages.map((m) => [m.author, m.body.text, m.status])).toEqual([
       ['shopper', 'Where is my order?', 'delivered'],
       ['bot', 'It shipped!', 'delivered'],
     ])
     expect(aliceView.conversationStatus).toBe('bot')
+    // The server's clock (not the device's): the widget's "Today" / "Yesterday" go by it.
+    expect(aliceView.now).toBe(new Date(t.clock.now()).toISOString())
 
     const bobView = (await (
       await app.request(`/api/webchat/${channelId}/messages`, auth(bob.token))

@@ -250,7 +250,10 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
       visitor.channelId,
       visitor.visitorId,
     )
-    return c.json({ messages, conversationStatus: status }, 200)
+    return c.json(
+      { messages, conversationStatus: status, now: new Date(deps.clock.now()).toISOString() },
+      200,
+    )
   })
 
   app.openAPIRegistry.registerPath(routes.send)
