@@ -11,8 +11,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
-import { AppError, zodDetails } from './errors.ts'
-import { assertSafeText, findUnsafeText } from './text-hygiene.ts'
+import { checkValidated } from './router.ts'
 
 /** The media types @hono/zod-openapi's gate lets through for an `application/json` body. */
 const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i
@@ -27,11 +26,9 @@ export async function validJsonRequest<P extends z.ZodType, B extends z.ZodType>
   paramsSchema: P,
   bodySchema: B,
 ): Promise<{ params: z.output<P>; body: z.output<B> }> {
+  // The router's hook decides what a refused or unclean part answers (router.ts `checkValidated`).
   const params = paramsSchema.safeParse(c.req.param())
-  // A malformed id names nothing: the same answer as an id that does not exist (router.ts).
-  if (!params.success || findUnsafeText(params.data) !== undefined) {
-    throw new AppError(404, 'not_found', 'Not found')
-  }
+  checkValidated('param', params)
   const contentType = c.req.header('content-type')
   if (contentType === undefined ? await hasBody(c) : !JSON_REQUEST.test(contentType)) {
     throw new HTTPException(415, { message: 'Unsupported Media Type' })
@@ -46,10 +43,7 @@ export async function validJsonRequest<P extends z.ZodType, B extends z.ZodType>
     }
   }
   const body = bodySchema.safeParse(value)
-  if (!body.success) {
-    throw new AppError(400, 'validation_failed', 'The request is not valid', zodDetails(body.error))
-  }
-  assertSafeText(body.data)
+  checkValidated('json', body)
   return { params: params.data, body: body.data }
 }
 
