@@ -3,10 +3,10 @@
 // the rows (the oracle) after every shape of insert the engine makes — a step's inbound message and its replies in
 // one statement, messages of a recovery run and of another run, a shopper's reply to a sent recovery message, to a
 // failed one, to a message of another flow, a reply written in the same statement as the message it answers, paid
-// templates and skipped sends, in several hours — and the trigger reads a run only by its key (202612030010).
+// templates and skipped sends, in several hours.
 import type { Database, MessageStatus } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedRecoveryConversation } from '../testing/engine-fixtures.ts'
 import { seedMerchant } from '../testing/test-deps.ts'
@@ -233,62 +233,5 @@ describe.each(testDatabases())('message metrics in step with the message rows on
       '2026-03-01T11:00:00.000Z send.skipped frequency_cap': '1 0.0000',
     })
     expect(actual['2026-03-01T13:00:00.000Z recovery.replied ']).toBeUndefined()
-  })
-
-  // Every new row, a shopper's too, was joined to `runs` (on Postgres by a hash over a sequential scan of the
-  // table), and a reply's previous message's run could be read by a range of every run of the merchant
-  // (`runs_started_idx`) (migration 202612030010): the trigger's statement, as planned for a step of 16 inbound
-  // messages and their 16 replies of a shop with 32 runs beside another shop's 2,000, reads `runs` by its key only.
-  it('reads a run only by its key, never a range of the merchant', async () => {
-    const shop = await seedMerchant(db)
-    const other = await seedRecoveryConversation(db, shop.merchantId)
-    const runs: string[] = []
-    for (let i = 0; i < 32; i++) runs.push(await other.insertRun(`plan-${i}`, new Date(T0)))
-    // Other shops' runs: the table is larger than one shop's, as in production.
-    const elsewhere = await seedMerchant(db)
-    const theirs = await seedRecoveryConversation(db, elsewhere.merchantId)
-    await sql`insert into runs (merchant_id, flow_id, flow_version_id, contact_id, conversation_id, trigger_kind,
-        snapshot, started_at, status)
-      select ${elsewhere.merchantId}::uuid, ${theirs.flowId}::uuid, ${theirs.versionId}::uuid,
-        ${theirs.contactId}::uuid, ${theirs.conversationId}::uuid, 'cart.abandoned', '{"value":"done"}'::jsonb,
-        ${new Date(T0)}, 'done'
-      from generate_series(1, 2000)`.execute(db)
-    await sql`insert into messages (merchant_id, conversation_id, contact_id, direction, author, body, status,
-        run_id, node_id, created_at)
-      select ${shop.merchantId}::uuid, ${other.conversationId}::uuid, ${other.contactId}::uuid,
-        case when s % 2 = 0 then 'in' else 'out' end, case when s % 2 = 0 then 'shopper' else 'bot' end,
-        '{"kind":"text","text":"x"}'::jsonb, 'sent', case when s % 2 = 0 then null else r.id end,
-        case when s % 2 = 0 then null else 'ask' end, ${new Date(T0)}
-      from generate_series(1, 20) s cross join unnest(${runs}::uuid[]) as r(id) order by s`.execute(db)
-    await sql`analyze runs`.execute(db)
-    await sql`analyze messages`.execute(db)
-    const { rows } = await sql<{ def: string }>`
-      select pg_get_functiondef('analytics_messages_inserted'::regproc) as def`.execute(db)
-    const statement = /insert into analytics_hourly[\s\S]*?(?=;\s*return null)/i.exec(rows[0]?.def ?? '')?.[0]
-    expect(statement).toBeDefined()
-    // One connection: the step's rows are a temporary table.
-    const scans = await db.connection().execute(async (conn) => {
-      // The transition table `new_rows` of a 16-message step (16 inbound, 16 replies), of the same shape.
-      await sql`create temporary table step_rows as
-        select * from messages where merchant_id = ${shop.merchantId} order by seq desc limit 32`.execute(
-        conn,
-      )
-      await sql`analyze step_rows`.execute(conn)
-      const explained = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) ${sql.raw(
-        (statement as string).replace(/\bnew_rows\b/g, 'step_rows'),
-      )}`.execute(conn)
-      await sql`drop table step_rows`.execute(conn)
-      const found: string[] = []
-      const walk = (node: Record<string, unknown>) => {
-        if (node['Relation Name'] === 'runs') found.push(`${node['Node Type']} ${node['Index Name'] ?? ''}`)
-        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child)
-      }
-      const plan = explained.rows[0]?.['QUERY PLAN']
-      walk((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
-      return found
-    })
-    // Two reads (a bot message's run, a reply's previous message's run), each by the run's key.
-    expect(scans.length).toBeGreaterThanOrEqual(2)
-    for (const scan of scans) expect(scan).toMatch(/^Index (Only )?Scan runs_pkey/)
   })
 })
