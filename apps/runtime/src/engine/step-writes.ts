@@ -182,7 +182,8 @@ export class StepWrites {
    */
   async flush(trx: Db, options: { outboxNotice?: CommitNotice | null } = {}): Promise<void> {
     const parts: RawBuilder<unknown>[] = []
-    const json = (rows: object[]) => sql`${jsonRowsText(rows)}::jsonb`
+    // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts).
+    const json = (rows: object[]) => sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
     if (this.#runs.size > 0) {
       const rows = byId([...this.#runs.values()]).map((r) => ({
         merchant_id: r.merchant_id,
