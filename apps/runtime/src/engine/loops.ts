@@ -101,15 +101,20 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     { minIntervalMs: METRICS_REFRESH_MS, now: () => deps.clock.now() },
   )
   let outbox: Loop | undefined
+  /** Set by stop(): a timer lane starts no further batch (the one in flight commits or rolls back whole). */
+  let stopping = false
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)
     const carts = await abandonDueCarts(deps)
     // Lanes of batches side by side, each claiming again as soon as its own batch committed (timer-poller.ts);
     // PGlite has one connection: one lane. Bounded, so stop() and the cart sweep come round between drains.
     const lanes = deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1
-    const drained = await drainDueTimers(deps, lanes, TIMER_BATCHES_PER_LANE, () => {
-      outbox?.wake()
-      http?.wake()
+    const drained = await drainDueTimers(deps, lanes, TIMER_BATCHES_PER_LANE, {
+      onFired: () => {
+        outbox?.wake()
+        http?.wake()
+      },
+      stopping: () => stopping,
     })
     if (carts.runsStarted > 0) {
       outbox?.wake()
@@ -168,6 +173,7 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
       http.wake()
     },
     stop: async () => {
+      stopping = true
       unsubscribe?.()
       await Promise.all([timers.stop(), bursts.stop(), outbox?.stop(), http.stop()])
       await lane.drain()

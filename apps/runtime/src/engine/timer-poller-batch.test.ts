@@ -224,25 +224,42 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     const deps: RuntimeDeps = { ...t.deps, config: { ...t.deps.config, TIMER_BATCH_SIZE: 2 } }
     // PGlite serialises the lanes' transactions; on Postgres they run side by side and skip each other's claims.
     const lanes = kind === 'postgres' ? 2 : 1
+    // Shutting down: no lane starts a batch.
+    expect(await drainDueTimers(deps, lanes, 2, { stopping: () => true })).toEqual({
+      claimed: 0,
+      fired: 0,
+      more: false,
+    })
     let wakes = 0
     // Bounded: 2 batches a lane of 2 timers leaves some due and says so.
-    const first = await drainDueTimers(deps, lanes, 2, () => {
-      wakes += 1
+    const first = await drainDueTimers(deps, lanes, 2, {
+      onFired: () => {
+        wakes += 1
+      },
     })
     expect(first).toMatchObject({ claimed: lanes * 4, fired: lanes * 4, more: true })
     expect(wakes).toBe(lanes * 2)
-    let rest = await drainDueTimers(deps, lanes, 2, () => {})
+    // Stopping once a batch fired: that lane's one batch, the rest left due.
+    let firedBatches = 0
+    const stopped = await drainDueTimers(deps, 1, 2, {
+      onFired: () => {
+        firedBatches += 1
+      },
+      stopping: () => firedBatches > 0,
+    })
+    expect(stopped).toEqual({ claimed: 2, fired: 2, more: false })
+    let rest = await drainDueTimers(deps, lanes, 2)
     while (rest.more) {
-      const next = await drainDueTimers(deps, lanes, 2, () => {})
+      const next = await drainDueTimers(deps, lanes, 2)
       rest = { claimed: rest.claimed + next.claimed, fired: rest.fired + next.fired, more: next.more }
     }
-    expect(first.fired + rest.fired).toBe(11)
-    expect(rest.claimed).toBe(11 - first.claimed)
+    expect(first.fired + stopped.fired + rest.fired).toBe(11)
+    expect(rest.claimed).toBe(11 - first.claimed - stopped.claimed)
     for (const r of runs) {
       expect(await runOf(r.runId)).toMatchObject({ status: 'done', revision: 2 })
       expect(await outbound(r.runId)).toHaveLength(1)
     }
-    expect(await drainDueTimers(deps, lanes, 2, () => {})).toEqual({ claimed: 0, fired: 0, more: false })
+    expect(await drainDueTimers(deps, lanes, 2)).toEqual({ claimed: 0, fired: 0, more: false })
   })
 
   it('drops a stale timer (revision mismatch) and counts it, firing the others', async () => {

@@ -79,23 +79,26 @@ export interface TimerDrainResult {
  * replicas), each lane claiming its next batch as soon as its last one committed while that one came back full,
  * up to `maxBatches` batches a lane. Lanes that waited for the slowest of a round of batches before any claimed
  * again left the process idle ~25 % of a drain (profile, BENCHMARKS.md session 11). `onFired` after every batch
- * that fired, so the relay sends what it queued without waiting for the other lanes.
- * @example const { more } = await drainDueTimers(deps, 4, 8, () => outbox.wake())
+ * that fired, so the relay sends what it queued without waiting for the other lanes; `stopping` ends the lanes
+ * before their next batch.
+ * @example const { more } = await drainDueTimers(deps, 4, 8, { onFired: () => outbox.wake() })
  */
 export async function drainDueTimers(
   deps: RuntimeDeps,
   lanes: number,
   maxBatches: number,
-  onFired: () => void,
+  hooks: { onFired?: () => void; stopping?: () => boolean } = {},
 ): Promise<TimerDrainResult> {
   const limit = deps.config.TIMER_BATCH_SIZE
   const total: TimerDrainResult = { claimed: 0, fired: 0, more: false }
   const lane = async () => {
     for (let i = 0; i < maxBatches; i++) {
+      // Shutting down: what is left stays due for the next poll (or another replica).
+      if (hooks.stopping?.()) return
       const batch = await fireDueTimers(deps, limit)
       total.claimed += batch.claimed
       total.fired += batch.fired
-      if (batch.fired > 0) onFired()
+      if (batch.fired > 0) hooks.onFired?.()
       if (batch.claimed < limit) return
     }
     total.more = true
