@@ -45,4 +45,42 @@ describe('jsonRowsText', () => {
     expect(formatted).toHaveLength(1)
     expect(rows[0]?.created_at).toBe(at)
   })
+  it('with omitNulls, leaves out the top-level keys holding null: the text JSON.stringify writes for the rows without them', () => {
+    const at = new Date('2026-11-30T18:00:00.123Z')
+    const rows = [
+      {
+        merchant_id: 'm1',
+        id: 'a',
+        created_at: at,
+        sent_at: null,
+        body: { text: 'hi', reply: null, when: new Date(0) },
+        list: ['x', null],
+        cost: 0,
+        flag: false,
+        note: '',
+        skipped: undefined,
+      },
+      { id: 'b', ended_at: new Date(Number.NaN), due_at: new Date(-1), error: null },
+      { ['__proto__']: new Date(5), id: 'd', gone: null },
+      { only: null },
+      {},
+    ]
+    const expected = rows.map((row) =>
+      Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)),
+    )
+    expect(jsonRowsText(rows, { omitNulls: true })).toBe(JSON.stringify(expected))
+    // Nested nulls stay (a jsonb column's own value), and so do false, 0 and ''.
+    expect(JSON.parse(jsonRowsText(rows, { omitNulls: true }))[0]).toEqual({
+      merchant_id: 'm1',
+      id: 'a',
+      created_at: '2026-11-30T18:00:00.123Z',
+      body: { text: 'hi', reply: null, when: '1970-01-01T00:00:00.000Z' },
+      list: ['x', null],
+      cost: 0,
+      flag: false,
+      note: '',
+    })
+    expect(rows[0]?.sent_at).toBeNull()
+    expect(rows[0]?.created_at).toBe(at)
+  })
 })

@@ -6,13 +6,20 @@
 
 /**
  * `JSON.stringify(rows)` for plain rows; a Date at a row's top level (a timestamp column) is formatted once per
- * instant. Nested values (jsonb columns) are left to JSON.stringify.
- * @example sql`${jsonRowsText(rows)}::jsonb`
+ * instant. Nested values (jsonb columns) are left to JSON.stringify. With `omitNulls`, a top-level key whose value is
+ * null is left out: `jsonb_to_recordset` reads a missing key as null, as it reads a null one, and a transcript row
+ * has ~7 null columns of 21 (−18 % of its text, which the runtime writes and Postgres parses; BENCHMARKS.md
+ * session 11).
+ * @example sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
  */
-export function jsonRowsText(rows: readonly object[]): string {
+export function jsonRowsText(rows: readonly object[], options: { omitNulls?: boolean } = {}): string {
   const iso = new Map<number, string | null>()
   const written = new Array<Record<string, unknown>>(rows.length)
   for (let i = 0; i < rows.length; i++) {
+    if (options.omitNulls) {
+      written[i] = withoutNulls(iso, rows[i] as Record<string, unknown>)
+      continue
+    }
     // A spread copy keeps the row's shape (JSON.stringify's fast path); only its dates are replaced.
     const out: Record<string, unknown> = { ...rows[i] }
     for (const key of Object.keys(out)) {
@@ -22,6 +29,24 @@ export function jsonRowsText(rows: readonly object[]): string {
     written[i] = out
   }
   return JSON.stringify(written)
+}
+
+/** The row's own enumerable keys (what the spread copies) but those holding null, dates as their text. */
+function withoutNulls(
+  iso: Map<number, string | null>,
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(row)) {
+    const value = row[key]
+    if (value === null) continue
+    const text = value instanceof Date ? isoOf(iso, value) : value
+    // An own `__proto__` key (as the spread copies it); assigned, it would set the prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true })
+    else out[key] = text
+  }
+  return out
 }
 
 /** What `Date.prototype.toJSON` gives: the ISO text, or null for an invalid date. */

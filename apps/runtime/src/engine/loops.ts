@@ -11,7 +11,7 @@ import { countPendingOutbox, relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { syncClockOffset } from '../time/clock-offset.ts'
 import { pollBursts } from './burst-poller.ts'
-import { countDueTimers, fireDueTimers, nextTimerDueAt } from './timer-poller.ts'
+import { countDueTimers, drainDueTimers, nextTimerDueAt } from './timer-poller.ts'
 
 /** How stale the database gauges on /metrics may be. */
 export const METRICS_REFRESH_MS = 10_000
@@ -34,6 +34,8 @@ const PRUNE_INTERVAL_MS = 60_000
  * (woken on every commit, a busy relay runs many small batches).
  */
 const LEASE_SETTLE_INTERVAL_MS = 1_000
+/** Batches a timer lane fires back to back in one tick before the loop checks stop() and sweeps carts again. */
+const TIMER_BATCHES_PER_LANE = 8
 
 /** What a tick found: `more` to go again at once; else `nextInMs` to come back sooner than the interval. */
 interface Tick {
@@ -99,23 +101,26 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     { minIntervalMs: METRICS_REFRESH_MS, now: () => deps.clock.now() },
   )
   let outbox: Loop | undefined
+  /** Set by stop(): a timer lane starts no further batch (the one in flight commits or rolls back whole). */
+  let stopping = false
   const timers = startLoop('timer poller', config.TIMER_POLL_INTERVAL_MS, deps, async () => {
     await syncClockOffset(deps.db, deps.clock)
     const carts = await abandonDueCarts(deps)
-    // Batches side by side (each its own transaction; SKIP LOCKED keeps their claims apart, as between
-    // replicas) overlap one batch's round trips with another's work. PGlite has one connection: one batch.
-    const batches = await Promise.all(
-      Array.from({ length: deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1 }, () =>
-        fireDueTimers(deps),
-      ),
-    )
-    if (batches.some((b) => b.fired > 0) || carts.runsStarted > 0) {
+    // Lanes of batches side by side, each claiming again as soon as its own batch committed (timer-poller.ts);
+    // PGlite has one connection: one lane. Bounded, so stop() and the cart sweep come round between drains.
+    const lanes = deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1
+    const drained = await drainDueTimers(deps, lanes, TIMER_BATCHES_PER_LANE, {
+      onFired: () => {
+        outbox?.wake()
+        http?.wake()
+      },
+      stopping: () => stopping,
+    })
+    if (carts.runsStarted > 0) {
       outbox?.wake()
       http?.wake()
     }
-    const more =
-      carts.abandoned === config.TIMER_BATCH_SIZE ||
-      batches.some((b) => b.claimed === config.TIMER_BATCH_SIZE)
+    const more = carts.abandoned === config.TIMER_BATCH_SIZE || drained.more
     if (more) return { more }
     // Sleep until the next timer is due when that is sooner than the interval.
     const nextDue = await nextTimerDueAt(deps.db)
@@ -123,7 +128,7 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     const nextInMs = nextDue - deps.clock.now()
     // Due already: came due during this tick (go again), or held by a step or replica elsewhere (this tick
     // claimed nothing: back at the interval, not in a spin).
-    if (nextInMs <= 0) return { more: batches.some((b) => b.claimed > 0) }
+    if (nextInMs <= 0) return { more: drained.claimed > 0 }
     return { more, nextInMs }
   })
   let prunedAt = 0
@@ -168,6 +173,7 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
       http.wake()
     },
     stop: async () => {
+      stopping = true
       unsubscribe?.()
       await Promise.all([timers.stop(), bursts.stop(), outbox?.stop(), http.stop()])
       await lane.drain()

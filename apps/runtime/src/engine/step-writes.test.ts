@@ -443,6 +443,78 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     expect(byId.get(plain)).toMatchObject({ status: 'bot', resolved_at: null, last_inbound_at: now })
   })
 
+  it('locks the touched conversations in the write unless lockConversations holds them all already; the rows the same', async () => {
+    const { merchantId, runs } = await startRuns(3)
+    const [lockedFirst, lockedLater, unlocked] = runs.map((r) => r.conversation_id as string) as [
+      string,
+      string,
+      string,
+    ]
+    t.clock.advance(5000)
+    const now = new Date(t.clock.now())
+    const touch = (id: string) => ({
+      merchant_id: merchantId,
+      id,
+      last_inbound_at: now,
+      last_message_at: now,
+      updated_at: now,
+      reopen: false,
+      escalation: null,
+    })
+    /** A sql`` template's text, nested templates written out and values as `?`. */
+    const textOf = (node: {
+      kind: string
+      sqlFragments?: readonly string[]
+      parameters?: readonly unknown[]
+    }): string =>
+      node.kind !== 'RawNode'
+        ? '?'
+        : (node.sqlFragments ?? [])
+            .map((fragment, i) => {
+              const parameter = node.parameters?.[i] as Parameters<typeof textOf>[0] | undefined
+              return fragment + (parameter ? textOf(parameter) : '')
+            })
+            .join('')
+    /** The text of every statement run through `trx`. */
+    const recording = (trx: Db, texts: string[]) =>
+      trx.withPlugin({
+        transformQuery: ({ node }) => {
+          texts.push(textOf(node))
+          return node
+        },
+        transformResult: async ({ result }) => result,
+      })
+    const flushes: string[][] = []
+    await db.transaction().execute(async (trx) => {
+      // All held: a statement of their own locked them (and one more), the write does not again.
+      const writes = new StepWrites()
+      writes.touchConversation(touch(lockedFirst))
+      await writes.lockConversations(trx, [{ merchant_id: merchantId, id: lockedLater }])
+      writes.touchConversation(touch(lockedLater))
+      const texts: string[] = []
+      await writes.flush(recording(trx, texts))
+      flushes.push(texts)
+      // One not held: the write locks them all, in id order.
+      writes.touchConversation(touch(lockedFirst))
+      writes.touchConversation(touch(unlocked))
+      const again: string[] = []
+      await writes.flush(recording(trx, again))
+      flushes.push(again)
+    })
+    expect(flushes.map((texts) => texts.length)).toEqual([1, 1])
+    expect(flushes[0]?.[0]).toContain('update conversations')
+    expect(flushes[0]?.[0]).not.toContain('conversations_locked')
+    expect(flushes[1]?.[0]).toContain('conversations_locked as materialized')
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'last_inbound_at', 'last_message_at', 'updated_at'])
+      .where('id', 'in', [lockedFirst, lockedLater, unlocked])
+      .execute()
+    expect(rows).toHaveLength(3)
+    for (const row of rows)
+      expect(row).toMatchObject({ last_inbound_at: now, last_message_at: now, updated_at: now })
+  })
+
   it('flushes nothing when empty, and a second flush does not write the rows again', async () => {
     const { merchantId, runs } = await startRuns(1)
     const run = runs[0] as Run

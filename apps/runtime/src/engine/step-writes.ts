@@ -45,6 +45,8 @@ export class StepWrites {
   readonly #messages: (NewMessage & { id: string })[] = []
   readonly #outbox: NewOutboxEntry[] = []
   readonly #conversations = new Map<string, ConversationTouch>()
+  /** Conversations `lockConversations` locked (`merchant:id`): held until the transaction ends. */
+  readonly #lockedConversations = new Set<string>()
 
   /** A step of a run: its row (revision + 1), timers and visits. Returns the run as it will be stored. */
   saveRunStep(run: Run, version: LoadedFlowVersion, result: StepResult, now: number): Run {
@@ -149,6 +151,7 @@ export class StepWrites {
     await sql`select c.id from conversations c where ${keysProbed('c', pairs)} order by c.id for update of c`.execute(
       trx,
     )
+    for (const { merchant_id, id } of pairs) this.#lockedConversations.add(`${merchant_id}:${id}`)
   }
 
   touchConversation(touch: ConversationTouch): void {
@@ -182,7 +185,8 @@ export class StepWrites {
    */
   async flush(trx: Db, options: { outboxNotice?: CommitNotice | null } = {}): Promise<void> {
     const parts: RawBuilder<unknown>[] = []
-    const json = (rows: object[]) => sql`${jsonRowsText(rows)}::jsonb`
+    // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts).
+    const json = (rows: object[]) => sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
     if (this.#runs.size > 0) {
       const rows = byId([...this.#runs.values()]).map((r) => ({
         merchant_id: r.merchant_id,
@@ -290,9 +294,15 @@ export class StepWrites {
         escalation: t.escalation?.details ?? null,
       }))
       const touches = json(rows)
-      // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock.
-      parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
-        where ${keysProbed('c', rows)} order by c.id for update of c)`)
+      // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock. Not again when
+      // `lockConversations` holds them all already (a timer batch's in-step deliveries): ~3 buffer hits a firing.
+      const held = rows.every((r) => this.#lockedConversations.has(`${r.merchant_id}:${r.id}`))
+      if (!held) {
+        parts.push(sql`conversations_locked as materialized (select c.merchant_id, c.id from conversations c
+          where ${keysProbed('c', rows)} order by c.id for update of c)`)
+      }
+      const locked = held ? sql`` : sql`, conversations_locked l`
+      const lockedMatch = held ? sql`` : sql` and l.merchant_id = c.merchant_id and l.id = c.id`
       parts.push(sql`conversations_touched as (update conversations as c set
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,
@@ -307,8 +317,8 @@ export class StepWrites {
           resolved_at = case when v.reopen or v.escalated then null else c.resolved_at end
         from jsonb_to_recordset(${touches}) as v(merchant_id uuid, id uuid, last_inbound_at timestamptz,
           last_message_at timestamptz, updated_at timestamptz, reopen boolean, escalated boolean, queue text,
-          escalation jsonb), conversations_locked l
-        where c.merchant_id = v.merchant_id and c.id = v.id and l.merchant_id = c.merchant_id and l.id = c.id)`)
+          escalation jsonb)${locked}
+        where c.merchant_id = v.merchant_id and c.id = v.id${lockedMatch})`)
     }
     // Other replicas' relays hear of queued rows when this commits (delivery/relay-wake.ts): no extra round trip.
     const notice = this.#outbox.length > 0 ? options.outboxNotice : null

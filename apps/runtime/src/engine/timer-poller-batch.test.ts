@@ -12,7 +12,7 @@ import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/e
 import { InsertRecorder } from '../testing/insert-recorder.ts'
 import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
-import { fireDueTimers } from './timer-poller.ts'
+import { drainDueTimers, fireDueTimers } from './timer-poller.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -214,6 +214,52 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     }
     expect(dueAt).toBeLessThan(t.clock.now())
     expect(await fireDueTimers(deps)).toEqual({ claimed: 0, fired: 0, dropped: 0, deferred: 0 })
+  })
+
+  it('drains in lanes: each lane claims again while its batch came back full, up to its bound; each timer fires once', async () => {
+    const { say, outbound, runOf } = await setUp([reminderFlow('Lanes')])
+    const runs = []
+    for (let i = 0; i < 11; i++) runs.push(await say(`lane-${i}`))
+    t.clock.advance(HOUR + 1000)
+    const deps: RuntimeDeps = { ...t.deps, config: { ...t.deps.config, TIMER_BATCH_SIZE: 2 } }
+    // PGlite serialises the lanes' transactions; on Postgres they run side by side and skip each other's claims.
+    const lanes = kind === 'postgres' ? 2 : 1
+    // Shutting down: no lane starts a batch.
+    expect(await drainDueTimers(deps, lanes, 2, { stopping: () => true })).toEqual({
+      claimed: 0,
+      fired: 0,
+      more: false,
+    })
+    let wakes = 0
+    // Bounded: 2 batches a lane of 2 timers leaves some due and says so.
+    const first = await drainDueTimers(deps, lanes, 2, {
+      onFired: () => {
+        wakes += 1
+      },
+    })
+    expect(first).toMatchObject({ claimed: lanes * 4, fired: lanes * 4, more: true })
+    expect(wakes).toBe(lanes * 2)
+    // Stopping once a batch fired: that lane's one batch, the rest left due.
+    let firedBatches = 0
+    const stopped = await drainDueTimers(deps, 1, 2, {
+      onFired: () => {
+        firedBatches += 1
+      },
+      stopping: () => firedBatches > 0,
+    })
+    expect(stopped).toEqual({ claimed: 2, fired: 2, more: false })
+    let rest = await drainDueTimers(deps, lanes, 2)
+    while (rest.more) {
+      const next = await drainDueTimers(deps, lanes, 2)
+      rest = { claimed: rest.claimed + next.claimed, fired: rest.fired + next.fired, more: next.more }
+    }
+    expect(first.fired + stopped.fired + rest.fired).toBe(11)
+    expect(rest.claimed).toBe(11 - first.claimed - stopped.claimed)
+    for (const r of runs) {
+      expect(await runOf(r.runId)).toMatchObject({ status: 'done', revision: 2 })
+      expect(await outbound(r.runId)).toHaveLength(1)
+    }
+    expect(await drainDueTimers(deps, lanes, 2)).toEqual({ claimed: 0, fired: 0, more: false })
   })
 
   it('drops a stale timer (revision mismatch) and counts it, firing the others', async () => {
