@@ -2,10 +2,12 @@
 // signs in, creates a flow from the cart-recovery template, drags a Delay in from the palette, wires it,
 // sets it to 2 hours (watching validation flag it and then clear), publishes, runs the simulator through
 // the three messages and a purchase, and checks that undo / redo restore the saved document exactly.
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { connectByDrag, dropStep, waitForStillCanvas } from './canvas-gestures.ts'
 import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
+import { sendStoreEvent, storeApiKey } from './store-events.ts'
 
 const baseUrl = inject('baseUrl')
 
@@ -35,17 +37,6 @@ async function waitUntilSaved() {
   await page.locator('.save-state.saved').waitFor()
 }
 
-/** A real pointer drag between two handles, in small steps so React Flow sees a connection gesture. */
-async function dragBetween(from: Locator, to: Locator) {
-  const a = await from.boundingBox()
-  const b = await to.boundingBox()
-  if (!a || !b) throw new Error('handle not visible')
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 })
-  await page.mouse.up()
-}
-
 describe('cart recovery, drawn, published and simulated in the editor', () => {
   let flowId = ''
   let created: unknown
@@ -59,6 +50,32 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
     await page.getByRole('heading', { name: 'Flows' }).waitFor()
     // The seed published the five starter flows.
     await expect.poll(() => page.locator('.flow-row .status.published').count()).toBeGreaterThanOrEqual(5)
+  })
+
+  it('has, as the store reports it, a shopper who agreed to marketing and left a cart', async () => {
+    // The simulator plays an anonymised sample of the store's newest shopper (with an order, or else the newest
+    // contact); a cart-recovery message goes only to one who agreed to marketing. A web-chat visitor of another
+    // spec (the inbox's) has not, so this spec brings its own shopper rather than inherit whoever came last.
+    const request = session.context.request
+    const key = await storeApiKey(request, baseUrl, 'e2e cart recovery')
+    const stamp = Date.now()
+    await sendStoreEvent(request, baseUrl, key, {
+      id: `e2e-cart-recovery-${stamp}`,
+      type: 'cart.updated',
+      contact: {
+        email: `e2e-cart-recovery-${stamp}@example.com`,
+        name: 'Sam Example',
+        timezone: 'Europe/London',
+        consent: true,
+      },
+      cart: {
+        token: `e2e-cart-recovery-${stamp}`,
+        items: [{ title: 'Classic Hoodie', price: '59.00', quantity: 1, productId: 'hoodie-classic' }],
+        value: '59.00',
+        currency: 'USD',
+        checkoutUrl: 'https://demo.example/cart/e2e-cart-recovery',
+      },
+    })
   })
 
   it('creates a flow from the cart-recovery template', async () => {
@@ -76,15 +93,11 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
 
   it('drags a Delay from the palette, sees it flagged, wires it, sets 2 hours and sees the issues clear', async () => {
     const trigger = page.getByTestId('node-cart-abandoned')
+    await waitForStillCanvas(page, [trigger.locator('.handle-out')])
     const box = (await trigger.boundingBox())!
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!
     // Drop on empty canvas to the right of the trigger (the template's second column starts lower down).
-    await page.locator('.palette [data-kind="delay"]').dragTo(page.locator('.react-flow__pane'), {
-      targetPosition: {
-        x: box.x + box.width + 260 - (await page.locator('.react-flow__pane').boundingBox())!.x,
-        y: box.y + box.height / 2 - (await page.locator('.react-flow__pane').boundingBox())!.y,
-      },
-    })
-    await delayCard().waitFor()
+    await dropStep(page, 'delay', box.x + box.width + 260 - pane.x, box.y + box.height / 2 - pane.y)
     expect(await delayCard().count()).toBe(1)
 
     // Not connected: validation flags it on the card and in the top bar. Its open output is an implicit
@@ -98,11 +111,12 @@ describe('cart recovery, drawn, published and simulated in the editor', () => {
 
     // Trigger → Delay replaces the trigger's old edge (one output, one next step), so "Wait 1 hour" is now
     // the one cut off; Delay → "Wait 1 hour" puts the sequence back together.
-    await dragBetween(trigger.locator('.handle-out'), delayCard().locator('.handle-in'))
+    await connectByDrag(page, trigger.locator('.handle-out'), delayCard().locator('.handle-in'))
     await expect
       .poll(() => page.getByTestId('node-wait-1h').locator('.flow-card-issue').textContent())
       .toMatch(/never be reached/)
-    await dragBetween(
+    await connectByDrag(
+      page,
       delayCard().locator('.handle-out'),
       page.getByTestId('node-wait-1h').locator('.handle-in'),
     )

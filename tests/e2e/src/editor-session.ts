@@ -24,12 +24,25 @@ export interface EditorSession {
   close(): Promise<void>
 }
 
+/**
+ * E2E_CPU_THROTTLE=<rate> runs the page's main thread that many times slower (Chromium's own CPU throttling, as
+ * DevTools offers it), to try the specs as a slow, loaded machine runs them: a spec that passes only on a fast
+ * machine waits on a time instead of a state.
+ */
+async function slowDownIfAsked(context: BrowserContext, page: Page): Promise<void> {
+  const rate = Number(process.env.E2E_CPU_THROTTLE ?? '')
+  if (!Number.isFinite(rate) || rate <= 1) return
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate })
+}
+
 export async function openEditorSession(baseUrl: string): Promise<EditorSession> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   const browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
   const page = await context.newPage()
   page.setDefaultTimeout(20_000)
+  await slowDownIfAsked(context, page)
   const pageErrors: string[] = []
   const cspViolations: string[] = []
   page.on('pageerror', (error) => pageErrors.push(error.message))

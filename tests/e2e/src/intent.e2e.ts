@@ -1,8 +1,9 @@
 // Issue 14, reply intents in the editor, as a merchant: a Wait for reply gets a path for shoppers who want a person
 // by ticking it in plain words; the new output is connected with its "+", the connection is labelled, the flow is
 // saved with it; and the simulator takes that path when the shopper asks for a human.
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { connectTo, dropStep } from './canvas-gestures.ts'
 import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
 
@@ -25,22 +26,6 @@ type SavedDoc = {
   edges: { source: string; sourceHandle: string; target: string }[]
 }
 
-async function dropStep(kind: string, x: number, y: number): Promise<Locator> {
-  const before = await page.locator(`.react-flow__node-${kind}`).count()
-  await page.locator(`.palette [data-kind="${kind}"]`).dragTo(page.locator('.react-flow__pane'), {
-    targetPosition: { x, y },
-  })
-  await expect.poll(() => page.locator(`.react-flow__node-${kind}`).count()).toBe(before + 1)
-  return page.locator(`.react-flow__node-${kind}`).nth(before)
-}
-
-async function connectTo(output: Locator, stepName: string) {
-  await output.locator('.add-step').click()
-  const menu = page.locator('.step-menu')
-  await menu.locator('.step-menu-target', { hasText: stepName }).click()
-  await expect.poll(() => menu.count()).toBe(0)
-}
-
 describe('a Wait for reply that branches on what the shopper wants', () => {
   let flowId = ''
 
@@ -59,12 +44,12 @@ describe('a Wait for reply that branches on what the shopper wants', () => {
     flowId = decodeURIComponent(/#\/flows\/([^/]+)$/.exec(page.url())![1]!)
     await page.getByLabel('Flow name').fill('Intent help desk')
 
-    const trigger = await dropStep('trigger-message', 380, 70)
+    const trigger = await dropStep(page, 'trigger-message', 380, 70)
     await trigger.click()
     await page.getByLabel('Start on').selectOption('keyword')
     await page.getByLabel('Keywords').fill('help')
-    await dropStep('wait-for-reply', 380, 260)
-    await connectTo(trigger.locator('.output-single'), 'Wait for reply')
+    await dropStep(page, 'wait-for-reply', 380, 260)
+    await connectTo(page, trigger.locator('.output-single'), 'Wait for reply')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1)
   })
 
@@ -80,12 +65,12 @@ describe('a Wait for reply that branches on what the shopper wants', () => {
     await output.waitFor()
     expect(await output.textContent()).toContain('Wants to talk to a person')
 
-    const person = await dropStep('send-message', 700, 640)
+    const person = await dropStep(page, 'send-message', 700, 640)
     await person.click()
     const box = page.getByRole('textbox', { name: 'Message' })
     await box.click()
     await page.keyboard.type('One of our team will be right with you.')
-    await connectTo(output, 'Send message')
+    await connectTo(page, output, 'Send message')
     const chip = page.getByLabel("From 'Wait for reply' when Wants to talk to a person to 'Send message'")
     await expect.poll(() => chip.count()).toBe(1)
     expect(await chip.textContent()).toBe('Wants to talk to a person')

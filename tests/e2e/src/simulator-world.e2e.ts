@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
+import { sendStoreEvent, storeApiKey } from './store-events.ts'
 
 const baseUrl = inject('baseUrl')
 
@@ -31,36 +32,24 @@ describe("the simulator plays a flow in the store's world", () => {
 
     // The store's side, as a shop platform would call it: an API key, then a cart update.
     const request = session.context.request
-    const { csrfToken } = (await (await request.get(`${baseUrl}/api/auth/session`)).json()) as {
-      csrfToken: string
-    }
-    const created = await request.post(`${baseUrl}/api/api-keys`, {
-      headers: { 'x-csrf-token': csrfToken },
-      data: { name: 'e2e store' },
-    })
-    expect(created.status()).toBe(201)
-    const { key } = (await created.json()) as { key: string }
-    const cart = await request.post(`${baseUrl}/api/events`, {
-      headers: { authorization: `Bearer ${key}` },
-      data: {
-        id: `e2e-cart-${Date.now()}`,
-        type: 'cart.updated',
-        contact: {
-          email: 'e2e-shopper@example.com',
-          name: 'Robin Example',
-          timezone: 'Europe/London',
-          consent: true,
-        },
-        cart: {
-          token: `e2e-cart-${Date.now()}`,
-          items: [{ title: 'Classic Hoodie', price: '59.00', quantity: 1, productId: 'hoodie-classic' }],
-          value: '59.00',
-          currency: 'USD',
-          checkoutUrl: 'https://demo.example/cart/e2e',
-        },
+    const key = await storeApiKey(request, baseUrl, 'e2e store')
+    await sendStoreEvent(request, baseUrl, key, {
+      id: `e2e-cart-${Date.now()}`,
+      type: 'cart.updated',
+      contact: {
+        email: 'e2e-shopper@example.com',
+        name: 'Robin Example',
+        timezone: 'Europe/London',
+        consent: true,
+      },
+      cart: {
+        token: `e2e-cart-${Date.now()}`,
+        items: [{ title: 'Classic Hoodie', price: '59.00', quantity: 1, productId: 'hoodie-classic' }],
+        value: '59.00',
+        currency: 'USD',
+        checkoutUrl: 'https://demo.example/cart/e2e',
       },
     })
-    expect(cart.status()).toBe(202)
   })
 
   it('opens the cart-recovery template in the simulator with the store, not made-up data', async () => {

@@ -1,8 +1,9 @@
 // Issue 15, as a merchant who never programmed: build "where is my order" from a blank flow with the
 // palette and the variable menu only (no `{{` typed anywhere), publish it; then add quick-reply buttons,
 // leave them unconnected and see publishing refused in plain words.
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { connectTo, dropStep } from './canvas-gestures.ts'
 import { type EditorSession, openEditorSession } from './editor-session.ts'
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from './runtime-process.ts'
 
@@ -26,24 +27,6 @@ const savedFlow = (flowId: string) => session.savedFlow(flowId)
 type SavedDoc = {
   nodes: { id: string; kind: string; name?: string; config: Record<string, unknown> }[]
   edges: { source: string; sourceHandle: string; target: string }[]
-}
-
-/** Drops a step from the palette at a point of the canvas (relative to its top-left corner). */
-async function dropStep(kind: string, x: number, y: number): Promise<Locator> {
-  const before = await page.locator(`.react-flow__node-${kind}`).count()
-  await page.locator(`.palette [data-kind="${kind}"]`).dragTo(page.locator('.react-flow__pane'), {
-    targetPosition: { x, y },
-  })
-  await expect.poll(() => page.locator(`.react-flow__node-${kind}`).count()).toBe(before + 1)
-  return page.locator(`.react-flow__node-${kind}`).nth(before)
-}
-
-/** Leads an output to a step already on the canvas, with the "+" on that output and its step menu. */
-async function connectTo(output: Locator, stepName: string) {
-  await output.locator('.add-step').click()
-  const menu = page.locator('.step-menu')
-  await menu.locator('.step-menu-target', { hasText: stepName }).click()
-  await expect.poll(() => menu.count()).toBe(0)
 }
 
 /** Picks a variable by its name from the menu of a message field. */
@@ -73,13 +56,13 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
   })
 
   it('adds a keyword trigger and a lookup; the lookup adds the question for the order number itself', async () => {
-    const trigger = await dropStep('trigger-message', 380, 70)
+    const trigger = await dropStep(page, 'trigger-message', 380, 70)
     await trigger.click()
     await page.getByLabel('Start on').selectOption('keyword')
     await page.getByLabel('Keywords').fill('where is my order, tracking')
 
-    const lookup = await dropStep('lookup-order', 380, 300)
-    await connectTo(trigger.locator('.output-single'), 'Look up order')
+    const lookup = await dropStep(page, 'lookup-order', 380, 300)
+    await connectTo(page, trigger.locator('.output-single'), 'Look up order')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1)
     await lookup.click()
     // No question yet: one click adds it, connected between the trigger and the lookup.
@@ -95,8 +78,8 @@ describe('where is my order, built by a new merchant from a blank flow', () => {
 
   it('writes the answer with variables picked by name from the menu, never typing {{', async () => {
     const lookup = page.locator('.react-flow__node-lookup-order')
-    const message = await dropStep('send-message', 700, 560)
-    await connectTo(lookup.locator('.output-found'), 'Send message')
+    const message = await dropStep(page, 'send-message', 700, 560)
+    await connectTo(page, lookup.locator('.output-found'), 'Send message')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3)
     await message.click()
 

@@ -25,7 +25,7 @@ import { LARGE_FLOW_NODES } from '../store/estimated-size.ts'
 import { connectionProblem } from '../store/graph-ops.ts'
 import { FlowEdge } from './flow-edge.tsx'
 import { FlowNodeCard } from './flow-node-card.tsx'
-import { openingViewport, type Viewport } from './opening-view.ts'
+import { arrangesOnOpen, openingViewport, type Viewport } from './opening-view.ts'
 import { DRAG_MIME } from './palette.tsx'
 import { StepMenu } from './step-menu.tsx'
 
@@ -117,7 +117,7 @@ function useOpening(untouched: boolean) {
     if (!pane) return
     const { clientWidth: width, clientHeight: height } = pane
     const graph = editorStore.getState()
-    const arrange = untouched && graph.nodes.length < VISIBLE_ONLY_FROM_NODES
+    const arrange = arrangesOnOpen(untouched, graph.nodes.length)
     const view = arrange ? null : openingViewport(graph, width, height)
     if (view) rf.setState({ transform: [view.x, view.y, view.zoom], width, height })
     setOpening(view ? { view, arrange } : { arrange })

@@ -1,7 +1,8 @@
 import { cartRecoveryFlow } from '@parley/flow'
 import { describe, expect, it } from 'vitest'
 import { docToGraph } from '../store/convert.ts'
-import { MIN_OPENING_ZOOM, openingNodeIds, openingViewport } from './opening-view.ts'
+import { LARGE_FLOW_NODES } from '../store/estimated-size.ts'
+import { arrangesOnOpen, MIN_OPENING_ZOOM, openingNodeIds, openingViewport } from './opening-view.ts'
 
 describe('the view a flow opens at', () => {
   const graph = docToGraph(cartRecoveryFlow)
@@ -28,5 +29,12 @@ describe('the view a flow opens at', () => {
 
   it('has nothing to frame in an empty flow', () => {
     expect(openingViewport({ nodes: [], edges: [] }, 800, 600)).toBeNull()
+  })
+
+  it('arranges a fresh template before showing it, never a blank flow (its first dropped step stays put)', () => {
+    expect(arrangesOnOpen(true, graph.nodes.length)).toBe(true)
+    expect(arrangesOnOpen(true, 0)).toBe(false)
+    expect(arrangesOnOpen(false, graph.nodes.length)).toBe(false)
+    expect(arrangesOnOpen(true, LARGE_FLOW_NODES)).toBe(false)
   })
 })

@@ -2,6 +2,7 @@
 // steps after it, not the whole flow shrunk until its text cannot be read.
 import { isTriggerKind } from '@parley/flow'
 import type { EditorGraph } from '../store/convert.ts'
+import { LARGE_FLOW_NODES } from '../store/estimated-size.ts'
 import { DEFAULT_CARD_HEIGHT, DEFAULT_CARD_WIDTH } from '../store/layout.ts'
 
 export const MIN_OPENING_ZOOM = 0.75
@@ -14,6 +15,16 @@ export interface Viewport {
   x: number
   y: number
   zoom: number
+}
+
+/**
+ * Whether a flow is arranged (and framed) before it is first shown: one never saved since it was created (fresh
+ * from a template) with steps to arrange, and small. A blank flow has none: arranged once its first card was
+ * measured, the step the merchant had just dropped jumped to the layout's corner and the view reframed, a moment
+ * later, and on a slow machine while the next steps were being dropped and connected.
+ */
+export function arrangesOnOpen(untouched: boolean, steps: number): boolean {
+  return untouched && steps > 0 && steps < LARGE_FLOW_NODES
 }
 
 /** The trigger(s) and the steps up to two connections after them (or the first step, in a flow without one). */

@@ -46,6 +46,30 @@ describe.each(testDatabases())('demo store (dev only) on %s', (kind) => {
     expect(html).not.toMatch(/pk_live_/)
   })
 
+  it("offers only products it can sell: none without the store's id (a CSV import has only handles)", async () => {
+    const store = await t.deps.db
+      .selectFrom('products')
+      .select(['merchant_id', 'currency'])
+      .where('external_id', '=', 'tee-organic')
+      .executeTakeFirstOrThrow()
+    // Sorted by title before every seeded product, so it would be the first one shown.
+    await t.deps.db
+      .insertInto('products')
+      .values({
+        merchant_id: store.merchant_id,
+        handle: 'aaa-imported',
+        title: 'AAA Imported Scarf',
+        price: '10.00',
+        currency: store.currency,
+      })
+      .execute()
+    const html = await (await app.request('/demo')).text()
+    expect(html).not.toContain('AAA Imported Scarf')
+    expect(html).not.toContain('data-sku=""')
+    expect(html).toContain('Organic Cotton Tee')
+    await t.deps.db.deleteFrom('products').where('handle', '=', 'aaa-imported').execute()
+  })
+
   it('refuses cart actions without a visitor token, and bad carts', async () => {
     const cart = { cartToken: 'cart_abcdefgh', items: [{ sku: 'tee-organic', quantity: 1 }] }
     expect((await app.request('/demo/api/abandon', json(cart))).status).toBe(401)

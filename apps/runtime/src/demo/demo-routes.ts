@@ -192,6 +192,10 @@ export function demoRoutes(): Hono<AppEnv> {
       .selectFrom('products')
       .select(['external_id', 'title', 'description', 'price', 'currency', 'image_url'])
       .where('merchant_id', '=', store.merchantId)
+      // Only what the store can sell: its cart calls name a product by the store's id (pricedCart), and a product
+      // imported from a CSV has only a handle. Shown, it was an "Add to cart" whose order answered 400 (empty sku).
+      .where('external_id', 'is not', null)
+      .where('external_id', '<>', '')
       .orderBy('title')
       .limit(6)
       .execute()

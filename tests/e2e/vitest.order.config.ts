@@ -1,0 +1,20 @@
+// The suite in an order of one's choosing, to check that no spec relies on what another left behind:
+// E2E_ORDER=inbox,cart-recovery npx vitest run --config vitest.order.config.ts (spec basenames, comma-separated;
+// the rest follow). vitest's own --sequence.shuffle --sequence.seed=N works with the main config.
+
+import { defineConfig, mergeConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+import base from './vitest.config.ts'
+
+class Ordered extends BaseSequencer {
+  async sort(files: TestSpecification[]) {
+    const order = (process.env.E2E_ORDER ?? '').split(',').filter(Boolean)
+    const rank = (f: TestSpecification) => {
+      const i = order.findIndex((name) => f.moduleId.endsWith(`/${name}.e2e.ts`))
+      return i === -1 ? order.length : i
+    }
+    return [...files].sort((a, b) => rank(a) - rank(b))
+  }
+}
+
+export default mergeConfig(base, defineConfig({ test: { sequence: { sequencer: Ordered } } }))
