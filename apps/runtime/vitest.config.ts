@@ -8,5 +8,9 @@ export default defineConfig({
     // carry their own, larger timeout.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Two test files at a time, also on 2 cores (vitest's default there is one): a suite spends much of its time
+    // waiting on Postgres, a child runtime or a poll, and each file has its own databases (testing.ts) and ports
+    // from the OS, so two never see each other.
+    maxWorkers: 2,
   },
 })
