@@ -1,4 +1,5 @@
-// Helpers for other packages' test suites: which backends to run on, and a fresh migrated database per suite.
+// Helpers for other packages' test suites: which backends to run on, and a fresh migrated database per suite
+// (a copy of a template migrated once per run).
 //
 //   describe.each(testDatabases())('flows on %s', (kind) => {
 //     let t: TestDatabase
