@@ -67,7 +67,9 @@ async function publicTables(t: TestDatabase): Promise<string[]> {
 describe.each(testDatabases())('migrations on %s', (kind) => {
   let t: TestDatabase
   beforeAll(async () => {
-    t = await createTestDatabase(kind)
+    // The migrations themselves, on an empty database: not a copy of the test template (testing.ts).
+    t = await createTestDatabase(kind, { migrate: false })
+    await migrateToLatest(t.db)
   })
   afterAll(() => t?.close())
 

@@ -20,6 +20,8 @@ export interface OpenDatabaseOptions {
   url?: string
   /** PGlite only: where it keeps its files. Absent → in memory (gone on close). */
   dataDir?: string
+  /** PGlite only: start from this data directory (a `dumpDataDir()` tarball) instead of an empty cluster. */
+  loadDataDir?: Blob
   /** Run migrations up to the latest before returning (default true). */
   migrate?: boolean
   /** Postgres only: pool size (default 10). */
@@ -97,6 +99,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const {
     url,
     dataDir,
+    loadDataDir,
     migrate = true,
     poolSize = 10,
     preparedStatements = false,
@@ -121,7 +124,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     // PGlite ignores the options argument when the data dir argument is undefined.
     // pg_trgm: typo-tolerant product retrieval (migration 202611300905_product_retrieval); a contrib module of
     // Postgres itself, so both backends run the same SQL.
-    const pgliteOptions = { parsers: pgliteParsers, extensions: { pg_trgm } }
+    const pgliteOptions = { parsers: pgliteParsers, extensions: { pg_trgm }, loadDataDir }
     const pglite = dataDir ? new PGlite(dataDir, pgliteOptions) : new PGlite(pgliteOptions)
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     opened = {
