@@ -1,6 +1,7 @@
 // The suite in an order of one's choosing, to check that no spec relies on what another left behind:
 // E2E_ORDER=inbox,cart-recovery npx vitest run --config vitest.order.config.ts (spec basenames, comma-separated;
-// the rest follow). vitest's own --sequence.shuffle --sequence.seed=N works with the main config.
+// the rest follow). With the main config, vitest's --sequence.shuffle.files --sequence.seed=N shuffles the files;
+// plain --sequence.shuffle shuffles each spec's steps too, and a spec's steps follow on from each other by design.
 
 import { defineConfig, mergeConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
