@@ -14,34 +14,25 @@
  */
 export function jsonRowsText(rows: readonly object[], options: { omitNulls?: boolean } = {}): string {
   const iso = new Map<number, string | null>()
+  const omitNulls = options.omitNulls === true
   const written = new Array<Record<string, unknown>>(rows.length)
-  for (let i = 0; i < rows.length; i++) {
-    if (options.omitNulls) {
-      written[i] = withoutNulls(iso, rows[i] as Record<string, unknown>)
-      continue
-    }
-    // A spread copy keeps the row's shape (JSON.stringify's fast path); only its dates are replaced.
-    const out: Record<string, unknown> = { ...rows[i] }
-    for (const key of Object.keys(out)) {
-      const value = out[key]
-      if (value instanceof Date) out[key] = isoOf(iso, value)
-    }
-    written[i] = out
-  }
+  for (let i = 0; i < rows.length; i++)
+    written[i] = rowForJson(iso, rows[i] as Record<string, unknown>, omitNulls)
   return JSON.stringify(written)
 }
 
-/** The row's own enumerable keys (what the spread copies) but those holding null, dates as their text. */
-function withoutNulls(
+/** The row's own enumerable keys (what a spread copies), dates as their text; with `omitNulls`, not those holding null. */
+function rowForJson(
   iso: Map<number, string | null>,
   row: Record<string, unknown>,
+  omitNulls: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(row)) {
     const value = row[key]
-    if (value === null) continue
+    if (omitNulls && value === null) continue
     const text = value instanceof Date ? isoOf(iso, value) : value
-    // An own `__proto__` key (as the spread copies it); assigned, it would set the prototype instead.
+    // An own `__proto__` key (as a spread copies it); assigned, it would set the prototype instead.
     if (key === '__proto__')
       Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true })
     else out[key] = text
