@@ -130,17 +130,15 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     // Lanes of batches side by side, each claiming again as soon as its own batch committed (timer-poller.ts);
     // PGlite has one connection: one lane. Bounded, so stop() and the cart sweep come round between drains.
     const lanes = deps.dbKind === 'postgres' ? config.TIMER_BATCHES_IN_FLIGHT : 1
-    const drained = await drainDueTimers(deps, lanes, TIMER_BATCHES_PER_LANE, {
-      onFired: () => {
-        outbox?.wake()
-        http?.wake()
-      },
-      stopping: () => stopping,
-    })
-    if (carts.runsStarted > 0) {
+    const wakeSenders = () => {
       outbox?.wake()
       http?.wake()
     }
+    const drained = await drainDueTimers(deps, lanes, TIMER_BATCHES_PER_LANE, {
+      onFired: wakeSenders,
+      stopping: () => stopping,
+    })
+    if (carts.runsStarted > 0) wakeSenders()
     if (carts.abandoned === config.TIMER_BATCH_SIZE || drained.more) return { more: true }
     const nextDue = await nextTimerDueAt(deps.db)
     return timerTickAfterDrain({ nextDue, now: deps.clock.now(), drainStartedAt, claimed: drained.claimed })
