@@ -416,10 +416,10 @@ async function spawnRuntime(
 const USER_HZ = 100
 
 /** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; with its waited-for children's. */
-function procCpuMs(pid: number, withChildren = false): number {
+function procCpuMs(pid: number, withChildren = false, path = join('/proc', String(pid), 'stat')): number {
   let stat: string
   try {
-    stat = readFileSync(join('/proc', String(pid), 'stat'), 'utf8')
+    stat = readFileSync(path, 'utf8')
   } catch {
     return 0 // ended between the listing and the read
   }
@@ -433,6 +433,28 @@ function procCpuMs(pid: number, withChildren = false): number {
 /** The CPU time of the runtime process (ms). */
 export function runtimeCpuMs(runtime: RuntimeChild): number {
   return procCpuMs(runtime.pid)
+}
+
+/**
+ * The runtime process's CPU time (ms) split by thread: its main thread (the JavaScript), and the others (V8's
+ * optimising compiler and its parallel and concurrent GC helpers, libuv's pool). A cold process's first rounds
+ * spend more in the others while V8 compiles the hot paths (BENCHMARKS.md "Timer firings, session 12").
+ */
+export function runtimeThreadCpuMs(runtime: RuntimeChild): { main: number; others: number } {
+  let all = 0
+  let main = 0
+  let tasks: string[]
+  try {
+    tasks = readdirSync(join('/proc', String(runtime.pid), 'task'))
+  } catch {
+    return { main: 0, others: 0 } // the process ended
+  }
+  for (const task of tasks) {
+    const ms = procCpuMs(Number(task), false, join('/proc', String(runtime.pid), 'task', task, 'stat'))
+    all += ms
+    if (task === String(runtime.pid)) main = ms
+  }
+  return { main, others: all - main }
 }
 
 /**

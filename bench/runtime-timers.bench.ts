@@ -19,6 +19,7 @@ import {
   rowsDelta,
   rowsWritten,
   runtimeCpuMs,
+  runtimeThreadCpuMs,
   seedShop,
   startRuntimeChild,
   statementCounter,
@@ -56,6 +57,15 @@ try {
   const runtime = await startRuntimeChild(bench.url)
   const postgresCpuMs = await postgresCpuMeter(bench.db)
   const statements = await statementCounter(bench.db)
+  /** Sessions opened to the bench's database so far (pg_stat_database, Postgres 14+). */
+  const sessionsOpened = async () =>
+    Number(
+      (
+        await sql<{
+          n: string
+        }>`select sessions as n from pg_stat_database where datname = current_database()`.execute(bench.db)
+      ).rows[0]?.n ?? 0,
+    )
   const rates: number[] = []
   const p99s: number[] = []
   const cpu = { runtime: [] as number[], postgres: [] as number[], rows: [] as number[] }
@@ -70,6 +80,8 @@ try {
       )
       await new Promise((r) => setTimeout(r, Math.max(0, dueAt.getTime() - Date.now())))
       const cpuStart = { runtime: runtimeCpuMs(runtime), postgres: postgresCpuMs() }
+      const threadsStart = runtimeThreadCpuMs(runtime)
+      const sessionsStart = process.env.BENCH_VERBOSE ? await sessionsOpened() : 0
       await statements?.reset()
       // The bench's own statements in the round, not counted as the runtime's.
       let benchStatements = 0
@@ -93,6 +105,8 @@ try {
         runtime: (runtimeCpuMs(runtime) - cpuStart.runtime) / DUE_PER_ROUND,
         postgres: (postgresCpuMs() - cpuStart.postgres) / DUE_PER_ROUND,
       }
+      const threadsEnd = runtimeThreadCpuMs(runtime)
+      const sessions = process.env.BENCH_VERBOSE ? (await sessionsOpened()) - sessionsStart : 0
       const sent = await sql<{ lateness: number }>`
         select extract(epoch from (created_at - ${dueAt}::timestamptz)) * 1000 as lateness
         from messages where direction = 'out' and created_at >= ${dueAt}`.execute(bench.db)
@@ -108,6 +122,10 @@ try {
           `max ${Math.max(...lateness).toFixed(0)} ms`,
       )
       if (lateness.length !== DUE_PER_ROUND) console.log(`  (expected ${DUE_PER_ROUND} sends)`)
+      // The round's span on the wall clock (to line up with a profile of the runtime child), and the connections
+      // opened to the database in it (the runtime's pool, the bench's own).
+      if (process.env.BENCH_VERBOSE)
+        console.log(`  span: due ${dueAt.getTime()} → done ${doneAt} (epoch ms); ${sessions} sessions opened`)
       benchStatements += 1
       // After the relay delivered the reminders (as the rows are): the step's statements and the delivery's.
       await new Promise((r) => setTimeout(r, 11_000))
@@ -120,7 +138,9 @@ try {
       cpu.postgres.push(perFiring.postgres)
       cpu.rows.push(rows.total / DUE_PER_ROUND)
       console.log(
-        `  per firing: CPU runtime ${perFiring.runtime.toFixed(2)} ms, Postgres ${perFiring.postgres.toFixed(2)} ms ` +
+        `  per firing: CPU runtime ${perFiring.runtime.toFixed(2)} ms (main thread ` +
+          `${((threadsEnd.main - threadsStart.main) / DUE_PER_ROUND).toFixed(3)}, other threads ` +
+          `${((threadsEnd.others - threadsStart.others) / DUE_PER_ROUND).toFixed(3)}), Postgres ${perFiring.postgres.toFixed(2)} ms ` +
           `(until the last fired); rows written ${(rows.total / DUE_PER_ROUND).toFixed(2)} (the step and the ` +
           `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}` +
           (counted
