@@ -527,6 +527,9 @@ export interface StatementCounter {
   read(): Promise<{
     calls: number
     nested: number
+    /** Shared buffer hits and WAL records of the top-level statements (their nested ones' included). */
+    hits: number
+    wal: number
     top: { calls: number; toplevel: boolean; query: string }[]
   }>
 }
@@ -548,16 +551,25 @@ export async function statementCounter(db: Kysely<Database>): Promise<StatementC
       await sql`select pg_stat_statements_reset()`.execute(db)
     },
     read: async () => {
-      const { rows } = await sql<{ calls: string; toplevel: boolean; query: string }>`
-        select calls, toplevel, query from pg_stat_statements
+      const { rows } = await sql<{
+        calls: string
+        toplevel: boolean
+        query: string
+        hits: string
+        wal: string
+      }>`
+        select calls, toplevel, query, shared_blks_hit as hits, wal_records as wal from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database())
           and query not like '%pg_stat_statements%'
         order by calls desc`.execute(db)
       const sum = (toplevel: boolean) =>
         rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r.calls), 0)
+      const topLevel = rows.filter((r) => r.toplevel)
       return {
         calls: sum(true),
         nested: sum(false),
+        hits: topLevel.reduce((n, r) => n + Number(r.hits), 0),
+        wal: topLevel.reduce((n, r) => n + Number(r.wal), 0),
         top: rows.slice(0, 25).map((r) => ({
           calls: Number(r.calls),
           toplevel: r.toplevel,

@@ -144,7 +144,8 @@ try {
           `(until the last fired); rows written ${(rows.total / DUE_PER_ROUND).toFixed(2)} (the step and the ` +
           `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}` +
           (counted
-            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers)`
+            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers), ` +
+              `buffer hits ${(counted.hits / DUE_PER_ROUND).toFixed(1)}, WAL records ${(counted.wal / DUE_PER_ROUND).toFixed(2)}`
             : ''),
       )
       if (counted && process.env.BENCH_VERBOSE) console.table(counted.top)
