@@ -500,12 +500,17 @@ export interface StatementCounter {
   /**
    * Statements executed in the bench database since the reset: top-level ones (`calls`, what clients sent) and
    * nested ones (`nested`: foreign-key checks and the statements of triggers, with `pg_stat_statements.track=all`);
-   * the top ones by calls.
+   * the top ones by calls. `hits` and `reads` are the top-level statements' shared buffer hits and blocks read
+   * into shared buffers (from the OS cache or the disk); a top-level statement's figures include its nested ones'.
+   * `topReads`: the statements that read the most blocks.
    */
   read(): Promise<{
     calls: number
     nested: number
+    hits: number
+    reads: number
     top: { calls: number; toplevel: boolean; query: string }[]
+    topReads: { calls: number; hits: number; reads: number; query: string }[]
   }>
 }
 
@@ -526,20 +531,39 @@ export async function statementCounter(db: Kysely<Database>): Promise<StatementC
       await sql`select pg_stat_statements_reset()`.execute(db)
     },
     read: async () => {
-      const { rows } = await sql<{ calls: string; toplevel: boolean; query: string }>`
-        select calls, toplevel, query from pg_stat_statements
+      const { rows } = await sql<{
+        calls: string
+        toplevel: boolean
+        hits: string
+        reads: string
+        query: string
+      }>`
+        select calls, toplevel, shared_blks_hit as hits, shared_blks_read as reads, query from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database())
           and query not like '%pg_stat_statements%'
         order by calls desc`.execute(db)
-      const sum = (toplevel: boolean) =>
-        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r.calls), 0)
+      const sum = (toplevel: boolean, column: 'calls' | 'hits' | 'reads' = 'calls') =>
+        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r[column]), 0)
+      const oneLine = (query: string) => query.replace(/\s+/g, ' ').slice(0, 160)
       return {
         calls: sum(true),
         nested: sum(false),
+        hits: sum(true, 'hits'),
+        reads: sum(true, 'reads'),
+        topReads: rows
+          .filter((r) => r.toplevel)
+          .sort((a, b) => Number(b.reads) - Number(a.reads))
+          .slice(0, 12)
+          .map((r) => ({
+            calls: Number(r.calls),
+            hits: Number(r.hits),
+            reads: Number(r.reads),
+            query: oneLine(r.query),
+          })),
         top: rows.slice(0, 25).map((r) => ({
           calls: Number(r.calls),
           toplevel: r.toplevel,
-          query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+          query: oneLine(r.query),
         })),
       }
     },

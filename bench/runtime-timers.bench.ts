@@ -124,10 +124,14 @@ try {
           `(until the last fired); rows written ${(rows.total / DUE_PER_ROUND).toFixed(2)} (the step and the ` +
           `reminder's delivery) — ${perUnit(rows.byTable, DUE_PER_ROUND)}` +
           (counted
-            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers)`
+            ? `; statements ${((counted.calls - benchStatements) / DUE_PER_ROUND).toFixed(2)} (+ ${(counted.nested / DUE_PER_ROUND).toFixed(2)} nested: foreign-key checks, triggers); ` +
+              `shared buffers hit ${(counted.hits / DUE_PER_ROUND).toFixed(1)}, read ${(counted.reads / DUE_PER_ROUND).toFixed(2)} (all statements, the bench's polls included)`
             : ''),
       )
-      if (counted && process.env.BENCH_VERBOSE) console.table(counted.top)
+      if (counted && process.env.BENCH_VERBOSE) {
+        console.table(counted.top)
+        console.table(counted.topReads)
+      }
     }
   } finally {
     await runtime.stop()
