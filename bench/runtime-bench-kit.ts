@@ -225,8 +225,10 @@ export async function cloneReminderRuns(
   const map = `clone_${randomBytes(3).toString('hex')}`
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx)
+    // Keys as the database and the runtime make them (time-ordered, migration 202612040000), in creation order:
+    // a live shop's runs that come due together were created together, so their keys are neighbours.
     await sql`create temporary table ${sql.table(map)} on commit drop as
-      select n, gen_random_uuid() as contact_id, gen_random_uuid() as conversation_id, gen_random_uuid() as run_id
+      select n, uuid_v7() as contact_id, uuid_v7() as conversation_id, uuid_v7() as run_id
       from generate_series(1, ${count}::int) as n`.execute(trx)
     const copy = async (table: string, where: string, overrides: Record<string, string>) => {
       const started = Date.now()
@@ -251,7 +253,7 @@ export async function cloneReminderRuns(
     }
     await copy('contacts', `t.id = '${template.contactId}'`, { id: 'm.contact_id' })
     await copy('contact_identities', `t.contact_id = '${template.contactId}'`, {
-      id: 'gen_random_uuid()',
+      id: 'uuid_v7()',
       contact_id: 'm.contact_id',
       external_id: `'bench-visitor-' || m.n`,
     })
@@ -272,7 +274,7 @@ export async function cloneReminderRuns(
     await copy('node_visits', `t.run_id = '${runId}'`, { run_id: 'm.run_id' })
     if (due.transcript) {
       await copy('messages', `t.conversation_id = '${template.conversationId}' and t.direction = 'in'`, {
-        id: 'gen_random_uuid()',
+        id: 'uuid_v7()',
         conversation_id: 'm.conversation_id',
         contact_id: 'm.contact_id',
         run_id: 'case when t.run_id is null then null else m.run_id end',
