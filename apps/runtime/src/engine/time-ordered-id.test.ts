@@ -40,6 +40,12 @@ describe('timeOrderedId', () => {
     expect(shuffled.sort()).toEqual(ids)
   })
 
+  it('refuses an instant outside 48 bits of milliseconds', () => {
+    expect(() => timeOrderedId(-1)).toThrow(RangeError)
+    expect(() => timeOrderedId(2 ** 48)).toThrow(RangeError)
+    expect(() => timeOrderedId(Number.NaN)).toThrow(RangeError)
+  })
+
   it('takes the wall clock by default', () => {
     const before = Date.now()
     const id = timeOrderedId()
