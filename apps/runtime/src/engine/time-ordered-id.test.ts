@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { timeOrderedId } from './time-ordered-id.ts'
 
+/** The unix milliseconds in a UUIDv7's first 48 bits. */
+const millisOf = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 describe('timeOrderedId', () => {
@@ -16,7 +20,7 @@ describe('timeOrderedId', () => {
   it('carries the unix milliseconds in its first 48 bits', () => {
     const at = Date.UTC(2026, 11, 1, 10, 0, 0, 123)
     const id = timeOrderedId(at)
-    expect(Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at)
+    expect(millisOf(id)).toBe(at)
     // The largest 48-bit instant still fits (year 10889).
     expect(timeOrderedId(2 ** 48 - 1).slice(0, 13)).toBe('ffffffff-ffff')
     expect(timeOrderedId(0).slice(0, 13)).toBe('00000000-0000')
@@ -50,7 +54,7 @@ describe('timeOrderedId', () => {
     const before = Date.now()
     const id = timeOrderedId()
     const after = Date.now()
-    const ms = Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)
+    const ms = millisOf(id)
     expect(ms).toBeGreaterThanOrEqual(before)
     expect(ms).toBeLessThanOrEqual(after)
   })
@@ -62,5 +66,35 @@ describe('timeOrderedId', () => {
     // The random part varies in every position it owns (not a counter left at zero).
     const tails = new Set([...ids].map((id) => id.slice(-12)))
     expect(tails.size).toBe(100_000)
+  })
+})
+
+describe.each(testDatabases())('timeOrderedId beside the database default uuid_v7() on %s', (kind) => {
+  let t: TestDatabase
+  beforeAll(async () => {
+    t = await createTestDatabase(kind)
+  })
+  afterAll(() => t?.close())
+
+  it('has the same layout: ids from both interleave in time order as Postgres compares uuids', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      // A millisecond strictly after the previous id's, from each side in turn (polled, never slept).
+      let fromApp = timeOrderedId()
+      while (millisOf(fromApp) <= millisOf(ids.at(-1) ?? '0')) fromApp = timeOrderedId()
+      ids.push(fromApp)
+      for (;;) {
+        const { rows } = await sql<{ id: string }>`select uuid_v7()::text as id`.execute(t.db)
+        if (millisOf(rows[0]!.id) > millisOf(fromApp)) {
+          ids.push(rows[0]!.id)
+          break
+        }
+      }
+    }
+    const { rows } = await sql<{ id: string }>`
+      select id::text from unnest(${[...ids].reverse()}::uuid[]) as id order by id`.execute(t.db)
+    expect(rows.map((r) => r.id)).toEqual(ids)
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
 })
