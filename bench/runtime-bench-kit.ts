@@ -225,8 +225,10 @@ export async function cloneReminderRuns(
   const map = `clone_${randomBytes(3).toString('hex')}`
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx)
+    // Keys as the database and the runtime make them (time-ordered, migration 202612040000), in creation order:
+    // a live shop's runs that come due together were created together, so their keys are neighbours.
     await sql`create temporary table ${sql.table(map)} on commit drop as
-      select n, gen_random_uuid() as contact_id, gen_random_uuid() as conversation_id, gen_random_uuid() as run_id
+      select n, uuid_v7() as contact_id, uuid_v7() as conversation_id, uuid_v7() as run_id
       from generate_series(1, ${count}::int) as n`.execute(trx)
     const copy = async (table: string, where: string, overrides: Record<string, string>) => {
       const started = Date.now()
@@ -251,7 +253,7 @@ export async function cloneReminderRuns(
     }
     await copy('contacts', `t.id = '${template.contactId}'`, { id: 'm.contact_id' })
     await copy('contact_identities', `t.contact_id = '${template.contactId}'`, {
-      id: 'gen_random_uuid()',
+      id: 'uuid_v7()',
       contact_id: 'm.contact_id',
       external_id: `'bench-visitor-' || m.n`,
     })
@@ -272,7 +274,7 @@ export async function cloneReminderRuns(
     await copy('node_visits', `t.run_id = '${runId}'`, { run_id: 'm.run_id' })
     if (due.transcript) {
       await copy('messages', `t.conversation_id = '${template.conversationId}' and t.direction = 'in'`, {
-        id: 'gen_random_uuid()',
+        id: 'uuid_v7()',
         conversation_id: 'm.conversation_id',
         contact_id: 'm.contact_id',
         run_id: 'case when t.run_id is null then null else m.run_id end',
@@ -522,15 +524,19 @@ export interface StatementCounter {
   /**
    * Statements executed in the bench database since the reset: top-level ones (`calls`, what clients sent) and
    * nested ones (`nested`: foreign-key checks and the statements of triggers, with `pg_stat_statements.track=all`);
-   * the top ones by calls.
+   * the top ones by calls. `hits` and `reads` are the top-level statements' shared buffer hits and blocks read
+   * into shared buffers (from the OS cache or the disk); a top-level statement's figures include its nested ones'.
+   * `topReads`: the statements that read the most blocks.
    */
   read(): Promise<{
     calls: number
     nested: number
-    /** Shared buffer hits and WAL records of the top-level statements (their nested ones' included). */
+    /** Of the top-level statements (their nested ones' included): shared buffer hits, blocks read in, WAL records. */
     hits: number
+    reads: number
     wal: number
     top: { calls: number; toplevel: boolean; query: string }[]
+    topReads: { calls: number; hits: number; reads: number; query: string }[]
   }>
 }
 
@@ -554,26 +560,39 @@ export async function statementCounter(db: Kysely<Database>): Promise<StatementC
       const { rows } = await sql<{
         calls: string
         toplevel: boolean
-        query: string
         hits: string
+        reads: string
         wal: string
+        query: string
       }>`
-        select calls, toplevel, query, shared_blks_hit as hits, wal_records as wal from pg_stat_statements
+        select calls, toplevel, shared_blks_hit as hits, shared_blks_read as reads, wal_records as wal, query
+        from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database())
           and query not like '%pg_stat_statements%'
         order by calls desc`.execute(db)
-      const sum = (toplevel: boolean) =>
-        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r.calls), 0)
-      const topLevel = rows.filter((r) => r.toplevel)
+      const sum = (toplevel: boolean, column: 'calls' | 'hits' | 'reads' | 'wal' = 'calls') =>
+        rows.filter((r) => r.toplevel === toplevel).reduce((n, r) => n + Number(r[column]), 0)
+      const oneLine = (query: string) => query.replace(/\s+/g, ' ').slice(0, 160)
       return {
         calls: sum(true),
         nested: sum(false),
-        hits: topLevel.reduce((n, r) => n + Number(r.hits), 0),
-        wal: topLevel.reduce((n, r) => n + Number(r.wal), 0),
+        hits: sum(true, 'hits'),
+        reads: sum(true, 'reads'),
+        wal: sum(true, 'wal'),
+        topReads: rows
+          .filter((r) => r.toplevel)
+          .sort((a, b) => Number(b.reads) - Number(a.reads))
+          .slice(0, 12)
+          .map((r) => ({
+            calls: Number(r.calls),
+            hits: Number(r.hits),
+            reads: Number(r.reads),
+            query: oneLine(r.query),
+          })),
         top: rows.slice(0, 25).map((r) => ({
           calls: Number(r.calls),
           toplevel: r.toplevel,
-          query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+          query: oneLine(r.query),
         })),
       }
     },

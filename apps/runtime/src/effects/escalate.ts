@@ -1,9 +1,9 @@
 // The `escalate` effect: the conversation goes to a staff queue ('waiting') with the bot's summary, shown in
 // the inbox as a system note in the transcript. The run waits for staff to hand back.
-import { randomUUID } from 'node:crypto'
 import type { JsonObject, NewMessage } from '@parley/db'
 import type { EscalateEffect } from '@parley/flow'
 import type { ConversationTouch } from '../engine/step-writes.ts'
+import { timeOrderedId } from '../engine/time-ordered-id.ts'
 
 /** The conversation's hand-over to the queue and the note for staff (never sent to the shopper). */
 export function escalationRows(
@@ -36,7 +36,7 @@ export function escalationRows(
     },
     note: {
       merchant_id: run.merchant_id,
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversation_id: conversationId,
       contact_id: run.contact_id,
       direction: 'out',

@@ -1,7 +1,6 @@
 // The `send` effect: policy first, then a transcript row (queued, or skipped with the reason) and, when
 // queued, an outbox row the relay sends after commit — or, on a channel that delivers in the step (web chat),
 // the row written delivered with no outbox row (delivery/in-step-delivery.ts). Never a network call here.
-import { randomUUID } from 'node:crypto'
 import type { JsonObject, MessageAuthor, NewMessage, NewOutboxEntry, Run, TemplateCategory } from '@parley/db'
 import {
   type Effect,
@@ -13,6 +12,7 @@ import {
 import type { OutboundPayload } from '../channels/types.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
+import { timeOrderedId } from '../engine/time-ordered-id.ts'
 import { monthStart } from '../policy/local-time.ts'
 import type { SendTarget } from '../policy/send-facts.ts'
 import {
@@ -174,7 +174,7 @@ export function sendRows(
     category = template ? template.category : 'service'
     cost = template ? templateCost : { amount: 0, currency: target.merchant.budget_currency }
   }
-  const messageId = randomUUID()
+  const messageId = timeOrderedId()
   const useTemplate = decision.kind !== 'skip' && decision.mode === 'template'
   const message: NewMessage & { id: string } = {
     merchant_id: req.merchantId,

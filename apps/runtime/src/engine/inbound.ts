@@ -4,7 +4,6 @@
 // then opt-out / opt-in keywords first; staff takeover (inbox only); else the run waiting for this shopper's
 // reply; else a flow triggered by keyword or by any message; else nothing (the message stays in the
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
-import { randomUUID } from 'node:crypto'
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import { messageTriggerVars } from '@parley/flow'
 import { NoResultError, sql } from 'kysely'
@@ -33,6 +32,7 @@ import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import { timeOrderedId } from './time-ordered-id.ts'
 import { contactVars, storeVarsOf } from './vars.ts'
 
 /** `held`: waiting in its conversation's burst for the shopper's next words (engine/burst-merge.ts). */
@@ -214,7 +214,7 @@ async function routeFreshMessage(
     : await upsertContactByIdentity(trx, msg.merchantId, channel.id, msg.sender.externalId, profile, ctx.now)
   const conversation =
     shopper?.conversation ?? (await openConversation(trx, msg.merchantId, contact.id, channel.id, ctx.now))
-  const messageId = randomUUID()
+  const messageId = timeOrderedId()
   batch.addMessage({
     merchant_id: msg.merchantId,
     id: messageId,

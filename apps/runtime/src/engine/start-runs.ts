@@ -1,7 +1,6 @@
 // Starting runs: find the published flows whose trigger matches an event (each at its current published
 // version, to which the run stays pinned), start one run per flow — at most one active per flow and
 // correlation key — and plan its first step (timers, visits, effects) into the caller's batch.
-import { randomUUID } from 'node:crypto'
 import type { Run } from '@parley/db'
 import { type FlowVars, getNodeKind, isGreeting, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
@@ -9,6 +8,7 @@ import { type FlowVersionCache, type LoadedFlowVersion, loadFlowVersion } from '
 import { runFieldsOf } from './run-store.ts'
 import type { StepBatch } from './step-batch.ts'
 import type { Db } from './step-transaction.ts'
+import { timeOrderedId } from './time-ordered-id.ts'
 
 export type TriggerEvent = TriggerSpec['event']
 
@@ -116,7 +116,7 @@ async function startRun(
 ): Promise<Run | null> {
   const { trx, ctx } = batch
   const { version } = candidate
-  const id = randomUUID()
+  const id = timeOrderedId()
   const result = version.stepper.start(
     {
       triggerNodeId: candidate.triggerNodeId,

@@ -3,10 +3,10 @@
 // gives the conversation back to the bot (recorded in `conversations.unclaimed_at` for analytics), releases
 // the marketing held for the contact, and steps the run with `staff.unclaimed` (its "No one answered" path, or
 // the end). Taking the conversation, handing it back or resolving it first deletes the timer.
-import { randomUUID } from 'node:crypto'
 import type { NewTimer, Run } from '@parley/db'
 import type { StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
+import { timeOrderedId } from '../engine/time-ordered-id.ts'
 import { fallbackText } from './acknowledgement.ts'
 import { queueSettings } from './escalation-queues.ts'
 import { releaseHeldSends } from './held-sends.ts'
@@ -74,7 +74,7 @@ export async function fireUnclaimed(batch: StepBatch, run: Run, dueAt: number): 
   })
   batch.addMessage({
     merchant_id: run.merchant_id,
-    id: randomUUID(),
+    id: timeOrderedId(),
     conversation_id: conversation.id,
     contact_id: conversation.contact_id,
     direction: 'out',

@@ -9,7 +9,6 @@
 //   resolve    → status resolved, and `conversation.resolved` to that run
 // Hand-back and resolve release the marketing held while staff had the contact (handoff/held-sends.ts).
 // Lock order follows the engine's: runs first, then the conversation, so a timer step never deadlocks with us.
-import { randomUUID } from 'node:crypto'
 import type { WhatsAppTemplate } from '@parley/api'
 import type { Channel, Conversation, ConversationStatus, JsonObject } from '@parley/db'
 import type { FlowEventInput, TemplateRef } from '@parley/flow'
@@ -28,6 +27,7 @@ import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
+import { timeOrderedId } from '../engine/time-ordered-id.ts'
 import { releaseHeldSends } from '../handoff/held-sends.ts'
 import { cancelUnclaimedTimers } from '../handoff/unclaimed-timeout.ts'
 import { readChannel } from '../policy/send-facts.ts'
@@ -81,7 +81,7 @@ export async function addSystemNote(
   text: string,
   extra: JsonObject = {},
 ): Promise<string> {
-  const id = randomUUID()
+  const id = timeOrderedId()
   await trx
     .insertInto('messages')
     .values({

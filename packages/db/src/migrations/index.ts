@@ -34,6 +34,7 @@ import * as productWebhookOrder from './202612010050_product_webhook_order.ts'
 import * as partialWriteIndexes from './202612010100_partial_write_indexes.ts'
 import * as conversationsContactIndex from './202612010105_conversations_contact_index.ts'
 import * as visitsRollupProbes from './202612020000_visits_rollup_probes.ts'
+import * as timeOrderedIds from './202612040000_time_ordered_ids.ts'
 import * as dropRunsStartedIndex from './202612040010_drop_runs_started_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
@@ -72,5 +73,6 @@ export const migrations: Record<string, Migration> = {
   '202612010100_partial_write_indexes': partialWriteIndexes,
   '202612010105_conversations_contact_index': conversationsContactIndex,
   '202612020000_visits_rollup_probes': visitsRollupProbes,
+  '202612040000_time_ordered_ids': timeOrderedIds,
   '202612040010_drop_runs_started_index': dropRunsStartedIndex,
 }

@@ -20,7 +20,10 @@ export type NullableNumeric = ColumnType<
   string | number | null
 >
 
-/** uuid primary key defaulting to gen_random_uuid(). */
+/**
+ * uuid primary key with a database default: gen_random_uuid(), or time-ordered uuid_v7() on the tables the engine
+ * writes (migration 202612040000).
+ */
 export type Id = Generated<string>
 
 /**
