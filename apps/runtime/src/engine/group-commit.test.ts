@@ -152,6 +152,48 @@ describe('GroupCommit', () => {
     expect(p.batches.map((b) => b.length)).toEqual([1, 9])
   })
 
+  it('with gatherInPhase, forms a batch at the end of the I/O phase: submits a few awaits apart share it', async () => {
+    const p = heldProcess()
+    const gc = new GroupCommit({
+      keyOf: (i: Item) => i.key,
+      process: p.process,
+      maxBatch: 100,
+      maxInFlight: 1,
+      gatherInPhase: true,
+    })
+    const phase = () => new Promise<void>((resolve) => setImmediate(resolve))
+    // Requests read together reach submit one after another, each after its own awaits (body, validation).
+    const results = [gc.submit(item('k0', 0))]
+    for (let n = 1; n < 5; n++) {
+      await flushMicrotasks()
+      results.push(gc.submit(item(`k${n}`, n)))
+    }
+    expect(p.batches).toEqual([])
+    await phase()
+    // Without the option the first would have gone alone and the other four waited for its round trip.
+    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([[0, 1, 2, 3, 4]])
+    // What arrives while it runs is the next batch, started once it ends (the same loop turn as the release).
+    results.push(gc.submit(item('k0', 5)), gc.submit(item('k9', 6)))
+    await phase()
+    expect(p.batches).toHaveLength(1)
+    p.held.shift()?.release()
+    await flushMicrotasks()
+    await phase()
+    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6],
+    ])
+    p.held.shift()?.release()
+    expect(await Promise.all(results)).toEqual(['k0#0', 'k1#1', 'k2#2', 'k3#3', 'k4#4', 'k0#5', 'k9#6'])
+    // A lone item on an idle batcher still starts in the same loop turn, before any timer.
+    const timer = new Promise<string>((resolve) => setTimeout(() => resolve('timer'), 0))
+    const lone = gc.submit(item('z', 7))
+    await phase()
+    expect(p.batches).toHaveLength(3)
+    p.held.shift()?.release()
+    await expect(Promise.race([lone, timer])).resolves.toBe('z#7')
+  })
+
   it('never puts one key twice in a batch, nor lets a key overtake itself', async () => {
     const p = heldProcess()
     const gc = new GroupCommit({

@@ -19,6 +19,13 @@ export interface GroupCommitOptions<I, O> {
    * batch of one paying a whole batch's statements, while a backlog still gets a second connection.
    */
   minExtraBatch?: number
+  /**
+   * Form batches at the end of the event loop's current I/O phase (`setImmediate`), not on each submit. Requests
+   * read from the network together reach `submit` one after another within that phase, each after its own awaits;
+   * started on the first, a batch holds that one item and the others wait for its whole round trip. A lone item
+   * still starts in the same loop turn, before any timer.
+   */
+  gatherInPhase?: boolean
 }
 
 interface Pending<I, O> {
@@ -33,6 +40,7 @@ export class GroupCommit<I, O> {
   #queue: Pending<I, O>[] = []
   readonly #busyKeys = new Set<string>()
   #inFlight = 0
+  #pumpScheduled = false
 
   constructor(options: GroupCommitOptions<I, O>) {
     this.#options = options
@@ -42,13 +50,26 @@ export class GroupCommit<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ item, key: this.#options.keyOf(item), resolve, reject })
-      this.#pump()
+      this.#schedulePump()
     })
   }
 
   /** Items waiting for a batch (for metrics and tests). */
   get queued(): number {
     return this.#queue.length
+  }
+
+  #schedulePump(): void {
+    if (!this.#options.gatherInPhase) {
+      this.#pump()
+      return
+    }
+    if (this.#pumpScheduled) return
+    this.#pumpScheduled = true
+    setImmediate(() => {
+      this.#pumpScheduled = false
+      this.#pump()
+    })
   }
 
   #pump(): void {
@@ -68,7 +89,7 @@ export class GroupCommit<I, O> {
       void this.#run(batch).finally(() => {
         for (const p of batch) this.#busyKeys.delete(p.key)
         this.#inFlight -= 1
-        this.#pump()
+        this.#schedulePump()
       })
     }
   }

@@ -54,6 +54,9 @@ export class BatchedWindowLimiter {
       maxBatch: options.maxBatch ?? 256,
       // One statement at a time: the next batch gathers while it runs.
       maxInFlight: 1,
+      // The web-chat clients a batch of replies answered send again together: started on the first request, a
+      // statement counted one message (half of them did) and the rest waited for its round trip.
+      gatherInPhase: true,
     })
   }
 
