@@ -35,7 +35,13 @@ import { answerProductQuestionInStep } from '../llm/product-answer-in-step.ts'
 import { countMarketingSendsByContact } from '../policy/frequency-cap.ts'
 import { buildSendFacts, loadSendTargets, readSendsWaiting, type SendTarget } from '../policy/send-facts.ts'
 import { loadFlowVersion } from './flow-versions.ts'
-import { countStep, type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
+import {
+  countStep,
+  type Db,
+  inStepTransaction,
+  type StepContext,
+  unpublishedEvents,
+} from './step-transaction.ts'
 import { StepWrites, type TimerState } from './step-writes.ts'
 
 /** Effect results chained within one step before we stop (a flow looping on look-ups). */
@@ -318,7 +324,16 @@ export class StepBatch {
   /** Writes the batch's write set with one statement, then what waited for it. */
   async flush(): Promise<void> {
     await this.#deliverInStep()
-    await this.writes.flush(this.trx, { outboxNotice: this.ctx.deps.relayWake?.commitNotice })
+    // The realtime events made so far ride the write as NOTIFYs, heard on commit: no statement of their own after
+    // it (one round trip a batch, issue 9). What comes after the write is still published after the commit.
+    const made = this.ctx.notifications.length
+    const events = unpublishedEvents(this.ctx)
+    const realtimeNotices = events.length > 0 ? this.ctx.deps.realtime.commitNotices(events) : null
+    const written = await this.writes.flush(this.trx, {
+      outboxNotice: this.ctx.deps.relayWake?.commitNotice,
+      realtimeNotices,
+    })
+    if (written && realtimeNotices) this.ctx.notificationsCarried = made
     await this.#deliveries.write(this.trx, this.ctx.now)
     for (const work of this.#afterFlush.splice(0)) await work()
   }

@@ -41,6 +41,17 @@ describe('afterCommit', () => {
     expect(realtime.calls).toEqual([[message('a'), conversation, message('b')]])
   })
 
+  it('publishes only what no write carried, skipping changes a write already announced', async () => {
+    const realtime = new CountingRealtime()
+    const ctx = newStepContext(depsWith(realtime))
+    ctx.notifications.push(message('a'), message('b'))
+    // A write carried these two as NOTIFYs (engine/step-batch.ts flush); the step went on changing rows.
+    ctx.notificationsCarried = 2
+    ctx.notifications.push(message('b'), message('c'), message('c'))
+    await afterCommit(ctx)
+    expect(realtime.calls).toEqual([[message('c')]])
+  })
+
   it('publishes nothing when the step changed nothing, and survives a failed publish', async () => {
     const realtime = new CountingRealtime()
     const deps = depsWith(realtime)

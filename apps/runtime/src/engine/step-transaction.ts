@@ -14,6 +14,11 @@ export interface StepContext {
   /** The clock at the start of the transaction: every row written in it carries this time. */
   now: number
   notifications: RealtimeEvent[]
+  /**
+   * How many of `notifications` a write statement of this transaction carried as NOTIFYs (heard on commit,
+   * engine/step-batch.ts `flush`): only the rest are published after the commit.
+   */
+  notificationsCarried: number
   /** Steps taken, by what triggered them (event, timer, start). */
   steps: Map<string, number>
   /** Outbox rows written: the relay can be woken when there are any. */
@@ -39,6 +44,7 @@ export function newStepContext(deps: RuntimeDeps, now = deps.clock.now()): StepC
     deps,
     now,
     notifications: [],
+    notificationsCarried: 0,
     steps: new Map(),
     queued: 0,
     queuedHttp: 0,
@@ -84,19 +90,27 @@ export async function inStepTransaction<T>(
   )
 }
 
+/**
+ * The step's realtime events no write carried yet, each change once (by kind and id, the first kept: a listener
+ * reads the row when it hears of it, after the commit, so it sees the last change anyway), in the order made.
+ */
+export function unpublishedEvents(ctx: StepContext): RealtimeEvent[] {
+  const key = (event: RealtimeEvent) => `${event.kind}:${event.id}`
+  const seen = new Set(ctx.notifications.slice(0, ctx.notificationsCarried).map(key))
+  return ctx.notifications.slice(ctx.notificationsCarried).filter((event) => {
+    if (seen.has(key(event))) return false
+    seen.add(key(event))
+    return true
+  })
+}
+
 /** Publishes what a committed transaction changed and records its steps. */
 export async function afterCommit(ctx: StepContext): Promise<void> {
   for (const [trigger, n] of ctx.steps) ctx.deps.metrics.steps.inc({ trigger }, n)
   for (const [channel, n] of ctx.deliveredInStep) ctx.deps.metrics.outboxSent.inc({ channel }, n)
   if (ctx.queued > 0)
     ctx.deps.relayWake?.notify({ messages: ctx.queued > ctx.queuedHttp, httpJobs: ctx.queuedHttp > 0 })
-  const seen = new Set<string>()
-  const events = ctx.notifications.filter((event) => {
-    const key = `${event.kind}:${event.id}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  const events = unpublishedEvents(ctx)
   if (events.length === 0) return
   try {
     // One round trip for the whole step, in the order the step made its changes.

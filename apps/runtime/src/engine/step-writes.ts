@@ -7,6 +7,7 @@ import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Ru
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
 import type { CommitNotice } from '../delivery/relay-wake.ts'
+import type { CommitNotices } from '../realtime/realtime.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
@@ -183,7 +184,10 @@ export class StepWrites {
    * parameter), then forgets them. No row is written twice in it. Foreign keys are checked at the end of the
    * statement, so an outbox row may name a transcript row inserted beside it.
    */
-  async flush(trx: Db, options: { outboxNotice?: CommitNotice | null } = {}): Promise<void> {
+  async flush(
+    trx: Db,
+    options: { outboxNotice?: CommitNotice | null; realtimeNotices?: CommitNotices | null } = {},
+  ): Promise<boolean> {
     const parts: RawBuilder<unknown>[] = []
     // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts).
     const json = (rows: object[]) => sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
@@ -320,16 +324,27 @@ export class StepWrites {
           escalation jsonb)${locked}
         where c.merchant_id = v.merchant_id and c.id = v.id${lockedMatch})`)
     }
-    // Other replicas' relays hear of queued rows when this commits (delivery/relay-wake.ts): no extra round trip.
+    // Other replicas' relays hear of queued rows when this commits (delivery/relay-wake.ts), and listeners of the
+    // realtime channel of the step's changes: no extra round trip. A volatile CTE runs whole, in the array's order.
     const notice = this.#outbox.length > 0 ? options.outboxNotice : null
-    const result = notice ? sql`select pg_notify(${notice.channel}, ${notice.payload})` : sql`select 1`
-    if (parts.length > 0) await sql`with ${sql.join(parts)} ${result}`.execute(trx)
+    const relayWake = notice ? sql`pg_notify(${notice.channel}, ${notice.payload})` : sql`1`
+    const realtime = parts.length > 0 ? options.realtimeNotices : null
+    if (realtime) {
+      parts.push(sql`realtime_notified as (select pg_notify(${realtime.channel}, payload)
+        from unnest(${realtime.payloads}::text[]) as payload)`)
+    }
+    const result = realtime
+      ? sql`select ${relayWake}, (select count(*) from realtime_notified)`
+      : sql`select ${relayWake}`
+    const written = parts.length > 0
+    if (written) await sql`with ${sql.join(parts)} ${result}`.execute(trx)
     this.#runs.clear()
     this.#timers.clear()
     this.#visits.length = 0
     this.#messages.length = 0
     this.#outbox.length = 0
     this.#conversations.clear()
+    return written
   }
 }
 

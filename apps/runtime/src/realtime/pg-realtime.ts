@@ -4,7 +4,13 @@ import type { Database, OpenedDatabase } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from '../observability/logger.ts'
 import { PgListen } from './pg-listen.ts'
-import { InProcessRealtime, type Realtime, type RealtimeEvent, type RealtimeListener } from './realtime.ts'
+import {
+  type CommitNotices,
+  InProcessRealtime,
+  type Realtime,
+  type RealtimeEvent,
+  type RealtimeListener,
+} from './realtime.ts'
 
 export const REALTIME_CHANNEL = 'parley_realtime'
 
@@ -55,6 +61,10 @@ export class PgRealtime implements Realtime {
 
   async publishMany(events: readonly RealtimeEvent[]): Promise<void> {
     await notifyRealtimeMany(this.#db, events)
+  }
+
+  commitNotices(events: readonly RealtimeEvent[]): CommitNotices {
+    return { channel: REALTIME_CHANNEL, payloads: events.map(realtimePayload) }
   }
 
   subscribe(listener: RealtimeListener): () => void {

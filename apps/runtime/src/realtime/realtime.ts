@@ -15,11 +15,22 @@ export interface RealtimeEvent {
 
 export type RealtimeListener = (event: RealtimeEvent) => void
 
+/** NOTIFYs a step's write statement carries: Postgres delivers them when, and only if, it commits. */
+export interface CommitNotices {
+  channel: string
+  payloads: string[]
+}
+
 export interface Realtime {
   /** Called after the change committed (or, on Postgres, via pg_notify inside the transaction). */
   publish(event: RealtimeEvent): Promise<void>
   /** Publishes many events in their order, in one round trip on Postgres. */
   publishMany(events: readonly RealtimeEvent[]): Promise<void>
+  /**
+   * The events as NOTIFYs for a step's write to carry (Postgres: heard on commit, no round trip of their own);
+   * null where they are published after the commit instead (in memory).
+   */
+  commitNotices(events: readonly RealtimeEvent[]): CommitNotices | null
   subscribe(listener: RealtimeListener): () => void
   close(): Promise<void>
 }
@@ -32,6 +43,9 @@ export class InProcessRealtime implements Realtime {
   }
   async publishMany(events: readonly RealtimeEvent[]): Promise<void> {
     for (const event of events) await this.publish(event)
+  }
+  commitNotices(): null {
+    return null
   }
   subscribe(listener: RealtimeListener): () => void {
     this.#listeners.add(listener)
