@@ -68,18 +68,26 @@ describe.each(testDatabases())('a step’s realtime events on %s', (kind) => {
     await t.close()
   })
 
-  it('are heard once the batch commits: carried by the write on Postgres, published after it in memory', async () => {
+  /** A shop whose greeting flow answered one web-chat visitor; `beforeMessage` runs between set-up and message. */
+  async function greetedShop(beforeMessage = () => {}): Promise<string> {
     const { merchantId } = await seedMerchant(t.deps.db)
     const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
     await publishFlowDocument(t.deps.db, merchantId, greeting)
-    statements.length = 0
-    publishedAfterCommit = 0
+    beforeMessage()
     await processInboundMessage(t.deps, {
       merchantId,
       channelId: channel.id,
-      externalId: 'carried-1',
-      sender: { externalId: 'visitor-carried' },
+      externalId: 'hello-1',
+      sender: { externalId: 'visitor-1' },
       text: 'hello',
+    })
+    return merchantId
+  }
+
+  it('are heard once the batch commits: carried by the write on Postgres, published after it in memory', async () => {
+    const merchantId = await greetedShop(() => {
+      statements.length = 0
+      publishedAfterCommit = 0
     })
     const transcript = await t.deps.db
       .selectFrom('messages')
@@ -101,16 +109,7 @@ describe.each(testDatabases())('a step’s realtime events on %s', (kind) => {
   })
 
   it.runIf(kind === 'postgres')('are not heard when the transaction rolls back', async () => {
-    const { merchantId } = await seedMerchant(t.deps.db)
-    const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
-    await publishFlowDocument(t.deps.db, merchantId, greeting)
-    await processInboundMessage(t.deps, {
-      merchantId,
-      channelId: channel.id,
-      externalId: 'rollback-1',
-      sender: { externalId: 'visitor-rollback' },
-      text: 'hello',
-    })
+    const merchantId = await greetedShop()
     const conversation = await t.deps.db
       .selectFrom('conversations')
       .select('id')
