@@ -22,8 +22,8 @@ import { redactShopper } from './shopper-privacy.ts'
 const TABLES = ['contacts', 'conversations', 'runs', 'messages', 'outbox', 'carts', 'cart_episodes'] as const
 type TableName = (typeof TABLES)[number]
 
-// A shop big enough that a scan per row is millions of rows read, small enough to seed in seconds. PGlite seeds
-// slower, so it gets a smaller shop; the bound below is linear in the rows either way.
+// A shop big enough that a scan per row is millions of rows read, small enough to seed in well under a minute.
+// PGlite seeds slower, so it gets a smaller shop; the bounds below are linear in the rows either way.
 const SHOPPERS = Number(process.env.ERASE_TEST_SHOPPERS ?? 0) || undefined
 
 async function rowsRead(db: Kysely<Database>): Promise<Map<TableName, number>> {
