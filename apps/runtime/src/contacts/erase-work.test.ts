@@ -111,7 +111,7 @@ async function merchantRows(db: Kysely<Database>, merchantId: string): Promise<M
 }
 
 describe.each(testDatabases())('erasing shoppers on %s', (kind) => {
-  const shoppers = SHOPPERS ?? (kind === 'postgres' ? 20_000 : 5_000)
+  const shoppers = SHOPPERS ?? (kind === 'postgres' ? 10_000 : 2_500)
   let t: TestDatabase
   let shopId: string
   let otherId: string
