@@ -39,7 +39,7 @@ export function waitsForReply(run: Pick<Run, 'status' | 'waiting_for'>): boolean
 
 /**
  * `waitsForReply` as a condition on `runs` (or its alias). Literals, not parameters: the partial indexes on
- * status = 'active' (runs_contact_active_idx) are usable by a prepared statement's generic plan
+ * status = 'active' (runs_correlation_active_key, runs_flow_version_active_idx) are usable by a prepared statement's generic plan
  * (packages/db prepared-statements.ts) only when the value is in the text.
  * @example trx.selectFrom('runs').selectAll().where(waitsForReplySql())
  */

@@ -36,6 +36,7 @@ import * as conversationsContactIndex from './202612010105_conversations_contact
 import * as visitsRollupProbes from './202612020000_visits_rollup_probes.ts'
 import * as timeOrderedIds from './202612040000_time_ordered_ids.ts'
 import * as dropRunsStartedIndex from './202612040010_drop_runs_started_index.ts'
+import * as eraseForeignKeyIndexes from './202612040030_erase_foreign_key_indexes.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -75,4 +76,5 @@ export const migrations: Record<string, Migration> = {
   '202612020000_visits_rollup_probes': visitsRollupProbes,
   '202612040000_time_ordered_ids': timeOrderedIds,
   '202612040010_drop_runs_started_index': dropRunsStartedIndex,
+  '202612040030_erase_foreign_key_indexes': eraseForeignKeyIndexes,
 }
