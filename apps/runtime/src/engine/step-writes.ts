@@ -7,7 +7,6 @@ import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Ru
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
 import type { CommitNotice } from '../delivery/relay-wake.ts'
-import type { CommitNotices } from '../realtime/realtime.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
@@ -186,7 +185,7 @@ export class StepWrites {
    */
   async flush(
     trx: Db,
-    options: { outboxNotice?: CommitNotice | null; realtimeNotices?: CommitNotices | null } = {},
+    options: { outboxNotice?: CommitNotice | null; realtimeNotices?: RawBuilder<unknown> | null } = {},
   ): Promise<boolean> {
     const parts: RawBuilder<unknown>[] = []
     // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts).
@@ -325,13 +324,12 @@ export class StepWrites {
         where c.merchant_id = v.merchant_id and c.id = v.id${lockedMatch})`)
     }
     // Other replicas' relays hear of queued rows when this commits (delivery/relay-wake.ts), and listeners of the
-    // realtime channel of the step's changes: no extra round trip. A volatile CTE runs whole, in the array's order.
+    // realtime channel of the step's changes (realtime/pg-realtime.ts): no extra round trip. A volatile CTE runs whole.
     const notice = this.#outbox.length > 0 ? options.outboxNotice : null
     const relayWake = notice ? sql`pg_notify(${notice.channel}, ${notice.payload})` : sql`1`
     const realtime = parts.length > 0 ? options.realtimeNotices : null
     if (realtime) {
-      parts.push(sql`realtime_notified as (select pg_notify(${realtime.channel}, payload)
-        from unnest(${realtime.payloads}::text[]) as payload)`)
+      parts.push(sql`realtime_notified as (${realtime})`)
     }
     const result = realtime
       ? sql`select ${relayWake}, (select count(*) from realtime_notified)`

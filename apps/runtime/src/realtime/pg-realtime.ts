@@ -1,16 +1,10 @@
 // Realtime over Postgres LISTEN/NOTIFY: every replica LISTENs on one channel, so a transcript change published
 // by any replica reaches the sockets held by all of them. The payload is small (ids only); listeners load rows.
 import type { Database, OpenedDatabase } from '@parley/db'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Logger } from '../observability/logger.ts'
 import { PgListen } from './pg-listen.ts'
-import {
-  type CommitNotices,
-  InProcessRealtime,
-  type Realtime,
-  type RealtimeEvent,
-  type RealtimeListener,
-} from './realtime.ts'
+import { InProcessRealtime, type Realtime, type RealtimeEvent, type RealtimeListener } from './realtime.ts'
 
 export const REALTIME_CHANNEL = 'parley_realtime'
 
@@ -63,8 +57,8 @@ export class PgRealtime implements Realtime {
     await notifyRealtimeMany(this.#db, events)
   }
 
-  commitNotices(events: readonly RealtimeEvent[]): CommitNotices {
-    return { channel: REALTIME_CHANNEL, payloads: events.map(realtimePayload) }
+  commitNotices(events: readonly RealtimeEvent[]): RawBuilder<unknown> {
+    return notifyEach(events)
   }
 
   subscribe(listener: RealtimeListener): () => void {
@@ -119,9 +113,16 @@ export async function notifyRealtimeMany(
   events: readonly RealtimeEvent[],
 ): Promise<void> {
   if (events.length === 0) return
+  await notifyEach(events).execute(db)
+}
+
+/**
+ * The select that NOTIFYs each event in order: a statement of its own, or a CTE of a step's write (its rows are
+ * read in the array's order, each notifying as it is read).
+ */
+function notifyEach(events: readonly RealtimeEvent[]): RawBuilder<unknown> {
   const payloads = events.map(realtimePayload)
-  const notifyEach = sql`select pg_notify(${REALTIME_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`
-  await notifyEach.execute(db)
+  return sql`select pg_notify(${REALTIME_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`
 }
 
 function realtimePayload(event: RealtimeEvent): string {

@@ -1,6 +1,7 @@
 // Live fan-out of transcript changes to web-chat sockets and the staff inbox. On Postgres it rides
 // LISTEN/NOTIFY, so a message reaches a visitor's socket whichever replica produced it; on embedded
 // PGlite (one process) it stays in memory.
+import type { RawBuilder } from 'kysely'
 
 export interface RealtimeEvent {
   merchantId: string
@@ -15,22 +16,16 @@ export interface RealtimeEvent {
 
 export type RealtimeListener = (event: RealtimeEvent) => void
 
-/** NOTIFYs a step's write statement carries: Postgres delivers them when, and only if, it commits. */
-export interface CommitNotices {
-  channel: string
-  payloads: string[]
-}
-
 export interface Realtime {
   /** Called after the change committed (or, on Postgres, via pg_notify inside the transaction). */
   publish(event: RealtimeEvent): Promise<void>
   /** Publishes many events in their order, in one round trip on Postgres. */
   publishMany(events: readonly RealtimeEvent[]): Promise<void>
   /**
-   * The events as NOTIFYs for a step's write to carry (Postgres: heard on commit, no round trip of their own);
-   * null where they are published after the commit instead (in memory).
+   * The events as a select of NOTIFYs for a step's write to carry as a CTE (Postgres delivers them when, and only
+   * if, it commits: no round trip of their own); null where they are published after the commit (in memory).
    */
-  commitNotices(events: readonly RealtimeEvent[]): CommitNotices | null
+  commitNotices(events: readonly RealtimeEvent[]): RawBuilder<unknown> | null
   subscribe(listener: RealtimeListener): () => void
   close(): Promise<void>
 }
