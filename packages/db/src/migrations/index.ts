@@ -37,6 +37,7 @@ import * as visitsRollupProbes from './202612020000_visits_rollup_probes.ts'
 import * as timeOrderedIds from './202612040000_time_ordered_ids.ts'
 import * as dropRunsStartedIndex from './202612040010_drop_runs_started_index.ts'
 import * as eraseForeignKeyIndexes from './202612040030_erase_foreign_key_indexes.ts'
+import * as dropReceiptsAgeIndex from './202612050040_drop_receipts_age_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -77,4 +78,5 @@ export const migrations: Record<string, Migration> = {
   '202612040000_time_ordered_ids': timeOrderedIds,
   '202612040010_drop_runs_started_index': dropRunsStartedIndex,
   '202612040030_erase_foreign_key_indexes': eraseForeignKeyIndexes,
+  '202612050040_drop_receipts_age_index': dropReceiptsAgeIndex,
 }
