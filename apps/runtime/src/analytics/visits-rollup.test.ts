@@ -122,6 +122,17 @@ describe.each(testDatabases())('node and edge counts in step with the node-visit
     expect(await actualCounts(db, merchantId)).toMatchObject({
       [`2026-03-01T13:00:00.000Z edge.taken ${versionId} start>done`]: 1,
     })
+    // Back into a node reached two steps before, which the step just before did not enter (migration
+    // 202612050045 reads the previous step first: a node it lacks is still looked for further back).
+    await db
+      .insertInto('node_visits')
+      .values([step(0, ['done'], T0 + 4 * HOUR), step(0, ['start', 'wait'], T0 + 4 * HOUR)])
+      .execute()
+    expect(await actualCounts(db, merchantId)).toEqual(await expectedCounts(db, merchantId))
+    const later = await actualCounts(db, merchantId)
+    expect(later[`2026-03-01T14:00:00.000Z node.reached ${versionId} done`]).toBe(1)
+    expect(later[`2026-03-01T14:00:00.000Z node.reached ${versionId} start`]).toBeUndefined()
+    expect(later[`2026-03-01T14:00:00.000Z edge.taken ${versionId} done>start`]).toBe(1)
   })
 
   // With the table under ~100,000 rows the planner turned a `not exists` over `node_visits` into a hash of the whole
