@@ -34,6 +34,9 @@ export async function applyDeliveryStatus(
     .where('provider_message_id', '=', update.providerMessageId)
     // Receipts are for our own sends; messages_provider_idx holds only those (a literal, for generic plans).
     .where('direction', '=', sql.lit('out'))
+    // No receipt names a web-chat send (`webchat:<row id>`, web chat has no delivery webhooks): the index leaves
+    // them out (migration 202612050048), and the statement says so for its generic plan.
+    .where('provider_message_id', 'not like', sql.lit('webchat:%'))
     .executeTakeFirst()
   if (!row) return false
   const current = row.status

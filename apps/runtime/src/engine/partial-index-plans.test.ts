@@ -5,7 +5,7 @@
 // capturing handle and each statement they sent is explained as a generic plan.
 import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { flowReport } from '../analytics/flow-report.ts'
 import { applyDeliveryStatus } from '../channels/delivery-status.ts'
@@ -121,6 +121,28 @@ describe.each(testDatabases())('partial write-path indexes on %s', (kind) => {
       ),
     )
     expect(lookup).toContain('messages_provider_idx')
+  })
+
+  it('leaves web-chat sends out of messages_provider_idx: no receipt names one (migration 202612050048)', async () => {
+    const realtime = new InProcessRealtime()
+    const sent = await message({ direction: 'out', author: 'bot', status: 'sent' })
+    const webchatId = `webchat:${sent.id}`
+    await t.db
+      .updateTable('messages')
+      .set({ provider_message_id: webchatId })
+      .where('id', '=', sent.id)
+      .execute()
+    const receipt = { providerMessageId: webchatId, status: 'read' as const }
+    expect(await applyDeliveryStatus({ db: t.db, realtime }, merchantId, receipt, NOW)).toBe(false)
+    const row = await t.db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', sent.id)
+      .executeTakeFirstOrThrow()
+    expect(row.status).toBe('sent')
+    const { rows } = await sql<{ def: string }>`
+      select indexdef as def from pg_indexes where indexname = 'messages_provider_idx'`.execute(t.db)
+    expect(rows[0]?.def).toContain("'webchat:%'")
   })
 
   it("counts a flow's active runs by runs_flow_version_active_idx", async () => {

@@ -39,6 +39,7 @@ import * as dropRunsStartedIndex from './202612040010_drop_runs_started_index.ts
 import * as eraseForeignKeyIndexes from './202612040030_erase_foreign_key_indexes.ts'
 import * as dropReceiptsAgeIndex from './202612050040_drop_receipts_age_index.ts'
 import * as visitsRollupPreviousVisit from './202612050045_visits_rollup_previous_visit.ts'
+import * as providerIndexWithoutWebchat from './202612050048_provider_index_without_webchat.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -81,4 +82,5 @@ export const migrations: Record<string, Migration> = {
   '202612040030_erase_foreign_key_indexes': eraseForeignKeyIndexes,
   '202612050040_drop_receipts_age_index': dropReceiptsAgeIndex,
   '202612050045_visits_rollup_previous_visit': visitsRollupPreviousVisit,
+  '202612050048_provider_index_without_webchat': providerIndexWithoutWebchat,
 }
