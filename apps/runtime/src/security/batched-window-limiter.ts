@@ -77,8 +77,9 @@ export class BatchedWindowLimiter {
   }
 
   /**
-   * `hit` for chains the caller has gathered already (the inbound batch, engine/inbound.ts): every chain counted
-   * with one statement of its own, in autocommit, so a counted row is locked only for that statement.
+   * `hit` for chains the caller has gathered already (the inbound batch, engine/inbound.ts): all of them counted
+   * with one statement, now (not through this limiter's own batches), in autocommit, so a counted row is locked
+   * only for that statement.
    * @example const verdicts = await limiter.hitAll(batch.map((msg) => chainOf(msg)))
    */
   async hitAll(chains: readonly (readonly LimitCheck[])[]): Promise<ChainVerdict[]> {
