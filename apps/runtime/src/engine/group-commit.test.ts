@@ -1,5 +1,6 @@
 // GroupCommit with a fake `process` whose batches the test releases by hand: batch sizes, batches in flight,
-// one key per batch in submission order, no waiting when alone, a failing batch retried item by item.
+// one key per batch in submission order, no waiting when alone, a failing batch retried item by item, a screen
+// that settles some items without processing them, once per batch.
 import { describe, expect, it } from 'vitest'
 import { GroupCommit } from './group-commit.ts'
 
@@ -324,6 +325,76 @@ describe('GroupCommit', () => {
     expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4])
     expect(order.indexOf(1)).toBeLessThan(order.indexOf(3))
     expect(order.indexOf(2)).toBeLessThan(order.indexOf(4))
+  })
+
+  it('settles the items its screen answers without processing them, and screens a batch once however it is retried', async () => {
+    const p = heldProcess({ failWhen: (items) => items.some((i) => i.value === 3) })
+    const screened: number[][] = []
+    const gc = new GroupCommit<Item, string>({
+      keyOf: (i) => i.key,
+      process: p.process,
+      // Odd values over 4 are refused (a rate limit): answered here, never processed.
+      screen: async (items) => {
+        screened.push(items.map((i) => i.value))
+        return items.map((i) => (i.value > 4 && i.value % 2 === 1 ? `refused ${i.value}` : undefined))
+      },
+      maxBatch: 10,
+      maxInFlight: 1,
+    })
+    const results = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => gc.submit(item(`k${n}`, n)))
+    const settled = Promise.allSettled(results)
+    await p.drain()
+    const outcomes = await settled
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'rejected'))).toEqual([
+      'k0#0',
+      'k1#1',
+      'k2#2',
+      'rejected',
+      'k4#4',
+      'refused 5',
+      'k6#6',
+      'refused 7',
+    ])
+    // [0] alone, then [1..7]: its screen let 1, 2, 3, 4, 6 through, that batch failed (3) and was retried item by
+    // item, without screening again.
+    expect(screened).toEqual([[0], [1, 2, 3, 4, 5, 6, 7]])
+    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([
+      [0],
+      [1, 2, 3, 4, 6],
+      [1],
+      [2],
+      [3],
+      [4],
+      [6],
+    ])
+  })
+
+  it('processes nothing of a batch its screen answers whole, and rejects a batch whose screen throws', async () => {
+    const p = heldProcess()
+    let screens = 0
+    const gc = new GroupCommit<Item, string>({
+      keyOf: (i) => i.key,
+      process: p.process,
+      screen: async (items) => {
+        screens += 1
+        if (items.some((i) => i.value === 9)) throw new Error('screen broke')
+        return items.map((i) => (i.key === 'flood' ? 'refused' : undefined))
+      },
+      maxBatch: 10,
+      maxInFlight: 1,
+    })
+    // The first goes alone; the next two wait for it and form one batch.
+    const refused = gc.submit(item('flood', 1))
+    const broken = [gc.submit(item('a', 9)), gc.submit(item('b', 2))]
+    await expect(refused).resolves.toBe('refused')
+    await expect(broken[0]).rejects.toThrow('screen broke')
+    await expect(broken[1]).rejects.toThrow('screen broke')
+    expect(p.batches).toEqual([])
+    // The batcher keeps going.
+    const next = gc.submit(item('a', 3))
+    await p.drain()
+    await expect(next).resolves.toBe('a#3')
+    expect(screens).toBe(3)
   })
 
   it('maps results to the right callers when a batch resolves them in order', async () => {

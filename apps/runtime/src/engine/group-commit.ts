@@ -3,7 +3,7 @@
 // under load the items that arrived while a batch ran form the next one (a further batch in flight starts only
 // with `minExtraBatch` items). Items with the same key (one shopper)
 // never share a batch or overtake each other. A batch that fails is retried item by item, so one bad item
-// fails alone.
+// fails alone. An optional screen answers some items of a batch without processing them (rate limits), once.
 
 export interface GroupCommitOptions<I, O> {
   /** Items with the same key are processed one batch after another, in submission order. */
@@ -26,6 +26,12 @@ export interface GroupCommitOptions<I, O> {
    * still starts in the same loop turn, before any timer.
    */
   gatherInPhase?: boolean
+  /**
+   * Runs once per batch, before `process`: per item an answer that settles it without processing (a refusal),
+   * or undefined to process it. It is not run again when a failed batch is retried item by item, so what it
+   * counts (rate limits) is counted once per item however often `process` runs. It throwing rejects the batch.
+   */
+  screen?: (items: I[]) => Promise<(O | undefined)[]>
 }
 
 interface Pending<I, O> {
@@ -109,7 +115,10 @@ export class GroupCommit<I, O> {
     return batch
   }
 
-  async #run(batch: Pending<I, O>[]): Promise<void> {
+  async #run(gathered: Pending<I, O>[]): Promise<void> {
+    // Without a screen the batch goes to `process` in this same turn (no tick).
+    const batch = this.#options.screen ? await this.#screen(gathered, this.#options.screen) : gathered
+    if (batch.length === 0) return
     try {
       const results = await this.#options.process(batch.map((p) => p.item))
       for (const [i, p] of batch.entries()) p.resolve(results[i] as O)
@@ -127,5 +136,25 @@ export class GroupCommit<I, O> {
         }
       }
     }
+  }
+
+  /** The items the screen lets through, in order; the ones it answers are settled with its answer. */
+  async #screen(
+    batch: Pending<I, O>[],
+    screen: NonNullable<GroupCommitOptions<I, O>['screen']>,
+  ): Promise<Pending<I, O>[]> {
+    let answers: (O | undefined)[]
+    try {
+      answers = await screen(batch.map((p) => p.item))
+    } catch (error) {
+      for (const p of batch) p.reject(error)
+      return []
+    }
+    return batch.filter((p, i) => {
+      const answer = answers[i]
+      if (answer === undefined) return true
+      p.resolve(answer)
+      return false
+    })
   }
 }

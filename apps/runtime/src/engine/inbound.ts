@@ -13,6 +13,7 @@ import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { NotFoundError } from '../domain-errors.ts'
+import { RateLimitedError } from '../http/errors.ts'
 import { withLlmReplyIntents } from '../llm/reply-intent-llm.ts'
 import {
   optInConfirmationOf,
@@ -22,6 +23,7 @@ import {
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
+import type { RateLimitCheck } from '../security/rate-limits.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
 import { GroupCommit } from './group-commit.ts'
@@ -59,31 +61,73 @@ export function inboundReceiptSource(channelId: string): string {
 /**
  * Processes one inbound message exactly once (per channel and provider id). Messages arriving together are
  * processed together: one transaction and one write set per batch (group commit); a batch that fails is
- * retried message by message, so one bad message fails alone.
+ * retried message by message, so one bad message fails alone. With `limits` (web chat), the message is first
+ * counted against them with its batch, and refused with RateLimitedError (nothing written, its receipt not
+ * claimed) when over one.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
-export function processInboundMessage(deps: RuntimeDeps, msg: InboundMessage): Promise<InboundResult> {
-  return deps.inbound.submit(msg)
+export async function processInboundMessage(
+  deps: RuntimeDeps,
+  msg: InboundMessage,
+  limits?: readonly RateLimitCheck[],
+): Promise<InboundResult> {
+  // Over budget already: refused before it waits for a batch (a flood costs no statement). Synchronous up to
+  // the submit, so one shopper's messages reach the batcher in the order they came.
+  const early = limits?.length ? deps.rateLimits.refusedFromMemory(limits) : null
+  if (early) throw early
+  const outcome = await deps.inbound.submit(limits?.length ? { message: msg, limits } : { message: msg })
+  if (outcome instanceof RateLimitedError) throw outcome
+  return outcome
 }
 
+/** A message for the inbound batcher, with the rate limits it is counted against first (web chat), if any. */
+export interface InboundSubmission {
+  message: InboundMessage
+  limits?: readonly RateLimitCheck[]
+}
+
+/** A message's result, or its refusal by its rate limits (nothing processed). */
+export type InboundOutcome = InboundResult | RateLimitedError
+
 /** The process's group commit for inbound messages (deps.inbound). */
-export type InboundBatcher = GroupCommit<InboundMessage, InboundResult>
+export type InboundBatcher = GroupCommit<InboundSubmission, InboundOutcome>
 
 /** Batches with these deps' settings; `deps` is read when a batch runs (the deps hold the batcher). */
 export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeDeps): InboundBatcher {
-  return new GroupCommit({
+  return new GroupCommit<InboundSubmission, InboundOutcome>({
     // One shopper's messages are processed one after another, in the order they came.
-    keyOf: (m) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
-    process: async (msgs) => {
+    keyOf: ({ message: m }) => `${m.merchantId}:${m.channelId}:${m.sender.externalId}`,
+    // Issue 9: the batch counts its messages' limits with one statement, where each request counting its own
+    // gathered ~3.6 per statement. In autocommit, outside the step transaction (there the address row would stay
+    // locked until the step commits, serializing the batches in flight), and once per batch: the screen does not
+    // run again when a failed batch is retried message by message, so no message is counted twice.
+    screen: (submissions) => refusalsOf(deps(), submissions),
+    process: async (submissions) => {
       // The optional LLM's reading of replies the rules cannot place: per batch, in order, before the step
       // transaction (no network inside it); submission stays synchronous, so one shopper's messages keep their order.
-      const classified = await withLlmReplyIntents(deps(), msgs)
+      const classified = await withLlmReplyIntents(
+        deps(),
+        submissions.map((s) => s.message),
+      )
       return inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
     },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
     minExtraBatch: config.INBOUND_EXTRA_BATCH_MIN,
   })
+}
+
+/** Per submission its refusal by its limits, or undefined to process it; the limited ones counted at once. */
+async function refusalsOf(
+  deps: RuntimeDeps,
+  submissions: InboundSubmission[],
+): Promise<(RateLimitedError | undefined)[]> {
+  const limited = submissions.flatMap((s, index) => (s.limits?.length ? [{ index, limits: s.limits }] : []))
+  const answers: (RateLimitedError | undefined)[] = submissions.map(() => undefined)
+  if (limited.length === 0) return answers
+  const refusals = await deps.rateLimits.hitAll(limited.map((l) => l.limits))
+  for (const [i, { index }] of limited.entries()) answers[index] = refusals[i] ?? undefined
+  return answers
 }
 
 /** Inbound messages of different shoppers in one transaction: receipts first, then each fresh message, one write. */

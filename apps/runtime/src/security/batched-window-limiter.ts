@@ -62,12 +62,9 @@ export class BatchedWindowLimiter {
 
   /** Counts one action against each check in order; the first over its budget refuses, the later are not counted. */
   async hit(checks: readonly LimitCheck[]): Promise<ChainVerdict> {
-    if (checks.length === 0 || checks.length > MAX_CHAIN)
-      throw new Error(`a rate limit chain has 1 to ${MAX_CHAIN} checks`)
+    checkChain(checks)
     const now = Date.now()
-    // A key refused from memory ends the chain there; the checks before it are still counted.
-    const blockedAt = checks.findIndex((check) => (this.#blocked.get(storedKey(check)) ?? 0) > now)
-    const counted = blockedAt === -1 ? checks : checks.slice(0, blockedAt)
+    const counted = this.#countable(checks, now)
     let counts: (CheckCount | null)[] = []
     if (counted.length > 0) {
       try {
@@ -76,6 +73,62 @@ export class BatchedWindowLimiter {
         return this.#hitInMemory(checks)
       }
     }
+    return this.#verdict(checks, counted, counts, now)
+  }
+
+  /**
+   * `hit` for chains the caller has gathered already (the inbound batch, engine/inbound.ts): all of them counted
+   * with one statement, now (not through this limiter's own batches), in autocommit, so a counted row is locked
+   * only for that statement.
+   * @example const verdicts = await limiter.hitAll(batch.map((msg) => chainOf(msg)))
+   */
+  async hitAll(chains: readonly (readonly LimitCheck[])[]): Promise<ChainVerdict[]> {
+    for (const checks of chains) checkChain(checks)
+    const now = Date.now()
+    const counted = chains.map((checks) => this.#countable(checks, now))
+    const toCount = counted.filter((checks) => checks.length > 0)
+    let counts: (CheckCount | null)[][] = []
+    if (toCount.length > 0) {
+      try {
+        counts = await this.#count(toCount)
+      } catch {
+        const verdicts: ChainVerdict[] = []
+        for (const checks of chains) verdicts.push(await this.#hitInMemory(checks))
+        return verdicts
+      }
+    }
+    let next = 0
+    return chains.map((checks, index) => {
+      const countedHere = counted[index] as LimitCheck[]
+      return this.#verdict(checks, countedHere, countedHere.length > 0 ? (counts[next++] ?? []) : [], now)
+    })
+  }
+
+  /**
+   * The verdict memory alone gives: refused when the chain's first check is over budget (a flood costs no
+   * statement and waits for no batch); null when the chain has to be counted.
+   */
+  refusedFromMemory(checks: readonly LimitCheck[]): ChainVerdict | null {
+    const first = checks[0]
+    if (!first) return null
+    const now = Date.now()
+    const until = this.#blocked.get(storedKey(first)) ?? 0
+    return until > now ? { refused: 0, msBeforeNext: until - now } : null
+  }
+
+  /** The checks to count: up to the first key refused from memory (that one ends the chain, the ones before count). */
+  #countable(checks: readonly LimitCheck[], now: number): LimitCheck[] {
+    const blockedAt = checks.findIndex((check) => (this.#blocked.get(storedKey(check)) ?? 0) > now)
+    return blockedAt === -1 ? [...checks] : checks.slice(0, blockedAt)
+  }
+
+  /** A chain's verdict from the counts of its counted checks: the first over budget refuses (and is blocked). */
+  #verdict(
+    checks: readonly LimitCheck[],
+    counted: readonly LimitCheck[],
+    counts: readonly (CheckCount | null)[],
+    now: number,
+  ): ChainVerdict {
     for (const [index, check] of counted.entries()) {
       const count = counts[index]
       if (!count || count.used <= check.limit.points) continue
@@ -83,9 +136,10 @@ export class BatchedWindowLimiter {
       this.#block(storedKey(check), now + msBeforeNext)
       return { refused: index, msBeforeNext }
     }
-    if (blockedAt === -1) return { refused: null }
-    const until = this.#blocked.get(storedKey(checks[blockedAt] as LimitCheck)) ?? now
-    return { refused: blockedAt, msBeforeNext: until - now }
+    const blocked = checks[counted.length]
+    if (!blocked) return { refused: null }
+    const until = this.#blocked.get(storedKey(blocked)) ?? now
+    return { refused: counted.length, msBeforeNext: until - now }
   }
 
   /** One statement for the whole batch: level by level, each counting the requests the levels before accepted. */
@@ -175,6 +229,11 @@ export class BatchedWindowLimiter {
     }
     this.#blocked.set(key, until)
   }
+}
+
+function checkChain(checks: readonly LimitCheck[]): void {
+  if (checks.length === 0 || checks.length > MAX_CHAIN)
+    throw new Error(`a rate limit chain has 1 to ${MAX_CHAIN} checks`)
 }
 
 /** The key as the table (and rate-limiter-flexible) stores it. */

@@ -131,3 +131,26 @@ describe.each(testDatabases().filter((kind) => kind === 'postgres'))('batched co
     expect(statements).toBe(before)
   })
 })
+
+describe('batched counting with the database unreachable', () => {
+  it('counts a gathered batch in this process: the budgets hold, and a refused visitor spends nothing of its address', async () => {
+    const unreachable = {
+      query: async () => {
+        throw new Error('connect ECONNREFUSED')
+      },
+    }
+    const limiter = new BatchedWindowLimiter(unreachable)
+    const perVisitor = { name: 'downVisitor', points: 2, duration: 60 }
+    const perAddress = { name: 'downAddress', points: 3, duration: 60 }
+    const chain = (visitor: string) => [
+      { limit: perVisitor, key: visitor },
+      { limit: perAddress, key: '192.0.2.50' },
+    ]
+    const verdicts = await limiter.hitAll([chain('a'), chain('a'), chain('a'), chain('b'), chain('c')])
+    // a, a: the address's first two; a's third stops at its visitor; b its third; c its fourth, over 3.
+    expect(verdicts.map((v) => v.refused)).toEqual([null, null, 0, null, 1])
+    for (const v of verdicts) if (v.refused !== null) expect(v.msBeforeNext).toBeGreaterThan(0)
+    // The same counters serve the requests counted one at a time.
+    expect((await limiter.hit(chain('d'))).refused).toBe(1)
+  })
+})

@@ -6,7 +6,12 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RuntimeConfig } from '../config.ts'
 import { RateLimitedError } from '../http/errors.ts'
-import { BatchedWindowLimiter, type WindowLimit } from './batched-window-limiter.ts'
+import {
+  BatchedWindowLimiter,
+  type ChainVerdict,
+  type LimitCheck,
+  type WindowLimit,
+} from './batched-window-limiter.ts'
 import { limiterKey, type RateLimitStore } from './limiter-store.ts'
 import { SignInThrottle } from './sign-in-throttle.ts'
 
@@ -21,6 +26,9 @@ const windows = {
 } satisfies Record<string, (config: RuntimeConfig) => [points: number, seconds: number]>
 
 export type RateLimitName = keyof typeof windows
+
+/** One check of a chain: the limit and the key it counts (a visitor, an address, a channel). */
+export type RateLimitCheck = [name: RateLimitName, key: string]
 
 const messages: Record<RateLimitName, string> = {
   webchatMessagesPerVisitor: 'Too many messages from this visitor; wait a moment',
@@ -58,25 +66,58 @@ export class RateLimits {
    * (the later ones are not counted).
    * @example await deps.rateLimits.hit(['webchatMessagesPerIp', ip], ['webchatMessagesPerVisitor', visitorId])
    */
-  async hit(...checks: [RateLimitName, string][]): Promise<void> {
+  async hit(...checks: RateLimitCheck[]): Promise<void> {
+    const refusal = this.#batched
+      ? this.#refusalOf(checks, await this.#batched.hit(this.#windowChecks(checks)))
+      : await this.#hitInMemory(checks)
+    if (refusal) throw refusal
+  }
+
+  /**
+   * `hit` for many chains at once, each counted as `hit` counts it, with one statement on Postgres (the inbound
+   * batch counts its web-chat messages' limits this way, engine/inbound.ts): per chain its refusal, or null.
+   */
+  async hitAll(chains: readonly (readonly RateLimitCheck[])[]): Promise<(RateLimitedError | null)[]> {
     if (this.#batched) {
-      const verdict = await this.#batched.hit(
-        checks.map(([name, key]) => ({ limit: this.#limits[name], key: limiterKey(key) })),
-      )
-      const refused = verdict.refused === null ? undefined : checks[verdict.refused]
-      if (refused && verdict.refused !== null)
-        throw new RateLimitedError(messages[refused[0]], verdict.msBeforeNext)
-      return
+      const verdicts = await this.#batched.hitAll(chains.map((checks) => this.#windowChecks(checks)))
+      return chains.map((checks, index) => this.#refusalOf(checks, verdicts[index] ?? { refused: null }))
     }
+    const refusals: (RateLimitedError | null)[] = []
+    for (const checks of chains) refusals.push(await this.#hitInMemory(checks))
+    return refusals
+  }
+
+  /**
+   * The refusal known without counting anything: the chain's first key is over budget already (Postgres: this
+   * process refused it until its window ends). A flood from one visitor is refused before it waits for a batch;
+   * in memory counting costs nothing, so the count itself refuses.
+   */
+  refusedFromMemory(checks: readonly RateLimitCheck[]): RateLimitedError | null {
+    const verdict = this.#batched?.refusedFromMemory(this.#windowChecks(checks))
+    return verdict ? this.#refusalOf(checks, verdict) : null
+  }
+
+  #windowChecks(checks: readonly RateLimitCheck[]): LimitCheck[] {
+    return checks.map(([name, key]) => ({ limit: this.#limits[name], key: limiterKey(key) }))
+  }
+
+  #refusalOf(checks: readonly RateLimitCheck[], verdict: ChainVerdict): RateLimitedError | null {
+    if (verdict.refused === null) return null
+    const refused = checks[verdict.refused]
+    return refused ? new RateLimitedError(messages[refused[0]], verdict.msBeforeNext) : null
+  }
+
+  async #hitInMemory(checks: readonly RateLimitCheck[]): Promise<RateLimitedError | null> {
     for (const [name, key] of checks) {
       try {
         await this.#memoryLimiter(name).consume(limiterKey(key))
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes)
-          throw new RateLimitedError(messages[name], refusal.msBeforeNext)
+          return new RateLimitedError(messages[name], refusal.msBeforeNext)
         throw refusal
       }
     }
+    return null
   }
 
   #memoryLimiter(name: RateLimitName): RateLimiterMemory {

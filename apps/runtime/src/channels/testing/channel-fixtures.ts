@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely'
 import type { RuntimeDeps } from '../../deps.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { toErrorResponse } from '../../http/errors.ts'
+import type { RateLimitCheck } from '../../security/rate-limits.ts'
 import { sealChannelConfig } from '../channel-secrets.ts'
 import type { InboundMessage } from '../types.ts'
 
@@ -47,11 +48,17 @@ export function harnessApp(deps: RuntimeDeps, ...routes: Hono<AppEnv>[]): Hono<A
 
 /**
  * What the engine's inbound step writes, minus running flows: contact + identity + conversation on first
- * contact, then the shopper's transcript row. Records every call (dedupe by externalId like receipts do).
+ * contact, then the shopper's transcript row. Records every call (dedupe by externalId like receipts do); a
+ * message's limits are counted first, one message at a time, and a refused one is neither recorded nor written.
  */
 export function fakeInbound() {
   const received: InboundMessage[] = []
-  const handle = async (deps: RuntimeDeps, message: InboundMessage) => {
+  const handle = async (
+    deps: RuntimeDeps,
+    message: InboundMessage,
+    limits: readonly RateLimitCheck[] = [],
+  ) => {
+    if (limits.length > 0) await deps.rateLimits.hit(...limits)
     if (received.some((m) => m.channelId === message.channelId && m.externalId === message.externalId)) {
       return { duplicate: true }
     }

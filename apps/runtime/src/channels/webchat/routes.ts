@@ -33,6 +33,7 @@ import { readJsonBody } from '../../http/json-body.ts'
 import { validJsonRequest } from '../../http/json-request.ts'
 import { errorResponses } from '../../http/openapi-responses.ts'
 import { createRouter } from '../../http/router.ts'
+import type { RateLimitCheck } from '../../security/rate-limits.ts'
 import { findPublicChannel } from '../channel-lookup.ts'
 import type { InboundHandler } from '../inbound-handler.ts'
 import { webchatOriginPolicy } from './allowed-origins.ts'
@@ -262,21 +263,22 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
     const { body } = await validJsonRequest(c, webchatParamsSchema, visitorMessageRequestSchema)
-    // The visitor first: one noisy visitor is refused without spending the budget of others at its address.
-    await deps.rateLimits.hit(
-      ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
-      ['webchatMessagesPerIp', clientAddress(c)],
-    )
     const result = await options
-      .handleInbound(deps, {
-        merchantId: visitor.merchantId,
-        channelId: visitor.channelId,
-        // Client ids are only unique per visitor.
-        externalId: `${visitor.visitorId}:${body.clientMessageId}`,
-        sender: { externalId: visitor.visitorId },
-        text: body.text,
-        ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
-      })
+      .handleInbound(
+        deps,
+        {
+          merchantId: visitor.merchantId,
+          channelId: visitor.channelId,
+          // Client ids are only unique per visitor.
+          externalId: `${visitor.visitorId}:${body.clientMessageId}`,
+          sender: { externalId: visitor.visitorId },
+          text: body.text,
+          ...(body.buttonId === undefined ? {} : { buttonId: body.buttonId }),
+        },
+        // Counted with the message's inbound batch, one statement for the batch (issue 9); a refusal is the
+        // 429 and nothing is processed.
+        messageLimits(visitor, clientAddress(c)),
+      )
       .catch(async (error: unknown) => {
         // The channel is gone, disabled or not the token's merchant's: the same answer as the other routes.
         if (error instanceof NotFoundError)
@@ -309,10 +311,8 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
     const { clientMessageId } = c.req.valid('query')
-    await deps.rateLimits.hit(
-      ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
-      ['webchatMessagesPerIp', clientAddress(c)],
-    )
+    // Counted here, not with the inbound batch: the photo is saved before the message reaches the engine.
+    await deps.rateLimits.hit(...messageLimits(visitor, clientAddress(c)))
     const bytes = new Uint8Array(await c.req.arrayBuffer())
     const contentType = checkPhoto(bytes, c.req.header('content-type'))
     const photoId = await savePhoto(deps.db, {
@@ -394,6 +394,14 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
   })
 
   return app
+}
+
+/** A visitor's message counts per visitor first: one noisy visitor is refused without spending its address's budget. */
+function messageLimits(visitor: VisitorClaims, address: string): RateLimitCheck[] {
+  return [
+    ['webchatMessagesPerVisitor', `${visitor.channelId}:${visitor.visitorId}`],
+    ['webchatMessagesPerIp', address],
+  ]
 }
 
 async function authenticateVisitor(
