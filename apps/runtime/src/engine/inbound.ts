@@ -6,7 +6,7 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import { messageTriggerVars } from '@parley/flow'
-import { NoResultError, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
@@ -22,7 +22,14 @@ import {
   optOutKeywordsOf,
 } from '../policy/keyword-packs.ts'
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
-import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
+import {
+  channelKey,
+  readChannel,
+  readChannelsWithMerchants,
+  readMerchant,
+  type SendTarget,
+  sendTargetOf,
+} from '../policy/send-facts.ts'
 import type { RateLimitCheck } from '../security/rate-limits.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
@@ -156,19 +163,14 @@ export async function processInboundBatch(
 /**
  * Every channel the batch's messages came in on exists for their merchant and is enabled, else NotFoundError
  * (nothing is written). Web chat checks the channel only here: the visitor token names merchant and channel,
- * signed, so a message costs no channel read of its own (issue 9); the rows are read once per transaction and
- * the replies reuse them.
+ * signed, so a message costs no channel read of its own (issue 9); the channels are read with their merchants in
+ * one statement, once per transaction, and the routing and the replies reuse both rows.
  */
 async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<void> {
-  const seen = new Set<string>()
-  for (const { merchantId, channelId } of msgs) {
-    if (seen.has(`${merchantId}:${channelId}`)) continue
-    seen.add(`${merchantId}:${channelId}`)
-    const channel = await readChannel(trx, merchantId, channelId).catch((error: unknown) => {
-      if (error instanceof NoResultError) return null
-      throw error
-    })
-    if (!channel?.enabled) throw new NotFoundError('Channel')
+  const pairs = msgs.map(({ merchantId, channelId }) => ({ merchantId, channelId }))
+  const open = await readChannelsWithMerchants(trx, pairs)
+  for (const { merchantId, channelId } of pairs) {
+    if (!open.get(channelKey(merchantId, channelId))?.channel.enabled) throw new NotFoundError('Channel')
   }
 }
 

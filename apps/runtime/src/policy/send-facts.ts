@@ -49,6 +49,17 @@ function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () =
   return row
 }
 
+/** A row another read of this transaction brought along: later reads of it in the transaction cost no statement. */
+function primeOncePerTransaction<T>(db: Kysely<Database>, key: string, row: T): void {
+  if (!db.isTransaction) return
+  let rows = rowsPerTransaction.get(db)
+  if (!rows) {
+    rows = new Map()
+    rowsPerTransaction.set(db, rows)
+  }
+  if (!rows.has(key)) rows.set(key, Promise.resolve(row))
+}
+
 /** The merchant row, read once per transaction; throws when there is none. */
 export function readMerchant(db: Kysely<Database>, merchantId: string): Promise<Merchant> {
   return readOncePerTransaction(db, `merchant:${merchantId}`, () =>
@@ -66,6 +77,84 @@ export function readChannel(db: Kysely<Database>, merchantId: string, channelId:
       .where('id', '=', channelId)
       .executeTakeFirstOrThrow(),
   )
+}
+
+/**
+ * Every column of a channel row, named so that `readChannelsWithMerchants` can carry them beside the merchant's
+ * (`m.*`) in one row without their names (id, name, timestamps) colliding. Typed complete: a column added to
+ * the table's type fails typecheck until it is named here.
+ */
+const channelColumns = {
+  merchant_id: true,
+  id: true,
+  kind: true,
+  name: true,
+  config: true,
+  base_url: true,
+  enabled: true,
+  provider_error: true,
+  checked_at: true,
+  disconnected_at: true,
+  disconnected_reason: true,
+  created_at: true,
+  updated_at: true,
+} as const satisfies { [K in keyof Channel]: true }
+
+const channelColumnNames = Object.keys(channelColumns) as (keyof Channel)[]
+
+/** The key `readChannelsWithMerchants` answers by. */
+export function channelKey(merchantId: string, channelId: string): string {
+  return `${merchantId}:${channelId}`
+}
+
+/**
+ * Each (merchant, channel) with its merchant's row in one statement, keyed `channelKey`; a merchant with no such
+ * channel is missing. What `readChannel` and `readMerchant` would read, and it fills their per-transaction rows,
+ * so neither reads again in the transaction (issue 9: a batch's channel check and its merchant are one read).
+ * Pairs whose rows the transaction has already cost no statement.
+ * @example const open = await readChannelsWithMerchants(trx, [{ merchantId, channelId }])
+ */
+export async function readChannelsWithMerchants(
+  db: Kysely<Database>,
+  pairs: readonly { merchantId: string; channelId: string }[],
+): Promise<Map<string, { merchant: Merchant; channel: Channel }>> {
+  const found = new Map<string, { merchant: Merchant; channel: Channel }>()
+  const cached = db.isTransaction ? rowsPerTransaction.get(db) : undefined
+  const toRead = new Map<string, { merchant_id: string; id: string }>()
+  for (const { merchantId, channelId } of pairs) {
+    const key = channelKey(merchantId, channelId)
+    if (found.has(key) || toRead.has(key)) continue
+    const merchant = cached?.get(`merchant:${merchantId}`) as Promise<Merchant> | undefined
+    const channel = cached?.get(`channel:${merchantId}:${channelId}`) as Promise<Channel> | undefined
+    if (merchant && channel) found.set(key, { merchant: await merchant, channel: await channel })
+    else toRead.set(key, { merchant_id: merchantId, id: channelId })
+  }
+  if (toRead.size === 0) return found
+  const channelSelection = sql.join(
+    channelColumnNames.map((column) => sql`${sql.ref(`ch.${column}`)} as ${sql.id(`channel.${column}`)}`),
+  )
+  const { rows } = await sql<Record<string, unknown>>`
+    select m.*, ${channelSelection} from channels ch join merchants m on m.id = ch.merchant_id
+    where ${keysProbed('ch', [...toRead.values()])}`.execute(db)
+  for (const row of rows) {
+    const channel: Record<string, unknown> = {}
+    for (const column of channelColumnNames) {
+      channel[column] = row[`channel.${column}`]
+      delete row[`channel.${column}`]
+    }
+    const read = { merchant: row as unknown as Merchant, channel: channel as unknown as Channel }
+    // The first row read in the transaction stays the one every reader gets.
+    const merchantKey = `merchant:${read.merchant.id}`
+    const key = `channel:${read.channel.merchant_id}:${read.channel.id}`
+    primeOncePerTransaction(db, merchantKey, read.merchant)
+    primeOncePerTransaction(db, key, read.channel)
+    const rows = db.isTransaction ? rowsPerTransaction.get(db) : undefined
+    found.set(channelKey(read.channel.merchant_id, read.channel.id), {
+      merchant: ((await rows?.get(merchantKey)) as Merchant | undefined) ?? read.merchant,
+      channel: ((await rows?.get(key)) as Channel | undefined) ?? read.channel,
+    })
+  }
+  return found
 }
 
 /** Everything about where a message to this conversation goes. Null when the conversation does not exist. */
@@ -101,7 +190,12 @@ export async function loadSendTargets(
   if (rows.length === 0) return targets
   const waiting = new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
   const conversations = rows.map(({ sends_waiting: _, ...conversation }) => conversation)
-  const merchant = await readMerchant(db, merchantId)
+  // The merchant with its channels in one read (the per-transaction rows `readChannel` below finds).
+  const channels = await readChannelsWithMerchants(
+    db,
+    [...new Set(conversations.map((c) => c.channel_id))].map((channelId) => ({ merchantId, channelId })),
+  )
+  const merchant = channels.values().next().value?.merchant ?? (await readMerchant(db, merchantId))
   // The contacts (they can change within a step: opt-out, consent) and their ids on the conversations' channels.
   const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
   const contacts = await db
@@ -144,7 +238,8 @@ export async function loadSendTargets(
       conversation.id,
       sendTargetOf(
         merchant,
-        await readChannel(db, merchantId, conversation.channel_id),
+        channels.get(channelKey(merchantId, conversation.channel_id))?.channel ??
+          (await readChannel(db, merchantId, conversation.channel_id)),
         conversation,
         contact,
         {
