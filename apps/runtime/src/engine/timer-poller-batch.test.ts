@@ -4,7 +4,7 @@
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
-import { type Kysely, sql } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { metricValue } from '../observability/metrics.ts'
@@ -214,6 +214,32 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     }
     expect(dueAt).toBeLessThan(t.clock.now())
     expect(await fireDueTimers(deps)).toEqual({ claimed: 0, fired: 0, dropped: 0, deferred: 0 })
+  })
+
+  // The send targets' merchant and channel rows come in one statement (policy/send-facts.ts
+  // `readChannelsWithMerchants`), not one read each.
+  it('a firing batch reads its merchant with its channel in one statement', async () => {
+    const { say, outbound } = await setUp([reminderFlow('One read')])
+    const runs = []
+    for (let i = 0; i < 5; i++) runs.push(await say(`one-read-${i}`))
+    t.clock.advance(HOUR + MINUTE)
+    const statements: string[] = []
+    const { pglite, pool } = t.database
+    const logged = new Kysely<Database>({
+      dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql.replace(/\s+/g, ' ').toLowerCase())
+      },
+    })
+    expect(await fireDueTimers({ ...t.deps, db: logged })).toEqual({
+      claimed: 5,
+      fired: 5,
+      dropped: 0,
+      deferred: 0,
+    })
+    expect(statements.filter((q) => q.includes('from channels ch join merchants m'))).toHaveLength(1)
+    expect(statements.filter((q) => /from "(merchants|channels)"/.test(q))).toEqual([])
+    for (const r of runs) expect((await outbound(r.runId)).map((m) => m.body)).toEqual([{ text: 'One read' }])
   })
 
   it('drains in lanes: each lane claims again while its batch came back full, up to its bound; each timer fires once', async () => {
