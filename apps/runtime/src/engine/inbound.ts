@@ -24,6 +24,7 @@ import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import { readChannel, readMerchant, type SendTarget, sendTargetOf } from '../policy/send-facts.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
+import { fixedStatement } from './fixed-statement.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { replyIntentOf } from './reply-intent.ts'
@@ -128,6 +129,22 @@ async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<voi
   }
 }
 
+const claimReceipts = fixedStatement<
+  [Date, string[], string[], string[]],
+  { merchant_id: string; source: string; external_id: string }
+>(4, (db, now, merchantIds, sources, externalIds) =>
+  db
+    .insertInto('receipts')
+    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
+    .expression(
+      sql<never>`select r.merchant_id, r.source, r.external_id, ${now}::timestamptz
+        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
+          as r(merchant_id, source, external_id)`,
+    )
+    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
+    .returning(['merchant_id', 'source', 'external_id']),
+)
+
 /**
  * Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time.
  * The rows go as one array per column (`unnest`), so the statement's text is the same for every batch size: one
@@ -140,17 +157,7 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
   const merchantIds = msgs.map((msg) => msg.merchantId)
   const sources = msgs.map((msg) => inboundReceiptSource(msg.channelId))
   const externalIds = msgs.map((msg) => msg.externalId)
-  const claimed = await trx
-    .insertInto('receipts')
-    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
-    .expression(
-      sql<never>`select r.merchant_id, r.source, r.external_id, ${new Date(now)}::timestamptz
-        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
-          as r(merchant_id, source, external_id)`,
-    )
-    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
-    .returning(['merchant_id', 'source', 'external_id'])
-    .execute()
+  const claimed = await claimReceipts.execute(trx, new Date(now), merchantIds, sources, externalIds)
   const unclaimed = new Set(claimed.map((r) => keyOf(r.merchant_id, r.source, r.external_id)))
   const fresh = new Set<number>()
   msgs.forEach((msg, index) => {
