@@ -5,7 +5,7 @@
 // reply; else a flow triggered by keyword or by any message; else nothing (the message stays in the
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
-import { messageTriggerVars } from '@parley/flow'
+import { messageTriggerVars, toJsonValue } from '@parley/flow'
 import { NoResultError, sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
@@ -229,9 +229,8 @@ async function routeFreshMessage(
     contact_id: contact.id,
     direction: 'in',
     author: 'shopper',
-    body: JSON.parse(
-      JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
-    ) as JsonObject,
+    // JSON's copy without the text round trip (undefined fields dropped, as the jsonb column would).
+    body: toJsonValue({ text: msg.text, buttonId: msg.buttonId, media: msg.media }) as JsonObject,
     status: 'delivered',
     provider_message_id: msg.externalId,
     created_at: new Date(ctx.now),
