@@ -6,8 +6,8 @@
 import type { Contact, Conversation, Run } from '@parley/db'
 import { sql } from 'kysely'
 import { sendsWaitingIn } from '../policy/send-facts.ts'
+import { fixedStatement } from './fixed-statement.ts'
 import { waitsForReply, waitsForReplySql } from './run-store.ts'
-import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 export interface Sender {
@@ -43,6 +43,18 @@ export function senderKey(sender: Sender): string {
   return JSON.stringify([sender.merchantId, sender.channelId, sender.externalId])
 }
 
+/** The contacts' active runs waiting for a reply, found and locked in id order. */
+const waitingRunsOf = fixedStatement<[string, string[]], Run>(2, (db, merchantId, contactIds) =>
+  db
+    .selectFrom('runs')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('contact_id', '=', sql<string>`any(${contactIds}::uuid[])`)
+    .where(waitsForReplySql())
+    .orderBy('id')
+    .forUpdate(),
+)
+
 /**
  * Reads (and locks) what the batch's senders already have, per merchant in id order.
  * @example const facts = await readInboundFacts(trx, msgs.map((m) => ({ ...m, externalId: m.sender.externalId })))
@@ -70,15 +82,7 @@ export async function readInboundFacts(trx: Db, senders: readonly Sender[]): Pro
       })
     }
     // One statement: found and locked in id order (Postgres re-checks the filter on the row it locks).
-    const waiting = await trx
-      .selectFrom('runs')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('contact_id', '=', anyUuid(contactIds))
-      .where(waitsForReplySql())
-      .orderBy('id')
-      .forUpdate()
-      .execute()
+    const waiting = await waitingRunsOf.execute(trx, merchantId, contactIds)
     for (const run of waiting) facts.waitingRuns.set(run.id, run)
   }
   facts.waitingOrder = [...facts.waitingRuns.values()]
@@ -105,6 +109,36 @@ export function waitingRunFor(
   return candidates.find((r) => r.conversation_id === conversationId) ?? candidates[0]
 }
 
+const knownContactsLocked = fixedStatement<
+  [string, string[], string[]],
+  Contact & {
+    identity_channel_id: string
+    identity_external_id: string
+    identity_unreachable: boolean
+    recipient_external_id: string
+    recipient_unreachable: boolean
+    with_staff: boolean
+  }
+>(
+  3,
+  (_db, merchantId, channelIds, externalIds) => sql`
+    select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id,
+      i.unreachable_at is not null as identity_unreachable, o.external_id as recipient_external_id,
+      o.unreachable_at is not null as recipient_unreachable,
+      exists (select 1 from conversations s where s.merchant_id = c.merchant_id and s.contact_id = c.id
+        and s.status in ('waiting', 'assigned')) as with_staff
+    from contacts c
+    join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
+    cross join lateral (select o.external_id, o.unreachable_at from contact_identities o
+      where o.merchant_id = c.merchant_id and o.contact_id = c.id and o.channel_id = i.channel_id
+      order by o.created_at limit 1) o
+    where i.merchant_id = ${merchantId}
+      and (i.channel_id, i.external_id) in (
+        select * from unnest(${channelIds}::uuid[], ${externalIds}::text[]))
+    order by c.id
+    for update of c`,
+)
+
 /** The contacts known by these identities, locked in id order (one statement). */
 async function lockKnownContacts(
   trx: Db,
@@ -120,33 +154,12 @@ async function lockKnownContacts(
     withStaff: boolean
   }[]
 > {
-  const channelIds = senders.map((s) => s.channelId)
-  const externalIds = senders.map((s) => s.externalId)
-  const { rows } = await sql<
-    Contact & {
-      identity_channel_id: string
-      identity_external_id: string
-      identity_unreachable: boolean
-      recipient_external_id: string
-      recipient_unreachable: boolean
-      with_staff: boolean
-    }
-  >`
-    select c.*, i.channel_id as identity_channel_id, i.external_id as identity_external_id,
-      i.unreachable_at is not null as identity_unreachable, o.external_id as recipient_external_id,
-      o.unreachable_at is not null as recipient_unreachable,
-      exists (select 1 from conversations s where s.merchant_id = c.merchant_id and s.contact_id = c.id
-        and s.status in ('waiting', 'assigned')) as with_staff
-    from contacts c
-    join contact_identities i on i.merchant_id = c.merchant_id and i.contact_id = c.id
-    cross join lateral (select o.external_id, o.unreachable_at from contact_identities o
-      where o.merchant_id = c.merchant_id and o.contact_id = c.id and o.channel_id = i.channel_id
-      order by o.created_at limit 1) o
-    where i.merchant_id = ${merchantId}
-      and (i.channel_id, i.external_id) in (
-        select * from unnest(${channelIds}::uuid[], ${externalIds}::text[]))
-    order by c.id
-    for update of c`.execute(trx)
+  const rows = await knownContactsLocked.execute(
+    trx,
+    merchantId,
+    senders.map((s) => s.channelId),
+    senders.map((s) => s.externalId),
+  )
   return rows.map(
     ({
       identity_channel_id,
@@ -167,6 +180,16 @@ async function lockKnownContacts(
   )
 }
 
+const latestConversationsOf = fixedStatement<[string, string[]], Conversation & { sends_waiting: boolean }>(
+  2,
+  (_db, merchantId, contactIds) => sql`
+    select c.*, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))}
+    from (select distinct on (contact_id, channel_id) *
+      from conversations
+      where merchant_id = ${merchantId} and contact_id = any(${contactIds}::uuid[])
+      order by contact_id, channel_id, created_at desc) c`,
+)
+
 /** Each contact's latest conversation per channel, keyed `contact:channel` (what `openConversation` finds). */
 async function latestConversations(
   trx: Db,
@@ -174,12 +197,7 @@ async function latestConversations(
   contactIds: readonly string[],
 ): Promise<Map<string, { conversation: Conversation; sendsWaiting: boolean }>> {
   // With, in the same read, whether a send waits in its outbox (policy/send-facts.ts `sendsWaitingIn`).
-  const { rows } = await sql<Conversation & { sends_waiting: boolean }>`
-    select c.*, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))}
-    from (select distinct on (contact_id, channel_id) *
-      from conversations
-      where merchant_id = ${merchantId} and contact_id = ${anyUuid(contactIds)}
-      order by contact_id, channel_id, created_at desc) c`.execute(trx)
+  const rows = await latestConversationsOf.execute(trx, merchantId, [...contactIds])
   return new Map(
     rows.map(({ sends_waiting: sendsWaiting, ...c }) => [
       `${c.contact_id}:${c.channel_id}`,

@@ -5,7 +5,7 @@
 // reply; else a flow triggered by keyword or by any message; else nothing (the message stays in the
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
-import { messageTriggerVars } from '@parley/flow'
+import { messageTriggerVars, toJsonValue } from '@parley/flow'
 import { sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
@@ -33,6 +33,7 @@ import {
 import type { RateLimitCheck } from '../security/rate-limits.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
+import { fixedStatement } from './fixed-statement.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { replyIntentOf } from './reply-intent.ts'
@@ -174,6 +175,22 @@ async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<voi
   }
 }
 
+const claimReceipts = fixedStatement<
+  [Date, string[], string[], string[]],
+  { merchant_id: string; source: string; external_id: string }
+>(4, (db, now, merchantIds, sources, externalIds) =>
+  db
+    .insertInto('receipts')
+    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
+    .expression(
+      sql<never>`select r.merchant_id, r.source, r.external_id, ${now}::timestamptz
+        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
+          as r(merchant_id, source, external_id)`,
+    )
+    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
+    .returning(['merchant_id', 'source', 'external_id']),
+)
+
 /**
  * Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time.
  * The rows go as one array per column (`unnest`), so the statement's text is the same for every batch size: one
@@ -186,17 +203,7 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
   const merchantIds = msgs.map((msg) => msg.merchantId)
   const sources = msgs.map((msg) => inboundReceiptSource(msg.channelId))
   const externalIds = msgs.map((msg) => msg.externalId)
-  const claimed = await trx
-    .insertInto('receipts')
-    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
-    .expression(
-      sql<never>`select r.merchant_id, r.source, r.external_id, ${new Date(now)}::timestamptz
-        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
-          as r(merchant_id, source, external_id)`,
-    )
-    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
-    .returning(['merchant_id', 'source', 'external_id'])
-    .execute()
+  const claimed = await claimReceipts.execute(trx, new Date(now), merchantIds, sources, externalIds)
   const unclaimed = new Set(claimed.map((r) => keyOf(r.merchant_id, r.source, r.external_id)))
   const fresh = new Set<number>()
   msgs.forEach((msg, index) => {
@@ -268,9 +275,8 @@ async function routeFreshMessage(
     contact_id: contact.id,
     direction: 'in',
     author: 'shopper',
-    body: JSON.parse(
-      JSON.stringify({ text: msg.text, buttonId: msg.buttonId, media: msg.media }),
-    ) as JsonObject,
+    // JSON's copy without the text round trip (undefined fields dropped, as the jsonb column would).
+    body: toJsonValue({ text: msg.text, buttonId: msg.buttonId, media: msg.media }) as JsonObject,
     status: 'delivered',
     provider_message_id: msg.externalId,
     created_at: new Date(ctx.now),

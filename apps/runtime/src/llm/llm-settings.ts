@@ -5,6 +5,7 @@ import type { AiAnswersSettings, AiAnswersSettingsInput, BudgetCurrency } from '
 import type { LlmSettingsRow } from '@parley/db'
 import { sql } from 'kysely'
 import type { RuntimeConfig } from '../config.ts'
+import { fixedStatement } from '../engine/fixed-statement.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { isSealed, type Keyring } from '../security/keyring.ts'
 import type { ChatEndpoint } from './chat-completion.ts'
@@ -145,12 +146,15 @@ export function llmAnswerConfigOf(keyring: Keyring, row: LlmSettingsRow): LlmAns
   }
 }
 
-/** Is AI answers on for the merchant? One indexed read, for the step's product answers. */
-export async function llmAnswersEnabled(db: Db, merchantId: string): Promise<boolean> {
-  const row = await db
+const answersOn = fixedStatement<[string], { on: boolean }>(1, (db, merchantId) =>
+  db
     .selectFrom('llm_settings')
     .select(sql<boolean>`enabled and api_key is not null and base_url <> '' and model <> ''`.as('on'))
-    .where('merchant_id', '=', merchantId)
-    .executeTakeFirst()
+    .where('merchant_id', '=', merchantId),
+)
+
+/** Is AI answers on for the merchant? One indexed read (every inbound batch makes it), for the step's product answers. */
+export async function llmAnswersEnabled(db: Db, merchantId: string): Promise<boolean> {
+  const [row] = await answersOn.execute(db, merchantId)
   return row?.on === true
 }

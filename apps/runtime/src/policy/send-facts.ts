@@ -3,6 +3,7 @@
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
+import { fixedStatement } from '../engine/fixed-statement.ts'
 import { anyUuid, anyUuidProbed, keysProbed } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
@@ -60,22 +61,25 @@ function primeOncePerTransaction<T>(db: Kysely<Database>, key: string, row: T): 
   if (!rows.has(key)) rows.set(key, Promise.resolve(row))
 }
 
+const merchantById = fixedStatement<[string], Merchant>(1, (db, id) =>
+  db.selectFrom('merchants').selectAll().where('id', '=', id),
+)
+
 /** The merchant row, read once per transaction; throws when there is none. */
 export function readMerchant(db: Kysely<Database>, merchantId: string): Promise<Merchant> {
   return readOncePerTransaction(db, `merchant:${merchantId}`, () =>
-    db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirstOrThrow(),
+    merchantById.executeTakeFirstOrThrow(db, merchantId),
   )
 }
+
+const channelById = fixedStatement<[string, string], Channel>(2, (db, merchantId, id) =>
+  db.selectFrom('channels').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id),
+)
 
 /** The merchant's channel row, read once per transaction; throws when there is none. */
 export function readChannel(db: Kysely<Database>, merchantId: string, channelId: string): Promise<Channel> {
   return readOncePerTransaction(db, `channel:${merchantId}:${channelId}`, () =>
-    db
-      .selectFrom('channels')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('id', '=', channelId)
-      .executeTakeFirstOrThrow(),
+    channelById.executeTakeFirstOrThrow(db, merchantId, channelId),
   )
 }
 
@@ -148,7 +152,7 @@ export async function readChannelsWithMerchants(
       if (key.startsWith(CHANNEL_PREFIX)) channel[key.slice(CHANNEL_PREFIX.length)] = row[key]
       else merchant[key] = row[key]
     }
-    const read = { merchant: merchant as unknown as Merchant, channel: channel as unknown as Channel }
+    const read = { merchant: merchant as Merchant, channel: channel as Channel }
     // The first row read in the transaction stays the one every reader gets.
     const merchantKey = `merchant:${read.merchant.id}`
     const key = `channel:${read.channel.merchant_id}:${read.channel.id}`

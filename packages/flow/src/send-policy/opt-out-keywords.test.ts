@@ -14,6 +14,17 @@ describe('opt-out and opt-in keywords', () => {
     expect(isOptInMessage('start', [])).toBe(true)
     expect(isOptInMessage('Resume', ['RESUME'])).toBe(true)
   })
+  it('normalises a keyword as it normalises the message, however many keywords it has seen', () => {
+    // Keywords as a caller may pass them (not upper-cased, spaced, punctuated): each matches as normalised.
+    expect(isOptOutMessage('leave  me alone', [' Leave me   alone! '])).toBe(true)
+    expect(isOptOutMessage('leave me', [' Leave me   alone! '])).toBe(false)
+    // More distinct keywords than are kept normalised at once: still each one's own normal form.
+    for (let i = 0; i < 3000; i++) {
+      expect(isOptOutMessage(`halt ${i}`, [`halt  ${i}.`])).toBe(true)
+      expect(isOptOutMessage(`halt ${i}`, [`halt ${i + 1}`])).toBe(false)
+    }
+    expect(isOptOutMessage('stop', [])).toBe(true)
+  })
 })
 
 describe('keyword matching on long messages', () => {
