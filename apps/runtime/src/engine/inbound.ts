@@ -13,7 +13,6 @@ import { markReachable } from '../contacts/contact-reachability.ts'
 import { applyProfile, openConversation, upsertContactByIdentity } from '../contacts/contact-repository.ts'
 import type { RuntimeDeps } from '../deps.ts'
 import { NotFoundError } from '../domain-errors.ts'
-import { RateLimitedError } from '../http/errors.ts'
 import { withLlmReplyIntents } from '../llm/reply-intent-llm.ts'
 import {
   optInConfirmationOf,
@@ -30,7 +29,7 @@ import {
   type SendTarget,
   sendTargetOf,
 } from '../policy/send-facts.ts'
-import type { RateLimitCheck } from '../security/rate-limits.ts'
+import type { RateLimitCheck, RateLimitRefusal } from '../security/rate-limits.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
 import { fixedStatement } from './fixed-statement.ts'
@@ -70,8 +69,8 @@ export function inboundReceiptSource(channelId: string): string {
  * Processes one inbound message exactly once (per channel and provider id). Messages arriving together are
  * processed together: one transaction and one write set per batch (group commit); a batch that fails is
  * retried message by message, so one bad message fails alone. With `limits` (web chat), the message is first
- * counted against them with its batch, and refused with RateLimitedError (nothing written, its receipt not
- * claimed) when over one.
+ * counted against them with its batch, and refused (the limiter's RateLimitedError: nothing written, its receipt
+ * not claimed) when over one.
  * @example await processInboundMessage(deps, { merchantId, channelId, externalId: wamid, sender: { externalId: waId }, text })
  */
 export async function processInboundMessage(
@@ -84,8 +83,8 @@ export async function processInboundMessage(
   const early = limits?.length ? deps.rateLimits.refusedFromMemory(limits) : null
   if (early) throw early
   const outcome = await deps.inbound.submit(limits?.length ? { message: msg, limits } : { message: msg })
-  if (outcome instanceof RateLimitedError) throw outcome
-  return outcome
+  if ('refused' in outcome) throw outcome.refused
+  return outcome.result
 }
 
 /** A message for the inbound batcher, with the rate limits it is counted against first (web chat), if any. */
@@ -95,7 +94,7 @@ export interface InboundSubmission {
 }
 
 /** A message's result, or its refusal by its rate limits (nothing processed). */
-export type InboundOutcome = InboundResult | RateLimitedError
+export type InboundOutcome = { result: InboundResult } | { refused: RateLimitRefusal }
 
 /** The process's group commit for inbound messages (deps.inbound). */
 export type InboundBatcher = GroupCommit<InboundSubmission, InboundOutcome>
@@ -117,7 +116,8 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
         deps(),
         submissions.map((s) => s.message),
       )
-      return inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
+      const results = await inStepTransaction(deps(), (trx, ctx) => processInboundBatch(trx, ctx, classified))
+      return results.map((result) => ({ result }))
     },
     maxBatch: config.INBOUND_BATCH_SIZE,
     maxInFlight: config.INBOUND_BATCHES_IN_FLIGHT,
@@ -129,12 +129,15 @@ export function createInboundBatcher(config: RuntimeConfig, deps: () => RuntimeD
 async function refusalsOf(
   deps: RuntimeDeps,
   submissions: InboundSubmission[],
-): Promise<(RateLimitedError | undefined)[]> {
+): Promise<(InboundOutcome | undefined)[]> {
   const limited = submissions.flatMap((s, index) => (s.limits?.length ? [{ index, limits: s.limits }] : []))
-  const answers: (RateLimitedError | undefined)[] = submissions.map(() => undefined)
+  const answers: (InboundOutcome | undefined)[] = submissions.map(() => undefined)
   if (limited.length === 0) return answers
   const refusals = await deps.rateLimits.hitAll(limited.map((l) => l.limits))
-  for (const [i, { index }] of limited.entries()) answers[index] = refusals[i] ?? undefined
+  for (const [i, { index }] of limited.entries()) {
+    const refused = refusals[i]
+    if (refused) answers[index] = { refused }
+  }
   return answers
 }
 

@@ -39,6 +39,9 @@ const messages: Record<RateLimitName, string> = {
   linkClicksPerIp: 'Too many link clicks from this address; wait a moment',
 }
 
+/** How a limit refuses: thrown as is by the caller, answered 429 `rate_limited` with Retry-After (http/errors.ts). */
+export type RateLimitRefusal = RateLimitedError
+
 export class RateLimits {
   readonly signIn: SignInThrottle
   readonly #limits: Record<RateLimitName, WindowLimit>
