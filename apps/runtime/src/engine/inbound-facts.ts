@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import { sendsWaitingIn } from '../policy/send-facts.ts'
 import { fixedStatement } from './fixed-statement.ts'
 import { waitsForReply, waitsForReplySql } from './run-store.ts'
+import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 export interface Sender {
@@ -49,7 +50,7 @@ const waitingRunsOf = fixedStatement<[string, string[]], Run>(2, (db, merchantId
     .selectFrom('runs')
     .selectAll()
     .where('merchant_id', '=', merchantId)
-    .where('contact_id', '=', sql<string>`any(${contactIds}::uuid[])`)
+    .where('contact_id', '=', anyUuid(contactIds))
     .where(waitsForReplySql())
     .orderBy('id')
     .forUpdate(),
@@ -186,7 +187,7 @@ const latestConversationsOf = fixedStatement<[string, string[]], Conversation & 
     select c.*, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))}
     from (select distinct on (contact_id, channel_id) *
       from conversations
-      where merchant_id = ${merchantId} and contact_id = any(${contactIds}::uuid[])
+      where merchant_id = ${merchantId} and contact_id = ${anyUuid(contactIds)}
       order by contact_id, channel_id, created_at desc) c`,
 )
 

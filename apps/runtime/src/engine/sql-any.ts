@@ -2,9 +2,12 @@
 // hundreds of rows; Postgres parses, binds and plans the array form in a fraction of the time.
 import { type RawBuilder, sql } from 'kysely'
 
-/** @example query.where('id', '=', anyUuid(runIds)) */
-export function anyUuid(values: readonly string[]): RawBuilder<string> {
-  return sql<string>`any(${[...values]}::uuid[])`
+/**
+ * The ids, or a fixed statement's placeholder for them (engine/fixed-statement.ts).
+ * @example query.where('id', '=', anyUuid(runIds))
+ */
+export function anyUuid(values: readonly string[] | RawBuilder<string[]>): RawBuilder<string> {
+  return sql<string>`any(${Array.isArray(values) ? [...values] : values}::uuid[])`
 }
 
 /**
