@@ -35,6 +35,20 @@ describe('createLogger (pino)', () => {
     ])
   })
 
+  it('at warn, writes warnings and errors (scrubbed) and nothing below, from children as well', () => {
+    const { logger, lines } = captured('warn')
+    const child = logger.child({ component: 'relay' })
+    logger.debug('a debug line')
+    logger.info('http request', { status: 200 })
+    child.info('a child info line')
+    logger.warn(`calling /bot${BOT_TOKEN}/sendMessage`)
+    child.error('failed', { status: 500 })
+    expect(lines()).toEqual([
+      { level: 'warn', time: expect.any(String), msg: `calling /bot${CENSOR}/sendMessage` },
+      { level: 'error', time: expect.any(String), msg: 'failed', component: 'relay', status: 500 },
+    ])
+  })
+
   it('writes nothing when silent', () => {
     const { logger, raw } = captured('silent')
     logger.error('boom', { error: new Error('x') })

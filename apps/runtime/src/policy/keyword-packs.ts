@@ -16,13 +16,51 @@ function packs(merchant: KeywordFacts) {
   )
 }
 
-/** @example optOutKeywordsOf({ keyword_languages: ['de'], opt_out_keywords: [] }) // ['ABMELDEN', 'STOPP', ...] */
-export function optOutKeywordsOf(merchant: KeywordFacts): string[] {
-  return [...packs(merchant).flatMap((p) => p.optOut), ...merchant.opt_out_keywords]
+interface EffectiveKeywords {
+  /** The arrays the lists were built from: a row given other arrays is built again. */
+  languages: KeywordFacts['keyword_languages']
+  ownOptOut: KeywordFacts['opt_out_keywords']
+  ownOptIn: KeywordFacts['opt_in_keywords']
+  optOut: readonly string[]
+  optIn: readonly string[]
 }
 
-export function optInKeywordsOf(merchant: KeywordFacts): string[] {
-  return [...packs(merchant).flatMap((p) => p.optIn), ...merchant.opt_in_keywords]
+/**
+ * A merchant row's effective lists, built once per row object: an inbound message asks for them two or three times
+ * (opt-out, opt-in, the reply's intent) and a batch's messages share their merchant's row (read once per
+ * transaction), so rebuilding them per ask was ~1 % of the runtime's CPU per message (BENCHMARKS.md session 14).
+ * Weakly held: a row's lists go with the row.
+ */
+const effective = new WeakMap<KeywordFacts, EffectiveKeywords>()
+
+function effectiveKeywords(merchant: KeywordFacts): EffectiveKeywords {
+  const known = effective.get(merchant)
+  if (
+    known &&
+    known.languages === merchant.keyword_languages &&
+    known.ownOptOut === merchant.opt_out_keywords &&
+    known.ownOptIn === merchant.opt_in_keywords
+  )
+    return known
+  const languagePacks = packs(merchant)
+  const built: EffectiveKeywords = {
+    languages: merchant.keyword_languages,
+    ownOptOut: merchant.opt_out_keywords,
+    ownOptIn: merchant.opt_in_keywords,
+    optOut: Object.freeze([...languagePacks.flatMap((p) => p.optOut), ...merchant.opt_out_keywords]),
+    optIn: Object.freeze([...languagePacks.flatMap((p) => p.optIn), ...merchant.opt_in_keywords]),
+  }
+  effective.set(merchant, built)
+  return built
+}
+
+/** @example optOutKeywordsOf({ keyword_languages: ['de'], opt_out_keywords: [] }) // ['ABMELDEN', 'STOPP', ...] */
+export function optOutKeywordsOf(merchant: KeywordFacts): readonly string[] {
+  return effectiveKeywords(merchant).optOut
+}
+
+export function optInKeywordsOf(merchant: KeywordFacts): readonly string[] {
+  return effectiveKeywords(merchant).optIn
 }
 
 export function optOutConfirmationOf(merchant: Pick<Merchant, 'opt_out_confirmation'>): string {
