@@ -2,15 +2,44 @@
 // optional LLM found before the step (llm/reply-intent-llm.ts), else the flow package's rules with the merchant's
 // own opt-out words, so "stop" means what the opt-out policy means.
 import type { Merchant } from '@parley/db'
-import { classifyIntentByRules, type ReplyIntent } from '@parley/flow'
+import { classifyIntentByRules, isOptOutMessage, type ReplyIntent } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import { optOutKeywordsOf } from '../policy/keyword-packs.ts'
 
 type IntentFacts = Pick<Merchant, 'keyword_languages' | 'opt_out_keywords' | 'opt_in_keywords'>
+type Reply = Pick<InboundMessage, 'text' | 'intent'>
 
-export function replyIntentOf(
-  merchant: IntentFacts,
-  msg: Pick<InboundMessage, 'text' | 'intent'>,
-): ReplyIntent {
-  return msg.intent ?? classifyIntentByRules(msg.text, { optOutKeywords: optOutKeywordsOf(merchant) })
+/**
+ * The rules' answer with only the default opt-out words, by message, where the LLM's pre-check
+ * (llm/reply-intent-llm.ts) already asked for it before the step: see `replyIntentOf`.
+ */
+const withDefaultWords = new WeakMap<Reply, { text: string; intent: ReplyIntent }>()
+
+/**
+ * A text no longer than this is classified whole by the rules (they read a long message's start only, at least
+ * this much of it), so an opt-out check of the whole text is the one the rules make.
+ */
+const CLASSIFIED_WHOLE = 1_000
+
+/** `classifyIntentByRules(msg.text)` (the default opt-out words), remembered for the message's `replyIntentOf`. */
+export function rulesIntentWithDefaultWords(msg: Reply): ReplyIntent {
+  const intent = classifyIntentByRules(msg.text)
+  withDefaultWords.set(msg, { text: msg.text, intent })
+  return intent
+}
+
+export function replyIntentOf(merchant: IntentFacts, msg: Reply): ReplyIntent {
+  if (msg.intent) return msg.intent
+  const optOutKeywords = optOutKeywordsOf(merchant)
+  // The opt-out words decide only the rules' first answer ('stop'), and the merchant's include the default ones:
+  // a text that is no opt-out with the merchant's words gets from the rules what it got with the default words.
+  // Classifying it again cost ~1.5 % of the runtime's CPU per inbound message (BENCHMARKS.md session 14).
+  const known = withDefaultWords.get(msg)
+  if (
+    known?.text === msg.text &&
+    msg.text.length <= CLASSIFIED_WHOLE &&
+    !isOptOutMessage(msg.text, optOutKeywords)
+  )
+    return known.intent
+  return classifyIntentByRules(msg.text, { optOutKeywords })
 }

@@ -5,7 +5,8 @@ import type { AppEnv } from './app-env.ts'
 export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now()
   await next()
-  const { logger, metrics } = c.var.deps
+  // c.get, not c.var (a new object of every request variable on each read): this runs on every request.
+  const { logger, metrics } = c.get('deps')
   const status = c.res.status
   metrics.httpRequests.inc({ method: c.req.method, status: `${Math.floor(status / 100)}xx` })
   const caller = c.get('caller')

@@ -12,7 +12,7 @@ const MARK_USED_AFTER_MS = 60 * 1000
  * @example createRoute({ method: 'post', path: '/', middleware: [requireApiKey], ... })
  */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock } = c.var.deps
+  const { db, clock } = c.get('deps')
   const header = c.req.header('authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(header)
   if (!match?.[1]) throw unauthorized('Send the store API key as "Authorization: Bearer pk_live_..."')

@@ -7,7 +7,8 @@ import type { AppEnv } from './app-env.ts'
 
 /** The key per-address limits count the caller under (see addressKey). */
 export function clientAddress(c: Context<AppEnv>): string {
-  return addressKey(clientIp(c, c.var.deps.config.TRUST_PROXY))
+  // c.get, not c.var: Hono's `var` copies every request variable into a new object on each read.
+  return addressKey(clientIp(c, c.get('deps').config.TRUST_PROXY))
 }
 
 /** A request with no socket (app.request in tests) is from here. */

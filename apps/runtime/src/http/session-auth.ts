@@ -59,7 +59,7 @@ function sameToken(a: string, b: string): boolean {
  * request writes nothing.
  */
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock, config } = c.var.deps
+  const { db, clock, config } = c.get('deps')
   const cookie = parseSessionCookie(getCookie(c, sessionCookieName(config)))
   if (!cookie) throw unauthorized()
   const now = new Date(clock.now())

@@ -2,16 +2,10 @@
 // two"), a run is waiting for that shopper's reply and the merchant has AI answers configured, the endpoint is
 // asked once, before the step transaction (the step never waits on the network), under a short deadline. Slow,
 // down, rate-limited or unreadable: the reply stays `unknown` ("Anything else"), exactly as without the LLM.
-import {
-  classifyIntentByRules,
-  INTENT_MAX_TOKENS,
-  intentFromAnswer,
-  intentPrompt,
-  type ReplyIntent,
-} from '@parley/flow'
+import { INTENT_MAX_TOKENS, intentFromAnswer, intentPrompt, type ReplyIntent } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeDeps } from '../deps.ts'
-import { replyIntentOf } from '../engine/reply-intent.ts'
+import { replyIntentOf, rulesIntentWithDefaultWords } from '../engine/reply-intent.ts'
 import { waitsForReplySql } from '../engine/run-store.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { requestChatCompletion } from './chat-completion.ts'
@@ -54,7 +48,7 @@ export async function withLlmReplyIntent(
   const db: Db = deps.db
   // Cheapest first: most replies the rules place without reading anything; then no AI configured, no LLM (one
   // indexed read); then the merchant's own opt-out words and a run waiting for the reply.
-  if (classifyIntentByRules(msg.text) !== 'unknown') return msg
+  if (rulesIntentWithDefaultWords(msg) !== 'unknown') return msg
   if (!(await enabled(msg.merchantId))) return msg
   const merchant = await db
     .selectFrom('merchants')
