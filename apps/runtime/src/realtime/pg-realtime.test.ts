@@ -115,6 +115,18 @@ describe.skipIf(!url)('PgRealtime on real Postgres (two replicas)', () => {
     expect(seenB).toEqual(events)
   })
 
+  it('delivers ids with quotes, backslashes and any characters exactly as published', async () => {
+    const events: RealtimeEvent[] = ['say "hi"', 'back\\slash\\', 'ümlaut 🚚 \u00e9', "it's, {a}"].map(
+      (id, i) => ({ merchantId: 'm4', conversationId: `c"${i}`, kind: 'message', id }),
+    )
+    const seen: RealtimeEvent[] = []
+    const off = realtimeB.subscribe((event) => event.merchantId === 'm4' && seen.push(event))
+    await realtimeA.publishMany(events)
+    await until(() => seen.length >= events.length)
+    off()
+    expect(seen).toEqual(events)
+  })
+
   it('delivers a NOTIFY made inside a transaction only after commit', async () => {
     const seen: RealtimeEvent[] = []
     const off = realtimeB.subscribe((event) => seen.push(event))

@@ -121,8 +121,12 @@ export async function notifyRealtimeMany(
  * read in the array's order, each notifying as it is read).
  */
 function notifyEach(events: readonly RealtimeEvent[]): RawBuilder<unknown> {
-  const payloads = events.map(realtimePayload)
-  return sql`select pg_notify(${REALTIME_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`
+  // One JSON array of the payloads, not a text[]: pg escapes each element of an array parameter with two regex
+  // replaces in JavaScript (a payload is JSON, full of quotes), where JSON.stringify escapes them natively; the
+  // step's write carries these on every inbound message (BENCHMARKS.md session 14).
+  const payloads = JSON.stringify(events.map(realtimePayload))
+  return sql`select pg_notify(${REALTIME_CHANNEL}, payload)
+    from json_array_elements_text(${payloads}::json) as payload`
 }
 
 function realtimePayload(event: RealtimeEvent): string {
