@@ -147,7 +147,6 @@ export class BatchedWindowLimiter {
     const now = Date.now()
     const levels = Math.max(...chains.map((chain) => chain.length))
     const values: unknown[] = [now, chains.map((_, ord) => ord)]
-    const columns: string[] = ['ord']
     for (let level = 0; level < levels; level++) {
       const at = (chain: LimitCheck[]) => chain[level]
       values.push(
@@ -158,37 +157,10 @@ export class BatchedWindowLimiter {
           return check ? now + check.limit.duration * 1000 : null
         }),
       )
-      columns.push(`k${level}`, `p${level}`, `x${level}`)
     }
-    const arrays = columns
-      .map((_, i) => `$${i + 2}::${i === 0 ? 'int' : ['text', 'int', 'bigint'][(i - 1) % 3]}[]`)
-      .join(', ')
-    const parts = [`req0 as (select * from unnest(${arrays}) as r(${columns.join(', ')}))`]
-    for (let l = 0; l < levels; l++) {
-      // Keys in order, so two replicas' statements lock shared keys in the same order and never deadlock.
-      parts.push(
-        `in${l} as (select k${l} as key, count(*)::int as n, max(x${l}) as x from req${l}
-          where k${l} is not null group by k${l})`,
-        `up${l} as (insert into ${RATE_LIMITS_TABLE} as t (key, points, expire)
-          select key, n, x from in${l} order by key
-          on conflict (key) do update set
-            points = case when t.expire <= $1 then excluded.points else t.points + excluded.points end,
-            expire = case when t.expire <= $1 then excluded.expire else t.expire end
-          returning key, points, expire)`,
-        // The n-th request of the batch on a key is that key's n-th action of the batch.
-        `c${l} as (select r.ord, u.points - i.n + row_number() over (partition by r.k${l} order by r.ord) as used,
-            u.expire from req${l} r join in${l} i on i.key = r.k${l} join up${l} u on u.key = r.k${l})`,
-        `req${l + 1} as (select r.* from req${l} r join c${l} on c${l}.ord = r.ord where c${l}.used <= r.p${l})`,
-      )
-    }
-    const select = Array.from(
-      { length: levels },
-      (_, l) => `c${l}.used as used${l}, c${l}.expire as expire${l}`,
-    )
-    const joins = Array.from({ length: levels }, (_, l) => `left join c${l} on c${l}.ord = req0.ord`)
     const { rows } = await this.#pool.query<Record<string, number | string | null>>({
       name: `parley-rate-limit-chain-${levels}`,
-      text: `with ${parts.join(',\n')} select req0.ord, ${select.join(', ')} from req0 ${joins.join(' ')}`,
+      text: chainStatement(levels),
       values,
     })
     const byOrd = new Map(rows.map((row) => [Number(row.ord), row]))
@@ -229,6 +201,50 @@ export class BatchedWindowLimiter {
     }
     this.#blocked.set(key, until)
   }
+}
+
+/** The counting statement's text for chains of `levels` checks, built once per length (it is the same each batch). */
+const chainStatements = new Map<number, string>()
+
+function chainStatement(levels: number): string {
+  let text = chainStatements.get(levels)
+  if (text === undefined) {
+    text = buildChainStatement(levels)
+    chainStatements.set(levels, text)
+  }
+  return text
+}
+
+function buildChainStatement(levels: number): string {
+  const columns: string[] = ['ord']
+  for (let level = 0; level < levels; level++) columns.push(`k${level}`, `p${level}`, `x${level}`)
+  const arrays = columns
+    .map((_, i) => `$${i + 2}::${i === 0 ? 'int' : ['text', 'int', 'bigint'][(i - 1) % 3]}[]`)
+    .join(', ')
+  const parts = [`req0 as (select * from unnest(${arrays}) as r(${columns.join(', ')}))`]
+  for (let l = 0; l < levels; l++) {
+    // Keys in order, so two replicas' statements lock shared keys in the same order and never deadlock.
+    parts.push(
+      `in${l} as (select k${l} as key, count(*)::int as n, max(x${l}) as x from req${l}
+        where k${l} is not null group by k${l})`,
+      `up${l} as (insert into ${RATE_LIMITS_TABLE} as t (key, points, expire)
+        select key, n, x from in${l} order by key
+        on conflict (key) do update set
+          points = case when t.expire <= $1 then excluded.points else t.points + excluded.points end,
+          expire = case when t.expire <= $1 then excluded.expire else t.expire end
+        returning key, points, expire)`,
+      // The n-th request of the batch on a key is that key's n-th action of the batch.
+      `c${l} as (select r.ord, u.points - i.n + row_number() over (partition by r.k${l} order by r.ord) as used,
+          u.expire from req${l} r join in${l} i on i.key = r.k${l} join up${l} u on u.key = r.k${l})`,
+      `req${l + 1} as (select r.* from req${l} r join c${l} on c${l}.ord = r.ord where c${l}.used <= r.p${l})`,
+    )
+  }
+  const select = Array.from(
+    { length: levels },
+    (_, l) => `c${l}.used as used${l}, c${l}.expire as expire${l}`,
+  )
+  const joins = Array.from({ length: levels }, (_, l) => `left join c${l} on c${l}.ord = req0.ord`)
+  return `with ${parts.join(',\n')} select req0.ord, ${select.join(', ')} from req0 ${joins.join(' ')}`
 }
 
 function checkChain(checks: readonly LimitCheck[]): void {
