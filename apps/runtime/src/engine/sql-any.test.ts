@@ -3,7 +3,7 @@
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keysProbed } from './sql-any.ts'
+import { keyedStatement, keysProbed } from './sql-any.ts'
 
 const A = '00000000-0000-4000-8000-00000000000a'
 const B = '00000000-0000-4000-8000-00000000000b'
@@ -72,5 +72,44 @@ describe.each(testDatabases())('keysProbed on %s', (kind) => {
       ]),
     ).toEqual([`A:${x}`, `B:${y}`])
     expect(await select([{ merchant_id: B, id: z }])).toEqual([])
+  })
+
+  it('keyedStatement finds what keysProbed finds: one merchant by its fixed statement, several built', async () => {
+    const [x, y, z] = ids.slice(10) as [string, string, string]
+    await sql`insert into keys_probe values (${B}, ${x}, null), (${B}, ${z}, null)`.execute(t.db)
+    const keyed = keyedStatement<{ merchant_id: string; id: string }>(
+      'k',
+      (where) =>
+        sql`select k.merchant_id, k.id from keys_probe k where ${where} order by k.merchant_id, k.id`,
+    )
+    const name = (r: { merchant_id: string; id: string }) => `${r.merchant_id === A ? 'A' : 'B'}:${r.id}`
+    const cases = [
+      [{ merchant_id: A, id: x }],
+      [
+        { merchant_id: A, id: y },
+        { merchant_id: A, id: x },
+        { merchant_id: A, id: z },
+      ],
+      [
+        { merchant_id: B, id: x },
+        { merchant_id: B, id: y },
+      ],
+      [
+        { merchant_id: A, id: x },
+        { merchant_id: B, id: z },
+        { merchant_id: A, id: y },
+      ],
+      [],
+    ]
+    for (const keys of cases) {
+      const { rows } = await sql<{
+        merchant_id: string
+        id: string
+      }>`select k.merchant_id, k.id from keys_probe k
+        where ${keysProbed('k', keys)} order by k.merchant_id, k.id`.execute(t.db)
+      expect((await keyed(t.db, keys)).map(name), JSON.stringify(keys)).toEqual(rows.map(name))
+    }
+    expect((await keyed(t.db, [{ merchant_id: B, id: y }])).map(name)).toEqual([])
+    expect((await keyed(t.db, [{ merchant_id: B, id: z }])).map(name)).toEqual([`B:${z}`])
   })
 })

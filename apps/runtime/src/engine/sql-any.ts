@@ -1,6 +1,8 @@
 // `column = any($1::uuid[])`: one array parameter instead of an IN list with a parameter per value. A batch names
 // hundreds of rows; Postgres parses, binds and plans the array form in a fraction of the time.
-import { type RawBuilder, sql } from 'kysely'
+import type { Database } from '@parley/db'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { fixedStatement } from './fixed-statement.ts'
 
 /**
  * The ids, or a fixed statement's placeholder for them (engine/fixed-statement.ts).
@@ -19,8 +21,8 @@ export function anyUuid(values: readonly string[] | RawBuilder<string[]>): RawBu
  * whole table too. The cost then grew with the table, not with the batch.
  * @example query.where('id', '=', anyUuidProbed(conversationIds))
  */
-export function anyUuidProbed(values: readonly string[]): RawBuilder<string> {
-  return sql<string>`any(array(select unnest(${[...values]}::uuid[])))`
+export function anyUuidProbed(values: readonly string[] | RawBuilder<string[]>): RawBuilder<string> {
+  return sql<string>`any(array(select unnest(${Array.isArray(values) ? [...values] : values}::uuid[])))`
 }
 
 /**
@@ -35,11 +37,46 @@ export function keysProbed(
   alias: string,
   keys: readonly { merchant_id: string; id: string }[],
 ): RawBuilder<boolean> {
-  const merchantId = sql.ref(`${alias}.merchant_id`)
-  const id = sql.ref(`${alias}.id`)
   const merchants = [...new Set(keys.map((k) => k.merchant_id))]
   const ids = keys.map((k) => k.id)
-  const probed = sql<boolean>`${merchantId} = ${anyUuidProbed(merchants)} and ${id} = ${anyUuidProbed(ids)}`
+  const probed = probes(alias, merchants, ids)
   if (merchants.length === 1) return probed
-  return sql<boolean>`${probed} and (${merchantId}, ${id}) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[], ${ids}::uuid[]))`
+  return sql<boolean>`${probed} and (${sql.ref(`${alias}.merchant_id`)}, ${sql.ref(`${alias}.id`)}) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[], ${ids}::uuid[]))`
+}
+
+/** The merchants' and the ids' index probes of `keysProbed`: its whole condition for one merchant's keys. */
+function probes(
+  alias: string,
+  merchants: readonly string[] | RawBuilder<string[]>,
+  ids: readonly string[] | RawBuilder<string[]>,
+): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(`${alias}.merchant_id`)} = ${anyUuidProbed(merchants)} and ${sql.ref(`${alias}.id`)} = ${anyUuidProbed(ids)}`
+}
+
+/**
+ * A statement on a batch's keys (`keysProbed` on `alias`, given to `build` as its condition) that is a fixed
+ * statement (engine/fixed-statement.ts) for the usual batch, one merchant's keys: the same text, compiled once
+ * per process instead of built and compiled by Kysely on every batch (the in-step delivery's lock and re-read and
+ * the batch's channel read: ~2 % of the runtime's CPU per inbound message, BENCHMARKS.md session 14). Keys of
+ * several merchants are built as before.
+ * @example const lock = keyedStatement('c', (where) => sql`select c.id from conversations c where ${where} for update`)
+ * await lock(trx, keys)
+ */
+export function keyedStatement<R>(
+  alias: string,
+  build: (where: RawBuilder<boolean>) => RawBuilder<R>,
+): (db: Kysely<Database>, keys: readonly { merchant_id: string; id: string }[]) => Promise<R[]> {
+  const oneMerchant = fixedStatement<[string[], string[]], R>(2, (_db, merchants, ids) =>
+    build(probes(alias, merchants, ids)),
+  )
+  return async (db, keys) => {
+    const merchant = keys[0]?.merchant_id
+    if (merchant !== undefined && keys.every((k) => k.merchant_id === merchant))
+      return oneMerchant.execute(
+        db,
+        [merchant],
+        keys.map((k) => k.id),
+      )
+    return (await build(keysProbed(alias, keys)).execute(db)).rows
+  }
 }

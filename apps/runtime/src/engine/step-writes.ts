@@ -10,7 +10,7 @@ import type { CommitNotice } from '../delivery/relay-wake.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
-import { keysProbed } from './sql-any.ts'
+import { keyedStatement, keysProbed } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /** A conversation the batch touched; several touches of one conversation merge. */
@@ -148,9 +148,7 @@ export class StepWrites {
     const keys = new Map([...this.#conversations.values(), ...also].map((c) => [c.id, c.merchant_id]))
     if (keys.size === 0) return
     const pairs = [...keys].map(([id, merchant_id]) => ({ merchant_id, id }))
-    await sql`select c.id from conversations c where ${keysProbed('c', pairs)} order by c.id for update of c`.execute(
-      trx,
-    )
+    await lockConversationKeys(trx, pairs)
     for (const { merchant_id, id } of pairs) this.#lockedConversations.add(`${merchant_id}:${id}`)
   }
 
@@ -345,6 +343,12 @@ export class StepWrites {
     return written
   }
 }
+
+/** `lockConversations`' statement: the conversations of `keys`, locked in id order. */
+const lockConversationKeys = keyedStatement<{ id: string }>(
+  'c',
+  (where) => sql`select c.id from conversations c where ${where} order by c.id for update of c`,
+)
 
 /** Rows in id order, so two batches updating overlapping rows take their locks in the same order. */
 function byId<T extends { id: string }>(rows: T[]): T[] {

@@ -4,7 +4,7 @@ import type { Channel, Contact, Conversation, Database, Merchant } from '@parley
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
 import { fixedStatement } from '../engine/fixed-statement.ts'
-import { anyUuid, anyUuidProbed, keysProbed } from '../engine/sql-any.ts'
+import { anyUuid, anyUuidProbed, keyedStatement } from '../engine/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
 import type { SendExemption, SendFacts } from './send-policy.ts'
@@ -112,6 +112,12 @@ const channelSelection = sql.join(
 )
 const CHANNEL_PREFIX = 'channel.'
 
+const channelsWithMerchantsOf = keyedStatement<Record<string, unknown>>(
+  'ch',
+  (where) => sql`select m.*, ${channelSelection} from channels ch join merchants m on m.id = ch.merchant_id
+    where ${where}`,
+)
+
 /** The key `readChannelsWithMerchants` answers by. */
 export function channelKey(merchantId: string, channelId: string): string {
   return `${merchantId}:${channelId}`
@@ -140,9 +146,7 @@ export async function readChannelsWithMerchants(
     else toRead.set(key, { merchant_id: merchantId, id: channelId })
   }
   if (toRead.size === 0) return found
-  const { rows } = await sql<Record<string, unknown>>`
-    select m.*, ${channelSelection} from channels ch join merchants m on m.id = ch.merchant_id
-    where ${keysProbed('ch', [...toRead.values()])}`.execute(db)
+  const rows = await channelsWithMerchantsOf(db, [...toRead.values()])
   for (const row of rows) {
     // Two new objects, keys added in the row's order (no `delete`, which would leave the merchant row a slow
     // dictionary-mode object for every read of it in the transaction).
@@ -316,13 +320,19 @@ export function sendsWaitingIn(merchantId: Expression<string>, conversationId: E
  * The conversations among `keys` where a send waits in the outbox (`sendsWaitingIn`), read now: the caller holds
  * their locks (in-step delivery's re-check, engine/step-batch.ts `flush`).
  */
+const sendsWaitingOf = keyedStatement<{ id: string; sends_waiting: boolean }>(
+  'c',
+  (
+    where,
+  ) => sql`select c.id, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))} from conversations c
+    where ${where}`,
+)
+
 export async function readSendsWaiting(
   db: Kysely<Database>,
   keys: readonly { merchant_id: string; id: string }[],
 ): Promise<Set<string>> {
-  const { rows } = await sql<{ id: string; sends_waiting: boolean }>`
-    select c.id, ${sendsWaitingIn(sql.ref('c.merchant_id'), sql.ref('c.id'))} from conversations c
-    where ${keysProbed('c', keys)}`.execute(db)
+  const rows = await sendsWaitingOf(db, keys)
   return new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
 }
 
