@@ -263,8 +263,9 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
     const deps = c.get('deps')
     const visitor = visitorOf(c.req.raw)
     const { body } = await validJsonRequest(c, webchatParamsSchema, visitorMessageRequestSchema)
-    const result = await options
-      .handleInbound(
+    let result: unknown
+    try {
+      result = await options.handleInbound(
         deps,
         {
           merchantId: visitor.merchantId,
@@ -279,12 +280,12 @@ export function webchatRoutes(options: WebchatRoutesOptions = { handleInbound: p
         // 429 and nothing is processed.
         messageLimits(visitor, clientAddress(c)),
       )
-      .catch(async (error: unknown) => {
-        // The channel is gone, disabled or not the token's merchant's: the same answer as the other routes.
-        if (error instanceof NotFoundError)
-          await authenticateVisitor(deps, visitor.channelId, bearer(c.req.raw))
-        throw error
-      })
+    } catch (error) {
+      // The channel is gone, disabled or not the token's merchant's: the same answer as the other routes.
+      if (error instanceof NotFoundError)
+        await authenticateVisitor(deps, visitor.channelId, bearer(c.req.raw))
+      throw error
+    }
     const duplicate = (result as { duplicate?: unknown } | undefined)?.duplicate === true
     return c.json({ accepted: true as const, clientMessageId: body.clientMessageId, duplicate }, 202)
   })
