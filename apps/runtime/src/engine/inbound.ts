@@ -214,8 +214,11 @@ async function claimReceiptsOnOpenChannels(
   return fresh
 }
 
-/** The column of `claimReceiptsReadingChannels` that holds the claimed receipts' keys. */
-const CLAIMED = 'claimed'
+/**
+ * The column of `claimReceiptsReadingChannels` that holds the claimed receipts' keys: a name no merchants column
+ * has (as `channel.` prefixes the channel's columns).
+ */
+const CLAIMED = 'receipts.claimed'
 
 /**
  * The receipts claim (rows as one array per column, `unnest`: the same text for every batch size, so one prepared
