@@ -38,6 +38,7 @@ import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { replyIntentOf } from './reply-intent.ts'
 import { findActiveRunIds } from './run-store.ts'
+import { keysProbedFixed } from './sql-any.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
@@ -187,14 +188,19 @@ async function claimReceiptsOnOpenChannels(
   const sources = msgs.map((msg) => inboundReceiptSource(msg.channelId))
   const externalIds = msgs.map((msg) => msg.externalId)
   const pairs = new Map(msgs.map((msg) => [channelKey(msg.merchantId, msg.channelId), msg]))
+  const channelMerchantIds = [...pairs.values()].map((msg) => msg.merchantId)
+  const channelIds = [...pairs.values()].map((msg) => msg.channelId)
   const rows = await claimReceiptsReadingChannels.execute(
     trx,
     new Date(now),
     merchantIds,
     sources,
     externalIds,
-    [...pairs.values()].map((msg) => msg.merchantId),
-    [...pairs.values()].map((msg) => msg.channelId),
+    // The channels' keys twice: probed by index, then matched as exact pairs (sql-any.ts `keysProbedFixed`).
+    channelMerchantIds,
+    channelIds,
+    channelMerchantIds,
+    channelIds,
   )
   const claimed = (rows[0]?.[CLAIMED] ?? []) as [string, string, string][]
   const open = await takeChannelsWithMerchants(
@@ -228,11 +234,21 @@ const CLAIMED = 'receipts.claimed'
  * builder, so tests that record inserts (testing/insert-recorder.ts) see the claim.
  */
 const claimReceiptsReadingChannels = fixedStatement<
-  [Date, string[], string[], string[], string[], string[]],
+  [Date, string[], string[], string[], string[], string[], string[], string[]],
   Record<string, unknown>
 >(
-  6,
-  (db, now, merchantIds, sources, externalIds, channelMerchantIds, channelIds) =>
+  8,
+  (
+    db,
+    now,
+    merchantIds,
+    sources,
+    externalIds,
+    channelMerchantIds,
+    channelIds,
+    keyMerchantIds,
+    keyChannelIds,
+  ) =>
     db
       .with('claimed', (qb) =>
         qb
@@ -255,7 +271,7 @@ const claimReceiptsReadingChannels = fixedStatement<
       .leftJoinLateral(
         sql<Record<string, unknown>>`(select ${channelWithMerchantSelection}
         from channels ch join merchants m on m.id = ch.merchant_id
-        where (ch.merchant_id, ch.id) in (select * from unnest(${channelMerchantIds}::uuid[], ${channelIds}::uuid[])))`.as(
+        where ${keysProbedFixed('ch', channelMerchantIds, channelIds, keyMerchantIds, keyChannelIds)})`.as(
           'o',
         ),
         (join) => join.onTrue(),

@@ -19,8 +19,8 @@ export function anyUuid(values: readonly string[] | RawBuilder<string[]>): RawBu
  * whole table too. The cost then grew with the table, not with the batch.
  * @example query.where('id', '=', anyUuidProbed(conversationIds))
  */
-export function anyUuidProbed(values: readonly string[]): RawBuilder<string> {
-  return sql<string>`any(array(select unnest(${[...values]}::uuid[])))`
+export function anyUuidProbed(values: readonly string[] | RawBuilder<string[]>): RawBuilder<string> {
+  return sql<string>`any(array(select unnest(${Array.isArray(values) ? [...values] : values}::uuid[])))`
 }
 
 /**
@@ -35,11 +35,44 @@ export function keysProbed(
   alias: string,
   keys: readonly { merchant_id: string; id: string }[],
 ): RawBuilder<boolean> {
-  const merchantId = sql.ref(`${alias}.merchant_id`)
-  const id = sql.ref(`${alias}.id`)
   const merchants = [...new Set(keys.map((k) => k.merchant_id))]
   const ids = keys.map((k) => k.id)
-  const probed = sql<boolean>`${merchantId} = ${anyUuidProbed(merchants)} and ${id} = ${anyUuidProbed(ids)}`
-  if (merchants.length === 1) return probed
-  return sql<boolean>`${probed} and (${merchantId}, ${id}) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[], ${ids}::uuid[]))`
+  if (merchants.length === 1) return probedKeys(alias, merchants, ids)
+  return probedKeys(alias, merchants, ids, {
+    merchantIds: keys.map((k) => k.merchant_id),
+    ids,
+  })
+}
+
+/**
+ * `keysProbed` in a fixed statement (engine/fixed-statement.ts), whose text cannot depend on how many merchants the
+ * keys name: always the probes and the exact pairs. Four placeholders, each used once, in this order: the merchant
+ * ids and the ids to probe, then each key's merchant id and id (the same arrays again).
+ * @example fixedStatement(4, (_db, m, i, km, ki) => sql`select * from channels ch
+ *   where ${keysProbedFixed('ch', m, i, km, ki)}`)
+ */
+export function keysProbedFixed(
+  alias: string,
+  merchantIds: RawBuilder<string[]>,
+  ids: RawBuilder<string[]>,
+  keyMerchantIds: RawBuilder<string[]>,
+  keyIds: RawBuilder<string[]>,
+): RawBuilder<boolean> {
+  return probedKeys(alias, merchantIds, ids, { merchantIds: keyMerchantIds, ids: keyIds })
+}
+
+type Uuids = readonly string[] | RawBuilder<string[]>
+
+function probedKeys(
+  alias: string,
+  merchantIds: Uuids,
+  ids: Uuids,
+  exact?: { merchantIds: Uuids; ids: Uuids },
+): RawBuilder<boolean> {
+  const merchantId = sql.ref(`${alias}.merchant_id`)
+  const id = sql.ref(`${alias}.id`)
+  const probed = sql<boolean>`${merchantId} = ${anyUuidProbed(merchantIds)} and ${id} = ${anyUuidProbed(ids)}`
+  if (!exact) return probed
+  const value = (v: Uuids) => (Array.isArray(v) ? [...v] : v)
+  return sql<boolean>`${probed} and (${merchantId}, ${id}) in (select * from unnest(${value(exact.merchantIds)}::uuid[], ${value(exact.ids)}::uuid[]))`
 }
