@@ -263,9 +263,9 @@ const claimReceiptsReadingChannels = fixedStatement<
           .returning(['merchant_id', 'source', 'external_id']),
       )
       .selectFrom(
-        sql<{
-          claimed: unknown
-        }>`(select coalesce(json_agg(json_build_array(merchant_id, source, external_id)),
+        sql<
+          Record<string, unknown>
+        >`(select coalesce(json_agg(json_build_array(merchant_id, source, external_id)),
         '[]'::json) as ${sql.id(CLAIMED)} from claimed)`.as('c'),
       )
       .leftJoinLateral(
