@@ -80,9 +80,14 @@ describe.each(testDatabases())('inbound batch reads on %s', (kind) => {
     const one = await replyBatch(visitors.slice(0, 1))
     const twenty = await replyBatch(visitors.slice(1))
     expect(twenty).toBe(one)
-    // BEGIN, receipts, merchant, channel, contacts, conversations, waiting runs, the targets' three reads, the
-    // one write, COMMIT: a dozen, whatever the batch size.
+    // BEGIN, receipts (with the channel and its merchant), contacts, conversations, waiting runs, the targets'
+    // reads, the one write, COMMIT: a dozen, whatever the batch size.
     expect(one).toBeLessThanOrEqual(13)
+    // The receipts claim reads the batch's channel and its merchant: no statement of their own.
+    const claims = statements.filter((s) => /insert into "receipts"/.test(s))
+    expect(claims).toHaveLength(1)
+    expect(claims[0]).toMatch(/from channels ch join merchants m/)
+    expect(statements.filter((s) => /\b(from|join) "?(channels|merchants)"?\s/.test(s))).toEqual(claims)
 
     // Each reply stepped its own visitor's run and queued its own answer.
     const acks = await db

@@ -6,7 +6,7 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import { messageTriggerVars, toJsonValue } from '@parley/flow'
-import { sql } from 'kysely'
+import { type Compilable, sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
@@ -23,11 +23,12 @@ import {
 import { isOptInMessage, isOptOutMessage } from '../policy/keywords.ts'
 import {
   channelKey,
+  channelWithMerchantSelection,
   readChannel,
-  readChannelsWithMerchants,
   readMerchant,
   type SendTarget,
   sendTargetOf,
+  takeChannelsWithMerchants,
 } from '../policy/send-facts.ts'
 import type { RateLimitCheck, RateLimitRefusal } from '../security/rate-limits.ts'
 import { settleInBurst } from './burst-merge.ts'
@@ -37,6 +38,7 @@ import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { replyIntentOf } from './reply-intent.ts'
 import { findActiveRunIds } from './run-store.ts'
+import { keysProbedFixed } from './sql-any.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
@@ -147,8 +149,7 @@ export async function processInboundBatch(
   ctx: StepContext,
   msgs: InboundMessage[],
 ): Promise<InboundResult[]> {
-  await requireOpenChannels(trx, msgs)
-  const fresh = await claimInboundReceipts(trx, msgs, ctx.now)
+  const fresh = await claimReceiptsOnOpenChannels(trx, msgs, ctx.now)
   const batch = new StepBatch(trx, ctx)
   const freshMsgs = msgs.filter((_, index) => fresh.has(index))
   const known = await readKnownSenders(batch, freshMsgs)
@@ -165,49 +166,51 @@ export async function processInboundBatch(
 }
 
 /**
- * Every channel the batch's messages came in on exists for their merchant and is enabled, else NotFoundError
- * (nothing is written). Web chat checks the channel only here: the visitor token names merchant and channel,
- * signed, so a message costs no channel read of its own (issue 9); the channels are read with their merchants in
- * one statement, once per transaction, and the routing and the replies reuse both rows.
+ * Claims the batch's receipts and reads its channels with their merchants, in one statement; returns the indexes of
+ * the messages seen for the first time. Every channel the messages came in on must exist for their merchant and
+ * be enabled, else NotFoundError (the transaction rolls back, claims included: nothing is written). Web chat checks
+ * the channel only here: the visitor token names merchant and channel, signed, so a message costs no channel read
+ * of its own (issue 9); the routing and the replies reuse both rows (`takeChannelsWithMerchants` fills the
+ * transaction's rows `readChannel` and `readMerchant` answer from).
+ *
+ * One statement, not a channel read and then the claim: one round trip and one statement's fixed cost fewer per
+ * batch. Neither part locks a row the other reads, and both read as of the statement's start, as the two statements
+ * did (the channel read took no lock the claim could wait behind).
  */
-async function requireOpenChannels(trx: Db, msgs: InboundMessage[]): Promise<void> {
-  const pairs = msgs.map(({ merchantId, channelId }) => ({ merchantId, channelId }))
-  const open = await readChannelsWithMerchants(trx, pairs)
-  for (const { merchantId, channelId } of pairs) {
-    if (!open.get(channelKey(merchantId, channelId))?.channel.enabled) throw new NotFoundError('Channel')
-  }
-}
-
-const claimReceipts = fixedStatement<
-  [Date, string[], string[], string[]],
-  { merchant_id: string; source: string; external_id: string }
->(4, (db, now, merchantIds, sources, externalIds) =>
-  db
-    .insertInto('receipts')
-    .columns(['merchant_id', 'source', 'external_id', 'received_at'])
-    .expression(
-      sql<never>`select r.merchant_id, r.source, r.external_id, ${now}::timestamptz
-        from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
-          as r(merchant_id, source, external_id)`,
-    )
-    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
-    .returning(['merchant_id', 'source', 'external_id']),
-)
-
-/**
- * Claims the receipts of a batch in one statement; returns the indexes of the messages seen for the first time.
- * The rows go as one array per column (`unnest`), so the statement's text is the same for every batch size: one
- * prepared statement and, after its first executions on a connection, one generic plan, where a `values` list
- * made a new text (parsed and planned again, and holding a prepared-statement slot) for each of the 64 sizes.
- */
-async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number): Promise<Set<number>> {
+async function claimReceiptsOnOpenChannels(
+  trx: Db,
+  msgs: InboundMessage[],
+  now: number,
+): Promise<Set<number>> {
   const keyOf = (merchantId: string, source: string, externalId: string) =>
     JSON.stringify([merchantId, source, externalId])
   const merchantIds = msgs.map((msg) => msg.merchantId)
   const sources = msgs.map((msg) => inboundReceiptSource(msg.channelId))
   const externalIds = msgs.map((msg) => msg.externalId)
-  const claimed = await claimReceipts.execute(trx, new Date(now), merchantIds, sources, externalIds)
-  const unclaimed = new Set(claimed.map((r) => keyOf(r.merchant_id, r.source, r.external_id)))
+  const pairs = new Map(msgs.map((msg) => [channelKey(msg.merchantId, msg.channelId), msg]))
+  const channelMerchantIds = [...pairs.values()].map((msg) => msg.merchantId)
+  const channelIds = [...pairs.values()].map((msg) => msg.channelId)
+  const rows = await claimReceiptsReadingChannels.execute(
+    trx,
+    new Date(now),
+    merchantIds,
+    sources,
+    externalIds,
+    // The channels' keys twice: probed by index, then matched as exact pairs (sql-any.ts `keysProbedFixed`).
+    channelMerchantIds,
+    channelIds,
+    channelMerchantIds,
+    channelIds,
+  )
+  const claimed = (rows[0]?.[CLAIMED] ?? []) as [string, string, string][]
+  const open = await takeChannelsWithMerchants(
+    trx,
+    rows.map(({ [CLAIMED]: _claimed, ...channelRow }) => channelRow),
+  )
+  for (const key of pairs.keys()) if (!open.get(key)?.channel.enabled) throw new NotFoundError('Channel')
+  const unclaimed = new Set(
+    claimed.map(([merchantId, source, externalId]) => keyOf(merchantId, source, externalId)),
+  )
   const fresh = new Set<number>()
   msgs.forEach((msg, index) => {
     // The same message twice in one batch: the first is fresh, the second a duplicate.
@@ -216,6 +219,65 @@ async function claimInboundReceipts(trx: Db, msgs: InboundMessage[], now: number
   })
   return fresh
 }
+
+/**
+ * The column of `claimReceiptsReadingChannels` that holds the claimed receipts' keys: a name no merchants column
+ * has (as `channel.` prefixes the channel's columns).
+ */
+const CLAIMED = 'receipts.claimed'
+
+/**
+ * The receipts claim (rows as one array per column, `unnest`: the same text for every batch size, so one prepared
+ * statement and one generic plan) as a CTE, and the channels with their merchants (`channelWithMerchantSelection`).
+ * One row per channel found, each with the claimed keys as a JSON array of [merchant_id, source, external_id]; one
+ * row with null channel columns when none is (the outer join), so the claims are always read. Built with the query
+ * builder, so tests that record inserts (testing/insert-recorder.ts) see the claim.
+ */
+const claimReceiptsReadingChannels = fixedStatement<
+  [Date, string[], string[], string[], string[], string[], string[], string[]],
+  Record<string, unknown>
+>(
+  8,
+  (
+    db,
+    now,
+    merchantIds,
+    sources,
+    externalIds,
+    channelMerchantIds,
+    channelIds,
+    keyMerchantIds,
+    keyChannelIds,
+  ) =>
+    db
+      .with('claimed', (qb) =>
+        qb
+          .insertInto('receipts')
+          .columns(['merchant_id', 'source', 'external_id', 'received_at'])
+          .expression(
+            sql<never>`select r.merchant_id, r.source, r.external_id, ${now}::timestamptz
+            from unnest(${merchantIds}::uuid[], ${sources}::text[], ${externalIds}::text[])
+              as r(merchant_id, source, external_id)`,
+          )
+          .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
+          .returning(['merchant_id', 'source', 'external_id']),
+      )
+      .selectFrom(
+        sql<
+          Record<string, unknown>
+        >`(select coalesce(json_agg(json_build_array(merchant_id, source, external_id)),
+        '[]'::json) as ${sql.id(CLAIMED)} from claimed)`.as('c'),
+      )
+      .leftJoinLateral(
+        sql<Record<string, unknown>>`(select ${channelWithMerchantSelection}
+        from channels ch join merchants m on m.id = ch.merchant_id
+        where ${keysProbedFixed('ch', channelMerchantIds, channelIds, keyMerchantIds, keyChannelIds)})`.as(
+          'o',
+        ),
+        (join) => join.onTrue(),
+      )
+      .selectAll() as unknown as Compilable<Record<string, unknown>>,
+)
 
 /** What the batch read at once about its senders, and the runs it has stepped so far (by id, as left). */
 interface KnownSenders {

@@ -1,9 +1,11 @@
 // `keysProbed`: a batch's (merchant_id, id) keys found by index probes, not by hashing the whole table, and exactly
-// the keys asked for when they span merchants. The table is a scratch one shaped like `conversations`' key.
+// the keys asked for when they span merchants; `keysProbedFixed` the same in a fixed statement's text. The table is a
+// scratch one shaped like `conversations`' key.
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyedStatement, keysProbed } from './sql-any.ts'
+import { fixedStatement } from './fixed-statement.ts'
+import { keyedStatement, keysProbed, keysProbedFixed } from './sql-any.ts'
 
 const A = '00000000-0000-4000-8000-00000000000a'
 const B = '00000000-0000-4000-8000-00000000000b'
@@ -111,5 +113,39 @@ describe.each(testDatabases())('keysProbed on %s', (kind) => {
     }
     expect((await keyed(t.db, [{ merchant_id: B, id: y }])).map(name)).toEqual([])
     expect((await keyed(t.db, [{ merchant_id: B, id: z }])).map(name)).toEqual([`B:${z}`])
+  })
+
+  it('keysProbedFixed: the same probes and exact pairs from placeholders, whatever the merchants', async () => {
+    const [x, y] = ids as [string, string]
+    // Merchant B holds rows with A's ids (the test above): the cross product (A|B × x|y) must not leak them.
+    const pairsOf = fixedStatement<
+      [string[], string[], string[], string[]],
+      { merchant_id: string; id: string }
+    >(
+      4,
+      (_db, merchantIds, keyIds, pairMerchantIds, pairIds) => sql`select k.merchant_id, k.id from keys_probe k
+        where ${keysProbedFixed('k', merchantIds, keyIds, pairMerchantIds, pairIds)} order by k.merchant_id, k.id`,
+    )
+    const select = async (keys: { merchant_id: string; id: string }[]) => {
+      const merchantIds = keys.map((k) => k.merchant_id)
+      const keyIds = keys.map((k) => k.id)
+      const rows = await pairsOf.execute(t.db, merchantIds, keyIds, merchantIds, keyIds)
+      return rows.map((r) => `${r.merchant_id === A ? 'A' : 'B'}:${r.id}`)
+    }
+    expect(
+      await select([
+        { merchant_id: A, id: x },
+        { merchant_id: B, id: y },
+      ]),
+    ).toEqual([`A:${x}`, `B:${y}`])
+    expect(await select([{ merchant_id: A, id: y }])).toEqual([`A:${y}`])
+    // 200 keys of one merchant: probed by the primary key, as `keysProbed` is.
+    const many = ids.filter((_, i) => i % 15 === 0)
+    const merchants = many.map(() => A)
+    const probed = await plan(
+      keysProbedFixed('k', sql`${merchants}`, sql`${many}`, sql`${merchants}`, sql`${many}`),
+    )
+    expect(probed).toMatch(/Index Scan using keys_probe_pkey/)
+    expect(probed).not.toMatch(/Seq Scan on keys_probe/)
   })
 })

@@ -39,18 +39,44 @@ export function keysProbed(
 ): RawBuilder<boolean> {
   const merchants = [...new Set(keys.map((k) => k.merchant_id))]
   const ids = keys.map((k) => k.id)
-  const probed = probes(alias, merchants, ids)
-  if (merchants.length === 1) return probed
-  return sql<boolean>`${probed} and (${sql.ref(`${alias}.merchant_id`)}, ${sql.ref(`${alias}.id`)}) in (select * from unnest(${keys.map((k) => k.merchant_id)}::uuid[], ${ids}::uuid[]))`
+  if (merchants.length === 1) return probedKeys(alias, merchants, ids)
+  return probedKeys(alias, merchants, ids, {
+    merchantIds: keys.map((k) => k.merchant_id),
+    ids,
+  })
 }
 
-/** The merchants' and the ids' index probes of `keysProbed`: its whole condition for one merchant's keys. */
-function probes(
+/**
+ * `keysProbed` in a fixed statement (engine/fixed-statement.ts), whose text cannot depend on how many merchants the
+ * keys name: always the probes and the exact pairs. Four placeholders, each used once, in this order: the merchant
+ * ids and the ids to probe, then each key's merchant id and id (the same arrays again).
+ * @example fixedStatement(4, (_db, m, i, km, ki) => sql`select * from channels ch
+ *   where ${keysProbedFixed('ch', m, i, km, ki)}`)
+ */
+export function keysProbedFixed(
   alias: string,
-  merchants: readonly string[] | RawBuilder<string[]>,
-  ids: readonly string[] | RawBuilder<string[]>,
+  merchantIds: RawBuilder<string[]>,
+  ids: RawBuilder<string[]>,
+  keyMerchantIds: RawBuilder<string[]>,
+  keyIds: RawBuilder<string[]>,
 ): RawBuilder<boolean> {
-  return sql<boolean>`${sql.ref(`${alias}.merchant_id`)} = ${anyUuidProbed(merchants)} and ${sql.ref(`${alias}.id`)} = ${anyUuidProbed(ids)}`
+  return probedKeys(alias, merchantIds, ids, { merchantIds: keyMerchantIds, ids: keyIds })
+}
+
+type Uuids = readonly string[] | RawBuilder<string[]>
+
+function probedKeys(
+  alias: string,
+  merchantIds: Uuids,
+  ids: Uuids,
+  exact?: { merchantIds: Uuids; ids: Uuids },
+): RawBuilder<boolean> {
+  const merchantId = sql.ref(`${alias}.merchant_id`)
+  const id = sql.ref(`${alias}.id`)
+  const probed = sql<boolean>`${merchantId} = ${anyUuidProbed(merchantIds)} and ${id} = ${anyUuidProbed(ids)}`
+  if (!exact) return probed
+  const value = (v: Uuids) => (Array.isArray(v) ? [...v] : v)
+  return sql<boolean>`${probed} and (${merchantId}, ${id}) in (select * from unnest(${value(exact.merchantIds)}::uuid[], ${value(exact.ids)}::uuid[]))`
 }
 
 /**
@@ -67,7 +93,7 @@ export function keyedStatement<R>(
   build: (where: RawBuilder<boolean>) => RawBuilder<R>,
 ): (db: Kysely<Database>, keys: readonly { merchant_id: string; id: string }[]) => Promise<R[]> {
   const oneMerchant = fixedStatement<[string[], string[]], R>(2, (_db, merchants, ids) =>
-    build(probes(alias, merchants, ids)),
+    build(probedKeys(alias, merchants, ids)),
   )
   return async (db, keys) => {
     const merchant = keys[0]?.merchant_id

@@ -112,9 +112,17 @@ const channelSelection = sql.join(
 )
 const CHANNEL_PREFIX = 'channel.'
 
+/**
+ * The select list of a channel (`ch`) with its merchant's row (`m`), as `takeChannelsWithMerchants` reads it: for a
+ * statement that reads them beside something else (the inbound batch's receipts claim, engine/inbound.ts).
+ */
+export const channelWithMerchantSelection = sql`m.*, ${channelSelection}`
+
 const channelsWithMerchantsOf = keyedStatement<Record<string, unknown>>(
   'ch',
-  (where) => sql`select m.*, ${channelSelection} from channels ch join merchants m on m.id = ch.merchant_id
+  (
+    where,
+  ) => sql`select ${channelWithMerchantSelection} from channels ch join merchants m on m.id = ch.merchant_id
     where ${where}`,
 )
 
@@ -147,7 +155,22 @@ export async function readChannelsWithMerchants(
   }
   if (toRead.size === 0) return found
   const rows = await channelsWithMerchantsOf(db, [...toRead.values()])
+  for (const [key, read] of await takeChannelsWithMerchants(db, rows)) found.set(key, read)
+  return found
+}
+
+/**
+ * The channels and merchants of rows selected with `channelWithMerchantSelection` (and no other columns), keyed
+ * `channelKey`; fills the per-transaction rows `readChannel` and `readMerchant` answer from. A row whose channel
+ * columns are null (an outer join that found none) is left out.
+ */
+export async function takeChannelsWithMerchants(
+  db: Kysely<Database>,
+  rows: readonly Record<string, unknown>[],
+): Promise<Map<string, { merchant: Merchant; channel: Channel }>> {
+  const found = new Map<string, { merchant: Merchant; channel: Channel }>()
   for (const row of rows) {
+    if (row[`${CHANNEL_PREFIX}id`] === null || row[`${CHANNEL_PREFIX}id`] === undefined) continue
     // Two new objects, keys added in the row's order (no `delete`, which would leave the merchant row a slow
     // dictionary-mode object for every read of it in the transaction).
     const merchant: Record<string, unknown> = {}
@@ -162,10 +185,10 @@ export async function readChannelsWithMerchants(
     const key = `channel:${read.channel.merchant_id}:${read.channel.id}`
     primeOncePerTransaction(db, merchantKey, read.merchant)
     primeOncePerTransaction(db, key, read.channel)
-    const rows = db.isTransaction ? rowsPerTransaction.get(db) : undefined
+    const cached = db.isTransaction ? rowsPerTransaction.get(db) : undefined
     found.set(channelKey(read.channel.merchant_id, read.channel.id), {
-      merchant: ((await rows?.get(merchantKey)) as Merchant | undefined) ?? read.merchant,
-      channel: ((await rows?.get(key)) as Channel | undefined) ?? read.channel,
+      merchant: ((await cached?.get(merchantKey)) as Merchant | undefined) ?? read.merchant,
+      channel: ((await cached?.get(key)) as Channel | undefined) ?? read.channel,
     })
   }
   return found
@@ -316,10 +339,6 @@ export function sendsWaitingIn(merchantId: Expression<string>, conversationId: E
       and w.conversation_id = ${conversationId} and w.status = 'held'))`.as('sends_waiting')
 }
 
-/**
- * The conversations among `keys` where a send waits in the outbox (`sendsWaitingIn`), read now: the caller holds
- * their locks (in-step delivery's re-check, engine/step-batch.ts `flush`).
- */
 const sendsWaitingOf = keyedStatement<{ id: string; sends_waiting: boolean }>(
   'c',
   (
@@ -328,6 +347,10 @@ const sendsWaitingOf = keyedStatement<{ id: string; sends_waiting: boolean }>(
     where ${where}`,
 )
 
+/**
+ * The conversations among `keys` where a send waits in the outbox (`sendsWaitingIn`), read now: the caller holds
+ * their locks (in-step delivery's re-check, engine/step-batch.ts `flush`).
+ */
 export async function readSendsWaiting(
   db: Kysely<Database>,
   keys: readonly { merchant_id: string; id: string }[],
