@@ -6,7 +6,7 @@
 // transcript, recorded as unrouted). Every row the steps decide is written with one statement at the end.
 import type { Contact, Conversation, JsonObject, Merchant, Run } from '@parley/db'
 import { messageTriggerVars, toJsonValue } from '@parley/flow'
-import { type Compilable, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { InboundMessage } from '../channels/types.ts'
 import type { RuntimeConfig } from '../config.ts'
 import { markReachable } from '../contacts/contact-reachability.ts'
@@ -276,7 +276,7 @@ const claimReceiptsReadingChannels = fixedStatement<
         ),
         (join) => join.onTrue(),
       )
-      .selectAll() as unknown as Compilable<Record<string, unknown>>,
+      .selectAll(),
 )
 
 /** What the batch read at once about its senders, and the runs it has stepped so far (by id, as left). */
