@@ -35,13 +35,18 @@ export interface SendTarget {
  */
 const rowsPerTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>()
 
-function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return read()
+function transactionRows(db: Kysely<Database>): Map<string, Promise<unknown>> {
   let rows = rowsPerTransaction.get(db)
   if (!rows) {
     rows = new Map()
     rowsPerTransaction.set(db, rows)
   }
+  return rows
+}
+
+function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return read()
+  const rows = transactionRows(db)
   const cached = rows.get(key) as Promise<T> | undefined
   if (cached) return cached
   const row = read()
@@ -50,15 +55,15 @@ function readOncePerTransaction<T>(db: Kysely<Database>, key: string, read: () =
   return row
 }
 
-/** A row another read of this transaction brought along: later reads of it in the transaction cost no statement. */
-function primeOncePerTransaction<T>(db: Kysely<Database>, key: string, row: T): void {
-  if (!db.isTransaction) return
-  let rows = rowsPerTransaction.get(db)
-  if (!rows) {
-    rows = new Map()
-    rowsPerTransaction.set(db, rows)
-  }
+/**
+ * A row another read of this transaction brought along: later reads of it in the transaction cost no statement.
+ * Returns the row every reader of the transaction gets: the first one read, which may be an earlier one.
+ */
+function primeOncePerTransaction<T>(db: Kysely<Database>, key: string, row: T): Promise<T> {
+  if (!db.isTransaction) return Promise.resolve(row)
+  const rows = transactionRows(db)
   if (!rows.has(key)) rows.set(key, Promise.resolve(row))
+  return rows.get(key) as Promise<T>
 }
 
 const merchantById = fixedStatement<[string], Merchant>(1, (db, id) =>
@@ -181,14 +186,13 @@ export async function takeChannelsWithMerchants(
     }
     const read = { merchant: merchant as Merchant, channel: channel as Channel }
     // The first row read in the transaction stays the one every reader gets.
-    const merchantKey = `merchant:${read.merchant.id}`
-    const key = `channel:${read.channel.merchant_id}:${read.channel.id}`
-    primeOncePerTransaction(db, merchantKey, read.merchant)
-    primeOncePerTransaction(db, key, read.channel)
-    const cached = db.isTransaction ? rowsPerTransaction.get(db) : undefined
     found.set(channelKey(read.channel.merchant_id, read.channel.id), {
-      merchant: ((await cached?.get(merchantKey)) as Merchant | undefined) ?? read.merchant,
-      channel: ((await cached?.get(key)) as Channel | undefined) ?? read.channel,
+      merchant: await primeOncePerTransaction(db, `merchant:${read.merchant.id}`, read.merchant),
+      channel: await primeOncePerTransaction(
+        db,
+        `channel:${read.channel.merchant_id}:${read.channel.id}`,
+        read.channel,
+      ),
     })
   }
   return found
