@@ -36,6 +36,10 @@ const texts = [
   `HALT${' '.repeat(990)}x`,
   `HALT${' '.repeat(1500)}x`,
   `HALT${' '.repeat(2495)}x`,
+  `HALT${' '.repeat(1995)}.`,
+  `HALT${' '.repeat(1996)}.`,
+  `HALT${' '.repeat(1995)}x`,
+  `HALT${' '.repeat(1996)}x`,
   `where is my order ${'please '.repeat(300)}`,
 ]
 

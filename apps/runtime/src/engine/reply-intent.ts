@@ -2,7 +2,7 @@
 // optional LLM found before the step (llm/reply-intent-llm.ts), else the flow package's rules with the merchant's
 // own opt-out words, so "stop" means what the opt-out policy means.
 import type { Merchant } from '@parley/db'
-import { classifyIntentByRules, isOptOutMessage, type ReplyIntent } from '@parley/flow'
+import { classifyIntentByRules, isOptOutMessage, MAX_CLASSIFIED_CHARS, type ReplyIntent } from '@parley/flow'
 import type { InboundMessage } from '../channels/types.ts'
 import { optOutKeywordsOf } from '../policy/keyword-packs.ts'
 
@@ -14,12 +14,6 @@ type Reply = Pick<InboundMessage, 'text' | 'intent'>
  * (llm/reply-intent-llm.ts) already asked for it before the step: see `replyIntentOf`.
  */
 const withDefaultWords = new WeakMap<Reply, { text: string; intent: ReplyIntent }>()
-
-/**
- * A text no longer than this is classified whole by the rules (they read a long message's start only, at least
- * this much of it), so an opt-out check of the whole text is the one the rules make.
- */
-const CLASSIFIED_WHOLE = 1_000
 
 /** `classifyIntentByRules(msg.text)` (the default opt-out words), remembered for the message's `replyIntentOf`. */
 export function rulesIntentWithDefaultWords(msg: Reply): ReplyIntent {
@@ -37,7 +31,8 @@ export function replyIntentOf(merchant: IntentFacts, msg: Reply): ReplyIntent {
   const known = withDefaultWords.get(msg)
   if (
     known?.text === msg.text &&
-    msg.text.length <= CLASSIFIED_WHOLE &&
+    // A longer text the rules classify by its start only, so their opt-out check is not this whole-text one.
+    msg.text.length <= MAX_CLASSIFIED_CHARS &&
     !isOptOutMessage(msg.text, optOutKeywords)
   )
     return known.intent

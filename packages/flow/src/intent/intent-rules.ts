@@ -155,7 +155,7 @@ const GREETING_EMOJI = /^[\s👋🙌😊🙂]+$/u
 const PARCEL_EMOJI = /[📦🚚]/u
 
 /** Long messages are classified on their start: the rules must stay cheap whatever a shopper pastes. */
-const MAX_CLASSIFIED_CHARS = 2000
+export const MAX_CLASSIFIED_CHARS = 2000
 
 const matchesAny = (text: string, patterns: readonly RegExp[]) => patterns.some((p) => p.test(text))
 
