@@ -132,7 +132,10 @@ export class BatchedWindowLimiter {
     for (const [index, check] of counted.entries()) {
       const count = counts[index]
       if (!count || count.used <= check.limit.points) continue
-      const msBeforeNext = count.expire === null ? -1 : Math.max(count.expire - now, 0)
+      // The window began when the statement counted, a moment after `now` (the batch gathered, the round trip):
+      // what is left of it is never more than its length, and a Retry-After of 61 s for a 60 s window is wrong.
+      const msBeforeNext =
+        count.expire === null ? -1 : Math.min(Math.max(count.expire - now, 0), check.limit.duration * 1000)
       this.#block(storedKey(check), now + msBeforeNext)
       return { refused: index, msBeforeNext }
     }
