@@ -7,7 +7,8 @@
 // and the relay's sending of its reminder, pg_stat_user_tables). BENCH_PENDING=1000000 for the million.
 //   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx runtime-timers.bench.ts'
 import { cpus } from 'node:os'
-import { sql } from 'kysely'
+import type { Database } from '@parley/db'
+import { type Kysely, sql } from 'kysely'
 import {
   cloneReminderRuns,
   createBenchDatabase,
@@ -27,19 +28,45 @@ import {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DUE_PER_ROUND = Number(process.env.BENCH_DUE ?? 10_000)
+/**
+ * Fired before round 1 and not reported: a live runtime is warm. Cold, round 1 charged V8's compiler threads to
+ * the firings (runtime CPU 0.24 ms a firing against 0.14–0.18 in rounds 2 and 3, "other threads" 0.10 against
+ * 0.04) and was the slowest round of every run, as the inbound bench's cold `/healthz` was (d084285).
+ */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? DUE_PER_ROUND)
 /** Pending in every round: 100,000 plus the rounds still to come. */
-const PENDING = Number(process.env.BENCH_PENDING ?? 100_000) + (ROUNDS - 1) * DUE_PER_ROUND
+const PENDING = Number(process.env.BENCH_PENDING ?? 100_000) + (ROUNDS - 1) * DUE_PER_ROUND + WARM_UP
 const HOUR = 3_600_000
+
+/**
+ * Polls until no timer due by `dueAt` is left; returns when that was seen and how many polls it took. Whether any
+ * is left, not how many: a count walked every due timer's index entry and heap row (the deleted ones too, until
+ * vacuumed) every 25 ms, and that Postgres CPU was charged to the firings (1.9 M buffer hits in a 10,000 round,
+ * more than the steps' own writes).
+ */
+async function untilNoneDue(db: Kysely<Database>, dueAt: Date): Promise<{ doneAt: number; polls: number }> {
+  for (let polls = 1; ; polls++) {
+    const left = await sql<{
+      due: boolean
+    }>`select exists (select 1 from timers where due_at <= ${dueAt}) as due`.execute(db)
+    if (!left.rows[0]?.due) return { doneAt: Date.now(), polls }
+    if (Date.now() - dueAt.getTime() > 300_000) throw new Error('timers still due after 5 minutes')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
 
 const bench = await createBenchDatabase('bench_timers')
 try {
   const shop = await seedShop(bench.db, reminderFlow)
-  // Round g's timers rest at far - g hours until the round makes them due; the rest at far.
+  // Round g's timers rest at far - g hours until the round makes them due, the warm-up's at far - (ROUNDS + 1)
+  // hours; the rest at far.
   const far = Date.now() + 30 * 24 * HOUR
+  const warmUpAt = new Date(far - (ROUNDS + 1) * HOUR)
   const seedStart = Date.now()
   await cloneReminderRuns(bench.db, shop, PENDING, {
     dueAt: `to_timestamp((${far} - case when m.n <= ${ROUNDS * DUE_PER_ROUND}
-      then ((m.n - 1) / ${DUE_PER_ROUND} + 1) * ${HOUR} else 0 end) / 1000.0)`,
+      then ((m.n - 1) / ${DUE_PER_ROUND} + 1) * ${HOUR}
+      when m.n <= ${ROUNDS * DUE_PER_ROUND + WARM_UP} then ${(ROUNDS + 1) * HOUR} else 0 end) / 1000.0)`,
     templateDueAt: new Date(far),
     // Each shopper's transcript holds the message that started their run, as a live shop's would.
     transcript: true,
@@ -71,6 +98,17 @@ try {
   const cpu = { runtime: [] as number[], postgres: [] as number[], rows: [] as number[] }
   try {
     await new Promise((r) => setTimeout(r, 2000))
+    if (WARM_UP > 0) {
+      const warmUpStart = Date.now()
+      const due = new Date()
+      await sql`update timers set due_at = ${due} where due_at = ${warmUpAt}`.execute(bench.db)
+      await untilNoneDue(bench.db, due)
+      console.log(
+        `warm-up: ${WARM_UP.toLocaleString('en')} fired in ${Date.now() - warmUpStart} ms (not reported)`,
+      )
+      // The relay's deliveries of the warm-up's sends finish before round 1 begins.
+      await new Promise((r) => setTimeout(r, 2000))
+    }
     for (let round = 1; round <= ROUNDS; round++) {
       const rowsBefore = await rowsWritten(bench.db)
       const pending = await sql<{ n: string }>`select count(*) as n from timers`.execute(bench.db)
@@ -83,24 +121,9 @@ try {
       const threadsStart = runtimeThreadCpuMs(runtime)
       const sessionsStart = process.env.BENCH_VERBOSE ? await sessionsOpened() : 0
       await statements?.reset()
-      // The bench's own statements in the round, not counted as the runtime's.
-      let benchStatements = 0
-      let doneAt = 0
-      for (;;) {
-        benchStatements += 1
-        // Whether any is left, not how many: a count walked every due timer's index entry and heap row (the
-        // deleted ones too, until vacuumed) every 25 ms, and that Postgres CPU was charged to the firings
-        // (1.9 M buffer hits in a 10,000 round, more than the steps' own writes).
-        const left = await sql<{
-          due: boolean
-        }>`select exists (select 1 from timers where due_at <= ${dueAt}) as due`.execute(bench.db)
-        if (!left.rows[0]?.due) {
-          doneAt = Date.now()
-          break
-        }
-        if (Date.now() - dueAt.getTime() > 300_000) throw new Error('timers still due after 5 minutes')
-        await new Promise((r) => setTimeout(r, 25))
-      }
+      // The bench's own statements in the round (its polls), not counted as the runtime's.
+      const { doneAt, polls } = await untilNoneDue(bench.db, dueAt)
+      let benchStatements = polls
       const perFiring = {
         runtime: (runtimeCpuMs(runtime) - cpuStart.runtime) / DUE_PER_ROUND,
         postgres: (postgresCpuMs() - cpuStart.postgres) / DUE_PER_ROUND,
