@@ -3,8 +3,8 @@
 import type { OutboxEntry } from '@parley/db'
 import { sql } from 'kysely'
 import type { SendResult } from '../channels/types.ts'
-import { keysProbed } from '../engine/sql-any.ts'
 import type { Db } from '../engine/step-transaction.ts'
+import { keysProbed } from '../sql/sql-any.ts'
 import { type BackoffPolicy, backoffDelayMs } from '../time/backoff.ts'
 
 export const MAX_SEND_ATTEMPTS = 8

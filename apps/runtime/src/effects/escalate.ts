@@ -3,7 +3,7 @@
 import type { JsonObject, NewMessage } from '@parley/db'
 import type { EscalateEffect } from '@parley/flow'
 import type { ConversationTouch } from '../engine/step-writes.ts'
-import { timeOrderedId } from '../engine/time-ordered-id.ts'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 
 /** The conversation's hand-over to the queue and the note for staff (never sent to the shopper). */
 export function escalationRows(

@@ -12,7 +12,6 @@ import {
 import type { OutboundPayload } from '../channels/types.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import type { Db, StepContext } from '../engine/step-transaction.ts'
-import { timeOrderedId } from '../engine/time-ordered-id.ts'
 import { monthStart } from '../policy/local-time.ts'
 import type { SendTarget } from '../policy/send-facts.ts'
 import {
@@ -24,6 +23,7 @@ import {
 } from '../policy/send-policy.ts'
 import { spendTemplateBudget } from '../policy/template-budget.ts'
 import { templatePrice } from '../policy/template-pricing.ts'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 
 export interface SendRequest {
   merchantId: string

@@ -6,9 +6,9 @@
 import type { Contact, Conversation, Run } from '@parley/db'
 import { sql } from 'kysely'
 import { sendsWaitingIn } from '../policy/send-facts.ts'
-import { fixedStatement } from './fixed-statement.ts'
+import { fixedStatement } from '../sql/fixed-statement.ts'
+import { anyUuid } from '../sql/sql-any.ts'
 import { waitsForReply, waitsForReplySql } from './run-store.ts'
-import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 export interface Sender {

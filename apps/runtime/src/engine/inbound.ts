@@ -31,19 +31,19 @@ import {
   takeChannelsWithMerchants,
 } from '../policy/send-facts.ts'
 import type { RateLimitCheck, RateLimitRefusal } from '../security/rate-limits.ts'
+import { fixedStatement } from '../sql/fixed-statement.ts'
+import { keysProbedFixed } from '../sql/sql-any.ts'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 import { settleInBurst } from './burst-merge.ts'
 import { stepRuns } from './event-step.ts'
-import { fixedStatement } from './fixed-statement.ts'
 import { GroupCommit } from './group-commit.ts'
 import { type InboundFacts, readInboundFacts, senderKey, waitingRunFor } from './inbound-facts.ts'
 import { replyIntentOf } from './reply-intent.ts'
 import { findActiveRunIds } from './run-store.ts'
-import { keysProbedFixed } from './sql-any.ts'
 import { startWelcomeFlow } from './start-command.ts'
 import { startTriggeredRuns } from './start-runs.ts'
 import { StepBatch } from './step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from './step-transaction.ts'
-import { timeOrderedId } from './time-ordered-id.ts'
 import { contactVars, storeVarsOf } from './vars.ts'
 
 /** `held`: waiting in its conversation's burst for the shopper's next words (engine/burst-merge.ts). */

@@ -3,9 +3,9 @@
 import type { Run } from '@parley/db'
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
+import { anyUuid } from '../sql/sql-any.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { waitingFor } from './flow-versions.ts'
-import { anyUuid } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /**

@@ -4,11 +4,11 @@
 import type { Run } from '@parley/db'
 import { type FlowVars, getNodeKind, isGreeting, type TriggerSpec } from '@parley/flow'
 import { sql } from 'kysely'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 import { type FlowVersionCache, type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
 import type { StepBatch } from './step-batch.ts'
 import type { Db } from './step-transaction.ts'
-import { timeOrderedId } from './time-ordered-id.ts'
 
 export type TriggerEvent = TriggerSpec['event']
 

@@ -7,10 +7,10 @@ import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Ru
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
 import type { CommitNotice } from '../delivery/relay-wake.ts'
+import { jsonRowsText } from '../sql/json-rows.ts'
+import { keyedStatement, keysProbed } from '../sql/sql-any.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
-import { jsonRowsText } from './json-rows.ts'
 import { runFieldsOf } from './run-store.ts'
-import { keyedStatement, keysProbed } from './sql-any.ts'
 import type { Db } from './step-transaction.ts'
 
 /** A conversation the batch touched; several touches of one conversation merge. */

@@ -6,7 +6,7 @@
 import type { NewTimer, Run } from '@parley/db'
 import type { StepBatch } from '../engine/step-batch.ts'
 import type { Db } from '../engine/step-transaction.ts'
-import { timeOrderedId } from '../engine/time-ordered-id.ts'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 import { fallbackText } from './acknowledgement.ts'
 import { queueSettings } from './escalation-queues.ts'
 import { releaseHeldSends } from './held-sends.ts'

@@ -27,11 +27,11 @@ import { claimReceipt } from '../engine/receipts.ts'
 import { findActiveRunIds, lockRuns } from '../engine/run-store.ts'
 import { StepBatch } from '../engine/step-batch.ts'
 import { type Db, inStepTransaction, type StepContext } from '../engine/step-transaction.ts'
-import { timeOrderedId } from '../engine/time-ordered-id.ts'
 import { releaseHeldSends } from '../handoff/held-sends.ts'
 import { cancelUnclaimedTimers } from '../handoff/unclaimed-timeout.ts'
 import { readChannel } from '../policy/send-facts.ts'
 import { isInsideServiceWindow } from '../policy/whatsapp-window.ts'
+import { timeOrderedId } from '../sql/time-ordered-id.ts'
 import { announceBackToAssistant, announceStaffJoined } from './handoff-notices.ts'
 
 export interface StaffActor {

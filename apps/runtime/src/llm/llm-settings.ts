@@ -5,9 +5,9 @@ import type { AiAnswersSettings, AiAnswersSettingsInput, BudgetCurrency } from '
 import type { LlmSettingsRow } from '@parley/db'
 import { sql } from 'kysely'
 import type { RuntimeConfig } from '../config.ts'
-import { fixedStatement } from '../engine/fixed-statement.ts'
 import type { Db } from '../engine/step-transaction.ts'
 import { isSealed, type Keyring } from '../security/keyring.ts'
+import { fixedStatement } from '../sql/fixed-statement.ts'
 import type { ChatEndpoint } from './chat-completion.ts'
 
 /** Keys shorter than this show no characters at all (as channel secrets). */

@@ -2,7 +2,7 @@
 // ("three messages over 72 hours, not five in one day"). Queued and deferred ones count; skipped do not.
 import type { Database } from '@parley/db'
 import { type Kysely, sql } from 'kysely'
-import { anyUuid } from '../engine/sql-any.ts'
+import { anyUuid } from '../sql/sql-any.ts'
 
 /** The messages the cap counts: the bot's marketing sends since `since`, unless skipped or failed. */
 function cappedSends(db: Kysely<Database>, merchantId: string, since: number) {

@@ -3,8 +3,8 @@
 import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
-import { fixedStatement } from '../engine/fixed-statement.ts'
-import { anyUuid, anyUuidProbed, keyedStatement } from '../engine/sql-any.ts'
+import { fixedStatement } from '../sql/fixed-statement.ts'
+import { anyUuid, anyUuidProbed, keyedStatement } from '../sql/sql-any.ts'
 import { countMarketingSendsSince } from './frequency-cap.ts'
 import { pickTimeZone } from './local-time.ts'
 import type { SendExemption, SendFacts } from './send-policy.ts'
@@ -225,7 +225,7 @@ export async function loadSendTargets(
     // In the same read: may a send here skip the outbox (delivery/in-step-delivery.ts)?
     .select((eb) => sendsWaitingIn(eb.ref('conversations.merchant_id'), eb.ref('conversations.id')))
     .where('merchant_id', '=', merchantId)
-    // Probed: a timer batch names 200 conversations (engine/sql-any.ts).
+    // Probed: a timer batch names 200 conversations (sql/sql-any.ts).
     .where('id', '=', anyUuidProbed([...new Set(conversationIds)]))
     .execute()
   if (rows.length === 0) return targets

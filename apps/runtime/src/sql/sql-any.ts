@@ -5,7 +5,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { fixedStatement } from './fixed-statement.ts'
 
 /**
- * The ids, or a fixed statement's placeholder for them (engine/fixed-statement.ts).
+ * The ids, or a fixed statement's placeholder for them (sql/fixed-statement.ts).
  * @example query.where('id', '=', anyUuid(runIds))
  */
 export function anyUuid(values: readonly string[] | RawBuilder<string[]>): RawBuilder<string> {
@@ -47,7 +47,7 @@ export function keysProbed(
 }
 
 /**
- * `keysProbed` in a fixed statement (engine/fixed-statement.ts), whose text cannot depend on how many merchants the
+ * `keysProbed` in a fixed statement (sql/fixed-statement.ts), whose text cannot depend on how many merchants the
  * keys name: always the probes and the exact pairs. Four placeholders, each used once, in this order: the merchant
  * ids and the ids to probe, then each key's merchant id and id (the same arrays again).
  * @example fixedStatement(4, (_db, m, i, km, ki) => sql`select * from channels ch
@@ -81,7 +81,7 @@ function probedKeys(
 
 /**
  * A statement on a batch's keys (`keysProbed` on `alias`, given to `build` as its condition) that is a fixed
- * statement (engine/fixed-statement.ts) for the usual batch, one merchant's keys: the same text, compiled once
+ * statement (sql/fixed-statement.ts) for the usual batch, one merchant's keys: the same text, compiled once
  * per process instead of built and compiled by Kysely on every batch (the in-step delivery's lock and re-read and
  * the batch's channel read: ~2 % of the runtime's CPU per inbound message, BENCHMARKS.md session 14). Keys of
  * several merchants are built as before.
