@@ -40,7 +40,6 @@ import * as eraseForeignKeyIndexes from './202612040030_erase_foreign_key_indexe
 import * as dropReceiptsAgeIndex from './202612050040_drop_receipts_age_index.ts'
 import * as visitsRollupPreviousVisit from './202612050045_visits_rollup_previous_visit.ts'
 import * as providerIndexWithoutWebchat from './202612050048_provider_index_without_webchat.ts'
-import * as runsRollupOneJoin from './202612070020_runs_rollup_one_join.ts'
 import * as visitsRollupOlderVisit from './202612070025_visits_rollup_older_visit.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
@@ -85,6 +84,5 @@ export const migrations: Record<string, Migration> = {
   '202612050040_drop_receipts_age_index': dropReceiptsAgeIndex,
   '202612050045_visits_rollup_previous_visit': visitsRollupPreviousVisit,
   '202612050048_provider_index_without_webchat': providerIndexWithoutWebchat,
-  '202612070020_runs_rollup_one_join': runsRollupOneJoin,
   '202612070025_visits_rollup_older_visit': visitsRollupOlderVisit,
 }
