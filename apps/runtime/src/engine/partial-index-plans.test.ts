@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { flowReport } from '../analytics/flow-report.ts'
 import { applyDeliveryStatus } from '../channels/delivery-status.ts'
 import { latestConversationId, openConversation } from '../contacts/contact-repository.ts'
+import { findMessageLanes } from '../delivery/outbox-claim.ts'
 import { listInbox } from '../inbox/inbox-list.ts'
 import { countMarketingSendsByContact, countMarketingSendsSince } from '../policy/frequency-cap.ts'
 import { InProcessRealtime } from '../realtime/realtime.ts'
@@ -143,6 +144,20 @@ describe.each(testDatabases())('partial write-path indexes on %s', (kind) => {
     const { rows } = await sql<{ def: string }>`
       select indexdef as def from pg_indexes where indexname = 'messages_provider_idx'`.execute(t.db)
     expect(rows[0]?.def).toContain("'webchat:%'")
+  })
+
+  // A statement with no values went unnamed, and Postgres planned it at every relay poll (outbox-claim.ts).
+  it("finds the relay's message lanes by outbox_lane_queue_idx as a prepared statement", async () => {
+    const { db, sent } = capturingDb(t.db)
+    await db.transaction().execute((trx) => findMessageLanes(trx))
+    const lanes = sent.filter((query) => query.sql.includes('with recursive lane'))
+    expect(lanes).toHaveLength(1)
+    const [query] = lanes
+    if (!query) throw new Error('no lane query')
+    expect(query.parameters.length).toBeGreaterThan(0)
+    const plan = await genericPlan(t.db, query)
+    expect(plan).toContain('outbox_lane_queue_idx')
+    expect(plan).not.toContain('Seq Scan on outbox')
   })
 
   it("counts a flow's active runs by runs_flow_version_active_idx", async () => {

@@ -40,6 +40,8 @@ import * as eraseForeignKeyIndexes from './202612040030_erase_foreign_key_indexe
 import * as dropReceiptsAgeIndex from './202612050040_drop_receipts_age_index.ts'
 import * as visitsRollupPreviousVisit from './202612050045_visits_rollup_previous_visit.ts'
 import * as providerIndexWithoutWebchat from './202612050048_provider_index_without_webchat.ts'
+import * as visitsRollupOlderVisit from './202612070025_visits_rollup_older_visit.ts'
+import * as messagesRollupBranches from './202612070030_messages_rollup_branches.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -83,4 +85,6 @@ export const migrations: Record<string, Migration> = {
   '202612050040_drop_receipts_age_index': dropReceiptsAgeIndex,
   '202612050045_visits_rollup_previous_visit': visitsRollupPreviousVisit,
   '202612050048_provider_index_without_webchat': providerIndexWithoutWebchat,
+  '202612070025_visits_rollup_older_visit': visitsRollupOlderVisit,
+  '202612070030_messages_rollup_branches': messagesRollupBranches,
 }
