@@ -358,13 +358,9 @@ async function spawnRuntime(
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the runtime under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const probeArgs = probe ? ['--expose-gc', '--import', PROBE_URL] : []
-  // The runtime's own start command (apps/runtime/package.json `start`, node's flags included: the young generation's
-  // size), so the bench measures the process production runs; the probe's import goes just before the script.
-  const { scripts } = JSON.parse(readFileSync(join(RUNTIME_DIR, 'package.json'), 'utf8'))
-  const startArgs: string[] = scripts.start.split(' ').slice(1)
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, ...startArgs.slice(0, -1), ...probeArgs, ...startArgs.slice(-1)],
+    [...nodeArgs, '--import', 'tsx', ...probeArgs, 'src/server.ts'],
     {
       cwd: RUNTIME_DIR,
       env: {

@@ -3,7 +3,7 @@
 // the API, the editor, /widget.js and the /demo store, and prints where to go and how to sign in.
 //   PORT=3001 pnpm start      another port          SKIP_BUILD=1 pnpm start      reuse the last build
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -101,9 +101,7 @@ async function main() {
   const createdNow = /Sign in as/.test(seedOutput)
 
   step('Starting the runtime')
-  // As the runtime package's own `start` script runs it (its node flags are set there, in one place).
-  const { scripts } = JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8'))
-  const server = spawn(process.execPath, scripts.start.split(' ').slice(1), {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: runtimeDir,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
