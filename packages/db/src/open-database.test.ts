@@ -121,6 +121,35 @@ describe.each(testDatabases())('openDatabase on %s', (kind) => {
     expect(await read('America/St_Johns')).toEqual(expected)
   })
 
+  it('reads timestamptz at the edges of the fast path: every fraction length, years below 100, the last year', async () => {
+    const { rows } = await sql<Record<string, Date>>`select
+      '2026-02-28 23:59:59.12+00'::timestamptz as hundredths,
+      '2026-02-28 23:59:59.1234+00'::timestamptz as four,
+      '2026-02-28 23:59:59.12345+00'::timestamptz as five,
+      '2024-02-29 00:00:00.000001+00'::timestamptz as leap,
+      '0100-01-01 00:00:00+00'::timestamptz as year_100,
+      '9999-12-31 23:59:59.999999+00'::timestamptz as last`.execute(t.db)
+    const iso = Object.fromEntries(
+      Object.entries(rows[0] as Record<string, Date>).map(([k, v]) => [k, v.toISOString()]),
+    )
+    const expected = {
+      hundredths: '2026-02-28T23:59:59.120Z',
+      four: '2026-02-28T23:59:59.123Z',
+      five: '2026-02-28T23:59:59.123Z',
+      leap: '2024-02-29T00:00:00.000Z',
+      year_100: '0100-01-01T00:00:00.000Z',
+      last: '9999-12-31T23:59:59.999Z',
+    }
+    expect(iso).toEqual(expected)
+    // Our parser is pg's (PGlite's own reads year 99 as 1999): a year below 100 is not `Date.UTC`'s 19xx.
+    if (kind === 'postgres') {
+      const { rows: early } = await sql<{
+        at: Date
+      }>`select '0099-06-15 12:00:00.5+00'::timestamptz as at`.execute(t.db)
+      expect(early[0]?.at.toISOString()).toBe('0099-06-15T12:00:00.500Z')
+    }
+  })
+
   it('reads defaults, numerics, counts, dates, arrays and jsonb the same way', async () => {
     const merchant = await insertMerchant(t.db, { monthly_template_budget: '12.5' })
     expect(merchant.id).toMatch(/^[0-9a-f-]{36}$/)

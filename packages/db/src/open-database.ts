@@ -52,23 +52,52 @@ const keepText = (value: string) => value
 const pgTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date
 
 /**
- * timestamptz as Postgres writes it in a UTC session, `2026-11-30 18:33:22.123456+00`, parsed natively as
- * `2026-11-30T18:33:22.123456Z` (the same Date, microseconds dropped, ~3× faster than pg's parser; every row a
- * step reads has several). Anything else (another session time zone, BC, infinity, years past 9999) goes to
- * pg's own parser.
+ * timestamptz as Postgres writes it in a UTC session, `2026-11-30 18:33:22.123456+00`: the fields read from the
+ * digits into `Date.UTC` (the same Date, microseconds dropped, as the ISO text parsed natively gave, without
+ * building that text: slices and a template string per value were most of a timer firing's timestamp parsing;
+ * every row a step reads has several). Anything else (another session time zone, BC, infinity, years before 100
+ * — `Date.UTC` reads 0–99 as 1900–1999 — or past 9999) goes to pg's own parser.
  */
 function parseTimestamptz(text: string): Date {
   const n = text.length
   if (
     n >= 22 &&
     n <= 29 &&
+    n !== 23 &&
     text.charCodeAt(10) === 32 && // ' '
     text.charCodeAt(n - 3) === 43 && // '+'
     text.charCodeAt(n - 2) === 48 && // '0'
     text.charCodeAt(n - 1) === 48 // '0'
-  )
-    return new Date(`${text.slice(0, 10)}T${text.slice(11, n - 3)}Z`)
+  ) {
+    const year = digits(text, 0, 4)
+    if (year >= 100) {
+      // `.f` to `.ffffff` between the seconds and `+00`: its first three digits are the milliseconds.
+      const fraction = n - 23
+      const ms =
+        fraction > 0
+          ? digits(text, 20, Math.min(fraction, 3)) * (fraction === 1 ? 100 : fraction === 2 ? 10 : 1)
+          : 0
+      return new Date(
+        Date.UTC(
+          year,
+          digits(text, 5, 2) - 1,
+          digits(text, 8, 2),
+          digits(text, 11, 2),
+          digits(text, 14, 2),
+          digits(text, 17, 2),
+          ms,
+        ),
+      )
+    }
+  }
   return pgTimestamptz(text)
+}
+
+/** The number written by `count` decimal digits at `start`. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0
+  for (let i = start; i < start + count; i++) value = value * 10 + text.charCodeAt(i) - 48
+  return value
 }
 
 /**

@@ -7,7 +7,7 @@ import type { JsonObject, NewMessage, NewNodeVisit, NewOutboxEntry, NewTimer, Ru
 import type { StepResult } from '@parley/flow'
 import { type RawBuilder, sql } from 'kysely'
 import type { CommitNotice } from '../delivery/relay-wake.ts'
-import { jsonRowsText } from '../sql/json-rows.ts'
+import { jsonRowsText, spentRowsText } from '../sql/json-rows.ts'
 import { keyedStatement, keysProbed } from '../sql/sql-any.ts'
 import type { LoadedFlowVersion } from './flow-versions.ts'
 import { runFieldsOf } from './run-store.ts'
@@ -186,8 +186,10 @@ export class StepWrites {
     options: { outboxNotice?: CommitNotice | null; realtimeNotices?: RawBuilder<unknown> | null } = {},
   ): Promise<boolean> {
     const parts: RawBuilder<unknown>[] = []
-    // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts).
-    const json = (rows: object[]) => sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
+    // Null columns left out: jsonb_to_recordset reads a missing key as null (json-rows.ts). `json` for the rows built
+    // here for this statement (spent by it, no copy); `copied` for rows the batch's own state holds (timers, outbox).
+    const json = (rows: object[]) => sql`${spentRowsText(rows)}::jsonb`
+    const copied = (rows: object[]) => sql`${jsonRowsText(rows, { omitNulls: true })}::jsonb`
     if (this.#runs.size > 0) {
       const rows = byId([...this.#runs.values()]).map((r) => ({
         merchant_id: r.merchant_id,
@@ -240,7 +242,7 @@ export class StepWrites {
     if (sets.length > 0) {
       parts.push(sql`timers_set as (insert into timers (merchant_id, run_id, timer_id, due_at, revision, event)
         select v.merchant_id, v.run_id, v.timer_id, v.due_at, v.revision, v.event
-        from jsonb_to_recordset(${json(sets)}) as v(merchant_id uuid, run_id uuid, timer_id text,
+        from jsonb_to_recordset(${copied(sets)}) as v(merchant_id uuid, run_id uuid, timer_id text,
           due_at timestamptz, revision integer, event jsonb)
         on conflict (merchant_id, run_id, timer_id) do update set due_at = excluded.due_at,
           revision = excluded.revision, event = excluded.event, locked_until = null, locked_by = null)`)
@@ -277,7 +279,7 @@ export class StepWrites {
           channel_id, payload, status, next_attempt_at, created_at, updated_at)
         select v.merchant_id, v.run_id, v.message_id, v.conversation_id, v.channel_id, v.payload,
           coalesce(v.status, 'pending'), v.next_attempt_at, v.created_at, v.updated_at
-        from jsonb_to_recordset(${json(this.#outbox)}) as v(merchant_id uuid, run_id uuid, message_id uuid,
+        from jsonb_to_recordset(${copied(this.#outbox)}) as v(merchant_id uuid, run_id uuid, message_id uuid,
           conversation_id uuid, channel_id uuid, payload jsonb, status text, next_attempt_at timestamptz,
           created_at timestamptz, updated_at timestamptz))`)
     }
@@ -294,7 +296,6 @@ export class StepWrites {
         queue: t.escalation?.queue ?? null,
         escalation: t.escalation?.details ?? null,
       }))
-      const touches = json(rows)
       // Locked in id order first, as the outbox relay's outcome write does: the two never deadlock. Not again when
       // `lockConversations` holds them all already (a timer batch's in-step deliveries): ~3 buffer hits a firing.
       const held = rows.every((r) => this.#lockedConversations.has(`${r.merchant_id}:${r.id}`))
@@ -304,6 +305,8 @@ export class StepWrites {
       }
       const locked = held ? sql`` : sql`, conversations_locked l`
       const lockedMatch = held ? sql`` : sql` and l.merchant_id = c.merchant_id and l.id = c.id`
+      // Last: the rows are spent by it (their keys read above first).
+      const touches = json(rows)
       parts.push(sql`conversations_touched as (update conversations as c set
           last_inbound_at = coalesce(v.last_inbound_at, c.last_inbound_at),
           last_message_at = v.last_message_at,

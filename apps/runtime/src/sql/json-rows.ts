@@ -21,6 +21,28 @@ export function jsonRowsText(rows: readonly object[], options: { omitNulls?: boo
   return JSON.stringify(written)
 }
 
+/**
+ * `jsonRowsText(rows, { omitNulls: true })` for rows the caller built for this write and drops after it: each row's
+ * top-level values are replaced in place (a Date by its text, null by undefined, which JSON.stringify leaves out as
+ * it leaves out a missing key) instead of copied into a new row, the same text for half the time and none of the
+ * copies' garbage (a timer firing writes five such rows). The rows are spent: read them no more.
+ * @example sql`${spentRowsText(rows.map((r) => ({ id: r.id, at: r.at })))}::jsonb`
+ */
+export function spentRowsText(rows: readonly object[]): string {
+  const iso = new Map<number, string | null>()
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>
+    // Own enumerable keys (what jsonRowsText reads): the rows are object literals, nothing enumerable is inherited.
+    for (const key in row) {
+      const value = row[key]
+      const spent = value === null ? undefined : value instanceof Date ? isoOf(iso, value) : value
+      // An own data property, `__proto__` too: assigning it never reaches the prototype's setter.
+      if (spent !== value) row[key] = spent
+    }
+  }
+  return JSON.stringify(rows)
+}
+
 /** The row's own enumerable keys (what a spread copies), dates as their text; with `omitNulls`, not those holding null. */
 function rowForJson(
   iso: Map<number, string | null>,
