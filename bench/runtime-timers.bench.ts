@@ -34,7 +34,7 @@ const DUE_PER_ROUND = Number(process.env.BENCH_DUE ?? 10_000)
  * 0.04) and was the slowest round of every run, as the inbound bench's cold `/healthz` was (d084285).
  */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? DUE_PER_ROUND)
-/** Pending in every round: 100,000 plus the rounds still to come. */
+/** Seeded: 100,000 left pending in every round, plus the rounds still to come and the warm-up. */
 const PENDING = Number(process.env.BENCH_PENDING ?? 100_000) + (ROUNDS - 1) * DUE_PER_ROUND + WARM_UP
 const HOUR = 3_600_000
 
