@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { transition } from 'xstate'
 import { compile } from './compile.ts'
+import { toJsonValue } from './json-value.ts'
 import { parseFlowDocument } from './parse.ts'
 import { FlowRunError, MachineStepper, start, step } from './stepper.ts'
 
@@ -182,5 +184,38 @@ describe('MachineStepper', () => {
       step(loopMachine, replied.snapshot, { type: 'message.received', text: 'more' }, { now: 2 * HOUR })
         .snapshot,
     )
+  })
+
+  it('restores stored runs at rest in one state as XState’s resolveState does, each with its own context', () => {
+    const stepper = new MachineStepper(loopMachine)
+    const runs = ['a', 'b', 'c'].map((seed) => stepper.start({ vars: { seed }, seed }, { now: 0 }))
+    const event = { type: 'message.received' as const, text: 'hi' }
+    for (const [i, run] of runs.entries()) {
+      const stored = JSON.parse(JSON.stringify(run.snapshot))
+      const now = HOUR * (i + 1)
+      // XState's own restore and pure transition, without the stepper's kept state nodes.
+      const [next, actions] = transition(loopMachine, loopMachine.resolveState(stored), {
+        ...event,
+        at: now,
+      } as never)
+      const result = stepper.step(stored, event, { now })
+      expect(result.snapshot).toEqual(toJsonValue(loopMachine.getPersistedSnapshot(next)))
+      expect(result.snapshot).toMatchObject({ context: { vars: { seed: ['a', 'b', 'c'][i] } } })
+      const visits = (actions as { type: string; params?: { nodeId?: string } }[]).filter(
+        (a) => a.type === 'visit',
+      )
+      expect(result.visited).toEqual(visits.map((a) => a.params?.nodeId))
+    }
+  })
+
+  it('restores a run stored in a final state as done, whatever status was stored, as resolveState does', () => {
+    const stepper = new MachineStepper(loopMachine)
+    const first = stepper.start({ vars: {}, seed: 's' }, { now: 0 })
+    const done = stepper.step(first.snapshot, { type: 'contact.opted_out' }, { now: 1 })
+    const stored = { ...done.snapshot, status: 'active' }
+    const again = stepper.step(stored, { type: 'message.received', text: 'hi' }, { now: 2 })
+    expect(again).toMatchObject({ status: 'done', outcome: 'opted_out', effects: [], visited: [] })
+    expect(again.snapshot.status).toBe(loopMachine.resolveState(stored as never).status)
+    expect(again.snapshot.status).toBe('done')
   })
 })
