@@ -165,7 +165,12 @@ async function fireClaimed(
  * a custom plan saw the value: when the statistics say nothing is due yet (the rows came due after the last
  * analyze), it cost ~8 and the generic plan (62, the same walk of `timers_due_order_idx`) never won.
  */
-export async function claimDueTimers(trx: Db, now: number, limit: number, only: RunKey | null): Promise<DueTimer[]> {
+export async function claimDueTimers(
+  trx: Db,
+  now: number,
+  limit: number,
+  only: RunKey | null,
+): Promise<DueTimer[]> {
   let query = trx
     .selectFrom('timers')
     .select(['merchant_id', 'run_id', 'timer_id', 'due_at', 'revision', 'event'])
