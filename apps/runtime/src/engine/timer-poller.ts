@@ -7,6 +7,7 @@
 // timer moves to just after the burst's deadline, so the answer is stepped first and cancels it.
 import type { NewTimer, Run } from '@parley/db'
 import type { FlowEventInput } from '@parley/flow'
+import { sql } from 'kysely'
 import type { RuntimeDeps } from '../deps.ts'
 import { fireUnclaimed, isUnclaimedTimer } from '../handoff/unclaimed-timeout.ts'
 import { heldBurstDeadlines } from './burst-merge.ts'
@@ -155,17 +156,31 @@ async function fireClaimed(
   return result
 }
 
-async function claimDueTimers(trx: Db, now: number, limit: number, only: RunKey | null): Promise<DueTimer[]> {
+/**
+ * The due timers, oldest first, locked (`skip locked`: another lane's or replica's claim is passed over). Written so
+ * Postgres keeps one generic plan for it instead of planning it at every call (~0.1 ms a plan, 220 plans in a
+ * 10,000-timer drain): the limit is a literal (a config integer; as a parameter the generic plan assumes it takes a
+ * tenth of the rows and costs 1,439 against ~230 for a custom plan), and the due time is read through a scalar
+ * subquery, which the planner estimates the same way (a third of the rows) with or without its value. With `<= $1`
+ * a custom plan saw the value: when the statistics say nothing is due yet (the rows came due after the last
+ * analyze), it cost ~8 and the generic plan (62, the same walk of `timers_due_order_idx`) never won.
+ */
+export async function claimDueTimers(
+  trx: Db,
+  now: number,
+  limit: number,
+  only: RunKey | null,
+): Promise<DueTimer[]> {
   let query = trx
     .selectFrom('timers')
     .select(['merchant_id', 'run_id', 'timer_id', 'due_at', 'revision', 'event'])
-    .where('due_at', '<=', new Date(now))
+    .where('due_at', '<=', sql<Date>`(select ${new Date(now)}::timestamptz)`)
   if (only) query = query.where('merchant_id', '=', only.merchantId).where('run_id', '=', only.runId)
   return query
     .orderBy('due_at')
     .orderBy('run_id')
     .orderBy('timer_id')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .forUpdate()
     .skipLocked()
     .execute()
