@@ -42,6 +42,7 @@ import * as visitsRollupPreviousVisit from './202612050045_visits_rollup_previou
 import * as providerIndexWithoutWebchat from './202612050048_provider_index_without_webchat.ts'
 import * as visitsRollupOlderVisit from './202612070025_visits_rollup_older_visit.ts'
 import * as messagesRollupBranches from './202612070030_messages_rollup_branches.ts'
+import * as receiptsAgeBrin from './202612082300_receipts_age_brin.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   '202612050048_provider_index_without_webchat': providerIndexWithoutWebchat,
   '202612070025_visits_rollup_older_visit': visitsRollupOlderVisit,
   '202612070030_messages_rollup_branches': messagesRollupBranches,
+  '202612082300_receipts_age_brin': receiptsAgeBrin,
 }
