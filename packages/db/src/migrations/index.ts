@@ -43,6 +43,7 @@ import * as providerIndexWithoutWebchat from './202612050048_provider_index_with
 import * as visitsRollupOlderVisit from './202612070025_visits_rollup_older_visit.ts'
 import * as messagesRollupBranches from './202612070030_messages_rollup_branches.ts'
 import * as receiptsAgeBrin from './202612082300_receipts_age_brin.ts'
+import * as contactsPhoneIndex from './202612082305_contacts_phone_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, Migration> = {
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   '202612070025_visits_rollup_older_visit': visitsRollupOlderVisit,
   '202612070030_messages_rollup_branches': messagesRollupBranches,
   '202612082300_receipts_age_brin': receiptsAgeBrin,
+  '202612082305_contacts_phone_index': contactsPhoneIndex,
 }
