@@ -8,12 +8,19 @@
 // nothing to purge it reads a few index pages instead of the whole table.
 import { type Kysely, sql } from 'kysely'
 
+// Built `concurrently`, outside a transaction (migrate.ts), so writes to the table go on during the build; a
+// build that failed half way leaves an invalid index, dropped first when the migration runs again.
+export const transaction = false
+
 // biome-ignore lint/suspicious/noExplicitAny: a migration must not depend on today's types (STYLE.md 7)
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw('create index receipts_received_brin on receipts using brin (received_at)').execute(db)
+  await sql.raw('drop index concurrently if exists receipts_received_brin').execute(db)
+  await sql
+    .raw('create index concurrently receipts_received_brin on receipts using brin (received_at)')
+    .execute(db)
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a migration must not depend on today's types (STYLE.md 7)
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql.raw('drop index receipts_received_brin').execute(db)
+  await sql.raw('drop index if exists receipts_received_brin').execute(db)
 }

@@ -1,5 +1,5 @@
 // Every migration, by name, in a static map: bundlers see the imports, and no filesystem scan is needed.
-import type { Migration } from 'kysely/migration'
+import type { ParleyMigration } from '../migrate.ts'
 import * as initialSchema from './202611261300_initial_schema.ts'
 import * as devClock from './202611271000_dev_clock.ts'
 import * as messageSeq from './202611271100_message_seq.ts'
@@ -46,7 +46,7 @@ import * as receiptsAgeBrin from './202612082300_receipts_age_brin.ts'
 import * as contactsPhoneIndex from './202612082305_contacts_phone_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
-export const migrations: Record<string, Migration> = {
+export const migrations: Record<string, ParleyMigration> = {
   '202611261300_initial_schema': initialSchema,
   '202611271000_dev_clock': devClock,
   '202611271100_message_seq': messageSeq,
