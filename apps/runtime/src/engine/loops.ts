@@ -1,8 +1,8 @@
 // The background loops a runtime process runs: the timer poller (with the cart-abandonment sweep), the outbox
-// relay (message sends), the HTTP-request lane and the receipt purge, each on its interval, draining full batches back to back.
-// The relay also wakes when a paced channel may send again, the lane when a request ends and frees room.
-// stop() lets the batch in flight finish (its transaction commits or rolls back whole), waits for the HTTP
-// requests under way (each ends within its timeout) and resolves when every loop is idle.
+// relay (message sends), the HTTP-request lane, the burst poller and the receipt purge, each on its interval,
+// draining full batches back to back. The relay also wakes when a paced channel may send again, the lane when a
+// request ends and frees room. stop() lets the batch in flight finish (its transaction commits or rolls back
+// whole), waits for the HTTP requests under way (each ends within its timeout) and resolves when every loop is idle.
 
 import { abandonDueCarts } from '../commerce/cart-abandonment.ts'
 import { HttpLane } from '../delivery/http-lane.ts'
