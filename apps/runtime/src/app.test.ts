@@ -1,3 +1,4 @@
+import { SERVER_TIME_HEADER } from '@parley/api'
 import { testDatabases } from '@parley/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.ts'
@@ -27,6 +28,15 @@ describe.each(testDatabases())('app on %s', (kind) => {
     const text = await res.text()
     expect(text).toContain('# TYPE parley_http_requests_total counter')
     expect(text).toMatch(/parley_http_requests_total\{method="GET",status="2xx"\} \d+/)
+  })
+
+  it("tells the editor the runtime's clock on every API answer, errors included", async () => {
+    t.clock.set(Date.parse('2026-12-04T09:30:00Z'))
+    for (const path of ['/api/auth/session', '/api/flows', '/api/no-such-thing']) {
+      const res = await app.request(path)
+      expect(res.headers.get(SERVER_TIME_HEADER)).toBe(String(Date.parse('2026-12-04T09:30:00Z')))
+    }
+    expect((await app.request('/healthz')).headers.get(SERVER_TIME_HEADER)).toBeNull()
   })
 
   it('answers unknown routes with the JSON 404', async () => {

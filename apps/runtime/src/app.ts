@@ -1,6 +1,7 @@
 // The Hono app: middleware every request passes through, the JSON error shape, and the route modules.
 // Built from RuntimeDeps only, so tests drive it with app.request(...) and server.ts serves the same thing.
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import { SERVER_TIME_HEADER } from '@parley/api'
 import { requestId } from 'hono/request-id'
 import { shopifyRoutes } from './channels/shopify/routes.ts'
 import { telegramRoutes } from './channels/telegram/routes.ts'
@@ -50,6 +51,11 @@ export function createApp(deps: RuntimeDeps): OpenAPIHono<AppEnv> {
     await deps.logger.withContext({ requestId: c.get('requestId') }, next)
   })
   app.use('*', accessLog)
+  // The runtime's clock on every API answer (the dev clock in a demo): the editor tells times by it.
+  app.use('/api/*', async (c, next) => {
+    await next()
+    c.header(SERVER_TIME_HEADER, String(deps.clock.now()))
+  })
   app.use('*', securityHeaders(deps.config))
   const appBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,

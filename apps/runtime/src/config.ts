@@ -67,6 +67,11 @@ export const configSchema = z
      * join the next (a lone message on an idle runtime still starts at once). 1: any free slot takes what waits.
      */
     INBOUND_EXTRA_BATCH_MIN: z.coerce.number().int().min(1).max(1000).default(16),
+    /**
+     * Days a provider's event id is remembered to turn away its redelivery (WhatsApp retries for up to 7 days,
+     * Shopify for 48 hours, Telegram for about a day); older receipts are purged.
+     */
+    RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(100),
     /** How long a claimed send may stay `sending` (database time) before the relay treats its process as dead. */

@@ -27,4 +27,9 @@ export const sessionSchema = z
 export type Session = z.infer<typeof sessionSchema>
 
 export const CSRF_HEADER = 'X-CSRF-Token'
+/**
+ * On every API answer: the runtime's clock, in milliseconds since the epoch (the dev clock in a demo, which may be
+ * hours or days ahead of the wall). The editor says "5 min ago" by it, not by the device's clock.
+ */
+export const SERVER_TIME_HEADER = 'X-Parley-Now'
 export const SESSION_COOKIE = 'parley_session'

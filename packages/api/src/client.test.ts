@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { SERVER_TIME_HEADER } from './auth.ts'
 import { ApiError, createApiClient } from './client.ts'
 
 const session = {
@@ -42,6 +43,35 @@ describe('createApiClient', () => {
     expect(header(0)).toBeUndefined()
     expect(header(1)).toBeUndefined()
     expect(header(2)).toBe('csrf-123')
+  })
+
+  it("tells the time by the server's clock once an answer carried it, errors included", async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-01T10:00:00Z'), toFake: ['Date'] })
+    try {
+      const at = (iso: string, body: unknown = { flows: [] }, status = 200) =>
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': 'application/json', [SERVER_TIME_HEADER]: String(Date.parse(iso)) },
+        })
+      const notFound = { error: { code: 'not_found', message: 'No such flow' } }
+      const { fetch } = fakeFetch([
+        json({ flows: [] }),
+        at('2026-12-04T10:00:00Z'),
+        at('2026-12-04T12:00:00Z', notFound, 404),
+      ])
+      const api = createApiClient({ fetch })
+      expect(api.now()).toBe(Date.parse('2026-12-01T10:00:00Z'))
+      await api.flows.list()
+      // No header (an older runtime): still the device's clock.
+      expect(api.now()).toBe(Date.parse('2026-12-01T10:00:00Z'))
+      await api.flows.list()
+      vi.advanceTimersByTime(60_000)
+      expect(new Date(api.now()).toISOString()).toBe('2026-12-04T10:01:00.000Z')
+      await api.flows.get('x').catch(() => {})
+      expect(new Date(api.now()).toISOString()).toBe('2026-12-04T12:00:00.000Z')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("throws ApiError with the server's code, message and details", async () => {

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { AiAnswersSettingsInput, AiAnswersTestInput } from './ai-answers.ts'
 import type { FlowReportQuery, ReportPeriodQuery } from './analytics.ts'
 import type { CreateApiKeyRequest } from './api-keys.ts'
-import { CSRF_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
+import { CSRF_HEADER, SERVER_TIME_HEADER, type SignInRequest, sessionSchema } from './auth.ts'
 import type { CannedReplyInput } from './canned-replies.ts'
 import type { CatalogueUploadQuery, ProductSearchQuery } from './catalogue.ts'
 import type { ConnectChannelRequest, SendTestMessageRequest, UpdateChannelRequest } from './channels.ts'
@@ -87,6 +87,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
   const baseUrl = (options.baseUrl ?? '').replace(/\/$/, '')
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   let csrfToken = options.csrfToken
+  /** The server's clock minus this device's, as the latest answer told it (SERVER_TIME_HEADER). */
+  let clockOffset = 0
 
   async function call<S extends z.ZodType | null>(
     method: Method,
@@ -111,6 +113,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(raw ? { body: raw.body } : {}),
     })
+    const serverTime = Number(response.headers.get(SERVER_TIME_HEADER))
+    if (Number.isFinite(serverTime) && serverTime > 0) clockOffset = serverTime - Date.now()
     const text = await response.text()
     let json: unknown
     try {
@@ -152,6 +156,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
   }
 
   return {
+    /** The server's clock now (epoch ms), as the latest answer told it; this device's until one has. */
+    now: () => Date.now() + clockOffset,
     /** The CSRF token in use (after signIn or session). */
     get csrfToken() {
       return csrfToken

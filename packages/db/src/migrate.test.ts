@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
+import type { MigrationInfo } from 'kysely/migration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MigrationError, migrateToLatest, migrateToNothing } from './migrate.ts'
+import { MigrationError, migrateToLatest, migrateToNothing, nextGroup } from './migrate.ts'
 import { migrations } from './migrations/index.ts'
+import { openDatabase } from './open-database.ts'
 import type { TableName } from './schema/index.ts'
 import { createTestDatabase, type TestDatabase, testDatabases } from './testing.ts'
 
@@ -109,6 +111,21 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
     expect(rows.filter((r) => r.first_column !== 'merchant_id')).toEqual([])
   })
 
+  it('builds the indexes of the migrations that run alone (concurrently, outside a transaction), valid', async () => {
+    const alone = Object.entries(migrations).filter(([, m]) => m.transaction === false)
+    expect(alone.map(([name]) => name)).toEqual([
+      '202612082300_receipts_age_brin',
+      '202612082305_contacts_phone_index',
+    ])
+    const { rows } = await sql<{ relname: string; indisvalid: boolean }>`
+      select c.relname, i.indisvalid from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname in ('receipts_received_brin', 'contacts_phone_idx') order by c.relname`.execute(t.db)
+    expect(rows).toEqual([
+      { relname: 'contacts_phone_idx', indisvalid: true },
+      { relname: 'receipts_received_brin', indisvalid: true },
+    ])
+  })
+
   it('is a no-op when already at the latest migration', async () => {
     expect(await migrateToLatest(t.db)).toEqual([])
   })
@@ -135,4 +152,41 @@ describe.each(testDatabases())('a failing migration on %s', (kind) => {
       await t.close()
     }
   })
+})
+
+describe('which pending migrations run together', () => {
+  const pending = (name: string, alone = false): MigrationInfo => ({
+    name,
+    migration: { up: async () => {}, ...(alone ? { transaction: false } : {}) },
+    executedAt: undefined,
+  })
+
+  it('takes those up to the next that runs alone in one transaction, then that one by itself', () => {
+    const all = [pending('a'), pending('b'), pending('c', true), pending('d', true), pending('e')]
+    expect(nextGroup(all)).toEqual({ last: 'b', transaction: true })
+    expect(nextGroup(all.slice(2))).toEqual({ last: 'c', transaction: false })
+    expect(nextGroup(all.slice(3))).toEqual({ last: 'd', transaction: false })
+    expect(nextGroup(all.slice(4))).toEqual({ last: 'e', transaction: true })
+    expect(nextGroup([])).toBeNull()
+  })
+})
+
+describe.runIf(testDatabases().includes('postgres'))('replicas starting together on postgres', () => {
+  it('apply each migration once between them, one waiting for the other', async () => {
+    const t = await createTestDatabase('postgres', { migrate: false })
+    const url = t.pool?.options.connectionString
+    if (!url) throw new Error('the Postgres test database has no connection string')
+    const replica = await openDatabase({ url, migrate: false, poolSize: 1 })
+    try {
+      const [first, second] = await Promise.all([migrateToLatest(t.db), migrateToLatest(replica.db)])
+      expect([...first, ...second].sort()).toEqual(Object.keys(migrations).sort())
+      const { rows } = await sql<{ runs: number }>`
+        select count(*)::int as runs from kysely_migration`.execute(t.db)
+      expect(rows[0]?.runs).toBe(Object.keys(migrations).length)
+      expect(await publicTables(t)).toEqual(allTables)
+    } finally {
+      await replica.close()
+      await t.close()
+    }
+  }, 120_000)
 })

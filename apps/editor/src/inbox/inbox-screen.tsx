@@ -36,7 +36,9 @@ export function InboxScreen() {
   const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) === 'on')
   const [help, setHelp] = useState(false)
   const [managing, setManaging] = useState(false)
-  const [now, setNow] = useState(() => Date.now())
+  // Read at each render, by the server's clock (a demo's dev clock may be days ahead of the device's).
+  const [, setTick] = useState(0)
+  const now = api.now()
   const searchRef = useRef<HTMLInputElement>(null)
   const listeners = useRef(new Set<(event: InboxEvent) => void>())
   const loadingMore = useRef(false)
@@ -95,7 +97,7 @@ export function InboxScreen() {
 
   // Waiting times and "5 min ago" move on by themselves.
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000)
+    const timer = setInterval(() => setTick((tick) => tick + 1), 30_000)
     return () => clearInterval(timer)
   }, [])
 

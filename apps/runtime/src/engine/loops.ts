@@ -1,14 +1,15 @@
 // The background loops a runtime process runs: the timer poller (with the cart-abandonment sweep), the outbox
-// relay (message sends) and the HTTP-request lane, each on its interval, draining full batches back to back.
-// The relay also wakes when a paced channel may send again, the lane when a request ends and frees room.
-// stop() lets the batch in flight finish (its transaction commits or rolls back whole), waits for the HTTP
-// requests under way (each ends within its timeout) and resolves when every loop is idle.
+// relay (message sends), the HTTP-request lane, the burst poller and the receipt purge, each on its interval,
+// draining full batches back to back. The relay also wakes when a paced channel may send again, the lane when a
+// request ends and frees room. stop() lets the batch in flight finish (its transaction commits or rolls back
+// whole), waits for the HTTP requests under way (each ends within its timeout) and resolves when every loop is idle.
 
 import { abandonDueCarts } from '../commerce/cart-abandonment.ts'
 import { HttpLane } from '../delivery/http-lane.ts'
 import { pruneIdleBuckets } from '../delivery/outbox-claim.ts'
 import { countPendingOutbox, relayOutbox } from '../delivery/outbox-relay.ts'
 import type { RuntimeDeps } from '../deps.ts'
+import { purgeReceipts, RECEIPT_PURGE_CHUNK, receiptCutoff } from '../maintenance/receipt-retention.ts'
 import { syncClockOffset } from '../time/clock-offset.ts'
 import { pollBursts } from './burst-poller.ts'
 import { countDueTimers, drainDueTimers, nextTimerDueAt } from './timer-poller.ts'
@@ -28,6 +29,8 @@ interface Loop {
 }
 
 const PRUNE_INTERVAL_MS = 60_000
+/** How often receipts past their retention are purged (and at start). */
+const RECEIPT_PURGE_INTERVAL_MS = 600_000
 /**
  * How often the relay looks for leases that ran out (a process died mid-send). A lease lasts
  * OUTBOX_LEASE_SECONDS, so a second more changes nothing, while doing it every batch cost two statements a batch
@@ -173,6 +176,11 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     if (claimed > 0) outbox?.wake()
     return { more }
   })
+  // Receipts older than RECEIPT_RETENTION_DAYS (maintenance/receipt-retention.ts), a chunk at a time.
+  const receipts = startLoop('receipt retention', RECEIPT_PURGE_INTERVAL_MS, deps, async () => {
+    const cutoff = receiptCutoff(deps.clock.now(), config.RECEIPT_RETENTION_DAYS)
+    return { more: (await purgeReceipts(deps.db, cutoff)) === RECEIPT_PURGE_CHUNK }
+  })
   const unsubscribe = deps.relayWake?.subscribe((lanes) => {
     if (lanes.messages) outbox?.wake()
     if (lanes.httpJobs) http.wake()
@@ -187,7 +195,7 @@ export function startBackgroundLoops(deps: RuntimeDeps): BackgroundLoops {
     stop: async () => {
       stopping = true
       unsubscribe?.()
-      await Promise.all([timers.stop(), bursts.stop(), outbox?.stop(), http.stop()])
+      await Promise.all([timers.stop(), bursts.stop(), receipts.stop(), outbox?.stop(), http.stop()])
       await lane.drain()
     },
   }

@@ -1,5 +1,5 @@
 // Every migration, by name, in a static map: bundlers see the imports, and no filesystem scan is needed.
-import type { Migration } from 'kysely/migration'
+import type { ParleyMigration } from '../migrate.ts'
 import * as initialSchema from './202611261300_initial_schema.ts'
 import * as devClock from './202611271000_dev_clock.ts'
 import * as messageSeq from './202611271100_message_seq.ts'
@@ -43,9 +43,11 @@ import * as providerIndexWithoutWebchat from './202612050048_provider_index_with
 import * as visitsRollupOlderVisit from './202612070025_visits_rollup_older_visit.ts'
 import * as messagesRollupBranches from './202612070030_messages_rollup_branches.ts'
 import * as runsRollupOneJoin from './202612080000_runs_rollup_one_join.ts'
+import * as receiptsAgeBrin from './202612082300_receipts_age_brin.ts'
+import * as contactsPhoneIndex from './202612082305_contacts_phone_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
-export const migrations: Record<string, Migration> = {
+export const migrations: Record<string, ParleyMigration> = {
   '202611261300_initial_schema': initialSchema,
   '202611271000_dev_clock': devClock,
   '202611271100_message_seq': messageSeq,
@@ -89,4 +91,6 @@ export const migrations: Record<string, Migration> = {
   '202612070025_visits_rollup_older_visit': visitsRollupOlderVisit,
   '202612070030_messages_rollup_branches': messagesRollupBranches,
   '202612080000_runs_rollup_one_join': runsRollupOneJoin,
+  '202612082300_receipts_age_brin': receiptsAgeBrin,
+  '202612082305_contacts_phone_index': contactsPhoneIndex,
 }

@@ -98,7 +98,10 @@ export interface SendPacingTable {
   tat: number
 }
 
-/** An external event id already processed: inserting a duplicate conflicts and the step ends. */
+/**
+ * An external event id already processed: inserting a duplicate conflicts and the step ends. Kept for the runtime's
+ * RECEIPT_RETENTION_DAYS, then purged (apps/runtime/src/maintenance/receipt-retention.ts).
+ */
 export interface ReceiptsTable {
   merchant_id: string
   /** e.g. 'whatsapp', 'telegram', 'shopify', 'api', or the channel id. */
