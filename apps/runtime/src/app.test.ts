@@ -30,13 +30,18 @@ describe.each(testDatabases())('app on %s', (kind) => {
     expect(text).toMatch(/parley_http_requests_total\{method="GET",status="2xx"\} \d+/)
   })
 
-  it("tells the editor the runtime's clock on every API answer, errors included", async () => {
+  it("tells the editor the runtime's clock on every staff API answer, errors included, not the shoppers' web chat", async () => {
     t.clock.set(Date.parse('2026-12-04T09:30:00Z'))
     for (const path of ['/api/auth/session', '/api/flows', '/api/no-such-thing']) {
       const res = await app.request(path)
       expect(res.headers.get(SERVER_TIME_HEADER)).toBe(String(Date.parse('2026-12-04T09:30:00Z')))
     }
     expect((await app.request('/healthz')).headers.get(SERVER_TIME_HEADER)).toBeNull()
+    const webchat = await app.request('/api/webchat/00000000-0000-4000-8000-000000000000/session', {
+      method: 'POST',
+    })
+    expect(webchat.status).toBeGreaterThanOrEqual(400)
+    expect(webchat.headers.get(SERVER_TIME_HEADER)).toBeNull()
   })
 
   it('answers unknown routes with the JSON 404', async () => {
