@@ -13,11 +13,12 @@ import { claimDueTimers } from './timer-poller.ts'
 const NOW = Date.parse('2026-11-30T12:00:00Z')
 const HOUR = 3_600_000
 
-describe.each(testDatabases().filter((kind) => kind === 'postgres'))('the timer claim on %s', (kind) => {
+// Postgres only; on a run without Postgres it is skipped (an empty suite list fails the file in vitest).
+describe.runIf(testDatabases().includes('postgres'))('the timer claim on postgres', () => {
   let t: TestDatabase
 
   beforeAll(async () => {
-    t = await createTestDatabase(kind)
+    t = await createTestDatabase('postgres')
     const { merchantId } = await seedMerchant(t.db)
     const shop = await seedRecoveryConversation(t.db, merchantId)
     const template = await shop.insertRun('claim-template', new Date(NOW - HOUR))
