@@ -255,3 +255,35 @@ export const echoFlow = {
     edge('again', 'done'),
   ],
 }
+
+/** A message row's text. */
+export const textOf = (m: { body: unknown }) => (m.body as { text: string }).text
+
+/**
+ * The rows the engine suites assert on, read by run or conversation. `db()` is asked at each read, so a suite can
+ * take these before its beforeAll made the database.
+ */
+export function engineReads(db: () => Kysely<Database>) {
+  /** A conversation's transcript, in order. */
+  const transcriptOf = (conversationId: string) =>
+    db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('created_at')
+      .orderBy('seq')
+      .execute()
+  return {
+    runOf: (runId: string) =>
+      db().selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow(),
+    timersOf: (runId: string) =>
+      db().selectFrom('timers').selectAll().where('run_id', '=', runId).orderBy('timer_id').execute(),
+    outboxOf: (runId: string) => db().selectFrom('outbox').selectAll().where('run_id', '=', runId).execute(),
+    transcriptOf,
+    /** A conversation's transcript as [direction, text] pairs. */
+    linesOf: async (conversationId: string) =>
+      (await transcriptOf(conversationId)).map((m) => [m.direction, textOf(m)]),
+    conversationOf: (id: string) =>
+      db().selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+  }
+}
