@@ -12,7 +12,7 @@ import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-dep
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { processInboundMessage } from './inbound.ts'
 import type { Db } from './step-transaction.ts'
-import { StepWrites } from './step-writes.ts'
+import { type ConversationTouch, StepWrites } from './step-writes.ts'
 
 const DAY = 86_400_000
 
@@ -103,6 +103,29 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     const result = step(version.machine, run.snapshot as PersistedFlowSnapshot, event, { now: t.clock.now() })
     return { version, result }
   }
+
+  /** Steps `run` with a reply `text` in a transaction of its own, writes it, and returns the saved run. */
+  async function stepAndWrite(run: Run, text: string, now = t.clock.now()): Promise<Run> {
+    return db.transaction().execute(async (trx) => {
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text })
+      const writes = new StepWrites()
+      const saved = writes.saveRunStep(run, version, result, now)
+      await writes.flush(trx)
+      return saved
+    })
+  }
+
+  /** A conversation touch at `now`: the shopper wrote, no reopening, no escalation, unless `touch` says otherwise. */
+  const touchOf = (merchantId: string, id: string, now: Date, touch: Partial<ConversationTouch> = {}) => ({
+    merchant_id: merchantId,
+    id,
+    last_inbound_at: now,
+    last_message_at: now,
+    updated_at: now,
+    reopen: false,
+    escalation: null,
+    ...touch,
+  })
 
   it('writes a step: run row, cancelled timeout, new timer at the new revision, visits', async () => {
     const { runs } = await startRuns(1)
@@ -249,12 +272,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     let run = runs[0] as Run
     // Step to wait2 in a batch of its own, then add a stray timer.
     t.clock.advance(1000)
-    await db.transaction().execute(async (trx) => {
-      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'a' })
-      const writes = new StepWrites()
-      run = writes.saveRunStep(run, version, result, t.clock.now())
-      await writes.flush(trx)
-    })
+    run = await stepAndWrite(run, 'a')
     await db
       .insertInto('timers')
       .values({
@@ -370,42 +388,17 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     const now = new Date(t.clock.now())
     await db.transaction().execute(async (trx) => {
       const writes = new StepWrites()
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: resolved,
-        last_inbound_at: now,
-        last_message_at: now,
-        updated_at: now,
-        reopen: true,
-        escalation: null,
-      })
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: keptResolved,
-        last_inbound_at: null,
-        last_message_at: now,
-        updated_at: now,
-        reopen: false,
-        escalation: null,
-      })
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: plain,
-        last_inbound_at: now,
-        last_message_at: now,
-        updated_at: now,
-        reopen: false,
-        escalation: null,
-      })
+      writes.touchConversation(touchOf(merchantId, resolved, now, { reopen: true }))
+      writes.touchConversation(touchOf(merchantId, keptResolved, now, { last_inbound_at: null }))
+      writes.touchConversation(touchOf(merchantId, plain, now))
       // The shopper wrote, then the run escalated: both touches merge into one row write.
-      const touch = { merchant_id: merchantId, id: escalated, last_message_at: now, updated_at: now }
-      writes.touchConversation({ ...touch, last_inbound_at: now, reopen: false, escalation: null })
-      writes.touchConversation({
-        ...touch,
-        last_inbound_at: null,
-        reopen: false,
-        escalation: { queue: 'sales', details: { summary: 'wants blue' } },
-      })
+      writes.touchConversation(touchOf(merchantId, escalated, now))
+      writes.touchConversation(
+        touchOf(merchantId, escalated, now, {
+          last_inbound_at: null,
+          escalation: { queue: 'sales', details: { summary: 'wants blue' } },
+        }),
+      )
       await writes.flush(trx)
     })
     const rows = await db
@@ -452,15 +445,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     ]
     t.clock.advance(5000)
     const now = new Date(t.clock.now())
-    const touch = (id: string) => ({
-      merchant_id: merchantId,
-      id,
-      last_inbound_at: now,
-      last_message_at: now,
-      updated_at: now,
-      reopen: false,
-      escalation: null,
-    })
+    const touch = (id: string) => touchOf(merchantId, id, now)
     /** A sql`` template's text, nested templates written out and values as `?`. */
     const textOf = (node: {
       kind: string
