@@ -7,18 +7,10 @@ import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InboundMessage } from '../channels/types.ts'
-import type { RuntimeDeps } from '../deps.ts'
 import { withProcessState } from '../process-state.ts'
-import {
-  engineReads,
-  publishFlowDocument,
-  RecordingAdapter,
-  seedChannel,
-  textOf,
-} from '../testing/engine-fixtures.ts'
+import { engineReads, RecordingAdapter, seedShop, textOf } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
 
 const DAY = 86_400_000
@@ -77,15 +69,10 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   }
 
   async function setUp(flow: unknown = chatFlow(), channelKind: 'webchat' | 'whatsapp' = 'webchat') {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId, channelKind)
-    await publishFlowDocument(db, merchantId, flow)
-    const message = (visitor: string, text: string, externalId: string): InboundMessage => ({
-      merchantId,
-      channelId: channel.id,
-      externalId,
-      sender: { externalId: visitor, name: 'Ada' },
-      text,
+    const { merchantId, channel, message } = await seedShop(db, {
+      flows: [flow],
+      channelKind,
+      senderName: 'Ada',
     })
     /** `n` shoppers, each with a run waiting at wait1 (started one at a time). */
     const startShoppers = async (n: number, prefix = 'shopper') => {

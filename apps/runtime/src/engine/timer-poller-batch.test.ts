@@ -8,15 +8,9 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { metricValue } from '../observability/metrics.ts'
-import {
-  engineReads,
-  publishFlowDocument,
-  RecordingAdapter,
-  seedChannel,
-  textOf,
-} from '../testing/engine-fixtures.ts'
+import { engineReads, RecordingAdapter, reminderFlow, seedShop, textOf } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { drainDueTimers, fireDueTimers } from './timer-poller.ts'
 
@@ -25,21 +19,6 @@ const HOUR = 60 * MINUTE
 
 /** A poll that claimed `n` timers and fired each. */
 const fired = (n: number) => ({ claimed: n, fired: n, dropped: 0, deferred: 0 })
-
-/** Any message → 1 h → send `text` → end. */
-function reminderFlow(text: string, purpose: 'service' | 'marketing' = 'service') {
-  return {
-    version: 1,
-    name: `Reminder ${text}`,
-    nodes: [
-      node('start', 'trigger-message', { match: 'any', keywords: [] }),
-      node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
-      node('remind', 'send-message', { text, purpose }),
-      node('done', 'end', { outcome: 'reminded' }),
-    ],
-    edges: [edge('start', 'wait'), edge('wait', 'remind'), edge('remind', 'done')],
-  }
-}
 
 /** Any message → 1 h → escalate with a note → (handed back) → send → end. */
 const escalateFlow = {
@@ -97,18 +76,9 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   }
 
   async function setUp(flows: unknown[]) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    for (const flow of flows) await publishFlowDocument(db, merchantId, flow)
-    let n = 0
+    const { merchantId, channel, message } = await seedShop(db, { flows })
     const say = async (visitor: string, text = 'hi') => {
-      const result = await processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `${visitor}-${++n}`,
-        sender: { externalId: visitor },
-        text,
-      })
+      const result = await processInboundMessage(t.deps, message(visitor, text))
       expect(result.route).toBe('flow')
       return { visitor, runId: result.runIds[0] as string, ...result }
     }
@@ -123,7 +93,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
         .execute()
     /** The texts the run sent, in order. */
     const sentTexts = async (runId: string) => (await outbound(runId)).map(textOf)
-    /** Marketing sends capped at `count` a day; every shopper so far consented. */
+    /** Marketing sends capped at `count` a day. */
     const capMarketing = async (count: number) => {
       await db
         .updateTable('merchants')
