@@ -4,13 +4,13 @@
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { metricValue } from '../observability/metrics.ts'
 import { engineReads, RecordingAdapter, reminderFlow, seedShop, textOf } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
-import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
+import { createTestDeps, loggingDb, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { drainDueTimers, fireDueTimers } from './timer-poller.ts'
 
@@ -207,13 +207,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     for (let i = 0; i < 5; i++) runs.push(await say(`one-read-${i}`))
     t.clock.advance(HOUR + MINUTE)
     const statements: string[] = []
-    const { pglite, pool } = t.database
-    const logged = new Kysely<Database>({
-      dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
-      log: (event) => {
-        if (event.level === 'query') statements.push(event.query.sql.replace(/\s+/g, ' ').toLowerCase())
-      },
-    })
+    const logged = loggingDb(t.database, (q) => statements.push(q.replace(/\s+/g, ' ').toLowerCase()))
     expect(await fireDueTimers({ ...t.deps, db: logged })).toEqual(fired(5))
     expect(statements.filter((q) => q.includes('from channels ch join merchants m'))).toHaveLength(1)
     expect(statements.filter((q) => /from "(merchants|channels)"/.test(q))).toEqual([])
