@@ -7,8 +7,8 @@ import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step 
 import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { RecordingAdapter, seedShop } from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { processInboundMessage } from './inbound.ts'
 import type { Db } from './step-transaction.ts'
@@ -53,18 +53,10 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
 
   /** A merchant with the flow and `n` shoppers whose runs wait at wait1 (revision 1, a timeout timer). */
   async function startRuns(n: number) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, waitingFlow)
+    const { merchantId, channel, message } = await seedShop(db, { flows: [waitingFlow] })
     const runs: Run[] = []
     for (let i = 0; i < n; i++) {
-      const started = await processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `first-${i}`,
-        sender: { externalId: `shopper-${i}` },
-        text: 'hi',
-      })
+      const started = await processInboundMessage(t.deps, message(`shopper-${i}`, 'hi'))
       expect(started.route).toBe('flow')
       runs.push(await readRun(started.runIds[0]!))
     }
