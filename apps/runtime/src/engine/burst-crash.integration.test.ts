@@ -5,23 +5,11 @@
 // Real Postgres only: PGlite is embedded in one process, so there is no separate process to kill.
 import type { Database } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
-import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
+import { countRows, echoFlow, seedShop, textOf } from '../testing/engine-fixtures.ts'
 import { type RuntimeChild, startRuntimeChild } from '../testing/runtime-child.ts'
-import { seedMerchant } from '../testing/test-deps.ts'
-
-const echoFlow = {
-  version: 1,
-  name: 'Echo',
-  nodes: [
-    node('start', 'trigger-message', { match: 'any', keywords: [] }),
-    node('echo', 'send-message', { text: 'You said: {{reply}}' }),
-    node('done', 'end', { outcome: 'echoed' }),
-  ],
-  edges: [edge('start', 'echo'), edge('echo', 'done')],
-}
+import { signIn } from '../testing/sign-in.ts'
 
 /** The longest window a merchant may set: the kill lands inside it however slow the machine is. */
 const WINDOW_MS = 10_000
@@ -60,9 +48,8 @@ describe.runIf(onPostgres)('burst merge: SIGKILL inside the window, two replicas
     timeout: 300_000,
   }, async () => {
     if (!database.url) throw new Error('createTestDatabase(postgres) gave no URL')
-    const merchant = await seedMerchant(db, { burstWindowMs: WINDOW_MS })
-    const channel = await seedChannel(db, merchant.merchantId)
-    await publishFlowDocument(db, merchant.merchantId, echoFlow)
+    const merchant = await seedShop(db, { flows: [echoFlow], burstWindowMs: WINDOW_MS })
+    const { channel } = merchant
     const env = {
       DATABASE_URL: database.url,
       DEV_CLOCK: 'true',
@@ -85,16 +72,7 @@ describe.runIf(onPostgres)('burst merge: SIGKILL inside the window, two replicas
     }
     await first.kill()
 
-    const count = async (table: 'runs' | 'inbound_bursts') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('merchant_id', '=', merchant.merchantId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
+    const count = (table: 'runs' | 'inbound_bursts') => countRows(db, table, merchant.merchantId)
     const messages = (direction: 'in' | 'out') =>
       db
         .selectFrom('messages')
@@ -104,7 +82,7 @@ describe.runIf(onPostgres)('burst merge: SIGKILL inside the window, two replicas
         .orderBy('seq')
         .execute()
     // Killed inside the window: every message is durable, none was stepped.
-    expect((await messages('in')).map((m) => (m.body as { text: string }).text)).toEqual(TEXTS)
+    expect((await messages('in')).map(textOf)).toEqual(TEXTS)
     expect(await count('inbound_bursts')).toBe(1)
     expect(await count('runs')).toBe(0)
     expect(await messages('out')).toEqual([])
@@ -113,17 +91,10 @@ describe.runIf(onPostgres)('burst merge: SIGKILL inside the window, two replicas
     const replicas = await Promise.all([startRuntimeChild(env), startRuntimeChild(env)])
     children.push(...replicas)
     const [a] = replicas as [RuntimeChild, RuntimeChild]
-    const signIn = await fetch(`${a.baseUrl}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: merchant.email, password: merchant.password }),
-    })
-    expect(signIn.status).toBe(200)
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-    const { csrfToken } = (await signIn.json()) as { csrfToken: string }
+    const owner = await signIn({ request: (path, init) => fetch(`${a.baseUrl}${path}`, init) }, merchant)
     const advance = await fetch(`${a.baseUrl}/api/dev/clock/advance`, {
       method: 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      headers: owner.write,
       body: JSON.stringify({ ms: WINDOW_MS }),
     })
     expect(advance.status).toBe(200)

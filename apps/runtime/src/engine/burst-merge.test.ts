@@ -8,8 +8,15 @@ import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
-import { echoFlow, publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import {
+  countRows,
+  echoFlow,
+  engineReads,
+  RecordingAdapter,
+  seedShop,
+  textOf,
+} from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { extendBurstWhileTyping } from './burst-merge.ts'
 import { stepDueBursts } from './burst-poller.ts'
 import { runDueWork } from './due-work.ts'
@@ -45,34 +52,16 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
     db = t.deps.db
   })
   afterAll(() => t.close())
+  const { runOf, timersOf } = engineReads(() => db)
 
   async function setUp(burstWindowMs = WINDOW, flow: object = echoFlow) {
-    const { merchantId } = await seedMerchant(db, { burstWindowMs })
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, flow)
-    let n = 0
+    const { merchantId, message } = await seedShop(db, { flows: [flow], burstWindowMs })
     const visitor = `visitor-${merchantId}`
     const say = (text: string, extra: Partial<InboundMessage> = {}) =>
-      processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `m-${++n}`,
-        sender: { externalId: visitor },
-        text,
-        ...extra,
-      })
+      processInboundMessage(t.deps, { ...message(visitor, text), ...extra })
     const replies = () =>
       webchat.sends.filter((s) => s.payload.to === visitor).map((s) => s.payload.message.text)
-    const count = async (table: 'runs' | 'inbound_bursts') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('merchant_id', '=', merchantId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
+    const count = (table: 'runs' | 'inbound_bursts') => countRows(db, table, merchantId)
     const inboundRows = () =>
       db
         .selectFrom('messages')
@@ -87,7 +76,16 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
       t.clock.advance(ms)
       await runDueWork(t.deps)
     }
-    return { merchantId, channel, visitor, say, replies, count, inboundRows, advance }
+    /** The shopper typing now (the web chat's typing signal) in their one conversation. */
+    const typing = async () => {
+      const { id } = await db
+        .selectFrom('conversations')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .executeTakeFirstOrThrow()
+      return extendBurstWhileTyping(db, merchantId, id, t.clock.now())
+    }
+    return { merchantId, message, say, replies, count, inboundRows, advance, typing }
   }
 
   it('steps three messages 300 ms apart once, texts joined, with one reply', async () => {
@@ -98,7 +96,7 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
     await advance(300)
     expect(await say('and do you ship to Germany?')).toMatchObject({ route: 'held' })
     // Each message is in the transcript the moment it was accepted; nothing is stepped yet.
-    expect((await inboundRows()).map((r) => (r.body as { text: string }).text)).toEqual([
+    expect((await inboundRows()).map(textOf)).toEqual([
       'hi',
       'is the Classic Hoodie available in M?',
       'and do you ship to Germany?',
@@ -169,7 +167,7 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
       .selectAll()
       .where('merchant_id', '=', merchantId)
       .executeTakeFirstOrThrow()
-    const [timeout] = await db.selectFrom('timers').selectAll().where('run_id', '=', run.id).execute()
+    const [timeout] = await timersOf(run.id)
     // A second timer of the run comes due just after the wait's (what a parallel branch would set; no node kind
     // arms two at once today, so it is written here). Its event is one the wait ignores.
     await db
@@ -189,14 +187,8 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
     // moved timeout keeps a revision that matches (timer-poller.ts).
     await advance(1500)
     const now = t.clock.now()
-    expect(
-      await db.selectFrom('runs').select('revision').where('id', '=', run.id).executeTakeFirstOrThrow(),
-    ).toEqual({ revision: run.revision })
-    const moved = await db
-      .selectFrom('timers')
-      .select(['timer_id', 'due_at', 'revision'])
-      .where('run_id', '=', run.id)
-      .execute()
+    expect(await runOf(run.id)).toMatchObject({ revision: run.revision })
+    const moved = await timersOf(run.id)
     expect(
       Object.fromEntries(moved.map((m) => [m.timer_id, [m.revision, m.due_at.getTime() > now]])),
     ).toEqual({
@@ -227,43 +219,31 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
   })
 
   it('waits while the shopper types, at most 10 s after the first message', async () => {
-    const { merchantId, say, replies, advance } = await setUp()
+    const { say, replies, advance, typing } = await setUp()
     const result = await say('hi')
-    const conversationId = (
-      await db
-        .selectFrom('conversations')
-        .select('id')
-        .where('merchant_id', '=', merchantId)
-        .executeTakeFirstOrThrow()
-    ).id
     expect(result.route).toBe('held')
     await advance(2000)
-    expect(await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())).toBe(true)
+    expect(await typing()).toBe(true)
     // Past the plain window: still waiting for what is being typed.
     await advance(1000)
     expect(replies()).toEqual([])
     // They keep typing: the answer still comes 10 s after the first message at the latest.
     for (let at = 3000; at < 9000; at += 2000) {
-      await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+      await typing()
       await advance(2000)
       expect(replies()).toEqual([])
     }
-    await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+    await typing()
     await advance(1000)
     expect(replies()).toEqual(['You said: hi'])
     // Typing with nothing pending changes nothing.
-    expect(await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())).toBe(false)
+    expect(await typing()).toBe(false)
   })
 
   it('a message sent ends the typing wait: the window counts from it again', async () => {
-    const { merchantId, say, replies, advance } = await setUp()
+    const { say, replies, advance, typing } = await setUp()
     await say('hi')
-    const { id: conversationId } = await db
-      .selectFrom('conversations')
-      .select('id')
-      .where('merchant_id', '=', merchantId)
-      .executeTakeFirstOrThrow()
-    await extendBurstWhileTyping(db, merchantId, conversationId, t.clock.now())
+    await typing()
     await advance(500)
     await say('one more thing')
     await advance(WINDOW)
@@ -281,18 +261,10 @@ describe.each(testDatabases())('burst merge on %s', (kind) => {
   })
 
   it('two pollers at once step each burst exactly once', async () => {
-    const { merchantId, channel, count } = await setUp()
+    const { merchantId, message, count } = await setUp()
     const shoppers = Array.from({ length: 20 }, (_, i) => `crowd-${merchantId}-${i}`)
-    for (const [i, shopper] of shoppers.entries()) {
-      for (const text of ['hi', 'a question']) {
-        await processInboundMessage(t.deps, {
-          merchantId,
-          channelId: channel.id,
-          externalId: `crowd-${i}-${text}`,
-          sender: { externalId: shopper },
-          text,
-        })
-      }
+    for (const shopper of shoppers) {
+      for (const text of ['hi', 'a question']) await processInboundMessage(t.deps, message(shopper, text))
     }
     t.clock.advance(WINDOW)
     const drain = async () => {

@@ -2,7 +2,7 @@
 // one key per batch in submission order, no waiting when alone, a failing batch retried item by item, a screen
 // that settles some items without processing them, once per batch.
 import { describe, expect, it } from 'vitest'
-import { GroupCommit } from './group-commit.ts'
+import { GroupCommit, type GroupCommitOptions } from './group-commit.ts'
 
 interface Item {
   key: string
@@ -52,15 +52,28 @@ async function flushMicrotasks() {
 
 const item = (key: string, value: number): Item => ({ key, value })
 
+/** A GroupCommit on a held process (keyed by `key`, 10 to a batch, one in flight unless `options` say otherwise). */
+function heldGroupCommit(
+  options: Partial<GroupCommitOptions<Item, string>> = {},
+  processOptions: Parameters<typeof heldProcess>[0] = {},
+) {
+  const p = heldProcess(processOptions)
+  const gc = new GroupCommit<Item, string>({
+    keyOf: (i) => i.key,
+    process: p.process,
+    maxBatch: 10,
+    maxInFlight: 1,
+    ...options,
+  })
+  /** Each batch's values and sizes, in the order the batches started. */
+  const values = () => p.batches.map((b) => b.map((i) => i.value))
+  const sizes = () => p.batches.map((b) => b.length)
+  return { p, gc, values, sizes }
+}
+
 describe('GroupCommit', () => {
   it('starts a lone submit at once, without waiting for more', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 2,
-    })
+    const { p, gc } = heldGroupCommit({ maxInFlight: 2 })
     const result = gc.submit(item('a', 1))
     // Synchronously handed to process: no timer, no tick.
     expect(p.batches).toEqual([[item('a', 1)]])
@@ -70,98 +83,70 @@ describe('GroupCommit', () => {
   })
 
   it('batches what arrives while batches are in flight, never more than maxBatch, never more than maxInFlight at once', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({ keyOf: (i: Item) => i.key, process: p.process, maxBatch: 4, maxInFlight: 2 })
+    const { p, gc, sizes } = heldGroupCommit({ maxBatch: 4, maxInFlight: 2 })
     const results = Array.from({ length: 23 }, (_, n) => gc.submit(item(`k${n}`, n)))
     // The first two go alone (each free slot takes what is queued at that moment); the rest wait.
-    expect(p.batches.map((b) => b.length)).toEqual([1, 1])
+    expect(sizes()).toEqual([1, 1])
     expect(gc.queued).toBe(21)
     await p.drain()
     expect(await Promise.all(results)).toEqual(Array.from({ length: 23 }, (_, n) => `k${n}#${n}`))
     expect(p.maxInFlight()).toBe(2)
     expect(p.batches.every((b) => b.length <= 4)).toBe(true)
-    expect(p.batches.map((b) => b.length)).toEqual([1, 1, 4, 4, 4, 4, 4, 1])
+    expect(sizes()).toEqual([1, 1, 4, 4, 4, 4, 4, 1])
     // Every item processed exactly once, in submission order across batches.
     expect(p.batches.flat().map((i) => i.value)).toEqual(Array.from({ length: 23 }, (_, n) => n))
     expect(gc.queued).toBe(0)
   })
 
   it('starts a further batch in flight only with minExtraBatch items; fewer join the next batch', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 2,
-      minExtraBatch: 3,
-    })
+    const { p, gc, sizes } = heldGroupCommit({ maxInFlight: 2, minExtraBatch: 3 })
     const results = [gc.submit(item('k0', 0))]
     // Alone on an idle batcher: at once.
-    expect(p.batches.map((b) => b.length)).toEqual([1])
+    expect(sizes()).toEqual([1])
     results.push(gc.submit(item('k1', 1)), gc.submit(item('k2', 2)))
     // A slot is free, but two waiting items are not enough for a second batch.
-    expect(p.batches.map((b) => b.length)).toEqual([1])
+    expect(sizes()).toEqual([1])
     expect(gc.queued).toBe(2)
     results.push(gc.submit(item('k3', 3)))
     // The third makes one.
-    expect(p.batches.map((b) => b.length)).toEqual([1, 3])
+    expect(sizes()).toEqual([1, 3])
     results.push(gc.submit(item('k4', 4)), gc.submit(item('k0', 5)))
     // Both slots busy. The first batch ends, but the other still runs: k4 and k0's second message (two) wait.
     p.held.shift()?.release()
     await flushMicrotasks()
-    expect(p.batches.map((b) => b.length)).toEqual([1, 3])
+    expect(sizes()).toEqual([1, 3])
     expect(gc.queued).toBe(2)
     // The second batch ends: nothing in flight, so what waits starts at once, however few.
     p.held.shift()?.release()
     await flushMicrotasks()
-    expect(p.batches.map((b) => b.length)).toEqual([1, 3, 2])
+    expect(sizes()).toEqual([1, 3, 2])
     await p.drain()
     expect(await Promise.all(results)).toEqual(['k0#0', 'k1#1', 'k2#2', 'k3#3', 'k4#4', 'k0#5'])
   })
 
   it('counts only the items a further batch could take: a waiting item whose key is in flight does not count', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 2,
-      minExtraBatch: 2,
-    })
+    const { p, gc, values, sizes } = heldGroupCommit({ maxInFlight: 2, minExtraBatch: 2 })
     const results = [gc.submit(item('a', 1)), gc.submit(item('a', 2)), gc.submit(item('b', 3))]
     // Two wait, but 'a' is in flight: only 'b' could go, so no second batch.
-    expect(p.batches.map((b) => b.length)).toEqual([1])
+    expect(sizes()).toEqual([1])
     expect(gc.queued).toBe(2)
     await p.drain()
     expect(await Promise.all(results)).toEqual(['a#1', 'a#2', 'b#3'])
-    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([[1], [2, 3]])
+    expect(values()).toEqual([[1], [2, 3]])
   })
 
   it('respects maxInFlight 1: one batch at a time', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 100,
-      maxInFlight: 1,
-    })
+    const { p, gc, sizes } = heldGroupCommit({ maxBatch: 100 })
     const results = Array.from({ length: 10 }, (_, n) => gc.submit(item(`k${n}`, n)))
     expect(p.held).toHaveLength(1)
     await p.drain()
     await Promise.all(results)
     expect(p.maxInFlight()).toBe(1)
-    expect(p.batches.map((b) => b.length)).toEqual([1, 9])
+    expect(sizes()).toEqual([1, 9])
   })
 
   it('with gatherInPhase, forms a batch at the end of the I/O phase: submits a few awaits apart share it', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 100,
-      maxInFlight: 1,
-      gatherInPhase: true,
-    })
+    const { p, gc, values } = heldGroupCommit({ maxBatch: 100, gatherInPhase: true })
     const phase = () => new Promise<void>((resolve) => setImmediate(resolve))
     // Requests read together reach submit one after another, each after its own awaits (body, validation).
     const results = [gc.submit(item('k0', 0))]
@@ -172,7 +157,7 @@ describe('GroupCommit', () => {
     expect(p.batches).toEqual([])
     await phase()
     // Without the option the first would have gone alone and the other four waited for its round trip.
-    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([[0, 1, 2, 3, 4]])
+    expect(values()).toEqual([[0, 1, 2, 3, 4]])
     // What arrives while it runs is the next batch, started once it ends (the same loop turn as the release).
     results.push(gc.submit(item('k0', 5)), gc.submit(item('k9', 6)))
     await phase()
@@ -180,7 +165,7 @@ describe('GroupCommit', () => {
     p.held.shift()?.release()
     await flushMicrotasks()
     await phase()
-    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([
+    expect(values()).toEqual([
       [0, 1, 2, 3, 4],
       [5, 6],
     ])
@@ -197,13 +182,7 @@ describe('GroupCommit', () => {
   })
 
   it('never puts one key twice in a batch, nor lets a key overtake itself', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 3,
-    })
+    const { p, gc } = heldGroupCommit({ maxInFlight: 3 })
     const keys = ['a', 'a', 'b', 'a', 'c', 'b', 'a', 'c', 'd', 'a']
     const results = keys.map((key, n) => gc.submit(item(key, n)))
     await p.drain()
@@ -219,13 +198,7 @@ describe('GroupCommit', () => {
   })
 
   it('holds a key back while a batch with that key is still in flight, even with a free slot', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 4,
-    })
+    const { p, gc } = heldGroupCommit({ maxInFlight: 4 })
     const first = gc.submit(item('a', 1))
     const second = gc.submit(item('a', 2))
     const other = gc.submit(item('b', 3))
@@ -246,53 +219,26 @@ describe('GroupCommit', () => {
   })
 
   it('retries a failing batch item by item: only the bad item rejects, the others get their own result', async () => {
-    const p = heldProcess({ failWhen: (items) => items.some((i) => i.value === 3) })
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 1,
-    })
+    const { p, gc, values } = heldGroupCommit({}, { failWhen: (items) => items.some((i) => i.value === 3) })
     const results = [0, 1, 2, 3, 4, 5].map((n) => gc.submit(item(`k${n}`, n)))
     const settled = Promise.allSettled(results)
     await p.drain()
     const outcomes = await settled
-    expect(outcomes.map((o) => o.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-      'fulfilled',
-    ])
-    expect(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))).toEqual([
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'rejected'))).toEqual([
       'k0#0',
       'k1#1',
       'k2#2',
+      'rejected',
       'k4#4',
       'k5#5',
     ])
     expect((outcomes[3] as PromiseRejectedResult).reason).toEqual(new Error('bad batch 3'))
     // [0], then [1..5] failed, then each of 1..5 alone.
-    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([
-      [0],
-      [1, 2, 3, 4, 5],
-      [1],
-      [2],
-      [3],
-      [4],
-      [5],
-    ])
+    expect(values()).toEqual([[0], [1, 2, 3, 4, 5], ...[1, 2, 3, 4, 5].map((n) => [n])])
   })
 
   it('rejects a lone failing item with its error and keeps going with the next batch', async () => {
-    const p = heldProcess()
-    const gc = new GroupCommit({
-      keyOf: (i: Item) => i.key,
-      process: p.process,
-      maxBatch: 10,
-      maxInFlight: 1,
-    })
+    const { p, gc } = heldGroupCommit()
     const bad = gc.submit(item('a', 1))
     const next = gc.submit(item('a', 2))
     p.held.shift()?.fail(new Error('boom'))
@@ -329,19 +275,17 @@ describe('GroupCommit', () => {
   })
 
   it('settles the items its screen answers without processing them, and screens a batch once however it is retried', async () => {
-    const p = heldProcess({ failWhen: (items) => items.some((i) => i.value === 3) })
     const screened: number[][] = []
-    const gc = new GroupCommit<Item, string>({
-      keyOf: (i) => i.key,
-      process: p.process,
-      // Odd values over 4 are refused (a rate limit): answered here, never processed.
-      screen: async (items) => {
-        screened.push(items.map((i) => i.value))
-        return items.map((i) => (i.value > 4 && i.value % 2 === 1 ? `refused ${i.value}` : undefined))
+    const { p, gc, values } = heldGroupCommit(
+      {
+        // Odd values over 4 are refused (a rate limit): answered here, never processed.
+        screen: async (items) => {
+          screened.push(items.map((i) => i.value))
+          return items.map((i) => (i.value > 4 && i.value % 2 === 1 ? `refused ${i.value}` : undefined))
+        },
       },
-      maxBatch: 10,
-      maxInFlight: 1,
-    })
+      { failWhen: (items) => items.some((i) => i.value === 3) },
+    )
     const results = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => gc.submit(item(`k${n}`, n)))
     const settled = Promise.allSettled(results)
     await p.drain()
@@ -359,30 +303,17 @@ describe('GroupCommit', () => {
     // [0] alone, then [1..7]: its screen let 1, 2, 3, 4, 6 through, that batch failed (3) and was retried item by
     // item, without screening again.
     expect(screened).toEqual([[0], [1, 2, 3, 4, 5, 6, 7]])
-    expect(p.batches.map((b) => b.map((i) => i.value))).toEqual([
-      [0],
-      [1, 2, 3, 4, 6],
-      [1],
-      [2],
-      [3],
-      [4],
-      [6],
-    ])
+    expect(values()).toEqual([[0], [1, 2, 3, 4, 6], ...[1, 2, 3, 4, 6].map((n) => [n])])
   })
 
   it('processes nothing of a batch its screen answers whole, and rejects a batch whose screen throws', async () => {
-    const p = heldProcess()
     let screens = 0
-    const gc = new GroupCommit<Item, string>({
-      keyOf: (i) => i.key,
-      process: p.process,
+    const { p, gc } = heldGroupCommit({
       screen: async (items) => {
         screens += 1
         if (items.some((i) => i.value === 9)) throw new Error('screen broke')
         return items.map((i) => (i.key === 'flood' ? 'refused' : undefined))
       },
-      maxBatch: 10,
-      maxInFlight: 1,
     })
     // The first goes alone; the next two wait for it and form one batch.
     const refused = gc.submit(item('flood', 1))

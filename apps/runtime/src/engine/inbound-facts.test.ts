@@ -1,14 +1,8 @@
-// Batch-wide reads for inbound messages (issue 9, "Performance"): a batch of known shoppers answering the runs
-// waiting for them costs the same statements for twenty messages as for one (contacts, conversations, waiting
-// runs and send targets are read once per batch, not per message), and every message still steps its own run.
-import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InboundMessage } from '../channels/types.ts'
-import { publishFlowDocument, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { seedShop, textOf } from '../testing/engine-fixtures.ts'
+import { createTestDeps, loggingDb, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundBatch, processInboundMessage } from './inbound.ts'
 import { inStepTransaction } from './step-transaction.ts'
 
@@ -36,29 +30,13 @@ describe.each(testDatabases())('inbound batch reads on %s', (kind) => {
 
   beforeAll(async () => {
     t = await createTestDeps(kind)
-    const { pglite, pool } = t.database
-    t.deps.db = new Kysely<Database>({
-      dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
-      log: (event) => {
-        if (event.level === 'query') statements.push(event.query.sql)
-      },
-    })
+    t.deps.db = loggingDb(t.database, (sql) => statements.push(sql))
   }, 120_000)
   afterAll(() => t?.close())
 
   it('reads known shoppers once per batch: twenty replies cost the statements of one', async () => {
     const { db } = t.deps
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, chatFlow)
-    let n = 0
-    const message = (visitor: string, text: string): InboundMessage => ({
-      merchantId,
-      channelId: channel.id,
-      externalId: `m-${++n}`,
-      sender: { externalId: visitor },
-      text,
-    })
+    const { merchantId, message } = await seedShop(db, { flows: [chatFlow] })
     const visitors = Array.from({ length: 21 }, (_, i) => `visitor-${i}`)
     // Every visitor's run starts and waits for their reply.
     for (const visitor of visitors) {
@@ -99,9 +77,7 @@ describe.each(testDatabases())('inbound batch reads on %s', (kind) => {
       .where('messages.direction', '=', 'out')
       .where('messages.status', '=', 'queued')
       .execute()
-    const answered = acks
-      .filter((a) => (a.body as { text: string }).text.startsWith('Got: '))
-      .map((a) => [a.visitor, (a.body as { text: string }).text])
+    const answered = acks.filter((a) => textOf(a).startsWith('Got: ')).map((a) => [a.visitor, textOf(a)])
     expect(answered.sort()).toEqual(visitors.map((v) => [v, `Got: answer from ${v}`]).sort())
   }, 120_000)
 })

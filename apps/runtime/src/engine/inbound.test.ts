@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../channels/types.ts'
 import { relayOutbox } from '../delivery/outbox-relay.ts'
-import { echoFlow, publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { echoFlow, engineReads, RecordingAdapter, seedShop, textOf } from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { OPT_IN_CONFIRMATION, OPT_OUT_CONFIRMATION, processInboundMessage } from './inbound.ts'
 
 const keywordFlow = {
@@ -31,23 +31,15 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
     db = t.deps.db
   })
   afterAll(() => t.close())
+  const { runOf } = engineReads(() => db)
 
   async function setUp(flows: unknown[] = [echoFlow]) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    for (const flow of flows) await publishFlowDocument(db, merchantId, flow)
-    let n = 0
+    const { merchantId, channel, message } = await seedShop(db, { flows, senderName: 'Ada' })
     const defaultVisitor = `visitor-${merchantId}`
-    const say = (text: string, visitor = defaultVisitor, externalId = `m-${++n}`): InboundMessage => {
+    const say = (text: string, visitor = defaultVisitor, externalId?: string): InboundMessage => {
       // Each message a second later, so transcripts have an order.
       t.clock.advance(1000)
-      return {
-        merchantId,
-        channelId: channel.id,
-        externalId,
-        sender: { externalId: visitor, name: 'Ada' },
-        text,
-      }
+      return message(visitor, text, externalId)
     }
     const outbound = (conversationId: string) =>
       db
@@ -98,7 +90,7 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
     expect(first.route).toBe('flow')
     const second = await processInboundMessage(t.deps, say('blue please'))
     expect(second).toMatchObject({ route: 'run', runIds: first.runIds })
-    const texts = (await outbound(first.conversationId!)).map((m) => (m.body as { text: string }).text)
+    const texts = (await outbound(first.conversationId!)).map(textOf)
     expect(texts).toEqual(['You said: hi there', 'And then: blue please'])
     const third = await processInboundMessage(t.deps, say('anyone?'))
     // The first run ended; a new one starts for the new message.
@@ -113,7 +105,7 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
     const both = await setUp([echoFlow, keywordFlow])
     const routed = await processInboundMessage(t.deps, both.say('Hi, where is my order?'))
     expect(routed.route).toBe('flow')
-    const texts = (await both.outbound(routed.conversationId!)).map((m) => (m.body as { text: string }).text)
+    const texts = (await both.outbound(routed.conversationId!)).map(textOf)
     expect(texts).toEqual(['Let me look that up.'])
   })
 
@@ -122,17 +114,10 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
     const started = await processInboundMessage(t.deps, say('hello'))
     const stop = await processInboundMessage(t.deps, say('stop'))
     expect(stop).toMatchObject({ route: 'opt_out', runIds: started.runIds })
-    const run = await db
-      .selectFrom('runs')
-      .selectAll()
-      .where('id', '=', started.runIds[0]!)
-      .executeTakeFirstOrThrow()
-    expect(run).toMatchObject({ status: 'done', outcome: 'opted_out' })
+    expect(await runOf(started.runIds[0]!)).toMatchObject({ status: 'done', outcome: 'opted_out' })
     await processInboundMessage(t.deps, say('STOP'))
     const afterStop = await outbound(started.conversationId!)
-    expect(afterStop.filter((m) => (m.body as { text: string }).text === OPT_OUT_CONFIRMATION)).toHaveLength(
-      1,
-    )
+    expect(afterStop.filter((m) => textOf(m) === OPT_OUT_CONFIRMATION)).toHaveLength(1)
 
     // A message that starts a flow while opted out: the run's send is skipped, recorded.
     await processInboundMessage(t.deps, say('hello again'))
@@ -146,7 +131,7 @@ describe.each(testDatabases())('inbound messages on %s', (kind) => {
       .where('merchant_id', '=', merchantId)
       .executeTakeFirstOrThrow()
     expect(contact.opted_out_at).toBeNull()
-    const texts = (await outbound(started.conversationId!)).map((m) => (m.body as { text: string }).text)
+    const texts = (await outbound(started.conversationId!)).map(textOf)
     expect(texts.at(-1)).toBe(OPT_IN_CONFIRMATION)
   })
 

@@ -5,60 +5,37 @@ import { timerTickAfterDrain } from './loops.ts'
 
 describe('the timer poller after a drain', () => {
   const drainStartedAt = 1_000_000
-
-  it('sleeps until the next due timer when that is sooner than the interval', () => {
-    expect(
-      timerTickAfterDrain({
-        nextDue: drainStartedAt + 90,
-        now: drainStartedAt + 40,
-        drainStartedAt,
-        claimed: 0,
-      }),
-    ).toEqual({
-      more: false,
-      nextInMs: 50,
+  /** The decision for the next due time and now, both in ms after the drain started (null: nothing pending). */
+  const tick = (nextDue: number | null, now: number, claimed: number) =>
+    timerTickAfterDrain({
+      nextDue: nextDue === null ? null : drainStartedAt + nextDue,
+      now: drainStartedAt + now,
+      drainStartedAt,
+      claimed,
     })
-  })
 
-  it('waits the interval when no timer is pending', () => {
-    expect(
-      timerTickAfterDrain({ nextDue: null, now: drainStartedAt + 5, drainStartedAt, claimed: 3 }),
-    ).toEqual({
-      more: false,
-    })
-  })
-
-  it('goes again at once for a timer that came due after an empty drain began (its claims looked too early)', () => {
-    expect(
-      timerTickAfterDrain({
-        nextDue: drainStartedAt + 1,
-        now: drainStartedAt + 3,
-        drainStartedAt,
-        claimed: 0,
-      }),
-    ).toEqual({
-      more: true,
-    })
-  })
-
-  it('goes again at once when the drain fired something and more is due already', () => {
-    expect(
-      timerTickAfterDrain({
-        nextDue: drainStartedAt - 10,
-        now: drainStartedAt + 3,
-        drainStartedAt,
-        claimed: 7,
-      }),
-    ).toEqual({
-      more: true,
-    })
+  it.each([
+    [
+      'sleeps until the next due timer when that is sooner than the interval',
+      90,
+      40,
+      0,
+      { more: false, nextInMs: 50 },
+    ],
+    ['waits the interval when no timer is pending', null, 5, 3, { more: false }],
+    [
+      'goes again at once for a timer that came due after an empty drain began (its claims looked too early)',
+      1,
+      3,
+      0,
+      { more: true },
+    ],
+    ['goes again at once when the drain fired something and more is due already', -10, 3, 7, { more: true }],
+  ] as const)('%s', (_, nextDue, now, claimed, expected) => {
+    expect(tick(nextDue, now, claimed)).toEqual(expected)
   })
 
   it('comes back at the interval, not in a spin, for a timer due before the drain that it did not claim (held elsewhere)', () => {
-    for (const nextDue of [drainStartedAt, drainStartedAt - 1, drainStartedAt - 60_000]) {
-      expect(timerTickAfterDrain({ nextDue, now: drainStartedAt + 3, drainStartedAt, claimed: 0 })).toEqual({
-        more: false,
-      })
-    }
+    for (const nextDue of [0, -1, -60_000]) expect(tick(nextDue, 3, 0)).toEqual({ more: false })
   })
 })

@@ -1,17 +1,12 @@
-// A step's realtime events ride its write statement as NOTIFYs on Postgres (heard when it commits, never when it
-// rolls back, with no statement of their own after the commit: one round trip a batch, issue 9); on PGlite they
-// are published in memory after the commit, as before.
-import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
-import { Kysely, PostgresDialect } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../observability/logger.ts'
 import { withProcessState } from '../process-state.ts'
 import { PgRealtime } from '../realtime/pg-realtime.ts'
 import { InProcessRealtime, type Realtime, type RealtimeEvent } from '../realtime/realtime.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { RecordingAdapter, seedShop } from '../testing/engine-fixtures.ts'
+import { createTestDeps, loggingDb, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { StepWrites } from './step-writes.ts'
 
@@ -43,12 +38,7 @@ describe.each(testDatabases())('a step’s realtime events on %s', (kind) => {
     t = await createTestDeps(kind, { channels: { webchat: new RecordingAdapter('webchat') } })
     const { pool } = t.database
     if (pool) {
-      t.deps.db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool }),
-        log: (event) => {
-          if (event.level === 'query') statements.push(event.query.sql)
-        },
-      })
+      t.deps.db = loggingDb(t.database, (sql) => statements.push(sql))
       const pg = new PgRealtime({ db: t.deps.db, pool, logger: createLogger('silent') })
       await pg.start()
       realtime = pg
@@ -70,17 +60,9 @@ describe.each(testDatabases())('a step’s realtime events on %s', (kind) => {
 
   /** A shop whose greeting flow answered one web-chat visitor; `beforeMessage` runs between set-up and message. */
   async function greetedShop(beforeMessage = () => {}): Promise<string> {
-    const { merchantId } = await seedMerchant(t.deps.db)
-    const channel = await seedChannel(t.deps.db, merchantId, 'webchat')
-    await publishFlowDocument(t.deps.db, merchantId, greeting)
+    const { merchantId, message } = await seedShop(t.deps.db, { flows: [greeting] })
     beforeMessage()
-    await processInboundMessage(t.deps, {
-      merchantId,
-      channelId: channel.id,
-      externalId: 'hello-1',
-      sender: { externalId: 'visitor-1' },
-      text: 'hello',
-    })
+    await processInboundMessage(t.deps, message('visitor-1', 'hello'))
     return merchantId
   }
 

@@ -7,12 +7,12 @@ import { type FlowEventInput, type PersistedFlowSnapshot, type StepResult, step 
 import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { RecordingAdapter, seedShop } from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { type LoadedFlowVersion, loadFlowVersion } from './flow-versions.ts'
 import { processInboundMessage } from './inbound.ts'
 import type { Db } from './step-transaction.ts'
-import { StepWrites } from './step-writes.ts'
+import { type ConversationTouch, StepWrites } from './step-writes.ts'
 
 const DAY = 86_400_000
 
@@ -53,18 +53,10 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
 
   /** A merchant with the flow and `n` shoppers whose runs wait at wait1 (revision 1, a timeout timer). */
   async function startRuns(n: number) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, waitingFlow)
+    const { merchantId, channel, message } = await seedShop(db, { flows: [waitingFlow] })
     const runs: Run[] = []
     for (let i = 0; i < n; i++) {
-      const started = await processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `first-${i}`,
-        sender: { externalId: `shopper-${i}` },
-        text: 'hi',
-      })
+      const started = await processInboundMessage(t.deps, message(`shopper-${i}`, 'hi'))
       expect(started.route).toBe('flow')
       runs.push(await readRun(started.runIds[0]!))
     }
@@ -103,6 +95,29 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     const result = step(version.machine, run.snapshot as PersistedFlowSnapshot, event, { now: t.clock.now() })
     return { version, result }
   }
+
+  /** Steps `run` with a reply `text` in a transaction of its own, writes it, and returns the saved run. */
+  async function stepAndWrite(run: Run, text: string, now = t.clock.now()): Promise<Run> {
+    return db.transaction().execute(async (trx) => {
+      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text })
+      const writes = new StepWrites()
+      const saved = writes.saveRunStep(run, version, result, now)
+      await writes.flush(trx)
+      return saved
+    })
+  }
+
+  /** A conversation touch at `now`: the shopper wrote, no reopening, no escalation, unless `touch` says otherwise. */
+  const touchOf = (merchantId: string, id: string, now: Date, touch: Partial<ConversationTouch> = {}) => ({
+    merchant_id: merchantId,
+    id,
+    last_inbound_at: now,
+    last_message_at: now,
+    updated_at: now,
+    reopen: false,
+    escalation: null,
+    ...touch,
+  })
 
   it('writes a step: run row, cancelled timeout, new timer at the new revision, visits', async () => {
     const { runs } = await startRuns(1)
@@ -249,12 +264,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     let run = runs[0] as Run
     // Step to wait2 in a batch of its own, then add a stray timer.
     t.clock.advance(1000)
-    await db.transaction().execute(async (trx) => {
-      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'a' })
-      const writes = new StepWrites()
-      run = writes.saveRunStep(run, version, result, t.clock.now())
-      await writes.flush(trx)
-    })
+    run = await stepAndWrite(run, 'a')
     await db
       .insertInto('timers')
       .values({
@@ -269,13 +279,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     expect(await timersOf(run.id)).toHaveLength(2)
     t.clock.advance(1000)
     const endedAt = t.clock.now()
-    await db.transaction().execute(async (trx) => {
-      const { version, result } = await stepInMemory(trx, run, { type: 'message.received', text: 'b' })
-      expect(result.status).toBe('done')
-      const writes = new StepWrites()
-      writes.saveRunStep(run, version, result, endedAt)
-      await writes.flush(trx)
-    })
+    expect(await stepAndWrite(run, 'b', endedAt)).toMatchObject({ status: 'done' })
     expect(await timersOf(run.id)).toEqual([])
     const stored = await readRun(run.id)
     expect(stored).toMatchObject({ status: 'done', outcome: 'finished', waiting_for: null, revision: 3 })
@@ -370,42 +374,17 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     const now = new Date(t.clock.now())
     await db.transaction().execute(async (trx) => {
       const writes = new StepWrites()
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: resolved,
-        last_inbound_at: now,
-        last_message_at: now,
-        updated_at: now,
-        reopen: true,
-        escalation: null,
-      })
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: keptResolved,
-        last_inbound_at: null,
-        last_message_at: now,
-        updated_at: now,
-        reopen: false,
-        escalation: null,
-      })
-      writes.touchConversation({
-        merchant_id: merchantId,
-        id: plain,
-        last_inbound_at: now,
-        last_message_at: now,
-        updated_at: now,
-        reopen: false,
-        escalation: null,
-      })
+      writes.touchConversation(touchOf(merchantId, resolved, now, { reopen: true }))
+      writes.touchConversation(touchOf(merchantId, keptResolved, now, { last_inbound_at: null }))
+      writes.touchConversation(touchOf(merchantId, plain, now))
       // The shopper wrote, then the run escalated: both touches merge into one row write.
-      const touch = { merchant_id: merchantId, id: escalated, last_message_at: now, updated_at: now }
-      writes.touchConversation({ ...touch, last_inbound_at: now, reopen: false, escalation: null })
-      writes.touchConversation({
-        ...touch,
-        last_inbound_at: null,
-        reopen: false,
-        escalation: { queue: 'sales', details: { summary: 'wants blue' } },
-      })
+      writes.touchConversation(touchOf(merchantId, escalated, now))
+      writes.touchConversation(
+        touchOf(merchantId, escalated, now, {
+          last_inbound_at: null,
+          escalation: { queue: 'sales', details: { summary: 'wants blue' } },
+        }),
+      )
       await writes.flush(trx)
     })
     const rows = await db
@@ -452,15 +431,7 @@ describe.each(testDatabases())('step writes on %s', (kind) => {
     ]
     t.clock.advance(5000)
     const now = new Date(t.clock.now())
-    const touch = (id: string) => ({
-      merchant_id: merchantId,
-      id,
-      last_inbound_at: now,
-      last_message_at: now,
-      updated_at: now,
-      reopen: false,
-      escalation: null,
-    })
+    const touch = (id: string) => touchOf(merchantId, id, now)
     /** A sql`` template's text, nested templates written out and values as `?`. */
     const textOf = (node: {
       kind: string

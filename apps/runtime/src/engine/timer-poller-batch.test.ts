@@ -4,33 +4,21 @@
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { edge, node } from '@parley/flow/test-support'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { metricValue } from '../observability/metrics.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
+import { engineReads, RecordingAdapter, reminderFlow, seedShop, textOf } from '../testing/engine-fixtures.ts'
 import { InsertRecorder } from '../testing/insert-recorder.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { createTestDeps, loggingDb, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { drainDueTimers, fireDueTimers } from './timer-poller.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 
-/** Any message → 1 h → send `text` → end. */
-function reminderFlow(text: string, purpose: 'service' | 'marketing' = 'service') {
-  return {
-    version: 1,
-    name: `Reminder ${text}`,
-    nodes: [
-      node('start', 'trigger-message', { match: 'any', keywords: [] }),
-      node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
-      node('remind', 'send-message', { text, purpose }),
-      node('done', 'end', { outcome: 'reminded' }),
-    ],
-    edges: [edge('start', 'wait'), edge('wait', 'remind'), edge('remind', 'done')],
-  }
-}
+/** A poll that claimed `n` timers and fired each. */
+const fired = (n: number) => ({ claimed: n, fired: n, dropped: 0, deferred: 0 })
 
 /** Any message → 1 h → escalate with a note → (handed back) → send → end. */
 const escalateFlow = {
@@ -88,18 +76,9 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   }
 
   async function setUp(flows: unknown[]) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    for (const flow of flows) await publishFlowDocument(db, merchantId, flow)
-    let n = 0
+    const { merchantId, channel, message } = await seedShop(db, { flows })
     const say = async (visitor: string, text = 'hi') => {
-      const result = await processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `${visitor}-${++n}`,
-        sender: { externalId: visitor },
-        text,
-      })
+      const result = await processInboundMessage(t.deps, message(visitor, text))
       expect(result.route).toBe('flow')
       return { visitor, runId: result.runIds[0] as string, ...result }
     }
@@ -112,13 +91,17 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
         .orderBy('created_at')
         .orderBy('seq')
         .execute()
-    const outboxOf = (runId: string) =>
-      db.selectFrom('outbox').selectAll().where('run_id', '=', runId).execute()
-    const runOf = (runId: string) =>
-      db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow()
-    const timersOf = (runId: string) =>
-      db.selectFrom('timers').selectAll().where('run_id', '=', runId).execute()
-    return { merchantId, channel, say, outbound, outboxOf, runOf, timersOf }
+    /** The texts the run sent, in order. */
+    const sentTexts = async (runId: string) => (await outbound(runId)).map(textOf)
+    /** Marketing sends capped at `count` a day. */
+    const capMarketing = async (count: number) => {
+      await db
+        .updateTable('merchants')
+        .set({ frequency_cap_count: count, frequency_cap_window_minutes: 24 * 60 })
+        .where('id', '=', merchantId)
+        .execute()
+    }
+    return { merchantId, channel, say, outbound, sentTexts, capMarketing, ...engineReads(() => db) }
   }
 
   async function lateness(deps: RuntimeDeps) {
@@ -178,7 +161,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     const firedBefore = await metricValue(deps.metrics.timersFired)
 
     const result = await fireDueTimers(deps)
-    expect(result).toEqual({ claimed: 30, fired: 30, dropped: 0, deferred: 0 })
+    expect(result).toEqual(fired(30))
     // All through the batch: no transcript row was inserted one at a time.
     expect(recorder.count('messages')).toBe(0)
     expect(await metricValue(deps.metrics.timersFired)).toBe(firedBefore + 30)
@@ -213,7 +196,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
       expect(visits.map((v) => v.node_ids)).toEqual([['remind', 'done']])
     }
     expect(dueAt).toBeLessThan(t.clock.now())
-    expect(await fireDueTimers(deps)).toEqual({ claimed: 0, fired: 0, dropped: 0, deferred: 0 })
+    expect(await fireDueTimers(deps)).toEqual(fired(0))
   })
 
   // The send targets' merchant and channel rows come in one statement (policy/send-facts.ts
@@ -224,19 +207,8 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     for (let i = 0; i < 5; i++) runs.push(await say(`one-read-${i}`))
     t.clock.advance(HOUR + MINUTE)
     const statements: string[] = []
-    const { pglite, pool } = t.database
-    const logged = new Kysely<Database>({
-      dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
-      log: (event) => {
-        if (event.level === 'query') statements.push(event.query.sql.replace(/\s+/g, ' ').toLowerCase())
-      },
-    })
-    expect(await fireDueTimers({ ...t.deps, db: logged })).toEqual({
-      claimed: 5,
-      fired: 5,
-      dropped: 0,
-      deferred: 0,
-    })
+    const logged = loggingDb(t.database, (q) => statements.push(q.replace(/\s+/g, ' ').toLowerCase()))
+    expect(await fireDueTimers({ ...t.deps, db: logged })).toEqual(fired(5))
     expect(statements.filter((q) => q.includes('from channels ch join merchants m'))).toHaveLength(1)
     expect(statements.filter((q) => /from "(merchants|channels)"/.test(q))).toEqual([])
     for (const r of runs) expect((await outbound(r.runId)).map((m) => m.body)).toEqual([{ text: 'One read' }])
@@ -289,7 +261,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   })
 
   it('drops a stale timer (revision mismatch) and counts it, firing the others', async () => {
-    const { say, outbound, runOf, timersOf } = await setUp([reminderFlow('Ping')])
+    const { say, outbound, runOf, timersOf, sentTexts } = await setUp([reminderFlow('Ping')])
     const stale = await say('stale')
     const fresh = [await say('fresh-1'), await say('fresh-2')]
     await db
@@ -307,7 +279,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     expect(await runOf(stale.runId)).toMatchObject({ status: 'active', revision: 1 })
     for (const r of fresh) {
       expect(await runOf(r.runId)).toMatchObject({ status: 'done', revision: 2 })
-      expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Ping'])
+      expect(await sentTexts(r.runId)).toEqual(['Ping'])
     }
   })
 
@@ -367,18 +339,14 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
 
     expect(await looking.runOf(l.runId)).toMatchObject({ status: 'done', outcome: 'checked' })
     expect(await looking.timersOf(l.runId)).toEqual([])
-    expect((await looking.outbound(l.runId)).map((m) => (m.body as { text: string }).text)).toEqual([
-      'No order yet.',
-    ])
+    expect(await looking.sentTexts(l.runId)).toEqual(['No order yet.'])
 
     expect(await reminding.runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
-    expect((await reminding.outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual([
-      'Plain',
-    ])
+    expect(await reminding.sentTexts(r.runId)).toEqual(['Plain'])
   })
 
   it('ends a run whose step throws as failed, and fires the rest of the batch', async () => {
-    const { say, outbound, runOf, timersOf } = await setUp([reminderFlow('Fine')])
+    const { say, outbound, runOf, timersOf, sentTexts } = await setUp([reminderFlow('Fine')])
     const broken = await say('broken')
     const fine = [await say('fine-1'), await say('fine-2')]
     await db
@@ -398,7 +366,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     expect(await outbound(broken.runId)).toEqual([])
     for (const r of fine) {
       expect(await runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
-      expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Fine'])
+      expect(await sentTexts(r.runId)).toEqual(['Fine'])
     }
     // Nothing is left to fire again.
     expect((await fireDueTimers(t.deps)).claimed).toBe(0)
@@ -422,7 +390,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     for (let round = 1; round <= 3; round++) {
       t.clock.set(startedAt + round * HOUR)
       const { deps, recorder } = recordingDeps()
-      expect(await fireDueTimers(deps)).toEqual({ claimed: 2, fired: 2, dropped: 0, deferred: 0 })
+      expect(await fireDueTimers(deps)).toEqual(fired(2))
       expect(recorder.count('messages')).toBe(0)
       for (const r of runs) {
         const timers = await timersOf(r.runId)
@@ -446,7 +414,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   })
 
   it('fires a run with two due timers, both in order', async () => {
-    const { merchantId, say, outbound, runOf, timersOf } = await setUp([reminderFlow('Once')])
+    const { merchantId, say, runOf, timersOf, sentTexts } = await setUp([reminderFlow('Once')])
     const r = await say('two-timers')
     const [timer] = await timersOf(r.runId)
     if (!timer) throw new Error('setup')
@@ -469,19 +437,15 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
     expect(result).toMatchObject({ fired: 1, dropped: 1 })
     expect(await runOf(r.runId)).toMatchObject({ status: 'done', outcome: 'reminded' })
     expect(await timersOf(r.runId)).toEqual([])
-    expect((await outbound(r.runId)).map((m) => (m.body as { text: string }).text)).toEqual(['Once'])
+    expect(await sentTexts(r.runId)).toEqual(['Once'])
   })
 
   it('applies the frequency cap across two runs of the same contact fired in one batch', async () => {
-    const { merchantId, say, outbound } = await setUp([
+    const { merchantId, say, outbound, capMarketing } = await setUp([
       reminderFlow('Offer A', 'marketing'),
       reminderFlow('Offer B', 'marketing'),
     ])
-    await db
-      .updateTable('merchants')
-      .set({ frequency_cap_count: 1, frequency_cap_window_minutes: 24 * 60 })
-      .where('id', '=', merchantId)
-      .execute()
+    await capMarketing(1)
     // Two messages from one shopper start both flows (the second flow starts when the first is running).
     const first = await say('capped')
     t.clock.advance(1000)
@@ -495,7 +459,7 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
       .execute()
     t.clock.advance(HOUR)
     const { deps, recorder } = recordingDeps()
-    expect(await fireDueTimers(deps)).toEqual({ claimed: 2, fired: 2, dropped: 0, deferred: 0 })
+    expect(await fireDueTimers(deps)).toEqual(fired(2))
     expect(recorder.count('messages')).toBe(0)
     const firstSends = await outbound(first.runId)
     const secondSends = await outbound(second.runId)
@@ -513,12 +477,8 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
   })
 
   it('counts marketing sends already in the window towards the cap of a batch', async () => {
-    const { merchantId, say, outbound } = await setUp([reminderFlow('Offer', 'marketing')])
-    await db
-      .updateTable('merchants')
-      .set({ frequency_cap_count: 1, frequency_cap_window_minutes: 24 * 60 })
-      .where('id', '=', merchantId)
-      .execute()
+    const { merchantId, say, outbound, capMarketing } = await setUp([reminderFlow('Offer', 'marketing')])
+    await capMarketing(1)
     const capped = await say('already-got-one')
     const free = await say('none-yet')
     await db

@@ -1,13 +1,18 @@
-// The timer poller: exact firing times across lateness, stale revisions dropped, runs pinned to the
-// version they started on.
+// The timer poller: exact firing times across lateness, runs pinned to the version they started on. (Stale
+// revisions dropped: timer-poller-batch.test.ts, which also counts them.)
 import type { Database } from '@parley/db'
 import { testDatabases } from '@parley/db/testing'
 import { node } from '@parley/flow/test-support'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { metricValue } from '../observability/metrics.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import {
+  engineReads,
+  publishFlowDocument,
+  RecordingAdapter,
+  seedShop,
+  textOf,
+} from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
@@ -50,20 +55,11 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
     db = t.deps.db
   })
   afterAll(() => t.close())
+  const { runOf, timersOf } = engineReads(() => db)
 
   async function startRun(flow = twoStepFlow('v1')) {
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    const published = await publishFlowDocument(db, merchantId, flow)
-    let n = 0
-    const say = (visitor: string) =>
-      processInboundMessage(t.deps, {
-        merchantId,
-        channelId: channel.id,
-        externalId: `m-${++n}`,
-        sender: { externalId: visitor },
-        text: 'hi',
-      })
+    const { merchantId, published, message } = await seedShop(db, { flows: [flow] })
+    const say = (visitor: string) => processInboundMessage(t.deps, message(visitor, 'hi'))
     const started = await say('visitor-a')
     const runId = started.runIds[0]!
     const texts = async (id = runId) =>
@@ -76,8 +72,8 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
           .orderBy('created_at')
           .orderBy('seq')
           .execute()
-      ).map((m) => (m.body as { text: string }).text)
-    return { merchantId, published, runId, texts, say }
+      ).map(textOf)
+    return { merchantId, published: published[0]!, runId, texts, say }
   }
 
   /** Fires everything due now (other suites' merchants included). */
@@ -93,12 +89,8 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
   it('fires each timer once, keeping the schedule exact even when the poller is late', async () => {
     const { runId, texts } = await startRun()
     const startedAt = t.clock.now()
-    const timer = await db
-      .selectFrom('timers')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .executeTakeFirstOrThrow()
-    expect(timer.due_at.getTime()).toBe(startedAt + HOUR)
+    const [timer] = await timersOf(runId)
+    expect(timer?.due_at.getTime()).toBe(startedAt + HOUR)
 
     t.clock.advance(HOUR - 1)
     await fireAll()
@@ -108,32 +100,14 @@ describe.each(testDatabases())('timer poller on %s', (kind) => {
     await fireAll()
     expect(await texts()).toEqual(['v1 one'])
     expect(await fireAll()).toEqual({ fired: 0, dropped: 0 })
-    const next = await db
-      .selectFrom('timers')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .executeTakeFirstOrThrow()
+    const [next] = await timersOf(runId)
     // Due one hour after the first was due, not one hour after it fired late.
-    expect(next.due_at.getTime()).toBe(startedAt + 2 * HOUR)
+    expect(next?.due_at.getTime()).toBe(startedAt + 2 * HOUR)
     t.clock.advance(40 * 60_000)
     await fireAll()
     expect(await texts()).toEqual(['v1 one', 'v1 two'])
-    const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow()
-    expect(run).toMatchObject({ status: 'done', outcome: 'finished' })
-    expect(await db.selectFrom('timers').selectAll().where('run_id', '=', runId).execute()).toEqual([])
-  })
-
-  it('drops a timer whose revision no longer matches its run', async () => {
-    const { runId, texts } = await startRun()
-    // A stale row, as if left over from an earlier revision (e.g. set by a step that later moved on).
-    await db.updateTable('timers').set({ revision: sql`revision - 1` }).where('run_id', '=', runId).execute()
-    const dropped = await metricValue(t.deps.metrics.timersDropped)
-    t.clock.advance(HOUR)
-    const result = await fireAll()
-    expect(result.dropped).toBeGreaterThanOrEqual(1)
-    expect(await metricValue(t.deps.metrics.timersDropped)).toBe(dropped + result.dropped)
-    expect(await texts()).toEqual([])
-    expect(await db.selectFrom('timers').selectAll().where('run_id', '=', runId).execute()).toEqual([])
+    expect(await runOf(runId)).toMatchObject({ status: 'done', outcome: 'finished' })
+    expect(await timersOf(runId)).toEqual([])
   })
 
   it('keeps a run on the version it started on after a re-publish; new runs take the new version', async () => {

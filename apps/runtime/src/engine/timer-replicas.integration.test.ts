@@ -3,33 +3,17 @@
 // PGlite is one connection in one process, where SKIP LOCKED never has anything to skip.
 import { type Database, openDatabase } from '@parley/db'
 import { createTestDatabase, type TestDatabase, testDatabases } from '@parley/db/testing'
-import { node } from '@parley/flow/test-support'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RuntimeDeps } from '../deps.ts'
 import { createRuntimeMetrics, metricValue } from '../observability/metrics.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { RecordingAdapter, reminderFlow, seedShop } from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { processInboundMessage } from './inbound.ts'
 import { fireDueTimers } from './timer-poller.ts'
 
 const RUNS = 10_000
 const HOUR = 3_600_000
-const oneReminder = {
-  version: 1,
-  name: 'One reminder',
-  nodes: [
-    node('start', 'trigger-message', { match: 'any', keywords: [] }),
-    node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
-    node('remind', 'send-message', { text: 'Still there?' }),
-    node('done', 'end', { outcome: 'reminded' }),
-  ],
-  edges: [
-    { id: 'a', source: 'start', sourceHandle: 'next', target: 'wait' },
-    { id: 'b', source: 'wait', sourceHandle: 'next', target: 'remind' },
-    { id: 'c', source: 'remind', sourceHandle: 'next', target: 'done' },
-  ],
-}
 
 const onPostgres = testDatabases().includes('postgres')
 if (!onPostgres)
@@ -63,16 +47,8 @@ describe.runIf(onPostgres)('two replicas firing 10,000 due timers on postgres', 
 
   it('fires each timer exactly once', { timeout: 240_000 }, async () => {
     const db = t.deps.db
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, oneReminder)
-    const first = await processInboundMessage(t.deps, {
-      merchantId,
-      channelId: channel.id,
-      externalId: 'seed',
-      sender: { externalId: 'visitor-0' },
-      text: 'hi',
-    })
+    const { merchantId, channel, message } = await seedShop(db, { flows: [reminderFlow('Still there?')] })
+    const first = await processInboundMessage(t.deps, message('visitor-0', 'hi'))
     const template = first.runIds[0]!
     // 9,999 more runs like the first, each with its own contact, conversation and due timer.
     await sql`

@@ -2,36 +2,23 @@
 // delivered): with a ten-minute interval, a timer due two seconds after the loops went idle still fires at its
 // due time (not before it), and its send is relayed at once through the wake signal.
 import { testDatabases } from '@parley/db/testing'
-import { node } from '@parley/flow/test-support'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { WakeSignal } from '../delivery/wake-signal.ts'
-import { publishFlowDocument, RecordingAdapter, seedChannel } from '../testing/engine-fixtures.ts'
-import { createTestDeps, seedMerchant, type TestDeps } from '../testing/test-deps.ts'
+import { RecordingAdapter, reminderFlow, seedShop } from '../testing/engine-fixtures.ts'
+import { createTestDeps, type TestDeps } from '../testing/test-deps.ts'
 import { systemClock } from '../time/clock.ts'
 import { processInboundMessage } from './inbound.ts'
 import { type BackgroundLoops, startBackgroundLoops } from './loops.ts'
 import { nextTimerDueAt } from './timer-poller.ts'
 
-const edge = (source: string, target: string) => ({
+const _edge = (source: string, target: string) => ({
   id: `${source}-${target}`,
   source,
   sourceHandle: 'next',
   target,
 })
-
-const reminderFlow = {
-  version: 1,
-  name: 'Reminder',
-  nodes: [
-    node('start', 'trigger-message', { match: 'any', keywords: [] }),
-    node('later', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
-    node('remind', 'send-message', { text: 'still there?' }),
-    node('done', 'end', { outcome: 'finished' }),
-  ],
-  edges: [edge('start', 'later'), edge('later', 'remind'), edge('remind', 'done')],
-}
 
 describe.each(testDatabases())('timer poller woken at the next due time on %s', (kind) => {
   let t: TestDeps
@@ -64,16 +51,8 @@ describe.each(testDatabases())('timer poller woken at the next due time on %s', 
 
   it('fires a timer due after the loops went idle at its due time, not a poll interval later', async () => {
     const { db } = t.deps
-    const { merchantId } = await seedMerchant(db)
-    const channel = await seedChannel(db, merchantId)
-    await publishFlowDocument(db, merchantId, reminderFlow)
-    const started = await processInboundMessage(t.deps, {
-      merchantId,
-      channelId: channel.id,
-      externalId: 'm-1',
-      sender: { externalId: 'visitor' },
-      text: 'hi',
-    })
+    const { merchantId, message } = await seedShop(db, { flows: [reminderFlow('still there?')] })
+    const started = await processInboundMessage(t.deps, message('visitor', 'hi'))
     expect(started.route).toBe('flow')
     const inAnHour = await nextTimerDueAt(db)
     expect(inAnHour).toBeGreaterThan(Date.now() + 50 * 60_000)

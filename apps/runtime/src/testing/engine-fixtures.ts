@@ -5,7 +5,8 @@ import type { ChannelKind, Database } from '@parley/db'
 import { type FlowDocument, getNodeKind, parseFlowDocument } from '@parley/flow'
 import { edge, node } from '@parley/flow/test-support'
 import type { Kysely } from 'kysely'
-import type { ChannelAdapter, OutboundPayload, SendResult } from '../channels/types.ts'
+import type { ChannelAdapter, InboundMessage, OutboundPayload, SendResult } from '../channels/types.ts'
+import { seedMerchant } from './test-deps.ts'
 
 export async function seedChannel(db: Kysely<Database>, merchantId: string, kind: ChannelKind = 'webchat') {
   return db
@@ -128,6 +129,35 @@ export async function seedRecoveryConversation(db: Kysely<Database>, merchantId:
   }
 }
 
+/**
+ * A merchant (with seedMerchant's burst window) with a channel and `flows` published, and `message`: an inbound
+ * message from `visitor` on that channel, its provider id numbered unless given (sender named `senderName`).
+ */
+export async function seedShop(
+  db: Kysely<Database>,
+  options: {
+    flows?: unknown[]
+    channelKind?: ChannelKind
+    burstWindowMs?: number
+    senderName?: string
+  } = {},
+) {
+  const merchant = await seedMerchant(db, { burstWindowMs: options.burstWindowMs })
+  const { merchantId } = merchant
+  const channel = await seedChannel(db, merchantId, options.channelKind)
+  const published = []
+  for (const flow of options.flows ?? []) published.push(await publishFlowDocument(db, merchantId, flow))
+  let n = 0
+  const message = (visitor: string, text: string, externalId = `m-${++n}`): InboundMessage => ({
+    merchantId,
+    channelId: channel.id,
+    externalId,
+    sender: options.senderName ? { externalId: visitor, name: options.senderName } : { externalId: visitor },
+    text,
+  })
+  return { ...merchant, channel, published, message }
+}
+
 /** Publishes `doc` as the next version of a flow (a new flow unless `flowId` is given). */
 export async function publishFlowDocument(
   db: Kysely<Database>,
@@ -237,6 +267,21 @@ export function cartUpdated(opts: {
   }
 }
 
+/** Any message → 1 h → send `text` → end ('reminded'). */
+export function reminderFlow(text: string, purpose: 'service' | 'marketing' = 'service') {
+  return {
+    version: 1,
+    name: `Reminder ${text}`,
+    nodes: [
+      node('start', 'trigger-message', { match: 'any', keywords: [] }),
+      node('wait', 'delay', { mode: 'duration', duration: { amount: 1, unit: 'hours' } }),
+      node('remind', 'send-message', { text, purpose }),
+      node('done', 'end', { outcome: 'reminded' }),
+    ],
+    edges: [edge('start', 'wait'), edge('wait', 'remind'), edge('remind', 'done')],
+  }
+}
+
 /** Any message: echo it, wait for the next one, echo that, end (the engine suites' simplest conversation). */
 export const echoFlow = {
   version: 1,
@@ -254,4 +299,50 @@ export const echoFlow = {
     edge('wait', 'again', 'anything'),
     edge('again', 'done'),
   ],
+}
+
+/** A message row's text. */
+export const textOf = (m: { body: unknown }) => (m.body as { text: string }).text
+
+/**
+ * The rows the engine suites assert on, read by run or conversation. `db()` is asked at each read, so a suite can
+ * take these before its beforeAll made the database.
+ */
+export function engineReads(db: () => Kysely<Database>) {
+  /** A conversation's transcript, in order. */
+  const transcriptOf = (conversationId: string) =>
+    db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('created_at')
+      .orderBy('seq')
+      .execute()
+  return {
+    runOf: (runId: string) =>
+      db().selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow(),
+    timersOf: (runId: string) =>
+      db().selectFrom('timers').selectAll().where('run_id', '=', runId).orderBy('timer_id').execute(),
+    outboxOf: (runId: string) => db().selectFrom('outbox').selectAll().where('run_id', '=', runId).execute(),
+    transcriptOf,
+    /** A conversation's transcript as [direction, text] pairs. */
+    linesOf: async (conversationId: string) =>
+      (await transcriptOf(conversationId)).map((m) => [m.direction, textOf(m)]),
+    conversationOf: (id: string) =>
+      db().selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+  }
+}
+
+/** How many rows of `table` the merchant has. */
+export async function countRows(
+  db: Kysely<Database>,
+  table: 'runs' | 'inbound_bursts' | 'timers' | 'messages',
+  merchantId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }

@@ -4,7 +4,7 @@
 import type { Database, DatabaseKind, UserRole } from '@parley/db'
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing'
 import { parseEgressAllowList } from '@parley/flow'
-import type { Kysely } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { CatalogueImportWorker } from '../catalogue/import-worker.ts'
 import { loadConfig } from '../config.ts'
 import type { RuntimeDeps } from '../deps.ts'
@@ -171,4 +171,15 @@ export async function seedUser(
     .returning('id')
     .executeTakeFirstOrThrow()
   return { userId: user.id, email, password }
+}
+
+/** A second Kysely on the test database that hands `onSql` the text of each statement it sends. */
+export function loggingDb(database: TestDatabase, onSql: (sql: string) => void): Kysely<Database> {
+  const { pglite, pool } = database
+  return new Kysely<Database>({
+    dialect: pglite ? new PGliteDialect({ pglite }) : new PostgresDialect({ pool: pool! }),
+    log: (event) => {
+      if (event.level === 'query') onSql(event.query.sql)
+    },
+  })
 }
