@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...PRODUCTION, PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY })).toThrow(/SECRET/)
   })
+
+  it('keeps idle pooled connections 5 minutes unless told otherwise, and refuses 0', () => {
+    expect(loadConfig(PRODUCTION).DATABASE_POOL_IDLE_SECONDS).toBe(300)
+    const told = loadConfig({ ...PRODUCTION, DATABASE_POOL_IDLE_SECONDS: '30' })
+    expect(told.DATABASE_POOL_IDLE_SECONDS).toBe(30)
+    expect(() => loadConfig({ ...PRODUCTION, DATABASE_POOL_IDLE_SECONDS: '0' })).toThrow(
+      /DATABASE_POOL_IDLE_SECONDS/,
+    )
+  })
 })
 
 describe('loadConfig: safe defaults', () => {

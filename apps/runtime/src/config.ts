@@ -31,6 +31,12 @@ export const configSchema = z
     /** Postgres connections this process opens at most (steps, background loops, the LISTEN connection). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     /**
+     * Seconds a pooled connection stays open unused. A new connection prepares and plans every statement again
+     * (five plans with the values before a generic one, and each trigger's statements): after pg's default of
+     * 10 s, every burst that follows a quiet spell (timers due at one instant) paid that again.
+     */
+    DATABASE_POOL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /**
      * Statements run again and again as named prepared statements: parsed once per connection, and planned once
      * (a generic plan) where Postgres finds it no costlier than planning with the values (packages/db
      * prepared-statements.ts; BENCHMARKS.md, session 8). `0` sends every statement unnamed, planned each time.

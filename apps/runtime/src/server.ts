@@ -41,6 +41,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       ? {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          idleTimeoutMs: config.DATABASE_POOL_IDLE_SECONDS * 1000,
           preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
         }
       : { dataDir: config.DATA_DIR },

@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean
   /** Postgres only: pool size (default 10). */
   poolSize?: number
+  /** Postgres only: how long a connection stays open unused before the pool closes it (default pg's 10 s). */
+  idleTimeoutMs?: number
   /** Postgres only: statements run again and again as named prepared statements (prepared-statements.ts). */
   preparedStatements?: boolean
   /** With preparedStatements: Postgres' plan cache mode (default 'auto'; tests force generic plans). */
@@ -131,6 +133,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     loadDataDir,
     migrate = true,
     poolSize = 10,
+    idleTimeoutMs,
     preparedStatements = false,
     planCacheMode = 'auto',
   } = options
@@ -139,6 +142,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize,
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: idleTimeoutMs }),
       types: pgTypes,
       // The statements run again and again parsed once per connection (prepared-statements.ts).
       ...(preparedStatements
