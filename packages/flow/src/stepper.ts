@@ -6,6 +6,7 @@ import type { FlowMachine } from './compile.ts'
 import type { Effect } from './effects.ts'
 import type { FlowEvent, FlowEventInput } from './events.ts'
 import { persistSnapshot } from './persisted-snapshot.ts'
+import { plainClone } from './plain-clone.ts'
 import type { FlowVars } from './run-context.ts'
 
 export interface TimerSet {
@@ -85,7 +86,7 @@ function summarize(
     const params = action.params as unknown
     const type = action.type as string
     if (type === 'visit') visited.push((params as { nodeId: string }).nodeId)
-    else if (type === 'emit') effects.push(structuredClone(params as Effect))
+    else if (type === 'emit') effects.push(plainClone(params as Effect))
     else if (type === 'xstate.raise') {
       const raise = params as RaiseParams
       if (typeof raise.delay !== 'number') continue

@@ -1,6 +1,6 @@
 // Reads what the send policy decides on: the conversation (status, WhatsApp window), its channel, the contact
 // (opt-out, consent, time zone), the merchant's rules and the contact's recent marketing sends.
-import type { Channel, Contact, Conversation, Database, Merchant } from '@parley/db'
+import type { Channel, Contact, Conversation, ConversationStatus, Database, Merchant } from '@parley/db'
 import type { SendPurpose } from '@parley/flow'
 import { type Expression, type Kysely, sql } from 'kysely'
 import { fixedStatement } from '../sql/fixed-statement.ts'
@@ -207,6 +207,64 @@ export async function loadSendTarget(
   return (await loadSendTargets(db, merchantId, [conversationId])).get(conversationId) ?? null
 }
 
+// loadSendTargets' reads, compiled once (sql/fixed-statement.ts): a timer batch makes them for its 100 runs, an
+// inbound batch for its conversations, and building them with Kysely each time was most of their CPU.
+
+/** One merchant's conversations, with whether a send of each waits in the outbox. */
+const conversationsOf = fixedStatement<[string, string[]], Conversation & { sends_waiting: boolean }>(
+  2,
+  (db, merchantId, ids) =>
+    db
+      .selectFrom('conversations')
+      .selectAll()
+      // In the same read: may a send here skip the outbox (delivery/in-step-delivery.ts)?
+      .select((eb) => sendsWaitingIn(eb.ref('conversations.merchant_id'), eb.ref('conversations.id')))
+      .where('merchant_id', '=', merchantId)
+      // Probed: a timer batch names 200 conversations (sql/sql-any.ts).
+      .where('id', '=', anyUuidProbed(ids)),
+)
+
+/** One merchant's contacts, with whether a person has any of each one's chats. */
+const contactsOf = fixedStatement<[string, string[]], Contact & { with_staff: boolean }>(
+  2,
+  (db, merchantId, ids) =>
+    db
+      .selectFrom('contacts')
+      .selectAll('contacts')
+      // In the same read (no extra statement per step): does a person have any of this contact's chats?
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('conversations as staffed')
+              .select(eb.lit(1).as('one'))
+              .whereRef('staffed.merchant_id', '=', 'contacts.merchant_id')
+              .whereRef('staffed.contact_id', '=', 'contacts.id')
+              .where('staffed.status', 'in', [
+                sql.lit<ConversationStatus>('waiting'),
+                sql.lit<ConversationStatus>('assigned'),
+              ]),
+          )
+          .as('with_staff'),
+      )
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', anyUuidProbed(ids)),
+)
+
+/** The contacts' ids on the channels, newest first. */
+const identitiesOf = fixedStatement<
+  [string, string[], string[]],
+  { contact_id: string; channel_id: string; external_id: string; unreachable_at: Date | null }
+>(3, (db, merchantId, contactIds, channelIds) =>
+  db
+    .selectFrom('contact_identities')
+    .select(['contact_id', 'channel_id', 'external_id', 'unreachable_at'])
+    .where('merchant_id', '=', merchantId)
+    .where('contact_id', '=', anyUuidProbed(contactIds))
+    .where('channel_id', '=', anyUuid(channelIds))
+    .orderBy('created_at', 'desc'),
+)
+
 /**
  * The send targets of many conversations of one merchant in two reads (conversations, then their contacts with
  * their id on each channel), keyed by conversation id; conversations that do not exist are missing.
@@ -219,15 +277,7 @@ export async function loadSendTargets(
 ): Promise<Map<string, SendTarget>> {
   const targets = new Map<string, SendTarget>()
   if (conversationIds.length === 0) return targets
-  const rows = await db
-    .selectFrom('conversations')
-    .selectAll()
-    // In the same read: may a send here skip the outbox (delivery/in-step-delivery.ts)?
-    .select((eb) => sendsWaitingIn(eb.ref('conversations.merchant_id'), eb.ref('conversations.id')))
-    .where('merchant_id', '=', merchantId)
-    // Probed: a timer batch names 200 conversations (sql/sql-any.ts).
-    .where('id', '=', anyUuidProbed([...new Set(conversationIds)]))
-    .execute()
+  const rows = await conversationsOf.execute(db, merchantId, [...new Set(conversationIds)])
   if (rows.length === 0) return targets
   const waiting = new Set(rows.flatMap((r) => (r.sends_waiting ? [r.id] : [])))
   const conversations = rows.map(({ sends_waiting: _, ...conversation }) => conversation)
@@ -239,33 +289,10 @@ export async function loadSendTargets(
   const merchant = channels.values().next().value?.merchant ?? (await readMerchant(db, merchantId))
   // The contacts (they can change within a step: opt-out, consent) and their ids on the conversations' channels.
   const contactIds = [...new Set(conversations.map((c) => c.contact_id))]
-  const contacts = await db
-    .selectFrom('contacts')
-    .selectAll('contacts')
-    // In the same read (no extra statement per step): does a person have any of this contact's chats?
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('conversations as staffed')
-            .select(eb.lit(1).as('one'))
-            .whereRef('staffed.merchant_id', '=', 'contacts.merchant_id')
-            .whereRef('staffed.contact_id', '=', 'contacts.id')
-            .where('staffed.status', 'in', ['waiting', 'assigned']),
-        )
-        .as('with_staff'),
-    )
-    .where('merchant_id', '=', merchantId)
-    .where('id', '=', anyUuidProbed(contactIds))
-    .execute()
-  const identities = await db
-    .selectFrom('contact_identities')
-    .select(['contact_id', 'channel_id', 'external_id', 'unreachable_at'])
-    .where('merchant_id', '=', merchantId)
-    .where('contact_id', '=', anyUuidProbed(contactIds))
-    .where('channel_id', '=', anyUuid([...new Set(conversations.map((c) => c.channel_id))]))
-    .orderBy('created_at', 'desc')
-    .execute()
+  const contacts = await contactsOf.execute(db, merchantId, contactIds)
+  const identities = await identitiesOf.execute(db, merchantId, contactIds, [
+    ...new Set(conversations.map((c) => c.channel_id)),
+  ])
   // Newest first, so the oldest identity on a channel is the one left in the map.
   const recipients = new Map(identities.map((i) => [`${i.contact_id}:${i.channel_id}`, i]))
   const contactsById = new Map(contacts.map((c) => [c.id, c]))
