@@ -71,7 +71,7 @@ export const escalateUi: NodeUi<'escalate'> = {
           multiline
           value={config.note}
           onChange={(note) => onChange({ ...config, note })}
-          hint="Optional, e.g. “A member of our team will reply shortly.” Leave empty to send nothing."
+          hint="Optional, e.g. “Good question! That one is for our team.” Sent just before the queue's own message of when a person will reply (Settings → Queues), so no need to promise a reply here. Leave empty to send only that message."
         />
       </div>
     )

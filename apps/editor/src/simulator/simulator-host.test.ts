@@ -147,7 +147,9 @@ describe("the simulator in the store's world", () => {
     resolved.start({ triggerNodeId: 'asks', text: 'where is my order' })
     resolved.reply('1042')
     // 1042 is not one of this store's orders, as live.
-    expect(bot(resolved).at(-1)?.message.text).toMatch(/couldn't find that order/)
+    // The flow's note, then the support queue's word of when a person will reply.
+    expect(bot(resolved).at(-2)?.message.text).toMatch(/couldn't find that order/)
+    expect(bot(resolved).at(-1)?.message.text).toMatch(/^I've asked the team — a person will reply here/)
     expect(resolved.view.log.some((l) => l.text === 'No order #1042 in your store')).toBe(true)
     resolved.resolve()
     expect(resolved.view).toMatchObject({

@@ -330,10 +330,10 @@ describe.each(testDatabases())('timer batches on %s', (kind) => {
         ['bot', 'queued'],
       ]),
     )
-    // The queue's acknowledgement first, then the step's own note.
+    // The step's own note first, then the queue's acknowledgement.
     expect(notes.filter((m) => m.author === 'bot').map((m) => (m.body as { text: string }).text)).toEqual([
-      "I've asked the team — a person will reply here, usually within 30 minutes.",
       'A person will help you.',
+      "I've asked the team — a person will reply here, usually within 30 minutes.",
     ])
     expect(await escalating.outboxOf(e.runId)).toHaveLength(2)
 

@@ -103,13 +103,13 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       .where('merchant_id', '=', merchant.merchantId)
       .where('id', '=', quiet.conversationId)
       .execute()
-    // One send per conversation in flight: the acknowledgement, then the step's note.
+    // One send per conversation in flight: the step's note, then the acknowledgement.
     await relayOutbox(t.deps)
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
-      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
     ])
 
     // All open, newest activity first; the waiting view holds only the one waiting for a person.
@@ -132,8 +132,10 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       channel: { id: channel.id, kind: 'webchat' },
       assignedUserId: null,
     })
-    // Written in one step after the escalation note (same timestamp): seq makes it the latest.
-    expect(waiting.lastMessage?.text).toBe('Connecting you to our team')
+    // Written in one step after the flow's note (same timestamp): seq makes the acknowledgement the latest.
+    expect(waiting.lastMessage?.text).toBe(
+      "I've asked the team — a person will reply here, usually within 1 hour.",
+    )
     const id = waiting.id
 
     const detail = await call<{ conversation: InboxConversation; messages: InboxMessage[] }>(
@@ -141,9 +143,9 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
       'GET',
       `/api/conversations/${id}`,
     )
-    // One step, one timestamp: the shopper's message, the escalation note, the queue's acknowledgement, then the
-    // step's own hand-off message.
-    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'system', 'bot', 'bot'])
+    // One step, one timestamp: the shopper's message, the step's own hand-off message, the escalation note, then
+    // the queue's acknowledgement.
+    expect(detail.body.messages.map((m) => m.author)).toEqual(['shopper', 'bot', 'system', 'bot'])
 
     // Replying needs the conversation first.
     expect((await call(agent, 'POST', `/api/conversations/${id}/messages`, { text: 'Hi!' })).status).toBe(409)
@@ -183,8 +185,8 @@ describe.each(testDatabases())('staff inbox on %s', (kind) => {
     await relayOutbox(t.deps)
     expect(await visitorTexts(channel.id, token)).toEqual([
       'shopper: I want to return my order',
-      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       'bot: Connecting you to our team',
+      "bot: I've asked the team — a person will reply here, usually within 1 hour.",
       // The shopper is told who joined (the seeded agent's name is "agent").
       expect.stringMatching(/^system: agent from .+ joined the chat$/),
       'staff: Hi, I am Sam. Which order is it?',

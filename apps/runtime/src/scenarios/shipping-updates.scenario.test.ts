@@ -78,7 +78,11 @@ describe.each(testDatabases())('shipping updates, told to the shopper unasked, o
     expect(offer?.buttons?.map((b) => b.title)).toEqual(["No, I'll check", 'Yes, please'])
 
     await shopper.tap({ id: 'help', title: 'Yes, please' })
-    expect(shopper.texts().join('\n')).toContain("I've passed this to our team")
+    // The flow's note, then the queue's word of when a person will reply.
+    expect(shopper.texts().slice(-2)).toEqual([
+      'Sorry about that! Our team will see your order and its tracking.',
+      expect.stringMatching(/^I've asked the team — a person will reply here/),
+    ])
     const conversation = await world.t.deps.db
       .selectFrom('conversations')
       .select(['status', 'queue'])

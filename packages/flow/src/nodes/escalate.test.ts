@@ -41,9 +41,16 @@ describe('escalate', () => {
     ])
   })
 
-  it('hands over with a summary and the note, then waits for staff', () => {
+  it('says the note, then hands over with a summary, then waits for staff', () => {
     const run = runNode('escalate', config, { vars })
+    // The note before the escalation, whose handling sends the queue's "a person will reply within …".
     expect(run.last.effects).toEqual([
+      {
+        type: 'send',
+        nodeId: 'n',
+        purpose: 'service',
+        message: { text: 'Thanks Sam, a teammate will take it from here.' },
+      },
       {
         type: 'escalate',
         nodeId: 'n',
@@ -52,12 +59,6 @@ describe('escalate', () => {
         summary: 'Order number: A1\nPhotos: 2 photos\nEmail: —',
         fields: { 'Order number': 'A1', Photos: '2 photos', Email: '' },
         photos: ['https://m/1.jpg', 'https://m/2.jpg'],
-      },
-      {
-        type: 'send',
-        nodeId: 'n',
-        purpose: 'service',
-        message: { text: 'Thanks Sam, a teammate will take it from here.' },
       },
     ])
     expect(run.last.timers.set).toEqual([])

@@ -18,7 +18,10 @@ export const escalateConfigSchema = z.object({
   summaryFields: z
     .array(z.object({ label: z.string().min(1).max(60), path: z.string().min(1).max(200) }))
     .max(20),
-  /** Told to the shopper when handing over; empty sends nothing. */
+  /**
+   * Told to the shopper when handing over, just before the queue's own message of when a person will reply
+   * (Settings → Queues); empty sends only that one.
+   */
   note: z.string().max(4096),
 })
 export type EscalateConfig = z.infer<typeof escalateConfigSchema>
@@ -136,15 +139,16 @@ export const escalate: NodeKind<'escalate', EscalateConfig> = {
   templates: (config) =>
     [...config.summaryFields.map((f) => `{{${f.path}}}`), config.note].filter((t) => t !== ''),
   compile: (config, ctx) => {
-    const entry: ActionSpec[] = [
-      { type: 'emit', params: ({ context }) => escalationOf(ctx.nodeId, config, context.vars) },
-    ]
+    // The note first, then the escalation (whose handling tells the shopper, in the queue's words, when a person
+    // will reply): the why, then the when. The other way round the shopper read the promise, then the note.
+    const entry: ActionSpec[] = []
     if (config.note.trim() !== '') {
       entry.push({
         type: 'emit',
         params: ({ context }) => renderSend(ctx.nodeId, { text: config.note }, 'service', context.vars),
       })
     }
+    entry.push({ type: 'emit', params: ({ context }) => escalationOf(ctx.nodeId, config, context.vars) })
     return {
       entry,
       on: {

@@ -178,6 +178,10 @@ describe('the simulator plays a return with a photo', () => {
     })
     sim.sendPhoto()
     expect(sim.messages.find((m) => m.from === 'shopper' && m.message.imageUrl)).toBeDefined()
-    expect(sim.messages.at(-1)?.message.text).toMatch(/Our returns team has everything they need/)
+    // The flow's note, then the returns queue's word of when a person will reply.
+    expect(sim.messages.slice(-2).map((m) => m.message.text)).toEqual([
+      'Thank you! Our returns team has everything they need.',
+      expect.stringMatching(/^I've asked the team — a person will reply here/),
+    ])
   })
 })

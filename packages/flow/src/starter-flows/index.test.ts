@@ -95,7 +95,12 @@ describe('where is my order', () => {
       run.send({ type: 'message.received', text: '#1042' })
       run.send({ type: 'effect.result', nodeId: 'find-order', ok: true, data: { number: '1042' } })
       run.send({ type: 'message.received', ...answer })
-      expect(run.last.effects[0]).toMatchObject({ type: 'escalate', queue: 'support' })
+      // Every starter hand-over says its note first; the escalation's handling then sends the queue's reply time.
+      expect(run.last.effects[0]).toMatchObject({
+        type: 'send',
+        message: { text: 'Of course! Our team will see your order.' },
+      })
+      expect(run.last.effects[1]).toMatchObject({ type: 'escalate', queue: 'support' })
     }
   })
 
@@ -124,7 +129,7 @@ describe('where is my order', () => {
     const run = runFlow('where-is-my-order', { trigger })
     run.send({ type: 'message.received', text: '#999' })
     run.send({ type: 'effect.result', nodeId: 'find-order', ok: false })
-    expect(run.last.effects[0]).toMatchObject({
+    expect(run.last.effects[1]).toMatchObject({
       type: 'escalate',
       queue: 'support',
       fields: { 'Order number given': '999', 'Shopper wrote': 'Hi, where is my order??' },
@@ -167,7 +172,7 @@ describe('returns triage', () => {
       text: '',
       media: [{ url: 'https://m/p1.jpg', mimeType: 'image/jpeg' }],
     })
-    const escalation = run.last.effects[0]
+    const escalation = run.last.effects[1]
     expect(escalation).toEqual({
       type: 'escalate',
       nodeId: 'returns-team',
@@ -201,12 +206,12 @@ describe('returns triage', () => {
       })
       run.send({ type: 'message.received', text: 'Wrong size', buttonId: 'wrong-size' })
       run.send({ type: 'message.received', ...skip })
-      expect(run.last.effects[0]).toMatchObject({
+      expect(run.last.effects[1]).toMatchObject({
         type: 'escalate',
         queue: 'returns',
         fields: { 'Order number': '#2001', Reason: 'Wrong size', Photos: '' },
       })
-      expect(run.last.effects[0]).not.toHaveProperty('photos')
+      expect(run.last.effects[1]).not.toHaveProperty('photos')
     }
   })
 
@@ -233,7 +238,7 @@ describe('returns triage', () => {
 
   it('hands an order past the return window to the team with a note, without asking for a reason', () => {
     const run = returnOf({ name: '#2001', returnable: false, returnBy: '2026-11-15T10:00:00.000Z' })
-    expect(run.last.effects[0]).toMatchObject({
+    expect(run.last.effects[1]).toMatchObject({
       type: 'escalate',
       queue: 'returns',
       fields: { 'Order number': '#2001', 'Return window ended': '2026-11-15T10:00:00.000Z' },
@@ -243,7 +248,7 @@ describe('returns triage', () => {
 
   it('hands an order that is not among theirs to the team', () => {
     const run = returnOf(null)
-    expect(run.last.effects[0]).toMatchObject({
+    expect(run.last.effects[1]).toMatchObject({
       type: 'escalate',
       queue: 'returns',
       fields: { 'Order number given': '2001' },
@@ -267,7 +272,7 @@ describe('product questions', () => {
   it('hands an unanswered question to the team with the question', () => {
     const run = runFlow('product-questions', { trigger })
     run.send({ type: 'effect.result', nodeId: 'answer', ok: false })
-    expect(run.last.effects[0]).toMatchObject({ type: 'escalate', fields: { Question: trigger.text } })
+    expect(run.last.effects[1]).toMatchObject({ type: 'escalate', fields: { Question: trigger.text } })
   })
 })
 
@@ -426,7 +431,7 @@ describe('shipping updates', () => {
       'Sorry, Ana: DHL could not deliver order #1004. Would you like someone from our team to sort it out?',
     )
     run.send({ type: 'message.received', text: 'Yes, please', buttonId: 'help' })
-    expect(run.last.effects[0]).toMatchObject({
+    expect(run.last.effects[1]).toMatchObject({
       type: 'escalate',
       queue: 'support',
       fields: { 'Order number': '#1004', Carrier: 'DHL', 'Tracking link': 'https://t.example/JD01' },

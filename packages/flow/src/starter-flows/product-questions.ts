@@ -31,7 +31,7 @@ export const productQuestionsFlow: FlowDocument = {
       {
         queue: 'sales',
         summaryFields: [{ label: 'Question', path: 'reply' }],
-        note: "Good question! I'm checking with the team, they'll reply right here.",
+        note: 'Good question! That one is for our team.',
       },
     ),
     flowNode('end', 'handed-back', 'Helped by the team', { col: 1, row: 3 }, { outcome: 'handed_back' }),

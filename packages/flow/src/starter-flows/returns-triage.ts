@@ -139,7 +139,7 @@ export const returnsTriageFlow: FlowDocument = {
           { label: 'Return window ended', path: 'order.returnBy' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: 'Order {{order.name}} is past our {{store.returnWindowDays | default: "30"}}-day return window, so I have asked the returns team to look at it. They will reply here.',
+        note: 'Order {{order.name}} is past our {{store.returnWindowDays | default: "30"}}-day return window, so the returns team will look at it.',
       },
     ),
     flowNode('end', 'late-handed-back', 'Done (late)', { col: 1, row: 7 }, { outcome: 'handed_back' }),
@@ -154,7 +154,7 @@ export const returnsTriageFlow: FlowDocument = {
           { label: 'Order number given', path: 'order_number' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: "I couldn't find that order among yours, so I've passed your request to our returns team. They will reply here.",
+        note: "I couldn't find that order among yours, so the returns team will look into it.",
       },
     ),
     flowNode(

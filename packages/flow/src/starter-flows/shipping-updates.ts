@@ -90,7 +90,7 @@ export const shippingUpdatesFlow: FlowDocument = {
           { label: 'Tracking link', path: 'order.trackingUrl' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: "I've passed this to our team with your order's tracking. They'll reply right here.",
+        note: 'Sorry about that! Our team will see your order and its tracking.',
       },
     ),
     flowNode('end', 'helped', 'Helped by the team', { col: 2, row: 3 }, { outcome: 'handed_back' }),

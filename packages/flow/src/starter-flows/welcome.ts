@@ -89,7 +89,7 @@ export const welcomeFlow: FlowDocument = {
           { label: 'Order number given', path: 'order_number' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: "I couldn't find that order, so I've passed your question to our team. They'll reply right here.",
+        note: "Sorry, I couldn't find that order.",
       },
     ),
     flowNode('end', 'order-helped', 'Helped by the team', { col: 1, row: 5 }, { outcome: 'handed_back' }),
@@ -118,7 +118,7 @@ export const welcomeFlow: FlowDocument = {
       {
         queue: 'sales',
         summaryFields: [{ label: 'Question', path: 'reply' }],
-        note: "Good question! I've passed it to the team, they'll reply right here.",
+        note: 'Good question! That one is for our team.',
       },
     ),
     flowNode('end', 'team-helped', 'Helped by the team', { col: 3, row: 5 }, { outcome: 'handed_back' }),
@@ -132,7 +132,7 @@ export const welcomeFlow: FlowDocument = {
       {
         queue: 'support',
         summaryFields: [],
-        note: "I'm getting someone from the team for you. They'll reply right here.",
+        note: 'Of course!',
       },
     ),
     flowNode('end', 'person-helped', 'Helped by a person', { col: 4, row: 3 }, { outcome: 'handed_back' }),
@@ -147,7 +147,7 @@ export const welcomeFlow: FlowDocument = {
       {
         queue: 'sales',
         summaryFields: [{ label: 'Shopper wrote', path: 'reply' }],
-        note: "Good question! I've passed it to the team, they'll reply right here.",
+        note: 'Good question! That one is for our team.',
       },
     ),
     flowNode('end', 'typed-helped', 'Helped by the team', { col: 6, row: 4 }, { outcome: 'handed_back' }),

@@ -129,7 +129,7 @@ export const whereIsMyOrderFlow: FlowDocument = {
           { label: 'Order number given', path: 'order_number' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: "I couldn't find that order, so I've passed your question to our team. They'll reply right here.",
+        note: "Sorry, I couldn't find that order.",
       },
     ),
     flowNode('end', 'handed-back', 'Helped by the team', { col: 2, row: 5 }, { outcome: 'handed_back' }),
@@ -146,7 +146,7 @@ export const whereIsMyOrderFlow: FlowDocument = {
           { label: 'Order number', path: 'order.name' },
           { label: 'Shopper wrote', path: 'reply' },
         ],
-        note: "I've passed this to our team, who can see your order. They'll reply right here.",
+        note: 'Of course! Our team will see your order.',
       },
     ),
     flowNode(

@@ -139,8 +139,8 @@ describe.each(testDatabases())('the shopper side of a handoff on %s', (kind) => 
       messages.map((m) => [m.author, m.body.notice ?? null, m.body.text, m.staff?.name ?? null]),
     ).toEqual([
       ['shopper', null, 'Is the linen shirt available in M?', null],
-      ['bot', null, "I've asked the team — a person will reply here, usually within 30 minutes.", null],
       ['bot', null, 'Connecting you to our team', null],
+      ['bot', null, "I've asked the team — a person will reply here, usually within 30 minutes.", null],
       ['system', 'staff_joined', 'Sam from North Thread joined the chat', 'Sam'],
       ['staff', null, 'Yes, M is in stock.', 'Sam'],
       ['system', 'staff_left', "You're back with the assistant", null],
