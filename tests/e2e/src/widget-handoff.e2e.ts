@@ -98,6 +98,15 @@ describe('the widget during a handoff, on a phone and on a desktop', () => {
     await input.fill('Widget e2e: can I send a photo of the damaged shirt?')
     await input.press('Enter')
     await log().locator('.from-visitor', { hasText: 'damaged shirt' }).waitFor()
+    // The assistant hands the question to the team (after the store's quick-messages window): its own note, then
+    // the queue's word of when a person will reply. Taken over before that, the assistant would say nothing.
+    const handOver = log().locator('.from-store:not(.from-staff)', { hasText: "I've asked the team" })
+    await handOver.waitFor({ timeout: 20_000 })
+    const assistant = await log().locator('.from-store:not(.from-staff) .message-text').allTextContents()
+    expect(assistant.slice(-2)).toEqual([
+      'Good question! That one is for our team.',
+      expect.stringMatching(/^I've asked the team — a person will reply here/),
+    ])
 
     // The visitor's conversation, read the way the widget reads it (its token from the page).
     conversationId = await page.evaluate(async () => {
