@@ -19,9 +19,7 @@ const NOW = Date.parse('2026-12-02T12:00:00Z')
 
 /** The plan's filters on contacts' email or phone: a condition there is checked row by row, not found by an index. */
 const filters = (plan: string) =>
-  plan
-    .split('\n')
-    .filter((line) => /  Filter:.*(lower\(email\)|regexp_replace\(phone)/.test(line))
+  plan.split('\n').filter((line) => /Filter:.*(lower\(email\)|regexp_replace\((COALESCE\()?phone)/.test(line))
 
 /** The plan's lines that read the contacts table. */
 const contactScans = (plan: string) => plan.split('\n').filter((line) => / on contacts\b/.test(line))
