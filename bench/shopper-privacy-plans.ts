@@ -1,7 +1,8 @@
 // What a shopper-privacy request (Shopify's customers/redact and customers/data_request) costs a shop with many
 // contacts: EXPLAIN (ANALYZE, BUFFERS) of contacts/shopper-privacy.ts `findShopperContactIds`, before (main's
-// statement at e1051ab on the indexes it had, contacts_email_idx and contacts_phone_idx) and after (today's
-// statement on migration 202612090000's expression indexes). Postgres only:
+// statement at e1051ab on the indexes it had, contacts_email_idx and contacts_phone_idx, and no index on
+// orders.external_id) and after (today's statement on migration 202612090000's expression indexes and
+// 202612090005's orders_external_id_idx). Postgres only:
 //   node scripts/with-postgres.mjs sh -c 'cd bench && node --import tsx shopper-privacy-plans.ts 200000'
 import type { Database } from '@parley/db'
 import { createTestDatabase } from '@parley/db/testing'
@@ -10,6 +11,7 @@ import { findShopperContactIds, type ShopperRef } from '../apps/runtime/src/cont
 import { capturingDb } from '../apps/runtime/src/testing/generic-plans.ts'
 import { seedMerchant } from '../apps/runtime/src/testing/test-deps.ts'
 import * as expressionIndexes from '../packages/db/src/migrations/202612090000_contacts_lookup_expression_indexes.ts'
+import * as ordersExternalIdIndex from '../packages/db/src/migrations/202612090005_orders_external_id_index.ts'
 
 const contacts = Number(process.argv[2] ?? 200_000)
 if (!process.env.TEST_DATABASE_URL) throw new Error('Run through scripts/with-postgres.mjs')
@@ -47,14 +49,15 @@ try {
   const found = await findShopperContactIds(capturing, merchantId, ref)
   const [after] = sent
   if (!after) throw new Error('no statement')
-  await explain(db, 'after (today, expression indexes)', after)
+  await explain(db, 'after (today, expression indexes, orders_external_id_idx)', after)
 
-  // Before: main's indexes (the migration's down) and main's statement.
+  // Before: main's indexes (the migrations' down) and main's statement.
+  await ordersExternalIdIndex.down(db)
   await expressionIndexes.down(db)
   await sql`analyze contacts`.execute(db)
   await explain(
     db,
-    'before (main e1051ab, contacts_email_idx / contacts_phone_idx)',
+    'before (main e1051ab, contacts_email_idx / contacts_phone_idx, no orders index)',
     mainLookup(db, merchantId, ref),
   )
   const { rows } = await db.executeQuery<{ id: string }>(mainLookup(db, merchantId, ref))

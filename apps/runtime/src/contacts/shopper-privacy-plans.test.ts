@@ -1,7 +1,7 @@
 // A shopper's privacy request (customers/redact, customers/data_request, GDPR) finds their contacts through
 // indexes, never by reading all of the merchant's contacts: `lower(email)` by contacts_email_lower_idx, the phone's
 // digits by contacts_phone_digits_idx, the WhatsApp identity's and the orders' contacts by the primary key, OR-ed as
-// a BitmapOr (migration 202612090000). The real function runs on a capturing handle and its statement is explained
+// a BitmapOr (migration 202612090000); the orders by the store's order id (202612090005). The real function runs on a capturing handle and its statement is explained
 // as a prepared statement's generic plan with sequential scans priced out (testing/generic-plans.ts): a plan that
 // still reads contacts sequentially has no index it can use. The readers of the indexes it replaced (a store event's
 // address lookup, the order lookup) are checked the same way.
@@ -91,6 +91,10 @@ describe.each(testDatabases())('shopper-privacy lookup plans on %s', (kind) => {
     expect(plan).toContain('contacts_email_lower_idx')
     expect(plan).toContain('contacts_phone_digits_idx')
     expect(plan).toContain('contacts_pkey')
+    // The order ids the request names: found by the store's id (migration 202612090005), not by reading the
+    // merchant's orders.
+    expect(plan).toContain('orders_external_id_idx')
+    expect(plan).not.toMatch(/Seq Scan on orders/)
   })
 
   it('reaches the same indexes from each branch alone', async () => {
