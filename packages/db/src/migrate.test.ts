@@ -116,12 +116,19 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
     expect(alone.map(([name]) => name)).toEqual([
       '202612082300_receipts_age_brin',
       '202612082305_contacts_phone_index',
+      '202612090000_contacts_lookup_expression_indexes',
+      '202612090005_orders_external_id_index',
     ])
     const { rows } = await sql<{ relname: string; indisvalid: boolean }>`
       select c.relname, i.indisvalid from pg_index i join pg_class c on c.oid = i.indexrelid
-      where c.relname in ('receipts_received_brin', 'contacts_phone_idx') order by c.relname`.execute(t.db)
+      where c.relname in ('receipts_received_brin', 'contacts_phone_idx', 'contacts_email_idx',
+        'contacts_email_lower_idx', 'contacts_phone_digits_idx', 'orders_external_id_idx')
+      order by c.relname`.execute(t.db)
+    // contacts_phone_idx and contacts_email_idx were replaced by expression indexes (202612090000).
     expect(rows).toEqual([
-      { relname: 'contacts_phone_idx', indisvalid: true },
+      { relname: 'contacts_email_lower_idx', indisvalid: true },
+      { relname: 'contacts_phone_digits_idx', indisvalid: true },
+      { relname: 'orders_external_id_idx', indisvalid: true },
       { relname: 'receipts_received_brin', indisvalid: true },
     ])
   })

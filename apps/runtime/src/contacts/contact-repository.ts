@@ -1,6 +1,7 @@
 // Who a shopper is: contacts found or created by their channel identity (visitor id, wa_id, chat id) or by
 // email/phone, and their conversation on a channel.
 import type { Contact, ContactUpdate, Conversation } from '@parley/db'
+import { sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
 
 export interface ContactProfile {
@@ -120,6 +121,12 @@ async function insertContact(trx: Db, merchantId: string, profile: ContactProfil
     .executeTakeFirstOrThrow()
 }
 
+/**
+ * A phone number's digits, as the expression of contacts_phone_digits_idx computes them
+ * (`regexp_replace(phone, '[^0-9]', '', 'g')`): WhatsApp's wa_id and a store's "+1 555…" are the same number.
+ */
+export const phoneDigits = (phone: string) => phone.replace(/[^0-9]/g, '')
+
 /** A contact found by email, then phone, or created; returned locked. */
 export async function upsertContactByAddress(
   trx: Db,
@@ -134,6 +141,8 @@ export async function upsertContactByAddress(
       .selectFrom('contacts')
       .select('id')
       .where('merchant_id', '=', merchantId)
+      // By contacts_email_lower_idx (merchant_id, lower(email)); the exact match is kept as its filter.
+      .where(sql`lower(email)`, '=', sql<string>`lower(${email})`)
       .where('email', '=', email)
       .orderBy('created_at')
       .executeTakeFirst()
@@ -143,6 +152,8 @@ export async function upsertContactByAddress(
       .selectFrom('contacts')
       .select('id')
       .where('merchant_id', '=', merchantId)
+      // By contacts_phone_digits_idx (merchant_id, the phone's digits); the exact match is kept as its filter.
+      .where(sql`regexp_replace(phone, '[^0-9]', '', 'g')`, '=', phoneDigits(profile.phone))
       .where('phone', '=', profile.phone)
       .orderBy('created_at')
       .executeTakeFirst()

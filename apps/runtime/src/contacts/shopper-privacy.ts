@@ -5,8 +5,9 @@
 // database cascades), first detaching their carts and orders (kept, anonymous, for the merchant's books and
 // recovery figures) and deleting their queued sends and any export made for them earlier.
 import type { JsonObject } from '@parley/db'
-import { sql } from 'kysely'
+import { type Compilable, sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
+import { phoneDigits } from './contact-repository.ts'
 
 export interface ShopperRef {
   email?: string | undefined
@@ -15,12 +16,16 @@ export interface ShopperRef {
   orderIds?: readonly string[] | undefined
 }
 
-const digitsOf = (phone: string) => phone.replace(/\D/g, '')
-
-/** The ids of the merchant's contacts that are this shopper. */
+/**
+ * The ids of the merchant's contacts that are this shopper. Every branch of the OR is an index condition on
+ * contacts, so Postgres answers it with a BitmapOr of index scans, not by reading all of the merchant's contacts:
+ * `lower(email)` by contacts_email_lower_idx, the phone's digits by contacts_phone_digits_idx (migration
+ * 202612090000), and the contacts named by a WhatsApp identity or an order by the primary key, as an array
+ * (`id = any(array(…))`: an `id in (subquery)` branch cannot be an index condition inside an OR).
+ */
 export async function findShopperContactIds(db: Db, merchantId: string, ref: ShopperRef): Promise<string[]> {
   const email = ref.email?.trim().toLowerCase()
-  const digits = ref.phone ? digitsOf(ref.phone) : ''
+  const digits = ref.phone ? phoneDigits(ref.phone) : ''
   const orderIds = (ref.orderIds ?? []).filter((id) => id !== '')
   if (!email && digits.length < 6 && orderIds.length === 0) return []
   const rows = await db
@@ -30,27 +35,30 @@ export async function findShopperContactIds(db: Db, merchantId: string, ref: Sho
     .where((eb) =>
       eb.or([
         ...(email ? [eb(eb.fn('lower', ['email']), '=', email)] : []),
-        // Short numbers would match too much; a real phone number has more digits than this.
+        // Short numbers would match too much; a real phone number has more digits than this. A contact without a
+        // phone has no digits to match (the expression is null, as an empty string would not match either).
         ...(digits.length >= 6
-          ? [eb(sql<string>`regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g')`, '=', digits)]
+          ? [eb(sql<string>`regexp_replace(phone, '[^0-9]', '', 'g')`, '=', digits)]
           : []),
         // The wa_id of a WhatsApp identity is the phone number in digits.
         ...(digits.length >= 6
           ? [
               eb(
                 'id',
-                'in',
-                eb
-                  .selectFrom('contact_identities')
-                  .innerJoin('channels', (j) =>
-                    j
-                      .onRef('channels.merchant_id', '=', 'contact_identities.merchant_id')
-                      .onRef('channels.id', '=', 'contact_identities.channel_id'),
-                  )
-                  .select('contact_identities.contact_id')
-                  .where('contact_identities.merchant_id', '=', merchantId)
-                  .where('channels.kind', '=', 'whatsapp')
-                  .where('contact_identities.external_id', '=', digits),
+                '=',
+                anyOf(
+                  eb
+                    .selectFrom('contact_identities')
+                    .innerJoin('channels', (j) =>
+                      j
+                        .onRef('channels.merchant_id', '=', 'contact_identities.merchant_id')
+                        .onRef('channels.id', '=', 'contact_identities.channel_id'),
+                    )
+                    .select('contact_identities.contact_id')
+                    .where('contact_identities.merchant_id', '=', merchantId)
+                    .where('channels.kind', '=', 'whatsapp')
+                    .where('contact_identities.external_id', '=', digits),
+                ),
               ),
             ]
           : []),
@@ -58,14 +66,15 @@ export async function findShopperContactIds(db: Db, merchantId: string, ref: Sho
           ? [
               eb(
                 'id',
-                'in',
-                eb
-                  .selectFrom('orders')
-                  .select('contact_id')
-                  .where('merchant_id', '=', merchantId)
-                  .where('external_id', 'in', orderIds)
-                  .where('contact_id', 'is not', null)
-                  .$narrowType<{ contact_id: string }>(),
+                '=',
+                anyOf(
+                  eb
+                    .selectFrom('orders')
+                    .select('contact_id')
+                    .where('merchant_id', '=', merchantId)
+                    .where('external_id', 'in', orderIds)
+                    .where('contact_id', 'is not', null),
+                ),
               ),
             ]
           : []),
@@ -74,6 +83,9 @@ export async function findShopperContactIds(db: Db, merchantId: string, ref: Sho
     .execute()
   return rows.map((r) => r.id)
 }
+
+/** `any(array(subquery))`: the subquery's ids, run once, as an array an index condition can take. */
+const anyOf = (subquery: Compilable) => sql<string>`any(array(${subquery}))`
 
 /**
  * Everything held about the shopper, as JSON: their contact records with channel identities, their conversations

@@ -71,7 +71,16 @@ export async function lookupOrder(
       eb.or([
         eb('other.id', '=', contactId),
         eb.and([eb('me.email', 'is not', null), eb(sql`lower(other.email)`, '=', sql`lower(me.email)`)]),
-        eb.and([eb('me.phone', 'is not', null), eb('other.phone', '=', eb.ref('me.phone'))]),
+        // The digits too, so contacts_phone_digits_idx finds the few candidates the exact match filters.
+        eb.and([
+          eb('me.phone', 'is not', null),
+          eb(
+            sql`regexp_replace(other.phone, '[^0-9]', '', 'g')`,
+            '=',
+            sql`regexp_replace(me.phone, '[^0-9]', '', 'g')`,
+          ),
+          eb('other.phone', '=', eb.ref('me.phone')),
+        ]),
       ]),
     )
   let query = db

@@ -45,6 +45,8 @@ import * as messagesRollupBranches from './202612070030_messages_rollup_branches
 import * as runsRollupOneJoin from './202612080000_runs_rollup_one_join.ts'
 import * as receiptsAgeBrin from './202612082300_receipts_age_brin.ts'
 import * as contactsPhoneIndex from './202612082305_contacts_phone_index.ts'
+import * as contactsLookupExpressionIndexes from './202612090000_contacts_lookup_expression_indexes.ts'
+import * as ordersExternalIdIndex from './202612090005_orders_external_id_index.ts'
 
 /** Names sort in the order they must run (timestamp prefix). Add new migrations at the end; never edit one. */
 export const migrations: Record<string, ParleyMigration> = {
@@ -93,4 +95,6 @@ export const migrations: Record<string, ParleyMigration> = {
   '202612080000_runs_rollup_one_join': runsRollupOneJoin,
   '202612082300_receipts_age_brin': receiptsAgeBrin,
   '202612082305_contacts_phone_index': contactsPhoneIndex,
+  '202612090000_contacts_lookup_expression_indexes': contactsLookupExpressionIndexes,
+  '202612090005_orders_external_id_index': ordersExternalIdIndex,
 }
