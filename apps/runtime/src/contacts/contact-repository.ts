@@ -127,6 +127,13 @@ async function insertContact(trx: Db, merchantId: string, profile: ContactProfil
  */
 export const phoneDigits = (phone: string) => phone.replace(/[^0-9]/g, '')
 
+/**
+ * The same digits of a phone column in SQL, the expression contacts_phone_digits_idx is built on: a lookup must
+ * ask for it as written here to be answered from the index.
+ */
+export const phoneDigitsSql = (column: string) =>
+  sql<string>`regexp_replace(${sql.ref(column)}, '[^0-9]', '', 'g')`
+
 /** A contact found by email, then phone, or created; returned locked. */
 export async function upsertContactByAddress(
   trx: Db,
@@ -153,7 +160,7 @@ export async function upsertContactByAddress(
       .select('id')
       .where('merchant_id', '=', merchantId)
       // By contacts_phone_digits_idx (merchant_id, the phone's digits); the exact match is kept as its filter.
-      .where(sql`regexp_replace(phone, '[^0-9]', '', 'g')`, '=', phoneDigits(profile.phone))
+      .where(phoneDigitsSql('phone'), '=', phoneDigits(profile.phone))
       .where('phone', '=', profile.phone)
       .orderBy('created_at')
       .executeTakeFirst()

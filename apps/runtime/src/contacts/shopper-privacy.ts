@@ -7,7 +7,7 @@
 import type { JsonObject } from '@parley/db'
 import { type Compilable, sql } from 'kysely'
 import type { Db } from '../engine/step-transaction.ts'
-import { phoneDigits } from './contact-repository.ts'
+import { phoneDigits, phoneDigitsSql } from './contact-repository.ts'
 
 export interface ShopperRef {
   email?: string | undefined
@@ -37,9 +37,7 @@ export async function findShopperContactIds(db: Db, merchantId: string, ref: Sho
         ...(email ? [eb(eb.fn('lower', ['email']), '=', email)] : []),
         // Short numbers would match too much; a real phone number has more digits than this. A contact without a
         // phone has no digits to match (the expression is null, as an empty string would not match either).
-        ...(digits.length >= 6
-          ? [eb(sql<string>`regexp_replace(phone, '[^0-9]', '', 'g')`, '=', digits)]
-          : []),
+        ...(digits.length >= 6 ? [eb(phoneDigitsSql('phone'), '=', digits)] : []),
         // The wa_id of a WhatsApp identity is the phone number in digits.
         ...(digits.length >= 6
           ? [

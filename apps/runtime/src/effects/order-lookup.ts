@@ -6,6 +6,7 @@
 import type { Database, Order } from '@parley/db'
 import { normaliseOrderNumber, orderDisplayName, orderStatusText, returnWindow } from '@parley/flow'
 import { type Kysely, sql } from 'kysely'
+import { phoneDigitsSql } from '../contacts/contact-repository.ts'
 
 export interface OrderView {
   id: string
@@ -74,11 +75,7 @@ export async function lookupOrder(
         // The digits too, so contacts_phone_digits_idx finds the few candidates the exact match filters.
         eb.and([
           eb('me.phone', 'is not', null),
-          eb(
-            sql`regexp_replace(other.phone, '[^0-9]', '', 'g')`,
-            '=',
-            sql`regexp_replace(me.phone, '[^0-9]', '', 'g')`,
-          ),
+          eb(phoneDigitsSql('other.phone'), '=', phoneDigitsSql('me.phone')),
           eb('other.phone', '=', eb.ref('me.phone')),
         ]),
       ]),
